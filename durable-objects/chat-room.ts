@@ -1,0 +1,403 @@
+// ChatRoom: one object per room, the room's single writer. It assigns every message its
+// gap-free seq, stores it in its own SQLite before anyone is told (acked means durable),
+// fans it out to the room's hibernating WebSockets, and copies it to the history store
+// behind the scenes (write-behind flush driven by an alarm, idempotent on (room_id, seq)).
+import { DurableObject } from "cloudflare:workers";
+import { type Config, readConfig } from "../worker/config";
+import { log } from "../worker/lib/log";
+import { FlushLag, metrics } from "../worker/lib/metrics";
+import { TokenBucket } from "../worker/lib/token-bucket";
+import { ClientFrame, CloseCode, MAX_FRAME_BYTES, type Message, type OnlineUser } from "../worker/protocol";
+import { openStore, type Store } from "../worker/store";
+import { fromMessage } from "../worker/store/mappers";
+import { type GenerateJob, RoomAi, type RoomConfig } from "./room-ai";
+import { RoomLog } from "./room-log";
+import { RoomSockets, send } from "./room-sockets";
+import { Timers } from "./timers";
+
+export type { RoomConfig } from "./room-ai";
+export type PostResult =
+  | { ok: true; message: Message; duplicate: boolean; aiReply: boolean }
+  | { ok: false; code: "rate_limited"; retryAfterMs: number }
+  | { ok: false; code: "invalid_content"; message: string };
+
+/** Header through which the Worker hands an authenticated identity to the upgrade. */
+export const IDENTITY_HEADER = "X-Parlor-Identity";
+
+const FLUSH_DELAY_MS = 250;
+const FLUSH_BATCH = 200;
+const CATCH_UP_PAGE = 200;
+const RECENT_ON_HELLO = 50;
+const EDITED_ON_HELLO = 200;
+const MAX_SOCKETS_PER_USER = 8;
+const MAX_SOCKETS = 5000;
+const TYPING_EVERY_MS = 2000;
+const TIMER_RETRY_MS = 5000;
+const PRESENCE_COALESCE_MS = 100;
+
+export class ChatRoom extends DurableObject<Env> {
+  private readonly config: Config;
+  private readonly log: RoomLog;
+  private readonly sockets: RoomSockets;
+  private readonly timers: Timers;
+  readonly ai: RoomAi;
+  private room: RoomConfig | null;
+  private roomJson: string | null;
+  /** Whether the flush timer is armed; rebuilt from the timers table when the object wakes. */
+  private flushArmed: boolean;
+  /** The expiry timer's deadline, so a connect only touches storage for an earlier one. */
+  private expiryAt = Number.POSITIVE_INFINITY;
+  private presencePending = false;
+  private flushFailures = 0;
+  private readonly flushLag = new FlushLag();
+  private store?: Store;
+  // Per-user limits live in memory: an evicted object forgets them, which errs towards
+  // letting people talk, never towards losing a message.
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly lastTyping = new Map<string, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.config = readConfig(env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    const [row] = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'room'").toArray();
+    this.room = row ? (JSON.parse(row.value) as RoomConfig) : null;
+    this.roomJson = row?.value ?? null;
+    this.log = new RoomLog(ctx.storage.sql, () => this.room?.roomId ?? "");
+    this.sockets = new RoomSockets(ctx);
+    this.timers = new Timers(ctx.storage);
+    this.flushArmed = this.timers.has("flush");
+    this.ai = new RoomAi(
+      this.env,
+      this.log,
+      this.timers,
+      (f) => this.sockets.broadcast(f),
+      () => this.room,
+      () => this.scheduleFlush(),
+      ctx.storage.sql,
+    );
+    // Answered by the runtime without waking the object: keeps idle sockets hibernating.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
+  }
+
+  // ---- RPC from the Worker ---------------------------------------------------------------
+
+  /** Records the room's settings (called on create and on every change). */
+  configure(room: RoomConfig): void {
+    // Every post and upgrade carries the settings its request read; one that started before
+    // a PATCH must not undo it.
+    if (this.room && this.room.roomId === room.roomId && (room.version ?? 0) < (this.room.version ?? 0)) return;
+    const json = JSON.stringify(room);
+    // Most calls repeat what is stored: skip the write (and the output gate's wait for it).
+    if (json === this.roomJson) return;
+    this.room = room;
+    this.roomJson = json;
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('room', ?)", json);
+  }
+
+  /** A message posted over REST; the same path as a WebSocket `send`. */
+  async post(room: RoomConfig, author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
+    this.configure(room);
+    return this.accept(author, content, clientId);
+  }
+
+  /** Messages the history store may not have yet (read-your-writes for REST pages). */
+  unflushed(afterSeq: number, beforeSeq: number): Message[] {
+    return this.log.dirtyBetween(afterSeq, beforeSeq);
+  }
+
+  lastSeq(): number {
+    return this.log.lastSeq;
+  }
+
+  /** Stops an AI reply that is streaming (REST; the WebSocket frame does the same). */
+  stopReply(seq: number) {
+    return this.ai.stop(seq);
+  }
+
+  /** Regenerating costs a generation, so it draws on the same per-user budget as sending. */
+  async regenerateReply(seq: number, userId: string) {
+    const wait = this.takeToken(userId);
+    if (wait > 0) return { code: "rate_limited", message: `Too many requests; try again in ${Math.ceil(wait / 1000)} s.` };
+    return this.ai.regenerate(seq);
+  }
+
+  /** For `POST .../messages?wait=true`: the AI's final reply to `seq`, or null on timeout. */
+  waitForReply(seq: number, timeoutMs: number) {
+    return this.ai.waitForReply(seq, timeoutMs);
+  }
+
+  // ---- RPC from the generate queue's consumers (see worker/queue) -------------------------
+
+  beginReply(jobId: string) {
+    return this.ai.begin(jobId);
+  }
+
+  appendReply(jobId: string, attempt: string, text: string) {
+    return this.ai.append(jobId, attempt, text);
+  }
+
+  replyAlive(jobId: string, attempt: string) {
+    return this.ai.alive(jobId, attempt);
+  }
+
+  replyRetrying(jobId: string, attempt: string, retryAt: number, reason: string) {
+    return this.ai.retrying(jobId, attempt, retryAt, reason);
+  }
+
+  finishReply(jobId: string, attempt: string | null, outcome: { status: "complete" } | { status: "error"; error: string }) {
+    return this.ai.finish(jobId, attempt, outcome);
+  }
+
+  holdJob(job: GenerateJob, at: number) {
+    return this.ai.holdJob(job, at);
+  }
+
+  /** A member was removed: their open sockets close with a code the client can explain. */
+  kick(userId: string): void {
+    this.sockets.closeUser(userId, CloseCode.removed, "You were removed from this room");
+  }
+
+  /** The room was deleted: close every socket and drop all state. */
+  async destroy(): Promise<void> {
+    this.sockets.closeAll(CloseCode.roomDeleted, "This room was deleted");
+    this.room = null;
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  // ---- WebSockets ------------------------------------------------------------------------
+
+  override async fetch(request: Request): Promise<Response> {
+    const identity = request.headers.get(IDENTITY_HEADER);
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !identity) {
+      return new Response("Expected an authenticated WebSocket upgrade", { status: 400 });
+    }
+    const { user, exp, room } = JSON.parse(identity) as { user: OnlineUser; exp: number; room: RoomConfig };
+    this.configure(room);
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    if (this.sockets.count(user.id) >= MAX_SOCKETS_PER_USER || this.sockets.count() >= MAX_SOCKETS) {
+      // Accept, then close with a code a browser can read (a refused upgrade tells it nothing).
+      server.accept();
+      server.close(CloseCode.overloaded, "Too many connections; try again later");
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    this.sockets.accept(server, { user, exp, ready: false });
+    metrics.roomSockets(this.ctx.id.toString(), this.sockets.count());
+    if (exp * 1000 < this.expiryAt) {
+      this.expiryAt = exp * 1000;
+      await this.timers.schedule("expiry", this.expiryAt);
+    }
+    this.presenceSoon();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const info = this.sockets.info(ws);
+    if (!info) return ws.close(CloseCode.policy, "Unknown connection");
+    const size = typeof data === "string" ? new TextEncoder().encode(data).byteLength : data.byteLength;
+    if (size > MAX_FRAME_BYTES) return ws.close(CloseCode.tooBig, "Frame larger than 64 KiB");
+    if (typeof data !== "string") return send(ws, { type: "error", code: "invalid_frame", message: "Send JSON text frames." });
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return send(ws, { type: "error", code: "invalid_json", message: "Frames must be JSON objects." });
+    }
+    const parsed = ClientFrame.safeParse(json);
+    if (!parsed.success) {
+      const clientId = typeof (json as { clientId?: unknown })?.clientId === "string" ? (json as { clientId: string }).clientId : undefined;
+      const message = parsed.error.issues.map((i) => `${i.path.join(".") || "frame"}: ${i.message}`).join("; ");
+      return send(ws, { type: "error", code: "invalid_frame", message, ...(clientId ? { clientId } : {}) });
+    }
+    const frame = parsed.data;
+    switch (frame.type) {
+      case "hello":
+        return this.hello(ws, frame.afterSeq);
+      case "send": {
+        const result = await this.accept(info.user, frame.content, frame.clientId);
+        if (result.ok) return send(ws, { type: "ack", clientId: frame.clientId, seq: result.message.seq });
+        if (result.code === "rate_limited") {
+          return send(ws, { type: "rate_limited", retryAfterMs: result.retryAfterMs, clientId: frame.clientId });
+        }
+        return send(ws, { type: "error", code: result.code, message: result.message, clientId: frame.clientId });
+      }
+      case "typing": {
+        const now = Date.now();
+        if (now - (this.lastTyping.get(info.user.id) ?? 0) < TYPING_EVERY_MS) return;
+        this.lastTyping.set(info.user.id, now);
+        return this.sockets.broadcast({ type: "typing", user: info.user }, ws);
+      }
+      case "stop":
+      case "regenerate": {
+        const error = frame.type === "stop" ? await this.ai.stop(frame.seq) : await this.regenerateReply(frame.seq, info.user.id);
+        if (error) send(ws, { type: "error", code: error.code, message: error.message });
+        return;
+      }
+      case "ping":
+        return send(ws, { type: "pong" });
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    // Answer the client's close frame: without it the close handshake never completes and
+    // the browser reports an abnormal closure (1006).
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+    this.sockets.forget(ws);
+    metrics.roomSockets(this.ctx.id.toString(), this.sockets.count());
+    this.presenceSoon();
+  }
+
+  /** One presence frame for a burst of joins and leaves, not one per socket per change (which
+   * grows with the square of the room). A short in-memory delay: nothing to survive. */
+  private presenceSoon() {
+    if (this.presencePending) return;
+    this.presencePending = true;
+    setTimeout(() => {
+      this.presencePending = false;
+      this.sockets.broadcast({ type: "presence", online: this.sockets.online() });
+    }, PRESENCE_COALESCE_MS);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.webSocketClose(ws, 1011, "Connection error");
+  }
+
+  /** `ready`, then everything after `afterSeq` (paged, in seq order), then live traffic. */
+  private hello(ws: WebSocket, afterSeq: number | undefined) {
+    send(ws, { type: "ready", roomId: this.room?.roomId ?? "", lastSeq: this.log.lastSeq, online: this.sockets.online() });
+    if (afterSeq === undefined) {
+      for (const message of this.log.upTo(this.log.lastSeq, RECENT_ON_HELLO)) send(ws, { type: "message", message });
+    } else {
+      // A reply the client saw start may have finished, stopped or failed while it was away:
+      // resend the current version of recently edited messages it already has.
+      for (const message of this.log.editedBetween(afterSeq - EDITED_ON_HELLO, afterSeq)) send(ws, { type: "message", message });
+      for (let from = afterSeq; ; ) {
+        const page = this.log.after(from, CATCH_UP_PAGE);
+        for (const message of page) send(ws, { type: "message", message });
+        if (page.length < CATCH_UP_PAGE) break;
+        from = page[page.length - 1]?.seq ?? from;
+      }
+    }
+    // Replies still streaming were sent above with their text so far; the next delta for
+    // each continues from its `streamIndex`.
+    this.sockets.markReady(ws);
+  }
+
+  // ---- The write path ---------------------------------------------------------------------
+
+  private async accept(author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
+    if (clientId) {
+      const existing = this.log.byClientId(author.id, clientId);
+      if (existing) return { ok: true, message: existing, duplicate: true, aiReply: false };
+    }
+    if (content.trim().length === 0) return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
+    // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
+    if (content.includes("\u0000")) return { ok: false, code: "invalid_content", message: "A message cannot contain NUL characters." };
+    if (content.length > this.config.maxMessageChars) {
+      return { ok: false, code: "invalid_content", message: `A message can be at most ${this.config.maxMessageChars} characters.` };
+    }
+    const wait = this.takeToken(author.id);
+    if (wait > 0) return { ok: false, code: "rate_limited", retryAfterMs: wait };
+
+    // A synchronous SQLite write: the output gate holds every frame and RPC reply sent after
+    // it until the write is durable, so nobody hears of a message that could still be lost.
+    const message = this.log.append({
+      author: { kind: "user", id: author.id, name: author.displayName },
+      content,
+      status: "complete",
+      clientId,
+    });
+    metrics.messageAccepted();
+    this.sockets.broadcast({ type: "message", message });
+    await this.scheduleFlush();
+    const aiReply = await this.ai.onUserMessage(message);
+    return { ok: true, message, duplicate: false, aiReply };
+  }
+
+  private takeToken(userId: string): number {
+    let bucket = this.buckets.get(userId);
+    if (!bucket) this.buckets.set(userId, (bucket = new TokenBucket(this.config.sendBurst, this.config.sendPerSecond)));
+    return bucket.take();
+  }
+
+  async scheduleFlush(): Promise<void> {
+    this.flushLag.dirty();
+    if (this.flushArmed) return;
+    this.flushArmed = true;
+    await this.timers.schedule("flush", Date.now() + FLUSH_DELAY_MS);
+  }
+
+  override async alarm(): Promise<void> {
+    try {
+      for (const name of this.timers.takeDue()) {
+        // One failing handler must not cost the others their turn: it is tried again later.
+        try {
+          await this.runTimer(name);
+        } catch (err) {
+          log.error("timer_failed", { roomId: this.room?.roomId, timer: name, error: String(err).slice(0, 300) });
+          await this.timers.schedule(name, Date.now() + TIMER_RETRY_MS);
+        }
+      }
+    } finally {
+      await this.timers.rearm();
+    }
+  }
+
+  private async runTimer(name: string): Promise<void> {
+    if (name === "flush") {
+      this.flushArmed = false;
+      return this.flush();
+    }
+    if (name === "expiry") {
+      const next = this.sockets.expire(Date.now());
+      this.expiryAt = next ?? Number.POSITIVE_INFINITY;
+      if (next !== undefined) await this.timers.schedule("expiry", next);
+      return;
+    }
+    await this.ai.onTimer(name);
+  }
+
+  /** Copies dirty rows to the history store. Never throws: a failure re-arms the timer with
+   * backoff, so the copy is retried until it succeeds (the alarm's own retries give up). */
+  private async flush(): Promise<void> {
+    const batch = this.log.dirty(FLUSH_BATCH);
+    if (batch.length === 0 || !this.room) return;
+    // One store for the object's lifetime: a Postgres connection is reused across flushes.
+    this.store ??= openStore(this.env);
+    const store = this.store;
+    const since = this.flushLag.begin(batch);
+    try {
+      const now = Date.now();
+      const rows = batch.map(({ message }) => fromMessage(message, now));
+      await store.messages.upsert(this.room.roomId, rows);
+      // A missing room (deleted meanwhile) also counts as done: there is nowhere to keep it.
+      this.log.markFlushed(batch.map(({ message, version }) => ({ seq: message.seq, version })));
+      this.flushFailures = 0;
+      this.flushLag.end(since, true, batch.length === FLUSH_BATCH);
+      // A full batch means a backlog: go again at once. Otherwise (e.g. a reply still
+      // streaming) wait the usual delay rather than rewriting the same row back to back.
+      if (this.log.hasDirty()) {
+        this.flushArmed = true;
+        await this.timers.schedule("flush", Date.now() + (batch.length === FLUSH_BATCH ? 0 : FLUSH_DELAY_MS));
+      }
+    } catch (err) {
+      this.flushFailures++;
+      this.flushLag.end(since, false, true);
+      const delay = Math.min(60_000, 500 * 2 ** Math.min(this.flushFailures, 7));
+      log.error("flush_failed", {
+        roomId: this.room.roomId,
+        attempt: this.flushFailures,
+        retryInMs: delay,
+        error: String(err).slice(0, 500),
+      });
+      this.flushArmed = true;
+      await this.timers.schedule("flush", Date.now() + delay);
+    }
+  }
+}

@@ -1,0 +1,222 @@
+// A room's hot log in the ChatRoom object's own SQLite storage. Every message is written here
+// first (that write is what "acked" means), gets its gap-free seq here, and is copied to the
+// history store later by the flush. `version` counts edits (an AI reply is edited as it
+// streams); `flushed` is the version the history store last received, so a row is dirty while
+// version > flushed. Everything here survives eviction and restarts.
+import type { Author, Message, MessageStatus } from "../worker/protocol";
+
+type Row = {
+  seq: number;
+  id: string;
+  author_kind: Author["kind"];
+  author_id: string;
+  author_name: string;
+  content: string;
+  status: MessageStatus;
+  client_id: string | null;
+  reply_to: number | null;
+  error: string | null;
+  retry_at: number | null;
+  job_id: string | null;
+  stream_index: number;
+  created_at: number;
+  version: number;
+};
+
+export type NewMessage = {
+  author: Author;
+  content: string;
+  status: MessageStatus;
+  clientId?: string;
+  replyTo?: number;
+  jobId?: string;
+};
+
+export class RoomLog {
+  lastSeq: number;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly roomId: () => string,
+  ) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS messages (
+      seq INTEGER PRIMARY KEY, id TEXT NOT NULL, author_kind TEXT NOT NULL, author_id TEXT NOT NULL,
+      author_name TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, client_id TEXT,
+      reply_to INTEGER, error TEXT, retry_at INTEGER, job_id TEXT, stream_index INTEGER NOT NULL DEFAULT 0,
+      created_at INTEGER NOT NULL,
+      version INTEGER NOT NULL DEFAULT 1, flushed INTEGER NOT NULL DEFAULT 0)`);
+    // clientIds are chosen by clients, so they are unique per author, not per room.
+    sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(author_id, client_id) WHERE client_id IS NOT NULL");
+    sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_job ON messages(job_id) WHERE job_id IS NOT NULL");
+    sql.exec("CREATE INDEX IF NOT EXISTS messages_dirty ON messages(seq) WHERE version > flushed");
+    this.lastSeq = Number(sql.exec("SELECT coalesce(max(seq), 0) AS s FROM messages").one().s);
+  }
+
+  append(m: NewMessage, now = Date.now()): Message {
+    const seq = this.lastSeq + 1;
+    const id = crypto.randomUUID();
+    this.sql.exec(
+      `INSERT INTO messages (seq, id, author_kind, author_id, author_name, content, status, client_id, reply_to, job_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      seq,
+      id,
+      m.author.kind,
+      m.author.id,
+      m.author.name,
+      m.content,
+      m.status,
+      m.clientId ?? null,
+      m.replyTo ?? null,
+      m.jobId ?? null,
+      now,
+    );
+    this.lastSeq = seq;
+    // Built from what was just written rather than read back: this is the hot path.
+    return this.toMessage({
+      seq,
+      id,
+      author_kind: m.author.kind,
+      author_id: m.author.id,
+      author_name: m.author.name,
+      content: m.content,
+      status: m.status,
+      client_id: m.clientId ?? null,
+      reply_to: m.replyTo ?? null,
+      error: null,
+      retry_at: null,
+      job_id: m.jobId ?? null,
+      stream_index: 0,
+      created_at: now,
+      version: 1,
+    });
+  }
+
+  /** Edits a message; bumps its version so the flush sends it again. */
+  update(
+    seq: number,
+    patch: { content?: string; status?: MessageStatus; error?: string | null; retryAt?: number | null; streamIndex?: number },
+  ) {
+    const cur = this.row(seq);
+    if (!cur) return undefined;
+    this.sql.exec(
+      "UPDATE messages SET content = ?, status = ?, error = ?, retry_at = ?, stream_index = ?, version = version + 1 WHERE seq = ?",
+      patch.content ?? cur.content,
+      patch.status ?? cur.status,
+      patch.error === undefined ? cur.error : patch.error,
+      patch.retryAt === undefined ? cur.retry_at : patch.retryAt,
+      patch.streamIndex ?? cur.stream_index,
+      seq,
+    );
+    return this.get(seq);
+  }
+
+  /** Appends streamed text; returns the delta's index. */
+  appendText(seq: number, text: string): number {
+    const row = this.sql
+      .exec<{ stream_index: number }>(
+        "UPDATE messages SET content = content || ?, stream_index = stream_index + 1, version = version + 1 WHERE seq = ? RETURNING stream_index",
+        text,
+        seq,
+      )
+      .one();
+    return row.stream_index - 1;
+  }
+
+  get(seq: number): Message | undefined {
+    const r = this.row(seq);
+    return r && this.toMessage(r);
+  }
+
+  byClientId(authorId: string, clientId: string): Message | undefined {
+    const [r] = this.sql.exec<Row>("SELECT * FROM messages WHERE author_id = ? AND client_id = ?", authorId, clientId).toArray();
+    return r && this.toMessage(r);
+  }
+
+  byJobId(jobId: string): Message | undefined {
+    const [r] = this.sql.exec<Row>("SELECT * FROM messages WHERE job_id = ?", jobId).toArray();
+    return r && this.toMessage(r);
+  }
+
+  /** Messages with seq > afterSeq in seq order, at most `limit`. */
+  after(afterSeq: number, limit: number): Message[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
+      .toArray()
+      .map((r) => this.toMessage(r));
+  }
+
+  /** The last `limit` messages at or before `seq`, ascending. */
+  upTo(seq: number, limit: number): Message[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE seq <= ? ORDER BY seq DESC LIMIT ?", seq, limit)
+      .toArray()
+      .reverse()
+      .map((r) => this.toMessage(r));
+  }
+
+  /** Messages in (from, to] edited after they were written (AI replies that streamed,
+   * stopped or failed), ascending. */
+  editedBetween(from: number, to: number): Message[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE seq > ? AND seq <= ? AND version > 1 ORDER BY seq", from, to)
+      .toArray()
+      .map((r) => this.toMessage(r));
+  }
+
+  streaming(): Message[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE status = 'streaming' ORDER BY seq")
+      .toArray()
+      .map((r) => this.toMessage(r));
+  }
+
+  /** Rows the history store has not seen in their current version, oldest first. */
+  dirty(limit: number): { message: Message; version: number; createdAt: number }[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE version > flushed ORDER BY seq LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({ message: this.toMessage(r), version: r.version, createdAt: r.created_at }));
+  }
+
+  /** Dirty rows within a seq window, for read-your-writes merges into REST pages. */
+  dirtyBetween(afterSeq: number, beforeSeq: number): Message[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE version > flushed AND seq > ? AND seq < ? ORDER BY seq", afterSeq, beforeSeq)
+      .toArray()
+      .map((r) => this.toMessage(r));
+  }
+
+  markFlushed(rows: { seq: number; version: number }[]) {
+    for (const { seq, version } of rows) {
+      this.sql.exec("UPDATE messages SET flushed = max(flushed, ?) WHERE seq = ?", version, seq);
+    }
+  }
+
+  hasDirty(): boolean {
+    return this.sql.exec("SELECT 1 FROM messages WHERE version > flushed LIMIT 1").toArray().length > 0;
+  }
+
+  private row(seq: number): Row | undefined {
+    return this.sql.exec<Row>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
+  }
+
+  private toMessage(r: Row): Message {
+    const m: Message = {
+      id: r.id,
+      roomId: this.roomId(),
+      seq: r.seq,
+      author: { kind: r.author_kind, id: r.author_id, name: r.author_name },
+      content: r.content,
+      status: r.status,
+      createdAt: new Date(r.created_at).toISOString(),
+    };
+    if (r.client_id) m.clientId = r.client_id;
+    if (r.reply_to != null) m.replyTo = r.reply_to;
+    if (r.error) m.error = r.error;
+    if (r.status === "streaming") {
+      m.streamIndex = r.stream_index;
+      if (r.retry_at != null) m.retryAt = new Date(r.retry_at).toISOString();
+    }
+    return m;
+  }
+}

@@ -1,0 +1,40 @@
+// k6 entry: the mixed "busy evening" profile, every scenario at once over DURATION (default
+// 5m). Readers and writers ramp up over the first fifth, hold, and ramp down over the last;
+// the fan-out sockets and the AI conversations stay open throughout, so the REST writers'
+// messages also fan out to them and their delivery latency is measured too (tag src:rest).
+//   k6 run -e BASE_URL=https://parlor.example.workers.dev -e DURATION=10m load/busy-evening.ts
+import type { Options } from "k6/options";
+import { config, durationMs, str } from "./lib/config.ts";
+import { createFixture, type Fixture, removeFixture } from "./lib/fixtures.ts";
+import * as t from "./lib/thresholds.ts";
+import { aiScenario } from "./scenarios/ai-turns.ts";
+import { fanoutScenario } from "./scenarios/fanout.ts";
+import { eveningStages, readersScenario, writersScenario } from "./scenarios/rest.ts";
+
+export { aiTurns } from "./scenarios/ai-turns.ts";
+export { fanout } from "./scenarios/fanout.ts";
+export { readers, writers } from "./scenarios/rest.ts";
+
+const evening = durationMs(str("DURATION", "5m"));
+
+const scenarios: NonNullable<Options["scenarios"]> = {
+  readers: readersScenario(evening, "0s", eveningStages(config.readRate, evening)),
+  writers: writersScenario(evening, "0s", eveningStages(config.writeRate, evening)),
+  fanout: fanoutScenario(evening),
+};
+if (config.aiRooms > 0) scenarios.ai = aiScenario(evening);
+
+export const options: Options = {
+  scenarios,
+  thresholds: t.merge(t.common, t.readers, t.writers, t.fanout, config.aiRooms > 0 ? t.ai : {}),
+  setupTimeout: "15m",
+  summaryTrendStats: t.trendStats,
+};
+
+export function setup(): Fixture {
+  return createFixture({ rooms: true, seed: true, aiRooms: config.aiRooms > 0 });
+}
+
+export function teardown(data: Fixture): void {
+  removeFixture(data);
+}

@@ -1,0 +1,62 @@
+// Service levels as k6 thresholds. A missed threshold makes `k6 run` exit non-zero, so CI or a
+// release check can gate on it. Latency budgets are for a deployed Worker measured from a
+// client near a Cloudflare location; against `npm run dev` they are generous. The AI budgets
+// differ by provider (dummy vs a real key), hence the env overrides.
+import type { Threshold } from "k6/options";
+import { int } from "./config.ts";
+
+type Thresholds = Record<string, Threshold[]>;
+
+/** Apply to every script: nothing may fail silently. */
+export const common: Thresholds = {
+  checks: ["rate>0.99"],
+  // 429s on writes are excluded from this (see api.postMessage) and counted separately below.
+  http_req_failed: ["rate<0.01"],
+};
+
+export const readers: Thresholds = {
+  "http_req_duration{scenario:readers}": ["p(95)<300", "p(99)<800"],
+  reads_history_ordered: ["rate==1"],
+};
+
+export const writers: Thresholds = {
+  "http_req_duration{scenario:writers}": ["p(95)<400", "p(99)<1000"],
+  writes_rate_limited: ["rate<0.01"],
+  writes_idempotent_resend: ["rate==1"],
+};
+
+export const fanout: Thresholds = {
+  // Send-to-receipt across the Worker, the room object and back out to every member.
+  ws_delivery_latency: ["p(50)<100", "p(95)<250", "p(99)<500"],
+  ws_ack_latency: ["p(99)<500"],
+  ws_connect_to_ready: ["p(99)<1500"],
+  ws_ready_received: ["rate==1"],
+  // Correctness is a service level too: one lost or doubled message fails the run.
+  ws_seq_gaps: ["count==0"],
+  ws_duplicates: ["count==0"],
+  ws_out_of_order: ["count==0"],
+  ws_unacked: ["count==0"],
+  ws_unexpected_closes: ["count==0"],
+  ws_rate_limited: ["count==0"],
+};
+
+export const ai: Thresholds = {
+  ai_time_to_first_delta: [`p(95)<${int("AI_FIRST_DELTA_P95_MS", 2000)}`],
+  ai_time_to_final: [`p(95)<${int("AI_FINAL_P95_MS", 15000)}`],
+  ai_reply_ok: ["rate>0.99"],
+  ws_unexpected_closes: ["count==0"],
+};
+
+export function merge(...sets: Thresholds[]): Thresholds {
+  const out: Thresholds = {};
+  for (const set of sets) {
+    for (const [metric, rules] of Object.entries(set)) {
+      const existing = out[metric] ?? [];
+      out[metric] = [...existing, ...rules.filter((r) => !existing.includes(r))];
+    }
+  }
+  return out;
+}
+
+/** p99 is what the service levels are written in, so the summary shows it. */
+export const trendStats = ["avg", "min", "med", "p(95)", "p(99)", "max"];

@@ -1,0 +1,188 @@
+// Fan-out workloads on a set of connected clients in one room. A phase either saturates the
+// room (each sender keeps a fixed number of sends in flight, sending the next on each ack) or
+// offers a fixed message rate (open loop, round-robin over the senders). Afterwards it drains
+// and checks every client's view: each acked message exactly once, in seq order.
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { machineBusySeconds } from "./bench-server.mjs";
+import { percentiles } from "./bench-stats.mjs";
+
+/**
+ * @param {import("./bench-client.mjs").RoomClient[]} clients
+ * @param {{label: string, senders: number, durationMs: number, inflight?: number, rate?: number}} spec
+ *   `rate` (messages/s) selects the open-loop mode; otherwise `inflight` sends are kept in flight
+ *   in total, split evenly over the senders (at least one each).
+ */
+export async function runPhase(clients, spec, server) {
+  const prefix = `${spec.label}.`;
+  const senders = clients.slice(0, spec.senders);
+  const offsets = clients.map((c) => c.view.length);
+  const latencies = [];
+  const ackedSeqs = new Map(); // seq -> sender index
+  let inWindow = 0;
+  let sent = 0;
+  let refused = 0;
+  let phaseDeliveries = 0;
+  let running = true;
+  const start = performance.now();
+  const end = start + spec.durationMs;
+  const inflight = new Array(senders.length).fill(0);
+  const perSender = Math.max(1, Math.round((spec.inflight ?? 1) / senders.length));
+  // Throughput is counted after a warm-up, once the pipeline is full: steady state, not ramp.
+  const measureFrom = start + Math.min(1000, spec.durationMs / 4);
+
+  const sendFrom = (i) => {
+    const clientId = `${prefix}${i}.${sent++}`;
+    inflight[i]++;
+    senders[i].send(clientId);
+  };
+  const pump = (i) => {
+    while (running && inflight[i] < perSender && performance.now() < end) sendFrom(i);
+  };
+
+  for (const c of clients) {
+    c.onDelivery = (latency, m) => {
+      if (m.clientId === undefined || !m.clientId.startsWith(prefix)) return;
+      phaseDeliveries++;
+      latencies.push(latency);
+      const now = performance.now();
+      if (now >= measureFrom && now <= end) inWindow++;
+    };
+  }
+  senders.forEach((s, i) => {
+    const settle = (clientId) => {
+      if (clientId === undefined || !clientId.startsWith(prefix)) return false;
+      inflight[i]--;
+      return true;
+    };
+    s.onAck = (clientId, seq) => {
+      if (!settle(clientId)) return;
+      ackedSeqs.set(seq, i);
+      if (spec.rate === undefined) pump(i);
+    };
+    s.onRefused = (clientId) => {
+      if (!settle(clientId)) return;
+      refused++;
+      if (spec.rate === undefined) pump(i);
+    };
+  });
+
+  const closedAtStart = clients.filter((c) => !c.isOpen()).length;
+  const runtimeAtStart = server.processes().runtime.join(",");
+  const cpu0 = server.cpuSeconds();
+  const client0 = process.cpuUsage();
+  const machine0 = machineBusySeconds();
+  if (spec.rate === undefined) {
+    for (let i = 0; i < senders.length; i++) pump(i);
+    await sleep(spec.durationMs);
+  } else {
+    // Open loop: message k is due at start + k/rate whatever happened to earlier ones.
+    for (let k = 0; performance.now() < end; k++) {
+      const due = start + (k * 1000) / spec.rate;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      if (due >= end) break;
+      sendFrom(k % senders.length);
+    }
+  }
+  running = false;
+  const elapsed = (performance.now() - start) / 1000;
+  const cpu1 = server.cpuSeconds();
+  const serverCpu = (cpu1.runtime - cpu0.runtime) / elapsed;
+  const proxyCpu = (cpu1.proxy - cpu0.proxy) / elapsed;
+  const clientCpuUs = process.cpuUsage(client0);
+  const clientCpu = (clientCpuUs.user + clientCpuUs.system) / 1e6 / elapsed;
+  // Whatever else ran on the machine meanwhile (other people's builds and tests): noise.
+  const otherCpu = Math.max(0, (machineBusySeconds() - machine0) / elapsed - serverCpu - proxyCpu - clientCpu);
+
+  // Drain: every send answered, then every acked message at every client (bounded wait).
+  const drainUntil = performance.now() + 15_000;
+  while (performance.now() < drainUntil && inflight.some((n) => n > 0)) await sleep(20);
+  const selfEcho = senders.some((s, i) => hasOwn(s, offsets[clients.indexOf(s)], prefix, i));
+  const expected = () => ackedSeqs.size * (selfEcho ? clients.length : clients.length - 1);
+  while (performance.now() < drainUntil && phaseDeliveries < expected()) await sleep(20);
+  await sleep(200); // late duplicates would show up here
+  for (const c of clients) {
+    c.onDelivery = undefined;
+    c.onAck = undefined;
+    c.onRefused = undefined;
+  }
+
+  const check = verifyViews(clients, offsets, prefix, ackedSeqs, selfEcho, senders);
+  // Runtime CPU for the whole phase, drain included, per stored message and per delivery:
+  // an efficiency figure that other people's load on the machine disturbs far less than time.
+  const runtimeCpuTotal = server.cpuSeconds().runtime - cpu0.runtime;
+  return {
+    label: spec.label,
+    clients: clients.length,
+    senders: senders.length,
+    mode: spec.rate === undefined ? `saturated, ${perSender * senders.length} in flight` : `${spec.rate} msg/s offered`,
+    seconds: spec.durationMs / 1000,
+    sent,
+    acked: ackedSeqs.size,
+    refused,
+    unanswered: inflight.reduce((a, b) => a + b, 0),
+    deliveries: phaseDeliveries,
+    deliveriesPerSec: inWindow / ((end - measureFrom) / 1000),
+    latency: percentiles(latencies),
+    selfEcho,
+    ...check,
+    cpuUsPerMessage: (runtimeCpuTotal * 1e6) / Math.max(ackedSeqs.size, 1),
+    cpuUsPerDelivery: (runtimeCpuTotal * 1e6) / Math.max(phaseDeliveries, 1),
+    closedAtStart,
+    closedAtEnd: clients.filter((c) => !c.isOpen()).length,
+    // A new runtime process means wrangler reloaded or restarted it: the phase is void.
+    runtimeRestarted: server.processes().runtime.join(",") !== runtimeAtStart,
+    serverCpu,
+    proxyCpu,
+    clientCpu,
+    otherCpu,
+  };
+}
+
+function hasOwn(client, from, prefix, i) {
+  const own = `${prefix}${i}.`;
+  for (let k = from; k < client.view.length; k += 2) if (String(client.view[k + 1]).startsWith(own)) return true;
+  return false;
+}
+
+/** Lost: an acked message a client never got. Duplicated: got more than once. */
+function verifyViews(clients, offsets, prefix, ackedSeqs, selfEcho, senders) {
+  let lost = 0;
+  let duplicated = 0;
+  let outOfOrder = 0;
+  clients.forEach((c, ci) => {
+    const counts = new Map();
+    let prev = -1;
+    for (let k = offsets[ci]; k < c.view.length; k += 2) {
+      const seq = c.view[k];
+      if (seq <= prev) outOfOrder++;
+      prev = Math.max(prev, seq);
+      if (String(c.view[k + 1]).startsWith(prefix)) counts.set(seq, (counts.get(seq) ?? 0) + 1);
+    }
+    const senderIndex = senders.indexOf(c);
+    for (const [seq, from] of ackedSeqs) {
+      if (!selfEcho && from === senderIndex) continue;
+      const n = counts.get(seq) ?? 0;
+      if (n === 0) lost++;
+      else if (n > 1) duplicated += n - 1;
+    }
+  });
+  return { lost, duplicated, outOfOrder };
+}
+
+/**
+ * Waits (at most 8 s) until workerd is nearly idle, so one phase's leftovers (the write-behind
+ * flush to D1, garbage collection) do not run under the next.
+ */
+export async function quiesce(server, maxMs = 8000) {
+  const until = performance.now() + maxMs;
+  let prev = server.cpuSeconds();
+  while (performance.now() < until) {
+    await sleep(250);
+    const now = server.cpuSeconds();
+    const busy = (now.runtime - prev.runtime + (now.proxy - prev.proxy)) / 0.25;
+    prev = now;
+    if (busy < 0.1) return;
+  }
+}

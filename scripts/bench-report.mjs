@@ -1,0 +1,171 @@
+// Turns the benchmark's raw results into the Markdown that goes into docs/benchmarks.md:
+// ratios against the reference first (and against the same-run baseline when it ran), then
+// every workload with the spread over its runs.
+import { fmt, fmtInt, fmtSpread, spread } from "./bench-stats.mjs";
+
+// ARCHITECTURE.md, "Performance targets": cloudflare/workers-chat-demo under local wrangler dev.
+export const REFERENCE = {
+  p50At2500: 6.3,
+  p99At2500: 12.3,
+  saturated100: 47_600,
+  saturated2: 2_000,
+  bytesPerSocket: 272_000,
+  connectP99At100: 137,
+};
+
+const sum = (rows, k) => rows.reduce((n, r) => n + (r[k] ?? 0), 0);
+const med = (values) => spread(values).median;
+/** Median CPU use over the runs, in % of one core. */
+const cpu = (rows, k) => `${fmt(med(rows.map((r) => r[k] * 100)), 0)}%`;
+
+/** Phases of one target grouped by workload (room size, senders, mode), in run order. */
+function workloads(out) {
+  const groups = new Map();
+  for (const r of out?.fanout ?? []) {
+    const key = `${r.clients}|${r.senders}|${r.mode.startsWith("saturated") ? "sat" : "fixed"}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return groups;
+}
+
+/** The numbers compared with the reference, each a list over the runs. */
+function headline(out) {
+  const w = workloads(out);
+  const conn = (out?.connect ?? []).filter((c) => c.clients === 100);
+  return {
+    p50At2500: (w.get("100|100|fixed") ?? []).map((r) => r.latency.p50),
+    p99At2500: (w.get("100|100|fixed") ?? []).map((r) => r.latency.p99),
+    saturated100: (w.get("100|100|sat") ?? []).map((r) => r.deliveriesPerSec),
+    saturated2: (w.get("2|2|sat") ?? []).map((r) => r.deliveriesPerSec),
+    bytesPerSocket: out?.memory ? [out.memory.perSocket] : [],
+    connectP99At100: conn.map((c) => c.p99),
+  };
+}
+
+const ROWS = [
+  ["p50At2500", "100 clients, 2,500 deliveries/s offered: p50", " ms", 1, "lower"],
+  ["p99At2500", "100 clients, 2,500 deliveries/s offered: p99", " ms", 1, "lower"],
+  ["saturated100", "100 clients, all sending, saturated", " deliveries/s", 0, "higher"],
+  ["saturated2", "2 clients (both sending), saturated", " deliveries/s", 0, "higher"],
+  ["bytesPerSocket", "1,000 idle sockets in 10 rooms, per socket (runtime process)", " KB", 0, "lower"],
+  ["connectP99At100", "connect + join (ready), 100 clients at once: p99", " ms", 1, "lower"],
+];
+
+export function report(res) {
+  const lines = [];
+  const push = (...xs) => lines.push(...xs);
+  const a = res.args;
+  push(
+    `Revision ${res.revision ?? "?"}, ${res.startedAt}; ${res.machine.cpus} × ${res.machine.cpuModel}, ${fmt(res.machine.memGiB)} GiB, Node ${res.machine.node}.`,
+  );
+  push(
+    `${a.runs} run(s) per workload${a.runsForUnreferenced !== undefined && a.runsForUnreferenced !== a.runs ? ` (${a.runsForUnreferenced} for room sizes without a reference number)` : ""}; saturated phases ${a.seconds} s (throughput counted after the first quarter, at most 1 s), each sender keeping ${a.window} sends in flight and the room at least ${a.minInflight}, at most ${a.maxInflight ?? "∞"}; fixed load ${a.fixedSeconds} s per run.`,
+  );
+  for (const n of res.notes) push(`- Note: ${n}`);
+  for (const [name, out] of [
+    ["Parlor", res.parlor],
+    ["baseline", res.baseline],
+  ]) {
+    const bad = (out?.fanout ?? []).filter((r) => r.runtimeRestarted || r.closedAtStart > 0 || r.closedAtEnd > 0);
+    if (bad.length > 0)
+      push(
+        `- **Warning**: ${bad.length} ${name} phase(s) lost sockets or saw the runtime restart: ${bad.map((r) => r.label).join(", ")}; their numbers are not comparable.`,
+      );
+  }
+  if (res.error) push("", "**The run failed:**", "```", res.error, "```");
+
+  const p = headline(res.parlor);
+  const b = res.baseline ? headline(res.baseline) : undefined;
+  const kb = (k, xs) => (k === "bytesPerSocket" ? xs.map((x) => x / 1000) : xs);
+  push(
+    "",
+    "#### Against the reference",
+    "",
+    `| workload | reference | Parlor: median (min–max) | Parlor ÷ reference |${b ? " baseline, same run | Parlor ÷ baseline |" : ""} better is |`,
+  );
+  push(`|---|---|---|---|${b ? "---|---|" : ""}---|`);
+  for (const [k, name, unit, digits, better] of ROWS) {
+    const ref = k === "bytesPerSocket" ? REFERENCE[k] / 1000 : REFERENCE[k];
+    const ours = kb(k, p[k]);
+    const theirs = b ? kb(k, b[k]) : [];
+    const cell = (xs) => (xs.length === 0 ? "not run" : `${fmtSpread(spread(xs), digits)}${unit}`);
+    const ratio = (x, y) => (x.length === 0 || y.length === 0 ? "" : fmt(med(x) / med(y), 2));
+    push(
+      `| ${name} | ${ref.toLocaleString("en-US")}${unit} | ${cell(ours)} | ${ours.length ? fmt(med(ours) / ref, 2) : ""} |${b ? ` ${cell(theirs)} | ${ratio(ours, theirs)} |` : ""} ${better} |`,
+    );
+  }
+
+  for (const [name, out] of [
+    ["Parlor", res.parlor],
+    ["Baseline", res.baseline],
+  ]) {
+    if (!out) continue;
+    push("", `#### Fan-out: ${name}`, "");
+    push(
+      "| clients | senders | load | deliveries/s: median (min–max) | p50 ms | p95 ms | p99 ms | lost | duplicated | out of order | refused or unanswered | runtime CPU µs per message / per delivery | CPU: runtime / proxy / client / other |",
+    );
+    push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (const rs of workloads(out).values()) {
+      const r = rs[0];
+      const lat = (k) => fmt(med(rs.map((x) => x.latency[k])));
+      const load = r.mode.startsWith("saturated") ? `saturated (${r.mode.replace("saturated, ", "")})` : r.mode;
+      push(
+        `| ${r.clients} | ${r.senders} | ${load} | ${fmtSpread(spread(rs.map((x) => x.deliveriesPerSec)))} | ${lat("p50")} | ${lat("p95")} | ${lat("p99")} | ${sum(rs, "lost")} | ${sum(rs, "duplicated")} | ${sum(rs, "outOfOrder")} | ${sum(rs, "refused") + sum(rs, "unanswered")} | ${fmt(med(rs.map((x) => x.cpuUsPerMessage)), 0)} / ${fmt(med(rs.map((x) => x.cpuUsPerDelivery)), 1)} | ${cpu(rs, "serverCpu")} / ${cpu(rs, "proxyCpu")} / ${cpu(rs, "clientCpu")} / ${cpu(rs, "otherCpu")} |`,
+      );
+    }
+    if (out.connect.length > 0) {
+      push(
+        "",
+        `Connect + join (${name}): every client of the room opens its socket at once; ms from opening to \`ready\` (upgrade: to the 101 response).`,
+        "",
+      );
+      push("| clients | run | p50 | p95 | p99 | max | upgrade p50 / p99 |", "|---|---|---|---|---|---|---|");
+      for (const c of out.connect)
+        push(
+          `| ${c.clients} | ${c.run} | ${fmt(c.p50)} | ${fmt(c.p95)} | ${fmt(c.p99)} | ${fmt(c.max)} | ${fmt(c.upgrade?.p50)} / ${fmt(c.upgrade?.p99)} |`,
+        );
+    }
+    if (out.memory) {
+      const m = out.memory;
+      const mib = (x) => fmt(x / 2 ** 20);
+      push(
+        "",
+        `Idle memory (${name}): ${fmtInt(m.sockets)} sockets in ${m.rooms} rooms, connected 50 at a time in ${fmt(m.connectSeconds)} s, all \`ready\`, then idle. RSS, median of 5 readings:`,
+        "",
+      );
+      push("| process | baseline MiB | with the sockets MiB | after closing MiB | per socket |", "|---|---|---|---|---|");
+      push(
+        `| workerd runtime (Worker + Durable Objects) | ${mib(m.baseline.runtime)} | ${mib(m.loaded.runtime)} | ${mib(m.afterClose.runtime)} | **${fmt(m.perSocket / 1000)} KB** |`,
+      );
+      push(
+        `| workerd proxy in front (wrangler dev only) | ${mib(m.baseline.proxy)} | ${mib(m.loaded.proxy)} | ${mib(m.afterClose.proxy)} | ${fmt(m.proxyPerSocket / 1000)} KB |`,
+      );
+    }
+    if (out.closeHandshake) {
+      const c = out.closeHandshake;
+      push(
+        "",
+        `Close handshake (${name}): of ${c.closed} sockets closed by the client with 1000, ${c.unanswered} got no close frame back within 2 s (then terminated).`,
+      );
+    }
+  }
+
+  if (res.soak) {
+    const s = res.soak;
+    const h = s.history ?? {};
+    push("", "#### Soak with a crash (Parlor)", "");
+    push(
+      `${s.clients} clients, ${s.senders} of them sending (${s.generated} messages over ${s.seconds} s); the server was SIGKILLed at ${fmt(s.crashAtSeconds)} s and answered again ${fmt(s.downtimeSeconds)} s later. Clients reconnected ${s.reconnects} times with \`afterSeq\` and sent ${s.resends} unacked or queued sends again.`,
+      "",
+    );
+    push(
+      "| acked | unacked at end | conflicting acks | views checked | missing | duplicated | out of order | wrong seq | exactly once in every view | REST history missing / duplicated / wrong seq |",
+      "|---|---|---|---|---|---|---|---|---|---|",
+    );
+    push(
+      `| ${s.acked} | ${s.unacked} | ${s.conflictingAcks} | ${s.viewsChecked} | ${s.missing} | ${s.duplicated} | ${s.outOfOrder} | ${s.wrongSeq} | ${s.exactlyOnceInEveryView ? "**yes**" : "**no**"} | ${h.error ?? `${h.missing} / ${h.duplicated} / ${h.wrongSeq}`} |`,
+    );
+  }
+  push("", `Total time ${fmt(res.seconds ?? 0, 0)} s.`);
+  return lines.join("\n");
+}

@@ -1,0 +1,130 @@
+// The benchmark's workloads against one target server (Parlor, or the baseline): idle memory
+// per socket, and per room size the connect storm, the fixed load and the saturated phases.
+// Results are appended to `t.out`; nothing here asserts anything about timings.
+import { setTimeout as sleep } from "node:timers/promises";
+import { closeAll, connectAll, createRoom, RoomClient } from "./bench-client.mjs";
+import { quiesce, runPhase } from "./bench-fanout.mjs";
+import { percentiles } from "./bench-stats.mjs";
+
+/**
+ * @typedef {{ name: string, server: import("./bench-server.mjs").DevServer,
+ *   api: import("./bench-client.mjs").Api, users: object[], ackOnEcho: boolean, log: (m: string) => void,
+ *   opts: { runs: number, runsForUnreferenced: number, seconds: number, window: number, minInflight: number,
+ *     maxInflight: number, fixedSeconds: number },
+ *   out: { memory?: object, fanout: object[], connect: object[] } }} Target
+ */
+
+const clientsFor = (t, room, users) =>
+  users.map((user, index) => new RoomClient({ port: t.server.port, roomId: room.id, user, index, ackOnEcho: t.ackOnEcho }));
+
+/** 1,000 idle sockets over 10 rooms of 100 members; RSS of workerd against a warmed baseline. */
+export async function memory(t, roomCount = 10, perRoom = 100) {
+  t.log(`${t.name} memory: ${roomCount} rooms x ${perRoom} idle sockets`);
+  const members = t.users.slice(0, perRoom);
+  const rooms = [];
+  for (let r = 0; r < roomCount; r++) rooms.push(await createRoom(t.api, members, `bench memory ${r}`));
+  // Wake every room object once so the baseline already holds them; the delta is the sockets.
+  for (const room of rooms) await closeAll(await connected(clientsFor(t, room, members.slice(0, 1))));
+  // Median of five readings, per process (runtime and the proxy in front of it).
+  const sample = async () => {
+    const xs = [];
+    for (let i = 0; i < 5; i++) {
+      xs.push(t.server.rss());
+      await sleep(200);
+    }
+    const mid = (k) => xs.map((x) => x[k]).sort((a, b) => a - b)[2];
+    return { runtime: mid("runtime"), proxy: mid("proxy") };
+  };
+  await quiesce(t.server);
+  const baseline = await sample();
+  const clients = rooms.flatMap((room) => clientsFor(t, room, members));
+  const started = performance.now();
+  const { ready } = await connectAll(clients, 50);
+  const connectSeconds = (performance.now() - started) / 1000;
+  await quiesce(t.server);
+  await sleep(1000);
+  const loaded = await sample();
+  t.out.closeHandshake = await closeAll(clients);
+  await quiesce(t.server);
+  const afterClose = await sample();
+  const perSocket = (loaded.runtime - baseline.runtime) / clients.length;
+  const proxyPerSocket = (loaded.proxy - baseline.proxy) / clients.length;
+  t.log(
+    `${t.name} memory: ${(perSocket / 1000).toFixed(1)} KB per socket in the runtime (proxy ${(proxyPerSocket / 1000).toFixed(1)} KB); connecting took ${connectSeconds.toFixed(1)} s`,
+  );
+  const unexpectedCloses = clients.reduce((n, c) => n + c.counters.unexpectedCloses, 0);
+  t.out.memory = {
+    sockets: clients.length,
+    rooms: roomCount,
+    baseline,
+    loaded,
+    afterClose,
+    perSocket,
+    proxyPerSocket,
+    connect: percentiles(ready),
+    connectSeconds,
+    unexpectedCloses,
+  };
+}
+
+async function connected(clients) {
+  await connectAll(clients);
+  return clients;
+}
+
+/**
+ * One room of n clients per target, the targets interleaved phase by phase (so a burst of
+ * someone else's work on the machine hits them alike): connect timings, then the fixed load
+ * (n = 100) and the saturated phases.
+ */
+export async function fanoutRoom(targets, n) {
+  const { seconds, window, minInflight, maxInflight, fixedSeconds } = targets[0].opts;
+  const runs = n === 2 || n === 100 ? targets[0].opts.runs : targets[0].opts.runsForUnreferenced;
+  const rooms = [];
+  for (const t of targets) {
+    const members = t.users.slice(0, n);
+    rooms.push({ t, clients: clientsFor(t, await createRoom(t.api, members, `bench fan-out ${n}`), members) });
+  }
+  // Everyone connects at once, like a room filling up after a link is shared; for 100 clients
+  // this is repeated (reconnecting the same clients) so connect time gets a spread too.
+  for (let rep = 0; rep < (n >= 100 ? runs : 1); rep++) {
+    for (const { t, clients } of rooms) {
+      if (rep > 0) {
+        await closeAll(clients);
+        for (const c of clients) c.closing = false;
+      }
+      await quiesce(t.server);
+      const times = await connectAll(clients);
+      t.out.connect.push({ clients: n, run: rep + 1, ...percentiles(times.ready), upgrade: percentiles(times.upgraded) });
+      t.log(`${t.name} fan-out ${n}: connected (p99 ${t.out.connect.at(-1).p99.toFixed(1)} ms)`);
+    }
+  }
+  // Warm-up at a light fixed rate (JIT, the room object, a first flush); not reported.
+  for (const { t, clients } of rooms) await runPhase(clients, { label: `warm${n}`, senders: n, durationMs: 1000, rate: 50 }, t.server);
+  // The fixed load goes first, so no backlog from a saturated phase (such as the write-behind
+  // flush of thousands of messages) is still running under it.
+  const specs = [];
+  for (let rep = 1; rep <= runs && n === 100; rep++) {
+    // The reference's fixed load: 2,500 deliveries/s = 25 messages/s to 100 clients.
+    specs.push({ rep, label: `rate${n}r${rep}`, senders: n, durationMs: fixedSeconds * 1000, rate: 2500 / n });
+  }
+  for (let rep = 1; rep <= runs; rep++) {
+    for (const senders of n === 1 ? [1] : [n, 1]) {
+      const perSender = Math.max(1, Math.min(Math.max(window, Math.ceil(minInflight / senders)), Math.floor(maxInflight / senders)));
+      specs.push({ rep, label: `sat${n}x${senders}r${rep}`, senders, durationMs: seconds * 1000, inflight: perSender * senders });
+    }
+  }
+  for (const { rep, ...spec } of specs) {
+    for (const { t, clients } of rooms) {
+      await quiesce(t.server);
+      const r = await runPhase(clients, spec, t.server);
+      t.out.fanout.push({ ...r, run: rep });
+      const what =
+        spec.rate === undefined ? `${spec.senders} sender(s): ${Math.round(r.deliveriesPerSec)} deliveries/s,` : "at 2,500 deliveries/s:";
+      t.log(
+        `${t.name} fan-out ${n}, ${what} run ${rep}, p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, lost ${r.lost}, dup ${r.duplicated}`,
+      );
+    }
+  }
+  for (const { clients } of rooms) await closeAll(clients);
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// `npm run bench`: starts the app under `wrangler dev` and measures WebSocket fan-out, connect
+// time, idle memory per socket and a crash-restart soak, then prints a Markdown report with
+// ratios against the reference in ARCHITECTURE.md ("Performance targets") and writes the raw
+// results as JSON. With --baseline it also runs the same workloads, interleaved, against a
+// minimal store-then-broadcast server (load/baseline) for same-run ratios. A benchmark, not a
+// test: it asserts nothing about timings. Everything targets 127.0.0.1; every loop is bounded.
+//
+//   npm run bench [-- --quick] [--baseline] [--runs 3] [--sizes 2,10,50,100] [--seconds 3]
+//                 [--window 8] [--skip memory,soak] [--out load/results/bench-latest.json]
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { Api, createRoom, registerUsers } from "./bench-client.mjs";
+import { report } from "./bench-report.mjs";
+import { applyMigrations, baselineSnapshot, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
+import { soak } from "./bench-soak.mjs";
+import { fanoutRoom, memory } from "./bench-suite.mjs";
+
+const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    baseline: { type: "boolean", default: false },
+    runs: { type: "string" },
+    sizes: { type: "string" },
+    seconds: { type: "string" },
+    window: { type: "string", default: "8" },
+    skip: { type: "string" },
+    out: { type: "string", default: join(repo, "load", "results", "bench-latest.json") },
+  },
+});
+const quick = args.quick;
+const opts = {
+  runs: Number(args.runs ?? (quick ? 1 : 3)),
+  // Sizes without a reference number (10, 50) get one run unless --runs says otherwise: it
+  // keeps the default run near 3 minutes; the reference comparisons keep their spread.
+  runsForUnreferenced: args.runs === undefined ? 1 : Number(args.runs),
+  seconds: Number(args.seconds ?? (quick ? 2 : 3)),
+  // Saturation: each sender keeps `window` sends in flight, the room at least minInflight (so
+  // small rooms are not limited by round trips) and at most maxInflight (past that, more only
+  // queues in the sockets and stretches the drain).
+  window: Number(args.window),
+  minInflight: 64,
+  maxInflight: 256,
+  fixedSeconds: quick ? 4 : 6,
+};
+const sizes = (args.sizes ?? (quick ? "2,100" : "2,10,50,100")).split(",").map(Number);
+// --quick is for iterating: no memory phase (1,000 connects) and a short soak.
+const skip = new Set((args.skip ?? (quick ? "memory" : "")).split(",").filter(Boolean));
+const userCount = Math.max(100, ...sizes);
+if (![opts.runs, opts.seconds, opts.window, ...sizes].every((n) => Number.isInteger(n) && n > 0) || userCount > 1000) {
+  throw new Error("--runs, --seconds, --window and --sizes must be positive integers (sizes up to 1000)");
+}
+
+const t0 = performance.now();
+const log = (msg) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}`);
+const notes = [];
+const results = {
+  startedAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: totalmem() / 2 ** 30, node: process.version },
+  args: { quick, sizes, skip: [...skip], ...opts },
+  notes,
+};
+
+const snaps = [snapshot(repo)];
+results.revision = `${snaps[0].rev}${snaps[0].dirty ? " + uncommitted changes" : ""}`;
+// The per-user send limit (SEND_PER_SECOND=1, burst 10) would make this a benchmark of the
+// limiter: it is lifted here, and only here.
+const parlor = new DevServer(snaps[0], await freePort(), { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000" });
+const servers = [parlor];
+// Each server's output goes beside the results (git-ignored), for when a phase misbehaves.
+mkdirSync(dirname(args.out), { recursive: true });
+const logPath = (name) => `${args.out.replace(/\.json$/, "")}.${name}.log`;
+parlor.logFile = createWriteStream(logPath("parlor"));
+const stopAll = async () => {
+  for (const s of servers) await s.stop();
+  for (const s of snaps) removeSnapshot(s);
+};
+process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
+
+try {
+  log(`snapshot of ${results.revision}; bundling, applying D1 migrations`);
+  prebundle(snaps[0]);
+  applyMigrations(snaps[0]);
+  await parlor.start();
+  log(`parlor: wrangler dev on 127.0.0.1:${parlor.port}, workerd ${JSON.stringify(parlor.processes())}`);
+  const targets = [await target("parlor", parlor, false)];
+  if (args.baseline) {
+    snaps.push(baselineSnapshot(repo));
+    const base = new DevServer(snaps[1], await freePort(), {});
+    base.logFile = createWriteStream(logPath("baseline"));
+    servers.push(base);
+    await base.start();
+    log(`baseline: wrangler dev on 127.0.0.1:${base.port}`);
+    targets.push(await target("baseline", base, true));
+  }
+  // Interleaved, so a burst of someone else's work on the machine hits both alike.
+  if (!skip.has("memory")) for (const t of targets) await memory(t);
+  for (const n of sizes) await fanoutRoom(targets, n);
+  if (!skip.has("soak")) {
+    log("soak: 8 clients, 4 senders, the server SIGKILLed and restarted midway");
+    const users = targets[0].users.slice(0, 8);
+    const room = await createRoom(targets[0].api, users, "bench soak");
+    results.soak = await soak({
+      api: targets[0].api,
+      server: parlor,
+      room,
+      users,
+      senders: 4,
+      ratePerSender: 25,
+      durationMs: quick ? 12_000 : 20_000,
+    });
+    log(`soak: ${results.soak.acked} acked; exactly once, in order, in every view: ${results.soak.exactlyOnceInEveryView}`);
+  }
+} catch (err) {
+  results.error = String(err?.stack ?? err);
+  console.error(`bench failed: ${results.error}\n--- wrangler dev output (tail) ---\n${parlor.tail()}`);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}
+results.seconds = (performance.now() - t0) / 1000;
+mkdirSync(dirname(args.out), { recursive: true });
+writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(report(results));
+log(`done in ${results.seconds.toFixed(0)} s; raw results in ${args.out}`);
+
+async function target(name, server, ackOnEcho) {
+  const api = new Api(server.base);
+  const users = await registerUsers(api, userCount, "bench_", name === "parlor" ? notes : []);
+  log(`${name}: registered ${users.length} users`);
+  results[name] = { fanout: [], connect: [] };
+  return { name, server, api, users, ackOnEcho, log, opts, out: results[name] };
+}

@@ -1,0 +1,287 @@
+// Two people in two browser contexts use the real app end to end: sign up, create a room,
+// chat in real time with typing and presence, survive reloads, stay safe from an HTML
+// payload, and watch an AI reply stream in and stop it. Screenshots of each main screen are
+// saved to test/e2e/artifacts/.
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { a11yViolations, bubbles, launch, live, type Person, person, shot, signUp } from "./support";
+
+const baseURL = inject("baseURL");
+let browser: Browser;
+let ada: Person;
+let bob: Person;
+let roomUrl = "";
+/** On a room's page (not /rooms/new, which matches the same shape). */
+const inRoom = (u: URL) => /^\/rooms\/(?!new$)[^/]+$/.test(u.pathname);
+
+beforeAll(async () => {
+  browser = await launch();
+  ada = await person(browser, baseURL, "Ada Lovelace", { scheme: "light" });
+  bob = await person(browser, baseURL, "Bob Carter", { scheme: "dark" });
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state !== "fail") return;
+  const name = task.name.replace(/\W+/g, "-").slice(0, 40);
+  for (const p of [ada, bob]) {
+    await shot(p.page, `FAILED-${name}-${p.username.split("_")[0]}`).catch(() => {});
+    console.log(`${p.displayName} at ${p.page.url()}:\n${[...p.errors, ...p.console].join("\n")}`);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("two people in a room", () => {
+  it("signs both people up", async () => {
+    await ada.page.goto("/");
+    await ada.page.getByRole("heading", { name: "Welcome back" }).waitFor();
+    await shot(ada.page, "01-sign-in-light");
+    expect(await a11yViolations(ada.page)).toEqual([]);
+    await signUp(ada, "02-sign-up-light");
+    await signUp(bob);
+    await shot(bob.page, "03-home-dark");
+  });
+
+  it("lets Ada create a room and invite Bob", async () => {
+    await ada.page.getByRole("link", { name: "New room" }).first().click();
+    await ada.page.getByLabel("Title").fill("Weekend plans");
+    const invite = ada.page.getByLabel("Invite people");
+    await invite.fill(bob.username);
+    await invite.press("Enter");
+    await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).waitFor();
+    await shot(ada.page, "04-new-room-light");
+    await ada.page.getByRole("button", { name: "Create room" }).click();
+    await ada.page.waitForURL(inRoom);
+    roomUrl = new URL(ada.page.url()).pathname;
+    await live(ada.page);
+    // The composer is where the keyboard goes after opening a room.
+    expect(await ada.page.evaluate(() => document.activeElement?.id)).toBe("composer-input");
+  });
+
+  it("shows the room in Bob's list, and each sees the other online", async () => {
+    await bob.page.reload();
+    await bob.page.getByRole("link", { name: /Weekend plans/ }).click();
+    await live(bob.page);
+    await ada.page.getByText("2 online").waitFor();
+    await bob.page.getByText("2 online").waitFor();
+  });
+
+  it("delivers messages in real time with a typing indicator", async () => {
+    await ada.page.getByLabel("Message Weekend plans").pressSequentially("Shall we go hiking on Saturday?", { delay: 15 });
+    await bob.page.getByText("Ada Lovelace is typing").waitFor();
+    await ada.page.keyboard.press("Enter");
+    await bob.page.getByRole("log").getByText("Shall we go hiking on Saturday?").waitFor();
+    await bob.page.getByText("Ada Lovelace is typing").waitFor({ state: "hidden" });
+
+    const composer = bob.page.getByLabel("Message Weekend plans");
+    await composer.fill("Yes! Here's the plan:");
+    await composer.press("Shift+Enter");
+    await composer.pressSequentially("- meet at **8:00**\n", { delay: 5 });
+    await ada.page.getByRole("log").getByText("Yes! Here's the plan:").waitFor();
+    await ada.page.getByRole("log").locator("strong", { hasText: "8:00" }).waitFor();
+    await bob.page
+      .getByLabel("Message Weekend plans")
+      .fill("Bring this:\n```js\nconst snacks = ['trail mix', 'apples'];\nconsole.log(snacks.length + ' snacks');\n```");
+    await bob.page.getByRole("button", { name: "Send message" }).click();
+    await ada.page.getByRole("log").getByText("trail mix", { exact: false }).waitFor();
+    await ada.page
+      .getByRole("log")
+      .getByRole("button", { name: /copy js/i })
+      .waitFor();
+    await shot(ada.page, "05-chat-light");
+    await shot(bob.page, "06-chat-dark");
+    // Labelled controls, a named log, enough contrast in both themes.
+    expect(await a11yViolations(ada.page)).toEqual([]);
+    expect(await a11yViolations(bob.page)).toEqual([]);
+  });
+
+  it("shows an HTML payload as text and runs nothing", async () => {
+    const payload = "<img src=x onerror=alert(1)>";
+    await ada.page.getByLabel("Message Weekend plans").fill(payload);
+    await ada.page.keyboard.press("Enter");
+    for (const p of [ada, bob]) {
+      const bubble = bubbles(p.page).filter({ hasText: payload });
+      await bubble.waitFor();
+      expect(await bubble.textContent()).toBe(payload);
+      expect(await p.page.getByRole("log").locator("img").count()).toBe(0);
+    }
+    await bob.page.waitForTimeout(500);
+    expect(ada.dialogs).toEqual([]);
+    expect(bob.dialogs).toEqual([]);
+    expect([...ada.errors, ...bob.errors]).toEqual([]);
+  });
+
+  it("loses nothing when Bob reloads mid-conversation", async () => {
+    const before = await bubbles(bob.page).allTextContents();
+    expect(before.length).toBeGreaterThanOrEqual(4);
+    const reload = bob.page.reload();
+    // Sent while Bob is away: catch-up must bring it, once.
+    await ada.page.getByLabel("Message Weekend plans").fill("Did you get this while reloading?");
+    await ada.page.keyboard.press("Enter");
+    await reload;
+    await live(bob.page);
+    await bob.page.getByRole("log").getByText("Did you get this while reloading?").waitFor();
+    const after = await bubbles(bob.page).allTextContents();
+    expect(after).toEqual([...before, "Did you get this while reloading?"]);
+  });
+});
+
+describe("an AI reply", () => {
+  it("streams in visibly, can be stopped, and can be regenerated", async () => {
+    const page = ada.page;
+    await page.getByRole("link", { name: "New room" }).first().click();
+    await page.getByLabel("Title").fill("Ask the assistant");
+    await page.getByRole("radio", { name: /Assistant/ }).check({ force: true });
+    await page.getByRole("button", { name: "Create room" }).click();
+    await page.waitForURL(inRoom);
+    await live(page);
+
+    await page.getByLabel("Message Ask the assistant").fill("What should I pack for a day hike?");
+    await page.keyboard.press("Enter");
+    const reply = page.locator(".msg.is-ai").last();
+    await page.locator(".msg.is-ai.is-streaming").waitFor({ timeout: 20_000 });
+    const text = async () => (await reply.locator(".bubble").textContent()) ?? "";
+    await expect.poll(async () => (await text()).length, { timeout: 10_000 }).toBeGreaterThan(10);
+    const early = await text();
+    await expect.poll(async () => (await text()).length, { timeout: 10_000 }).toBeGreaterThan(early.length);
+    await shot(page, "07-ai-streaming-light");
+
+    await reply.getByRole("button", { name: "Stop" }).click();
+    await reply.getByText("Stopped").waitFor({ timeout: 10_000 });
+    const stopped = await text();
+    await page.waitForTimeout(800);
+    expect(await text()).toBe(stopped);
+
+    await reply.getByRole("button", { name: "Regenerate" }).click();
+    await page.locator(".msg.is-ai.is-streaming").waitFor({ timeout: 20_000 });
+    // Reload while it streams: the reply must pick up where it is and finish.
+    await page.reload();
+    await live(page);
+    await page.locator(".msg.is-ai").last().locator(".bubble").waitFor();
+    await page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    const final = (await page.locator(".msg.is-ai").last().locator(".bubble").textContent()) ?? "";
+    expect(final.length).toBeGreaterThan(stopped.length);
+    expect(await page.locator(".msg.is-ai").last().getByText("Stopped").count()).toBe(0);
+  });
+});
+
+describe("the other screens", () => {
+  it("shows room settings with members and exports the history", async () => {
+    await bob.page.goto(`${roomUrl}/settings`);
+    await bob.page.getByRole("heading", { name: "Members" }).waitFor();
+    await bob.page.getByText(`@${ada.username}`).waitFor();
+    await shot(bob.page, "08-room-settings-dark");
+    expect(await a11yViolations(bob.page)).toEqual([]);
+    const [download] = await Promise.all([bob.page.waitForEvent("download"), bob.page.getByRole("button", { name: "Markdown" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.md$/);
+  });
+
+  it("creates, edits and deletes a character, listed after the built-ins", async () => {
+    const page = ada.page;
+    await page.goto("/characters");
+    await page.getByRole("heading", { name: "Assistant" }).waitFor();
+    await page.getByRole("link", { name: "New character" }).click();
+    await page.getByLabel("Name").fill("Trail Guide");
+    await page.getByLabel("Description").fill("Knows every path, packs light.");
+    await page
+      .getByLabel("Instructions (system prompt)")
+      .fill("You are Trail Guide, a calm mountain guide. Keep answers short and practical.");
+    await shot(page, "09-character-form-light");
+    await page.getByRole("button", { name: "Create character" }).click();
+    await page.getByRole("heading", { name: "Trail Guide" }).waitFor();
+    const names = await page.locator(".character-card h2").allTextContents();
+    expect(names[0]).toBe("Assistant");
+    expect(names).toContain("Trail Guide");
+    await shot(page, "10-characters-light");
+    expect(await a11yViolations(page)).toEqual([]);
+
+    await page.getByRole("link", { name: "Edit Trail Guide" }).click();
+    await page.getByLabel("Description").fill("Knows every path, packs lighter.");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Knows every path, packs lighter.").waitFor();
+    await page.getByRole("button", { name: "Delete Trail Guide" }).click();
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await page.getByRole("heading", { name: "Trail Guide" }).waitFor({ state: "detached" });
+  });
+
+  it("works at phone width", async () => {
+    const phone = await browser.newContext({ baseURL, viewport: { width: 360, height: 740 }, colorScheme: "dark", deviceScaleFactor: 2 });
+    const page = await phone.newPage();
+    // Same account as Bob: copy his session into the phone.
+    const session = await bob.page.evaluate(() => localStorage.getItem("parlor.session"));
+    await page.goto("/signin");
+    await page.evaluate((s) => localStorage.setItem("parlor.session", s ?? ""), session);
+    await page.goto("/");
+    await page.getByRole("link", { name: /Weekend plans/ }).waitFor();
+    await shot(page, "11-phone-rooms-dark");
+    await page.getByRole("link", { name: /Weekend plans/ }).click();
+    await live(page);
+    await page.getByRole("log").getByText("Did you get this while reloading?").waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, "12-phone-chat-dark");
+    await phone.close();
+  });
+});
+
+describe("when the connection or the room goes away", () => {
+  let restoreOnline = true;
+  afterEach(async () => {
+    if (restoreOnline) await bob.ctx.setOffline(false);
+  });
+
+  it("reconnects after the network drops, sends what was written offline, and catches up", async () => {
+    await bob.page.goto(roomUrl);
+    await live(bob.page);
+    await bob.ctx.setOffline(true);
+    await bob.page
+      .getByRole("status")
+      .filter({ hasText: /Reconnecting|Connecting/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await ada.page.goto(roomUrl);
+    await live(ada.page);
+    await ada.page.getByLabel("Message Weekend plans").fill("Are you back?");
+    await ada.page.keyboard.press("Enter");
+    await bob.page.getByLabel("Message Weekend plans").fill("Sorry, train tunnel");
+    await bob.page.keyboard.press("Enter");
+    await bob.page.getByText("Waiting for connection…").waitFor();
+    await shot(bob.page, "14-reconnecting-dark");
+    await bob.ctx.setOffline(false);
+    restoreOnline = false;
+    await live(bob.page);
+    await bob.page.getByRole("log").getByText("Are you back?").waitFor();
+    await ada.page.getByRole("log").getByText("Sorry, train tunnel").waitFor();
+    await bob.page.getByText("Waiting for connection…").waitFor({ state: "detached" });
+  });
+
+  it("tells Bob he was removed and stops reconnecting", async () => {
+    await ada.page.goto(`${roomUrl}/settings`);
+    await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).click();
+    await ada.page.getByRole("button", { name: "Remove", exact: true }).click();
+    await bob.page.getByText("You were removed from this room").waitFor();
+    await expect.poll(() => bob.page.getByLabel("Message Weekend plans").isDisabled()).toBe(true);
+    await shot(bob.page, "15-removed-dark");
+  });
+
+  it("tells people in a deleted room what happened", async () => {
+    await ada.page.getByRole("link", { name: "New room" }).first().click();
+    await ada.page.getByLabel("Title").fill("Short-lived");
+    const invite = ada.page.getByLabel("Invite people");
+    await invite.fill(bob.username);
+    await invite.press("Enter");
+    await ada.page.getByRole("button", { name: "Create room" }).click();
+    await ada.page.waitForURL(inRoom);
+    const url = new URL(ada.page.url()).pathname;
+    await bob.page.goto(url);
+    await live(bob.page);
+    await ada.page.goto(`${url}/settings`);
+    await ada.page.getByRole("button", { name: "Delete room" }).click();
+    await ada.page.getByRole("button", { name: "Delete for everyone" }).click();
+    await ada.page.waitForURL((u) => u.pathname === "/");
+    await bob.page.getByText("This room was deleted").waitFor();
+    expect(await bob.page.getByRole("status").filter({ hasText: "Disconnected" }).count()).toBe(1);
+  });
+});

@@ -1,0 +1,141 @@
+// A room with 5,000 messages: it opens at the newest, scrolling up to the very first message
+// loads history page by page, the DOM never holds more than a window of rows, and frames stay
+// short while it scrolls. The measured numbers are printed for docs/benchmarks.md.
+
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, live, shot } from "./support";
+
+const baseURL = inject("baseURL");
+const COUNT = 5000;
+let browser: Browser;
+
+async function post<T>(path: string, body: unknown, token?: string): Promise<T> {
+  const res = await fetch(`${baseURL}/api${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Sends `count` messages through one socket and resolves when every one is acked. */
+function seed(roomId: string, token: string, count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${baseURL.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${token}`);
+    let acked = 0;
+    const timer = setTimeout(() => reject(new Error(`only ${acked} of ${count} acked`)), 100_000);
+    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", afterSeq: 0 }));
+    ws.onmessage = (e) => {
+      const frame = JSON.parse(String(e.data)) as { type: string };
+      if (frame.type === "ready") {
+        for (let i = 1; i <= count; i++) {
+          const code = i % 25 === 0 ? `\n\`\`\`ts\nconst n${i} = ${i} * 2;\n\`\`\`` : "";
+          ws.send(
+            JSON.stringify({
+              type: "send",
+              clientId: `seed-${i}`,
+              content: `Message **${i}** of ${count}.${i % 7 === 0 ? " A longer line to vary the height of rows in the log a little." : ""}${code}`,
+            }),
+          );
+        }
+      } else if (frame.type === "ack" && ++acked === count) {
+        clearTimeout(timer);
+        ws.close();
+        resolve();
+      } else if (frame.type === "rate_limited" || frame.type === "error") {
+        clearTimeout(timer);
+        reject(new Error(`seeding refused: ${JSON.stringify(frame)}`));
+      }
+    };
+    ws.onerror = () => reject(new Error("seeding socket failed"));
+  });
+}
+
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("a room with 5,000 messages", () => {
+  it("scrolls from the newest to the first message with a capped DOM and short frames", { timeout: 240_000 }, async () => {
+    const session = await post<{ token: string; user: unknown }>("/auth/register", {
+      username: `long_${Date.now().toString(36)}`,
+      password: "correct horse battery",
+      displayName: "Archivist",
+    });
+    const { room } = await post<{ room: { id: string } }>("/rooms", { title: "The long archive" }, session.token);
+    await seed(room.id, session.token, COUNT);
+
+    const ctx = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    const page = await ctx.newPage();
+    await page.goto("/signin");
+    await page.evaluate((s) => localStorage.setItem("parlor.session", s), JSON.stringify(session));
+    await page.goto(`/rooms/${room.id}`);
+    await live(page);
+    await page.getByRole("log").getByText(`Message ${COUNT} of ${COUNT}.`).waitFor();
+
+    // Record every frame's duration and the most rows ever in the DOM while scrolling up.
+    await page.evaluate(() => {
+      const w = window as unknown as { frames_: number[]; maxRows: number; recording: boolean };
+      w.frames_ = [];
+      w.maxRows = 0;
+      w.recording = true;
+      let last = performance.now();
+      const tick = (t: number) => {
+        w.frames_.push(t - last);
+        last = t;
+        w.maxRows = Math.max(w.maxRows, document.querySelectorAll("[data-seq]").length);
+        if (w.recording) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const log = page.getByRole("log");
+    await log.hover();
+    const started = Date.now();
+    // Until the very top: the start-of-conversation marker rendered and scrolled fully into view.
+    const atTop = () =>
+      page.evaluate(() => !!document.querySelector(".log-start") && (document.querySelector(".log")?.scrollTop ?? 1) <= 0);
+    while (!(await atTop())) {
+      // About 12,000 px/s: a fast, sustained fling back through history.
+      await page.mouse.wheel(0, -600);
+      await page.waitForTimeout(50);
+      if (Date.now() - started > 180_000) throw new Error("never reached the first message");
+    }
+    const seconds = (Date.now() - started) / 1000;
+    await page.getByRole("log").getByText(`Message 1 of ${COUNT}.`).waitFor();
+    await shot(page, "13-long-room-top-light");
+    const stats = await page.evaluate(() => {
+      const w = window as unknown as { frames_: number[]; maxRows: number; recording: boolean };
+      w.recording = false;
+      const sorted = [...w.frames_].slice(1).sort((a, b) => a - b);
+      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+      return {
+        frames: sorted.length,
+        p50: pct(0.5),
+        p95: pct(0.95),
+        max: sorted[sorted.length - 1] ?? 0,
+        over50: sorted.filter((d) => d > 50).length,
+        maxRows: w.maxRows,
+      };
+    });
+    console.log(
+      `long room: ${COUNT} messages, scrolled newest→first in ${seconds.toFixed(1)} s; ` +
+        `frames p50 ${stats.p50.toFixed(1)} ms, p95 ${stats.p95.toFixed(1)} ms, max ${stats.max.toFixed(0)} ms, ` +
+        `${stats.over50} of ${stats.frames} over 50 ms; at most ${stats.maxRows} message rows in the DOM`,
+    );
+    expect(stats.maxRows).toBeLessThanOrEqual(120);
+    // Headless Chromium without a GPU on a shared 2-core machine: a loose bound that still
+    // catches a log that re-renders everything on each page.
+    expect(stats.p95).toBeLessThan(100);
+    expect(stats.over50 / stats.frames).toBeLessThan(0.1);
+
+    // And back down to the newest, following again.
+    await page.getByRole("button", { name: /Jump to latest|newer message/ }).click();
+    await page.getByRole("log").getByText(`Message ${COUNT} of ${COUNT}.`).waitFor();
+    await ctx.close();
+  });
+});

@@ -1,0 +1,108 @@
+// Shared pieces of the end-to-end tests: launching Debian's Chromium through playwright-core,
+// a browser context per person (with a watch on dialogs and page errors, so an injected
+// script cannot go unnoticed), signing up through the UI, and saving screenshots.
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+export const ARTIFACTS = join(import.meta.dirname, "artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+}
+
+export type Person = {
+  ctx: BrowserContext;
+  page: Page;
+  username: string;
+  displayName: string;
+  /** Any alert/confirm/prompt the page opened: must stay empty. */
+  dialogs: string[];
+  /** Uncaught errors in the page. */
+  errors: string[];
+  /** Console errors and warnings, printed when a test fails. */
+  console: string[];
+};
+
+export async function person(
+  browser: Browser,
+  baseURL: string,
+  displayName: string,
+  opts: { scheme?: "light" | "dark"; width?: number; height?: number } = {},
+): Promise<Person> {
+  const ctx = await browser.newContext({
+    baseURL,
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
+    colorScheme: opts.scheme ?? "light",
+    deviceScaleFactor: 1,
+  });
+  const page = await ctx.newPage();
+  const username = `${displayName.split(" ")[0]?.toLowerCase()}_${Math.random().toString(36).slice(2, 8)}`;
+  const p: Person = { ctx, page, username, displayName, dialogs: [], errors: [], console: [] };
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") p.console.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("dialog", (d) => {
+    p.dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on("pageerror", (e) => p.errors.push(e.message));
+  return p;
+}
+
+export async function signUp(p: Person, screenshot?: string) {
+  await p.page.goto("/signup");
+  await p.page.getByLabel("Username").fill(p.username);
+  await p.page.getByLabel("Display name").fill(p.displayName);
+  await p.page.getByLabel("Password").fill("correct horse battery");
+  if (screenshot) await shot(p.page, screenshot);
+  await p.page.getByRole("button", { name: "Create account" }).click();
+  await p.page.getByRole("heading", { name: "Pick a room, or start a new one" }).waitFor();
+}
+
+/** Waits for the room's connection pill to say Live. */
+export async function live(page: Page) {
+  await page.getByRole("status").filter({ hasText: "Live" }).first().waitFor({ timeout: 20_000 });
+}
+
+export function bubbles(page: Page) {
+  return page.getByRole("log").locator(".msg .bubble");
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's WCAG 2 A/AA and best-practice findings for the page as it is now, one line each. */
+export async function a11yViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<Result> } }).axe;
+    const result = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "best-practice"] });
+    return result.violations.map(
+      (v) =>
+        `${v.id}: ${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 3)
+          .join(", ")}`,
+    );
+  });
+}
+
+export async function shot(page: Page, name: string) {
+  // Let fonts and transitions settle so the artifact shows the screen as a person sees it.
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}

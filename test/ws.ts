@@ -1,0 +1,78 @@
+// A WebSocket client for tests: opens a real socket through the Worker's fetch handler (the
+// same path a browser takes), records every frame, and waits for the ones a test expects.
+import { exports } from "cloudflare:workers";
+import type { ClientFrame, ServerFrame } from "../worker/protocol";
+import { BASE } from "./helpers";
+
+export type Client = {
+  ws: WebSocket;
+  frames: ServerFrame[];
+  closed: Promise<{ code: number; reason: string }>;
+  send(frame: ClientFrame | Record<string, unknown> | string): void;
+  next<T extends ServerFrame["type"]>(
+    type: T,
+    match?: (f: Extract<ServerFrame, { type: T }>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Extract<ServerFrame, { type: T }>>;
+  close(): void;
+};
+
+export async function openSocket(token: string | null, roomId: string, headers: Record<string, string> = {}): Promise<Response> {
+  const url = `${BASE}/api/rooms/${roomId}/ws${token ? `?token=${encodeURIComponent(token)}` : ""}`;
+  return exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket", ...headers } }));
+}
+
+export async function connect(token: string, roomId: string, hello: { afterSeq?: number } | null = {}): Promise<Client> {
+  const res = await openSocket(token, roomId);
+  const ws = res.webSocket;
+  if (res.status !== 101 || !ws) throw new Error(`upgrade refused: ${res.status} ${await res.text()}`);
+  ws.accept();
+  const frames: ServerFrame[] = [];
+  const waiters = new Set<() => void>();
+  ws.addEventListener("message", (e) => {
+    frames.push(JSON.parse(e.data as string));
+    for (const w of waiters) w();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.addEventListener("close", (e) => {
+      resolve({ code: e.code, reason: e.reason });
+      for (const w of waiters) w();
+    }),
+  );
+  let cursor = 0;
+  const client: Client = {
+    ws,
+    frames,
+    closed,
+    send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
+    // Returns the first not-yet-consumed frame of this type that matches, in arrival order.
+    next(type, match, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          for (let i = cursor; i < frames.length; i++) {
+            const f = frames[i] as ServerFrame;
+            if (f.type === type && (!match || match(f as never))) {
+              cursor = i + 1;
+              waiters.delete(check);
+              clearTimeout(timer);
+              resolve(f as never);
+              return;
+            }
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(cursor))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close: () => ws.close(1000, "bye"),
+  };
+  if (hello) {
+    client.send({ type: "hello", ...hello });
+    await client.next("ready");
+  }
+  return client;
+}

@@ -1,0 +1,60 @@
+// One Vite config for the whole product: the SolidJS app in web/ and the Worker in worker/,
+// run together by the Cloudflare plugin so `vite dev` serves the app (with hot reload), the
+// API and the WebSockets on one port, and `vite build` emits dist/client (the assets the
+// Worker serves, see [assets] in wrangler.toml) plus the Worker bundle.
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { cloudflare } from "@cloudflare/vite-plugin";
+import { defineConfig } from "vite";
+import solid from "vite-plugin-solid";
+import { bundleBudget } from "./web/build/bundle-budget.ts";
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// End-to-end runs (test/e2e/global-setup.ts) build the app with their own secrets and a
+// slower dummy AI, so they need no .dev.vars and the stream is slow enough to watch and stop.
+// A developer's .dev.vars, when present, wins: a name may not be both a var and a secret.
+function e2eVars(): Record<string, string> | null {
+  if (!process.env.PARLOR_E2E_VARS) return null;
+  const vars = JSON.parse(process.env.PARLOR_E2E_VARS) as Record<string, string>;
+  const devVars = here("./.dev.vars");
+  const secrets = existsSync(devVars) ? (readFileSync(devVars, "utf8").match(/^\s*[A-Z0-9_]+(?==)/gm) ?? []) : [];
+  for (const name of secrets) delete vars[name.trim()];
+  // Names wrangler.toml declares under [secrets] may not be vars too. Without a .dev.vars,
+  // wrangler takes declared secrets from the environment, so hand them over that way.
+  for (const name of ["JWT_SECRET", "ADMIN_TOKEN"]) {
+    if (vars[name] !== undefined && process.env[name] === undefined) process.env[name] = vars[name];
+    delete vars[name];
+  }
+  return vars;
+}
+const extraVars = e2eVars();
+
+const dist = process.env.PARLOR_DIST ?? here("./dist");
+
+export default defineConfig({
+  root: here("./web"),
+  // web/public is the default; named here because root moved.
+  publicDir: here("./web/public"),
+  plugins: [
+    solid(),
+    cloudflare({
+      configPath: here("./wrangler.toml"),
+      // Local D1/DO state lives beside wrangler.toml (where `wrangler d1 migrations apply
+      // --local` writes it), not under web/. End-to-end runs point this elsewhere so they never
+      // touch a developer's data.
+      persistState: { path: process.env.PARLOR_PERSIST_DIR ?? here("./.wrangler/state") },
+      inspectorPort: false,
+      config: extraVars ? (c) => ({ vars: { ...c.vars, ...extraVars } }) : undefined,
+    }),
+    bundleBudget({ maxInitialGzipBytes: 60 * 1024 }),
+  ],
+  environments: {
+    // wrangler.toml's [assets] directory is ./dist/client relative to the repo root; e2e runs
+    // build into a temporary directory instead (PARLOR_DIST) so they never clobber dist/.
+    client: { build: { outDir: `${dist}/client`, emptyOutDir: true } },
+    parlor: { build: { outDir: `${dist}/parlor`, emptyOutDir: true } },
+  },
+  build: { target: "es2022" },
+  server: { port: Number(process.env.PORT ?? 5173) },
+});

@@ -1,0 +1,114 @@
+// One `npm test` runs every suite: the Worker and its Durable Objects inside workerd against
+// D1 and against the real Postgres (through Hyperdrive's local connection string), the AI
+// pipeline against a local Gemini double, the web app's components in jsdom, and the
+// end-to-end tests in Chromium.
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import solid from "vite-plugin-solid";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { testBindings } from "./test/bindings";
+
+const migrations = await readD1Migrations("migrations/d1");
+const bindings = { ...testBindings, TEST_MIGRATIONS: migrations };
+
+/** Suites that need the Gemini double run in their own projects, each with its own keys, so
+ * one suite never consumes another's scripted replies or cools its keys. */
+const aiTests = ["worker/ai/**/*.test.ts", "durable-objects/key-pool.test.ts"];
+const pipelineTests = ["worker/queue/**/*.test.ts"];
+const opsAiTests = ["worker/ops-ai.test.ts"];
+
+type Inject = <T>(key: string) => T;
+
+/** A project running inside workerd with the Worker from wrangler.toml and the test bindings. */
+function workerProject(
+  name: string,
+  include: string[],
+  opts: {
+    exclude?: string[];
+    globalSetup?: string;
+    extra?: (inject: Inject) => { bindings?: Record<string, string>; hyperdrives?: Record<string, string> };
+    testTimeout?: number;
+  } = {},
+): TestProjectInlineConfiguration {
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => {
+        const extra = opts.extra?.(inject as Inject) ?? {};
+        return {
+          wrangler: { configPath: "./wrangler.toml" },
+          miniflare: {
+            bindings: { ...bindings, ...extra.bindings },
+            ...(extra.hyperdrives ? { hyperdrives: extra.hyperdrives } : {}),
+          },
+        };
+      }),
+    ],
+    test: {
+      name,
+      include,
+      exclude: opts.exclude,
+      globalSetup: opts.globalSetup ? [opts.globalSetup] : [],
+      setupFiles: ["./test/setup-worker.ts"],
+      testTimeout: opts.testTimeout ?? 20_000,
+    },
+  };
+}
+
+/** Bindings for a project that talks to the Gemini double with its own keys. */
+const gemini =
+  (keys: string, more: Record<string, string> = {}) =>
+  (inject: Inject) => ({
+    bindings: { GEMINI_BASE_URL: inject<string>("geminiUrl"), GEMINI_API_KEYS: keys, ...more },
+  });
+const fastRetries = { KEYS_MAX_PER_MINUTE: "1000", QUEUE_RETRY_DELAYS: "0,0,0" };
+
+export default defineConfig({
+  test: {
+    // Access-log lines from the Worker are noise in test output; errors still show.
+    onConsoleLog: (line) => !line.includes('"event":"request"'),
+    projects: [
+      workerProject("worker-d1", ["worker/**/*.test.ts", "durable-objects/**/*.test.ts"], {
+        exclude: [...aiTests, ...pipelineTests, ...opsAiTests],
+      }),
+      workerProject("worker-pg", ["worker/store/**/*.test.ts", "worker/routes/**/*.test.ts"], {
+        globalSetup: "./test/pg-global-setup.ts",
+        extra: (inject) => ({ hyperdrives: { HYPERDRIVE: inject<string>("pgUrl") } }),
+      }),
+      // Two keys sharing project "alpha" and one on its own (see key-pool.test.ts).
+      workerProject("worker-ai", aiTests, {
+        globalSetup: "./test/gemini-global-setup.ts",
+        extra: gemini("alpha:test-alpha-key-1111,alpha:test-alpha-key-2222,test-solo-key-3333"),
+      }),
+      // Two keys in projects of their own, so a 429 on one leaves the other usable.
+      workerProject("worker-pipeline", pipelineTests, {
+        globalSetup: "./test/gemini-global-setup.ts",
+        extra: gemini("pipeline-key-aaaa,pipeline-key-bbbb", { ...fastRetries, QUEUE_MAX_RETRIES: "3" }),
+        testTimeout: 30_000,
+      }),
+      workerProject("worker-ops", opsAiTests, {
+        globalSetup: "./test/gemini-global-setup.ts",
+        extra: gemini("ops-key-cccc,ops-key-dddd", { ...fastRetries, QUEUE_MAX_RETRIES: "2" }),
+        testTimeout: 30_000,
+      }),
+      {
+        test: {
+          // Debian's Chromium through playwright-core against the built app served by
+          // `vite preview` with the Cloudflare plugin (test/e2e/global-setup.ts builds and
+          // starts it with a fresh state directory). Runs after the other projects, one file
+          // at a time, so the browser isn't competing with workerd suites for the two cores.
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.e2e.test.ts"],
+          globalSetup: ["./test/e2e/global-setup.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 90_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
+        plugins: [solid()],
+        test: { name: "web", environment: "jsdom", include: ["web/**/*.test.{ts,tsx}"] },
+      },
+    ],
+  },
+});

@@ -1,0 +1,158 @@
+// The only module in the web app that calls `fetch`. Every REST call in API.md has a typed
+// function here; failures of any kind (HTTP errors, network errors, non-JSON replies) become
+// one `ApiError` that carries the API's `{error: {code, message}}`, so screens can show what
+// happened without knowing about HTTP.
+import type { AiMode, Character, Member, Message, Room, RoomListItem, User } from "../../worker/protocol";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    /** From `Retry-After` on a 429, so callers can say when to try again. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+type Config = { token: () => string | null; onUnauthorized: () => void };
+// Set once by the session at start-up; kept as late-bound callbacks so this module has no
+// import cycle with the session and tests can swap them.
+let config: Config = { token: () => null, onUnauthorized: () => {} };
+export function configureApi(next: Config) {
+  config = next;
+}
+
+type Query = Record<string, string | number | undefined | null>;
+type Options = { query?: Query; body?: unknown; signal?: AbortSignal; raw?: boolean };
+
+function url(path: string, query?: Query) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+  const qs = params.toString();
+  return `/api${path}${qs ? `?${qs}` : ""}`;
+}
+
+async function errorFrom(res: Response): Promise<ApiError> {
+  const retryAfter = Number(res.headers.get("Retry-After"));
+  const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+    if (body?.error?.code) {
+      return new ApiError(res.status, body.error.code, body.error.message ?? res.statusText, body.error.details, retryAfterMs);
+    }
+  } catch {
+    // Not JSON (a proxy's HTML page, say): fall through to a generic message.
+  }
+  return new ApiError(
+    res.status,
+    `http_${res.status}`,
+    `The server answered ${res.status} ${res.statusText}`.trim(),
+    undefined,
+    retryAfterMs,
+  );
+}
+
+async function send(method: string, path: string, opts: Options = {}): Promise<Response> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const token = config.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+  let res: Response;
+  try {
+    res = await fetch(url(path, opts.query), {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if ((err as Error).name === "AbortError") throw err;
+    throw new ApiError(0, "network_error", "Couldn't reach Parlor. Check your connection and try again.");
+  }
+  if (!res.ok) {
+    const error = await errorFrom(res);
+    // A 401 on an authenticated call means the session is over; auth calls report their own.
+    if (res.status === 401 && token) config.onUnauthorized();
+    throw error;
+  }
+  return res;
+}
+
+async function json<T>(method: string, path: string, opts?: Options): Promise<T> {
+  const res = await send(method, path, opts);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export type Session = { token: string; user: User };
+export type Page<T> = T & { nextCursor: string | null };
+export type CharacterInput = {
+  name: string;
+  systemPrompt: string;
+  description?: string;
+  model?: string | null;
+  temperature?: number | null;
+  avatar?: string | null;
+};
+export type RoomInput = { title?: string; characterId?: string | null; aiMode?: AiMode; members?: string[] };
+export type SearchResult = { room: Room; message: Message };
+
+export const api = {
+  register: (body: { username: string; password: string; displayName?: string }) => json<Session>("POST", "/auth/register", { body }),
+  login: (body: { username: string; password: string }) => json<Session>("POST", "/auth/login", { body }),
+  me: () => json<{ user: User }>("GET", "/me"),
+
+  characters: () => json<{ characters: Character[] }>("GET", "/characters"),
+  character: (id: string) => json<{ character: Character }>("GET", `/characters/${enc(id)}`),
+  createCharacter: (body: CharacterInput) => json<{ character: Character }>("POST", "/characters", { body }),
+  updateCharacter: (id: string, body: Partial<CharacterInput>) =>
+    json<{ character: Character }>("PATCH", `/characters/${enc(id)}`, { body }),
+  deleteCharacter: (id: string) => json<void>("DELETE", `/characters/${enc(id)}`),
+
+  rooms: (query: { q?: string; cursor?: string | null } = {}, signal?: AbortSignal) =>
+    json<Page<{ rooms: RoomListItem[] }>>("GET", "/rooms", { query, signal }),
+  createRoom: (body: RoomInput) => json<{ room: Room }>("POST", "/rooms", { body }),
+  room: (id: string) => json<{ room: Room; members: Member[] }>("GET", `/rooms/${enc(id)}`),
+  updateRoom: (id: string, body: Omit<RoomInput, "members">) => json<{ room: Room }>("PATCH", `/rooms/${enc(id)}`, { body }),
+  deleteRoom: (id: string) => json<void>("DELETE", `/rooms/${enc(id)}`),
+  addMember: (id: string, username: string) => json<{ member: Member }>("POST", `/rooms/${enc(id)}/members`, { body: { username } }),
+  removeMember: (id: string, userId: string) => json<void>("DELETE", `/rooms/${enc(id)}/members/${enc(userId)}`),
+  messages: (id: string, query: { before?: number; after?: number; limit?: number } = {}) =>
+    json<{ messages: Message[]; hasMore: boolean }>("GET", `/rooms/${enc(id)}/messages`, { query }),
+  /** Not in API.md v1: the Worker's read marker that drives `unread` in the room list. */
+  markRead: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/read`, { body: { seq } }),
+  stop: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/messages/${seq}/stop`),
+  regenerate: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/messages/${seq}/regenerate`),
+  search: (q: string, signal?: AbortSignal) => json<Page<{ results: SearchResult[] }>>("GET", "/search", { query: { q }, signal }),
+
+  /** Fetches the export with the session's token and hands it to the browser as a download. */
+  async exportRoom(id: string, format: "json" | "markdown") {
+    const res = await send("GET", `/rooms/${enc(id)}/export`, { query: { format } });
+    const blob = await res.blob();
+    const disposition = res.headers.get("Content-Disposition") ?? "";
+    const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `parlor-${id}.${format === "json" ? "json" : "md"}`;
+    const href = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = href;
+    a.download = name;
+    a.click();
+    // Give the browser a tick to start the download before the URL goes away.
+    setTimeout(() => URL.revokeObjectURL(href), 1000);
+  },
+};
+
+const enc = encodeURIComponent;
+
+/** A sentence for the user, whatever was thrown. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 429 && err.retryAfterMs) return `${err.message} Try again in ${Math.ceil(err.retryAfterMs / 1000)} s.`;
+    return err.message;
+  }
+  if (err instanceof Error) return err.message;
+  return "Something went wrong.";
+}

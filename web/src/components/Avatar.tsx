@@ -1,0 +1,35 @@
+// A round avatar: initials on a colour derived from the person's id (stable across sessions
+// and clients), or a sparkle for AI characters. Decorative: names are always shown beside it.
+import { Show } from "solid-js";
+import { Icon } from "./Icon";
+
+export function hue(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return h % 360;
+}
+
+export function initials(name: string): string {
+  const parts = name
+    .trim()
+    .split(/[\s_.-]+/)
+    .filter(Boolean);
+  const letters = parts.length > 1 ? (parts[0]?.[0] ?? "") + (parts[1]?.[0] ?? "") : name.slice(0, 2);
+  return letters.toUpperCase() || "?";
+}
+
+export function Avatar(props: { id: string; name: string; ai?: boolean; size?: number; ring?: boolean }) {
+  const size = () => props.size ?? 32;
+  return (
+    <span
+      class="avatar"
+      classList={{ "avatar-ai": props.ai, "avatar-ring": props.ring }}
+      style={{ "--h": String(hue(props.id)), "--size": `${size()}px` }}
+      aria-hidden="true"
+    >
+      <Show when={props.ai} fallback={initials(props.name)}>
+        <Icon name="sparkles" />
+      </Show>
+    </span>
+  );
+}

@@ -1,0 +1,149 @@
+// Writing a message. Enter sends, Shift+Enter starts a new line (and Enter while an IME is
+// composing does neither), Escape stops a streaming AI reply. The draft survives a reload per
+// room, the box grows with its text, and rate limits and closed connections say why sending
+// is not possible right now.
+import { createEffect, createSignal, on, onMount, Show } from "solid-js";
+import { Icon } from "./Icon";
+
+type Props = {
+  roomId: string;
+  label: string;
+  placeholder: string;
+  /** Returns an error to show, or null when the message was handed over. */
+  onSend: (text: string) => string | null;
+  onTyping: () => void;
+  /** Seq of the AI reply currently streaming, if any. */
+  streamingSeq?: number;
+  onStop: (seq: number) => void;
+  /** Why sending is impossible (room deleted, removed), or null. */
+  disabledReason: string | null;
+  rateLimitedFor: number;
+  maxChars: number;
+};
+
+const draftKey = (roomId: string) => `parlor.draft.${roomId}`;
+
+export function Composer(props: Props) {
+  const [text, setText] = createSignal(sessionStorage.getItem(draftKey(props.roomId)) ?? "");
+  const [error, setError] = createSignal<string | null>(null);
+  let area!: HTMLTextAreaElement;
+
+  const resize = () => {
+    area.style.height = "auto";
+    area.style.height = `${Math.min(area.scrollHeight, 240)}px`;
+  };
+
+  onMount(() => {
+    resize();
+    // Focus where people expect it: straight into the box, unless on a touch screen where the
+    // keyboard would pop up over the conversation.
+    if (!globalThis.matchMedia?.("(pointer: coarse)").matches) area.focus();
+  });
+
+  createEffect(
+    on(text, (t) => {
+      if (t) sessionStorage.setItem(draftKey(props.roomId), t);
+      else sessionStorage.removeItem(draftKey(props.roomId));
+    }),
+  );
+
+  const tooLong = () => text().length > props.maxChars;
+  const blocked = () => !!props.disabledReason || props.rateLimitedFor > 0;
+
+  function send() {
+    if (blocked() || !text().trim()) return;
+    const problem = props.onSend(text());
+    setError(problem);
+    if (problem) return;
+    setText("");
+    area.value = "";
+    resize();
+    area.focus();
+  }
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <Show when={props.rateLimitedFor > 0}>
+        <p class="composer-note composer-note-warn" role="status">
+          <Icon name="clock" /> You're sending messages too quickly. You can send again in {props.rateLimitedFor} s.
+        </p>
+      </Show>
+      <Show when={error()}>
+        <p class="composer-note composer-note-error" role="alert">
+          <Icon name="alert" /> {error()}
+        </p>
+      </Show>
+      <div class="composer-box" classList={{ "is-disabled": !!props.disabledReason }}>
+        <label class="sr-only" for="composer-input">
+          {props.label}
+        </label>
+        <textarea
+          ref={area}
+          id="composer-input"
+          class="composer-input"
+          rows={1}
+          placeholder={props.disabledReason ?? props.placeholder}
+          disabled={!!props.disabledReason}
+          value={text()}
+          aria-describedby="composer-hint"
+          aria-invalid={tooLong() ? "true" : undefined}
+          onInput={(e) => {
+            setText(e.currentTarget.value);
+            setError(null);
+            resize();
+            if (e.currentTarget.value.trim()) props.onTyping();
+          }}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey) {
+              e.preventDefault();
+              send();
+            } else if (e.key === "Escape" && props.streamingSeq !== undefined) {
+              e.preventDefault();
+              props.onStop(props.streamingSeq);
+            }
+          }}
+        />
+        <Show when={props.streamingSeq !== undefined}>
+          <button
+            type="button"
+            class="composer-btn composer-stop"
+            aria-label="Stop the AI reply"
+            title="Stop (Esc)"
+            onClick={() => props.onStop(props.streamingSeq as number)}
+          >
+            <Icon name="stop" />
+          </button>
+        </Show>
+        <button
+          type="submit"
+          class="composer-btn composer-send"
+          aria-label="Send message"
+          title="Send (Enter)"
+          disabled={blocked() || !text().trim() || tooLong()}
+        >
+          <Icon name="send" />
+        </button>
+      </div>
+      <div class="composer-foot" id="composer-hint">
+        <span class="composer-keys">
+          <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
+          <Show when={props.streamingSeq !== undefined}>
+            {" "}
+            · <kbd>Esc</kbd> to stop the reply
+          </Show>
+        </span>
+        <Show when={text().length > props.maxChars * 0.8}>
+          <span class="composer-count" classList={{ "is-over": tooLong() }}>
+            {text().length.toLocaleString()} / {props.maxChars.toLocaleString()}
+          </span>
+        </Show>
+      </div>
+    </form>
+  );
+}

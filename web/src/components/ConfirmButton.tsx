@@ -1,0 +1,50 @@
+// A destructive action that asks once, inline: the button turns into "Cancel / Confirm" so the
+// decision happens where the user is looking, and focus moves to Cancel (the safe choice).
+import { createSignal, type JSX, Show } from "solid-js";
+
+type Props = { label: string; confirmLabel: string; onConfirm: () => void | Promise<void>; children: JSX.Element };
+
+export function ConfirmButton(props: Props) {
+  const [asking, setAsking] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  let trigger: HTMLButtonElement | undefined;
+
+  const ask = () => setAsking(true);
+  const back = () => {
+    setAsking(false);
+    trigger?.focus();
+  };
+
+  return (
+    <Show
+      when={asking()}
+      fallback={
+        <button ref={trigger} type="button" class="btn btn-danger btn-sm" aria-label={props.label} onClick={ask}>
+          {props.children}
+        </button>
+      }
+    >
+      <span class="confirm">
+        <button ref={(el) => queueMicrotask(() => el.focus())} type="button" class="btn btn-sm btn-ghost" onClick={back}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          class="btn btn-sm btn-danger-solid"
+          disabled={busy()}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await props.onConfirm();
+            } finally {
+              setBusy(false);
+              setAsking(false);
+            }
+          }}
+        >
+          {props.confirmLabel}
+        </button>
+      </span>
+    </Show>
+  );
+}

@@ -1,0 +1,109 @@
+// One message's states and the actions they offer: Stop while streaming, Regenerate on the
+// newest AI reply, Retry (same clientId) and Discard on a failed send.
+import "../test/dom";
+import { fireEvent, render, screen } from "@solidjs/testing-library";
+import { describe, expect, it, vi } from "vitest";
+import type { Message } from "../../../worker/protocol";
+import { MessageItem, PendingItem } from "./MessageItem";
+
+const actions = () => ({ stop: vi.fn(), regenerate: vi.fn(), retry: vi.fn(), discard: vi.fn() });
+const ai = (extra: Partial<Message> = {}): Message => ({
+  id: "m7",
+  roomId: "r1",
+  seq: 7,
+  author: { kind: "ai", id: "assistant", name: "Assistant" },
+  content: "Partial answer",
+  status: "complete",
+  createdAt: new Date().toISOString(),
+  ...extra,
+});
+
+describe("MessageItem", () => {
+  it("offers Stop while an AI reply streams, and marks it busy", () => {
+    const a = actions();
+    const { container } = render(() => (
+      <MessageItem message={ai({ status: "streaming" })} mine={false} compact={false} groupEnd latestAi actions={a} />
+    ));
+    fireEvent.click(screen.getByRole("button", { name: "Stop" }));
+    expect(a.stop).toHaveBeenCalledWith(7);
+    expect(container.querySelector("article")).toHaveAttribute("aria-busy", "true");
+  });
+
+  it("shows a thinking indicator before the first token", () => {
+    render(() => (
+      <MessageItem message={ai({ status: "streaming", content: "" })} mine={false} compact={false} groupEnd latestAi actions={actions()} />
+    ));
+    expect(screen.getByRole("img", { name: "Thinking" })).toBeInTheDocument();
+  });
+
+  it("offers Regenerate on the newest stopped reply only", () => {
+    const a = actions();
+    const { unmount } = render(() => (
+      <MessageItem message={ai({ status: "stopped" })} mine={false} compact={false} groupEnd latestAi actions={a} />
+    ));
+    expect(screen.getByText("Stopped")).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Regenerate" }));
+    expect(a.regenerate).toHaveBeenCalledWith(7);
+    unmount();
+    render(() => <MessageItem message={ai({ status: "stopped" })} mine={false} compact={false} groupEnd latestAi={false} actions={a} />);
+    expect(screen.queryByRole("button", { name: "Regenerate" })).toBeNull();
+  });
+
+  it("says why an AI reply failed", () => {
+    render(() => (
+      <MessageItem
+        message={ai({ status: "error", error: "Every API key is rate limited." })}
+        mine={false}
+        compact={false}
+        groupEnd
+        latestAi
+        actions={actions()}
+      />
+    ));
+    expect(screen.getByRole("alert")).toHaveTextContent("Every API key is rate limited.");
+  });
+
+  it("names the author for screen readers even in a folded run", () => {
+    render(() => <MessageItem message={ai()} mine={false} compact groupEnd={false} latestAi={false} actions={actions()} />);
+    expect(screen.getByText("Assistant")).toHaveClass("msg-author");
+  });
+});
+
+describe("PendingItem", () => {
+  it("retries a failed send with its clientId, or discards it", () => {
+    const a = actions();
+    const send = {
+      clientId: "c-42",
+      content: "hello",
+      status: "failed" as const,
+      error: "Not sent: the connection dropped.",
+      createdAt: new Date().toISOString(),
+    };
+    render(() => <PendingItem send={send} actions={a} now={Date.now()} />);
+    expect(screen.getByRole("alert")).toHaveTextContent("Not sent: the connection dropped.");
+    fireEvent.click(screen.getByRole("button", { name: "Retry" }));
+    expect(a.retry).toHaveBeenCalledWith("c-42");
+    fireEvent.click(screen.getByRole("button", { name: "Discard" }));
+    expect(a.discard).toHaveBeenCalledWith("c-42");
+  });
+
+  it("holds Retry until a rate limit has passed", () => {
+    const now = Date.now();
+    const send = {
+      clientId: "c1",
+      content: "x",
+      status: "failed" as const,
+      error: "Slow down",
+      retryAt: now + 3000,
+      createdAt: new Date().toISOString(),
+    };
+    render(() => <PendingItem send={send} actions={actions()} now={now} />);
+    expect(screen.getByRole("button", { name: /Retry in 3 s/ })).toBeDisabled();
+  });
+
+  it("says when a send is waiting for the connection", () => {
+    const send = { clientId: "c1", content: "x", status: "pending" as const, waiting: true, createdAt: new Date().toISOString() };
+    render(() => <PendingItem send={send} actions={actions()} now={Date.now()} />);
+    expect(screen.getByText("Waiting for connection…")).toBeInTheDocument();
+  });
+});

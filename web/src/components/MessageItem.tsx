@@ -1,0 +1,180 @@
+// One message in the log: author and time (folded away for a run of messages from the same
+// person), the Markdown body, and its state: sending, not sent (with Retry), streaming (with
+// Stop), stopped or failed AI replies (with Regenerate).
+import { Match, Show, Switch } from "solid-js";
+import type { Message } from "../../../worker/protocol";
+import { clockTime } from "../format";
+import type { LocalSend } from "../stores/messages";
+import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
+import { Markdown } from "./Markdown";
+
+export type MessageActions = {
+  stop: (seq: number) => void;
+  regenerate: (seq: number) => void;
+  retry: (clientId: string) => void;
+  discard: (clientId: string) => void;
+};
+
+type Props = {
+  message: Message;
+  mine: boolean;
+  /** Same author as the message above, shortly before: no name or avatar. */
+  compact: boolean;
+  /** Last of a run from one author: where the time goes on your own messages. */
+  groupEnd: boolean;
+  /** The newest AI reply, the one Regenerate applies to. */
+  latestAi: boolean;
+  actions: MessageActions;
+};
+
+export function MessageItem(props: Props) {
+  const m = () => props.message;
+  const ai = () => m().author.kind === "ai";
+  const name = () => (props.mine ? "You" : m().author.name);
+  return (
+    <Show
+      when={m().author.kind !== "system"}
+      fallback={
+        <div class="msg-system" role="note">
+          {m().content}
+        </div>
+      }
+    >
+      <article
+        class="msg"
+        classList={{ "is-mine": props.mine, "is-ai": ai(), "is-compact": props.compact, "is-streaming": m().status === "streaming" }}
+        data-seq={m().seq}
+        aria-busy={m().status === "streaming" ? "true" : undefined}
+      >
+        <div class="msg-gutter">
+          <Show when={!props.compact && !props.mine}>
+            <Avatar id={m().author.id} name={m().author.name} ai={ai()} size={32} />
+          </Show>
+        </div>
+        <div class="msg-main">
+          <header class="msg-head" classList={{ "sr-only": props.compact || props.mine }}>
+            <span class="msg-author">{name()}</span>
+            <Show when={ai()}>
+              <span class="msg-tag">AI</span>
+            </Show>
+            <time class="msg-time" datetime={m().createdAt}>
+              {clockTime(m().createdAt)}
+            </time>
+          </header>
+          <div class="bubble">
+            <Show when={m().content || m().status !== "streaming"} fallback={<ThinkingDots />}>
+              <Markdown text={m().content} />
+            </Show>
+          </div>
+          <Switch>
+            <Match when={m().status === "streaming"}>
+              <div class="msg-meta">
+                <span class="msg-state">
+                  <span class="live-dot" aria-hidden="true" /> Writing…
+                </span>
+                <button type="button" class="btn btn-sm msg-action" onClick={() => props.actions.stop(m().seq)}>
+                  <Icon name="stop" /> Stop
+                </button>
+              </div>
+            </Match>
+            <Match when={m().status === "stopped"}>
+              <div class="msg-meta">
+                <span class="msg-state">Stopped</span>
+                <Show when={props.latestAi}>
+                  <RegenerateButton onClick={() => props.actions.regenerate(m().seq)} />
+                </Show>
+              </div>
+            </Match>
+            <Match when={m().status === "error"}>
+              <div class="msg-meta msg-meta-error" role="alert">
+                <Icon name="alert" />
+                <span class="msg-state">
+                  {m().error || "The AI couldn't finish this reply."}
+                  <Show when={m().retryAt}> Trying again at {clockTime(m().retryAt as string)}.</Show>
+                </span>
+                <Show when={props.latestAi}>
+                  <RegenerateButton onClick={() => props.actions.regenerate(m().seq)} />
+                </Show>
+              </div>
+            </Match>
+            <Match when={ai() && props.latestAi}>
+              <div class="msg-meta msg-meta-hover">
+                <RegenerateButton onClick={() => props.actions.regenerate(m().seq)} />
+              </div>
+            </Match>
+            <Match when={props.mine && props.groupEnd}>
+              <div class="msg-meta msg-meta-mine">
+                <time class="msg-time" datetime={m().createdAt}>
+                  {clockTime(m().createdAt)}
+                </time>
+              </div>
+            </Match>
+          </Switch>
+        </div>
+      </article>
+    </Show>
+  );
+}
+
+function RegenerateButton(props: { onClick: () => void }) {
+  return (
+    <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={props.onClick}>
+      <Icon name="regenerate" /> Regenerate
+    </button>
+  );
+}
+
+function ThinkingDots() {
+  return (
+    <span class="thinking" role="img" aria-label="Thinking">
+      <span />
+      <span />
+      <span />
+    </span>
+  );
+}
+
+/** A local send that has no seq yet: pending, or failed with the reason and a Retry. */
+export function PendingItem(props: { send: LocalSend; actions: MessageActions; now: number }) {
+  const waiting = () => Math.max(0, Math.ceil(((props.send.retryAt ?? 0) - props.now) / 1000));
+  return (
+    <article class="msg is-mine" classList={{ "is-pending": props.send.status === "pending", "is-failed": props.send.status === "failed" }}>
+      <div class="msg-gutter" />
+      <div class="msg-main">
+        <header class="msg-head sr-only">
+          <span class="msg-author">You</span>
+        </header>
+        <div class="bubble">
+          <Markdown text={props.send.content} />
+        </div>
+        <Show
+          when={props.send.status === "failed"}
+          fallback={
+            <div class="msg-meta msg-meta-mine">
+              <span class="msg-state">
+                <Icon name="clock" /> {props.send.waiting ? "Waiting for connection…" : "Sending…"}
+              </span>
+            </div>
+          }
+        >
+          <div class="msg-meta msg-meta-mine msg-meta-error" role="alert">
+            <Icon name="alert" />
+            <span class="msg-state">{props.send.error ?? "Not sent."}</span>
+            <button
+              type="button"
+              class="btn btn-sm msg-action"
+              disabled={waiting() > 0}
+              onClick={() => props.actions.retry(props.send.clientId)}
+            >
+              <Icon name="regenerate" /> {waiting() > 0 ? `Retry in ${waiting()} s` : "Retry"}
+            </button>
+            <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={() => props.actions.discard(props.send.clientId)}>
+              Discard
+            </button>
+          </div>
+        </Show>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,81 @@
+// The message log: a capped window of rows however long the room, grouping, day separators,
+// local sends at the end, and the log's accessible name and role.
+import "../test/dom";
+import { render, screen } from "@solidjs/testing-library";
+import { describe, expect, it, vi } from "vitest";
+import type { Message } from "../../../worker/protocol";
+import type { LocalSend } from "../stores/messages";
+import { MessageList, WINDOW } from "./MessageList";
+
+const actions = { stop: vi.fn(), regenerate: vi.fn(), retry: vi.fn(), discard: vi.fn() };
+const msg = (seq: number, author = "u2", at = Date.UTC(2026, 0, 1, 12, 0, seq)): Message => ({
+  id: `m${seq}`,
+  roomId: "r1",
+  seq,
+  author: { kind: "user", id: author, name: author === "u1" ? "Ada" : "Bob" },
+  content: `message number ${seq}`,
+  status: "complete",
+  createdAt: new Date(at).toISOString(),
+});
+
+function list(messages: Message[], pending: LocalSend[] = [], hasMoreBefore = false) {
+  return render(() => (
+    <MessageList
+      messages={messages}
+      pending={pending}
+      myId="u1"
+      hasMoreBefore={hasMoreBefore}
+      loadingOlder={false}
+      loadOlder={async () => {}}
+      actions={actions}
+      label="Messages in Test"
+      now={Date.now()}
+    />
+  ));
+}
+
+describe("MessageList", () => {
+  it("keeps at most a window of rows in the DOM for a 5,000-message room", () => {
+    const many = Array.from({ length: 5000 }, (_, i) => msg(i + 1));
+    const { container } = list(many);
+    const rows = container.querySelectorAll("[data-seq]");
+    expect(rows.length).toBe(WINDOW);
+    // Following the conversation: the newest messages are the ones rendered.
+    expect(rows[rows.length - 1]?.getAttribute("data-seq")).toBe("5000");
+    expect(screen.getByText("message number 5000")).toBeInTheDocument();
+    expect(screen.queryByText("message number 1")).toBeNull();
+  });
+
+  it("is a labelled log region", () => {
+    list([msg(1)]);
+    expect(screen.getByRole("log", { name: "Messages in Test" })).toBeInTheDocument();
+  });
+
+  it("marks the beginning of the conversation only when there is no older history", () => {
+    const { unmount } = list([msg(5)], [], true);
+    expect(screen.queryByText("This is the beginning of the conversation.")).toBeNull();
+    unmount();
+    list([msg(1)]);
+    expect(screen.getByText("This is the beginning of the conversation.")).toBeInTheDocument();
+  });
+
+  it("folds a run of messages from one person under one name", () => {
+    const { container } = list([msg(1), msg(2), msg(3, "u3")]);
+    expect(container.querySelectorAll(".msg.is-compact")).toHaveLength(1);
+  });
+
+  it("separates days", () => {
+    const day = 24 * 3600_000;
+    list([msg(1, "u2", Date.now() - day), msg(2, "u2", Date.now())]);
+    expect(screen.getByText("Yesterday")).toBeInTheDocument();
+    expect(screen.getByText("Today")).toBeInTheDocument();
+  });
+
+  it("shows local sends after the server's messages", () => {
+    const pending: LocalSend = { clientId: "c1", content: "still sending", status: "pending", createdAt: new Date().toISOString() };
+    const { container } = list([msg(1)], [pending]);
+    const texts = [...container.querySelectorAll(".bubble")].map((b) => b.textContent);
+    expect(texts).toEqual(["message number 1", "still sending"]);
+    expect(screen.getByText("Sending…")).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,45 @@
+// Who is in the room right now (avatars with a live dot) and who is typing.
+import { For, Show } from "solid-js";
+import type { OnlineUser } from "../../../worker/protocol";
+import { Avatar } from "./Avatar";
+
+export function OnlineAvatars(props: { online: OnlineUser[]; myId?: string }) {
+  const others = () => props.online.filter((u) => u.id !== props.myId);
+  const names = () => props.online.map((u) => (u.id === props.myId ? "you" : u.displayName || u.username)).join(", ");
+  return (
+    <Show when={props.online.length > 0}>
+      <div class="online" title={`Online: ${names()}`}>
+        <span class="sr-only">Online: {names()}</span>
+        <span class="online-stack" aria-hidden="true">
+          <For each={others().slice(0, 4)}>{(u) => <Avatar id={u.id} name={u.displayName || u.username} size={26} ring />}</For>
+        </span>
+        <span class="online-count" aria-hidden="true">
+          {props.online.length} online
+        </span>
+      </div>
+    </Show>
+  );
+}
+
+export function typingText(names: string[]): string {
+  if (names.length === 0) return "";
+  if (names.length === 1) return `${names[0]} is typing`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing`;
+  return `${names.length} people are typing`;
+}
+
+export function TypingIndicator(props: { users: OnlineUser[] }) {
+  const text = () => typingText(props.users.map((u) => u.displayName || u.username));
+  return (
+    <div class="typing" aria-live="off">
+      <Show when={props.users.length > 0}>
+        <span class="typing-dots" aria-hidden="true">
+          <span />
+          <span />
+          <span />
+        </span>
+        {text()}…
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+// Room rows: title, preview with the author, unread badge, and the open room marked current.
+import "../test/dom";
+import { screen } from "@solidjs/testing-library";
+import { describe, expect, it } from "vitest";
+import type { RoomListItem } from "../../../worker/protocol";
+import { renderAt } from "../test/router";
+import { RoomList } from "./RoomList";
+
+const room = (id: string, title: string | null, unread: number, last?: string): RoomListItem => ({
+  id,
+  title,
+  ownerId: "u1",
+  characterId: null,
+  aiMode: "off",
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-01T00:00:00.000Z",
+  lastSeq: 3,
+  unread,
+  lastMessage: last
+    ? {
+        id: "m",
+        roomId: id,
+        seq: 3,
+        author: { kind: "user", id: "u2", name: "Bob" },
+        content: last,
+        status: "complete",
+        createdAt: new Date().toISOString(),
+      }
+    : null,
+});
+
+describe("RoomList", () => {
+  it("shows previews with the author and unread counts", () => {
+    renderAt("/", () => <RoomList rooms={[room("r1", "Hiking", 3, "See you **there**")]} hits={[]} query="" myId="u1" />);
+    expect(screen.getByText("Bob: See you there")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: /Hiking/ })).toHaveTextContent("3 unread");
+  });
+
+  it("marks the open room as the current page and hides its badge", () => {
+    renderAt("/rooms/r1", () => <RoomList rooms={[room("r1", "Hiking", 3), room("r2", null, 0)]} hits={[]} query="" />);
+    expect(screen.getByRole("link", { name: /Hiking/ })).toHaveAttribute("aria-current", "page");
+    expect(screen.getByRole("link", { name: /Hiking/ })).not.toHaveTextContent("unread");
+    expect(screen.getByText("Untitled room")).toBeInTheDocument();
+  });
+
+  it("lists message hits under their room when searching", () => {
+    const r = room("r2", "Recipes", 0);
+    renderAt("/", () => (
+      <RoomList
+        rooms={[]}
+        hits={[
+          { room: r, message: { ...(room("r2", "x", 0, "pasta al limone").lastMessage as NonNullable<RoomListItem["lastMessage"]>) } },
+        ]}
+        query="pasta"
+      />
+    ));
+    expect(screen.getByRole("list", { name: "Matching messages" })).toHaveTextContent("Recipes");
+    expect(screen.getByText("pasta al limone")).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,68 @@
+// The list of rooms in the sidebar: title, last-message preview, time and unread badge, the
+// open room marked with aria-current. Message search hits show beneath when a query is typed.
+import { A, useMatch } from "@solidjs/router";
+import { For, Show } from "solid-js";
+import type { RoomListItem } from "../../../worker/protocol";
+import type { SearchResult } from "../api";
+import { plainPreview, previewLine, roomTitle, shortTime } from "../format";
+import { Avatar } from "./Avatar";
+
+export function RoomRow(props: { room: RoomListItem; myId?: string }) {
+  const active = useMatch(() => `/rooms/${props.room.id}/*`);
+  const when = () => props.room.lastMessage?.createdAt ?? props.room.updatedAt;
+  const unread = () => (active() ? 0 : props.room.unread);
+  return (
+    <li>
+      <A href={`/rooms/${props.room.id}`} class="room-row" classList={{ "is-active": !!active(), "is-unread": unread() > 0 }}>
+        <Avatar id={props.room.characterId ?? props.room.id} name={roomTitle(props.room)} ai={!!props.room.characterId} size={40} />
+        <span class="room-row-body">
+          <span class="room-row-top">
+            <span class="room-row-title">{roomTitle(props.room)}</span>
+            <time class="room-row-time" datetime={when()}>
+              {shortTime(when())}
+            </time>
+          </span>
+          <span class="room-row-bottom">
+            <span class="room-row-preview">{previewLine(props.room.lastMessage, props.myId)}</span>
+            <Show when={unread() > 0}>
+              <span class="badge">
+                {unread() > 99 ? "99+" : unread()}
+                <span class="sr-only"> unread</span>
+              </span>
+            </Show>
+          </span>
+        </span>
+      </A>
+    </li>
+  );
+}
+
+export function RoomList(props: { rooms: RoomListItem[]; hits: SearchResult[]; query: string; myId?: string }) {
+  return (
+    <>
+      <Show when={props.query && props.rooms.length > 0}>
+        <h2 class="list-heading">Rooms</h2>
+      </Show>
+      <ul class="room-list" aria-label="Rooms">
+        <For each={props.rooms}>{(room) => <RoomRow room={room} myId={props.myId} />}</For>
+      </ul>
+      <Show when={props.hits.length > 0}>
+        <h2 class="list-heading">Messages</h2>
+        <ul class="room-list" aria-label="Matching messages">
+          <For each={props.hits}>
+            {(hit) => (
+              <li>
+                <A href={`/rooms/${hit.room.id}`} class="hit-row">
+                  <span class="hit-room">{roomTitle(hit.room)}</span>
+                  <span class="hit-text">
+                    <strong>{hit.message.author.name}:</strong> {plainPreview(hit.message.content, 120)}
+                  </span>
+                </A>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </>
+  );
+}

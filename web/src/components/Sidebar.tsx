@@ -1,0 +1,128 @@
+// The sidebar: brand, new-room button, search, the room list and the signed-in user's menu.
+import { A, useNavigate } from "@solidjs/router";
+import { onCleanup, onMount, Show } from "solid-js";
+import { useRooms } from "../context";
+import { session } from "../session";
+import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
+import { RoomList } from "./RoomList";
+
+export function Sidebar() {
+  const rooms = useRooms();
+  const navigate = useNavigate();
+  const user = () => session.user();
+  let search!: HTMLInputElement;
+
+  // Ctrl+K / ⌘K jumps to search from anywhere, as in most chat apps.
+  onMount(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key.toLowerCase() === "k" && (e.ctrlKey || e.metaKey) && !e.altKey) {
+        e.preventDefault();
+        search.focus();
+        search.select();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    onCleanup(() => document.removeEventListener("keydown", onKey));
+  });
+
+  return (
+    <aside class="sidebar" aria-label="Rooms and account">
+      <header class="sidebar-head">
+        <A href="/" class="brand" aria-label="Parlor home">
+          <span class="brand-mark" aria-hidden="true">
+            <Icon name="chat" />
+          </span>
+          Parlor
+        </A>
+        <A href="/rooms/new" class="btn btn-primary btn-sm" aria-label="New room">
+          <Icon name="plus" /> New
+        </A>
+      </header>
+      <search class="sidebar-search">
+        <Icon name="search" class="search-icon" />
+        <label class="sr-only" for="room-search">
+          Search rooms and messages
+        </label>
+        <input
+          ref={search}
+          id="room-search"
+          aria-keyshortcuts="Control+K Meta+K"
+          class="input search-input"
+          type="search"
+          placeholder="Search rooms and messages"
+          autocomplete="off"
+          value={rooms.state.query}
+          onInput={(e) => rooms.setQuery(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") {
+              rooms.setQuery("");
+              e.currentTarget.blur();
+            }
+          }}
+        />
+      </search>
+      <div class="sidebar-list">
+        <Show when={rooms.state.error}>
+          <div class="alert sidebar-alert" role="alert">
+            <Icon name="alert" />
+            <span>
+              Couldn't load your rooms: {rooms.state.error}{" "}
+              <button type="button" class="link-btn" onClick={() => rooms.refresh()}>
+                Try again
+              </button>
+            </span>
+          </div>
+        </Show>
+        <Show when={!rooms.state.loaded}>
+          <div class="skeleton-list" aria-hidden="true">
+            <div class="skeleton-row" />
+            <div class="skeleton-row" />
+            <div class="skeleton-row" />
+          </div>
+        </Show>
+        <Show when={rooms.state.loaded && rooms.state.rooms.length === 0 && rooms.state.hits.length === 0 && !rooms.state.error}>
+          <div class="sidebar-empty">
+            <Show when={rooms.state.query} fallback={<p>No rooms yet. Start one and invite someone, or chat with an AI character.</p>}>
+              <p>Nothing matches “{rooms.state.query}”.</p>
+            </Show>
+          </div>
+        </Show>
+        <RoomList rooms={rooms.state.rooms} hits={rooms.state.hits} query={rooms.state.query} myId={user()?.id} />
+        <Show when={rooms.state.nextCursor}>
+          <button type="button" class="btn btn-ghost btn-block" disabled={rooms.state.loading} onClick={() => rooms.loadMore()}>
+            Show more rooms
+          </button>
+        </Show>
+      </div>
+      <footer class="sidebar-foot">
+        <Show when={user()}>
+          {(u) => (
+            <div class="me">
+              <Avatar id={u().id} name={u().displayName || u().username} size={32} />
+              <span class="me-names">
+                <span class="me-name">{u().displayName || u().username}</span>
+                <span class="me-handle">@{u().username}</span>
+              </span>
+            </div>
+          )}
+        </Show>
+        <A href="/characters" class="icon-btn" aria-label="AI characters" title="AI characters">
+          <Icon name="sparkles" />
+        </A>
+        <button
+          type="button"
+          class="icon-btn"
+          aria-label="Sign out"
+          title="Sign out"
+          onClick={() => {
+            session.signOut();
+            navigate("/signin");
+          }}
+        >
+          <Icon name="logout" />
+        </button>
+      </footer>
+    </aside>
+  );
+}

@@ -1,0 +1,41 @@
+// Entry point: global styles, the router and lazy routes. Only the shell (sidebar and room
+// list) is in the initial bundle; every screen is its own chunk, loaded on navigation.
+import { Route, Router } from "@solidjs/router";
+import { lazy } from "solid-js";
+import { render } from "solid-js/web";
+import "./styles/base.css";
+import "./styles/app.css";
+import { App } from "./App";
+import { Shell } from "./Shell";
+
+const Auth = lazy(() => import("./routes/Auth"));
+const Home = lazy(() => import("./routes/Home"));
+const NewRoom = lazy(() => import("./routes/NewRoom"));
+const Room = lazy(() => import("./routes/Room"));
+const RoomSettings = lazy(() => import("./routes/RoomSettings"));
+const Characters = lazy(() => import("./routes/Characters"));
+const NotFound = lazy(() => import("./routes/NotFound"));
+
+// Most visits end up in a room: fetch its chunk once the first screen is idle, so opening a
+// room does not wait on the network. (Not part of the initial bundle; it loads after.)
+const prefetchRoom = () => void import("./routes/Room");
+if ("requestIdleCallback" in window) requestIdleCallback(prefetchRoom, { timeout: 3000 });
+else setTimeout(prefetchRoom, 2000);
+
+render(
+  () => (
+    <Router root={App}>
+      <Route path="/signin" component={() => <Auth mode="signin" />} />
+      <Route path="/signup" component={() => <Auth mode="signup" />} />
+      <Route path="/" component={Shell}>
+        <Route path="/" component={Home} />
+        <Route path="/rooms/new" component={NewRoom} />
+        <Route path="/rooms/:id" component={Room} />
+        <Route path="/rooms/:id/settings" component={RoomSettings} />
+        <Route path="/characters/:id?" component={Characters} />
+        <Route path="*" component={NotFound} />
+      </Route>
+    </Router>
+  ),
+  document.getElementById("root") as HTMLElement,
+);

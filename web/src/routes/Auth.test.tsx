@@ -1,0 +1,58 @@
+// Sign up and sign in: what is checked before sending, and how the API's refusals read.
+import "../test/dom";
+import { fireEvent, screen, waitFor } from "@solidjs/testing-library";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError, api } from "../api";
+import { session } from "../session";
+import { renderAt } from "../test/router";
+import Auth from "./Auth";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  session.signOut();
+  session.clearNotice();
+});
+
+const fill = (label: string | RegExp, value: string) => fireEvent.input(screen.getByLabelText(label), { target: { value } });
+
+describe("Auth", () => {
+  it("checks the username pattern and password length before signing up", async () => {
+    const register = vi.spyOn(api, "register");
+    renderAt("/signup", () => <Auth mode="signup" />);
+    await screen.findByLabelText("Username");
+    fill("Username", "No Spaces!");
+    fill("Password", "short");
+    fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    expect(await screen.findByText(/lowercase letters, digits and _/)).toBeInTheDocument();
+    expect(screen.getByText("Use at least 8 characters.")).toBeInTheDocument();
+    expect(screen.getByLabelText("Username")).toHaveAttribute("aria-invalid", "true");
+    expect(register).not.toHaveBeenCalled();
+  });
+
+  it("says when a username is taken", async () => {
+    vi.spyOn(api, "register").mockRejectedValue(new ApiError(409, "username_taken", "Username is taken"));
+    renderAt("/signup", () => <Auth mode="signup" />);
+    fill("Username", "ada");
+    fill("Password", "long enough");
+    fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    expect(await screen.findByText("That username is taken. Try another.")).toBeInTheDocument();
+  });
+
+  it("says when the password is wrong, and signs in otherwise", async () => {
+    const login = vi.spyOn(api, "login").mockRejectedValueOnce(new ApiError(401, "invalid_credentials", "Invalid credentials"));
+    renderAt("/signin", () => <Auth mode="signin" />);
+    fill("Username", "ada");
+    fill("Password", "nope nope");
+    fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Wrong username or password.");
+    login.mockResolvedValueOnce({ token: "t", user: { id: "u1", username: "ada", displayName: "Ada", createdAt: "" } });
+    fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    await waitFor(() => expect(session.user()?.username).toBe("ada"));
+  });
+
+  it("shows why the last session ended", () => {
+    session.signOut("Your session has expired. Please sign in again.");
+    renderAt("/signin", () => <Auth mode="signin" />);
+    expect(screen.getByRole("status")).toHaveTextContent("Your session has expired");
+  });
+});

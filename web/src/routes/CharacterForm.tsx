@@ -1,0 +1,137 @@
+// Creating or editing an AI character: name, description, instructions (system prompt),
+// optional model and temperature. Checks what the API would refuse before sending.
+import { A, useNavigate } from "@solidjs/router";
+import { createSignal, onMount, Show } from "solid-js";
+import type { Character } from "../../../worker/protocol";
+import { api, type CharacterInput, describeError } from "../api";
+import { Icon } from "../components/Icon";
+import { toast } from "../stores/toasts";
+
+export function CharacterForm(props: { character?: Character; onSaved: (c: Character) => void }) {
+  const navigate = useNavigate();
+  const c = props.character;
+  const [name, setName] = createSignal(c?.name ?? "");
+  const [description, setDescription] = createSignal(c?.description ?? "");
+  const [prompt, setPrompt] = createSignal(c?.systemPrompt ?? "");
+  const [model, setModel] = createSignal(c?.model ?? "");
+  const [temperature, setTemperature] = createSignal(c?.temperature === null || c?.temperature === undefined ? "" : String(c.temperature));
+  const [error, setError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  let nameRef!: HTMLInputElement;
+  onMount(() => nameRef.focus());
+
+  async function submit(e: SubmitEvent) {
+    e.preventDefault();
+    const t = temperature().trim() === "" ? null : Number(temperature());
+    if (!name().trim()) return setError("Give the character a name.");
+    if (!prompt().trim()) return setError("Write the instructions (system prompt) the character follows.");
+    if (t !== null && (Number.isNaN(t) || t < 0 || t > 2)) return setError("Temperature is a number from 0 to 2.");
+    const body: CharacterInput = {
+      name: name().trim(),
+      description: description().trim(),
+      systemPrompt: prompt().trim(),
+      model: model().trim() || null,
+      temperature: t,
+    };
+    setBusy(true);
+    setError(null);
+    try {
+      const { character } = c ? await api.updateCharacter(c.id, body) : await api.createCharacter(body);
+      props.onSaved(character);
+      toast(c ? `${character.name} was updated` : `${character.name} was created`, "success");
+      navigate("/characters");
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="page">
+      <header class="page-head">
+        <A href="/characters" class="icon-btn" aria-label="Back to characters">
+          <Icon name="back" />
+        </A>
+        <h1>{c ? `Edit ${c.name}` : "New character"}</h1>
+      </header>
+      <form class="page-body form-stack" onSubmit={submit}>
+        <Show when={error()}>
+          <div class="alert" role="alert">
+            <Icon name="alert" />
+            <span>{error()}</span>
+          </div>
+        </Show>
+        <div class="field">
+          <label class="label" for="character-name">
+            Name
+          </label>
+          <input
+            ref={nameRef}
+            id="character-name"
+            class="input"
+            maxLength={60}
+            value={name()}
+            onInput={(e) => setName(e.currentTarget.value)}
+            placeholder="e.g. Sous-chef"
+            aria-describedby="character-name-hint"
+          />
+          <span class="hint" id="character-name-hint">
+            People mention it as @{name().trim().split(/\s+/)[0] || "Name"} in rooms where it only replies when asked.
+          </span>
+        </div>
+        <label class="field">
+          <span>Description</span>
+          <input
+            class="input"
+            maxLength={200}
+            value={description()}
+            onInput={(e) => setDescription(e.currentTarget.value)}
+            placeholder="One line shown on its card"
+          />
+        </label>
+        <label class="field">
+          <span>Instructions (system prompt)</span>
+          <textarea
+            class="textarea"
+            rows={8}
+            value={prompt()}
+            onInput={(e) => setPrompt(e.currentTarget.value)}
+            placeholder="You are a cheerful sous-chef. Suggest recipes from what people have at home…"
+          />
+        </label>
+        <div class="field-row">
+          <label class="field">
+            <span>
+              Model <span class="muted">(optional)</span>
+            </span>
+            <input class="input" value={model()} onInput={(e) => setModel(e.currentTarget.value)} placeholder="Server default" />
+          </label>
+          <label class="field">
+            <span>
+              Temperature <span class="muted">(0–2)</span>
+            </span>
+            <input
+              class="input"
+              type="number"
+              min="0"
+              max="2"
+              step="0.1"
+              inputmode="decimal"
+              value={temperature()}
+              onInput={(e) => setTemperature(e.currentTarget.value)}
+              placeholder="Default"
+            />
+          </label>
+        </div>
+        <div class="form-actions">
+          <A href="/characters" class="btn btn-ghost">
+            Cancel
+          </A>
+          <button type="submit" class="btn btn-primary" disabled={busy()}>
+            {c ? "Save changes" : "Create character"}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+// AI characters: the built-ins and your own, as cards with a one-click "Start chat", plus the
+// create/edit form (CharacterForm.tsx) at /characters/new and /characters/:id. Built-ins are
+// read-only.
+import { A, useNavigate, useParams } from "@solidjs/router";
+import { createResource, For, onMount, Show } from "solid-js";
+import type { Character } from "../../../worker/protocol";
+import { api, describeError } from "../api";
+import { Avatar } from "../components/Avatar";
+import { ConfirmButton } from "../components/ConfirmButton";
+import { Icon } from "../components/Icon";
+import { useRooms } from "../context";
+import { settled } from "../resource";
+import { toast } from "../stores/toasts";
+import { CharacterForm } from "./CharacterForm";
+
+export default function Characters() {
+  const params = useParams<{ id?: string }>();
+  const [listRes, { mutate, refetch }] = createResource(() => api.characters().then((r) => r.characters));
+  const list = settled(listRes);
+  onMount(() => (document.title = "AI characters · Parlor"));
+  const editing = () => (params.id && params.id !== "new" ? list()?.find((c) => c.id === params.id) : undefined);
+
+  return (
+    <Show
+      when={params.id}
+      fallback={
+        <CharacterList
+          list={list() ?? []}
+          loading={listRes.loading}
+          error={listRes.error}
+          retry={refetch}
+          onDeleted={(id) => mutate((l) => l?.filter((c) => c.id !== id))}
+        />
+      }
+    >
+      <Show
+        when={params.id === "new" || editing()}
+        fallback={
+          <Show when={!listRes.loading}>
+            <MissingCharacter />
+          </Show>
+        }
+      >
+        <CharacterForm
+          character={editing()}
+          onSaved={(c) => mutate((l) => (l?.some((x) => x.id === c.id) ? l.map((x) => (x.id === c.id ? c : x)) : [...(l ?? []), c]))}
+        />
+      </Show>
+    </Show>
+  );
+}
+
+function MissingCharacter() {
+  return (
+    <div class="empty-state">
+      <h1>Character not found</h1>
+      <p>It may have been deleted.</p>
+      <A href="/characters" class="btn">
+        All characters
+      </A>
+    </div>
+  );
+}
+
+function CharacterList(props: { list: Character[]; loading: boolean; error: unknown; retry: () => void; onDeleted: (id: string) => void }) {
+  const navigate = useNavigate();
+  const rooms = useRooms();
+  const startChat = async (c: Character) => {
+    try {
+      const { room } = await api.createRoom({ title: `Chat with ${c.name}`, characterId: c.id, aiMode: "always" });
+      rooms.upsertRoom(room);
+      navigate(`/rooms/${room.id}`);
+    } catch (err) {
+      toast(`Couldn't start a chat: ${describeError(err)}`, "error");
+    }
+  };
+  const remove = async (c: Character) => {
+    try {
+      await api.deleteCharacter(c.id);
+      props.onDeleted(c.id);
+      toast(`${c.name} was deleted`, "success");
+    } catch (err) {
+      toast(`Couldn't delete ${c.name}: ${describeError(err)}`, "error");
+    }
+  };
+
+  return (
+    <div class="page">
+      <header class="page-head">
+        <A href="/" class="icon-btn mobile-only" aria-label="Back to rooms">
+          <Icon name="back" />
+        </A>
+        <div>
+          <h1>AI characters</h1>
+          <p class="page-sub">Personas that can join a room and reply, each with its own instructions.</p>
+        </div>
+        <A href="/characters/new" class="btn btn-primary page-head-action">
+          <Icon name="plus" /> New character
+        </A>
+      </header>
+      <div class="page-body">
+        <Show when={props.error}>
+          <div class="alert" role="alert">
+            <Icon name="alert" />
+            <span>
+              Couldn't load characters: {describeError(props.error)}{" "}
+              <button type="button" class="link-btn" onClick={() => props.retry()}>
+                Try again
+              </button>
+            </span>
+          </div>
+        </Show>
+        <Show when={props.loading}>
+          <div class="card-grid" aria-busy="true">
+            <div class="card skeleton-card" />
+            <div class="card skeleton-card" />
+          </div>
+        </Show>
+        <ul class="card-grid" aria-label="Characters">
+          <For each={props.list}>
+            {(c) => (
+              <li class="card character-card">
+                <div class="character-top">
+                  <Avatar id={c.id} name={c.name} ai size={44} />
+                  <div class="character-names">
+                    <h2>{c.name}</h2>
+                    <span class="chip">{c.builtIn ? "Built in" : "Yours"}</span>
+                  </div>
+                </div>
+                <p class="character-desc">{c.description || c.systemPrompt.slice(0, 140)}</p>
+                <Show when={c.model || c.temperature !== null}>
+                  <p class="character-meta">
+                    <Show when={c.model}>{c.model}</Show>
+                    <Show when={c.model && c.temperature !== null}> · </Show>
+                    <Show when={c.temperature !== null}>temperature {c.temperature}</Show>
+                  </p>
+                </Show>
+                <div class="character-actions">
+                  <button type="button" class="btn btn-sm btn-primary" onClick={() => startChat(c)}>
+                    <Icon name="chat" /> Start chat
+                  </button>
+                  <Show when={!c.builtIn}>
+                    <A href={`/characters/${c.id}`} class="btn btn-sm" aria-label={`Edit ${c.name}`}>
+                      <Icon name="edit" /> Edit
+                    </A>
+                    <ConfirmButton label={`Delete ${c.name}`} confirmLabel="Delete" onConfirm={() => remove(c)}>
+                      <Icon name="trash" />
+                    </ConfirmButton>
+                  </Show>
+                </div>
+              </li>
+            )}
+          </For>
+        </ul>
+      </div>
+    </div>
+  );
+}

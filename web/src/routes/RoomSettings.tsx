@@ -1,0 +1,253 @@
+// Room settings: rename, AI character and mode, members (invite, remove), export, and the
+// ends of a room (leave, delete). Owner-only controls are shown to the owner; the server
+// enforces the same rules, and its refusals are shown as they come.
+import { A, useNavigate, useParams } from "@solidjs/router";
+import { createResource, createSignal, For, onMount, Show } from "solid-js";
+import type { AiMode, Member } from "../../../worker/protocol";
+import { api, describeError } from "../api";
+import { Avatar } from "../components/Avatar";
+import { AiModePicker, CharacterPicker } from "../components/CharacterPicker";
+import { ConfirmButton } from "../components/ConfirmButton";
+import { Icon } from "../components/Icon";
+import { useRooms } from "../context";
+import { roomTitle } from "../format";
+import { settled } from "../resource";
+import { session } from "../session";
+import { toast } from "../stores/toasts";
+
+export default function RoomSettings() {
+  const params = useParams<{ id: string }>();
+  const navigate = useNavigate();
+  const rooms = useRooms();
+  const [dataRes, { mutate, refetch }] = createResource(
+    () => params.id,
+    (id) => api.room(id),
+  );
+  const [charactersRes] = createResource(() => api.characters().then((r) => r.characters));
+  const data = settled(dataRes);
+  const characters = settled(charactersRes);
+  const [title, setTitle] = createSignal<string | null>(null);
+  const [characterId, setCharacterId] = createSignal<string | null | undefined>(undefined);
+  const [aiMode, setAiMode] = createSignal<AiMode | null>(null);
+  const [invite, setInvite] = createSignal("");
+  const [busy, setBusy] = createSignal<string | null>(null);
+
+  const room = () => data()?.room;
+  const me = () => session.user();
+  const isOwner = () => !!room() && room()?.ownerId === me()?.id;
+  const currentTitle = () => title() ?? room()?.title ?? "";
+  const currentCharacter = () => (characterId() === undefined ? (room()?.characterId ?? null) : (characterId() ?? null));
+  const currentMode = () => aiMode() ?? room()?.aiMode ?? "always";
+
+  onMount(() => (document.title = "Room settings · Parlor"));
+
+  async function run(what: string, fn: () => Promise<void>, done?: string) {
+    setBusy(what);
+    try {
+      await fn();
+      if (done) toast(done, "success");
+    } catch (err) {
+      toast(`Couldn't ${what}: ${describeError(err)}`, "error");
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const saveGeneral = (e: SubmitEvent) => {
+    e.preventDefault();
+    void run(
+      "save the settings",
+      async () => {
+        const { room: updated } = await api.updateRoom(params.id, {
+          title: currentTitle().trim() || undefined,
+          characterId: currentCharacter(),
+          aiMode: currentCharacter() ? currentMode() : "off",
+        });
+        const d = data();
+        if (d) mutate({ ...d, room: updated });
+        rooms.upsertRoom(updated);
+      },
+      "Settings saved",
+    );
+  };
+
+  const addMember = (e: SubmitEvent) => {
+    e.preventDefault();
+    const username = invite().trim().replace(/^@/, "").toLowerCase();
+    if (!username) return;
+    void run(
+      `invite @${username}`,
+      async () => {
+        const { member } = await api.addMember(params.id, username);
+        const d = data();
+        if (d) mutate({ ...d, members: [...d.members.filter((m) => m.user.id !== member.user.id), member] });
+        setInvite("");
+      },
+      `@${username} was added to the room`,
+    );
+  };
+
+  const removeMember = (m: Member) =>
+    run(
+      `remove @${m.user.username}`,
+      async () => {
+        await api.removeMember(params.id, m.user.id);
+        const d = data();
+        if (d) mutate({ ...d, members: d.members.filter((x) => x.user.id !== m.user.id) });
+      },
+      `@${m.user.username} was removed`,
+    );
+
+  const leave = () =>
+    run("leave the room", async () => {
+      await api.removeMember(params.id, me()?.id ?? "");
+      rooms.removeRoom(params.id);
+      toast(`You left ${roomTitle(room())}`, "success");
+      navigate("/", { replace: true });
+    });
+
+  const remove = () =>
+    run("delete the room", async () => {
+      await api.deleteRoom(params.id);
+      rooms.removeRoom(params.id);
+      toast(`${roomTitle(room())} was deleted`, "success");
+      navigate("/", { replace: true });
+    });
+
+  return (
+    <div class="page">
+      <header class="page-head">
+        <A href={`/rooms/${params.id}`} class="icon-btn" aria-label="Back to the room">
+          <Icon name="back" />
+        </A>
+        <div>
+          <h1>Room settings</h1>
+          <p class="page-sub">{roomTitle(room())}</p>
+        </div>
+      </header>
+      <Show when={dataRes.error}>
+        <div class="page-body">
+          <div class="alert" role="alert">
+            <Icon name="alert" />
+            <span>
+              Couldn't load this room: {describeError(dataRes.error)}{" "}
+              <button type="button" class="link-btn" onClick={() => refetch()}>
+                Try again
+              </button>
+            </span>
+          </div>
+        </div>
+      </Show>
+      <Show when={data()}>
+        <div class="page-body settings">
+          <form class="card form-stack" onSubmit={saveGeneral} aria-labelledby="general-h">
+            <h2 id="general-h">General</h2>
+            <label class="field">
+              <span>Title</span>
+              <input class="input" name="title" maxLength={120} value={currentTitle()} onInput={(e) => setTitle(e.currentTarget.value)} />
+            </label>
+            <fieldset class="fieldset">
+              <legend class="label">AI character</legend>
+              <CharacterPicker
+                characters={characters() ?? []}
+                loading={charactersRes.loading}
+                value={currentCharacter()}
+                onChange={setCharacterId}
+              />
+            </fieldset>
+            <Show when={currentCharacter()}>
+              <AiModePicker value={currentMode()} onChange={setAiMode} />
+            </Show>
+            <div class="form-actions">
+              <button type="submit" class="btn btn-primary" disabled={busy() !== null}>
+                Save changes
+              </button>
+            </div>
+          </form>
+
+          <section class="card" aria-labelledby="members-h">
+            <h2 id="members-h">Members</h2>
+            <ul class="member-list">
+              <For each={data()?.members ?? []}>
+                {(m) => (
+                  <li class="member">
+                    <Avatar id={m.user.id} name={m.user.displayName || m.user.username} size={36} />
+                    <span class="member-names">
+                      <span class="member-name">
+                        {m.user.displayName || m.user.username}
+                        <Show when={m.user.id === me()?.id}> (you)</Show>
+                      </span>
+                      <span class="member-handle">@{m.user.username}</span>
+                    </span>
+                    <Show when={m.role === "owner"}>
+                      <span class="chip">Owner</span>
+                    </Show>
+                    <Show when={isOwner() && m.user.id !== me()?.id}>
+                      <ConfirmButton label={`Remove ${m.user.username}`} confirmLabel="Remove" onConfirm={() => removeMember(m)}>
+                        Remove
+                      </ConfirmButton>
+                    </Show>
+                  </li>
+                )}
+              </For>
+            </ul>
+            <form class="invite" onSubmit={addMember}>
+              <label class="sr-only" for="invite-input">
+                Username to invite
+              </label>
+              <input
+                id="invite-input"
+                class="input"
+                placeholder="Invite by username"
+                autocomplete="off"
+                autocapitalize="none"
+                value={invite()}
+                onInput={(e) => setInvite(e.currentTarget.value)}
+              />
+              <button type="submit" class="btn" disabled={!invite().trim() || busy() !== null}>
+                <Icon name="userPlus" /> Invite
+              </button>
+            </form>
+          </section>
+
+          <section class="card" aria-labelledby="export-h">
+            <h2 id="export-h">Export</h2>
+            <p class="muted">Download the whole conversation.</p>
+            <div class="row-actions">
+              <button type="button" class="btn" onClick={() => run("export", () => api.exportRoom(params.id, "markdown"))}>
+                <Icon name="download" /> Markdown
+              </button>
+              <button type="button" class="btn" onClick={() => run("export", () => api.exportRoom(params.id, "json"))}>
+                <Icon name="download" /> JSON
+              </button>
+            </div>
+          </section>
+
+          <section class="card card-danger" aria-labelledby="danger-h">
+            <h2 id="danger-h">Leave or delete</h2>
+            <div class="danger-row">
+              <div>
+                <strong>Leave this room</strong>
+                <p class="muted">It disappears from your list; others keep chatting.</p>
+              </div>
+              <ConfirmButton label="Leave room" confirmLabel="Leave" onConfirm={leave}>
+                <Icon name="leave" /> Leave
+              </ConfirmButton>
+            </div>
+            <Show when={isOwner()}>
+              <div class="danger-row">
+                <div>
+                  <strong>Delete this room</strong>
+                  <p class="muted">Deletes the room and its history for everyone. This can't be undone.</p>
+                </div>
+                <ConfirmButton label="Delete room" confirmLabel="Delete for everyone" onConfirm={remove}>
+                  <Icon name="trash" /> Delete
+                </ConfirmButton>
+              </div>
+            </Show>
+          </section>
+        </div>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,258 @@
+// Behaviour of the room message store: merge by seq, the pending → acked/failed life of a
+// local send, and how streamed deltas are applied, dropped or superseded.
+import { describe, expect, it } from "vitest";
+import type { Author, Message } from "../../../worker/protocol";
+import { createMessageStore } from "./messages";
+
+const me: Author = { kind: "user", id: "u1", name: "Ada" };
+const bob: Author = { kind: "user", id: "u2", name: "Bob" };
+const ai: Author = { kind: "ai", id: "c1", name: "Assistant" };
+
+function msg(seq: number, content: string, extra: Partial<Message> = {}): Message {
+  return {
+    id: `m${seq}`,
+    roomId: "r1",
+    seq,
+    author: bob,
+    content,
+    status: "complete",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    ...extra,
+  };
+}
+
+const setup = () => createMessageStore({ roomId: "r1", me: () => me });
+const seqs = (s: ReturnType<typeof setup>) => s.state.messages.map((m) => m.seq);
+
+describe("merging messages by seq", () => {
+  it("keeps messages sorted by seq whatever order they arrive in", () => {
+    const s = setup();
+    for (const n of [3, 1, 2, 5, 4]) s.apply({ type: "message", message: msg(n, `#${n}`) });
+    expect(seqs(s)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("replaces a message when a frame for the same seq arrives again", () => {
+    const s = setup();
+    s.apply({ type: "message", message: msg(1, "first") });
+    s.apply({ type: "message", message: msg(1, "edited", { status: "stopped" }) });
+    expect(s.state.messages).toHaveLength(1);
+    expect(s.state.messages[0]?.content).toBe("edited");
+    expect(s.state.messages[0]?.status).toBe("stopped");
+  });
+
+  it("does not duplicate anything when catch-up replays what is already shown", () => {
+    const s = setup();
+    s.addPage([msg(1, "a"), msg(2, "b"), msg(3, "c")], false, "latest");
+    for (const n of [2, 3, 4]) s.apply({ type: "message", message: msg(n, `x${n}`) });
+    expect(seqs(s)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("tracks the highest seq it has received for hello {afterSeq}", () => {
+    const s = setup();
+    s.addPage([msg(7, "a"), msg(8, "b")], true, "latest");
+    expect(s.state.lastSeq).toBe(8);
+    s.apply({ type: "message", message: msg(9, "c") });
+    s.apply({ type: "message", message: msg(4, "old") });
+    expect(s.state.lastSeq).toBe(9);
+  });
+
+  it("prepends older pages without replacing the messages already shown", () => {
+    const s = setup();
+    s.addPage([msg(51, "a"), msg(52, "b")], true, "latest");
+    const shown = s.state.messages[0];
+    s.addPage([msg(50, "z"), msg(51, "stale copy"), msg(49, "y")], false, "older");
+    expect(seqs(s)).toEqual([49, 50, 51, 52]);
+    expect(s.state.messages[2]).toBe(shown);
+    expect(s.state.messages[2]?.content).toBe("a");
+    expect(s.state.hasMoreBefore).toBe(false);
+    expect(s.state.lastSeq).toBe(52);
+  });
+});
+
+describe("local sends", () => {
+  it("shows a send as pending until its ack, then as the message with that seq", () => {
+    const s = setup();
+    const local = s.addLocal("hello");
+    expect(s.state.pending[0]).toMatchObject({ clientId: local.clientId, status: "pending", content: "hello" });
+    s.apply({ type: "ack", clientId: local.clientId, seq: 12 });
+    expect(s.state.pending).toHaveLength(0);
+    expect(s.state.messages[0]).toMatchObject({ seq: 12, content: "hello", author: me, clientId: local.clientId });
+  });
+
+  it("lets the server's copy replace the acked placeholder in place", () => {
+    const s = setup();
+    const local = s.addLocal("hello");
+    s.apply({ type: "ack", clientId: local.clientId, seq: 3 });
+    s.apply({ type: "message", message: msg(3, "hello", { id: "real", author: me, clientId: local.clientId }) });
+    expect(s.state.messages).toHaveLength(1);
+    expect(s.state.messages[0]?.id).toBe("real");
+  });
+
+  it("does not update lastSeq from an ack: earlier seqs may still be on their way", () => {
+    const s = setup();
+    s.apply({ type: "message", message: msg(1, "a") });
+    const local = s.addLocal("hi");
+    s.apply({ type: "ack", clientId: local.clientId, seq: 5 });
+    expect(s.state.lastSeq).toBe(1);
+  });
+
+  it("drops the pending copy when the message frame arrives before the ack (with clientId)", () => {
+    const s = setup();
+    const local = s.addLocal("hello");
+    s.apply({ type: "message", message: msg(4, "hello", { author: me, clientId: local.clientId }) });
+    expect(s.state.pending).toHaveLength(0);
+    s.apply({ type: "ack", clientId: local.clientId, seq: 4 });
+    expect(s.state.messages).toHaveLength(1);
+    expect(s.state.pending).toHaveLength(0);
+  });
+
+  it("drops the pending copy on ack when the message frame came first without a clientId", () => {
+    const s = setup();
+    const local = s.addLocal("hello");
+    s.apply({ type: "message", message: msg(4, "hello", { author: me }) });
+    expect(s.state.pending).toHaveLength(1);
+    s.apply({ type: "ack", clientId: local.clientId, seq: 4 });
+    expect(s.state.pending).toHaveLength(0);
+    expect(seqs(s)).toEqual([4]);
+    expect(s.state.messages[0]?.id).toBe("m4");
+  });
+
+  it("fails every unacked send when the socket closes, and keeps them visible", () => {
+    const s = setup();
+    const a = s.addLocal("one");
+    const b = s.addLocal("two");
+    s.apply({ type: "ack", clientId: a.clientId, seq: 1 });
+    s.failAllPending("Connection lost");
+    expect(s.state.pending).toEqual([expect.objectContaining({ clientId: b.clientId, status: "failed", error: "Connection lost" })]);
+  });
+
+  it("fails the named send on rate_limited and says when to try again", () => {
+    const s = setup();
+    const a = s.addLocal("one");
+    const b = s.addLocal("two");
+    expect(s.apply({ type: "rate_limited", retryAfterMs: 2500, clientId: b.clientId })).toBe(true);
+    expect(s.state.pending[0]?.status).toBe("pending");
+    expect(s.state.pending[1]).toMatchObject({ clientId: b.clientId, status: "failed" });
+    expect(s.state.pending[1]?.error).toMatch(/too quickly/);
+    expect(s.state.pending[1]?.retryAt).toBeGreaterThan(Date.now());
+    expect(a.clientId).not.toBe(b.clientId);
+  });
+
+  it("blames the oldest waiting send for a rate_limited frame without a clientId", () => {
+    const s = setup();
+    const a = s.addLocal("one");
+    s.addLocal("two");
+    s.apply({ type: "rate_limited", retryAfterMs: 1000 });
+    expect(s.state.pending.map((p) => p.status)).toEqual(["failed", "pending"]);
+    expect(s.state.pending[0]?.clientId).toBe(a.clientId);
+  });
+
+  it("fails a send the server refuses with an error frame carrying its clientId", () => {
+    const s = setup();
+    const a = s.addLocal("x".repeat(10));
+    expect(s.apply({ type: "error", code: "too_large", message: "Message is too long", clientId: a.clientId })).toBe(true);
+    expect(s.state.pending[0]).toMatchObject({ status: "failed", error: "Message is too long" });
+  });
+
+  it("leaves errors without a clientId to the caller", () => {
+    const s = setup();
+    s.addLocal("one");
+    expect(s.apply({ type: "error", code: "bad_frame", message: "nope" })).toBe(false);
+    expect(s.state.pending[0]?.status).toBe("pending");
+  });
+
+  it("retries a failed send with the same clientId", () => {
+    const s = setup();
+    const a = s.addLocal("one");
+    s.failAllPending("Connection lost");
+    s.markPending(a.clientId);
+    expect(s.state.pending[0]).toMatchObject({ clientId: a.clientId, status: "pending" });
+    expect(s.state.pending[0]?.error).toBeUndefined();
+    s.apply({ type: "ack", clientId: a.clientId, seq: 9 });
+    expect(seqs(s)).toEqual([9]);
+  });
+
+  it("ignores an ack for a clientId it does not know", () => {
+    const s = setup();
+    s.apply({ type: "ack", clientId: "nope", seq: 3 });
+    expect(s.state.messages).toHaveLength(0);
+  });
+});
+
+describe("streamed deltas", () => {
+  const start = (s: ReturnType<typeof setup>, content = "") =>
+    s.apply({ type: "message", message: msg(2, content, { author: ai, status: "streaming" }) });
+
+  it("appends deltas in index order", () => {
+    const s = setup();
+    start(s);
+    s.apply({ type: "delta", seq: 2, index: 0, text: "Hel" });
+    s.apply({ type: "delta", seq: 2, index: 1, text: "lo" });
+    expect(s.state.messages[0]?.content).toBe("Hello");
+  });
+
+  it("drops a duplicate delta", () => {
+    const s = setup();
+    start(s);
+    s.apply({ type: "delta", seq: 2, index: 0, text: "Hel" });
+    s.apply({ type: "delta", seq: 2, index: 0, text: "Hel" });
+    s.apply({ type: "delta", seq: 2, index: 1, text: "lo" });
+    expect(s.state.messages[0]?.content).toBe("Hello");
+  });
+
+  it("stops appending after a gap until the final message replaces the text", () => {
+    const s = setup();
+    start(s);
+    s.apply({ type: "delta", seq: 2, index: 0, text: "A" });
+    s.apply({ type: "delta", seq: 2, index: 2, text: "C" });
+    s.apply({ type: "delta", seq: 2, index: 3, text: "D" });
+    expect(s.state.messages[0]?.content).toBe("A");
+    s.apply({ type: "message", message: msg(2, "ABCD", { author: ai, status: "complete" }) });
+    expect(s.state.messages[0]?.content).toBe("ABCD");
+    s.apply({ type: "delta", seq: 2, index: 4, text: "late" });
+    expect(s.state.messages[0]?.content).toBe("ABCD");
+  });
+
+  it("continues a streaming snapshot from catch-up with whatever index comes next", () => {
+    const s = setup();
+    start(s, "Hello wor");
+    s.apply({ type: "delta", seq: 2, index: 5, text: "ld" });
+    s.apply({ type: "delta", seq: 2, index: 5, text: "ld" });
+    s.apply({ type: "delta", seq: 2, index: 6, text: "!" });
+    expect(s.state.messages[0]?.content).toBe("Hello world!");
+  });
+
+  it("drops deltas a snapshot already holds, using its streamIndex", () => {
+    const s = setup();
+    // Reconnected mid-stream: the snapshot holds chunks 0–2; chunk 2 was in flight too.
+    s.apply({ type: "message", message: msg(2, "Hello wor", { author: ai, status: "streaming", streamIndex: 3 }) });
+    s.apply({ type: "delta", seq: 2, index: 2, text: "wor" });
+    s.apply({ type: "delta", seq: 2, index: 3, text: "ld" });
+    expect(s.state.messages[0]?.content).toBe("Hello world");
+  });
+
+  it("ignores deltas for a seq it has not seen", () => {
+    const s = setup();
+    s.apply({ type: "delta", seq: 42, index: 0, text: "ghost" });
+    expect(s.state.messages).toHaveLength(0);
+  });
+
+  it("restarts from index 0 when a regenerate resets the reply", () => {
+    const s = setup();
+    start(s);
+    s.apply({ type: "delta", seq: 2, index: 0, text: "first try" });
+    s.apply({ type: "message", message: msg(2, "first try", { author: ai, status: "complete" }) });
+    start(s);
+    s.apply({ type: "delta", seq: 2, index: 0, text: "second" });
+    expect(s.state.messages[0]?.content).toBe("second");
+  });
+
+  it("keeps the same message object while streaming so the row is not re-created", () => {
+    const s = setup();
+    start(s);
+    const row = s.state.messages[0];
+    s.apply({ type: "delta", seq: 2, index: 0, text: "x" });
+    s.apply({ type: "message", message: msg(2, "x", { author: ai, status: "complete" }) });
+    expect(s.state.messages[0]).toBe(row);
+  });
+});

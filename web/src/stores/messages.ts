@@ -1,0 +1,243 @@
+// The message log of one room as the client sees it: server messages keyed by `seq` (kept
+// sorted, merged idempotently so catch-up after a reconnect never duplicates), plus local
+// sends keyed by `clientId` that are pending until acked or failed with a reason. Streamed AI
+// tokens are appended in place with path setters so only the one text node re-renders.
+import { createStore, produce, reconcile } from "solid-js/store";
+import type { Author, Message, ServerFrame } from "../../../worker/protocol";
+
+export type LocalSend = {
+  clientId: string;
+  content: string;
+  status: "pending" | "failed";
+  /** Pending but not yet handed to a socket (written while connecting). */
+  waiting?: boolean;
+  /** Why it failed, in words for the user. */
+  error?: string;
+  /** Earliest time (ms) a retry can succeed, after a rate limit. */
+  retryAt?: number;
+  createdAt: string;
+};
+
+export type MessageState = {
+  /** Ascending by seq, one entry per seq. */
+  messages: Message[];
+  /** Local sends without a seq yet, in the order they were written. */
+  pending: LocalSend[];
+  /** Highest seq received from the server: sent as `hello {afterSeq}` on every (re)connect. */
+  lastSeq: number;
+  /** Whether REST history has messages older than messages[0]. */
+  hasMoreBefore: boolean;
+};
+
+// Per streaming seq: the next delta index we accept. A snapshot of a streaming reply says
+// which one that is (`streamIndex`); ANY is for a snapshot without it (frames are ordered, so
+// the next delta continues it); BLOCKED follows a gap, until the final `message` frame
+// brings the full text.
+const ANY = -1;
+const BLOCKED = -2;
+
+export function newClientId(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `c${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
+}
+
+export function createMessageStore(opts: { roomId: string; me: () => Author | null }) {
+  const [state, setState] = createStore<MessageState>({ messages: [], pending: [], lastSeq: 0, hasMoreBefore: false });
+  const nextDelta = new Map<number, number>();
+
+  /** Index of `seq` in state.messages, or -(insertion point) - 1 when absent. */
+  function find(seq: number): number {
+    const list = state.messages;
+    // Most traffic is at the end of the log; check there before searching.
+    const last = list[list.length - 1];
+    if (!last || seq > last.seq) return -list.length - 1;
+    if (seq === last.seq) return list.length - 1;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = (list[mid] as Message).seq;
+      if (s === seq) return mid;
+      if (s < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -lo - 1;
+  }
+
+  function trackStream(m: Message) {
+    if (m.status === "streaming") nextDelta.set(m.seq, m.streamIndex ?? (m.content === "" ? 0 : ANY));
+    else nextDelta.delete(m.seq);
+  }
+
+  /** Insert or replace by seq; replacing keeps the object (and its DOM node) alive. */
+  function upsert(m: Message) {
+    const i = find(m.seq);
+    if (i >= 0) setState("messages", i, reconcile(m, { key: "seq" }));
+    else
+      setState(
+        "messages",
+        produce((list) => void list.splice(-i - 1, 0, m)),
+      );
+  }
+
+  function dropPending(clientId: string) {
+    const i = state.pending.findIndex((p) => p.clientId === clientId);
+    if (i >= 0)
+      setState(
+        "pending",
+        produce((list) => void list.splice(i, 1)),
+      );
+    return i >= 0;
+  }
+
+  function failPending(clientId: string, error: string, retryAt?: number) {
+    const i = state.pending.findIndex((p) => p.clientId === clientId);
+    if (i < 0) return false;
+    setState("pending", i, { status: "failed", error, retryAt });
+    return true;
+  }
+
+  function onMessage(m: Message) {
+    upsert(m);
+    trackStream(m);
+    if (m.seq > state.lastSeq) setState("lastSeq", m.seq);
+    // Our own message arrived before its ack: the pending copy would otherwise show twice.
+    if (m.clientId && m.author.kind === "user" && m.author.id === opts.me()?.id) dropPending(m.clientId);
+  }
+
+  function onAck(clientId: string, seq: number) {
+    const i = state.pending.findIndex((p) => p.clientId === clientId);
+    if (i < 0) return;
+    const p = state.pending[i] as LocalSend;
+    dropPending(clientId);
+    // If the `message` frame for this seq came first it already shows; otherwise the pending
+    // send becomes that message until the server's copy replaces it.
+    if (find(seq) >= 0) return;
+    const me = opts.me();
+    upsert({
+      id: `local:${clientId}`,
+      roomId: opts.roomId,
+      seq,
+      author: me ?? { kind: "user", id: "", name: "You" },
+      content: p.content,
+      status: "complete",
+      clientId,
+      createdAt: p.createdAt,
+    });
+  }
+
+  function onDelta(seq: number, index: number, text: string) {
+    const i = find(seq);
+    if (i < 0) return;
+    let expected = nextDelta.get(seq);
+    if (expected === undefined) {
+      if (state.messages[i]?.status !== "streaming") return;
+      expected = ANY;
+    }
+    if (expected === BLOCKED || (expected !== ANY && index < expected)) return;
+    if (expected !== ANY && index > expected) {
+      nextDelta.set(seq, BLOCKED);
+      return;
+    }
+    setState("messages", i, "content", (c) => c + text);
+    nextDelta.set(seq, index + 1);
+  }
+
+  return {
+    state,
+
+    /** Frames about messages; returns false for frames this store does not handle. */
+    apply(frame: ServerFrame): boolean {
+      switch (frame.type) {
+        case "message":
+          onMessage(frame.message);
+          return true;
+        case "ack":
+          onAck(frame.clientId, frame.seq);
+          return true;
+        case "delta":
+          onDelta(frame.seq, frame.index, frame.text);
+          return true;
+        case "rate_limited": {
+          // Sends are answered in order, so without a clientId the refusal is for the oldest
+          // send still waiting.
+          const target = frame.clientId ?? state.pending.find((p) => p.status === "pending")?.clientId;
+          // The wait is shown live on the Retry button (retryAt), not frozen into this text.
+          return target ? failPending(target, "Not sent: you're sending messages too quickly.", Date.now() + frame.retryAfterMs) : false;
+        }
+        case "error":
+          return frame.clientId ? failPending(frame.clientId, frame.message || "The server refused this message.") : false;
+        default:
+          return false;
+      }
+    },
+
+    /** A REST page of history. Known seqs are kept as they are: the socket is fresher. */
+    addPage(messages: Message[], hasMore: boolean, which: "latest" | "older") {
+      const wasEmpty = state.messages.length === 0;
+      const sorted = messages
+        .filter((m, k) => find(m.seq) < 0 && messages.findIndex((o) => o.seq === m.seq) === k)
+        .sort((x, y) => x.seq - y.seq);
+      const first = state.messages[0]?.seq ?? Number.POSITIVE_INFINITY;
+      const last = state.messages[state.messages.length - 1]?.seq ?? 0;
+      // Splice into the existing array rather than setting a merged copy: setting a whole array
+      // makes the store walk every message in it, which is slow for thousands.
+      if (sorted.length && (sorted[sorted.length - 1] as Message).seq < first) {
+        setState(
+          "messages",
+          produce((list) => void list.unshift(...sorted)),
+        );
+      } else if (sorted.length && (sorted[0] as Message).seq > last) {
+        setState(
+          "messages",
+          produce((list) => void list.push(...sorted)),
+        );
+      } else {
+        for (const m of sorted) upsert(m);
+      }
+      for (const m of sorted) trackStream(m);
+      if (which === "older" || wasEmpty) setState("hasMoreBefore", hasMore);
+      const top = state.messages[state.messages.length - 1]?.seq ?? 0;
+      if (which === "latest" && top > state.lastSeq) setState("lastSeq", top);
+    },
+
+    /** A new local send, shown at once as pending. */
+    addLocal(content: string, clientId = newClientId()): LocalSend {
+      const local: LocalSend = { clientId, content, status: "pending", createdAt: new Date().toISOString() };
+      setState("pending", state.pending.length, local);
+      return local;
+    },
+
+    /** Retrying a failed send: same clientId, so the server can recognise a duplicate. */
+    markPending(clientId: string) {
+      const i = state.pending.findIndex((p) => p.clientId === clientId);
+      if (i >= 0) setState("pending", i, { status: "pending", error: undefined, retryAt: undefined });
+    },
+
+    fail: failPending,
+    discard: dropPending,
+
+    /** Marks a pending send as handed to the socket (or not yet). */
+    setWaiting(clientId: string, waiting: boolean) {
+      const i = state.pending.findIndex((p) => p.clientId === clientId);
+      if (i >= 0) setState("pending", i, "waiting", waiting || undefined);
+    },
+
+    /** The socket closed: nothing it carried without an ack can be assumed delivered. Sends
+     * still waiting for a connection stay pending. */
+    failAllPending(error: string) {
+      setState(
+        "pending",
+        (p) => p.status === "pending" && !p.waiting,
+        produce((p) => {
+          p.status = "failed";
+          p.error = error;
+        }),
+      );
+    },
+
+    indexOf: (seq: number) => find(seq),
+    streamExpecting: (seq: number) => nextDelta.get(seq),
+  };
+}
+
+export type MessageStore = ReturnType<typeof createMessageStore>;

@@ -1,0 +1,30 @@
+// The read marker for the open room: what has arrived while the tab is visible counts as read,
+// and the server hears about it at most once a second (it drives `unread` in every device's
+// room list). Stops with the component that created it.
+import { createEffect, on, onCleanup } from "solid-js";
+
+export function createReadMarker(lastSeq: () => number, send: (seq: number) => Promise<unknown>, everyMs = 1000) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let sent = 0;
+
+  const mark = () => {
+    if (timer || document.visibilityState !== "visible" || lastSeq() <= sent) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      const seq = lastSeq();
+      if (seq <= sent) return;
+      sent = seq;
+      // A failed mark is retried with the next message or the next time the tab shows.
+      send(seq).catch(() => {
+        sent = 0;
+      });
+    }, everyMs);
+  };
+
+  createEffect(on(lastSeq, mark));
+  document.addEventListener("visibilitychange", mark);
+  onCleanup(() => {
+    clearTimeout(timer);
+    document.removeEventListener("visibilitychange", mark);
+  });
+}

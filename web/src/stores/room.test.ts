@@ -1,0 +1,265 @@
+// The room store against a scripted WebSocket: hello on every (re)connect, a fresh token per
+// attempt, close codes that end the session, offline sends, rate limits, typing and presence.
+import { createRoot } from "solid-js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Message } from "../../../worker/protocol";
+import { ApiError } from "../api";
+import { FakeSocket } from "../test/fake-socket";
+import { createRoomStore } from "./room";
+
+const me = { kind: "user" as const, id: "u1", name: "Ada" };
+const bob = { id: "u2", username: "bob", displayName: "Bob" };
+const msg = (seq: number, extra: Partial<Message> = {}): Message => ({
+  id: `m${seq}`,
+  roomId: "r1",
+  seq,
+  author: { kind: "user", id: "u2", name: "Bob" },
+  content: `message ${seq}`,
+  status: "complete",
+  createdAt: "2026-01-01T00:00:00.000Z",
+  ...extra,
+});
+
+let disposers: (() => void)[] = [];
+afterEach(() => {
+  for (const d of disposers) d();
+  disposers = [];
+  FakeSocket.reset();
+});
+
+function setup(opts: { page?: Message[]; fetchPage?: () => Promise<{ messages: Message[]; hasMore: boolean }>; expired?: boolean } = {}) {
+  let token = "t1";
+  const fetchPage = vi.fn(opts.fetchPage ?? (async () => ({ messages: opts.page ?? [msg(1), msg(2)], hasMore: true })));
+  const room = createRoot((dispose) => {
+    disposers.push(dispose);
+    return createRoomStore({
+      roomId: "r1",
+      me: () => me,
+      token: () => token,
+      sessionExpired: () => opts.expired ?? false,
+      fetchPage,
+      wsUrl: (id, t) => `ws://test/api/rooms/${id}/ws?token=${t}`,
+      socket: { WebSocket: FakeSocket, delay: () => 0, heartbeatMs: 0 },
+    });
+  });
+  return { room, fetchPage, setToken: (t: string) => (token = t) };
+}
+
+async function connected(n = 1) {
+  await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(n));
+  const ws = FakeSocket.last();
+  ws.open();
+  return ws;
+}
+
+describe("room connection", () => {
+  it("sends hello with the last seq from history as the first frame, then goes live", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    expect(ws.frames()[0]).toEqual({ type: "hello", afterSeq: 2 });
+    expect(room.state.connection).toBe("connecting");
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [bob] });
+    expect(room.state.connection).toBe("live");
+    expect(room.state.online).toEqual([bob]);
+  });
+
+  it("reconnects with a fresh token and says hello with the newest seq it saw", async () => {
+    const { room, setToken } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    ws.receive({ type: "message", message: msg(3) });
+    room.send("are you there?");
+    setToken("t2");
+    ws.drop(1006);
+    expect(room.state.connection).toBe("reconnecting");
+    expect(room.messages.state.pending[0]?.status).toBe("failed");
+    const next = await connected(2);
+    expect(next.url).toContain("token=t2");
+    expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 3 });
+  });
+
+  it.each([
+    [4004, "This room was deleted"],
+    [4003, "You were removed from this room"],
+  ])("stays closed after close code %i and explains it", async (code, title) => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    ws.drop(code);
+    expect(room.state.connection).toBe("closed");
+    expect(room.state.ended?.title).toBe(title);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it("tells the user to sign in again when the token expired (1008)", async () => {
+    const { room } = setup({ expired: true });
+    await room.start();
+    const ws = await connected();
+    ws.drop(1008);
+    expect(room.state.ended).toMatchObject({ title: "Your session expired", canRetry: false });
+  });
+
+  it("explains an overloaded server while it keeps reconnecting", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    ws.drop(1013);
+    expect(room.state.connection).toBe("reconnecting");
+    expect(room.state.trouble?.title).toBe("The room is busy");
+    const next = await connected(2);
+    next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    expect(room.state.trouble).toBeNull();
+  });
+
+  it("ends with an explanation when the history request says the room is gone", async () => {
+    const { room } = setup({
+      fetchPage: async () => {
+        throw new ApiError(404, "not_found", "Room not found");
+      },
+    });
+    await room.start();
+    expect(room.state.ended?.title).toBe("This room was deleted");
+    expect(FakeSocket.all).toHaveLength(0);
+  });
+});
+
+describe("sending", () => {
+  it("sends with a clientId and shows the message as pending", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    expect(room.send("  hi there  ")).toBeNull();
+    const frame = ws.frames()[1] as { type: string; clientId: string; content: string };
+    expect(frame).toMatchObject({ type: "send", content: "hi there" });
+    expect(room.messages.state.pending[0]).toMatchObject({ clientId: frame.clientId, status: "pending" });
+  });
+
+  it("refuses empty and oversized messages with a reason", async () => {
+    const { room } = setup();
+    expect(room.send("   ")).toMatch(/Write something/);
+    expect(room.send("x".repeat(8001))).toMatch(/at most 8,000/);
+    expect(room.messages.state.pending).toHaveLength(0);
+  });
+
+  it("holds a message written while connecting and sends it once the room is ready", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    room.send("written early");
+    const early = room.messages.state.pending[0];
+    expect(early).toMatchObject({ status: "pending", waiting: true });
+    ws.drop(1006);
+    expect(room.messages.state.pending[0]?.status).toBe("pending");
+    const next = await connected(2);
+    expect(next.frames()).toEqual([{ type: "hello", afterSeq: 2 }]);
+    next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    expect(next.frames()[1]).toEqual({ type: "send", clientId: early?.clientId, content: "written early" });
+    expect(room.messages.state.pending[0]?.waiting).toBeUndefined();
+  });
+
+  it("fails a send the socket carried when it closes before the ack, and retries it with the same clientId", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    room.send("in flight");
+    const sent = room.messages.state.pending[0];
+    ws.drop(1006);
+    expect(room.messages.state.pending[0]).toMatchObject({ status: "failed" });
+    const next = await connected(2);
+    next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    room.retry(sent?.clientId as string);
+    expect(next.frames().at(-1)).toEqual({ type: "send", clientId: sent?.clientId, content: "in flight" });
+    expect(room.messages.state.pending[0]?.status).toBe("pending");
+  });
+
+  it("fails sends at once when the room has ended", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.drop(4004);
+    room.send("anyone?");
+    expect(room.messages.state.pending[0]).toMatchObject({ status: "failed", error: "Not sent: this room was deleted." });
+  });
+
+  it("shows rate limiting on the refused message and for the composer", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    room.send("too fast");
+    ws.receive({ type: "rate_limited", retryAfterMs: 3000 });
+    expect(room.state.rateLimitedUntil).toBeGreaterThan(Date.now() + 2000);
+    expect(room.messages.state.pending[0]?.status).toBe("failed");
+  });
+
+  it("shows an error frame without a clientId as a notice", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "error", code: "not_streaming", message: "That reply already finished." });
+    expect(room.state.notice).toBe("That reply already finished.");
+  });
+
+  it("sends stop and regenerate as frames", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    room.control("stop", 2);
+    room.control("regenerate", 2);
+    expect(ws.frames().slice(1)).toEqual([
+      { type: "stop", seq: 2 },
+      { type: "regenerate", seq: 2 },
+    ]);
+  });
+});
+
+describe("typing, presence and history", () => {
+  it("shows who is typing until their message arrives, but never me", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    ws.receive({ type: "typing", user: bob });
+    ws.receive({ type: "typing", user: { id: "u1", username: "ada", displayName: "Ada" } });
+    expect(room.state.typing.map((t) => t.user.id)).toEqual(["u2"]);
+    ws.receive({ type: "message", message: msg(3) });
+    expect(room.state.typing).toHaveLength(0);
+  });
+
+  it("throttles its own typing frames", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    room.typing();
+    room.typing();
+    expect(ws.frames().filter((f) => (f as { type: string }).type === "typing")).toHaveLength(1);
+  });
+
+  it("updates who is online from presence frames", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "presence", online: [bob] });
+    expect(room.state.online).toEqual([bob]);
+  });
+
+  it("loads the page before the oldest message it has", async () => {
+    const { room, fetchPage } = setup({ page: [msg(51), msg(52)] });
+    await room.start();
+    fetchPage.mockResolvedValueOnce({ messages: [msg(49), msg(50)], hasMore: false });
+    await room.loadOlder();
+    expect(fetchPage).toHaveBeenLastCalledWith({ before: 51, limit: 100 });
+    expect(room.messages.state.messages.map((m) => m.seq)).toEqual([49, 50, 51, 52]);
+    await room.loadOlder();
+    expect(fetchPage).toHaveBeenCalledTimes(2);
+  });
+});

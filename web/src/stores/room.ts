@@ -1,0 +1,301 @@
+// Everything live about the open room: its message store, the socket (hello with the last
+// seen seq on every connect), presence, who is typing, the connection state shown in the
+// header, rate-limit feedback and why a connection ended. Screens render from `state` and
+// call the actions; no component touches the socket directly.
+import { getOwner, onCleanup, runWithOwner } from "solid-js";
+import { createStore } from "solid-js/store";
+import type { Author, Message, OnlineUser, ServerFrame } from "../../../worker/protocol";
+import { ApiError } from "../api";
+import { createSocket, type SocketOptions } from "../socket";
+import { createMessageStore } from "./messages";
+
+export type Connection = "connecting" | "live" | "reconnecting" | "closed";
+export type Ended = { code: number; title: string; detail: string; canRetry: boolean };
+
+// Close codes from worker/protocol.ts CloseCode, repeated as numbers because only its types
+// may be imported here (the module pulls in zod).
+const CLOSE = { policy: 1008, tooBig: 1009, overloaded: 1013, removed: 4003, roomDeleted: 4004 } as const;
+const FINAL = [CLOSE.removed, CLOSE.roomDeleted, CLOSE.policy];
+
+/** What to tell the user about a close code; null means "just reconnecting". */
+export function explainClose(code: number, sessionExpired: boolean): Ended | null {
+  switch (code) {
+    case CLOSE.removed:
+      return {
+        code,
+        title: "You were removed from this room",
+        detail: "The owner removed you. You can no longer read or send messages here.",
+        canRetry: false,
+      };
+    case CLOSE.roomDeleted:
+      return { code, title: "This room was deleted", detail: "Its owner deleted the room and its history.", canRetry: false };
+    case CLOSE.policy:
+      return sessionExpired
+        ? { code, title: "Your session expired", detail: "Sign in again to keep chatting.", canRetry: false }
+        : {
+            code,
+            title: "Access to this room changed",
+            detail: "The server closed the connection because you are no longer allowed here.",
+            canRetry: true,
+          };
+    case CLOSE.overloaded:
+      return {
+        code,
+        title: "The room is busy",
+        detail: "The server is at capacity, so we are waiting a little before reconnecting.",
+        canRetry: true,
+      };
+    case CLOSE.tooBig:
+      return { code, title: "A message was too large", detail: "The connection was reset; reconnecting.", canRetry: true };
+    default:
+      return null;
+  }
+}
+
+type Deps = {
+  roomId: string;
+  me: () => (Author & { username?: string }) | null;
+  token: () => string | null;
+  sessionExpired: () => boolean;
+  /** REST: a page of history (see api.messages). */
+  fetchPage: (q: { before?: number; limit: number }) => Promise<{ messages: Message[]; hasMore: boolean }>;
+  /** REST probe after failed handshakes, to tell "deleted" or "not a member" from "offline". */
+  probeRoom?: () => Promise<unknown>;
+  wsUrl?: (roomId: string, token: string) => string;
+  socket?: Partial<SocketOptions>;
+  maxChars?: number;
+};
+
+type State = {
+  connection: Connection;
+  ended: Ended | null;
+  /** Set while a close code is being explained but we are still reconnecting. */
+  trouble: Ended | null;
+  online: OnlineUser[];
+  typing: { user: OnlineUser; until: number }[];
+  rateLimitedUntil: number;
+  notice: string | null;
+  loadingOlder: boolean;
+  loadError: string | null;
+  loaded: boolean;
+};
+
+/** History page size: the API's maximum, so scrolling back through a long room takes few requests. */
+export const PAGE = 100;
+const TYPING_SEND_EVERY = 2_500;
+const TYPING_SHOW_FOR = 4_000;
+
+function defaultWsUrl(roomId: string, token: string) {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${proto}//${location.host}/api/rooms/${encodeURIComponent(roomId)}/ws?token=${encodeURIComponent(token)}`;
+}
+
+export function createRoomStore(deps: Deps) {
+  const messages = createMessageStore({ roomId: deps.roomId, me: deps.me });
+  const [state, setState] = createStore<State>({
+    connection: "connecting",
+    ended: null,
+    trouble: null,
+    online: [],
+    typing: [],
+    rateLimitedUntil: 0,
+    notice: null,
+    loadingOlder: false,
+    loadError: null,
+    loaded: false,
+  });
+  let lastTypingSent = 0;
+  let failedHandshakes = 0;
+  let socket: ReturnType<typeof createSocket> | undefined;
+  // The socket is opened after the first history page arrives (outside the synchronous
+  // component setup), so it is attached to the creating component's owner explicitly and
+  // closes when that component goes away.
+  const owner = getOwner();
+
+  const pruneTyping = setInterval(() => {
+    const now = Date.now();
+    if (state.typing.some((t) => t.until <= now)) setState("typing", (ts) => ts.filter((t) => t.until > now));
+  }, 1_000);
+
+  function onFrame(raw: unknown) {
+    const frame = raw as ServerFrame;
+    if (!frame || typeof frame !== "object" || typeof frame.type !== "string") return;
+    if (messages.apply(frame)) {
+      if (frame.type === "message" && frame.message.author.kind === "user") {
+        const id = frame.message.author.id;
+        setState("typing", (ts) => ts.filter((t) => t.user.id !== id));
+      }
+      if (frame.type === "rate_limited") setState("rateLimitedUntil", Date.now() + frame.retryAfterMs);
+      return;
+    }
+    switch (frame.type) {
+      case "ready":
+        failedHandshakes = 0;
+        setState({ connection: "live", online: frame.online, trouble: null });
+        flushWaiting();
+        break;
+      case "presence":
+        setState("online", frame.online);
+        break;
+      case "typing": {
+        if (frame.user.id === deps.me()?.id) break;
+        const until = Date.now() + TYPING_SHOW_FOR;
+        setState("typing", (ts) => [...ts.filter((t) => t.user.id !== frame.user.id), { user: frame.user, until }]);
+        break;
+      }
+      case "rate_limited":
+        setState("rateLimitedUntil", Date.now() + frame.retryAfterMs);
+        break;
+      case "error":
+        setState("notice", frame.message || `The server refused that (${frame.code}).`);
+        break;
+    }
+  }
+
+  async function probe() {
+    try {
+      await deps.probeRoom?.();
+    } catch (err) {
+      if (!(err instanceof ApiError)) return;
+      const ended =
+        err.status === 404 ? explainClose(CLOSE.roomDeleted, false) : err.status === 403 ? explainClose(CLOSE.removed, false) : null;
+      if (ended) end(ended);
+    }
+  }
+
+  function dispose() {
+    clearInterval(pruneTyping);
+    socket?.close();
+  }
+  if (owner) onCleanup(dispose);
+
+  function end(ended: Ended) {
+    setState({ connection: "closed", ended, trouble: null });
+    for (const p of messages.state.pending) if (p.waiting) messages.fail(p.clientId, `Not sent: ${ended.title.toLowerCase()}.`);
+    socket?.close();
+  }
+
+  function connect() {
+    setState({ ended: null, connection: state.connection === "closed" ? "reconnecting" : state.connection });
+    socket = runWithOwner(owner, () =>
+      createSocket({
+        url: () => {
+          const token = deps.token();
+          return token ? (deps.wsUrl ?? defaultWsUrl)(deps.roomId, token) : null;
+        },
+        finalCodes: FINAL,
+        onOpen: () => {
+          // Always the first frame: the server replays everything after lastSeq before live traffic.
+          socket?.send({ type: "hello", afterSeq: messages.state.lastSeq });
+        },
+        onFrame,
+        onClose: (code) => {
+          const wasLive = state.connection === "live";
+          messages.failAllPending("Not sent: the connection dropped before the server confirmed it.");
+          setState({ online: [], typing: [] });
+          const why = explainClose(code, deps.sessionExpired());
+          if (why && FINAL.includes(code as (typeof FINAL)[number])) return end(why);
+          setState({ connection: "reconnecting", trouble: why });
+          // Closed before ever being ready (the upgrade was refused, so no close code): ask REST why.
+          if (!wasLive && ++failedHandshakes >= 2) void probe();
+        },
+        ...deps.socket,
+      }),
+    );
+  }
+
+  async function start() {
+    try {
+      const page = await deps.fetchPage({ limit: PAGE });
+      messages.addPage(page.messages, page.hasMore, "latest");
+      setState({ loaded: true, loadError: null });
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
+        setState("loaded", true);
+        return end(explainClose(err.status === 404 ? CLOSE.roomDeleted : CLOSE.removed, false) as Ended);
+      }
+      // History can come over the socket instead (hello with afterSeq 0).
+      setState({ loaded: true, loadError: err instanceof Error ? err.message : "Couldn't load history." });
+    }
+    if (!state.ended) connect();
+  }
+
+  function transmit(clientId: string, content: string) {
+    if (state.ended && !state.ended.canRetry) {
+      messages.fail(clientId, `Not sent: ${state.ended.title.toLowerCase()}.`);
+      return;
+    }
+    const sent = state.connection === "live" && !!socket?.send({ type: "send", clientId, content });
+    // Written while (re)connecting: keep it pending and send it as soon as the room is ready.
+    messages.setWaiting(clientId, !sent);
+  }
+
+  function flushWaiting() {
+    for (const p of messages.state.pending) {
+      if (p.status === "pending" && p.waiting) transmit(p.clientId, p.content);
+    }
+  }
+
+  return {
+    state,
+    messages,
+    start,
+
+    /** Returns an error to show instead of sending, or null when the message is on its way. */
+    send(text: string): string | null {
+      const content = text.trim();
+      if (!content) return "Write something first.";
+      const max = deps.maxChars ?? 8000;
+      if (content.length > max)
+        return `Messages can be at most ${max.toLocaleString()} characters (this one has ${content.length.toLocaleString()}).`;
+      const local = messages.addLocal(content);
+      transmit(local.clientId, content);
+      return null;
+    },
+
+    retry(clientId: string) {
+      const p = messages.state.pending.find((x) => x.clientId === clientId);
+      if (!p) return;
+      messages.markPending(clientId);
+      transmit(clientId, p.content);
+    },
+
+    discard: (clientId: string) => messages.discard(clientId),
+
+    typing() {
+      const now = Date.now();
+      if (state.connection !== "live" || now - lastTypingSent < TYPING_SEND_EVERY) return;
+      lastTypingSent = now;
+      socket?.send({ type: "typing" });
+    },
+
+    control(kind: "stop" | "regenerate", seq: number) {
+      if (!socket?.send({ type: kind, seq })) setState("notice", "You are offline; try again once reconnected.");
+    },
+
+    async loadOlder() {
+      const first = messages.state.messages[0];
+      if (state.loadingOlder || !messages.state.hasMoreBefore || !first) return;
+      setState("loadingOlder", true);
+      try {
+        const page = await deps.fetchPage({ before: first.seq, limit: PAGE });
+        messages.addPage(page.messages, page.hasMore, "older");
+      } catch (err) {
+        setState("notice", `Couldn't load older messages: ${err instanceof Error ? err.message : "unknown error"}`);
+      } finally {
+        setState("loadingOlder", false);
+      }
+    },
+
+    dismissNotice: () => setState("notice", null),
+    /** Skip the backoff wait, or start over after a close that allows it. */
+    reconnect() {
+      if (state.connection === "closed") {
+        if (state.ended?.canRetry) connect();
+      } else socket?.reconnectNow();
+    },
+    dispose,
+  };
+}
+
+export type RoomStore = ReturnType<typeof createRoomStore>;

@@ -1,0 +1,78 @@
+// The sidebar's room list store: search, live previews reordering the list, unread counts.
+import { describe, expect, it, vi } from "vitest";
+import type { Message, RoomListItem } from "../../../worker/protocol";
+import { createRoomListStore } from "./rooms";
+
+const room = (id: string, at: string, unread = 0): RoomListItem => ({
+  id,
+  title: id,
+  ownerId: "u1",
+  characterId: null,
+  aiMode: "off",
+  createdAt: at,
+  updatedAt: at,
+  lastSeq: 1,
+  unread,
+  lastMessage: null,
+});
+const message = (roomId: string, seq: number, at: string): Message => ({
+  id: `m${seq}`,
+  roomId,
+  seq,
+  author: { kind: "user", id: "u2", name: "Bob" },
+  content: "hi",
+  status: "complete",
+  createdAt: at,
+});
+
+function setup(rooms: RoomListItem[]) {
+  const list = vi.fn(async () => ({ rooms, nextCursor: null }));
+  const search = vi.fn(async () => ({ results: [], nextCursor: null }));
+  return { store: createRoomListStore({ list, search }), list, search };
+}
+
+describe("room list store", () => {
+  it("moves a room with new traffic to the top with its preview", async () => {
+    const { store } = setup([room("a", "2026-01-02T00:00:00Z"), room("b", "2026-01-01T00:00:00Z")]);
+    await store.refresh();
+    store.noteMessage("b", message("b", 5, "2026-01-03T00:00:00Z"));
+    expect(store.state.rooms.map((r) => r.id)).toEqual(["b", "a"]);
+    expect(store.state.rooms[0]?.lastMessage?.seq).toBe(5);
+    // An older message (catch-up) does not replace a newer preview.
+    store.noteMessage("b", message("b", 4, "2026-01-02T12:00:00Z"));
+    expect(store.state.rooms[0]?.lastMessage?.seq).toBe(5);
+  });
+
+  it("keeps the open room's unread count at zero, even across refreshes", async () => {
+    const { store } = setup([room("a", "2026-01-02T00:00:00Z", 4)]);
+    await store.refresh();
+    expect(store.state.rooms[0]?.unread).toBe(4);
+    store.setOpen("a");
+    expect(store.state.rooms[0]?.unread).toBe(0);
+    await store.refresh();
+    expect(store.state.rooms[0]?.unread).toBe(0);
+  });
+
+  it("searches rooms and messages with a debounced query", async () => {
+    vi.useFakeTimers();
+    const { store, list, search } = setup([]);
+    store.setQuery("pa");
+    store.setQuery("pasta");
+    await vi.advanceTimersByTimeAsync(300);
+    vi.useRealTimers();
+    expect(list).toHaveBeenCalledTimes(1);
+    expect(list).toHaveBeenCalledWith({ q: "pasta" }, expect.any(AbortSignal));
+    expect(search).toHaveBeenCalledWith("pasta", expect.any(AbortSignal));
+  });
+
+  it("reports a failed load in words", async () => {
+    const store = createRoomListStore({
+      list: async () => {
+        throw new Error("offline");
+      },
+      search: async () => ({ results: [], nextCursor: null }),
+    });
+    await store.refresh();
+    expect(store.state.error).toBe("offline");
+  });
+});

@@ -1,0 +1,174 @@
+// The real provider: streams a reply from Gemini through the maintained SDK (@google/genai).
+// One SDK client per call, because each call may carry a different key from the KeyPool.
+// `baseUrl` points the SDK at Cloudflare AI Gateway or at the test double; left empty, it
+// talks to Google. Every failure leaves here as one of the typed errors in errors.ts.
+import { type Candidate, type GenerateContentResponse, GoogleGenAI } from "@google/genai";
+import { classifyError } from "./classify";
+import { AbortedError, BlockedError, EmptyReplyError, PermanentError, TransientError } from "./errors";
+import type { ChatProvider, GenerateRequest } from "./provider";
+
+export interface GeminiOptions {
+  /** AI Gateway or test double URL; empty or undefined means Google's own endpoint. */
+  baseUrl?: string;
+  /** A stream that produces nothing for this long is abandoned as a TransientError. */
+  inactivityTimeoutMs?: number;
+  /** The fetch the SDK uses; the Worker's global fetch unless a test swaps it. */
+  fetch?: typeof fetch;
+}
+
+export const DEFAULT_INACTIVITY_TIMEOUT_MS = 30_000;
+
+/** finishReasons that mean a filter, not the model, ended the reply. */
+const BLOCKING_FINISH_REASONS = new Set([
+  "SAFETY",
+  "PROHIBITED_CONTENT",
+  "BLOCKLIST",
+  "SPII",
+  "RECITATION",
+  "LANGUAGE",
+  "IMAGE_SAFETY",
+  "IMAGE_PROHIBITED_CONTENT",
+]);
+
+export function createGeminiProvider(options: GeminiOptions = {}): ChatProvider {
+  return {
+    name: "gemini",
+    stream: (req, signal) => streamGemini(req, signal, options),
+  };
+}
+
+async function* streamGemini(req: GenerateRequest, signal: AbortSignal, options: GeminiOptions): AsyncGenerator<string> {
+  if (!req.apiKey) throw new PermanentError("no Gemini API key was given", { keyProblem: true });
+  if (signal.aborted) throw new AbortedError();
+
+  // Our own controller, so the inactivity watchdog and an early `break` by the consumer can
+  // cancel the HTTP request as well as the caller's signal can.
+  const upstream = new AbortController();
+  const forwardAbort = () => upstream.abort();
+  signal.addEventListener("abort", forwardAbort, { once: true });
+
+  // The SDK drops response headers when it builds an ApiError, so Retry-After is caught here.
+  let retryAfter: string | null = null;
+  const baseFetch = options.fetch ?? fetch;
+  const capturingFetch: typeof fetch = async (input, init) => {
+    const response = await baseFetch(input, init);
+    if (!response.ok) retryAfter = response.headers.get("retry-after");
+    return response;
+  };
+
+  const ai = new GoogleGenAI({
+    apiKey: req.apiKey,
+    // Pinned so the URL (and what AI Gateway logs) does not move with the SDK's default.
+    apiVersion: "v1beta",
+    httpOptions: { baseUrl: options.baseUrl || undefined, fetch: capturingFetch },
+  });
+  const watchdog = new Watchdog(options.inactivityTimeoutMs ?? DEFAULT_INACTIVITY_TIMEOUT_MS, signal, forwardAbort);
+  let completed = false;
+
+  try {
+    const stream = await watchdog.guard(
+      ai.models.generateContentStream({
+        model: req.model,
+        contents: req.contents.map((turn) => ({ role: turn.role, parts: [{ text: turn.text }] })),
+        config: {
+          systemInstruction: req.systemPrompt,
+          temperature: req.temperature,
+          maxOutputTokens: req.maxOutputTokens,
+          abortSignal: upstream.signal,
+          // One call = one upstream request, which is what the KeyPool counted; retrying is
+          // the queue's decision, not the SDK's.
+          automaticContinuation: false,
+        },
+      }),
+    );
+    const chunks = stream[Symbol.asyncIterator]();
+    let emitted = 0;
+    let finishReason: string | undefined;
+
+    while (true) {
+      const step = await watchdog.guard(chunks.next());
+      if (step.done) break;
+      const chunk: GenerateContentResponse = step.value;
+      const blockReason = chunk.promptFeedback?.blockReason;
+      if (blockReason) throw new BlockedError(blockReason, "prompt");
+      const candidate = chunk.candidates?.[0];
+      const text = visibleText(candidate);
+      if (candidate?.finishReason) finishReason = candidate.finishReason;
+      if (text) {
+        emitted += text.length;
+        yield text;
+      }
+    }
+    completed = true;
+
+    // Gemini's last chunk always carries a finishReason; a body that ends without one was cut.
+    if (!finishReason) throw new TransientError("the stream ended before Gemini finished the reply");
+    if (BLOCKING_FINISH_REASONS.has(finishReason)) throw new BlockedError(finishReason, "reply");
+    if (emitted === 0) throw new EmptyReplyError(`no text in the reply (finishReason ${finishReason})`);
+  } catch (err) {
+    if (watchdog.fired && !signal.aborted) {
+      throw new TransientError(`no data from Gemini for ${watchdog.ms} ms`, { cause: err });
+    }
+    throw classifyError(err, { aborted: signal.aborted, retryAfter });
+  } finally {
+    watchdog.dispose();
+    signal.removeEventListener("abort", forwardAbort);
+    if (!completed) upstream.abort();
+  }
+}
+
+/** The reply text of one chunk, leaving out thought summaries and non-text parts. */
+function visibleText(candidate: Candidate | undefined): string {
+  let text = "";
+  for (const part of candidate?.content?.parts ?? []) {
+    if (typeof part.text === "string" && !part.thought) text += part.text;
+  }
+  return text;
+}
+
+/**
+ * Bounds each wait on the upstream (the response headers, then every next chunk) and lets a
+ * caller's abort win the race at once instead of waiting for the SDK to notice. Time the
+ * consumer spends between chunks is not counted.
+ */
+class Watchdog {
+  fired = false;
+  private readonly cleanups = new Set<() => void>();
+
+  constructor(
+    readonly ms: number,
+    private readonly signal: AbortSignal,
+    private readonly onFire: () => void,
+  ) {}
+
+  async guard<T>(work: Promise<T>): Promise<T> {
+    let cleanup = () => {};
+    const interrupt = new Promise<never>((_, reject) => {
+      const timer = setTimeout(() => {
+        this.fired = true;
+        this.onFire();
+        reject(new Error("inactivity timeout"));
+      }, this.ms);
+      const onAbort = () => reject(new AbortedError());
+      // An abort that landed while the consumer held a chunk has already fired its event.
+      if (this.signal.aborted) onAbort();
+      this.signal.addEventListener("abort", onAbort, { once: true });
+      cleanup = () => {
+        clearTimeout(timer);
+        this.signal.removeEventListener("abort", onAbort);
+      };
+    });
+    this.cleanups.add(cleanup);
+    try {
+      return await Promise.race([work, interrupt]);
+    } finally {
+      cleanup();
+      this.cleanups.delete(cleanup);
+    }
+  }
+
+  dispose(): void {
+    for (const cleanup of this.cleanups) cleanup();
+    this.cleanups.clear();
+  }
+}

@@ -1,0 +1,95 @@
+// The Hono app, assembled in one place from one sub-app per resource: the API under /api,
+// and /metrics for Prometheus beside it.
+
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { matchedRoutes } from "hono/route";
+import { requireAdmin } from "./auth/admin";
+import { requireAuth } from "./auth/middleware";
+import { errorBody, onError, tooLarge } from "./errors";
+import { log, redactUrl, withLogContext } from "./lib/log";
+import { metrics } from "./lib/metrics";
+import { router } from "./lib/openapi";
+import { adminRoutes } from "./routes/admin";
+import { authRoutes } from "./routes/auth";
+import { characterRoutes } from "./routes/characters";
+import { mountDocs } from "./routes/docs";
+import { healthRoutes } from "./routes/health";
+import { messageRoutes } from "./routes/messages";
+import { metricsRoutes } from "./routes/metrics";
+import { realtimeRoutes } from "./routes/realtime";
+import { roomMember } from "./routes/room-access";
+import { roomRoutes } from "./routes/rooms";
+import { searchRoutes } from "./routes/search";
+import { openStore } from "./store";
+import type { AppEnv } from "./types";
+
+/** JSON bodies are small: a message is at most MAX_MESSAGE_CHARS. Refused before parsing. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** The pattern of the endpoint a request reached (/api/rooms/:id), never its raw path: ids
+ * in a metric label would make a new series per room. Middleware patterns are skipped. */
+function routePattern(c: Context): string {
+  const endpoint = matchedRoutes(c).findLast((r) => r.method !== "ALL");
+  return endpoint?.path ?? "unmatched";
+}
+
+/** A request id on every log line and response; one access-log line and metric per request. */
+function requestContext(): MiddlewareHandler<AppEnv> {
+  return async function requestContext(c, next) {
+    const requestId = c.req.header("CF-Ray") ?? crypto.randomUUID();
+    c.set("requestId", requestId);
+    c.set("store", openStore(c.env));
+    const started = Date.now();
+    try {
+      await withLogContext({ requestId }, next);
+    } finally {
+      const ms = Date.now() - started;
+      log.info("request", { requestId, method: c.req.method, url: redactUrl(c.req.url), status: c.res.status, ms });
+      metrics.httpRequest(routePattern(c), c.req.method, c.res.status, ms / 1000);
+      // A 101 carries the WebSocket; its headers must stay as the Durable Object made them.
+      if (c.res.status !== 101) c.res.headers.set("X-Request-Id", requestId);
+    }
+  };
+}
+
+export function createApp() {
+  const api = router();
+  api.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw tooLarge(`Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
+      },
+    }),
+  );
+  // Who may reach what, declared once: every route but health, docs, register and login
+  // needs a token; every /rooms/:id route needs membership (404 unknown room, 403 non-member).
+  for (const path of ["/me", "/auth/refresh", "/characters", "/characters/*", "/rooms", "/rooms/*", "/search"])
+    api.use(path, requireAuth());
+  api.use("/rooms/:id", roomMember());
+  api.use("/rooms/:id/*", roomMember());
+  api.use("/admin/*", requireAdmin());
+  api.route("/", healthRoutes);
+  api.route("/", authRoutes);
+  api.route("/", characterRoutes);
+  api.route("/", searchRoutes);
+  api.route("/", realtimeRoutes);
+  api.route("/", roomRoutes);
+  api.route("/", messageRoutes);
+  api.route("/", adminRoutes);
+  mountDocs(api);
+  api.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
+  api.onError(onError);
+
+  const app = router();
+  // On the root app, so /metrics (outside /api) gets a request id, a log line and a count too.
+  app.use("*", requestContext());
+  app.use("/metrics", requireAdmin());
+  app.route("/", metricsRoutes);
+  app.route("/api", api);
+  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.onError(onError);
+  return app;
+}

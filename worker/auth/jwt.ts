@@ -1,0 +1,34 @@
+// Session tokens: JWT signed with HS256. Verification pins the algorithm, so `alg: none` or
+// any other header is rejected, and requires `exp`.
+import { sign, verify } from "hono/jwt";
+import { unauthorized } from "../errors";
+
+export type AuthUser = { id: string; username: string; displayName: string };
+export type Session = AuthUser & { exp: number };
+
+export async function issueToken(user: AuthUser, secret: string, ttlSeconds: number): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return sign({ sub: user.id, usr: user.username, name: user.displayName, iat: now, exp: now + ttlSeconds }, secret, "HS256");
+}
+
+export async function verifyToken(token: string, secret: string): Promise<Session> {
+  let payload: Record<string, unknown>;
+  try {
+    payload = await verify(token, secret, "HS256");
+  } catch (err) {
+    const expired = (err as Error).name === "JwtTokenExpired";
+    throw expired
+      ? unauthorized("Your session has expired. Sign in again.", "token_expired")
+      : unauthorized("Invalid token.", "invalid_token");
+  }
+  const { sub, usr, name, exp } = payload;
+  if (typeof sub !== "string" || typeof usr !== "string" || typeof exp !== "number") {
+    throw unauthorized("Invalid token.", "invalid_token");
+  }
+  return { id: sub, username: usr, displayName: typeof name === "string" ? name : usr, exp };
+}
+
+export function requireSecret(secret: string | undefined): string {
+  if (!secret) throw new Error("JWT_SECRET is not set: run `wrangler secret put JWT_SECRET` (npm run dev creates .dev.vars)");
+  return secret;
+}

@@ -1,0 +1,60 @@
+// The one error type the API throws, and the one place it becomes a response. Every failure
+// leaves as `{"error": {"code", "message", "details?"}}`; unknown errors are logged with
+// context and answered with a generic 500, never a stack trace.
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { log } from "./lib/log";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, details?: unknown) => new ApiError(400, "invalid_input", message, details);
+export const unauthorized = (message = "Sign in to continue.", code = "unauthorized") => new ApiError(401, code, message);
+export const forbidden = (message: string, code = "forbidden") => new ApiError(403, code, message);
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found.`);
+export const conflict = (message: string, code = "conflict") => new ApiError(409, code, message);
+export const tooLarge = (message = "Request body is too large.") => new ApiError(413, "payload_too_large", message);
+
+export function rateLimited(retryAfterMs: number, message = "Too many requests. Try again shortly.") {
+  const seconds = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+  return new ApiError(
+    429,
+    "rate_limited",
+    message,
+    { retryAfterMs },
+    {
+      "Retry-After": seconds,
+      "RateLimit-Remaining": "0",
+      "RateLimit-Reset": seconds,
+    },
+  );
+}
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) {
+    return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
+  }
+  if (err instanceof HTTPException) {
+    // Raised by hono itself, e.g. the JSON validator on a malformed body.
+    const status = err.status as ContentfulStatusCode;
+    const code = status === 400 ? "invalid_json" : status === 413 ? "payload_too_large" : "http_error";
+    const message = status === 400 ? "The request body is not valid JSON." : err.message || "Request failed.";
+    return c.json(errorBody(code, message), status);
+  }
+  log.error("unhandled_error", { requestId: c.get("requestId"), path: c.req.path, error: String(err), stack: err.stack });
+  return c.json(errorBody("internal_error", "Something went wrong on our side. Please try again."), 500);
+}

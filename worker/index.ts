@@ -1,0 +1,21 @@
+// The Worker's entry: HTTP through the Hono app, the consumers of the generate queue and its
+// dead-letter queue, and the Durable Object classes the runtime instantiates by name.
+import type { GenerateJob } from "../durable-objects/room-ai";
+import { createApp } from "./app";
+import { consumeDeadLetters, type DeadJob } from "./queue/dead-letter";
+import { consumeGenerate } from "./queue/generate";
+
+export { ChatRoom } from "../durable-objects/chat-room";
+export { KeyPool } from "../durable-objects/key-pool";
+export { Metrics } from "../durable-objects/metrics";
+export { RateLimiter } from "../durable-objects/rate-limiter";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch as MessageBatch<DeadJob>, env);
+    return consumeGenerate(batch as MessageBatch<GenerateJob>, env);
+  },
+} satisfies ExportedHandler<Env, GenerateJob | DeadJob>;

@@ -1,0 +1,41 @@
+// Small helpers for declaring routes with @hono/zod-openapi: the same zod schemas validate
+// requests and generate /api/openapi.json.
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import { badRequest } from "../errors";
+import { ErrorBody } from "../protocol";
+import type { AppEnv } from "../types";
+
+export function router() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const details = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+        const first = details[0];
+        throw badRequest(first ? `${first.path || "body"}: ${first.message}` : "Invalid input.", details);
+      }
+    },
+  });
+}
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
+
+export const jsonReply = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+const err = (description: string) => ({ content: { "application/json": { schema: ErrorBody } }, description });
+
+/** The error replies most authenticated routes share, for the docs. */
+export const commonErrors = {
+  400: err("Invalid input"),
+  401: err("Missing, invalid or expired token"),
+  403: err("Not allowed"),
+  404: err("Unknown id"),
+  409: err("Conflict"),
+  429: err("Rate limited (see Retry-After)"),
+} as const;
+
+export const bearer = [{ bearerAuth: [] }];

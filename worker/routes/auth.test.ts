@@ -1,0 +1,100 @@
+import { sign } from "hono/jwt";
+import { describe, expect, it } from "vitest";
+import { testBindings } from "../../test/bindings";
+import { api, signUp, uniqueName } from "../../test/helpers";
+
+const password = "correct horse battery";
+
+describe("accounts", () => {
+  it("registers, logs in and answers /me", async () => {
+    const username = uniqueName("ada");
+    const reg = await api<{ token: string; user: { id: string; username: string; displayName: string } }>("/auth/register", {
+      body: { username, password, displayName: "Ada L." },
+    });
+    expect(reg.status).toBe(201);
+    expect(reg.body.user).toMatchObject({ username, displayName: "Ada L." });
+    expect(reg.body.user).not.toHaveProperty("passwordHash");
+
+    const login = await api<{ token: string }>("/auth/login", { body: { username, password } });
+    expect(login.status).toBe(200);
+    const me = await api<{ user: { id: string } }>("/me", { token: login.body.token });
+    expect(me.status).toBe(200);
+    expect(me.body.user.id).toBe(reg.body.user.id);
+  });
+
+  it("refuses a username taken in another case with 409", async () => {
+    const { user } = await signUp("dup");
+    const again = await api("/auth/register", { body: { username: user.username.toUpperCase().toLowerCase(), password } });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: "username_taken" } });
+  });
+
+  it("treats usernames case-insensitively at login", async () => {
+    const { user } = await signUp("case");
+    const r = await api("/auth/login", { body: { username: user.username.toUpperCase(), password } });
+    expect(r.status).toBe(200);
+  });
+
+  it("validates username and password with field details", async () => {
+    const r = await api<{ error: { code: string; details: { path: string }[] } }>("/auth/register", {
+      body: { username: "No Spaces!", password: "short" },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe("invalid_input");
+    expect(r.body.error.details.map((d) => d.path).sort()).toEqual(["password", "username"]);
+  });
+
+  it("answers a wrong password with 401 and the same message as an unknown user", async () => {
+    const { user } = await signUp("pw");
+    const wrong = await api<{ error: { message: string } }>("/auth/login", {
+      body: { username: user.username, password: "wrong password" },
+    });
+    const unknown = await api<{ error: { message: string } }>("/auth/login", { body: { username: uniqueName("nobody"), password } });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body.error.message).toBe(unknown.body.error.message);
+  });
+
+  it("throttles repeated logins for one username with Retry-After", async () => {
+    const { user } = await signUp("brute");
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 14; i++) {
+      const r = await api("/auth/login", {
+        body: { username: user.username, password: "not the password" },
+        headers: { "CF-Connecting-IP": `192.0.2.${i}` },
+      });
+      statuses.push(r.status);
+      if (r.status === 429) retryAfter = r.headers.get("Retry-After");
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+
+  it("refuses missing, tampered, alg:none and expired tokens with 401", async () => {
+    const { token } = await signUp("tok");
+    const [h, p, s] = token.split(".");
+    const payload = JSON.parse(atob((p ?? "").replace(/-/g, "+").replace(/_/g, "/")));
+    const b64 = (o: unknown) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const tampered = `${h}.${b64({ ...payload, usr: "someone_else" })}.${s}`;
+    const none = `${b64({ alg: "none", typ: "JWT" })}.${p}.`;
+    const expired = await sign({ ...payload, exp: Math.floor(Date.now() / 1000) - 10 }, testBindings.JWT_SECRET, "HS256");
+
+    expect((await api("/me")).status).toBe(401);
+    expect((await api("/me", { token: tampered })).status).toBe(401);
+    expect((await api("/me", { token: none })).status).toBe(401);
+    const exp = await api<{ error: { code: string } }>("/me", { token: expired });
+    expect(exp.status).toBe(401);
+    expect(exp.body.error.code).toBe("token_expired");
+  });
+
+  it("refreshes a valid token, and refuses to refresh without one", async () => {
+    const { token, user } = await signUp("ref");
+    const r = await api<{ token: string; user: { id: string } }>("/auth/refresh", { method: "POST", token });
+    expect(r.status).toBe(200);
+    expect(r.body.user.id).toBe(user.id);
+    expect((await api("/me", { token: r.body.token })).status).toBe(200);
+    expect((await api("/auth/refresh", { method: "POST" })).status).toBe(401);
+  });
+});

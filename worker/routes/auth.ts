@@ -1,0 +1,119 @@
+// Accounts: register, log in, and who am I. Attempts are throttled per client IP and per
+// username (a RateLimiter object each) so passwords cannot be guessed at speed.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { issueToken, requireSecret } from "../auth/jwt";
+import { DECOY_HASH, hashPassword, verifyPassword } from "../auth/password";
+import { readConfig } from "../config";
+import { conflict, rateLimited, unauthorized } from "../errors";
+import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { USERNAME_PATTERN, User } from "../protocol";
+import { isUniqueViolation } from "../store";
+import { toUser, type UserRow } from "../store/mappers";
+import type { AppEnv } from "../types";
+
+const Credentials = z.object({
+  username: z.string().regex(USERNAME_PATTERN, "3–32 characters: lowercase letters, digits and _").openapi({ example: "ada_l" }),
+  password: z.string().min(8, "at least 8 characters").max(256).openapi({ example: "correct horse battery" }),
+});
+const Register = Credentials.extend({ displayName: z.string().trim().min(1).max(64).optional() });
+const AuthReply = z.object({ token: z.string(), user: User }).openapi("AuthReply");
+
+/** Burst and refill per minute for each throttle. */
+const LIMITS = { loginIp: [20, 10], loginUser: [10, 5], registerIp: [10, 5] } as const;
+
+async function throttle(c: Context<AppEnv>, name: string, [burst, perMinute]: readonly [number, number]) {
+  const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(name));
+  const wait = await stub.take(burst, perMinute);
+  if (wait > 0) throw rateLimited(wait, "Too many attempts. Wait a moment and try again.");
+}
+
+/** A signed-in reply: the user and a fresh token for them. */
+async function session(c: Context<AppEnv>, row: UserRow) {
+  const user = toUser(row);
+  return { token: await issueToken(user, requireSecret(c.env.JWT_SECRET), readConfig(c.env).tokenTtlSeconds), user };
+}
+
+const clientIp = (c: Context) => c.req.header("CF-Connecting-IP") ?? "local";
+
+export const authRoutes = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/register",
+      tags: ["Accounts"],
+      summary: "Create an account",
+      request: jsonBody(Register),
+      responses: { 201: jsonReply(AuthReply, "Registered"), 409: commonErrors[409], 400: commonErrors[400], 429: commonErrors[429] },
+    }),
+    async (c) => {
+      const { username, password, displayName } = c.req.valid("json");
+      await throttle(c, `register-ip:${clientIp(c)}`, LIMITS.registerIp);
+      const store = c.get("store");
+      if (await store.users.byUsername(username)) throw conflict("That username is taken.", "username_taken");
+      const row = {
+        id: crypto.randomUUID(),
+        username,
+        displayName: displayName ?? username,
+        passwordHash: await hashPassword(password),
+        createdAt: Date.now(),
+      };
+      try {
+        await store.users.create(row);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict("That username is taken.", "username_taken");
+        throw err;
+      }
+      return c.json(await session(c, row), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/login",
+      tags: ["Accounts"],
+      summary: "Log in",
+      request: jsonBody(Credentials.extend({ username: z.string().max(64) })),
+      responses: { 200: jsonReply(AuthReply, "Logged in"), 401: commonErrors[401], 429: commonErrors[429] },
+    }),
+    async (c) => {
+      const { username, password } = c.req.valid("json");
+      await throttle(c, `login-ip:${clientIp(c)}`, LIMITS.loginIp);
+      await throttle(c, `login-user:${username.toLowerCase()}`, LIMITS.loginUser);
+      const row = await c.get("store").users.byUsername(username);
+      // Verify against a decoy when the user is unknown: same work, same timing.
+      const ok = await verifyPassword(password, row?.passwordHash ?? DECOY_HASH);
+      if (!row || !ok) throw unauthorized("Wrong username or password.", "invalid_credentials");
+      return c.json(await session(c, row), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/auth/refresh",
+      tags: ["Accounts"],
+      summary: "Trade a valid token for a fresh one (a new expiry)",
+      security: bearer,
+      responses: { 200: jsonReply(AuthReply, "A new token"), 401: commonErrors[401] },
+    }),
+    async (c) => {
+      const row = await c.get("store").users.byId(c.get("session").id);
+      if (!row) throw unauthorized("This account no longer exists.", "invalid_token");
+      return c.json(await session(c, row), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/me",
+      tags: ["Accounts"],
+      summary: "The signed-in user",
+      security: bearer,
+      responses: { 200: jsonReply(z.object({ user: User }), "The user"), 401: commonErrors[401] },
+    }),
+    async (c) => {
+      const row = await c.get("store").users.byId(c.get("session").id);
+      if (!row) throw unauthorized("This account no longer exists.", "invalid_token");
+      return c.json({ user: toUser(row) }, 200);
+    },
+  );

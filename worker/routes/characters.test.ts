@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { api, signUp } from "../../test/helpers";
+import type { Character } from "../protocol";
+
+type One = { character: Character };
+
+describe("characters", () => {
+  it("lists the built-in Assistant first, then the caller's own, never anyone else's", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    await api("/characters", { token: bob.token, body: { name: "Bob's bot", systemPrompt: "You are Bob's." } });
+    const created = await api<One>("/characters", {
+      token: ann.token,
+      body: { name: "Captain Nemo", systemPrompt: "You are Captain Nemo.", description: "Submariner", temperature: 0.4, avatar: "🐙" },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.character).toMatchObject({
+      name: "Captain Nemo",
+      builtIn: false,
+      ownerId: ann.user.id,
+      temperature: 0.4,
+      avatar: "🐙",
+    });
+    const list = await api<{ characters: Character[] }>("/characters", { token: ann.token });
+    expect(list.body.characters.map((c) => c.name)).toEqual(["Assistant", "Captain Nemo"]);
+    expect(list.body.characters[0]).toMatchObject({ id: "assistant", builtIn: true });
+  });
+
+  it("lets only the owner read, change and delete a character", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const { character } = (await api<One>("/characters", { token: ann.token, body: { name: "Mine", systemPrompt: "p" } })).body;
+    expect((await api(`/characters/${character.id}`, { token: bob.token })).status).toBe(404);
+    expect((await api(`/characters/${character.id}`, { method: "PATCH", token: bob.token, body: { name: "Stolen" } })).status).toBe(404);
+    expect((await api(`/characters/${character.id}`, { method: "DELETE", token: bob.token })).status).toBe(404);
+    const patched = await api<One>(`/characters/${character.id}`, {
+      method: "PATCH",
+      token: ann.token,
+      body: { name: "Renamed", model: "gemini-2.5-pro" },
+    });
+    expect(patched.body.character).toMatchObject({ name: "Renamed", model: "gemini-2.5-pro", systemPrompt: "p" });
+    expect((await api(`/characters/${character.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);
+    expect((await api(`/characters/${character.id}`, { token: ann.token })).status).toBe(404);
+  });
+
+  it("keeps the built-in Assistant read-only", async () => {
+    const ann = await signUp("ann");
+    expect((await api<One>("/characters/assistant", { token: ann.token })).body.character.name).toBe("Assistant");
+    expect((await api("/characters/assistant", { method: "PATCH", token: ann.token, body: { name: "Mine now" } })).status).toBe(403);
+    expect((await api("/characters/assistant", { method: "DELETE", token: ann.token })).status).toBe(403);
+  });
+
+  it("validates fields", async () => {
+    const ann = await signUp("ann");
+    const r = await api<{ error: { details: { path: string }[] } }>("/characters", {
+      token: ann.token,
+      body: { name: "", systemPrompt: "p", temperature: 5 },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.map((d) => d.path).sort()).toEqual(["name", "temperature"]);
+    expect((await api("/characters")).status).toBe(401);
+  });
+});

@@ -1,0 +1,111 @@
+// AI characters: personas with a system prompt. Built-ins (the Assistant) are visible to
+// everyone and read-only; everyone else's are private to their owner.
+import { createRoute, z } from "@hono/zod-openapi";
+import { forbidden, notFound } from "../errors";
+import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { Character } from "../protocol";
+import type { Store } from "../store";
+
+const Fields = z.object({
+  name: z.string().trim().min(1).max(40),
+  systemPrompt: z.string().trim().min(1).max(8000),
+  description: z.string().max(280).optional(),
+  // Only Gemini model names: a character runs on the operator's keys.
+  model: z
+    .string()
+    .regex(/^gemini-[a-z0-9.-]+$/, "a Gemini model name, e.g. gemini-2.5-flash")
+    .max(80)
+    .nullable()
+    .optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  avatar: z.string().max(16).nullable().optional().openapi({ description: "An emoji or short text shown as the avatar" }),
+});
+const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+const One = z.object({ character: Character });
+
+async function owned(store: Store, id: string, userId: string): Promise<Character> {
+  const character = await store.characters.byId(id);
+  if (!character || (!character.builtIn && character.ownerId !== userId)) throw notFound("Character");
+  if (character.builtIn) throw forbidden("Built-in characters cannot be changed.");
+  return character;
+}
+
+export const characterRoutes = router()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/characters",
+      tags: ["Characters"],
+      summary: "Built-in characters, then your own",
+      security: bearer,
+      responses: { 200: jsonReply(z.object({ characters: z.array(Character) }), "Characters"), 401: commonErrors[401] },
+    }),
+    async (c) => c.json({ characters: await c.get("store").characters.list(c.get("session").id) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/characters",
+      tags: ["Characters"],
+      summary: "Create a character",
+      security: bearer,
+      request: jsonBody(Fields),
+      responses: { 201: jsonReply(One, "Created"), 400: commonErrors[400], 401: commonErrors[401] },
+    }),
+    async (c) => {
+      const character = await c.get("store").characters.create(crypto.randomUUID(), c.get("session").id, c.req.valid("json"), Date.now());
+      return c.json({ character }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/characters/{id}",
+      tags: ["Characters"],
+      summary: "One character",
+      security: bearer,
+      request: { params: IdParam },
+      responses: { 200: jsonReply(One, "The character"), 404: commonErrors[404] },
+    }),
+    async (c) => {
+      const character = await c.get("store").characters.byId(c.req.valid("param").id);
+      if (!character || (!character.builtIn && character.ownerId !== c.get("session").id)) throw notFound("Character");
+      return c.json({ character }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/characters/{id}",
+      tags: ["Characters"],
+      summary: "Change your character",
+      security: bearer,
+      request: { params: IdParam, ...jsonBody(Fields.partial()) },
+      responses: { 200: jsonReply(One, "Updated"), 400: commonErrors[400], 403: commonErrors[403], 404: commonErrors[404] },
+    }),
+    async (c) => {
+      const store = c.get("store");
+      const { id } = c.req.valid("param");
+      await owned(store, id, c.get("session").id);
+      await store.characters.update(id, c.req.valid("json"), Date.now());
+      return c.json({ character: (await store.characters.byId(id)) as Character }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/characters/{id}",
+      tags: ["Characters"],
+      summary: "Delete your character (rooms using it keep talking, without AI)",
+      security: bearer,
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted" }, 403: commonErrors[403], 404: commonErrors[404] },
+    }),
+    async (c) => {
+      const store = c.get("store");
+      const { id } = c.req.valid("param");
+      await owned(store, id, c.get("session").id);
+      await store.characters.delete(id);
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,71 @@
+// Export of a room's whole history as JSON or Markdown. Streamed page by page from the
+// history store, so a long history never has to fit in memory; the few messages not yet
+// flushed are taken from the room's hot log.
+import type { Context } from "hono";
+import type { Message } from "../protocol";
+import type { AppEnv } from "../types";
+import { chatRoom } from "./room-access";
+
+export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"): Promise<Response> {
+  const room = c.get("room");
+  const store = c.get("store");
+  const pending = new Map((await chatRoom(c.env, room.id).unflushed(0, Number.MAX_SAFE_INTEGER)).map((m) => [m.seq, m]));
+  const encoder = new TextEncoder();
+  const title = room.title ?? "Untitled room";
+
+  async function* messages(): AsyncGenerator<Message> {
+    let last = 0;
+    for await (const page of store.messages.all(room.id)) {
+      for (const m of page) {
+        last = m.seq;
+        yield pending.get(m.seq) ?? m;
+      }
+    }
+    for (const m of [...pending.values()].sort((a, b) => a.seq - b.seq)) if (m.seq > last) yield m;
+  }
+
+  async function* chunks(): AsyncGenerator<string> {
+    if (format === "json") {
+      yield `{"room":${JSON.stringify(room)},"exportedAt":"${new Date().toISOString()}","messages":[`;
+      let first = true;
+      for await (const m of messages()) {
+        yield (first ? "" : ",") + JSON.stringify(m);
+        first = false;
+      }
+      yield "]}\n";
+    } else {
+      yield `# ${title}\n\nExported ${new Date().toISOString()}\n`;
+      for await (const m of messages()) {
+        const who = m.author.kind === "ai" ? `${m.author.name} (AI)` : m.author.name;
+        const note = m.status === "complete" ? "" : ` _(${m.status}${m.error ? `: ${m.error}` : ""})_`;
+        yield `\n**${who}** · ${m.createdAt}${note}\n\n${m.content}\n`;
+      }
+    }
+  }
+
+  const iterator = chunks();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(encoder.encode(value));
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+  });
+  const slug =
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "room";
+  const ext = format === "json" ? "json" : "md";
+  return new Response(body, {
+    headers: {
+      "Content-Type": format === "json" ? "application/json; charset=utf-8" : "text/markdown; charset=utf-8",
+      "Content-Disposition": `attachment; filename="parlor-${slug}.${ext}"`,
+    },
+  });
+}

@@ -1,0 +1,178 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, createRoom, post, signUp } from "../../test/helpers";
+import type { Message } from "../protocol";
+import { openStore } from "../store";
+import { mergePage } from "./messages";
+
+type Page = { messages: Message[]; hasMore: boolean };
+const stub = (roomId: string) => env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(roomId));
+
+/** Lets the room's flush timer come due, then runs its alarm (if the runtime hasn't yet). */
+async function flush(roomId: string) {
+  await new Promise((r) => setTimeout(r, 300));
+  await runDurableObjectAlarm(stub(roomId));
+}
+
+describe("messages", () => {
+  it("assigns gap-free seqs and pages forward and back with hasMore", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    for (let i = 1; i <= 7; i++) expect((await post(ann, room.id, `m${i}`)).body.message.seq).toBe(i);
+    const latest = await api<Page>(`/rooms/${room.id}/messages?limit=3`, { token: ann.token });
+    expect(latest.body.messages.map((m) => m.seq)).toEqual([5, 6, 7]);
+    expect(latest.body.hasMore).toBe(true);
+    const back = await api<Page>(`/rooms/${room.id}/messages?before=5&limit=3`, { token: ann.token });
+    expect(back.body.messages.map((m) => m.content)).toEqual(["m2", "m3", "m4"]);
+    expect(back.body.hasMore).toBe(true);
+    const fwd = await api<Page>(`/rooms/${room.id}/messages?after=5&limit=10`, { token: ann.token });
+    expect(fwd.body.messages.map((m) => m.seq)).toEqual([6, 7]);
+    expect(fwd.body.hasMore).toBe(false);
+    expect((await api(`/rooms/${room.id}/messages?before=2&after=1`, { token: ann.token })).status).toBe(400);
+    expect((await api(`/rooms/${room.id}/messages?limit=101`, { token: ann.token })).status).toBe(400);
+    expect((await api(`/rooms/${room.id}/messages?before=99999999999`, { token: ann.token })).status).toBe(400);
+  });
+
+  it("counts a message flushed between the two reads once, for the page and for hasMore", () => {
+    const m = (seq: number) => ({ seq, content: `m${seq}` }) as Message;
+    // The store already has 6 and 7; the room's read still listed 7 as unflushed.
+    const page = mergePage({ messages: [m(6), m(7)], hasMore: false }, [m(7)], 10, true);
+    expect(page.messages.map((x) => x.seq)).toEqual([6, 7]);
+    expect(page.hasMore).toBe(false);
+    const back = mergePage({ messages: [m(4), m(5)], hasMore: true }, [m(5), m(6)], 2, false);
+    expect(back).toEqual({ messages: [m(5), m(6)], hasMore: true });
+  });
+
+  it("includes a message in history right after its 201, before any flush", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    const sent = await post(ann, room.id, "read your writes");
+    const page = await api<Page>(`/rooms/${room.id}/messages`, { token: ann.token });
+    expect(page.body.messages.at(-1)).toEqual(sent.body.message);
+  });
+
+  it("returns the original message for a repeated clientId", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    const a = await post(ann, room.id, "once", "c-1");
+    const b = await post(ann, room.id, "once", "c-1");
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(200);
+    expect(b.body.message).toEqual(a.body.message);
+    const page = await api<Page>(`/rooms/${room.id}/messages`, { token: ann.token });
+    expect(page.body.messages).toHaveLength(1);
+  });
+
+  it("stores SQL-looking and unicode content verbatim", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    const content = '\'; DROP TABLE messages; -- "quoted" ✓ 漢字 🙂 %_\\ <b>x</b>';
+    await post(ann, room.id, content);
+    await flush(room.id);
+    const store = openStore(env);
+    const { messages } = await store.messages.page(room.id, { limit: 5 });
+    expect(messages[0]?.content).toBe(content);
+  });
+
+  it("refuses empty and over-long content, and a 2 MB body with 413", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    expect((await post(ann, room.id, "   ")).status).toBe(400);
+    expect((await post(ann, room.id, "nul \u0000 byte")).status).toBe(400);
+    const long = await post(ann, room.id, "x".repeat(8001));
+    expect(long.status).toBe(400);
+    const huge = await api<{ error: { code: string } }>(`/rooms/${room.id}/messages`, {
+      token: ann.token,
+      body: JSON.stringify({ content: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe("payload_too_large");
+    const page = await api<Page>(`/rooms/${room.id}/messages`, { token: ann.token });
+    expect(page.body.messages).toHaveLength(0);
+  });
+
+  it("answers malformed JSON and wrong types with 400 in the error shape", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    const bad = await api<{ error: { code: string; message: string } }>(`/rooms/${room.id}/messages`, {
+      token: ann.token,
+      body: "{not json",
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("invalid_json");
+    const wrong = await api<{ error: { code: string } }>(`/rooms/${room.id}/messages`, { token: ann.token, body: { content: 42 } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.code).toBe("invalid_input");
+  });
+
+  it("rate-limits a fast sender with 429 and Retry-After, storing nothing refused", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 13; i++) {
+      const r = await post(ann, room.id, `burst ${i}`);
+      statuses.push(r.status);
+      if (r.status === 429) retryAfter = r.headers.get("Retry-After");
+    }
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(10);
+    expect(statuses).toContain(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    const page = await api<Page>(`/rooms/${room.id}/messages?limit=100`, { token: ann.token });
+    expect(page.body.messages).toHaveLength(statuses.filter((s) => s === 201).length);
+  });
+
+  it("flushes exactly once even when the room is evicted between the 201 and the flush", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    const sent = await post(ann, room.id, "survives eviction", "evict-1");
+    const before = await openStore(env).messages.page(room.id, { limit: 10 });
+    expect(before.messages).toHaveLength(0);
+    await evictDurableObject(stub(room.id));
+    // The flush timer lives in SQLite and the alarm survives eviction.
+    await flush(room.id);
+    await flush(room.id);
+    const after = await openStore(env).messages.page(room.id, { limit: 10 });
+    expect(after.messages).toEqual([sent.body.message]);
+    // A resend after the restart is still recognised.
+    expect((await post(ann, room.id, "survives eviction", "evict-1")).status).toBe(200);
+    await runInDurableObject(stub(room.id), async (_obj, state) => {
+      const rows = state.storage.sql.exec("SELECT count(*) AS n FROM messages WHERE version > flushed").one();
+      expect(rows.n).toBe(0);
+    });
+  });
+
+  it("exports the history as JSON and Markdown", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { title: "Export me" });
+    await post(ann, room.id, "first **bold**");
+    await flush(room.id);
+    await post(ann, room.id, "second, not flushed yet");
+    const json = await api<{ room: { id: string }; messages: Message[] }>(`/rooms/${room.id}/export?format=json`, { token: ann.token });
+    expect(json.status).toBe(200);
+    expect(json.headers.get("Content-Disposition")).toContain("parlor-export-me.json");
+    expect(json.body.messages.map((m) => m.content)).toEqual(["first **bold**", "second, not flushed yet"]);
+    const md = await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: ann.token });
+    expect(md.headers.get("Content-Type")).toContain("text/markdown");
+    expect(md.body).toContain("# Export me");
+    expect(md.body).toContain("second, not flushed yet");
+    expect((await api(`/rooms/${room.id}/export?format=pdf`, { token: ann.token })).status).toBe(400);
+  });
+
+  it("searches only the caller's rooms", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const mine = await createRoom(ann, { title: "Mine" });
+    const theirs = await createRoom(bob, { title: "Theirs" });
+    await post(ann, mine.id, "the quokka is a marsupial");
+    await post(bob, theirs.id, "a quokka in bob's room");
+    await Promise.all([flush(mine.id), flush(theirs.id)]);
+    const r = await api<{ results: { room: { id: string }; message: Message }[]; nextCursor: string | null }>("/search?q=quokk", {
+      token: ann.token,
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.results.map((x) => x.room.id)).toEqual([mine.id]);
+    expect(r.body.results[0]?.message.content).toContain("marsupial");
+    expect((await api("/search?q=", { token: ann.token })).status).toBe(400);
+  });
+});

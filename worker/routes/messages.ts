@@ -1,0 +1,151 @@
+// A room's messages over REST: history pages, posting (through the room's ChatRoom object,
+// the single writer), stop/regenerate of AI replies, and export.
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError, badRequest, rateLimited } from "../errors";
+import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { ClientId, Message } from "../protocol";
+import { exportRoom } from "./export";
+import { chatRoom, roomConfigOf } from "./room-access";
+
+const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+const SeqParam = RoomId.extend({
+  seq: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .openapi({ param: { name: "seq", in: "path" } }),
+});
+/** Seqs are Postgres `integer`s: anything larger is invalid input, not a server error. */
+const MAX_SEQ = 2 ** 31 - 1;
+const Seq = z.coerce.number().int().min(0).max(MAX_SEQ);
+const WAIT_FOR_REPLY_MS = 30_000;
+
+/**
+ * Overlays the room's not-yet-flushed messages on a page read from the history store. A message
+ * flushed between the two reads shows up in both; it counts once, for the page and for `hasMore`.
+ */
+export function mergePage(stored: { messages: Message[]; hasMore: boolean }, pending: Message[], limit: number, forward: boolean) {
+  const bySeq = new Map(stored.messages.map((m) => [m.seq, m]));
+  for (const m of pending) bySeq.set(m.seq, m);
+  const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  const messages = forward ? merged.slice(0, limit) : merged.slice(-limit);
+  return { messages, hasMore: stored.hasMore || merged.length > limit };
+}
+
+export const messageRoutes = router()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/rooms/{id}/messages",
+      tags: ["Messages"],
+      summary: "A page of history, ascending by seq",
+      description:
+        "`after` pages forward, `before` pages back; neither gives the latest page. Includes messages acknowledged moments ago, even before they reach the history store.",
+      security: bearer,
+      request: {
+        params: RoomId,
+        query: z.object({ before: Seq.optional(), after: Seq.optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }),
+      },
+      responses: { 200: jsonReply(z.object({ messages: z.array(Message), hasMore: z.boolean() }), "A page"), ...commonErrors },
+    }),
+    async (c) => {
+      const { before, after, limit } = c.req.valid("query");
+      if (before !== undefined && after !== undefined) throw badRequest("Use either before or after, not both.");
+      const roomId = c.get("room").id;
+      // The room's unflushed messages first, then the store: the flush writes the store before it
+      // marks rows flushed, so every message is in at least one of the two reads. (Read the
+      // other way round, or at once, a message flushed in between could be in neither.)
+      const pending = await chatRoom(c.env, roomId).unflushed(after ?? 0, before ?? Number.MAX_SAFE_INTEGER);
+      const page = await c.get("store").messages.page(roomId, { before, after, limit });
+      return c.json(mergePage(page, pending, limit, after !== undefined), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/rooms/{id}/messages",
+      tags: ["Messages"],
+      summary: "Post a message",
+      description:
+        "Idempotent per `clientId`: a resend returns the original message (200). With `wait=true` the reply waits for the AI's answer.",
+      security: bearer,
+      request: {
+        params: RoomId,
+        query: z.object({ wait: z.enum(["true", "false"]).optional() }),
+        ...jsonBody(z.object({ content: z.string(), clientId: ClientId.optional() })),
+      },
+      responses: {
+        201: jsonReply(z.object({ message: Message, reply: Message.nullable().optional() }), "Stored"),
+        200: jsonReply(z.object({ message: Message }), "A resend of an earlier clientId"),
+        202: jsonReply(z.object({ message: Message }), "Stored; with wait=true, the AI reply did not finish in time"),
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      const { content, clientId } = c.req.valid("json");
+      const room = c.get("room");
+      const s = c.get("session");
+      const stub = chatRoom(c.env, room.id);
+      const result = await stub.post(
+        roomConfigOf(room, c.get("roomCharacterName")),
+        { id: s.id, username: s.username, displayName: s.displayName },
+        content,
+        clientId,
+      );
+      if (!result.ok) {
+        if (result.code === "rate_limited") throw rateLimited(result.retryAfterMs, "You are sending messages too quickly.");
+        throw new ApiError(400, result.code, result.message);
+      }
+      if (result.duplicate) return c.json({ message: result.message }, 200);
+      if (c.req.valid("query").wait !== "true") return c.json({ message: result.message }, 201);
+      // A bounded wait for the AI's final reply; on timeout the message alone, with 202.
+      const reply = result.aiReply ? await stub.waitForReply(result.message.seq, WAIT_FOR_REPLY_MS) : null;
+      if (result.aiReply && !reply) return c.json({ message: result.message }, 202);
+      return c.json({ message: result.message, reply }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/rooms/{id}/messages/{seq}/stop",
+      tags: ["Messages"],
+      summary: "Stop an AI reply that is streaming",
+      security: bearer,
+      request: { params: SeqParam },
+      responses: { 202: { description: "Stopped" }, ...commonErrors },
+    }),
+    async (c) => {
+      const error = await chatRoom(c.env, c.get("room").id).stopReply(c.req.valid("param").seq);
+      if (error) throw new ApiError(error.code === "not_found" ? 404 : 409, error.code, error.message);
+      return c.body(null, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/rooms/{id}/messages/{seq}/regenerate",
+      tags: ["Messages"],
+      summary: "Write a new AI reply to the same message",
+      security: bearer,
+      request: { params: SeqParam },
+      responses: { 202: { description: "Regenerating" }, ...commonErrors },
+    }),
+    async (c) => {
+      const error = await chatRoom(c.env, c.get("room").id).regenerateReply(c.req.valid("param").seq, c.get("session").id);
+      if (error?.code === "rate_limited") throw rateLimited(5_000, error.message);
+      if (error) throw new ApiError(error.code === "not_found" ? 404 : 409, error.code, error.message);
+      return c.body(null, 202);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/rooms/{id}/export",
+      tags: ["Messages"],
+      summary: "Download the whole history",
+      security: bearer,
+      request: { params: RoomId, query: z.object({ format: z.enum(["json", "markdown"]).default("json") }) },
+      responses: { 200: { description: "The history as a file (application/json or text/markdown)" }, ...commonErrors },
+    }),
+    async (c) => exportRoom(c, c.req.valid("query").format),
+  );

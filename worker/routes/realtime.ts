@@ -1,0 +1,26 @@
+// The WebSocket upgrade into a room. Everything that can refuse a connection happens before
+// the ChatRoom object is touched: the token (401) and membership (403) in the shared
+// middleware (the token may come as ?token= since browsers cannot set headers on an upgrade),
+// the Origin here. The 101 response is passed through untouched.
+
+import { IDENTITY_HEADER } from "../../durable-objects/chat-room";
+import { readConfig } from "../config";
+import { ApiError, forbidden } from "../errors";
+import { router } from "../lib/openapi";
+import { chatRoom, roomConfigOf } from "./room-access";
+
+export const realtimeRoutes = router().get("/rooms/:id/ws", async (c) => {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError(426, "upgrade_required", "Connect with a WebSocket upgrade.");
+  }
+  const origin = c.req.header("Origin");
+  if (origin && origin !== new URL(c.req.url).origin && !readConfig(c.env).allowedOrigins.includes(origin)) {
+    throw forbidden("This origin may not open a connection.", "origin_not_allowed");
+  }
+  const { id, username, displayName, exp } = c.get("session");
+  const room = c.get("room");
+  const headers = new Headers(c.req.raw.headers);
+  const identity = { user: { id, username, displayName }, exp, room: roomConfigOf(room, c.get("roomCharacterName")) };
+  headers.set(IDENTITY_HEADER, JSON.stringify(identity));
+  return chatRoom(c.env, room.id).fetch(new Request(c.req.raw, { headers }));
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { type Account, api, createRoom, post, signUp } from "../../test/helpers";
+import type { Member, Room, RoomListItem } from "../protocol";
+
+describe("rooms", () => {
+  it("creates a room with members by username and lists it for each of them", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { title: "Plans", members: [bob.user.username] });
+    expect(room).toMatchObject({ title: "Plans", ownerId: ann.user.id, characterId: null, aiMode: "off", lastSeq: 0 });
+
+    const got = await api<{ room: Room; members: Member[] }>(`/rooms/${room.id}`, { token: bob.token });
+    expect(got.status).toBe(200);
+    expect(got.body.members.map((m) => [m.user.username, m.role])).toEqual([
+      [ann.user.username, "owner"],
+      [bob.user.username, "member"],
+    ]);
+    const list = await api<{ rooms: RoomListItem[] }>("/rooms", { token: bob.token });
+    expect(list.body.rooms.map((r) => r.id)).toContain(room.id);
+  });
+
+  it("defaults aiMode to always when a character is set, and rejects unknown characters", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant" });
+    expect(room).toMatchObject({ characterId: "assistant", aiMode: "always" });
+    const bad = await api("/rooms", { token: ann.token, body: { characterId: "nope" } });
+    expect(bad.status).toBe(400);
+  });
+
+  it("creates a room with more members than one SQL statement can bind", async () => {
+    const ann = await signUp("ann");
+    const others = [];
+    for (let i = 0; i < 24; i++) others.push(await signUp("m"));
+    const room = await createRoom(ann, { members: others.map((o) => o.user.username) });
+    const got = await api<{ members: Member[] }>(`/rooms/${room.id}`, { token: ann.token });
+    expect(got.body.members).toHaveLength(25);
+  });
+
+  it("refuses unknown member usernames with 400 and names them", async () => {
+    const ann = await signUp("ann");
+    const r = await api<{ error: { message: string } }>("/rooms", { token: ann.token, body: { members: ["no_such_user_xyz"] } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain("no_such_user_xyz");
+  });
+
+  it("lists newest activity first with lastMessage and unread counts", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const first = await createRoom(ann, { title: "First", members: [bob.user.username] });
+    const second = await createRoom(ann, { title: "Second", members: [bob.user.username] });
+    await post(ann, first.id, "hello from first");
+    await post(ann, first.id, "and again");
+    // The list reads the history store, which the room fills write-behind.
+    await flushed(bob, first.id, 2);
+    const list = await api<{ rooms: RoomListItem[] }>("/rooms", { token: bob.token });
+    const ids = list.body.rooms.map((r) => r.id);
+    expect(ids.indexOf(first.id)).toBeLessThan(ids.indexOf(second.id));
+    const item = list.body.rooms.find((r) => r.id === first.id);
+    expect(item?.lastMessage?.content).toBe("and again");
+    expect(item?.unread).toBe(2);
+    // The author has read their own messages; marking read clears the badge for Bob.
+    const own = (await api<{ rooms: RoomListItem[] }>("/rooms", { token: ann.token })).body.rooms.find((r) => r.id === first.id);
+    expect(own?.unread).toBe(0);
+    expect((await api(`/rooms/${first.id}/read`, { token: bob.token, body: { seq: 2 } })).status).toBe(204);
+    const after = (await api<{ rooms: RoomListItem[] }>("/rooms", { token: bob.token })).body.rooms.find((r) => r.id === first.id);
+    expect(after?.unread).toBe(0);
+  });
+
+  it("paginates the room list with a cursor and filters by title", async () => {
+    const ann = await signUp("ann");
+    for (const title of ["alpha", "beta", "gamma"]) await createRoom(ann, { title });
+    const page1 = await api<{ rooms: RoomListItem[]; nextCursor: string | null }>("/rooms?limit=2", { token: ann.token });
+    expect(page1.body.rooms).toHaveLength(2);
+    expect(page1.body.nextCursor).toBeTruthy();
+    const page2 = await api<{ rooms: RoomListItem[]; nextCursor: string | null }>(
+      `/rooms?limit=2&cursor=${encodeURIComponent(page1.body.nextCursor ?? "")}`,
+      { token: ann.token },
+    );
+    expect(page2.body.rooms.map((r) => r.title)).toEqual(["alpha"]);
+    expect(page2.body.nextCursor).toBeNull();
+    const found = await api<{ rooms: RoomListItem[] }>("/rooms?q=ETA", { token: ann.token });
+    expect(found.body.rooms.map((r) => r.title)).toEqual(["beta"]);
+    expect((await api("/rooms?cursor=garbage", { token: ann.token })).status).toBe(400);
+  });
+
+  it("renames, changes character and mode; removing the character turns AI off", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    const r1 = await api<{ room: Room }>(`/rooms/${room.id}`, {
+      method: "PATCH",
+      token: ann.token,
+      body: { title: "Renamed", characterId: "assistant", aiMode: "mention" },
+    });
+    expect(r1.body.room).toMatchObject({ title: "Renamed", characterId: "assistant", aiMode: "mention" });
+    const r2 = await api<{ room: Room }>(`/rooms/${room.id}`, { method: "PATCH", token: ann.token, body: { characterId: null } });
+    expect(r2.body.room).toMatchObject({ characterId: null, aiMode: "off" });
+    const bad = await api(`/rooms/${room.id}`, { method: "PATCH", token: ann.token, body: { aiMode: "sometimes" } });
+    expect(bad.status).toBe(400);
+  });
+
+  it("adds and removes members; members may leave, only the owner removes others", async () => {
+    const [ann, bob, cat] = [await signUp("ann"), await signUp("bob"), await signUp("cat")];
+    const room = await createRoom(ann, { members: [bob.user.username] });
+    const add = await api<{ member: Member }>(`/rooms/${room.id}/members`, { token: bob.token, body: { username: cat.user.username } });
+    expect(add.status).toBe(201);
+    expect(add.body.member.user.id).toBe(cat.user.id);
+    expect((await api(`/rooms/${room.id}/members`, { token: ann.token, body: { username: cat.user.username } })).status).toBe(409);
+    expect((await api(`/rooms/${room.id}/members`, { token: ann.token, body: { username: "nobody_here_zz" } })).status).toBe(404);
+    expect((await api(`/rooms/${room.id}/members/${cat.user.id}`, { method: "DELETE", token: bob.token })).status).toBe(403);
+    expect((await api(`/rooms/${room.id}/members/${bob.user.id}`, { method: "DELETE", token: bob.token })).status).toBe(204);
+    expect((await api(`/rooms/${room.id}/members/${cat.user.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);
+    expect((await api(`/rooms/${room.id}/members/${ann.user.id}`, { method: "DELETE", token: ann.token })).status).toBe(400);
+    expect((await api(`/rooms/${room.id}`, { token: bob.token })).status).toBe(403);
+  });
+
+  it("lets only the owner delete a room, after which it is gone", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { members: [bob.user.username] });
+    await post(ann, room.id, "soon gone");
+    expect((await api(`/rooms/${room.id}`, { method: "DELETE", token: bob.token })).status).toBe(403);
+    expect((await api(`/rooms/${room.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);
+    expect((await api(`/rooms/${room.id}`, { token: ann.token })).status).toBe(404);
+  });
+
+  it("answers 404 for an unknown room and 401 without a token", async () => {
+    const ann = await signUp("ann");
+    const r = await api<{ error: { code: string } }>("/rooms/does-not-exist", { token: ann.token });
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe("not_found");
+    expect((await api("/rooms")).status).toBe(401);
+  });
+});
+
+/** Waits until the history store has the room's messages up to `seq` (the flush is ~250 ms). */
+async function flushed(who: Account, roomId: string, seq: number) {
+  for (let i = 0; i < 100; i++) {
+    const r = await api<{ rooms: RoomListItem[] }>("/rooms?limit=100", { token: who.token });
+    if ((r.body.rooms.find((x) => x.id === roomId)?.lastSeq ?? 0) >= seq) return;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`room ${roomId} never reached seq ${seq} in the history store`);
+}

@@ -1,0 +1,238 @@
+// Rooms and their members. One-to-one AI chats, group chats with an AI and direct messages
+// between two people are all rooms: members plus an optional character.
+import { createRoute, z } from "@hono/zod-openapi";
+import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
+import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { AiMode, Member, Room, RoomListItem, USERNAME_PATTERN } from "../protocol";
+import type { Store } from "../store";
+import { iso, toUser } from "../store/mappers";
+import { decodeCursor } from "../store/rooms";
+import { chatRoom, roomConfig } from "./room-access";
+
+const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
+const Title = z.string().trim().min(1).max(120);
+const Limit = z.coerce.number().int().min(1).max(100).default(50);
+const Username = z.string().regex(USERNAME_PATTERN, "not a valid username");
+
+async function usableCharacter(store: Store, id: string | null | undefined, userId: string) {
+  if (!id) return null;
+  const character = await store.characters.usableBy(id, userId);
+  if (!character) throw badRequest("characterId: unknown character", [{ path: "characterId", message: "unknown character" }]);
+  return character;
+}
+
+export const roomRoutes = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/rooms",
+      tags: ["Rooms"],
+      summary: "Create a room",
+      security: bearer,
+      request: jsonBody(
+        z.object({
+          title: Title.optional(),
+          characterId: z.string().nullable().optional(),
+          aiMode: AiMode.optional(),
+          members: z.array(Username).max(100).optional().openapi({ description: "Usernames to add" }),
+        }),
+      ),
+      responses: { 201: jsonReply(z.object({ room: Room }), "Created"), 400: commonErrors[400], 401: commonErrors[401] },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const store = c.get("store");
+      const me = c.get("session");
+      const character = await usableCharacter(store, body.characterId, me.id);
+      const names = [...new Set((body.members ?? []).map((u) => u.toLowerCase()))];
+      const found = await Promise.all(names.map((n) => store.users.byUsername(n)));
+      const missing = names.filter((_, i) => !found[i]);
+      if (missing.length)
+        throw badRequest(
+          `Unknown users: ${missing.join(", ")}`,
+          missing.map((u) => ({ path: "members", message: `unknown user ${u}` })),
+        );
+      const now = Date.now();
+      const row = {
+        id: crypto.randomUUID(),
+        title: body.title ?? null,
+        ownerId: me.id,
+        characterId: character?.id ?? null,
+        aiMode: character ? (body.aiMode ?? "always") : "off",
+        createdAt: now,
+        updatedAt: now,
+        lastSeq: 0,
+        lastActivityAt: now,
+      } as const;
+      await store.rooms.create(
+        row,
+        found.flatMap((u) => (u ? [u.id] : [])),
+      );
+      const room = (await store.rooms.byId(row.id)) as Room;
+      await chatRoom(c.env, room.id).configure(await roomConfig(store, room));
+      return c.json({ room }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/rooms",
+      tags: ["Rooms"],
+      summary: "Your rooms, newest activity first",
+      security: bearer,
+      request: { query: z.object({ q: z.string().max(100).optional(), cursor: z.string().optional(), limit: Limit }) },
+      responses: {
+        200: jsonReply(z.object({ rooms: z.array(RoomListItem), nextCursor: z.string().nullable() }), "A page of rooms"),
+        400: commonErrors[400],
+        401: commonErrors[401],
+      },
+    }),
+    async (c) => {
+      const { q, cursor, limit } = c.req.valid("query");
+      const decoded = cursor ? decodeCursor(cursor) : null;
+      if (cursor && !decoded) throw badRequest("cursor: not a cursor this API issued");
+      return c.json(await c.get("store").rooms.list(c.get("session").id, { q, cursor: decoded, limit }), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/rooms/{id}",
+      tags: ["Rooms"],
+      summary: "A room and its members",
+      security: bearer,
+      request: { params: RoomId },
+      responses: { 200: jsonReply(z.object({ room: Room, members: z.array(Member) }), "The room"), ...commonErrors },
+    }),
+    async (c) => {
+      const room = c.get("room");
+      const [members, lastSeq] = await Promise.all([c.get("store").rooms.members(room.id), chatRoom(c.env, room.id).lastSeq()]);
+      return c.json({ room: { ...room, lastSeq: Math.max(room.lastSeq, lastSeq) }, members }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/rooms/{id}",
+      tags: ["Rooms"],
+      summary: "Rename, or change the AI character and mode",
+      security: bearer,
+      request: {
+        params: RoomId,
+        ...jsonBody(
+          z.object({ title: Title.nullable().optional(), characterId: z.string().nullable().optional(), aiMode: AiMode.optional() }),
+        ),
+      },
+      responses: { 200: jsonReply(z.object({ room: Room }), "Updated"), ...commonErrors },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const store = c.get("store");
+      const room = c.get("room");
+      const patch: { title?: string | null; characterId?: string | null; aiMode?: AiMode } = {};
+      if (body.title !== undefined) patch.title = body.title;
+      if (body.characterId !== undefined) {
+        const character = await usableCharacter(store, body.characterId, c.get("session").id);
+        patch.characterId = character?.id ?? null;
+        // Setting a character turns replies on unless a mode is given; removing it turns them off.
+        patch.aiMode = character ? (body.aiMode ?? (room.aiMode === "off" ? "always" : room.aiMode)) : "off";
+      } else if (body.aiMode !== undefined) {
+        patch.aiMode = room.characterId ? body.aiMode : "off";
+      }
+      await store.rooms.update(room.id, patch, Date.now());
+      const updated = (await store.rooms.byId(room.id)) as Room;
+      await chatRoom(c.env, room.id).configure(await roomConfig(store, updated));
+      return c.json({ room: updated }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/rooms/{id}",
+      tags: ["Rooms"],
+      summary: "Delete a room (owner only); connected sockets are closed",
+      security: bearer,
+      request: { params: RoomId },
+      responses: { 204: { description: "Deleted" }, ...commonErrors },
+    }),
+    async (c) => {
+      const room = c.get("room");
+      if (room.ownerId !== c.get("session").id) throw forbidden("Only the room's owner can delete it.", "not_owner");
+      // The store first: if the object's cleanup then fails, the room is already gone for
+      // everyone, and no later write can reuse its seqs over surviving history.
+      await c.get("store").rooms.delete(room.id);
+      await chatRoom(c.env, room.id).destroy();
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/rooms/{id}/members",
+      tags: ["Rooms"],
+      summary: "Add a member (any member may invite)",
+      security: bearer,
+      request: { params: RoomId, ...jsonBody(z.object({ username: Username })) },
+      responses: { 201: jsonReply(z.object({ member: Member }), "Added"), ...commonErrors },
+    }),
+    async (c) => {
+      const store = c.get("store");
+      const room = c.get("room");
+      const user = await store.users.byUsername(c.req.valid("json").username);
+      if (!user) throw notFound("User");
+      const existing = await store.rooms.withMembership(room.id, user.id);
+      if (existing?.member) throw conflict("Already a member of this room.", "already_member");
+      const now = Date.now();
+      await store.rooms.addMember(room.id, user.id, now);
+      return c.json({ member: { user: toUser(user), role: "member" as const, joinedAt: iso(now), lastReadSeq: 0 } }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/rooms/{id}/members/{userId}",
+      tags: ["Rooms"],
+      summary: "Remove a member (owner), or leave (yourself)",
+      security: bearer,
+      request: { params: RoomId.extend({ userId: z.string().openapi({ param: { name: "userId", in: "path" } }) }) },
+      responses: { 204: { description: "Removed" }, ...commonErrors },
+    }),
+    async (c) => {
+      const room = c.get("room");
+      const me = c.get("session").id;
+      const { userId } = c.req.valid("param");
+      if (userId !== me && room.ownerId !== me) throw forbidden("Only the owner can remove other members.", "not_owner");
+      if (userId === room.ownerId) throw new ApiError(400, "owner_cannot_leave", "The owner cannot leave; delete the room instead.");
+      const target = await c.get("store").rooms.withMembership(room.id, userId);
+      if (!target?.member) throw notFound("Member");
+      await c.get("store").rooms.removeMember(room.id, userId);
+      await chatRoom(c.env, room.id).kick(userId);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/rooms/{id}/read",
+      tags: ["Rooms"],
+      summary: "Mark the room read up to a seq (drives `unread` in the room list)",
+      security: bearer,
+      request: {
+        params: RoomId,
+        ...jsonBody(
+          z.object({
+            seq: z
+              .number()
+              .int()
+              .min(0)
+              .max(2 ** 31 - 1),
+          }),
+        ),
+      },
+      responses: { 204: { description: "Marked" }, ...commonErrors },
+    }),
+    async (c) => {
+      await c.get("store").rooms.markRead(c.get("room").id, c.get("session").id, c.req.valid("json").seq);
+      return c.body(null, 204);
+    },
+  );

@@ -1,0 +1,37 @@
+// Full-text search over the caller's rooms.
+import { createRoute, z } from "@hono/zod-openapi";
+import { badRequest } from "../errors";
+import { bearer, commonErrors, jsonReply, router } from "../lib/openapi";
+import { Message, Room } from "../protocol";
+
+export const searchRoutes = router().openapi(
+  createRoute({
+    method: "get",
+    path: "/search",
+    tags: ["Messages"],
+    summary: "Search messages in your rooms, newest first",
+    security: bearer,
+    request: {
+      query: z.object({
+        q: z.string().trim().min(1).max(200),
+        cursor: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+    },
+    responses: {
+      200: jsonReply(
+        z.object({ results: z.array(z.object({ room: Room, message: Message })), nextCursor: z.string().nullable() }),
+        "Matches",
+      ),
+      400: commonErrors[400],
+      401: commonErrors[401],
+    },
+  }),
+  async (c) => {
+    const { q, cursor, limit } = c.req.valid("query");
+    const offset = cursor === undefined ? 0 : Number(cursor);
+    if (!Number.isInteger(offset) || offset < 0) throw badRequest("cursor: not a cursor this API issued");
+    const { results, nextOffset } = await c.get("store").messages.search(c.get("session").id, q, { offset, limit });
+    return c.json({ results, nextCursor: nextOffset === null ? null : String(nextOffset) }, 200);
+  },
+);

@@ -1,0 +1,83 @@
+// Opens the history store for one request or alarm: Postgres through Hyperdrive when the
+// HYPERDRIVE binding exists, D1 otherwise. Both dialects share one implementation: the queries
+// are written once against the SQLite-typed tables, and the Postgres tables (schema.pg.ts)
+// mirror them column for column, so drizzle renders the same query in the other dialect.
+// Only methods both query builders share are used (no `.get()`/`.all()`/`.run()`).
+
+import type { SQL } from "drizzle-orm";
+import { type DrizzleD1Database, drizzle as drizzleD1 } from "drizzle-orm/d1";
+import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as pgSchema from "./schema.pg";
+import * as sqliteSchema from "./schema.sqlite";
+
+export type Tables = typeof sqliteSchema;
+export type Db = DrizzleD1Database<Record<string, never>>;
+export type Dialect = "sqlite" | "pg";
+
+export interface DbContext {
+  db: Db;
+  t: Tables;
+  dialect: Dialect;
+  /** Runs statements atomically: a D1 batch, or a Postgres transaction. */
+  atomic(build: (db: Db) => unknown[]): Promise<void>;
+  /** Runs raw SQL and returns its rows (used where the dialects differ, e.g. search). */
+  rows<T>(query: SQL): Promise<T[]>;
+}
+
+export interface StoreBindings {
+  DB: D1Database;
+  HYPERDRIVE?: Hyperdrive;
+}
+
+export function openDb(env: StoreBindings): DbContext {
+  if (env.HYPERDRIVE) return openPg(env.HYPERDRIVE.connectionString);
+  const db = drizzleD1(env.DB);
+  return {
+    db,
+    t: sqliteSchema,
+    dialect: "sqlite",
+    async atomic(build) {
+      const statements = build(db) as unknown as Parameters<Db["batch"]>[0];
+      if (statements.length > 0) await db.batch(statements);
+    },
+    async rows<T>(query: SQL) {
+      return (await db.all(query)) as T[];
+    },
+  };
+}
+
+function openPg(connectionString: string): DbContext {
+  // Hyperdrive pools connections at the edge, so a small client per request is what it
+  // expects. fetch_types off saves a round trip per connection (we use no custom types).
+  // There is no explicit end(): the runtime closes a request's sockets when it finishes, and
+  // ending postgres.js's Workers socket by hand leaves a rejected read behind. A ChatRoom
+  // keeps one client for its lifetime instead of one per flush.
+  const client = postgres(connectionString, { max: 5, fetch_types: false, prepare: true });
+  const orm = drizzlePg(client);
+  const db = orm as unknown as Db;
+  return {
+    db,
+    t: pgSchema as unknown as Tables,
+    dialect: "pg",
+    async atomic(build) {
+      await orm.transaction(async (tx) => {
+        for (const statement of build(tx as unknown as Db)) await statement;
+      });
+    },
+    async rows<T>(query: SQL) {
+      return (await orm.execute(query)) as unknown as T[];
+    },
+  };
+}
+
+/** True when an insert failed on a unique constraint (D1 and Postgres word it differently). */
+export function isUniqueViolation(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const { code, message } = e as { code?: string; message?: string };
+    if (code === "23505" || /UNIQUE constraint failed/i.test(message ?? "")) return true;
+  }
+  return false;
+}

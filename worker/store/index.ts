@@ -1,0 +1,25 @@
+// The history store: the system of record for REST reads, room lists, search and export.
+// `openStore(env)` picks Postgres (HYPERDRIVE binding) or D1.
+import { sql } from "drizzle-orm";
+import { openDb, type StoreBindings } from "./db";
+import { messagesRepo } from "./messages";
+import { roomsRepo } from "./rooms";
+import { charactersRepo, usersRepo } from "./users";
+
+export function openStore(env: StoreBindings) {
+  const ctx = openDb(env);
+  return {
+    dialect: ctx.dialect,
+    users: usersRepo(ctx),
+    characters: charactersRepo(ctx),
+    rooms: roomsRepo(ctx),
+    messages: messagesRepo(ctx),
+    /** A real round trip, for the health check. */
+    async ping(): Promise<void> {
+      await ctx.rows(sql`select 1 as ok`);
+    },
+  };
+}
+
+export type Store = ReturnType<typeof openStore>;
+export { isUniqueViolation } from "./db";

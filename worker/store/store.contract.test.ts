@@ -1,0 +1,166 @@
+// The history store's contract. This one suite runs twice: on D1 inside workerd (project
+// worker-d1) and on the real Postgres through Hyperdrive's local connection string
+// (project worker-pg), so both backends provably behave the same.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { uniqueName } from "../../test/helpers";
+import { isUniqueViolation, openStore } from ".";
+import type { MessageRow } from "./mappers";
+import { deriveTitle } from "./messages";
+
+const store = openStore(env);
+const now = Date.now();
+
+async function user(prefix = "s") {
+  const row = { id: crypto.randomUUID(), username: uniqueName(prefix), displayName: "Store Test", passwordHash: "x", createdAt: now };
+  await store.users.create(row);
+  return row;
+}
+
+async function room(ownerId: string, members: string[] = [], title: string | null = null) {
+  const row = {
+    id: crypto.randomUUID(),
+    title,
+    ownerId,
+    characterId: null,
+    aiMode: "off" as const,
+    createdAt: now,
+    updatedAt: now,
+    lastSeq: 0,
+    lastActivityAt: now,
+  };
+  await store.rooms.create(row, members);
+  return row;
+}
+
+function msg(roomId: string, seq: number, content: string, extra: Partial<MessageRow> = {}): MessageRow {
+  return {
+    roomId,
+    seq,
+    id: crypto.randomUUID(),
+    authorKind: "user",
+    authorId: "someone",
+    authorName: "Someone",
+    content,
+    status: "complete",
+    clientId: null,
+    replyTo: null,
+    error: null,
+    createdAt: now + seq,
+    updatedAt: now + seq,
+    ...extra,
+  };
+}
+
+describe(`history store (${store.dialect})`, () => {
+  it("finds users case-insensitively and reports duplicate usernames as unique violations", async () => {
+    const u = await user();
+    expect((await store.users.byUsername(u.username.toUpperCase()))?.id).toBe(u.id);
+    const clash = { ...u, id: crypto.randomUUID(), username: u.username.toUpperCase() };
+    const err = await store.users.create(clash).catch((e: unknown) => e);
+    expect(isUniqueViolation(err)).toBe(true);
+  });
+
+  it("lists the built-in Assistant first, then only the user's own characters", async () => {
+    const [a, b] = [await user(), await user()];
+    await store.characters.create(crypto.randomUUID(), a.id, { name: "Zed", systemPrompt: "p" }, now);
+    await store.characters.create(crypto.randomUUID(), b.id, { name: "Other", systemPrompt: "p" }, now);
+    const list = await store.characters.list(a.id);
+    expect(list[0]).toMatchObject({ id: "assistant", name: "Assistant", builtIn: true });
+    expect(list.map((c) => c.name)).toEqual(["Assistant", "Zed"]);
+  });
+
+  it("upserts idempotently: repeats change nothing, newer versions win, older never do", async () => {
+    const u = await user();
+    const r = await room(u.id);
+    const first = [msg(r.id, 1, "one"), msg(r.id, 2, "two", { authorKind: "ai", status: "streaming" })];
+    expect(await store.messages.upsert(r.id, first)).toBe(true);
+    expect(await store.messages.upsert(r.id, first)).toBe(true);
+    await store.messages.upsert(r.id, [msg(r.id, 2, "two, finished", { authorKind: "ai", updatedAt: now + 100 })]);
+    await store.messages.upsert(r.id, [msg(r.id, 2, "stale", { authorKind: "ai", status: "streaming", updatedAt: now + 50 })]);
+    const { messages } = await store.messages.page(r.id, { limit: 10 });
+    expect(messages.map((m) => [m.seq, m.content, m.status])).toEqual([
+      [1, "one", "complete"],
+      [2, "two, finished", "complete"],
+    ]);
+    const fresh = await store.rooms.byId(r.id);
+    expect(fresh?.lastSeq).toBe(2);
+    expect(fresh?.title).toBe("one");
+  });
+
+  it("writes batches larger than one statement can bind", async () => {
+    const u = await user();
+    const r = await room(u.id);
+    const rows = Array.from({ length: 45 }, (_, i) => msg(r.id, i + 1, `bulk ${i + 1}`));
+    await store.messages.upsert(r.id, rows);
+    const all: number[] = [];
+    for await (const page of store.messages.all(r.id, 10)) all.push(...page.map((m) => m.seq));
+    expect(all).toEqual(rows.map((x) => x.seq));
+  });
+
+  it("pages by seq in both directions", async () => {
+    const u = await user();
+    const r = await room(u.id);
+    await store.messages.upsert(
+      r.id,
+      [1, 2, 3, 4, 5].map((s) => msg(r.id, s, `m${s}`)),
+    );
+    expect(await store.messages.page(r.id, { limit: 2 })).toMatchObject({ hasMore: true });
+    expect((await store.messages.page(r.id, { limit: 2 })).messages.map((m) => m.seq)).toEqual([4, 5]);
+    expect((await store.messages.page(r.id, { before: 3, limit: 5 })).messages.map((m) => m.seq)).toEqual([1, 2]);
+    const fwd = await store.messages.page(r.id, { after: 3, limit: 5 });
+    expect(fwd).toMatchObject({ hasMore: false });
+    expect(fwd.messages.map((m) => m.seq)).toEqual([4, 5]);
+  });
+
+  it("reports a deleted room to the flush, and cascades its messages and members", async () => {
+    const [u, v] = [await user(), await user()];
+    const r = await room(u.id, [v.id]);
+    await store.messages.upsert(r.id, [msg(r.id, 1, "bye")]);
+    await store.rooms.delete(r.id);
+    expect(await store.messages.upsert(r.id, [msg(r.id, 2, "late")])).toBe(false);
+    expect((await store.messages.page(r.id, { limit: 5 })).messages).toEqual([]);
+    expect(await store.rooms.members(r.id)).toEqual([]);
+  });
+
+  it("lists rooms by activity with unread counts, and marks read monotonically", async () => {
+    const [u, v] = [await user(), await user()];
+    const older = await room(u.id, [v.id], "older");
+    const newer = await room(u.id, [v.id], "newer");
+    await store.messages.upsert(older.id, [msg(older.id, 1, "hi", { authorId: u.id, createdAt: now + 10_000 })]);
+    const list = await store.rooms.list(v.id, { limit: 10 });
+    expect(list.rooms.map((x) => x.title)).toEqual(["older", "newer"]);
+    expect(list.rooms[0]).toMatchObject({ unread: 1, lastMessage: { content: "hi" } });
+    await store.rooms.markRead(older.id, v.id, 1);
+    await store.rooms.markRead(older.id, v.id, 0);
+    expect((await store.rooms.list(v.id, { limit: 10 })).rooms[0]?.unread).toBe(0);
+    expect(newer.id).toBeTruthy();
+  });
+
+  it("searches words by prefix, only in the user's rooms, newest first", async () => {
+    const [u, v] = [await user(), await user()];
+    const mine = await room(u.id);
+    const other = await room(v.id);
+    await store.messages.upsert(mine.id, [msg(mine.id, 1, "Platypus facts"), msg(mine.id, 2, "more about the platypus")]);
+    await store.messages.upsert(other.id, [msg(other.id, 1, "platypus elsewhere")]);
+    const r = await store.messages.search(u.id, "platyp", { offset: 0, limit: 1 });
+    expect(r.results.map((x) => x.message.content)).toEqual(["more about the platypus"]);
+    expect(r.nextOffset).toBe(1);
+    const next = await store.messages.search(u.id, "platyp", { offset: 1, limit: 1 });
+    expect(next.results.map((x) => x.message.content)).toEqual(["Platypus facts"]);
+    expect((await store.messages.search(u.id, "\"' OR 1=1 --", { offset: 0, limit: 5 })).results).toEqual([]);
+    expect((await store.messages.search(u.id, "***", { offset: 0, limit: 5 })).results).toEqual([]);
+  });
+
+  it("answers a ping", async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe("deriveTitle", () => {
+  it("uses the first line of the first message, shortened with an ellipsis", () => {
+    expect(deriveTitle("  Plan the\n trip  ")).toBe("Plan the trip");
+    expect(deriveTitle("x".repeat(100))).toHaveLength(60);
+    expect(deriveTitle("   ")).toBe("New chat");
+  });
+});

@@ -1,0 +1,19 @@
+// The Hono environment: bindings plus what middleware puts on the context.
+import type { Session } from "./auth/jwt";
+import type { Room } from "./protocol";
+import type { Store } from "./store";
+import type { MemberRow } from "./store/rooms";
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    session: Session;
+    store: Store;
+    /** Set by roomMember() on /rooms/:id routes. */
+    room: Room;
+    member: MemberRow;
+    /** The room's character's name (null without one), read with the membership. */
+    roomCharacterName: string | null;
+  };
+};
