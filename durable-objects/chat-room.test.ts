@@ -29,6 +29,37 @@ describe("room WebSockets", () => {
     b.close();
   });
 
+  it("writes a burst of sends from several sockets as one gap-free run, duplicates and refusals included", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { members: [bob.user.username] });
+    const a = await connect(ann.token, room.id);
+    const b = await connect(bob.token, room.id);
+    // Sent without waiting, so they arrive together and are written in the same batch.
+    for (let i = 1; i <= 4; i++) {
+      a.send({ type: "send", clientId: `a${i}`, content: `a ${i}` });
+      b.send({ type: "send", clientId: `b${i}`, content: `b ${i}` });
+    }
+    a.send({ type: "send", clientId: "a2", content: "a 2" }); // a resend inside the burst
+    b.send({ type: "send", clientId: "bad", content: "   " }); // refused, nothing stored
+    const acks = [];
+    for (let i = 1; i <= 4; i++) acks.push((await a.next("ack", (f) => f.clientId === `a${i}`)).seq);
+    for (let i = 1; i <= 4; i++) acks.push((await b.next("ack", (f) => f.clientId === `b${i}`)).seq);
+    expect(acks.toSorted((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await a.next("ack", (f) => f.clientId === "a2")).seq).toBe(acks[1]);
+    expect((await b.next("error", (f) => f.clientId === "bad")).code).toBe("invalid_content");
+    // Both views: every message once, in seq order (a ping's pong comes after them all).
+    for (const c of [a, b]) {
+      c.send({ type: "ping" });
+      await c.next("pong");
+      const seqs = c.frames.flatMap((f) => (f.type === "message" ? [f.message.seq] : []));
+      expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+    const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages`, { token: ann.token });
+    expect(page.body.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    a.close();
+    b.close();
+  });
+
   it("catches up exactly the missed messages after a reconnect, before live traffic", async () => {
     const [ann, bob] = [await signUp("ann"), await signUp("bob")];
     const room = await createRoom(ann, { members: [bob.user.username] });

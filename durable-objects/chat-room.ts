@@ -55,6 +55,8 @@ export class ChatRoom extends DurableObject<Env> {
   // letting people talk, never towards losing a message.
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly lastTyping = new Map<string, number>();
+  /** WebSocket sends waiting for the next batch (see enqueueSend()). */
+  private inbox: { ws: WebSocket; author: OnlineUser; frame: { clientId: string; content: string } }[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -215,14 +217,8 @@ export class ChatRoom extends DurableObject<Env> {
     switch (frame.type) {
       case "hello":
         return this.hello(ws, frame.afterSeq);
-      case "send": {
-        const result = await this.accept(info.user, frame.content, frame.clientId);
-        if (result.ok) return send(ws, { type: "ack", clientId: frame.clientId, seq: result.message.seq });
-        if (result.code === "rate_limited") {
-          return send(ws, { type: "rate_limited", retryAfterMs: result.retryAfterMs, clientId: frame.clientId });
-        }
-        return send(ws, { type: "error", code: result.code, message: result.message, clientId: frame.clientId });
-      }
+      case "send":
+        return this.enqueueSend(ws, info.user, frame);
       case "typing": {
         const now = Date.now();
         if (now - (this.lastTyping.get(info.user.id) ?? 0) < TYPING_EVERY_MS) return;
@@ -291,7 +287,63 @@ export class ChatRoom extends DurableObject<Env> {
 
   // ---- The write path ---------------------------------------------------------------------
 
+  /**
+   * Queues a WebSocket send for the next batch. The first send of a batch waits one turn of
+   * the event loop, so that the frames already read from the sockets join it, then writes
+   * them all in one transaction: the room pays for one commit per batch instead of one per
+   * message, and under load that commit is most of a message's cost (see docs/benchmarks.md).
+   * Nothing is acknowledged any earlier: the acks and broadcasts are sent after the
+   * transaction and still wait, behind the output gate, until it is durable. The batch's own
+   * event answers every sender in it; the other events end at once.
+   */
+  private async enqueueSend(ws: WebSocket, author: OnlineUser, frame: { clientId: string; content: string }) {
+    this.inbox.push({ ws, author, frame });
+    if (this.inbox.length > 1) return;
+    await scheduler.wait(0);
+    const batch = this.inbox;
+    this.inbox = [];
+    let results: PostResult[];
+    try {
+      // One explicit transaction: all of the batch is written, or none of it.
+      results = this.ctx.storage.transactionSync(() => batch.map(({ author, frame }) => this.write(author, frame.content, frame.clientId)));
+    } catch (err) {
+      this.log.reload();
+      log.error("send_batch_failed", { roomId: this.room?.roomId, size: batch.length, error: String(err).slice(0, 300) });
+      // Nothing was stored: each sender may resend with the same clientId.
+      for (const { ws, frame } of batch) {
+        send(ws, { type: "error", code: "internal", message: "The message could not be stored; send it again.", clientId: frame.clientId });
+      }
+      return;
+    }
+    const fresh: Message[] = [];
+    results.forEach((result, i) => {
+      if (result.ok && !result.duplicate) {
+        fresh.push(result.message);
+        this.sockets.broadcast({ type: "message", message: result.message });
+      }
+      answerSend(batch[i]!.ws, batch[i]!.frame.clientId, result);
+    });
+    if (fresh.length === 0) return;
+    await this.scheduleFlush();
+    for (const message of fresh) await this.ai.onUserMessage(message);
+  }
+
+  /** A REST post: the same checks and write as a WebSocket send, one at a time. */
   private async accept(author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
+    const result = this.write(author, content, clientId);
+    if (!result.ok || result.duplicate) return result;
+    this.sockets.broadcast({ type: "message", message: result.message });
+    await this.scheduleFlush();
+    return { ...result, aiReply: await this.ai.onUserMessage(result.message) };
+  }
+
+  /**
+   * The synchronous part of a send: the checks, then the hot-log write. The SQLite write is
+   * synchronous, and the output gate holds every frame and RPC reply sent after it until the
+   * write is durable, so nobody hears of a message that could still be lost. The caller
+   * broadcasts, once the write can no longer be rolled back.
+   */
+  private write(author: OnlineUser, content: string, clientId?: string): PostResult {
     if (clientId) {
       const existing = this.log.byClientId(author.id, clientId);
       if (existing) return { ok: true, message: existing, duplicate: true, aiReply: false };
@@ -304,9 +356,6 @@ export class ChatRoom extends DurableObject<Env> {
     }
     const wait = this.takeToken(author.id);
     if (wait > 0) return { ok: false, code: "rate_limited", retryAfterMs: wait };
-
-    // A synchronous SQLite write: the output gate holds every frame and RPC reply sent after
-    // it until the write is durable, so nobody hears of a message that could still be lost.
     const message = this.log.append({
       author: { kind: "user", id: author.id, name: author.displayName },
       content,
@@ -314,10 +363,7 @@ export class ChatRoom extends DurableObject<Env> {
       clientId,
     });
     metrics.messageAccepted();
-    this.sockets.broadcast({ type: "message", message });
-    await this.scheduleFlush();
-    const aiReply = await this.ai.onUserMessage(message);
-    return { ok: true, message, duplicate: false, aiReply };
+    return { ok: true, message, duplicate: false, aiReply: false };
   }
 
   private takeToken(userId: string): number {
@@ -400,4 +446,10 @@ export class ChatRoom extends DurableObject<Env> {
       await this.timers.schedule("flush", Date.now() + delay);
     }
   }
+}
+
+function answerSend(ws: WebSocket, clientId: string, result: PostResult) {
+  if (result.ok) return send(ws, { type: "ack", clientId, seq: result.message.seq });
+  if (result.code === "rate_limited") return send(ws, { type: "rate_limited", retryAfterMs: result.retryAfterMs, clientId });
+  send(ws, { type: "error", code: result.code, message: result.message, clientId });
 }

@@ -49,7 +49,13 @@ export class RoomLog {
     sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(author_id, client_id) WHERE client_id IS NOT NULL");
     sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_job ON messages(job_id) WHERE job_id IS NOT NULL");
     sql.exec("CREATE INDEX IF NOT EXISTS messages_dirty ON messages(seq) WHERE version > flushed");
-    this.lastSeq = Number(sql.exec("SELECT coalesce(max(seq), 0) AS s FROM messages").one().s);
+    this.lastSeq = 0;
+    this.reload();
+  }
+
+  /** Re-reads the last seq from storage (after a rolled-back transaction). */
+  reload() {
+    this.lastSeq = Number(this.sql.exec("SELECT coalesce(max(seq), 0) AS s FROM messages").one().s);
   }
 
   append(m: NewMessage, now = Date.now()): Message {

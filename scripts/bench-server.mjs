@@ -105,6 +105,7 @@ export class DevServer {
 
   async start(timeoutMs = 90_000) {
     const inspector = await freePort();
+    this.inspectorPort = inspector;
     const args = [wranglerBin(this.snap.app), "dev", "--ip", "127.0.0.1", "--port", String(this.port)];
     if (this.snap.entry) args.push(this.snap.entry, "--no-bundle");
     args.push("--inspector-port", String(inspector), "--persist-to", this.snap.persist, "--log-level", "warn");

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// `npm run bench:profile`: where the runtime's CPU goes under a saturated fan-out. Starts the
+// app as `npm run bench` does, fills a room of --clients members, and records a V8 CPU profile
+// of the Worker's isolate (which runs its Durable Objects too) through wrangler's inspector
+// while everyone sends. Prints the functions with the most self time, grouped by function and
+// by file, and writes the .cpuprofile (open it in Chrome DevTools) beside the bench results.
+// A diagnostic, not a benchmark: sampling slows the isolate, so its throughput is not reported.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import WebSocket from "ws";
+import { Api, closeAll, connectAll, createRoom, RoomClient, registerUsers } from "./bench-client.mjs";
+import { runPhase } from "./bench-fanout.mjs";
+import { applyMigrations, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
+
+const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: "string", default: "2" },
+    senders: { type: "string" },
+    seconds: { type: "string", default: "4" },
+    inflight: { type: "string", default: "64" },
+    top: { type: "string", default: "40" },
+    perf: { type: "boolean", default: false },
+    connect: { type: "string" },
+    out: { type: "string", default: join(repo, "load", "results", "profile.cpuprofile") },
+  },
+});
+/** A minimal Chrome DevTools Protocol client over wrangler's inspector proxy. */
+class Inspector {
+  static async open(port) {
+    const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+    const url = targets[0]?.webSocketDebuggerUrl;
+    if (!url) throw new Error(`no inspector target on port ${port}: ${JSON.stringify(targets)}`);
+    const ws = new WebSocket(url);
+    await new Promise((ok, fail) => {
+      ws.once("open", ok);
+      ws.once("error", fail);
+    });
+    return new Inspector(ws);
+  }
+  constructor(ws) {
+    this.ws = ws;
+    this.next = 1;
+    this.pending = new Map();
+    ws.on("message", (data) => {
+      const msg = JSON.parse(String(data));
+      const p = msg.id !== undefined && this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.error) p.fail(new Error(JSON.stringify(msg.error)));
+      else p.ok(msg.result);
+    });
+  }
+  call(method, params = {}) {
+    const id = this.next++;
+    this.ws.send(JSON.stringify({ id, method, params }));
+    return new Promise((ok, fail) => this.pending.set(id, { ok, fail }));
+  }
+  close() {
+    this.ws.close();
+  }
+}
+
+const n = Number(args.clients);
+const senders = Number(args.senders ?? args.clients);
+const log = (m) => console.error(`[profile] ${m}`);
+
+const snap = snapshot(repo);
+const server = new DevServer(snap, await freePort(), { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000" });
+try {
+  prebundle(snap);
+  applyMigrations(snap);
+  await server.start();
+  const api = new Api(server.base);
+  const users = await registerUsers(api, Math.max(n, 2), "prof_", []);
+  const room = await createRoom(api, users.slice(0, n), "profile");
+  const clients = users
+    .slice(0, n)
+    .map((user, index) => new RoomClient({ port: server.port, roomId: room.id, user, index, ackOnEcho: false }));
+  await connectAll(clients);
+  // Warm the JIT and the room before sampling.
+  await runPhase(clients, { label: "warm", senders, durationMs: 2000, inflight: Number(args.inflight) }, server);
+  const inspector = await Inspector.open(server.inspectorPort);
+  await inspector.call("Profiler.enable");
+  await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
+  await inspector.call("Profiler.start");
+  // --perf: also samples the runtime process natively (SQLite, sockets, the kernel) with perf.
+  const perf =
+    args.perf &&
+    spawn(
+      "perf",
+      ["record", "-F", "999", "-g", "-o", args.out.replace(/\.cpuprofile$/, ".perf.data"), "-p", server.processes().runtime.join(",")],
+      {
+        stdio: "ignore",
+      },
+    );
+  // --connect K: K connect storms (everyone closes, then reconnects at once) instead of sends.
+  let r = { lost: 0, duplicated: 0 };
+  if (args.connect) {
+    for (let i = 0; i < Number(args.connect); i++) {
+      await closeAll(clients);
+      for (const c of clients) c.closing = false;
+      const { ready } = await connectAll(clients);
+      log(`connect storm ${i + 1}: slowest ready ${Math.max(...ready).toFixed(0)} ms`);
+    }
+  } else {
+    r = await runPhase(
+      clients,
+      { label: "prof", senders, durationMs: Number(args.seconds) * 1000, inflight: Number(args.inflight) },
+      server,
+    );
+  }
+  const { profile } = await inspector.call("Profiler.stop");
+  if (perf) {
+    perf.kill("SIGINT");
+    await new Promise((ok) => perf.once("exit", ok));
+  }
+  inspector.close();
+  await closeAll(clients);
+  log(`${r.acked ?? "?"} acked while sampling; lost ${r.lost}, duplicated ${r.duplicated}`);
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(args.out, JSON.stringify(profile));
+  console.log(summarize(profile, Number(args.top)));
+  log(`profile written to ${args.out}`);
+} finally {
+  await server.stop();
+  removeSnapshot(snap);
+}
+
+/** Self time per function and per file, as shares of all samples. */
+function summarize(profile, top) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
+  const fns = new Map();
+  const files = new Map();
+  for (const [id, us] of self) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const file = url ? url.split("/").slice(-2).join("/") : "(native)";
+    const key = `${functionName || "(anonymous)"}  ${file}:${lineNumber + 1}`;
+    fns.set(key, (fns.get(key) ?? 0) + us);
+    files.set(file, (files.get(file) ?? 0) + us);
+  }
+  const table = (m, k) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`)
+      .join("\n");
+  return `Self time, ${(total / 1000).toFixed(0)} ms sampled\n\nBy function:\n${table(fns, top)}\n\nBy file:\n${table(files, 15)}`;
+}
