@@ -34,6 +34,10 @@ const MAX_SOCKETS = 5000;
 const TYPING_EVERY_MS = 2000;
 const TIMER_RETRY_MS = 5000;
 const PRESENCE_COALESCE_MS = 100;
+/** A send arriving within this long of the previous one waits a turn to batch with others. */
+const BATCH_WITHIN_MS = 5;
+const PRESENCE_DELAY_PER_SOCKET_MS = 4;
+const PRESENCE_MAX_DELAY_MS = 1000;
 
 export class ChatRoom extends DurableObject<Env> {
   private readonly config: Config;
@@ -55,6 +59,7 @@ export class ChatRoom extends DurableObject<Env> {
   // letting people talk, never towards losing a message.
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly lastTyping = new Map<string, number>();
+  private lastSendAt = 0;
   /** WebSocket sends waiting for the next batch (see enqueueSend()). */
   private inbox: { ws: WebSocket; author: OnlineUser; frame: { clientId: string; content: string } }[] = [];
 
@@ -198,8 +203,7 @@ export class ChatRoom extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const info = this.sockets.info(ws);
     if (!info) return ws.close(CloseCode.policy, "Unknown connection");
-    const size = typeof data === "string" ? new TextEncoder().encode(data).byteLength : data.byteLength;
-    if (size > MAX_FRAME_BYTES) return ws.close(CloseCode.tooBig, "Frame larger than 64 KiB");
+    if (overFrameLimit(data)) return ws.close(CloseCode.tooBig, "Frame larger than 64 KiB");
     if (typeof data !== "string") return send(ws, { type: "error", code: "invalid_frame", message: "Send JSON text frames." });
     let json: unknown;
     try {
@@ -250,14 +254,17 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** One presence frame for a burst of joins and leaves, not one per socket per change (which
-   * grows with the square of the room). A short in-memory delay: nothing to survive. */
+   * grows with the square of the room). A short in-memory delay: nothing to survive. Each frame
+   * carries the whole list to every socket, so a big room waits longer (100 sockets: 0.5 s)
+   * and a room filling up after a link is shared sends a few lists, not one per 100 ms. */
   private presenceSoon() {
     if (this.presencePending) return;
     this.presencePending = true;
+    const delay = Math.min(PRESENCE_MAX_DELAY_MS, PRESENCE_COALESCE_MS + this.sockets.count() * PRESENCE_DELAY_PER_SOCKET_MS);
     setTimeout(() => {
       this.presencePending = false;
       this.sockets.broadcast({ type: "presence", online: this.sockets.online() });
-    }, PRESENCE_COALESCE_MS);
+    }, delay);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
@@ -288,18 +295,23 @@ export class ChatRoom extends DurableObject<Env> {
   // ---- The write path ---------------------------------------------------------------------
 
   /**
-   * Queues a WebSocket send for the next batch. The first send of a batch waits one turn of
-   * the event loop, so that the frames already read from the sockets join it, then writes
-   * them all in one transaction: the room pays for one commit per batch instead of one per
+   * Queues a WebSocket send for the next batch. In a busy room the first send of a batch
+   * waits one turn of the event loop, so that the frames already read from the sockets join
+   * it, then writes them all in one transaction: the room pays for one commit per batch instead of one per
    * message, and under load that commit is most of a message's cost (see docs/benchmarks.md).
    * Nothing is acknowledged any earlier: the acks and broadcasts are sent after the
    * transaction and still wait, behind the output gate, until it is durable. The batch's own
    * event answers every sender in it; the other events end at once.
    */
   private async enqueueSend(ws: WebSocket, author: OnlineUser, frame: { clientId: string; content: string }) {
+    // Only a busy room batches: a send that follows the last one closely. A quiet room writes
+    // at once, so the wait never adds to the latency of a conversation at human pace.
+    const now = Date.now();
+    const busy = now - this.lastSendAt < BATCH_WITHIN_MS;
+    this.lastSendAt = now;
     this.inbox.push({ ws, author, frame });
     if (this.inbox.length > 1) return;
-    await scheduler.wait(0);
+    if (busy) await scheduler.wait(0);
     const batch = this.inbox;
     this.inbox = [];
     let results: PostResult[];
@@ -452,4 +464,11 @@ function answerSend(ws: WebSocket, clientId: string, result: PostResult) {
   if (result.ok) return send(ws, { type: "ack", clientId, seq: result.message.seq });
   if (result.code === "rate_limited") return send(ws, { type: "rate_limited", retryAfterMs: result.retryAfterMs, clientId });
   send(ws, { type: "error", code: result.code, message: result.message, clientId });
+}
+
+/** Whether a frame is over 64 KiB. A string is only encoded when it could be (a UTF-16 code
+ * unit is at most 3 bytes of UTF-8), which almost no frame is. */
+function overFrameLimit(data: string | ArrayBuffer): boolean {
+  if (typeof data !== "string") return data.byteLength > MAX_FRAME_BYTES;
+  return data.length * 3 > MAX_FRAME_BYTES && new TextEncoder().encode(data).byteLength > MAX_FRAME_BYTES;
 }

@@ -7,6 +7,8 @@ export type SocketInfo = { user: OnlineUser; exp: number; ready: boolean };
 
 export class RoomSockets {
   private cache = new Map<WebSocket, SocketInfo>();
+  /** online(), kept until a socket joins or leaves: every hello and presence frame needs it. */
+  private onlineCache: OnlineUser[] | undefined;
 
   constructor(private readonly ctx: DurableObjectState) {
     for (const ws of ctx.getWebSockets()) {
@@ -19,6 +21,7 @@ export class RoomSockets {
     this.ctx.acceptWebSocket(ws, [info.user.id]);
     ws.serializeAttachment(info);
     this.cache.set(ws, info);
+    this.onlineCache = undefined;
   }
 
   info(ws: WebSocket): SocketInfo | undefined {
@@ -40,6 +43,7 @@ export class RoomSockets {
 
   forget(ws: WebSocket) {
     this.cache.delete(ws);
+    this.onlineCache = undefined;
   }
 
   count(userId?: string): number {
@@ -48,9 +52,11 @@ export class RoomSockets {
 
   /** Distinct users with an open socket: several tabs of one person count once. */
   online(): OnlineUser[] {
+    if (this.onlineCache) return this.onlineCache;
     const users = new Map<string, OnlineUser>();
     for (const [ws, info] of this.cache) if (ws.readyState === WebSocket.OPEN) users.set(info.user.id, info.user);
-    return [...users.values()];
+    this.onlineCache = [...users.values()];
+    return this.onlineCache;
   }
 
   /** Sends to every socket that has said hello (the others get it in their catch-up). */
@@ -64,18 +70,22 @@ export class RoomSockets {
 
   closeUser(userId: string, code: number, reason: string) {
     for (const ws of this.ctx.getWebSockets(userId)) close(ws, code, reason);
+    this.onlineCache = undefined;
   }
 
   closeAll(code: number, reason: string) {
     for (const ws of this.ctx.getWebSockets()) close(ws, code, reason);
+    this.onlineCache = undefined;
   }
 
   /** Closes sockets whose token has expired; returns the earliest expiry still open. */
   expire(now: number): number | undefined {
     let next: number | undefined;
     for (const [ws, info] of this.cache) {
-      if (info.exp * 1000 <= now) close(ws, 1008, "Session expired");
-      else next = Math.min(next ?? Number.POSITIVE_INFINITY, info.exp * 1000);
+      if (info.exp * 1000 <= now) {
+        close(ws, 1008, "Session expired");
+        this.onlineCache = undefined;
+      } else next = Math.min(next ?? Number.POSITIVE_INFINITY, info.exp * 1000);
     }
     return next;
   }

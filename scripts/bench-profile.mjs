@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     top: { type: "string", default: "40" },
     perf: { type: "boolean", default: false },
     connect: { type: "string" },
+    rate: { type: "string" },
     out: { type: "string", default: join(repo, "load", "results", "profile.cpuprofile") },
   },
 });
@@ -81,7 +82,7 @@ try {
     .map((user, index) => new RoomClient({ port: server.port, roomId: room.id, user, index, ackOnEcho: false }));
   await connectAll(clients);
   // Warm the JIT and the room before sampling.
-  await runPhase(clients, { label: "warm", senders, durationMs: 2000, inflight: Number(args.inflight) }, server);
+  if (!args.connect) await runPhase(clients, { label: "warm", senders, durationMs: 2000, inflight: Number(args.inflight) }, server);
   const inspector = await Inspector.open(server.inspectorPort);
   await inspector.call("Profiler.enable");
   await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
@@ -129,28 +130,42 @@ try {
   removeSnapshot(snap);
 }
 
-/** Self time per function and per file, as shares of all samples. */
+/** Self and total (inclusive) time per function, and self time per file, as shares of all samples. */
 function summarize(profile, top) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map();
-  profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  });
-  const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
-  const fns = new Map();
-  const files = new Map();
-  for (const [id, us] of self) {
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const keyOf = (id) => {
     const { functionName, url, lineNumber } = byId.get(id).callFrame;
     const file = url ? url.split("/").slice(-2).join("/") : "(native)";
-    const key = `${functionName || "(anonymous)"}  ${file}:${lineNumber + 1}`;
+    return [`${functionName || "(anonymous)"}  ${file}:${lineNumber + 1}`, file];
+  };
+  const fns = new Map();
+  const totals = new Map();
+  const files = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    total += us;
+    const [key, file] = keyOf(id);
     fns.set(key, (fns.get(key) ?? 0) + us);
     files.set(file, (files.get(file) ?? 0) + us);
-  }
+    // Each function on the sample's stack once, however deep its recursion.
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) seen.add(keyOf(at)[0]);
+    for (const k of seen) totals.set(k, (totals.get(k) ?? 0) + us);
+  });
+  total ||= 1;
   const table = (m, k) =>
     [...m]
       .sort((a, b) => b[1] - a[1])
       .slice(0, k)
       .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`)
       .join("\n");
-  return `Self time, ${(total / 1000).toFixed(0)} ms sampled\n\nBy function:\n${table(fns, top)}\n\nBy file:\n${table(files, 15)}`;
+  return [
+    `${(total / 1000).toFixed(0)} ms sampled`,
+    `Self time by function:\n${table(fns, top)}`,
+    `Total time by function (itself and what it called):\n${table(totals, top)}`,
+    `Self time by file:\n${table(files, 15)}`,
+  ].join("\n\n");
 }

@@ -2,6 +2,7 @@ import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { testBindings } from "../../test/bindings";
 import { api, signUp, uniqueName } from "../../test/helpers";
+import { issueToken, verifyToken } from "../auth/jwt";
 
 const password = "correct horse battery";
 
@@ -87,6 +88,15 @@ describe("accounts", () => {
     const exp = await api<{ error: { code: string } }>("/me", { token: expired });
     expect(exp.status).toBe(401);
     expect(exp.body.error.code).toBe("token_expired");
+  });
+
+  it("signs and verifies with any secret, one that reads like a PEM header included", async () => {
+    const user = { id: "u-1", username: "ann", displayName: "Ann" };
+    for (const secret of ["plain secret", "-----BEGIN PUBLIC KEY----- not a key", "a PRIVATE secret"]) {
+      const token = await issueToken(user, secret, 60);
+      expect(await verifyToken(token, secret)).toMatchObject(user);
+      await expect(verifyToken(token, `${secret}!`)).rejects.toMatchObject({ status: 401 });
+    }
   });
 
   it("refreshes a valid token, and refuses to refresh without one", async () => {
