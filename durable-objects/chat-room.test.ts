@@ -188,6 +188,58 @@ describe("room WebSockets", () => {
     expect((await a.closed).code).toBe(4004);
   });
 
+  it("refuses an upgrade checked against a member list older than a removal or the room's deletion", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { members: [bob.user.username] });
+    // What a Worker holding a copy of the member list from before these changes would send.
+    const upgrade = async (who: typeof bob, checkedAt: number) => {
+      const identity = {
+        user: { id: who.user.id, username: who.user.username, displayName: who.user.displayName },
+        exp: Math.floor(Date.now() / 1000) + 600,
+        room: { roomId: room.id, characterId: null, characterName: null, aiMode: "off", version: 0 },
+        checkedAt,
+      };
+      const res = await stub(room.id).fetch("https://parlor.test/ws", {
+        headers: { Upgrade: "websocket", "X-Parlor-Identity": JSON.stringify(identity) },
+      });
+      const ws = res.webSocket;
+      if (!ws) throw new Error(`no socket: ${res.status}`);
+      ws.accept();
+      return new Promise<number>((resolve) => {
+        ws.addEventListener("close", (e) => resolve(e.code));
+        ws.addEventListener("message", () => {
+          ws.close(1000);
+          resolve(0);
+        });
+        ws.send(JSON.stringify({ type: "hello" }));
+      });
+    };
+    const before = Date.now() - 1000;
+    expect(await upgrade(bob, before)).toBe(0); // accepted: got its ready
+    await api(`/rooms/${room.id}/members/${bob.user.id}`, { method: "DELETE", token: ann.token });
+    expect(await upgrade(bob, before)).toBe(4003);
+    // Added back: a list read after that lets him in again.
+    await api(`/rooms/${room.id}/members`, { token: ann.token, body: { username: bob.user.username } });
+    expect(await upgrade(bob, Date.now() + 1)).toBe(0);
+    await api(`/rooms/${room.id}`, { method: "DELETE", token: ann.token });
+    expect(await upgrade(ann, Date.now() + 1)).toBe(4004);
+  });
+
+  it("lets a member added after the room's member list was read connect at once, and refuses a removed one", async () => {
+    const [ann, bob, cat] = [await signUp("ann"), await signUp("bob"), await signUp("cat")];
+    const room = await createRoom(ann, { members: [bob.user.username] });
+    const a = await connect(ann.token, room.id); // the upgrade reads (and keeps) the member list
+    expect((await openSocket(cat.token, room.id)).status).toBe(403);
+    await api(`/rooms/${room.id}/members`, { token: ann.token, body: { username: cat.user.username } });
+    const c = await connect(cat.token, room.id);
+    const b = await connect(bob.token, room.id);
+    await api(`/rooms/${room.id}/members/${bob.user.id}`, { method: "DELETE", token: ann.token });
+    expect((await b.closed).code).toBe(4003);
+    expect((await openSocket(bob.token, room.id)).status).toBe(403);
+    a.close();
+    c.close();
+  });
+
   it("keeps the conversation going with no loss when the object is evicted while sockets hibernate", async () => {
     const [ann, bob] = [await signUp("ann"), await signUp("bob")];
     const room = await createRoom(ann, { members: [bob.user.username] });

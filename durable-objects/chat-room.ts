@@ -34,6 +34,8 @@ const MAX_SOCKETS = 5000;
 const TYPING_EVERY_MS = 2000;
 const TIMER_RETRY_MS = 5000;
 const PRESENCE_COALESCE_MS = 100;
+/** How long a removal is remembered for upgrades checked against an older member list. */
+const REMEMBER_REMOVALS_MS = 10 * 60_000;
 /** A send arriving within this long of the previous one waits a turn to batch with others. */
 const BATCH_WITHIN_MS = 5;
 const PRESENCE_DELAY_PER_SOCKET_MS = 4;
@@ -52,6 +54,8 @@ export class ChatRoom extends DurableObject<Env> {
   /** The expiry timer's deadline, so a connect only touches storage for an earlier one. */
   private expiryAt = Number.POSITIVE_INFINITY;
   private presencePending = false;
+  /** Deleted: only the tombstone is left (see destroy()). */
+  private deleted: boolean;
   private flushFailures = 0;
   private readonly flushLag = new FlushLag();
   private store?: Store;
@@ -66,7 +70,8 @@ export class ChatRoom extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = readConfig(env);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    this.createTables();
+    this.deleted = ctx.storage.sql.exec("SELECT 1 FROM meta WHERE key = 'deleted'").toArray().length > 0;
     const [row] = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'room'").toArray();
     this.room = row ? (JSON.parse(row.value) as RoomConfig) : null;
     this.roomJson = row?.value ?? null;
@@ -87,13 +92,20 @@ export class ChatRoom extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
+  private createTables() {
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS removed (user_id TEXT PRIMARY KEY, at INTEGER NOT NULL)");
+  }
+
   // ---- RPC from the Worker ---------------------------------------------------------------
 
-  /** Records the room's settings (called on create and on every change). */
-  configure(room: RoomConfig): void {
+  /** Records the room's settings (called on create and on every change). `onlyNewer`: for
+   * settings that may come from a Worker's cached copy (WebSocket upgrades). */
+  configure(room: RoomConfig, onlyNewer = false): void {
     // Every post and upgrade carries the settings its request read; one that started before
     // a PATCH must not undo it.
-    if (this.room && this.room.roomId === room.roomId && (room.version ?? 0) < (this.room.version ?? 0)) return;
+    const current = this.room && this.room.roomId === room.roomId ? (this.room.version ?? 0) : Number.NEGATIVE_INFINITY;
+    if ((room.version ?? 0) < current || (onlyNewer && (room.version ?? 0) === current)) return;
     const json = JSON.stringify(room);
     // Most calls repeat what is stored: skip the write (and the output gate's wait for it).
     if (json === this.roomJson) return;
@@ -160,17 +172,32 @@ export class ChatRoom extends DurableObject<Env> {
     return this.ai.holdJob(job, at);
   }
 
-  /** A member was removed: their open sockets close with a code the client can explain. */
+  /** A member was removed: their open sockets close with a code the client can explain, and
+   * an upgrade checked against an older member list is refused (see fetch()). */
   kick(userId: string): void {
+    const now = Date.now();
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO removed (user_id, at) VALUES (?, ?)", userId, now);
+    // Long past any Worker's cached member list (a minute): nothing left to refuse.
+    this.ctx.storage.sql.exec("DELETE FROM removed WHERE at < ?", now - REMEMBER_REMOVALS_MS);
     this.sockets.closeUser(userId, CloseCode.removed, "You were removed from this room");
   }
 
-  /** The room was deleted: close every socket and drop all state. */
+  /** The room was deleted: close every socket and drop all state but a tombstone, which
+   * refuses the upgrades a Worker's cached copy of the room could still send here. */
   async destroy(): Promise<void> {
     this.sockets.closeAll(CloseCode.roomDeleted, "This room was deleted");
     this.room = null;
+    this.roomJson = null;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.createTables();
+    this.ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('deleted', '1')");
+    this.deleted = true;
+  }
+
+  private removedSince(userId: string, checkedAt: number): boolean {
+    const [row] = this.ctx.storage.sql.exec<{ at: number }>("SELECT at FROM removed WHERE user_id = ?", userId).toArray();
+    return row !== undefined && row.at >= checkedAt;
   }
 
   // ---- WebSockets ------------------------------------------------------------------------
@@ -180,16 +207,35 @@ export class ChatRoom extends DurableObject<Env> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !identity) {
       return new Response("Expected an authenticated WebSocket upgrade", { status: 400 });
     }
-    const { user, exp, room } = JSON.parse(identity) as { user: OnlineUser; exp: number; room: RoomConfig };
-    this.configure(room);
+    const {
+      user,
+      exp,
+      room,
+      checkedAt = Date.now(),
+    } = JSON.parse(identity) as {
+      user: OnlineUser;
+      exp: number;
+      room: RoomConfig;
+      checkedAt?: number;
+    };
+    // The Worker may have checked membership against a copy of the member list up to a minute
+    // old: the deletions and removals it could have missed are known here.
+    const refusal: [code: number, reason: string] | undefined = this.deleted
+      ? [CloseCode.roomDeleted, "This room was deleted"]
+      : this.removedSince(user.id, checkedAt)
+        ? [CloseCode.removed, "You were removed from this room"]
+        : this.sockets.count(user.id) >= MAX_SOCKETS_PER_USER || this.sockets.count() >= MAX_SOCKETS
+          ? [CloseCode.overloaded, "Too many connections; try again later"]
+          : undefined;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    if (this.sockets.count(user.id) >= MAX_SOCKETS_PER_USER || this.sockets.count() >= MAX_SOCKETS) {
+    if (refusal) {
       // Accept, then close with a code a browser can read (a refused upgrade tells it nothing).
       server.accept();
-      server.close(CloseCode.overloaded, "Too many connections; try again later");
+      server.close(...refusal);
       return new Response(null, { status: 101, webSocket: client });
     }
+    this.configure(room, true);
     this.sockets.accept(server, { user, exp, ready: false });
     metrics.roomSockets(this.ctx.id.toString(), this.sockets.count());
     if (exp * 1000 < this.expiryAt) {

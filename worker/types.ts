@@ -15,5 +15,7 @@ export type AppEnv = {
     member: MemberRow;
     /** The room's character's name (null without one), read with the membership. */
     roomCharacterName: string | null;
+    /** When the membership was read from the store (a WebSocket upgrade may reuse a recent read). */
+    accessCheckedAt: number;
   };
 };

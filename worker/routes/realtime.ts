@@ -20,7 +20,12 @@ export const realtimeRoutes = router().get("/rooms/:id/ws", async (c) => {
   const { id, username, displayName, exp } = c.get("session");
   const room = c.get("room");
   const headers = new Headers(c.req.raw.headers);
-  const identity = { user: { id, username, displayName }, exp, room: roomConfigOf(room, c.get("roomCharacterName")) };
+  const identity = {
+    user: { id, username, displayName },
+    exp,
+    room: roomConfigOf(room, c.get("roomCharacterName")),
+    checkedAt: c.get("accessCheckedAt"),
+  };
   headers.set(IDENTITY_HEADER, JSON.stringify(identity));
   return chatRoom(c.env, room.id).fetch(new Request(c.req.raw, { headers }));
 });

@@ -1,19 +1,67 @@
 // Room access: every /rooms/:id route passes through `roomMember()`, which loads the room
 // and the caller's membership in one query: 404 for an unknown room, 403 for a non-member.
-import type { MiddlewareHandler } from "hono";
+// WebSocket upgrades read a per-isolate copy of the room's member list instead (see below).
+import type { Context, MiddlewareHandler } from "hono";
 import type { RoomConfig } from "../../durable-objects/chat-room";
 import { forbidden, notFound } from "../errors";
 import type { Room } from "../protocol";
 import type { Store } from "../store";
+import type { MemberRow } from "../store/rooms";
 import type { AppEnv } from "../types";
+
+/**
+ * Rooms whose settings and members this isolate read for a WebSocket upgrade, for reuse by the
+ * next ones. A room filling up, or every client reconnecting after a deploy, then costs the
+ * history store one read per room instead of one per socket (and, measured locally, a store
+ * read made while upgrading holds about 50 KB for as long as that socket stays open). Only a
+ * member found in the list skips the store: anyone else is checked afresh, so a new member
+ * gets in at once and a non-member is still refused before the ChatRoom is reached. What a
+ * stale copy could let through is stopped by the ChatRoom itself: it remembers whom it
+ * kicked and when, and whether it was deleted, and refuses an upgrade checked before that.
+ * Changes made through this isolate drop its copy at once (forgetRoomAccess).
+ */
+const upgradeAccess = new Map<string, { room: Room; characterName: string | null; members: Map<string, MemberRow>; at: number }>();
+const UPGRADE_ACCESS_TTL_MS = 60_000;
+const UPGRADE_ACCESS_ROOMS = 1000;
+
+/** Drops this isolate's copy of a room's access (after its settings or members change). */
+export function forgetRoomAccess(roomId: string) {
+  upgradeAccess.delete(roomId);
+}
+
+async function upgradeMembership(store: Store, roomId: string, userId: string) {
+  const now = Date.now();
+  const cached = upgradeAccess.get(roomId);
+  if (cached && now - cached.at < UPGRADE_ACCESS_TTL_MS) {
+    const member = cached.members.get(userId);
+    if (member) return { room: cached.room, member, characterName: cached.characterName, checkedAt: cached.at };
+  }
+  const found = await store.rooms.withMembers(roomId);
+  if (!found) return undefined;
+  upgradeAccess.delete(roomId);
+  if (upgradeAccess.size >= UPGRADE_ACCESS_ROOMS) upgradeAccess.delete(upgradeAccess.keys().next().value ?? "");
+  const members = new Map(found.members.map((m) => [m.userId, m]));
+  upgradeAccess.set(roomId, { room: found.room, characterName: found.characterName, members, at: now });
+  return { room: found.room, member: members.get(userId) ?? null, characterName: found.characterName, checkedAt: now };
+}
+
+async function membership(store: Store, roomId: string, userId: string) {
+  const checkedAt = Date.now();
+  const found = await store.rooms.withMembership(roomId, userId);
+  return found && { ...found, checkedAt };
+}
+
+const isUpgrade = (c: Context<AppEnv>) => c.req.method === "GET" && c.req.header("Upgrade")?.toLowerCase() === "websocket";
 
 export function roomMember(): MiddlewareHandler<AppEnv> {
   return async function roomMember(c, next) {
     const id = c.req.param("id");
     if (!id) throw notFound("Room");
-    const found = await c.get("store").rooms.withMembership(id, c.get("session").id);
+    const userId = c.get("session").id;
+    const found = isUpgrade(c) ? await upgradeMembership(c.get("store"), id, userId) : await membership(c.get("store"), id, userId);
     if (!found) throw notFound("Room");
     if (!found.member) throw forbidden("You are not a member of this room.", "not_a_member");
+    c.set("accessCheckedAt", found.checkedAt);
     c.set("room", found.room);
     c.set("member", found.member);
     c.set("roomCharacterName", found.characterName);

@@ -7,7 +7,7 @@ import { AiMode, Member, Room, RoomListItem, USERNAME_PATTERN } from "../protoco
 import type { Store } from "../store";
 import { iso, toUser } from "../store/mappers";
 import { decodeCursor } from "../store/rooms";
-import { chatRoom, roomConfig } from "./room-access";
+import { chatRoom, forgetRoomAccess, roomConfig } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const Title = z.string().trim().min(1).max(120);
@@ -141,6 +141,7 @@ export const roomRoutes = router()
       }
       await store.rooms.update(room.id, patch, Date.now());
       const updated = (await store.rooms.byId(room.id)) as Room;
+      forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).configure(await roomConfig(store, updated));
       return c.json({ room: updated }, 200);
     },
@@ -161,6 +162,7 @@ export const roomRoutes = router()
       // The store first: if the object's cleanup then fails, the room is already gone for
       // everyone, and no later write can reuse its seqs over surviving history.
       await c.get("store").rooms.delete(room.id);
+      forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).destroy();
       return c.body(null, 204);
     },
@@ -184,6 +186,7 @@ export const roomRoutes = router()
       if (existing?.member) throw conflict("Already a member of this room.", "already_member");
       const now = Date.now();
       await store.rooms.addMember(room.id, user.id, now);
+      forgetRoomAccess(room.id);
       return c.json({ member: { user: toUser(user), role: "member" as const, joinedAt: iso(now), lastReadSeq: 0 } }, 201);
     },
   )
@@ -206,6 +209,7 @@ export const roomRoutes = router()
       const target = await c.get("store").rooms.withMembership(room.id, userId);
       if (!target?.member) throw notFound("Member");
       await c.get("store").rooms.removeMember(room.id, userId);
+      forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).kick(userId);
       return c.body(null, 204);
     },

@@ -39,6 +39,19 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
       const [row] = await db.select().from(rooms).where(eq(rooms.id, id)).limit(1);
       return row && toRoom(row);
     },
+    /** The room, its character's name and every membership: what WebSocket upgrades check. */
+    async withMembers(id: string) {
+      const [[row], members] = await Promise.all([
+        db
+          .select({ room: rooms, characterName: characters.name })
+          .from(rooms)
+          .leftJoin(characters, eq(characters.id, rooms.characterId))
+          .where(eq(rooms.id, id))
+          .limit(1),
+        db.select().from(rm).where(eq(rm.roomId, id)),
+      ]);
+      return row && { room: toRoom(row.room), characterName: row.characterName ?? null, members };
+    },
     /** The room with the caller's membership and its character's name, in one round trip. */
     async withMembership(id: string, userId: string) {
       const [row] = await db
