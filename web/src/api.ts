@@ -105,6 +105,7 @@ export const api = {
   register: (body: { username: string; password: string; displayName?: string }) => json<Session>("POST", "/auth/register", { body }),
   login: (body: { username: string; password: string }) => json<Session>("POST", "/auth/login", { body }),
   me: () => json<{ user: User }>("GET", "/me"),
+  refresh: () => json<Session>("POST", "/auth/refresh"),
 
   characters: () => json<{ characters: Character[] }>("GET", "/characters"),
   character: (id: string) => json<{ character: Character }>("GET", `/characters/${enc(id)}`),

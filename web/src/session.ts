@@ -3,21 +3,33 @@
 // up by the next request or reconnect without wiring.
 import { createSignal } from "solid-js";
 import type { User } from "../../worker/protocol";
-import { configureApi, type Session } from "./api";
+import { api, configureApi, type Session } from "./api";
 
 const KEY = "parlor.session";
 
-/** Seconds-since-epoch expiry from a JWT, or null if it has none or is not a JWT. */
-export function tokenExpiry(token: string): number | null {
+/** A numeric claim (seconds since the epoch) from a JWT, or null if it has none or is not a JWT. */
+function claim(token: string, name: "exp" | "iat"): number | null {
   try {
     const part = token.split(".")[1];
     if (!part) return null;
     const json = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === "number" ? exp : null;
+    const value = (JSON.parse(json) as Record<string, unknown>)[name];
+    return typeof value === "number" ? value : null;
   } catch {
     return null;
   }
+}
+
+/** Seconds-since-epoch expiry from a JWT, or null if it has none or is not a JWT. */
+export const tokenExpiry = (token: string) => claim(token, "exp");
+
+/** Whether a token is past half its lifetime (and not yet expired): time to trade it for a new one. */
+export function tokenNeedsRefresh(token: string, nowMs = Date.now()): boolean {
+  const exp = claim(token, "exp");
+  const iat = claim(token, "iat");
+  if (exp === null || iat === null) return false;
+  const now = nowMs / 1000;
+  return now >= iat + (exp - iat) / 2 && now < exp;
 }
 
 export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "removeItem">) {
@@ -57,6 +69,22 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
       const s = current();
       if (s) signIn({ ...s, user });
     },
+    /**
+     * Sliding sessions: someone who keeps coming back is never signed out. Past half its
+     * lifetime, the token is traded for a fresh one (POST /api/auth/refresh); the socket and
+     * every later request pick it up. A refusal (401) signs out through the API module; a
+     * network failure is left for the next try.
+     */
+    async keepFresh(refresh: () => Promise<Session>): Promise<void> {
+      const s = current();
+      if (!s || !tokenNeedsRefresh(s.token)) return;
+      try {
+        const next = await refresh();
+        if (current()?.token === s.token) signIn(next);
+      } catch {
+        // Offline, or the server said no (then the API module has signed out already).
+      }
+    },
     signOut(reason?: string) {
       storage.removeItem(KEY);
       setNotice(reason ?? null);
@@ -73,3 +101,18 @@ configureApi({
   token: session.token,
   onUnauthorized: () => session.signOut("Your session has expired. Please sign in again."),
 });
+
+/** Checks the token now, hourly, and whenever the tab comes back into view; returns a stop. */
+export function keepSessionFresh(store: SessionStore = session, refresh: () => Promise<Session> = api.refresh): () => void {
+  const check = () => void store.keepFresh(refresh);
+  const onVisible = () => {
+    if (document.visibilityState === "visible") check();
+  };
+  check();
+  const timer = setInterval(check, 60 * 60_000);
+  document.addEventListener("visibilitychange", onVisible);
+  return () => {
+    clearInterval(timer);
+    document.removeEventListener("visibilitychange", onVisible);
+  };
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import type { Session } from "./api";
+import { createSession, tokenNeedsRefresh } from "./session";
+
+/** An unsigned JWT-shaped token: the client only reads its claims. */
+const token = (iat: number, exp: number) => `h.${btoa(JSON.stringify({ sub: "u1", iat, exp })).replace(/=+$/, "")}.s`;
+const user = { id: "u1", username: "ann", displayName: "Ann", createdAt: "2026-01-01T00:00:00.000Z" } as Session["user"];
+const memory = () => {
+  const m = new Map<string, string>();
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  };
+};
+
+describe("sliding sessions", () => {
+  it("asks for a new token only past half its lifetime, and never for an expired one", () => {
+    const now = Date.now() / 1000;
+    expect(tokenNeedsRefresh(token(now - 10, now + 1000))).toBe(false);
+    expect(tokenNeedsRefresh(token(now - 600, now + 400))).toBe(true);
+    expect(tokenNeedsRefresh(token(now - 1000, now - 1))).toBe(false);
+    expect(tokenNeedsRefresh("not a token")).toBe(false);
+  });
+
+  it("trades a half-spent token for the fresh one and keeps it across reloads", async () => {
+    const now = Date.now() / 1000;
+    const storage = memory();
+    const s = createSession(storage);
+    s.signIn({ token: token(now - 600, now + 400), user });
+    const fresh = token(now, now + 1000);
+    let calls = 0;
+    await s.keepFresh(async () => {
+      calls++;
+      return { token: fresh, user };
+    });
+    expect(calls).toBe(1);
+    expect(s.token()).toBe(fresh);
+    expect(createSession(storage).token()).toBe(fresh);
+    // Fresh now: nothing to do.
+    await s.keepFresh(async () => {
+      calls++;
+      return { token: "never", user };
+    });
+    expect(calls).toBe(1);
+  });
+
+  it("keeps the current token when the refresh fails", async () => {
+    const now = Date.now() / 1000;
+    const s = createSession(memory());
+    const old = token(now - 600, now + 400);
+    s.signIn({ token: old, user });
+    await s.keepFresh(async () => {
+      throw new Error("offline");
+    });
+    expect(s.token()).toBe(old);
+  });
+});
