@@ -64,7 +64,18 @@ export function machineBusySeconds() {
 }
 
 const wranglerBin = (app) => join(app, "node_modules", "wrangler", "bin", "wrangler.js");
-const quietEnv = () => ({ ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" });
+// X_LOCAL_OBSERVABILITY=false: wrangler dev's local trace collector (on by default) tails
+// every event of the runtime and keeps a trace store that commits and fsyncs about 25 times a
+// second on the runtime's only thread; a slow fsync there stalls every room. Production has
+// no such collector on the Durable Objects' thread, and the reference was measured without it.
+const quietEnv = () => ({
+  ...process.env,
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+  X_LOCAL_OBSERVABILITY: "false",
+  CI: "1",
+  NO_COLOR: "1",
+});
 
 /** Bundles the snapshot once (`wrangler deploy --dry-run`); dev then serves that file as is. */
 export function prebundle(snap) {
@@ -217,6 +228,18 @@ export class DevServer {
     };
     const p = this.processes();
     return { runtime: read(p.runtime), proxy: read(p.proxy) };
+  }
+
+  /** Bytes the runtime process has written to storage so far (its SQLite files, fsynced). */
+  writtenBytes() {
+    let total = 0;
+    for (const pid of this.processes().runtime) {
+      try {
+        const m = /write_bytes:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, "utf8"));
+        if (m) total += Number(m[1]);
+      } catch {}
+    }
+    return total;
   }
 
   /** user+system CPU seconds consumed so far: { runtime, proxy }. */

@@ -93,7 +93,7 @@ export async function fanoutRoom(targets, n) {
         await closeAll(clients);
         for (const c of clients) c.closing = false;
       }
-      await quiesce(t.server);
+      await quiesce(rooms.map((r) => r.t.server));
       const times = await connectAll(clients);
       t.out.connect.push({ clients: n, run: rep + 1, ...percentiles(times.ready), upgrade: percentiles(times.upgraded) });
       t.log(`${t.name} fan-out ${n}: connected (p99 ${t.out.connect.at(-1).p99.toFixed(1)} ms)`);
@@ -114,9 +114,11 @@ export async function fanoutRoom(targets, n) {
       specs.push({ rep, label: `sat${n}x${senders}r${rep}`, senders, durationMs: seconds * 1000, inflight: perSender * senders });
     }
   }
+  const servers = rooms.map(({ t }) => t.server);
   for (const { rep, ...spec } of specs) {
     for (const { t, clients } of rooms) {
-      await quiesce(t.server);
+      // Every server idle, not just this one: a backlog in one would slow the other's phase.
+      if ((await quiesce(servers)) === null) t.log(`${t.name}: servers still busy after 90 s; measuring anyway`);
       const r = await runPhase(clients, spec, t.server);
       t.out.fanout.push({ ...r, run: rep });
       const what =
