@@ -24,7 +24,6 @@ export type PostResult =
 /** Header through which the Worker hands an authenticated identity to the upgrade. */
 export const IDENTITY_HEADER = "X-Parlor-Identity";
 
-const FLUSH_DELAY_MS = 250;
 const FLUSH_BATCH = 200;
 const CATCH_UP_PAGE = 200;
 const RECENT_ON_HELLO = 50;
@@ -434,7 +433,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.flushLag.dirty();
     if (this.flushArmed) return;
     this.flushArmed = true;
-    await this.timers.schedule("flush", Date.now() + FLUSH_DELAY_MS);
+    await this.timers.schedule("flush", Date.now() + this.config.flushDelayMs);
   }
 
   override async alarm(): Promise<void> {
@@ -488,7 +487,7 @@ export class ChatRoom extends DurableObject<Env> {
       // streaming) wait the usual delay rather than rewriting the same row back to back.
       if (this.log.hasDirty()) {
         this.flushArmed = true;
-        await this.timers.schedule("flush", Date.now() + (batch.length === FLUSH_BATCH ? 0 : FLUSH_DELAY_MS));
+        await this.timers.schedule("flush", Date.now() + (batch.length === FLUSH_BATCH ? 0 : this.config.flushDelayMs));
       }
     } catch (err) {
       this.flushFailures++;

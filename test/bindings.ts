@@ -4,4 +4,5 @@ export const testBindings = {
   JWT_SECRET: "test-jwt-secret-which-is-long-enough-for-hs256",
   ADMIN_TOKEN: "test-admin-token",
   DUMMY_CHUNK_DELAY_MS: "5",
+  FLUSH_DELAY_MS: "250",
 };

@@ -8,6 +8,8 @@ export interface Config {
   queueMaxRetries: number;
   geminiModel: string;
   tokenTtlSeconds: number;
+  /** How long a room's first unflushed write waits before the write-behind copy runs. */
+  flushDelayMs: number;
 }
 
 const num = (v: string | undefined, fallback: number) => {
@@ -35,5 +37,6 @@ export function readConfig(env: object): Config {
     queueMaxRetries: Math.min(9, num(s("QUEUE_MAX_RETRIES"), 5)),
     geminiModel: s("GEMINI_MODEL") || "gemini-2.5-flash",
     tokenTtlSeconds: num(s("TOKEN_TTL_SECONDS"), 7 * 24 * 3600),
+    flushDelayMs: Math.max(0, num(s("FLUSH_DELAY_MS"), 1000)),
   };
 }
