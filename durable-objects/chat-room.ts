@@ -380,9 +380,7 @@ export class ChatRoom extends DurableObject<Env> {
       }
       answerSend(batch[i]!.ws, batch[i]!.frame.clientId, result);
     });
-    if (fresh.length === 0) return;
-    await this.scheduleFlush();
-    for (const message of fresh) await this.ai.onUserMessage(message);
+    await this.afterWrites(fresh);
   }
 
   /** A REST post: the same checks and write as a WebSocket send, one at a time. */
@@ -390,8 +388,18 @@ export class ChatRoom extends DurableObject<Env> {
     const result = this.write(author, content, clientId);
     if (!result.ok || result.duplicate) return result;
     this.sockets.broadcast({ type: "message", message: result.message });
+    const [aiReply = false] = await this.afterWrites([result.message]);
+    return { ...result, aiReply };
+  }
+
+  /** What follows stored (and broadcast) messages, REST or WebSocket: the flush is armed once,
+   * and each message may start an AI reply. Returns, per message, whether one was started. */
+  private async afterWrites(messages: Message[]): Promise<boolean[]> {
+    if (messages.length === 0) return [];
     await this.scheduleFlush();
-    return { ...result, aiReply: await this.ai.onUserMessage(result.message) };
+    const started: boolean[] = [];
+    for (const message of messages) started.push(await this.ai.onUserMessage(message));
+    return started;
   }
 
   /**

@@ -38,8 +38,10 @@ async function upgradeMembership(store: Store, roomId: string, userId: string) {
   }
   const found = await store.rooms.withMembers(roomId);
   if (!found) return undefined;
+  // Re-inserted, so the Map's order is oldest read first; past the cap the oldest goes.
   upgradeAccess.delete(roomId);
-  if (upgradeAccess.size >= UPGRADE_ACCESS_ROOMS) upgradeAccess.delete(upgradeAccess.keys().next().value ?? "");
+  const oldest = upgradeAccess.keys().next().value;
+  if (upgradeAccess.size >= UPGRADE_ACCESS_ROOMS && oldest !== undefined) upgradeAccess.delete(oldest);
   const members = new Map(found.members.map((m) => [m.userId, m]));
   upgradeAccess.set(roomId, { room: found.room, characterName: found.characterName, members, at: now });
   return { room: found.room, member: members.get(userId) ?? null, characterName: found.characterName, checkedAt: now };
