@@ -1,6 +1,7 @@
 // Room access: every /rooms/:id route passes through `roomMember()`, which loads the room
 // and the caller's membership in one query: 404 for an unknown room, 403 for a non-member.
 // WebSocket upgrades read a per-isolate copy of the room's member list instead (see below).
+import { waitUntil } from "cloudflare:workers";
 import type { Context, MiddlewareHandler } from "hono";
 import type { RoomConfig } from "../../durable-objects/chat-room";
 import { forbidden, notFound } from "../errors";
@@ -20,31 +21,63 @@ import type { AppEnv } from "../types";
  * kicked and when, and whether it was deleted, and refuses an upgrade checked before that.
  * Changes made through this isolate drop its copy at once (forgetRoomAccess).
  */
-const upgradeAccess = new Map<string, { room: Room; characterName: string | null; members: Map<string, MemberRow>; at: number }>();
+type UpgradeAccess = { room: Room; characterName: string | null; members: Map<string, MemberRow>; at: number };
+const upgradeAccess = new Map<string, UpgradeAccess>();
+/** Reads of a room's member list in progress: a room filling up (every client at once) makes
+ * one read, which the upgrades arriving meanwhile wait for, rather than one read each. */
+const loading = new Map<string, Promise<UpgradeAccess | undefined>>();
 const UPGRADE_ACCESS_TTL_MS = 60_000;
 const UPGRADE_ACCESS_ROOMS = 1000;
 
-/** Drops this isolate's copy of a room's access (after its settings or members change). */
+/** Drops this isolate's copy of a room's access (after its settings or members change). A read
+ * in progress is not kept either: it may have started before the change. */
 export function forgetRoomAccess(roomId: string) {
   upgradeAccess.delete(roomId);
+  loading.delete(roomId);
 }
 
-async function upgradeMembership(store: Store, roomId: string, userId: string) {
-  const now = Date.now();
+/** Reads the room's access, or joins a read of it already in progress (unless `fresh`). */
+function loadAccess(store: Store, roomId: string, fresh: boolean): Promise<UpgradeAccess | undefined> {
+  const pending = loading.get(roomId);
+  if (pending && !fresh) return pending;
+  const at = Date.now();
+  const read: Promise<UpgradeAccess | undefined> = store.rooms.withMembers(roomId).then((found) => {
+    if (!found) return undefined;
+    const access = { room: found.room, characterName: found.characterName, members: new Map(found.members.map((m) => [m.userId, m])), at };
+    // Kept only if nothing changed the room meanwhile (forgetRoomAccess drops the read).
+    if (loading.get(roomId) === read) {
+      // Re-inserted, so the Map's order is oldest read first; past the cap the oldest goes.
+      upgradeAccess.delete(roomId);
+      const oldest = upgradeAccess.keys().next().value;
+      if (upgradeAccess.size >= UPGRADE_ACCESS_ROOMS && oldest !== undefined) upgradeAccess.delete(oldest);
+      upgradeAccess.set(roomId, access);
+    }
+    return access;
+  });
+  loading.set(roomId, read);
+  const done = () => {
+    if (loading.get(roomId) === read) loading.delete(roomId);
+  };
+  // Other requests wait for this one's read: it must finish even if this client goes away
+  // (the runtime cancels a disconnected request's I/O, but not what it passed to waitUntil).
+  waitUntil(read.then(done, done));
+  return read;
+}
+
+/** The caller's membership for a WebSocket upgrade, from this isolate's copy of the room's
+ * member list when it has a fresh one that names the caller. Exported for tests. */
+export async function upgradeMembership(store: Store, roomId: string, userId: string) {
   const cached = upgradeAccess.get(roomId);
-  if (cached && now - cached.at < UPGRADE_ACCESS_TTL_MS) {
+  if (cached && Date.now() - cached.at < UPGRADE_ACCESS_TTL_MS) {
     const member = cached.members.get(userId);
     if (member) return { room: cached.room, member, characterName: cached.characterName, checkedAt: cached.at };
   }
-  const found = await store.rooms.withMembers(roomId);
-  if (!found) return undefined;
-  // Re-inserted, so the Map's order is oldest read first; past the cap the oldest goes.
-  upgradeAccess.delete(roomId);
-  const oldest = upgradeAccess.keys().next().value;
-  if (upgradeAccess.size >= UPGRADE_ACCESS_ROOMS && oldest !== undefined) upgradeAccess.delete(oldest);
-  const members = new Map(found.members.map((m) => [m.userId, m]));
-  upgradeAccess.set(roomId, { room: found.room, characterName: found.characterName, members, at: now });
-  return { room: found.room, member: members.get(userId) ?? null, characterName: found.characterName, checkedAt: now };
+  const joined = loading.has(roomId);
+  let access = await loadAccess(store, roomId, false);
+  // A read that was already under way may predate the caller joining the room: read again.
+  if (joined && access && !access.members.has(userId)) access = await loadAccess(store, roomId, true);
+  if (!access) return undefined;
+  return { room: access.room, member: access.members.get(userId) ?? null, characterName: access.characterName, checkedAt: access.at };
 }
 
 async function membership(store: Store, roomId: string, userId: string) {

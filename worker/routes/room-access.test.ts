@@ -1,0 +1,106 @@
+// The per-isolate member list behind WebSocket upgrades, against the real D1 store: a room
+// filling up reads its members once, a read that may predate a change is not trusted, and a
+// copy dropped by a change is not put back by a read that was already under way.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createRoom, signUp } from "../../test/helpers";
+import { openStore, type Store } from "../store";
+import { forgetRoomAccess, upgradeMembership } from "./room-access";
+
+/** The real store, counting member-list reads; `hold` delays a read's answer (not its query)
+ * until released, so a test can change the room while that read is under way. */
+function countingStore() {
+  const store = openStore(env);
+  const state = { reads: 0, hold: undefined as Promise<void> | undefined, queried: () => {} };
+  const rooms = {
+    ...store.rooms,
+    async withMembers(id: string) {
+      state.reads++;
+      const held = state.hold;
+      state.hold = undefined;
+      const found = await store.rooms.withMembers(id);
+      state.queried();
+      if (held) await held;
+      return found;
+    },
+  };
+  return { store: { ...store, rooms } as Store, state };
+}
+
+function gate() {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+describe("upgrade membership", () => {
+  it("reads a room's members once for a burst of upgrades, then answers from the copy", async () => {
+    const owner = await signUp("ann");
+    const others = await Promise.all(Array.from({ length: 5 }, () => signUp("m")));
+    const outsider = await signUp("zed");
+    const room = await createRoom(owner, { members: others.map((o) => o.user.username) });
+    const { store, state } = countingStore();
+    forgetRoomAccess(room.id);
+
+    const burst = await Promise.all([owner, ...others, ...others].map((a) => upgradeMembership(store, room.id, a.user.id)));
+    expect(state.reads).toBe(1);
+    for (const found of burst) expect(found?.member).not.toBeNull();
+    expect(new Set(burst.map((f) => f?.member?.userId))).toEqual(new Set([owner, ...others].map((a) => a.user.id)));
+
+    expect((await upgradeMembership(store, room.id, others[0]!.user.id))?.member?.userId).toBe(others[0]!.user.id);
+    expect(state.reads).toBe(1);
+    // Someone the copy does not name is checked against the store again, and refused.
+    expect((await upgradeMembership(store, room.id, outsider.user.id))?.member).toBeNull();
+    expect(state.reads).toBe(2);
+  });
+
+  it("reads again for a member the read under way may have missed", async () => {
+    const owner = await signUp("ann");
+    const late = await signUp("bob");
+    const room = await createRoom(owner);
+    const { store, state } = countingStore();
+    forgetRoomAccess(room.id);
+
+    const held = gate();
+    const queried = gate();
+    state.hold = held.opened;
+    state.queried = queried.open;
+    const first = upgradeMembership(store, room.id, owner.user.id);
+    await queried.opened;
+    // Added elsewhere (another isolate) after that read saw the room, before it answered.
+    await openStore(env).rooms.addMember(room.id, late.user.id, Date.now());
+    const joining = upgradeMembership(store, room.id, late.user.id);
+    held.open();
+
+    expect((await first)?.member?.userId).toBe(owner.user.id);
+    expect((await joining)?.member?.userId).toBe(late.user.id);
+    expect(state.reads).toBe(2);
+  });
+
+  it("keeps no copy from a read that a change to the room overtook", async () => {
+    const owner = await signUp("ann");
+    const room = await createRoom(owner);
+    const { store, state } = countingStore();
+    forgetRoomAccess(room.id);
+
+    const held = gate();
+    state.hold = held.opened;
+    const first = upgradeMembership(store, room.id, owner.user.id);
+    forgetRoomAccess(room.id);
+    held.open();
+    expect((await first)?.member?.userId).toBe(owner.user.id);
+
+    await upgradeMembership(store, room.id, owner.user.id);
+    expect(state.reads).toBe(2);
+    await upgradeMembership(store, room.id, owner.user.id);
+    expect(state.reads).toBe(2);
+  });
+
+  it("answers a room that does not exist with nothing", async () => {
+    const owner = await signUp("ann");
+    const { store } = countingStore();
+    expect(await upgradeMembership(store, crypto.randomUUID(), owner.user.id)).toBeUndefined();
+  });
+});
