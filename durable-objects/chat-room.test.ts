@@ -218,6 +218,9 @@ describe("room WebSockets", () => {
     expect(await upgrade(bob, before)).toBe(0); // accepted: got its ready
     await api(`/rooms/${room.id}/members/${bob.user.id}`, { method: "DELETE", token: ann.token });
     expect(await upgrade(bob, before)).toBe(4003);
+    // The removal is kept in storage, not only in memory: an evicted object still knows it.
+    await evictDurableObject(stub(room.id));
+    expect(await upgrade(bob, before)).toBe(4003);
     // Added back: a list read after that lets him in again.
     await api(`/rooms/${room.id}/members`, { token: ann.token, body: { username: bob.user.username } });
     expect(await upgrade(bob, Date.now() + 1)).toBe(0);

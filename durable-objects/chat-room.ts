@@ -55,6 +55,8 @@ export class ChatRoom extends DurableObject<Env> {
   private presencePending = false;
   /** Deleted: only the tombstone is left (see destroy()). */
   private deleted: boolean;
+  /** user id -> when they were removed, for the last REMEMBER_REMOVALS_MS (the removed table). */
+  private readonly removedAt: Map<string, number>;
   private flushFailures = 0;
   private readonly flushLag = new FlushLag();
   private store?: Store;
@@ -71,6 +73,13 @@ export class ChatRoom extends DurableObject<Env> {
     this.config = readConfig(env);
     this.createTables();
     this.deleted = ctx.storage.sql.exec("SELECT 1 FROM meta WHERE key = 'deleted'").toArray().length > 0;
+    // Every upgrade checks it: read once, kept beside the table (see kick()).
+    this.removedAt = new Map(
+      ctx.storage.sql
+        .exec<{ user_id: string; at: number }>("SELECT user_id, at FROM removed")
+        .toArray()
+        .map((r) => [r.user_id, r.at]),
+    );
     const [row] = ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'room'").toArray();
     this.room = row ? (JSON.parse(row.value) as RoomConfig) : null;
     this.roomJson = row?.value ?? null;
@@ -178,6 +187,8 @@ export class ChatRoom extends DurableObject<Env> {
     this.ctx.storage.sql.exec("INSERT OR REPLACE INTO removed (user_id, at) VALUES (?, ?)", userId, now);
     // Long past any Worker's cached member list (a minute): nothing left to refuse.
     this.ctx.storage.sql.exec("DELETE FROM removed WHERE at < ?", now - REMEMBER_REMOVALS_MS);
+    this.removedAt.set(userId, now);
+    for (const [id, at] of this.removedAt) if (at < now - REMEMBER_REMOVALS_MS) this.removedAt.delete(id);
     this.sockets.closeUser(userId, CloseCode.removed, "You were removed from this room");
   }
 
@@ -189,14 +200,14 @@ export class ChatRoom extends DurableObject<Env> {
     this.roomJson = null;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.removedAt.clear();
     this.createTables();
     this.ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('deleted', '1')");
     this.deleted = true;
   }
 
   private removedSince(userId: string, checkedAt: number): boolean {
-    const [row] = this.ctx.storage.sql.exec<{ at: number }>("SELECT at FROM removed WHERE user_id = ?", userId).toArray();
-    return row !== undefined && row.at >= checkedAt;
+    return (this.removedAt.get(userId) ?? Number.NEGATIVE_INFINITY) >= checkedAt;
   }
 
   // ---- WebSockets ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import { realtimeRoutes } from "./routes/realtime";
 import { roomMember } from "./routes/room-access";
 import { roomRoutes } from "./routes/rooms";
 import { searchRoutes } from "./routes/search";
-import { openStore } from "./store";
+import { lazyStore } from "./store";
 import type { AppEnv } from "./types";
 
 /** JSON bodies are small: a message is at most MAX_MESSAGE_CHARS. Refused before parsing. */
@@ -39,7 +39,7 @@ function requestContext(): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {
     const requestId = c.req.header("CF-Ray") ?? crypto.randomUUID();
     c.set("requestId", requestId);
-    c.set("store", openStore(c.env));
+    c.set("store", lazyStore(c.env));
     const started = Date.now();
     try {
       await withLogContext({ requestId }, next);

@@ -99,6 +99,19 @@ describe("accounts", () => {
     }
   });
 
+  it("refuses a token it accepted before once that token has expired", async () => {
+    const user = { id: "u-2", username: "bea", displayName: "Bea" };
+    const token = await issueToken(user, "a secret", 1);
+    expect(await verifyToken(token, "a secret")).toMatchObject(user);
+    // exp is in whole seconds: past it within two.
+    await new Promise((r) => setTimeout(r, 2100));
+    await expect(verifyToken(token, "a secret")).rejects.toMatchObject({ status: 401, code: "token_expired" });
+    // And a token is only trusted under the secret that verified it.
+    const other = await issueToken(user, "a secret", 60);
+    expect(await verifyToken(other, "a secret")).toMatchObject(user);
+    await expect(verifyToken(other, "another secret")).rejects.toMatchObject({ status: 401, code: "invalid_token" });
+  });
+
   it("refreshes a valid token, and refuses to refresh without one", async () => {
     const { token, user } = await signUp("ref");
     const r = await api<{ token: string; user: { id: string } }>("/auth/refresh", { method: "POST", token });

@@ -22,4 +22,17 @@ export function openStore(env: StoreBindings) {
 }
 
 export type Store = ReturnType<typeof openStore>;
+
+/** A request's store, opened on first use: many requests never touch it (a WebSocket upgrade
+ * answered from the room's cached member list, the metrics scrape, docs), and opening one
+ * builds every repository (for Postgres, a client too). */
+export function lazyStore(env: StoreBindings): Store {
+  let store: Store | undefined;
+  return new Proxy({} as Store, {
+    get: (_target, key) => {
+      store ??= openStore(env);
+      return store[key as keyof Store];
+    },
+  });
+}
 export { isUniqueViolation } from "./db";
