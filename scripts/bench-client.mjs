@@ -106,9 +106,10 @@ export const readStamp = (content) =>
 export class RoomClient {
   /** `ackOnEcho`: for a server without acks (the baseline), the sender's own copy is its ack. */
   constructor({ port, roomId, user, index, ackOnEcho = false }) {
-    this.url = `ws://127.0.0.1:${port}/api/rooms/${roomId}/ws?token=${encodeURIComponent(user.token)}`;
-    this.ackOnEcho = ackOnEcho;
+    this.roomId = roomId;
     this.user = user;
+    this.usePort(port);
+    this.ackOnEcho = ackOnEcho;
     this.index = index;
     this.lastSeq = 0;
     /** seq and clientId of every `message` frame, in arrival order: the client's view. */
@@ -122,6 +123,11 @@ export class RoomClient {
     this.onAck = undefined;
     this.ws = undefined;
     this.closing = false;
+  }
+
+  /** Where the next connect() goes: wrangler dev's proxy, or the runtime behind it. */
+  usePort(port) {
+    this.url = `ws://127.0.0.1:${port}/api/rooms/${this.roomId}/ws?token=${encodeURIComponent(this.user.token)}`;
   }
 
   /** Opens the socket, says hello with afterSeq, resolves with ms from open() to `ready`. */

@@ -125,6 +125,8 @@ export async function runPhase(clients, spec, server) {
     deliveries: phaseDeliveries,
     deliveriesPerSec: inWindow / ((end - measureFrom) / 1000),
     latency: percentiles(latencies),
+    // Every sample, for percentiles over several runs pooled (not written to the JSON).
+    samples: latencies,
     selfEcho,
     ...check,
     cpuUsPerMessage: (runtimeCpuTotal * 1e6) / Math.max(ackedSeqs.size, 1),
@@ -171,10 +173,6 @@ function verifyViews(clients, offsets, prefix, ackedSeqs, selfEcho, senders) {
   return { lost, duplicated, outOfOrder };
 }
 
-/**
- * Waits (at most 8 s) until workerd is nearly idle, so one phase's leftovers (the write-behind
- * flush to D1, garbage collection) do not run under the next.
- */
 /**
  * Waits until every given server is idle (under 10 % of a core each, runtime and proxy, and
  * under 64 KB written to disk by the runtime in 250 ms), at most `maxMs`. Parlor's write-behind copy of a saturated phase's messages can take tens of

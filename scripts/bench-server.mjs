@@ -7,7 +7,7 @@
 // RSS and CPU time from /proc, which is what the memory and CPU figures are based on.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -125,6 +125,7 @@ export class DevServer {
     // Own process group, so a stop (or the soak's crash) takes workerd down with wrangler.
     const child = spawn(process.execPath, args, { cwd: this.snap.app, env: quietEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
+    this.runtimePortFound = undefined;
     const keep = (chunk) => {
       this.log.push(String(chunk));
       if (this.log.length > 400) this.log.splice(0, 200);
@@ -214,6 +215,49 @@ export class DevServer {
     return out;
   }
 
+  /**
+   * The loopback port on which the runtime itself serves the Worker, behind wrangler dev's
+   * proxy (a Worker of wrangler's own, in the other workerd process, that relays every request
+   * and every WebSocket frame). Found from the runtime's listening sockets (/proc) and the one
+   * that answers /api/health; undefined if none does.
+   */
+  async runtimePort() {
+    if (this.runtimePortFound !== undefined) return this.runtimePortFound;
+    const inodes = new Set();
+    for (const pid of this.processes().runtime) {
+      try {
+        for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+          const m = /^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/${pid}/fd/${fd}`));
+          if (m) inodes.add(m[1]);
+        }
+      } catch {}
+    }
+    const ports = [];
+    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+      let text = "";
+      try {
+        text = readFileSync(table, "utf8");
+      } catch {}
+      for (const line of text.split("\n").slice(1)) {
+        const f = line.trim().split(/\s+/);
+        // local_address is HEXIP:HEXPORT; state 0A is LISTEN; field 9 is the inode.
+        if (f[3] === "0A" && inodes.has(f[9])) ports.push(Number.parseInt(f[1].split(":")[1], 16));
+      }
+    }
+    for (const port of ports) {
+      if (port === this.inspectorPort) continue;
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2000) });
+        const body = await res.text();
+        if ((res.status === 200 || res.status === 503) && body.includes('"status"')) {
+          this.runtimePortFound = port;
+          return port;
+        }
+      } catch {}
+    }
+    return undefined;
+  }
+
   /** Resident set in bytes: { runtime, proxy }. */
   rss() {
     const read = (pids) => {
@@ -261,6 +305,14 @@ export class DevServer {
 }
 
 const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+
+function readlinkSafe(path) {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "";
+  }
+}
 
 export function removeSnapshot(snap) {
   rmSync(snap.root, { recursive: true, force: true });

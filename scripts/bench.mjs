@@ -131,6 +131,6 @@ async function target(name, server, ackOnEcho) {
   const api = new Api(server.base);
   const users = await registerUsers(api, userCount, "bench_", name === "parlor" ? notes : []);
   log(`${name}: registered ${users.length} users`);
-  results[name] = { fanout: [], connect: [] };
+  results[name] = { fanout: [], connect: [], connectDirect: [] };
   return { name, server, api, users, ackOnEcho, log, opts, out: results[name] };
 }
