@@ -15,6 +15,7 @@ const bindings = { ...testBindings, TEST_MIGRATIONS: migrations };
 const aiTests = ["worker/ai/**/*.test.ts", "durable-objects/key-pool.test.ts"];
 const pipelineTests = ["worker/queue/**/*.test.ts"];
 const opsAiTests = ["worker/ops-ai.test.ts"];
+const hotLogTests = ["durable-objects/hot-log.test.ts"];
 
 type Inject = <T>(key: string) => T;
 
@@ -67,7 +68,12 @@ export default defineConfig({
     onConsoleLog: (line) => !line.includes('"event":"request"'),
     projects: [
       workerProject("worker-d1", ["worker/**/*.test.ts", "durable-objects/**/*.test.ts"], {
-        exclude: [...aiTests, ...pipelineTests, ...opsAiTests],
+        exclude: [...aiTests, ...pipelineTests, ...opsAiTests, ...hotLogTests],
+      }),
+      // Rooms that keep only their newest five messages, so pruning and the catch-up from the
+      // history store that it implies run within a test's worth of messages.
+      workerProject("worker-hot-log", hotLogTests, {
+        extra: () => ({ bindings: { HOT_LOG_ROWS: "5", HOT_LOG_HOURS: "0", SEND_BURST: "1000", SEND_PER_SECOND: "1000" } }),
       }),
       workerProject("worker-pg", ["worker/store/**/*.test.ts", "worker/routes/**/*.test.ts"], {
         globalSetup: "./test/pg-global-setup.ts",

@@ -28,6 +28,8 @@ const FLUSH_BATCH = 200;
 const CATCH_UP_PAGE = 200;
 const RECENT_ON_HELLO = 50;
 const EDITED_ON_HELLO = 200;
+/** Rows pruned from the hot log per flush at most (see RoomLog.prune). */
+const PRUNE_BATCH = 1000;
 const MAX_SOCKETS_PER_USER = 8;
 const MAX_SOCKETS = 5000;
 const TYPING_EVERY_MS = 2000;
@@ -327,25 +329,60 @@ export class ChatRoom extends DurableObject<Env> {
     await this.webSocketClose(ws, 1011, "Connection error");
   }
 
-  /** `ready`, then everything after `afterSeq` (paged, in seq order), then live traffic. */
-  private hello(ws: WebSocket, afterSeq: number | undefined) {
+  /**
+   * `ready`, then everything after `afterSeq` (paged, in seq order; without `afterSeq`, the
+   * latest RECENT_ON_HELLO), then live traffic. What the room no longer keeps itself (see
+   * RoomLog.prune) comes from the history store first. Live messages skip this socket until
+   * it is marked ready, and the last page is read from the room's log in the same turn as
+   * that mark, so nothing written meanwhile falls between the two.
+   */
+  private async hello(ws: WebSocket, afterSeq: number | undefined) {
     send(ws, { type: "ready", roomId: this.room?.roomId ?? "", lastSeq: this.log.lastSeq, online: this.sockets.online() });
-    if (afterSeq === undefined) {
-      for (const message of this.log.upTo(this.log.lastSeq, RECENT_ON_HELLO)) send(ws, { type: "message", message });
-    } else {
+    let from = afterSeq ?? Math.max(0, this.log.lastSeq - RECENT_ON_HELLO);
+    if (afterSeq !== undefined) {
       // A reply the client saw start may have finished, stopped or failed while it was away:
       // resend the current version of recently edited messages it already has.
       for (const message of this.log.editedBetween(afterSeq - EDITED_ON_HELLO, afterSeq)) send(ws, { type: "message", message });
-      for (let from = afterSeq; ; ) {
-        const page = this.log.after(from, CATCH_UP_PAGE);
-        for (const message of page) send(ws, { type: "message", message });
-        if (page.length < CATCH_UP_PAGE) break;
-        from = page[page.length - 1]?.seq ?? from;
-      }
+    }
+    try {
+      from = await this.catchUpFromStore(ws, from);
+    } catch (err) {
+      log.error("catch_up_failed", { roomId: this.room?.roomId, afterSeq: from, error: String(err).slice(0, 300) });
+      // Nothing is skipped: the client reconnects and asks again from what it has.
+      return ws.close(CloseCode.overloaded, "History is unavailable for a moment; try again");
+    }
+    for (;;) {
+      const page = this.log.after(from, CATCH_UP_PAGE);
+      for (const message of page) send(ws, { type: "message", message });
+      if (page.length < CATCH_UP_PAGE) break;
+      from = page[page.length - 1]?.seq ?? from;
     }
     // Replies still streaming were sent above with their text so far; the next delta for
     // each continues from its `streamIndex`.
     this.sockets.markReady(ws);
+  }
+
+  /** Sends, from the history store, what follows `from` up to the room's oldest kept row;
+   * returns where the room's own log takes over. */
+  private async catchUpFromStore(ws: WebSocket, from: number): Promise<number> {
+    const roomId = this.room?.roomId;
+    if (!roomId) return from;
+    while (from < this.log.firstSeq - 1) {
+      this.store ??= openStore(this.env);
+      const { messages } = await this.store.messages.page(roomId, { after: from, limit: CATCH_UP_PAGE });
+      // Re-read after the wait: a flush may have pruned more, and those rows are in the store.
+      const until = this.log.firstSeq - 1;
+      for (const message of messages) {
+        if (message.seq > until) break;
+        send(ws, { type: "message", message });
+        from = message.seq;
+      }
+      if (messages.length === 0 || (messages.at(-1)?.seq ?? 0) >= until) {
+        if (from < until) log.error("catch_up_gap", { roomId, from, until });
+        return until;
+      }
+    }
+    return from;
   }
 
   // ---- The write path ---------------------------------------------------------------------
@@ -500,6 +537,8 @@ export class ChatRoom extends DurableObject<Env> {
       await store.messages.upsert(this.room.roomId, rows);
       // A missing room (deleted meanwhile) also counts as done: there is nowhere to keep it.
       this.log.markFlushed(batch.map(({ message, version }) => ({ seq: message.seq, version })));
+      // In the same commit: what the store now holds need not stay here too.
+      this.log.prune(this.config.hotLogRows, Date.now() - this.config.hotLogMs, PRUNE_BATCH);
       this.flushFailures = 0;
       this.flushLag.end(since, true, batch.length === FLUSH_BATCH);
       // A full batch means a backlog: go again at once. Otherwise (e.g. a reply still

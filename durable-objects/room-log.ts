@@ -34,6 +34,9 @@ export type NewMessage = {
 
 export class RoomLog {
   lastSeq: number;
+  /** The oldest seq still here (lastSeq + 1 when empty): rows before it were pruned, and are
+   * in the history store. */
+  firstSeq: number;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -49,13 +52,53 @@ export class RoomLog {
     sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(author_id, client_id) WHERE client_id IS NOT NULL");
     sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_job ON messages(job_id) WHERE job_id IS NOT NULL");
     sql.exec("CREATE INDEX IF NOT EXISTS messages_dirty ON messages(seq) WHERE version > flushed");
+    sql.exec("CREATE INDEX IF NOT EXISTS messages_streaming ON messages(seq) WHERE status = 'streaming'");
+    // Pruned rows leave their seq behind, so the next message never reuses one.
+    sql.exec("CREATE TABLE IF NOT EXISTS log_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
     this.lastSeq = 0;
+    this.firstSeq = 1;
     this.reload();
   }
 
-  /** Re-reads the last seq from storage (after a rolled-back transaction). */
+  /** Re-reads the first and last seq from storage (after a rolled-back transaction). */
   reload() {
-    this.lastSeq = Number(this.sql.exec("SELECT coalesce(max(seq), 0) AS s FROM messages").one().s);
+    const row = this.sql
+      .exec<{ lo: number | null; hi: number | null; pruned: number | null }>(
+        "SELECT min(seq) AS lo, max(seq) AS hi, (SELECT value FROM log_meta WHERE key = 'pruned_through') AS pruned FROM messages",
+      )
+      .one();
+    this.lastSeq = Math.max(Number(row.hi ?? 0), Number(row.pruned ?? 0));
+    this.firstSeq = row.lo ?? this.lastSeq + 1;
+  }
+
+  /**
+   * Drops the oldest rows the history store already holds, keeping the newest `keepRows` and
+   * everything written after `keepSince` (epoch ms), at most `maxRows` at a time. Only a
+   * prefix goes: nothing at or after the first row that is unflushed or still streaming, so
+   * the log stays gap-free from `firstSeq` to `lastSeq`. Returns how many rows went.
+   */
+  prune(keepRows: number, keepSince: number, maxRows: number): number {
+    let bound = Math.min(this.lastSeq - keepRows, this.firstSeq + maxRows - 1);
+    if (bound < this.firstSeq) return 0;
+    const stops = this.sql
+      .exec<{ dirty: number | null; streaming: number | null; young: number | null }>(
+        `SELECT (SELECT min(seq) FROM messages WHERE version > flushed) AS dirty,
+                (SELECT min(seq) FROM messages WHERE status = 'streaming') AS streaming,
+                (SELECT min(seq) FROM messages WHERE seq <= ? AND created_at > ?) AS young`,
+        bound,
+        keepSince,
+      )
+      .one();
+    for (const stop of [stops.dirty, stops.streaming, stops.young]) if (stop != null) bound = Math.min(bound, stop - 1);
+    if (bound < this.firstSeq) return 0;
+    const gone = bound - this.firstSeq + 1;
+    this.sql.exec("DELETE FROM messages WHERE seq <= ?", bound);
+    this.sql.exec(
+      "INSERT INTO log_meta (key, value) VALUES ('pruned_through', ?) ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
+      bound,
+    );
+    this.firstSeq = bound + 1;
+    return gone;
   }
 
   append(m: NewMessage, now = Date.now()): Message {

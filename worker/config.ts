@@ -10,6 +10,10 @@ export interface Config {
   tokenTtlSeconds: number;
   /** How long a room's first unflushed write waits before the write-behind copy runs. */
   flushDelayMs: number;
+  /** A room keeps at least its newest `hotLogRows` messages, and every message younger than
+   * `hotLogMs`, in its own storage; older ones are served from the history store. */
+  hotLogRows: number;
+  hotLogMs: number;
 }
 
 const num = (v: string | undefined, fallback: number) => {
@@ -38,5 +42,7 @@ export function readConfig(env: object): Config {
     geminiModel: s("GEMINI_MODEL") || "gemini-2.5-flash",
     tokenTtlSeconds: num(s("TOKEN_TTL_SECONDS"), 7 * 24 * 3600),
     flushDelayMs: Math.max(0, num(s("FLUSH_DELAY_MS"), 1000)),
+    hotLogRows: Math.max(1, Math.floor(num(s("HOT_LOG_ROWS"), 1000))),
+    hotLogMs: Math.max(0, num(s("HOT_LOG_HOURS"), 24)) * 3600_000,
   };
 }
