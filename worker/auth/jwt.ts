@@ -54,9 +54,12 @@ export async function verifyToken(token: string, secret: string): Promise<Sessio
     throw unauthorized("Your session has expired. Sign in again.", "token_expired");
   }
   const session = await verifySignature(token, secret);
-  // Oldest first in a Map: past the cap, the oldest entry goes.
-  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
-  verified.set(token, session);
+  // Only if the secret it was checked with is still the current one.
+  if (verifiedWith === secret) {
+    // Oldest first in a Map: past the cap, the oldest entry goes.
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+    verified.set(token, session);
+  }
   return { ...session };
 }
 

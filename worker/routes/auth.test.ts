@@ -112,6 +112,15 @@ describe("accounts", () => {
     await expect(verifyToken(other, "another secret")).rejects.toMatchObject({ status: 401, code: "invalid_token" });
   });
 
+  it("does not remember a token checked under a secret that changed while it was checked", async () => {
+    const user = { id: "u-3", username: "cy", displayName: "Cy" };
+    const [old, current] = [await issueToken(user, "old secret", 60), await issueToken(user, "new secret", 60)];
+    const checking = verifyToken(old, "old secret");
+    await verifyToken(current, "new secret"); // the secret changes meanwhile
+    expect(await checking).toMatchObject(user);
+    await expect(verifyToken(old, "new secret")).rejects.toMatchObject({ status: 401, code: "invalid_token" });
+  });
+
   it("refreshes a valid token, and refuses to refresh without one", async () => {
     const { token, user } = await signUp("ref");
     const r = await api<{ token: string; user: { id: string } }>("/auth/refresh", { method: "POST", token });

@@ -11,16 +11,19 @@ import { forgetRoomAccess, upgradeMembership } from "./room-access";
  * until released, so a test can change the room while that read is under way. */
 function countingStore() {
   const store = openStore(env);
-  const state = { reads: 0, hold: undefined as Promise<void> | undefined, queried: () => {} };
+  const state = { reads: 0, hold: undefined as Promise<void> | undefined, queried: () => {}, fail: false };
   const rooms = {
     ...store.rooms,
     async withMembers(id: string) {
       state.reads++;
       const held = state.hold;
+      const fail = state.fail;
       state.hold = undefined;
+      state.fail = false;
       const found = await store.rooms.withMembers(id);
       state.queried();
       if (held) await held;
+      if (fail) throw new Error("the store went away");
       return found;
     },
   };
@@ -96,6 +99,33 @@ describe("upgrade membership", () => {
     expect(state.reads).toBe(2);
     await upgradeMembership(store, room.id, owner.user.id);
     expect(state.reads).toBe(2);
+  });
+
+  it("does not join a read that has been under way for seconds, and retries a joined read that failed", async () => {
+    const owner = await signUp("ann");
+    const other = await signUp("bob");
+    const room = await createRoom(owner, { members: [other.user.username] });
+    const { store, state } = countingStore();
+    forgetRoomAccess(room.id);
+
+    // A read that never answers holds up only those who joined it while it was new.
+    state.hold = new Promise<void>(() => {});
+    void upgradeMembership(store, room.id, owner.user.id);
+    await new Promise((r) => setTimeout(r, 3100));
+    expect((await upgradeMembership(store, room.id, other.user.id))?.member?.userId).toBe(other.user.id);
+    expect(state.reads).toBe(2);
+
+    // A failed read fails its own request; one that joined it reads for itself.
+    forgetRoomAccess(room.id);
+    const held = gate();
+    state.hold = held.opened;
+    state.fail = true;
+    const first = upgradeMembership(store, room.id, owner.user.id);
+    const joined = upgradeMembership(store, room.id, other.user.id);
+    held.open();
+    await expect(first).rejects.toThrow("the store went away");
+    expect((await joined)?.member?.userId).toBe(other.user.id);
+    expect(state.reads).toBe(4);
   });
 
   it("answers a room that does not exist with nothing", async () => {

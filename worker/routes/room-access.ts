@@ -25,9 +25,12 @@ type UpgradeAccess = { room: Room; characterName: string | null; members: Map<st
 const upgradeAccess = new Map<string, UpgradeAccess>();
 /** Reads of a room's member list in progress: a room filling up (every client at once) makes
  * one read, which the upgrades arriving meanwhile wait for, rather than one read each. */
-const loading = new Map<string, Promise<UpgradeAccess | undefined>>();
+const loading = new Map<string, { read: Promise<UpgradeAccess | undefined>; startedAt: number }>();
 const UPGRADE_ACCESS_TTL_MS = 60_000;
 const UPGRADE_ACCESS_ROOMS = 1000;
+/** A read older than this is not joined: if it hangs (a store that accepts and never answers,
+ * or a request torn down mid-read), it holds up only the upgrades already waiting on it. */
+const JOIN_READS_FOR_MS = 3000;
 
 /** Drops this isolate's copy of a room's access (after its settings or members change). A read
  * in progress is not kept either: it may have started before the change. */
@@ -36,16 +39,16 @@ export function forgetRoomAccess(roomId: string) {
   loading.delete(roomId);
 }
 
-/** Reads the room's access, or joins a read of it already in progress (unless `fresh`). */
-function loadAccess(store: Store, roomId: string, fresh: boolean): Promise<UpgradeAccess | undefined> {
+/** Reads the room's access, or joins a recent read of it already in progress (unless `fresh`). */
+function loadAccess(store: Store, roomId: string, fresh: boolean): { read: Promise<UpgradeAccess | undefined>; joined: boolean } {
   const pending = loading.get(roomId);
-  if (pending && !fresh) return pending;
+  if (pending && !fresh && Date.now() - pending.startedAt < JOIN_READS_FOR_MS) return { read: pending.read, joined: true };
   const at = Date.now();
   const read: Promise<UpgradeAccess | undefined> = store.rooms.withMembers(roomId).then((found) => {
     if (!found) return undefined;
     const access = { room: found.room, characterName: found.characterName, members: new Map(found.members.map((m) => [m.userId, m])), at };
     // Kept only if nothing changed the room meanwhile (forgetRoomAccess drops the read).
-    if (loading.get(roomId) === read) {
+    if (loading.get(roomId)?.read === read) {
       // Re-inserted, so the Map's order is oldest read first; past the cap the oldest goes.
       upgradeAccess.delete(roomId);
       const oldest = upgradeAccess.keys().next().value;
@@ -54,14 +57,19 @@ function loadAccess(store: Store, roomId: string, fresh: boolean): Promise<Upgra
     }
     return access;
   });
-  loading.set(roomId, read);
   const done = () => {
-    if (loading.get(roomId) === read) loading.delete(roomId);
+    if (loading.get(roomId)?.read === read) loading.delete(roomId);
   };
+  const settled = read.then(done, done);
   // Other requests wait for this one's read: it must finish even if this client goes away
   // (the runtime cancels a disconnected request's I/O, but not what it passed to waitUntil).
-  waitUntil(read.then(done, done));
-  return read;
+  try {
+    waitUntil(settled);
+  } catch {
+    // Outside a request (nothing to keep alive).
+  }
+  loading.set(roomId, { read, startedAt: at });
+  return { read, joined: false };
 }
 
 /** The caller's membership for a WebSocket upgrade, from this isolate's copy of the room's
@@ -72,10 +80,17 @@ export async function upgradeMembership(store: Store, roomId: string, userId: st
     const member = cached.members.get(userId);
     if (member) return { room: cached.room, member, characterName: cached.characterName, checkedAt: cached.at };
   }
-  const joined = loading.has(roomId);
-  let access = await loadAccess(store, roomId, false);
+  const { read, joined } = loadAccess(store, roomId, false);
+  let access: UpgradeAccess | undefined;
+  try {
+    access = await read;
+  } catch (err) {
+    // Someone else's read failed: one read of our own before giving up.
+    if (!joined) throw err;
+    access = await loadAccess(store, roomId, true).read;
+  }
   // A read that was already under way may predate the caller joining the room: read again.
-  if (joined && access && !access.members.has(userId)) access = await loadAccess(store, roomId, true);
+  if (joined && access && !access.members.has(userId)) access = await loadAccess(store, roomId, true).read;
   if (!access) return undefined;
   return { room: access.room, member: access.members.get(userId) ?? null, characterName: access.characterName, checkedAt: access.at };
 }
