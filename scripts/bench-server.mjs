@@ -222,9 +222,12 @@ export class DevServer {
    * that answers /api/health; undefined if none does.
    */
   async runtimePort() {
-    if (this.runtimePortFound !== undefined) return this.runtimePortFound;
+    // Found again if wrangler has restarted the runtime (a new process, a new port).
+    const pids = this.processes().runtime;
+    if (this.runtimePortFound !== undefined && this.runtimePortFound.pids === pids.join(",")) return this.runtimePortFound.port;
+    this.runtimePortFound = undefined;
     const inodes = new Set();
-    for (const pid of this.processes().runtime) {
+    for (const pid of pids) {
       try {
         for (const fd of readdirSync(`/proc/${pid}/fd`)) {
           const m = /^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/${pid}/fd/${fd}`));
@@ -250,7 +253,7 @@ export class DevServer {
         const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2000) });
         const body = await res.text();
         if ((res.status === 200 || res.status === 503) && body.includes('"status"')) {
-          this.runtimePortFound = port;
+          this.runtimePortFound = { port, pids: pids.join(",") };
           return port;
         }
       } catch {}
