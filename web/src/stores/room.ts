@@ -42,7 +42,7 @@ export function explainClose(code: number, sessionExpired: boolean): Ended | nul
       return {
         code,
         title: "The room is busy",
-        detail: "The server is at capacity, so we are waiting a little before reconnecting.",
+        detail: "The server asked us to wait a moment (it is at capacity, or history is briefly unavailable); reconnecting shortly.",
         canRetry: true,
       };
     case CLOSE.tooBig:
