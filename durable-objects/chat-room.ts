@@ -339,13 +339,14 @@ export class ChatRoom extends DurableObject<Env> {
   private async hello(ws: WebSocket, afterSeq: number | undefined) {
     send(ws, { type: "ready", roomId: this.room?.roomId ?? "", lastSeq: this.log.lastSeq, online: this.sockets.online() });
     let from = afterSeq ?? Math.max(0, this.log.lastSeq - RECENT_ON_HELLO);
-    if (afterSeq !== undefined) {
+    try {
       // A reply the client saw start may have finished, stopped or failed while it was away:
       // resend the current version of recently edited messages it already has.
-      for (const message of this.log.editedBetween(afterSeq - EDITED_ON_HELLO, afterSeq)) send(ws, { type: "message", message });
-    }
-    try {
-      from = await this.catchUpFromStore(ws, from);
+      if (afterSeq !== undefined) await this.resendEdited(ws, afterSeq);
+      // Until the store has brought the client up to the room's oldest row. Checked again
+      // after every read (a flush may prune meanwhile), and the last check runs in the same
+      // turn as the reads from the room's log and the ready mark below.
+      while (from < this.log.firstSeq - 1) from = await this.catchUpFromStore(ws, from);
     } catch (err) {
       log.error("catch_up_failed", { roomId: this.room?.roomId, afterSeq: from, error: String(err).slice(0, 300) });
       // Nothing is skipped: the client reconnects and asks again from what it has.
@@ -362,25 +363,41 @@ export class ChatRoom extends DurableObject<Env> {
     this.sockets.markReady(ws);
   }
 
-  /** Sends, from the history store, what follows `from` up to the room's oldest kept row;
-   * returns where the room's own log takes over. */
+  /** Resends the AI replies among the EDITED_ON_HELLO messages up to `afterSeq`: edited ones
+   * from the room's log, and, for the part it no longer keeps, every AI reply from the store
+   * (pruned rows are final, so what the store has is their last version). */
+  private async resendEdited(ws: WebSocket, afterSeq: number) {
+    const from = Math.max(0, afterSeq - EDITED_ON_HELLO);
+    const roomId = this.room?.roomId;
+    const storeUntil = Math.min(afterSeq, this.log.firstSeq - 1);
+    if (roomId && from < storeUntil) {
+      this.store ??= openStore(this.env);
+      const { messages } = await this.store.messages.page(roomId, { after: from, limit: EDITED_ON_HELLO });
+      for (const message of messages) {
+        if (message.seq <= storeUntil && message.author.kind === "ai") send(ws, { type: "message", message });
+      }
+    }
+    for (const message of this.log.editedBetween(Math.max(from, storeUntil), afterSeq)) send(ws, { type: "message", message });
+  }
+
+  /** Sends, from the history store, the messages after `from` that precede the room's oldest
+   * kept row, as one run with no gap (a hole or a short answer throws: the store may be
+   * serving a cached page; the client retries); returns the last seq sent. */
   private async catchUpFromStore(ws: WebSocket, from: number): Promise<number> {
     const roomId = this.room?.roomId;
-    if (!roomId) return from;
-    while (from < this.log.firstSeq - 1) {
-      this.store ??= openStore(this.env);
-      const { messages } = await this.store.messages.page(roomId, { after: from, limit: CATCH_UP_PAGE });
-      // Re-read after the wait: a flush may have pruned more, and those rows are in the store.
-      const until = this.log.firstSeq - 1;
-      for (const message of messages) {
-        if (message.seq > until) break;
-        send(ws, { type: "message", message });
-        from = message.seq;
-      }
-      if (messages.length === 0 || (messages.at(-1)?.seq ?? 0) >= until) {
-        if (from < until) log.error("catch_up_gap", { roomId, from, until });
-        return until;
-      }
+    if (!roomId) throw new Error("the room is not configured");
+    this.store ??= openStore(this.env);
+    const { messages } = await this.store.messages.page(roomId, { after: from, limit: CATCH_UP_PAGE });
+    // Read after the wait: a flush may have pruned more, and those rows are in the store.
+    const until = this.log.firstSeq - 1;
+    for (const message of messages) {
+      if (message.seq > until) return from;
+      if (message.seq !== from + 1) throw new Error(`the history store has no message ${from + 1} (next: ${message.seq})`);
+      send(ws, { type: "message", message });
+      from = message.seq;
+    }
+    if (from < until && messages.length < CATCH_UP_PAGE) {
+      throw new Error(`the history store ends at ${from}, the room's log starts at ${until + 1}`);
     }
     return from;
   }
@@ -522,6 +539,18 @@ export class ChatRoom extends DurableObject<Env> {
     await this.ai.onTimer(name);
   }
 
+  /** Drops what the history store already holds beyond what the room keeps (RoomLog.prune).
+   * A failure here costs only the pruning, never the flush. */
+  private pruneLog() {
+    try {
+      // Its own savepoint: a failure part-way leaves every row where it was.
+      this.ctx.storage.transactionSync(() => this.log.prune(this.config.hotLogRows, Date.now() - this.config.hotLogMs, PRUNE_BATCH));
+    } catch (err) {
+      this.log.reload();
+      log.error("prune_failed", { roomId: this.room?.roomId, error: String(err).slice(0, 300) });
+    }
+  }
+
   /** Copies dirty rows to the history store. Never throws: a failure re-arms the timer with
    * backoff, so the copy is retried until it succeeds (the alarm's own retries give up). */
   private async flush(): Promise<void> {
@@ -534,11 +563,12 @@ export class ChatRoom extends DurableObject<Env> {
     try {
       const now = Date.now();
       const rows = batch.map(({ message }) => fromMessage(message, now));
-      await store.messages.upsert(this.room.roomId, rows);
+      const stored = await store.messages.upsert(this.room.roomId, rows);
       // A missing room (deleted meanwhile) also counts as done: there is nowhere to keep it.
       this.log.markFlushed(batch.map(({ message, version }) => ({ seq: message.seq, version })));
-      // In the same commit: what the store now holds need not stay here too.
-      this.log.prune(this.config.hotLogRows, Date.now() - this.config.hotLogMs, PRUNE_BATCH);
+      // In the same commit: what the store now holds need not stay here too (and nothing
+      // goes if the store did not take the rows).
+      if (stored) this.pruneLog();
       this.flushFailures = 0;
       this.flushLag.end(since, true, batch.length === FLUSH_BATCH);
       // A full batch means a backlog: go again at once. Otherwise (e.g. a reply still

@@ -26,6 +26,16 @@ async function seqsUntil(client: Client, lastSeq: number): Promise<number[]> {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** Waits (bounded) until the room's flush has pruned its log up to `firstSeq`. */
+async function prunedTo(roomId: string, firstSeq: number) {
+  let seen = 0;
+  for (let i = 0; i < 100 && seen < firstSeq; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    seen = await runInDurableObject(stub(roomId), (instance) => logOf(instance).firstSeq);
+  }
+  expect(seen).toBe(firstSeq);
+}
+
 describe("the hot log, pruned", () => {
   it("catches clients up across the pruned part from the history store, and never reuses a seq", async () => {
     const [ann, bob] = [await signUp("ann"), await signUp("bob")];
@@ -33,12 +43,7 @@ describe("the hot log, pruned", () => {
     for (let i = 1; i <= 60; i++) expect((await post(ann, room.id, `m${i}`, `c${i}`)).status).toBe(201);
 
     // The flush copies the rows to D1 and then prunes all but the newest five.
-    let firstSeq = 1;
-    for (let i = 0; i < 100 && firstSeq < 56; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      firstSeq = await runInDurableObject(stub(room.id), (instance) => logOf(instance).firstSeq);
-    }
-    expect(firstSeq).toBe(56);
+    await prunedTo(room.id, 56);
     const kept = await runInDurableObject(stub(room.id), (_i, state) =>
       state.storage.sql
         .exec<{ seq: number }>("SELECT seq FROM messages ORDER BY seq")
@@ -69,6 +74,40 @@ describe("the hot log, pruned", () => {
     // The REST history is whole.
     const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages?limit=100`, { token: bob.token });
     expect(page.body.messages.map((m) => m.seq)).toEqual(range(1, 61));
+  });
+
+  it("resends an AI reply the client saw before it was pruned, in its final version from the store", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { members: [bob.user.username] });
+    for (let i = 1; i <= 10; i++) await post(ann, room.id, `m${i}`);
+    // An AI reply at seq 11 that ended (as if it had streamed), copied by the next flush.
+    await runInDurableObject(stub(room.id), (instance) => {
+      const log = logOf(instance);
+      log.append({ author: { kind: "ai", id: "char-1", name: "Bot" }, content: "", status: "streaming" });
+      log.update(11, { content: "the final answer", status: "complete" });
+    });
+    for (let i = 12; i <= 51; i++) await post(ann, room.id, `m${i}`);
+    await prunedTo(room.id, 47);
+
+    // Bob last saw seq 20 (the reply included, maybe still streaming): it comes again first.
+    const bobs = await connect(bob.token, room.id, { afterSeq: 20 });
+    const first = (await bobs.next("message")).message;
+    expect(first).toMatchObject({ seq: 11, content: "the final answer", status: "complete" });
+    expect(await seqsUntil(bobs, 51)).toEqual(range(21, 51));
+    bobs.close();
+  });
+
+  it("refuses to skip what the history store is missing: the socket closes with 1013 instead", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { members: [bob.user.username] });
+    for (let i = 1; i <= 30; i++) await post(ann, room.id, `m${i}`);
+    await prunedTo(room.id, 26);
+    await env.DB.prepare("DELETE FROM messages WHERE room_id = ? AND seq BETWEEN 10 AND 12").bind(room.id).run();
+
+    const bobs = await connect(bob.token, room.id, { afterSeq: 0 });
+    expect((await bobs.closed).code).toBe(1013);
+    const seqs = bobs.frames.flatMap((f) => (f.type === "message" ? [f.message.seq] : []));
+    expect(seqs).toEqual(range(1, 9));
   });
 
   it("prunes only a prefix of clean rows: nothing from the first unflushed, streaming or recent row on", async () => {
