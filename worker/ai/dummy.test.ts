@@ -22,6 +22,12 @@ async function collect(stream: AsyncIterable<string>): Promise<string[]> {
 }
 
 describe("dummy provider", () => {
+  it("quotes the last message without doubling its closing punctuation", () => {
+    const ask = (text: string) => dummyReply({ ...request, contents: [{ role: "user", text: `Alice: ${text}` }] });
+    expect(ask("Pack light.")).toContain('You said: "Pack light." ');
+    expect(ask("Pack light")).toContain('You said: "Pack light". ');
+  });
+
   it("streams the same reply, word by word, for the same conversation", async () => {
     const provider = createDummyProvider({ chunkDelayMs: 1 });
     const first = await collect(provider.stream(request, new AbortController().signal));

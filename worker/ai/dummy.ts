@@ -47,7 +47,9 @@ export function dummyReply(req: GenerateRequest): string {
   const persona = personaHint(req.systemPrompt, name);
 
   const greeting = speaker ? `${opener}, ${speaker}!` : `${opener}!`;
-  const echo = text ? ` You said: "${excerpt(text, 16)}".` : "";
+  const quoted = text ? excerpt(text, 16) : "";
+  // No second full stop after a quote that already ends a sentence.
+  const echo = text ? ` You said: "${quoted}"${/[.!?…]$/.test(quoted) ? "" : "."}` : "";
   const intro = persona ? ` ${name} here, ${persona}.` : ` ${name} here.`;
   return `${greeting}${echo}${intro} ${remark}`;
 }
