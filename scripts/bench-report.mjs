@@ -182,6 +182,14 @@ export function report(res) {
     push(
       `| ${s.acked} | ${s.unacked} | ${s.conflictingAcks} | ${s.viewsChecked} | ${s.missing} | ${s.duplicated} | ${s.outOfOrder} | ${s.wrongSeq} | ${s.exactlyOnceInEveryView ? "**yes**" : "**no**"} | ${h.error ?? `${h.missing} / ${h.duplicated} / ${h.wrongSeq}`} |`,
     );
+    const l = s.lateJoiner;
+    if (l) {
+      const whole = l.missing === 0 && l.duplicated === 0 && l.outOfOrder === 0 && l.wrongSeq === 0;
+      push(
+        "",
+        `The room kept only its newest ${s.hotLogRows} messages. A member connecting at the end with \`afterSeq: 0\` received ${l.received} messages (older ones from the history store): missing ${l.missing}, duplicated ${l.duplicated}, out of order ${l.outOfOrder}, wrong seq ${l.wrongSeq}: ${whole ? "**every acked message once, in order**" : "**not whole**"}.`,
+      );
+    }
   }
   push("", `Total time ${fmt(res.seconds ?? 0, 0)} s.`);
   return lines.join("\n");

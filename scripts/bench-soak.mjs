@@ -2,7 +2,9 @@
 // local server is SIGKILLed and started again on the same port and state. Clients reconnect
 // with hello{afterSeq: last seen seq} and resend their unacked clientIds. At the end every
 // acked message must be in every client's view exactly once, in seq order, and in the REST
-// history under the same seq.
+// history under the same seq; and a member who connects at the end with afterSeq 0 must get
+// them all once, in order, though the room keeps only its newest rows (the rest come from the
+// history store).
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RoomClient } from "./bench-client.mjs";
@@ -84,6 +86,14 @@ export async function soak(o) {
     conflicting += c.counters.conflictingAcks;
   }
   const views = clients.map((c) => checkView(c, acked));
+  // A member who connects now with afterSeq 0: with the room keeping only its newest rows,
+  // most of this catch-up comes from the history store, the rest from the room's log.
+  const late = new RoomClient({ port: o.server.port, roomId: o.room.id, user: o.users[0], index: clients.length });
+  await late.connect(0, 30_000);
+  const lateUntil = performance.now() + 30_000;
+  while (performance.now() < lateUntil && late.lastSeq < maxSeq()) await sleep(100);
+  late.close();
+  const lateView = { received: late.view.length / 2, ...checkView(late, acked) };
   // The history store is written behind the room's own log: give the flush a few seconds.
   let history = await checkHistory(o.api, o.room.id, clients[0].user.token, acked);
   for (let i = 0; i < 20 && (history.error !== undefined || history.missing > 0); i++) {
@@ -110,6 +120,8 @@ export async function soak(o) {
     outOfOrder: sum("outOfOrder"),
     wrongSeq: sum("wrongSeq"),
     exactlyOnceInEveryView: views.every((v) => v.missing === 0 && v.duplicated === 0 && v.outOfOrder === 0 && v.wrongSeq === 0),
+    lateJoiner: lateView,
+    hotLogRows: Number(o.server.vars.HOT_LOG_ROWS ?? 1000),
     history,
   };
 }
