@@ -115,6 +115,13 @@ describe("room WebSockets", () => {
     expect(await a.next("error")).toMatchObject({ code: "invalid_content", clientId: "c1" });
     a.send({ type: "send", clientId: "c2", content: "still here" });
     expect((await a.next("ack")).clientId).toBe("c2");
+    // hello once per connection: a second one is refused, with no second catch-up.
+    a.send({ type: "hello", afterSeq: 0 });
+    expect(await a.next("error")).toMatchObject({ code: "invalid_frame", message: expect.stringContaining("once per connection") });
+    a.send({ type: "ping" });
+    await a.next("pong");
+    expect(a.frames.filter((f) => f.type === "ready")).toHaveLength(1);
+    expect(a.frames.filter((f) => f.type === "message" && f.message.clientId === "c2")).toHaveLength(1);
     a.close();
   });
 

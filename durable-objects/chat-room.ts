@@ -67,6 +67,8 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly lastTyping = new Map<string, number>();
   private lastSendAt = 0;
+  /** Sockets whose hello is being answered (see webSocketMessage()). */
+  private readonly greeting = new Set<WebSocket>();
   /** WebSocket sends waiting for the next batch (see enqueueSend()). */
   private inbox: { ws: WebSocket; author: OnlineUser; frame: { clientId: string; content: string } }[] = [];
 
@@ -278,7 +280,20 @@ export class ChatRoom extends DurableObject<Env> {
     const frame = parsed.data;
     switch (frame.type) {
       case "hello":
-        return this.hello(ws, frame.afterSeq);
+        // Once per connection: a catch-up can be long, and a client has no use for a second.
+        if (info.ready || this.greeting.has(ws)) {
+          return send(ws, {
+            type: "error",
+            code: "invalid_frame",
+            message: "hello is sent once per connection; reconnect to catch up again.",
+          });
+        }
+        this.greeting.add(ws);
+        try {
+          return await this.hello(ws, frame.afterSeq);
+        } finally {
+          this.greeting.delete(ws);
+        }
       case "send":
         return this.enqueueSend(ws, info.user, frame);
       case "typing": {
