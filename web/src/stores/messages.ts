@@ -97,6 +97,8 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
   }
 
   function onMessage(m: Message) {
+    // Seqs start at 1 with no gaps: a first message after 1 means older ones exist.
+    if (state.messages.length === 0 && m.seq > 1) setState("hasMoreBefore", true);
     upsert(m);
     trackStream(m);
     if (m.seq > state.lastSeq) setState("lastSeq", m.seq);

@@ -64,6 +64,34 @@ describe("room connection", () => {
     expect(room.state.online).toEqual([bob]);
   });
 
+  it("asks for the latest messages, not the whole room, when history could not be loaded", async () => {
+    const { room } = setup({
+      fetchPage: async () => {
+        throw new Error("offline");
+      },
+    });
+    await room.start();
+    expect(room.state.loadError).toBe("offline");
+    const ws = await connected();
+    expect(ws.frames()[0]).toEqual({ type: "hello" });
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 100, online: [] });
+    for (let seq = 51; seq <= 100; seq++) ws.receive({ type: "message", message: msg(seq) });
+    // Older messages exist (seqs start at 1), to be loaded on scroll.
+    expect(room.messages.state.hasMoreBefore).toBe(true);
+    expect(room.messages.state.lastSeq).toBe(100);
+    // A reconnect then continues from what it has.
+    ws.drop(1006);
+    const next = await connected(2);
+    expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 100 });
+  });
+
+  it("catches up from 0 in a room whose history loaded empty", async () => {
+    const { room } = setup({ page: [] });
+    await room.start();
+    const ws = await connected();
+    expect(ws.frames()[0]).toEqual({ type: "hello", afterSeq: 0 });
+  });
+
   it("reconnects with a fresh token and says hello with the newest seq it saw", async () => {
     const { room, setToken } = setup();
     await room.start();

@@ -105,6 +105,8 @@ export function createRoomStore(deps: Deps) {
     loaded: false,
   });
   let lastTypingSent = 0;
+  /** Whether the latest REST page loaded: then the socket catches up from its last seq, 0 included. */
+  let historyLoaded = false;
   let failedHandshakes = 0;
   let socket: ReturnType<typeof createSocket> | undefined;
   // The socket is opened after the first history page arrives (outside the synchronous
@@ -185,8 +187,11 @@ export function createRoomStore(deps: Deps) {
         },
         finalCodes: FINAL,
         onOpen: () => {
-          // Always the first frame: the server replays everything after lastSeq before live traffic.
-          socket?.send({ type: "hello", afterSeq: messages.state.lastSeq });
+          // Always the first frame: the server replays everything after lastSeq before live
+          // traffic. With no history at all (the REST page failed), ask for the latest
+          // messages instead of the whole room; older ones load on scroll.
+          const afterSeq = messages.state.lastSeq;
+          socket?.send(historyLoaded || afterSeq > 0 ? { type: "hello", afterSeq } : { type: "hello" });
         },
         onFrame,
         onClose: (code) => {
@@ -208,13 +213,14 @@ export function createRoomStore(deps: Deps) {
     try {
       const page = await deps.fetchPage({ limit: PAGE });
       messages.addPage(page.messages, page.hasMore, "latest");
+      historyLoaded = true;
       setState({ loaded: true, loadError: null });
     } catch (err) {
       if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
         setState("loaded", true);
         return end(explainClose(err.status === 404 ? CLOSE.roomDeleted : CLOSE.removed, false) as Ended);
       }
-      // History can come over the socket instead (hello with afterSeq 0).
+      // The latest messages come over the socket instead (hello without afterSeq).
       setState({ loaded: true, loadError: err instanceof Error ? err.message : "Couldn't load history." });
     }
     if (!state.ended) connect();
