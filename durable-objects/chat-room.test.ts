@@ -149,6 +149,29 @@ describe("room WebSockets", () => {
     expect(ok.headers.get("Sec-WebSocket-Extensions")).toBeNull();
   });
 
+  it("takes the token as a subprotocol beside parlor, and answers with parlor", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { members: [bob.user.username] });
+    const res = await openSocket(null, room.id, { "Sec-WebSocket-Protocol": `parlor, bearer.${bob.token}` });
+    expect(res.status).toBe(101);
+    expect(res.headers.get("Sec-WebSocket-Protocol")).toBe("parlor");
+    const ws = res.webSocket;
+    if (!ws) throw new Error("no socket");
+    ws.accept();
+    const ready = new Promise<string>((resolve) => ws.addEventListener("message", (e) => resolve(e.data as string)));
+    ws.send(JSON.stringify({ type: "hello" }));
+    expect(JSON.parse(await ready)).toMatchObject({ type: "ready", roomId: room.id });
+    ws.close(1000);
+    // A bad token there is refused like any other, before the room object.
+    expect((await openSocket(null, room.id, { "Sec-WebSocket-Protocol": "parlor, bearer.not-a-token" })).status).toBe(401);
+    // Without parlor offered, no subprotocol is picked (a ?token= client).
+    const plain = await openSocket(bob.token, room.id);
+    expect(plain.status).toBe(101);
+    expect(plain.headers.get("Sec-WebSocket-Protocol")).toBeNull();
+    plain.webSocket?.accept();
+    plain.webSocket?.close(1000);
+  });
+
   it("rate-limits a flood with rate_limited frames and stores nothing refused", async () => {
     const ann = await signUp("ann");
     const room = await createRoom(ann);

@@ -7,7 +7,7 @@ import { type Config, readConfig } from "../worker/config";
 import { log } from "../worker/lib/log";
 import { FlushLag, metrics } from "../worker/lib/metrics";
 import { TokenBucket } from "../worker/lib/token-bucket";
-import { ClientFrame, CloseCode, MAX_FRAME_BYTES, type Message, type OnlineUser } from "../worker/protocol";
+import { ClientFrame, CloseCode, MAX_FRAME_BYTES, type Message, type OnlineUser, WS_PROTOCOL } from "../worker/protocol";
 import { openStore, type Store } from "../worker/store";
 import { fromMessage } from "../worker/store/mappers";
 import { type GenerateJob, RoomAi, type RoomConfig } from "./room-ai";
@@ -247,7 +247,7 @@ export class ChatRoom extends DurableObject<Env> {
       // Accept, then close with a code a browser can read (a refused upgrade tells it nothing).
       server.accept();
       server.close(...refusal);
-      return new Response(null, { status: 101, webSocket: client });
+      return new Response(null, { status: 101, webSocket: client, headers: subprotocol(request) });
     }
     this.configure(room, true);
     this.sockets.accept(server, { user, exp, ready: false });
@@ -257,7 +257,7 @@ export class ChatRoom extends DurableObject<Env> {
       await this.timers.schedule("expiry", this.expiryAt);
     }
     this.presenceSoon();
-    return new Response(null, { status: 101, webSocket: client });
+    return new Response(null, { status: 101, webSocket: client, headers: subprotocol(request) });
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
@@ -606,6 +606,13 @@ export class ChatRoom extends DurableObject<Env> {
       await this.timers.schedule("flush", Date.now() + delay);
     }
   }
+}
+
+/** The subprotocol to answer with: a browser that offered some (the token travels as one, see
+ * worker/auth/middleware.ts) fails the connection unless the server picks one of them. */
+function subprotocol(request: Request): HeadersInit | undefined {
+  const offered = (request.headers.get("Sec-WebSocket-Protocol") ?? "").split(",").map((p) => p.trim());
+  return offered.includes(WS_PROTOCOL) ? { "Sec-WebSocket-Protocol": WS_PROTOCOL } : undefined;
 }
 
 function answerSend(ws: WebSocket, clientId: string, result: PostResult) {

@@ -161,6 +161,11 @@ export type ServerFrame =
   | { type: "pong" };
 
 /** Close codes the server uses, so clients can explain a disconnect. */
+/** The WebSocket subprotocol a client names when it sends its token as a second one,
+ * `bearer.<token>`, instead of in the URL. The server answers with this one. */
+export const WS_PROTOCOL = "parlor";
+export const WS_TOKEN_PREFIX = "bearer.";
+
 export const CloseCode = {
   normal: 1000,
   /** Policy: token expired or membership revoked. */

@@ -11,6 +11,8 @@ export type SocketStatus = "connecting" | "open" | "reconnecting" | "closed";
 export type SocketOptions = {
   /** Called before every attempt; return null to stop trying (e.g. signed out). */
   url: () => string | null;
+  /** Subprotocols for the attempt, read right after `url()` (so both see the same token). */
+  protocols?: () => string[];
   onOpen?: () => void;
   onFrame: (frame: unknown) => void;
   onClose?: (code: number, reason: string) => void;
@@ -50,12 +52,18 @@ export function createSocket(opts: SocketOptions) {
       };
     });
 
+  // partysocket asks for an attempt's URL and its subprotocols at the same moment; the
+  // subprotocols wait for the URL's answer (after the backoff), so they carry the same token.
+  let protocols: Promise<string[]> = Promise.resolve([]);
   const ws = new ReconnectingWebSocket(
     async () => {
+      let settle: (p: string[]) => void = () => {};
+      protocols = new Promise((resolve) => (settle = resolve));
       if (attempt > 0) await sleep(delay(attempt, lastCode));
       wake = undefined;
       attempt++;
       const url = opts.url();
+      settle(url === null ? [] : (opts.protocols?.() ?? []));
       if (url === null) {
         queueMicrotask(() => close());
         // partysocket needs a URL to proceed; it is closed before this one is dialled.
@@ -63,7 +71,7 @@ export function createSocket(opts: SocketOptions) {
       }
       return url;
     },
-    [],
+    () => protocols,
     {
       WebSocket: opts.WebSocket,
       // Our URL provider does the waiting, with jitter; partysocket's own backoff is fixed.

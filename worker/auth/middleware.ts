@@ -1,7 +1,10 @@
-// Authentication middleware: a Bearer token in the Authorization header, or `?token=` for a
-// WebSocket upgrade (browsers cannot set headers on one). Puts the session on the context.
+// Authentication middleware: a Bearer token in the Authorization header, or, for a WebSocket
+// upgrade (browsers cannot set headers on one), a `bearer.<token>` subprotocol beside `parlor`
+// (kept out of URLs, and so out of every log and history that records them) or `?token=`.
+// Puts the session on the context.
 import type { MiddlewareHandler } from "hono";
 import { unauthorized } from "../errors";
+import { WS_TOKEN_PREFIX } from "../protocol";
 import type { AppEnv } from "../types";
 import { requireSecret, verifyToken } from "./jwt";
 
@@ -9,7 +12,10 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
   return async function requireAuth(c, next) {
     const header = c.req.header("Authorization");
     let token = header?.match(/^Bearer\s+(.+)$/i)?.[1];
-    if (!token && c.req.header("Upgrade")?.toLowerCase() === "websocket") token = c.req.query("token");
+    if (!token && c.req.header("Upgrade")?.toLowerCase() === "websocket") {
+      const offered = (c.req.header("Sec-WebSocket-Protocol") ?? "").split(",").map((p) => p.trim());
+      token = offered.find((p) => p.startsWith(WS_TOKEN_PREFIX))?.slice(WS_TOKEN_PREFIX.length) || c.req.query("token");
+    }
     if (!token) throw unauthorized();
     c.set("session", await verifyToken(token, requireSecret(c.env.JWT_SECRET)));
     await next();

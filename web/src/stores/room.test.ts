@@ -38,7 +38,7 @@ function setup(opts: { page?: Message[]; fetchPage?: () => Promise<{ messages: M
       token: () => token,
       sessionExpired: () => opts.expired ?? false,
       fetchPage,
-      wsUrl: (id, t) => `ws://test/api/rooms/${id}/ws?token=${t}`,
+      wsUrl: (id) => `ws://test/api/rooms/${id}/ws`,
       socket: { WebSocket: FakeSocket, delay: () => 0, heartbeatMs: 0 },
     });
   });
@@ -104,7 +104,9 @@ describe("room connection", () => {
     expect(room.state.connection).toBe("reconnecting");
     expect(room.messages.state.pending[0]?.status).toBe("failed");
     const next = await connected(2);
-    expect(next.url).toContain("token=t2");
+    // The token travels as a subprotocol, never in the URL.
+    expect(next.protocols).toEqual(["parlor", "bearer.t2"]);
+    expect(next.url).not.toContain("t2");
     expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 3 });
   });
 

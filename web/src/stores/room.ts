@@ -61,7 +61,7 @@ type Deps = {
   fetchPage: (q: { before?: number; limit: number }) => Promise<{ messages: Message[]; hasMore: boolean }>;
   /** REST probe after failed handshakes, to tell "deleted" or "not a member" from "offline". */
   probeRoom?: () => Promise<unknown>;
-  wsUrl?: (roomId: string, token: string) => string;
+  wsUrl?: (roomId: string) => string;
   socket?: Partial<SocketOptions>;
   maxChars?: number;
 };
@@ -85,10 +85,14 @@ export const PAGE = 100;
 const TYPING_SEND_EVERY = 2_500;
 const TYPING_SHOW_FOR = 4_000;
 
-function defaultWsUrl(roomId: string, token: string) {
+function defaultWsUrl(roomId: string) {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${proto}//${location.host}/api/rooms/${encodeURIComponent(roomId)}/ws?token=${encodeURIComponent(token)}`;
+  return `${proto}//${location.host}/api/rooms/${encodeURIComponent(roomId)}/ws`;
 }
+
+/** The token goes as a subprotocol beside `parlor` (worker/protocol.ts WS_PROTOCOL), not in the
+ * URL, where proxies, logs and browser tools would keep it. */
+const wsProtocols = (token: string) => ["parlor", `bearer.${token}`];
 
 export function createRoomStore(deps: Deps) {
   const messages = createMessageStore({ roomId: deps.roomId, me: deps.me });
@@ -181,9 +185,10 @@ export function createRoomStore(deps: Deps) {
     setState({ ended: null, connection: state.connection === "closed" ? "reconnecting" : state.connection });
     socket = runWithOwner(owner, () =>
       createSocket({
-        url: () => {
+        url: () => (deps.token() ? (deps.wsUrl ?? defaultWsUrl)(deps.roomId) : null),
+        protocols: () => {
           const token = deps.token();
-          return token ? (deps.wsUrl ?? defaultWsUrl)(deps.roomId, token) : null;
+          return token ? wsProtocols(token) : [];
         },
         finalCodes: FINAL,
         onOpen: () => {

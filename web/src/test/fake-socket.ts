@@ -22,7 +22,10 @@ export class FakeSocket {
   sent: string[] = [];
   private listeners = new Map<string, Set<Listener>>();
 
-  constructor(readonly url: string) {
+  constructor(
+    readonly url: string,
+    readonly protocols: string | string[] = [],
+  ) {
     FakeSocket.all.push(this);
   }
 
