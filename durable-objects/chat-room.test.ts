@@ -162,8 +162,10 @@ describe("room WebSockets", () => {
     ws.send(JSON.stringify({ type: "hello" }));
     expect(JSON.parse(await ready)).toMatchObject({ type: "ready", roomId: room.id });
     ws.close(1000);
-    // A bad token there is refused like any other, before the room object.
+    // A bad token there is refused like any other, before the room object, and so is a token
+    // offered without parlor (the handshake could pick nothing the browser offered).
     expect((await openSocket(null, room.id, { "Sec-WebSocket-Protocol": "parlor, bearer.not-a-token" })).status).toBe(401);
+    expect((await openSocket(null, room.id, { "Sec-WebSocket-Protocol": `bearer.${bob.token}` })).status).toBe(401);
     // Without parlor offered, no subprotocol is picked (a ?token= client).
     const plain = await openSocket(bob.token, room.id);
     expect(plain.status).toBe(101);
@@ -313,6 +315,12 @@ describe("room WebSockets", () => {
     for (let i = 0; i < 8; i++) open.push(await connect(ann.token, room.id));
     const extra = await connect(ann.token, room.id, null);
     expect((await extra.closed).code).toBe(1013);
+    // Refused this way, a browser that offered parlor still gets it back, or it could not
+    // read the close code at all.
+    const offered = await openSocket(null, room.id, { "Sec-WebSocket-Protocol": `parlor, bearer.${ann.token}` });
+    expect(offered.status).toBe(101);
+    expect(offered.headers.get("Sec-WebSocket-Protocol")).toBe("parlor");
+    offered.webSocket?.accept();
     for (const c of open) c.close();
   });
 

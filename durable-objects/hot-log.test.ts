@@ -97,6 +97,22 @@ describe("the hot log, pruned", () => {
     bobs.close();
   });
 
+  it("refuses a second hello while the first one's catch-up is still reading the store", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { members: [bob.user.username] });
+    for (let i = 1; i <= 20; i++) await post(ann, room.id, `m${i}`);
+    await prunedTo(room.id, 16);
+    const bobs = await connect(bob.token, room.id, null);
+    bobs.send({ type: "hello", afterSeq: 0 });
+    bobs.send({ type: "hello", afterSeq: 0 });
+    expect(await seqsUntil(bobs, 20)).toEqual(range(1, 20));
+    // Refused while the first was waiting on the store: its error came before the messages.
+    expect(bobs.frames.filter((f) => f.type === "error")).toEqual([expect.objectContaining({ code: "invalid_frame" })]);
+    expect(bobs.frames.filter((f) => f.type === "ready")).toHaveLength(1);
+    expect(bobs.frames.filter((f) => f.type === "message")).toHaveLength(20);
+    bobs.close();
+  });
+
   it("refuses to skip what the history store is missing: the socket closes with 1013 instead", async () => {
     const [ann, bob] = [await signUp("ann"), await signUp("bob")];
     const room = await createRoom(ann, { members: [bob.user.username] });

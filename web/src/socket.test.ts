@@ -50,6 +50,32 @@ describe("createSocket", () => {
     expect(socket.status()).toBe("closed");
   });
 
+  it("reads the subprotocols with the URL, after the backoff, so both carry the same token", async () => {
+    let token = "t1";
+    const { dispose } = createRoot((dispose) => ({
+      socket: createSocket({
+        url: () => `ws://x/${token}`,
+        protocols: () => ["parlor", `bearer.${token}`],
+        onFrame: () => {},
+        WebSocket: FakeSocket,
+        delay: () => 60,
+        heartbeatMs: 0,
+      }),
+      dispose,
+    }));
+    await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(1));
+    expect(FakeSocket.last().protocols).toEqual(["parlor", "bearer.t1"]);
+    FakeSocket.last().open();
+    FakeSocket.last().drop(1006);
+    // The token changes while the next attempt waits out its backoff.
+    await new Promise((r) => setTimeout(r, 10));
+    token = "t2";
+    await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(2));
+    expect(FakeSocket.last().url).toBe("ws://x/t2");
+    expect(FakeSocket.last().protocols).toEqual(["parlor", "bearer.t2"]);
+    dispose();
+  });
+
   it("stays closed after a final close code", async () => {
     const onClose = vi.fn();
     createRoot(() =>

@@ -4,7 +4,7 @@
 // Puts the session on the context.
 import type { MiddlewareHandler } from "hono";
 import { unauthorized } from "../errors";
-import { WS_TOKEN_PREFIX } from "../protocol";
+import { WS_PROTOCOL, WS_TOKEN_PREFIX } from "../protocol";
 import type { AppEnv } from "../types";
 import { requireSecret, verifyToken } from "./jwt";
 
@@ -14,7 +14,10 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
     let token = header?.match(/^Bearer\s+(.+)$/i)?.[1];
     if (!token && c.req.header("Upgrade")?.toLowerCase() === "websocket") {
       const offered = (c.req.header("Sec-WebSocket-Protocol") ?? "").split(",").map((p) => p.trim());
-      token = offered.find((p) => p.startsWith(WS_TOKEN_PREFIX))?.slice(WS_TOKEN_PREFIX.length) || c.req.query("token");
+      // Only beside parlor, the one the server answers with: a browser fails (1006, no reason)
+      // a handshake that picks none of the subprotocols it offered.
+      const fromProtocol = offered.includes(WS_PROTOCOL) ? offered.find((p) => p.startsWith(WS_TOKEN_PREFIX)) : undefined;
+      token = fromProtocol?.slice(WS_TOKEN_PREFIX.length) || c.req.query("token");
     }
     if (!token) throw unauthorized();
     c.set("session", await verifyToken(token, requireSecret(c.env.JWT_SECRET)));

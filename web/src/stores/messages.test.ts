@@ -56,6 +56,20 @@ describe("merging messages by seq", () => {
     expect(s.state.lastSeq).toBe(9);
   });
 
+  it("leaves an ack older than what is shown to the older pages, so the gap still loads", () => {
+    const s = setup();
+    // Only the latest arrived (no history page); a resend is acked with its old seq 1.
+    for (let n = 12; n <= 14; n++) s.apply({ type: "message", message: msg(n, `m${n}`) });
+    expect(s.state.hasMoreBefore).toBe(true);
+    const local = s.addLocal("x");
+    s.apply({ type: "ack", clientId: local.clientId, seq: 1 });
+    expect(s.state.pending).toHaveLength(0);
+    expect(seqs(s)).toEqual([12, 13, 14]);
+    s.addPage([msg(1, "x"), msg(2, "b")], true, "older");
+    expect(seqs(s)).toEqual([1, 2, 12, 13, 14]);
+    expect(s.state.hasMoreBefore).toBe(true);
+  });
+
   it("prepends older pages without replacing the messages already shown", () => {
     const s = setup();
     s.addPage([msg(51, "a"), msg(52, "b")], true, "latest");

@@ -114,6 +114,10 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     // If the `message` frame for this seq came first it already shows; otherwise the pending
     // send becomes that message until the server's copy replaces it.
     if (find(seq) >= 0) return;
+    // Older than what is shown while older pages are still to load: it will come with them.
+    // Shown now, it would sit on top of the gap and make loading older ones stop there.
+    const first = state.messages[0]?.seq;
+    if (state.hasMoreBefore && first !== undefined && seq < first) return;
     const me = opts.me();
     upsert({
       id: `local:${clientId}`,
