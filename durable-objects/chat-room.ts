@@ -7,7 +7,7 @@ import { type Config, readConfig } from "../worker/config";
 import { log } from "../worker/lib/log";
 import { FlushLag, metrics } from "../worker/lib/metrics";
 import { TokenBucket } from "../worker/lib/token-bucket";
-import { ClientFrame, CloseCode, MAX_FRAME_BYTES, type Message, type OnlineUser, WS_PROTOCOL } from "../worker/protocol";
+import { ClientFrame, CloseCode, MAX_FRAME_BYTES, type Message, type OnlineUser, offeredProtocols, WS_PROTOCOL } from "../worker/protocol";
 import { openStore, type Store } from "../worker/store";
 import { fromMessage } from "../worker/store/mappers";
 import { type GenerateJob, RoomAi, type RoomConfig } from "./room-ai";
@@ -386,8 +386,7 @@ export class ChatRoom extends DurableObject<Env> {
     const roomId = this.room?.roomId;
     const storeUntil = Math.min(afterSeq, this.log.firstSeq - 1);
     if (roomId && from < storeUntil) {
-      this.store ??= openStore(this.env);
-      const { messages } = await this.store.messages.page(roomId, { after: from, limit: EDITED_ON_HELLO });
+      const { messages } = await this.history().messages.page(roomId, { after: from, limit: EDITED_ON_HELLO });
       for (const message of messages) {
         if (message.seq <= storeUntil && message.author.kind === "ai") send(ws, { type: "message", message });
       }
@@ -401,8 +400,7 @@ export class ChatRoom extends DurableObject<Env> {
   private async catchUpFromStore(ws: WebSocket, from: number): Promise<number> {
     const roomId = this.room?.roomId;
     if (!roomId) throw new Error("the room is not configured");
-    this.store ??= openStore(this.env);
-    const { messages } = await this.store.messages.page(roomId, { after: from, limit: CATCH_UP_PAGE });
+    const { messages } = await this.history().messages.page(roomId, { after: from, limit: CATCH_UP_PAGE });
     // Read after the wait: a flush may have pruned more, and those rows are in the store.
     const until = this.log.firstSeq - 1;
     for (const message of messages) {
@@ -554,6 +552,13 @@ export class ChatRoom extends DurableObject<Env> {
     await this.ai.onTimer(name);
   }
 
+  /** The history store, one for the object's lifetime: a Postgres connection is reused
+   * across flushes and catch-ups. */
+  private history(): Store {
+    this.store ??= openStore(this.env);
+    return this.store;
+  }
+
   /** Drops what the history store already holds beyond what the room keeps (RoomLog.prune).
    * A failure here costs only the pruning, never the flush. */
   private pruneLog() {
@@ -571,9 +576,7 @@ export class ChatRoom extends DurableObject<Env> {
   private async flush(): Promise<void> {
     const batch = this.log.dirty(FLUSH_BATCH);
     if (batch.length === 0 || !this.room) return;
-    // One store for the object's lifetime: a Postgres connection is reused across flushes.
-    this.store ??= openStore(this.env);
-    const store = this.store;
+    const store = this.history();
     const since = this.flushLag.begin(batch);
     try {
       const now = Date.now();
@@ -611,8 +614,9 @@ export class ChatRoom extends DurableObject<Env> {
 /** The subprotocol to answer with: a browser that offered some (the token travels as one, see
  * worker/auth/middleware.ts) fails the connection unless the server picks one of them. */
 function subprotocol(request: Request): HeadersInit | undefined {
-  const offered = (request.headers.get("Sec-WebSocket-Protocol") ?? "").split(",").map((p) => p.trim());
-  return offered.includes(WS_PROTOCOL) ? { "Sec-WebSocket-Protocol": WS_PROTOCOL } : undefined;
+  return offeredProtocols(request.headers.get("Sec-WebSocket-Protocol")).includes(WS_PROTOCOL)
+    ? { "Sec-WebSocket-Protocol": WS_PROTOCOL }
+    : undefined;
 }
 
 function answerSend(ws: WebSocket, clientId: string, result: PostResult) {

@@ -26,6 +26,15 @@ async function seqsUntil(client: Client, lastSeq: number): Promise<number[]> {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** Ann's room with Bob in it and `count` messages from Ann, pruned to the newest five. */
+async function prunedRoom(count: number) {
+  const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+  const room = await createRoom(ann, { members: [bob.user.username] });
+  for (let i = 1; i <= count; i++) await post(ann, room.id, `m${i}`);
+  await prunedTo(room.id, count - 4);
+  return { bob, room };
+}
+
 /** Waits (bounded) until the room's flush has pruned its log up to `firstSeq`. */
 async function prunedTo(roomId: string, firstSeq: number) {
   let seen = 0;
@@ -98,10 +107,7 @@ describe("the hot log, pruned", () => {
   });
 
   it("refuses a second hello while the first one's catch-up is still reading the store", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
-    for (let i = 1; i <= 20; i++) await post(ann, room.id, `m${i}`);
-    await prunedTo(room.id, 16);
+    const { bob, room } = await prunedRoom(20);
     const bobs = await connect(bob.token, room.id, null);
     bobs.send({ type: "hello", afterSeq: 0 });
     bobs.send({ type: "hello", afterSeq: 0 });
@@ -114,10 +120,7 @@ describe("the hot log, pruned", () => {
   });
 
   it("refuses to skip what the history store is missing: the socket closes with 1013 instead", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
-    for (let i = 1; i <= 30; i++) await post(ann, room.id, `m${i}`);
-    await prunedTo(room.id, 26);
+    const { bob, room } = await prunedRoom(30);
     await env.DB.prepare("DELETE FROM messages WHERE room_id = ? AND seq BETWEEN 10 AND 12").bind(room.id).run();
 
     const bobs = await connect(bob.token, room.id, { afterSeq: 0 });

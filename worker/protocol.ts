@@ -166,6 +166,14 @@ export type ServerFrame =
 export const WS_PROTOCOL = "parlor";
 export const WS_TOKEN_PREFIX = "bearer.";
 
+/** The subprotocols a `Sec-WebSocket-Protocol` header offers, in order. */
+export function offeredProtocols(header: string | null | undefined): string[] {
+  return (header ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
 export const CloseCode = {
   normal: 1000,
   /** Policy: token expired or membership revoked. */

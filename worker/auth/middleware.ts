@@ -4,7 +4,7 @@
 // Puts the session on the context.
 import type { MiddlewareHandler } from "hono";
 import { unauthorized } from "../errors";
-import { WS_PROTOCOL, WS_TOKEN_PREFIX } from "../protocol";
+import { offeredProtocols, WS_PROTOCOL, WS_TOKEN_PREFIX } from "../protocol";
 import type { AppEnv } from "../types";
 import { requireSecret, verifyToken } from "./jwt";
 
@@ -13,7 +13,7 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
     const header = c.req.header("Authorization");
     let token = header?.match(/^Bearer\s+(.+)$/i)?.[1];
     if (!token && c.req.header("Upgrade")?.toLowerCase() === "websocket") {
-      const offered = (c.req.header("Sec-WebSocket-Protocol") ?? "").split(",").map((p) => p.trim());
+      const offered = offeredProtocols(c.req.header("Sec-WebSocket-Protocol"));
       // Only beside parlor, the one the server answers with: a browser fails (1006, no reason)
       // a handshake that picks none of the subprotocols it offered.
       const fromProtocol = offered.includes(WS_PROTOCOL) ? offered.find((p) => p.startsWith(WS_TOKEN_PREFIX)) : undefined;

@@ -7,7 +7,7 @@ import { IDENTITY_HEADER } from "../../durable-objects/chat-room";
 import { readConfig } from "../config";
 import { ApiError, forbidden } from "../errors";
 import { router } from "../lib/openapi";
-import { WS_TOKEN_PREFIX } from "../protocol";
+import { offeredProtocols, WS_TOKEN_PREFIX } from "../protocol";
 import { chatRoom, roomConfigOf } from "./room-access";
 
 export const realtimeRoutes = router().get("/rooms/:id/ws", async (c) => {
@@ -22,15 +22,9 @@ export const realtimeRoutes = router().get("/rooms/:id/ws", async (c) => {
   const room = c.get("room");
   const headers = new Headers(c.req.raw.headers);
   // The token, if it came as a subprotocol, has done its job: the room object gets the rest.
-  const offered = headers.get("Sec-WebSocket-Protocol");
-  if (offered) {
-    const kept = offered
-      .split(",")
-      .map((p) => p.trim())
-      .filter((p) => !p.startsWith(WS_TOKEN_PREFIX));
-    if (kept.length > 0) headers.set("Sec-WebSocket-Protocol", kept.join(", "));
-    else headers.delete("Sec-WebSocket-Protocol");
-  }
+  const kept = offeredProtocols(headers.get("Sec-WebSocket-Protocol")).filter((p) => !p.startsWith(WS_TOKEN_PREFIX));
+  if (kept.length > 0) headers.set("Sec-WebSocket-Protocol", kept.join(", "));
+  else headers.delete("Sec-WebSocket-Protocol");
   const identity = {
     user: { id, username, displayName },
     exp,

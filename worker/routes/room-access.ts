@@ -75,11 +75,14 @@ function loadAccess(store: Store, roomId: string, fresh: boolean): { read: Promi
 /** The caller's membership for a WebSocket upgrade, from this isolate's copy of the room's
  * member list when it has a fresh one that names the caller. Exported for tests. */
 export async function upgradeMembership(store: Store, roomId: string, userId: string) {
+  const granted = (access: UpgradeAccess) => ({
+    room: access.room,
+    member: access.members.get(userId) ?? null,
+    characterName: access.characterName,
+    checkedAt: access.at,
+  });
   const cached = upgradeAccess.get(roomId);
-  if (cached && Date.now() - cached.at < UPGRADE_ACCESS_TTL_MS) {
-    const member = cached.members.get(userId);
-    if (member) return { room: cached.room, member, characterName: cached.characterName, checkedAt: cached.at };
-  }
+  if (cached && Date.now() - cached.at < UPGRADE_ACCESS_TTL_MS && cached.members.has(userId)) return granted(cached);
   const { read, joined } = loadAccess(store, roomId, false);
   let access: UpgradeAccess | undefined;
   try {
@@ -91,8 +94,7 @@ export async function upgradeMembership(store: Store, roomId: string, userId: st
   }
   // A read that was already under way may predate the caller joining the room: read again.
   if (joined && access && !access.members.has(userId)) access = await loadAccess(store, roomId, true).read;
-  if (!access) return undefined;
-  return { room: access.room, member: access.members.get(userId) ?? null, characterName: access.characterName, checkedAt: access.at };
+  return access && granted(access);
 }
 
 async function membership(store: Store, roomId: string, userId: string) {
