@@ -64,7 +64,7 @@ export function MessageItem(props: Props) {
           </header>
           <div class="bubble">
             <Show when={m().content || m().status !== "streaming"} fallback={<ThinkingDots />}>
-              <Markdown text={m().content} />
+              <Markdown text={m().content} streaming={m().status === "streaming"} />
             </Show>
           </div>
           <Switch>
