@@ -1,6 +1,7 @@
 // Plain text from Markdown: what previews, search snippets and room titles show.
 import { describe, expect, it } from "vitest";
-import { parseMarkdown, plainText, titleFrom, truncate } from "./markdown";
+import { parseMarkdown, plainText, titleFrom } from "./markdown";
+import { truncate } from "./text";
 
 describe("plainText", () => {
   it("keeps characters that are not Markdown syntax", () => {

@@ -8,6 +8,7 @@ import type { Nodes, Root } from "mdast";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { gfmFromMarkdown } from "mdast-util-gfm";
 import { gfm } from "micromark-extension-gfm";
+import { truncate } from "./text";
 
 // Built once: the extension objects are plain data the parser only reads.
 const options = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
@@ -55,13 +56,6 @@ export function plainText(src: string): string {
   const out: string[] = [];
   collect(parseMarkdown(src), out);
   return out.join("").replace(/\s+/g, " ").trim();
-}
-
-/** At most `max` characters, ending in "…" when cut, never mid-way through a surrogate pair. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = Array.from(text.slice(0, max)).slice(0, -1).join("");
-  return `${cut.trimEnd()}…`;
 }
 
 const TITLE_CHARS = 60;
