@@ -61,7 +61,7 @@ const DEMOS = [
       "| Lake Serene | 7.5 mi | 2,000 ft |",
     ],
     steps: ["Check the weather the night before", "Pack water, a snack and a layer", "Tell someone your route"],
-    code: ["```ts", 'const pack = ["water", "snacks", "map"];', "console.log(`${pack.length} things packed`);", "```"],
+    code: ["```ts", 'const pack = ["water", "snacks", "map"];', "console.log(pack.length, 'things packed');", "```"],
   },
   {
     title: "A quick weeknight dinner",
