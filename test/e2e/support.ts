@@ -1,6 +1,7 @@
 // Shared pieces of the end-to-end tests: launching Debian's Chromium through playwright-core,
 // a browser context per person (with a watch on dialogs and page errors, so an injected
-// script cannot go unnoticed), signing up through the UI, and saving screenshots.
+// script cannot go unnoticed), signing up through the UI, seeding rooms through the API and
+// one socket, and saving screenshots.
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -105,4 +106,39 @@ export async function shot(page: Page, name: string) {
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(250);
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** POSTs JSON to the app's API; throws with the body on anything but 2xx. */
+export async function post<T>(baseURL: string, path: string, body: unknown, token?: string): Promise<T> {
+  const res = await fetch(`${baseURL}/api${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Sends each of `contents` as a message through one socket; resolves when all are acked. */
+export function seed(baseURL: string, roomId: string, token: string, contents: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${baseURL.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${token}`);
+    let acked = 0;
+    const timer = setTimeout(() => reject(new Error(`only ${acked} of ${contents.length} acked`)), 100_000);
+    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", afterSeq: 0 }));
+    ws.onmessage = (e) => {
+      const frame = JSON.parse(String(e.data)) as { type: string };
+      if (frame.type === "ready") {
+        contents.forEach((content, i) => void ws.send(JSON.stringify({ type: "send", clientId: `seed-${i}`, content })));
+      } else if (frame.type === "ack" && ++acked === contents.length) {
+        clearTimeout(timer);
+        ws.close();
+        resolve();
+      } else if (frame.type === "rate_limited" || frame.type === "error") {
+        clearTimeout(timer);
+        reject(new Error(`seeding refused: ${JSON.stringify(frame)}`));
+      }
+    };
+    ws.onerror = () => reject(new Error("seeding socket failed"));
+  });
 }

@@ -121,7 +121,8 @@ export function MessageList(props: Props) {
       }
     } else if (fromBottom < EDGE && !atEnd()) {
       const e = Math.min(props.messages.length, end + STEP);
-      if (e >= props.messages.length) anchored(() => setFollow(true));
+      // With a gap in the log, the end is reached by reading through it, not by jumping past it.
+      if (e >= props.messages.length && !props.gaps?.length) anchored(() => setFollow(true));
       else anchored(() => freeze(Math.max(start, e - WINDOW), e));
     }
     void fillVisibleGap();
@@ -139,7 +140,14 @@ export function MessageList(props: Props) {
       filling = true;
       // Below the middle of the view the reader is reading down into it; above, up into it.
       const direction = box.top > view.top + view.height / 2 ? "forward" : "backward";
-      await anchored(() => props.fillGap?.(gap, direction));
+      await anchored(async () => {
+        await props.fillGap?.(gap, direction);
+        // Filled above the reader: keep the rows they are reading, let the window's top give.
+        if (!follow() && direction === "backward") {
+          const end = lowerBound(props.messages, toSeq() + 1);
+          freeze(Math.max(0, end - WINDOW), end);
+        }
+      });
       filling = false;
       requestAnimationFrame(() => void fillVisibleGap());
       return;
