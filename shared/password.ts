@@ -5,18 +5,12 @@
 // refused, while a long phrase of ordinary words passes. Imports only those packages.
 import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { adjacencyGraphs, dictionary } from "@zxcvbn-ts/language-common";
+import { PASSWORD_MAX, PASSWORD_MIN } from "./password-rules";
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 256;
+export { PASSWORD_MAX, PASSWORD_MIN };
+
 /** zxcvbn's 0–4 scale; 3 means about 10^8 guesses or more, beyond an online attack's reach. */
 const MIN_SCORE = 3;
-
-/** Rules shown before anything is typed. */
-export const PASSWORD_RULES = [
-  `At least ${PASSWORD_MIN} characters; a few ordinary words together work well`,
-  "Not a commonly used password, a keyboard pattern or a date",
-  "Not your username or name",
-];
 
 const WARNINGS: Record<string, string> = {
   straightRow: "Rows of keys on the keyboard are easy to guess.",

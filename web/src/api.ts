@@ -130,6 +130,8 @@ export const api = {
   markRead: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/read`, { body: { seq } }),
   stop: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/messages/${seq}/stop`),
   regenerate: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/messages/${seq}/regenerate`),
+  people: (q: string, signal?: AbortSignal) => json<{ people: User[] }>("GET", "/people", { query: { q }, signal }),
+  user: (username: string) => json<{ user: User }>("GET", `/users/${enc(username)}`),
   search: (q: string, signal?: AbortSignal) => json<Page<{ results: SearchResult[] }>>("GET", "/search", { query: { q }, signal }),
 
   /** Fetches the export with the session's token and hands it to the browser as a download. */
