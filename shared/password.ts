@@ -48,5 +48,5 @@ export function checkPassword(password: string, personal: string[] = []): Passwo
   );
   if (result.score >= MIN_SCORE) return { ok: true };
   const warning = WARNINGS[result.feedback.warning ?? ""] ?? "This password is too easy to guess.";
-  return { ok: false, reason: `${warning} Add another word or two that are not about you.` };
+  return { ok: false, reason: `${warning} Add another word or two.` };
 }

@@ -9,6 +9,10 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 
 export const ARTIFACTS = join(import.meta.dirname, "artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
+/** Where the screenshots of every screen go: docs/screenshots when PARLOR_SCREENSHOTS is set
+ * (`npm run screenshots`), else the gitignored artifacts, so ordinary runs leave the tree clean. */
+export const SCREENSHOTS = process.env.PARLOR_SCREENSHOTS ? join(import.meta.dirname, "../../docs/screenshots") : ARTIFACTS;
+mkdirSync(SCREENSHOTS, { recursive: true });
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -84,28 +88,32 @@ export function bubbles(page: Page) {
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** axe-core's WCAG 2 A/AA and best-practice findings for the page as it is now, one line each. */
-export async function a11yViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    type Result = { violations: { id: string; nodes: { target: string[] }[] }[] };
+const IMPACTS = ["minor", "moderate", "serious", "critical"];
+
+/** axe-core's WCAG 2 A/AA and best-practice findings for the page as it is now, one line each;
+ * with `atLeast`, only those of that impact or worse. */
+export async function a11yViolations(page: Page, atLeast: "minor" | "serious" = "minor"): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<Result> } }).axe;
     const result = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "best-practice"] });
-    return result.violations.map(
-      (v) =>
-        `${v.id}: ${v.nodes
-          .map((n) => n.target.join(" "))
-          .slice(0, 3)
-          .join(", ")}`,
-    );
+    return result.violations.map((v) => ({
+      impact: v.impact,
+      line: `${v.id} (${v.impact}): ${v.nodes
+        .map((n) => n.target.join(" "))
+        .slice(0, 3)
+        .join(", ")}`,
+    }));
   });
+  return found.filter((v) => IMPACTS.indexOf(v.impact) >= IMPACTS.indexOf(atLeast)).map((v) => v.line);
 }
 
-export async function shot(page: Page, name: string) {
+export async function shot(page: Page, name: string, dir = ARTIFACTS) {
   // Let fonts and transitions settle so the artifact shows the screen as a person sees it.
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(250);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
 }
 
 /** POSTs JSON to the app's API; throws with the body on anything but 2xx. */
@@ -124,12 +132,14 @@ export function seed(baseURL: string, roomId: string, token: string, contents: s
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${baseURL.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${token}`);
     let acked = 0;
+    // Unique per call: a clientId the sender used before would be taken for a resend.
+    const batch = Math.random().toString(36).slice(2, 8);
     const timer = setTimeout(() => reject(new Error(`only ${acked} of ${contents.length} acked`)), 100_000);
     ws.onopen = () => ws.send(JSON.stringify({ type: "hello", afterSeq: 0 }));
     ws.onmessage = (e) => {
       const frame = JSON.parse(String(e.data)) as { type: string };
       if (frame.type === "ready") {
-        contents.forEach((content, i) => void ws.send(JSON.stringify({ type: "send", clientId: `seed-${i}`, content })));
+        contents.forEach((content, i) => void ws.send(JSON.stringify({ type: "send", clientId: `seed-${batch}-${i}`, content })));
       } else if (frame.type === "ack" && ++acked === contents.length) {
         clearTimeout(timer);
         ws.close();
