@@ -2,7 +2,8 @@
 // in every Markdown link form, encodings that try to sneak past a scheme check, and markup
 // hidden in code, tables and task lists. The renderer test (web/src/markdown/render.test.ts)
 // renders every one and checks the DOM against an allow-list; the end-to-end XSS test sends
-// them through the real app. Add a case here and both suites check it.
+// them through the real app (so every case must be a message the server accepts: no NUL).
+// Add a case here and both suites check it.
 export const HOSTILE_MESSAGES: readonly string[] = [
   "<img src=x onerror=alert(1)>",
   "<script>alert(1)</script>",
@@ -43,7 +44,8 @@ export const HOSTILE_MESSAGES: readonly string[] = [
   "[^1]\n\n[^1]: <img src=x onerror=alert(1)>",
   "# <img src=x onerror=alert(1)>",
   "&lt;img src=x onerror=alert(1)&gt; &#60;script&#62;",
-  "\u0000<scr\u0000ipt>alert(1)</scr\u0000ipt>",
+  "<scr<script>ipt>alert(1)</scr</script>ipt>",
+  "\u202e<img src=x onerror=alert(1)>\u200b[x](javas\u200bcript:alert(1))",
   "<form action=javascript:alert(1)><button>go</button></form>",
   '<input autofocus onfocus=alert(1)><textarea onfocus="alert(1)">',
   '<a href="https://e.com" target="_self" rel="opener">self</a>',

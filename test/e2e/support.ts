@@ -71,7 +71,7 @@ export async function signUp(p: Person, screenshot?: string) {
   await p.page.goto("/signup");
   await p.page.getByLabel("Username").fill(p.username);
   await p.page.getByLabel("Display name").fill(p.displayName);
-  await p.page.getByLabel("Password").fill("correct horse battery");
+  await p.page.getByLabel("Password", { exact: true }).fill("correct horse battery");
   if (screenshot) await shot(p.page, screenshot);
   await p.page.getByRole("button", { name: "Create account" }).click();
   await p.page.getByRole("heading", { name: "Pick a room, or start a new one" }).waitFor();
