@@ -19,7 +19,6 @@ let browser: Browser;
 let page: Page;
 let ada: Session;
 let roomId = "";
-let aiRoomId = "";
 const seen: string[] = [];
 
 const PLAN = [
@@ -79,8 +78,6 @@ beforeAll(async () => {
   await seed(baseURL, roomId, bob.token, ["Shall we hike Lantern Lake this weekend?"]);
   await seed(baseURL, roomId, ada.token, [PLAN]);
   await seed(baseURL, roomId, bob.token, [CODE, "Perfect, see you at the trailhead at 8 :)"]);
-  const ai = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Ask the assistant", characterId: "assistant" }, ada.token);
-  aiRoomId = ai.room.id;
 });
 
 afterAll(async () => {
@@ -156,7 +153,9 @@ describe.each(SIZES)("every screen at $size size", ({ size, width, height }) => 
   });
 
   it("an AI reply streaming in, its table rendered as it arrives", async () => {
-    await page.goto(`/rooms/${aiRoomId}`);
+    // A room of its own at each size, so each picture shows one reply.
+    const ai = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Ask the assistant", characterId: "assistant" }, ada.token);
+    await page.goto(`/rooms/${ai.room.id}`);
     await live(page);
     await page.getByRole("textbox", { name: /Message/ }).fill("Can you show me a table and some code?");
     await page.keyboard.press("Enter");
