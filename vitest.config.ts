@@ -112,6 +112,23 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          // Parlor started by the README's own commands (`npm run dev`, `npm run dev --
+          // --wrangler`, `npm run pg:local` then `npm run dev`) in copies of the working tree,
+          // configured only through a .dev.vars, and driven over HTTP and WebSockets only
+          // (test/blackbox/global-setup.ts starts one server per mode for every file). Runs
+          // last, one file at a time. Alone: `npx vitest run --project blackbox`.
+          name: "blackbox",
+          environment: "node",
+          include: ["test/blackbox/**/*.blackbox.test.ts"],
+          globalSetup: ["./test/blackbox/global-setup.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         plugins: [solid()],
         test: { name: "web", environment: "jsdom", include: ["web/**/*.test.{ts,tsx}"] },
       },
