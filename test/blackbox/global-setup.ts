@@ -52,6 +52,8 @@ export default async function setup(project: TestProject) {
       GEMINI_BASE_URL: geminiUrl,
       MAX_MESSAGE_CHARS: String(maxMessageChars),
       FLUSH_DELAY_MS: "100",
+      // The k6 stand-in's AI turns call the double more often than the default 10 a minute.
+      KEYS_MAX_PER_MINUTE: "1000",
     });
     if (name === "pg") await npmRun(dir, ["pg:local", "--", "--url", pgServer, "--database", pgDatabase, "--reset"]);
     const port = await freePort();
