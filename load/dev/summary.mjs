@@ -115,10 +115,10 @@ export function summarize(options, seconds) {
   };
   const used = [...registry.values()].filter((m) => m.samples.length > 0 && m.name !== "checks");
   out.push("", "    CUSTOM", ...used.filter((m) => !BUILTIN.test(m.name)).map(line));
-  out.push("", "    BUILT-IN (as far as the shim records them)", ...used.filter((m) => BUILTIN.test(m.name)).map(line));
+  out.push("", "    BUILT-IN (as far as the stand-in records them)", ...used.filter((m) => BUILTIN.test(m.name)).map(line));
   out.push(
     "",
-    `  running (${seconds.toFixed(1)}s), shim of k6 under Node ${process.version}${failed ? "\n  ERRO thresholds have been crossed" : ""}`,
+    `  running (${seconds.toFixed(1)}s), k6 stand-in under Node ${process.version}${failed ? "\n  ERRO thresholds have been crossed" : ""}`,
     "",
   );
   console.log(out.join("\n"));

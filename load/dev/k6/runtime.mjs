@@ -1,4 +1,4 @@
-// Shared state of the Node shim that runs the k6 suite without k6 (see load/dev/README.md):
+// Shared state of the Node stand-in that runs the k6 suite without k6 (see load/README.md):
 // which VU is running (AsyncLocalStorage, so timer and socket callbacks know), the metric
 // registry, each VU iteration's pending async work, whose end ends the iteration as in k6, and
 // strict(), which makes the shim's objects refuse what k6's do not have.
