@@ -7,6 +7,7 @@ import { matchedRoutes } from "hono/route";
 import { requireAdmin } from "./auth/admin";
 import { requireAuth } from "./auth/middleware";
 import { errorBody, onError, tooLarge } from "./errors";
+import { drainUnreadBody } from "./lib/drain-body";
 import { log, redactUrl, withLogContext } from "./lib/log";
 import { metrics } from "./lib/metrics";
 import { router } from "./lib/openapi";
@@ -88,6 +89,8 @@ export function createApp() {
   const app = router();
   // On the root app, so /metrics (outside /api) gets a request id, a log line and a count too.
   app.use("*", requestContext());
+  // A refusal must not leave the request body unread: see lib/drain-body.ts.
+  app.use("*", drainUnreadBody());
   app.use("/metrics", requireAdmin());
   app.route("/", metricsRoutes);
   app.route("/api", api);
