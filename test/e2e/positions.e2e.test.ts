@@ -211,7 +211,18 @@ describe.each([
   });
 });
 
-describe("not found and deleted", () => {
+describe("small things", () => {
+  it("keeps the composer's placeholder short when the room is named after a long first message", async () => {
+    const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", {}, session.token);
+    await seed(baseURL, room.id, session.token, ["Can you suggest three easy hikes near Seattle for a beginner with a dog?"]);
+    const page = await signedIn(1366, 850);
+    await page.goto(`/rooms/${room.id}`);
+    await live(page);
+    const composer = page.getByRole("textbox", { name: /^Message / });
+    expect(await composer.getAttribute("placeholder")).toBe("Write a message");
+    await page.context().close();
+  });
+
   it("says a room that never existed was not found, not that it was deleted", async () => {
     const page = await signedIn(1366, 850);
     await page.goto("/rooms/no-such-room");

@@ -92,8 +92,15 @@ describe.each(SIZES)("every screen at $size size", ({ size, width, height }) => 
 
   it("sign in and sign up", async () => {
     await page.evaluate(() => localStorage.clear()).catch(() => {});
+    const fetched: string[] = [];
+    const onRequest = (r: { url: () => string }) => fetched.push(r.url());
+    page.on("request", onRequest);
     await page.goto("/signin");
     await page.getByRole("heading", { name: "Welcome back" }).waitFor();
+    // A visitor who is not signed in is not sent the room screen or the Markdown parser.
+    await page.waitForTimeout(3500);
+    page.off("request", onRequest);
+    expect(fetched.filter((u) => /\/assets\/(Room|markdown)-/.test(u))).toEqual([]);
     await capture("sign-in", size);
     await page.goto("/signup");
     await page.getByText(/Not a commonly used password/).waitFor();
@@ -114,6 +121,9 @@ describe.each(SIZES)("every screen at $size size", ({ size, width, height }) => 
     await page.evaluate((s) => localStorage.setItem("parlor.session", s), JSON.stringify(fresh));
     await page.goto("/");
     await page.getByText("No rooms yet").waitFor();
+    // One main landmark with an h1 at either size (on a phone the room list is the page).
+    expect(await page.getByRole("main").count()).toBe(1);
+    expect(await page.getByRole("main").getByRole("heading", { level: 1 }).count()).toBe(1);
     await capture("empty", size);
   });
 

@@ -12,8 +12,19 @@ const bob = { id: "u2", username: "bob_c", displayName: "Bob Carter", createdAt:
 
 function setup(taken: string[] = []) {
   const onPick = vi.fn();
-  render(() => <PeopleInput id="invite" taken={taken} me="ada" onPick={onPick} hint="Type a username" placeholder="Invite" />);
-  return { onPick, input: screen.getByRole("combobox") };
+  let controls: { settle: () => Promise<boolean> } | undefined;
+  render(() => (
+    <PeopleInput
+      id="invite"
+      taken={taken}
+      me="ada"
+      onPick={onPick}
+      hint="Type a username"
+      placeholder="Invite"
+      controls={(c) => (controls = c)}
+    />
+  ));
+  return { onPick, input: screen.getByRole("combobox"), settle: () => controls?.settle() };
 }
 
 describe("PeopleInput", () => {
@@ -40,6 +51,17 @@ describe("PeopleInput", () => {
     fireEvent.keyDown(input, { key: "Enter" });
     await new Promise((r) => setTimeout(r, 20));
     expect(onPick).not.toHaveBeenCalled();
+  });
+
+  it("settles before a form submits: a pick under way finishes and a name typed without Enter is picked", async () => {
+    vi.spyOn(api, "people").mockResolvedValue({ people: [] });
+    vi.spyOn(api, "user").mockResolvedValue({ user: bob });
+    const { onPick, input, settle } = setup();
+    fireEvent.input(input, { target: { value: "bob_c" } });
+    expect(await settle()).toBe(true);
+    expect(onPick).toHaveBeenCalledWith("bob_c");
+    fireEvent.input(input, { target: { value: "ada" } });
+    expect(await settle()).toBe(false);
   });
 
   it("refuses your own name and names that cannot be usernames", async () => {

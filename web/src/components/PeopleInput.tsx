@@ -25,6 +25,9 @@ type Props = {
   before?: JSX.Element;
   /** A button after the input that picks what is typed ("Invite"). */
   button?: { label: JSX.Element; disabled?: boolean };
+  /** Receives `settle()`: waits for a pick under way and picks what is still typed; false if
+   * that name was refused. A form calls it before it submits, so nothing typed is lost. */
+  controls?: (c: { settle: () => Promise<boolean> }) => void;
 };
 
 export function PeopleInput(props: Props) {
@@ -73,7 +76,20 @@ export function PeopleInput(props: Props) {
     }, 200);
   }
 
-  async function pick(raw: string) {
+  let picking: Promise<void> = Promise.resolve();
+  function pick(raw: string): Promise<void> {
+    picking = picking.then(async () => void (await choose(raw)));
+    return picking;
+  }
+  props.controls?.({
+    async settle() {
+      await picking;
+      if (draft().trim()) await pick(draft());
+      return !status()?.error;
+    },
+  });
+
+  async function choose(raw: string) {
     const name = normalise(raw);
     if (!name) return;
     setOpen(false);
@@ -84,6 +100,9 @@ export function PeopleInput(props: Props) {
       if (user === null) return setStatus({ text: `No one is called @${name}.`, error: true });
       props.onPick(name);
     }
+    // A suggestion still on its way is about the name just picked: not wanted any more.
+    clearTimeout(timer);
+    controller?.abort();
     setDraft("");
     setOptions([]);
     setStatus(null);

@@ -23,6 +23,7 @@ export default function NewRoom() {
   const [aiMode, setAiMode] = createSignal<AiMode>("always");
   const [members, setMembers] = createSignal<string[]>([]);
   let titleRef!: HTMLInputElement;
+  let invites: { settle: () => Promise<boolean> } | undefined;
 
   onMount(() => {
     document.title = "New room · Parlor";
@@ -30,6 +31,9 @@ export default function NewRoom() {
   });
 
   const form = createSubmit(async () => {
+    // A name still being checked, or typed without Enter, is part of the room too; one that is
+    // refused stops here, its reason under the field.
+    if (invites && !(await invites.settle())) return;
     const { room } = await api.createRoom({
       title: title().trim() || undefined,
       characterId: characterId() ?? undefined,
@@ -85,6 +89,7 @@ export default function NewRoom() {
             me={session.user()?.username}
             onPick={(name) => setMembers([...members(), name])}
             onBackspace={() => setMembers(members().slice(0, -1))}
+            controls={(c) => (invites = c)}
             hint="They'll see the room in their list right away. You can invite more later."
             placeholder={members().length ? "Add another…" : "Type a username and press Enter"}
             boxClass="chips-input"
