@@ -52,6 +52,13 @@ export default defineConfig({
     client: { build: { outDir: `${dist}/client`, emptyOutDir: true } },
     parlor: { build: { outDir: `${dist}/parlor`, emptyOutDir: true } },
   },
+  resolve: {
+    alias: {
+      // Its browser build decodes `&name;` references by setting innerHTML on a detached
+      // element; the table-based build keeps message text out of innerHTML entirely.
+      "decode-named-character-reference": here("./node_modules/decode-named-character-reference/index.js"),
+    },
+  },
   build: { target: "es2022" },
   server: { port: Number(process.env.PORT ?? 5173) },
 });

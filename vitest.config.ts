@@ -151,7 +151,7 @@ export default defineConfig({
       },
       {
         plugins: [solid()],
-        test: { name: "web", environment: "jsdom", include: ["web/**/*.test.{ts,tsx}"] },
+        test: { name: "web", environment: "jsdom", include: ["web/**/*.test.{ts,tsx}", "shared/**/*.test.ts"] },
       },
     ],
   },

@@ -18,6 +18,7 @@ import { mountDocs } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { messageRoutes } from "./routes/messages";
 import { metricsRoutes } from "./routes/metrics";
+import { peopleRoutes } from "./routes/people";
 import { realtimeRoutes } from "./routes/realtime";
 import { roomMember } from "./routes/room-access";
 import { roomRoutes } from "./routes/rooms";
@@ -67,7 +68,7 @@ export function createApp() {
   );
   // Who may reach what, declared once: every route but health, docs, register and login
   // needs a token; every /rooms/:id route needs membership (404 unknown room, 403 non-member).
-  for (const path of ["/me", "/auth/refresh", "/characters", "/characters/*", "/rooms", "/rooms/*", "/search"])
+  for (const path of ["/me", "/auth/refresh", "/characters", "/characters/*", "/rooms", "/rooms/*", "/search", "/people", "/users/*"])
     api.use(path, requireAuth());
   api.use("/rooms/:id", roomMember());
   api.use("/rooms/:id/*", roomMember());
@@ -76,6 +77,7 @@ export function createApp() {
   api.route("/", authRoutes);
   api.route("/", characterRoutes);
   api.route("/", searchRoutes);
+  api.route("/", peopleRoutes);
   api.route("/", realtimeRoutes);
   api.route("/", roomRoutes);
   api.route("/", messageRoutes);

@@ -4,7 +4,8 @@
 // saved to test/e2e/artifacts/.
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { a11yViolations, bubbles, launch, live, type Person, person, shot, signUp } from "./support";
+import { ALLOWED_ELEMENTS, ALLOWED_SCHEMES, HOSTILE_MESSAGES } from "../xss";
+import { a11yViolations, bubbles, launch, live, type Person, person, seed, shot, signUp } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -110,6 +111,33 @@ describe("two people in a room", () => {
     await bob.page.waitForTimeout(500);
     expect(ada.dialogs).toEqual([]);
     expect(bob.dialogs).toEqual([]);
+    expect([...ada.errors, ...bob.errors]).toEqual([]);
+  });
+
+  it("renders every hostile message from the XSS suite with nothing outside the allow-list", async () => {
+    const session = JSON.parse((await ada.page.evaluate(() => localStorage.getItem("parlor.session"))) ?? "{}") as { token: string };
+    await seed(baseURL, roomUrl.split("/").pop() as string, session.token, [...HOSTILE_MESSAGES]);
+    const last = bubbles(bob.page).last();
+    await expect.poll(async () => (await bubbles(bob.page).count()) >= HOSTILE_MESSAGES.length, { timeout: 20_000 }).toBe(true);
+    await last.waitFor();
+    const outside = await bob.page.evaluate(
+      ({ allowed, schemes }) => {
+        const found: string[] = [];
+        for (const node of document.querySelectorAll(".log .md *")) {
+          const tag = node.tagName.toLowerCase();
+          const attrs = (allowed as Record<string, string[]>)[tag];
+          if (!attrs) found.push(`<${tag}>`);
+          else for (const a of node.getAttributeNames()) if (!attrs.includes(a)) found.push(`${tag}[${a}]`);
+          const href = node.getAttribute("href");
+          if (href !== null && !schemes.includes(new URL(href).protocol)) found.push(href);
+        }
+        return found;
+      },
+      { allowed: ALLOWED_ELEMENTS, schemes: ALLOWED_SCHEMES },
+    );
+    expect(outside).toEqual([]);
+    await bob.page.waitForTimeout(500);
+    expect([...ada.dialogs, ...bob.dialogs]).toEqual([]);
     expect([...ada.errors, ...bob.errors]).toEqual([]);
   });
 

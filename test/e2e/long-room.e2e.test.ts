@@ -4,54 +4,11 @@
 
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, live, shot } from "./support";
+import { launch, live, post, seed, shot } from "./support";
 
 const baseURL = inject("baseURL");
 const COUNT = 5000;
 let browser: Browser;
-
-async function post<T>(path: string, body: unknown, token?: string): Promise<T> {
-  const res = await fetch(`${baseURL}/api${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-/** Sends `count` messages through one socket and resolves when every one is acked. */
-function seed(roomId: string, token: string, count: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${baseURL.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${token}`);
-    let acked = 0;
-    const timer = setTimeout(() => reject(new Error(`only ${acked} of ${count} acked`)), 100_000);
-    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", afterSeq: 0 }));
-    ws.onmessage = (e) => {
-      const frame = JSON.parse(String(e.data)) as { type: string };
-      if (frame.type === "ready") {
-        for (let i = 1; i <= count; i++) {
-          const code = i % 25 === 0 ? `\n\`\`\`ts\nconst n${i} = ${i} * 2;\n\`\`\`` : "";
-          ws.send(
-            JSON.stringify({
-              type: "send",
-              clientId: `seed-${i}`,
-              content: `Message **${i}** of ${count}.${i % 7 === 0 ? " A longer line to vary the height of rows in the log a little." : ""}${code}`,
-            }),
-          );
-        }
-      } else if (frame.type === "ack" && ++acked === count) {
-        clearTimeout(timer);
-        ws.close();
-        resolve();
-      } else if (frame.type === "rate_limited" || frame.type === "error") {
-        clearTimeout(timer);
-        reject(new Error(`seeding refused: ${JSON.stringify(frame)}`));
-      }
-    };
-    ws.onerror = () => reject(new Error("seeding socket failed"));
-  });
-}
 
 beforeAll(async () => {
   browser = await launch();
@@ -62,13 +19,22 @@ afterAll(async () => {
 
 describe("a room with 5,000 messages", () => {
   it("scrolls from the newest to the first message with a capped DOM and short frames", { timeout: 240_000 }, async () => {
-    const session = await post<{ token: string; user: unknown }>("/auth/register", {
+    const session = await post<{ token: string; user: unknown }>(baseURL, "/auth/register", {
       username: `long_${Date.now().toString(36)}`,
       password: "correct horse battery",
       displayName: "Archivist",
     });
-    const { room } = await post<{ room: { id: string } }>("/rooms", { title: "The long archive" }, session.token);
-    await seed(room.id, session.token, COUNT);
+    const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "The long archive" }, session.token);
+    await seed(
+      baseURL,
+      room.id,
+      session.token,
+      Array.from({ length: COUNT }, (_, k) => {
+        const i = k + 1;
+        const code = i % 25 === 0 ? `\n\`\`\`ts\nconst n${i} = ${i} * 2;\n\`\`\`` : "";
+        return `Message **${i}** of ${COUNT}.${i % 7 === 0 ? " A longer line to vary the height of rows in the log a little." : ""}${code}`;
+      }),
+    );
 
     const ctx = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     const page = await ctx.newPage();

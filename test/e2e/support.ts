@@ -1,6 +1,7 @@
 // Shared pieces of the end-to-end tests: launching Debian's Chromium through playwright-core,
 // a browser context per person (with a watch on dialogs and page errors, so an injected
-// script cannot go unnoticed), signing up through the UI, and saving screenshots.
+// script cannot go unnoticed), signing up through the UI, seeding rooms through the API and
+// one socket, and saving screenshots.
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -8,6 +9,10 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 
 export const ARTIFACTS = join(import.meta.dirname, "artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
+/** Where the screenshots of every screen go: docs/screenshots when PARLOR_SCREENSHOTS is set
+ * (`npm run screenshots`), else the gitignored artifacts, so ordinary runs leave the tree clean. */
+export const SCREENSHOTS = process.env.PARLOR_SCREENSHOTS ? join(import.meta.dirname, "../../docs/screenshots") : ARTIFACTS;
+mkdirSync(SCREENSHOTS, { recursive: true });
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -66,7 +71,7 @@ export async function signUp(p: Person, screenshot?: string) {
   await p.page.goto("/signup");
   await p.page.getByLabel("Username").fill(p.username);
   await p.page.getByLabel("Display name").fill(p.displayName);
-  await p.page.getByLabel("Password").fill("correct horse battery");
+  await p.page.getByLabel("Password", { exact: true }).fill("correct horse battery");
   if (screenshot) await shot(p.page, screenshot);
   await p.page.getByRole("button", { name: "Create account" }).click();
   await p.page.getByRole("heading", { name: "Pick a room, or start a new one" }).waitFor();
@@ -83,26 +88,67 @@ export function bubbles(page: Page) {
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-/** axe-core's WCAG 2 A/AA and best-practice findings for the page as it is now, one line each. */
-export async function a11yViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    type Result = { violations: { id: string; nodes: { target: string[] }[] }[] };
+const IMPACTS = ["minor", "moderate", "serious", "critical"];
+
+/** axe-core's WCAG 2 A/AA and best-practice findings for the page as it is now, one line each;
+ * with `atLeast`, only those of that impact or worse. */
+export async function a11yViolations(page: Page, atLeast: "minor" | "serious" = "minor"): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<Result> } }).axe;
     const result = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "best-practice"] });
-    return result.violations.map(
-      (v) =>
-        `${v.id}: ${v.nodes
-          .map((n) => n.target.join(" "))
-          .slice(0, 3)
-          .join(", ")}`,
-    );
+    return result.violations.map((v) => ({
+      impact: v.impact,
+      line: `${v.id} (${v.impact}): ${v.nodes
+        .map((n) => n.target.join(" "))
+        .slice(0, 3)
+        .join(", ")}`,
+    }));
   });
+  return found.filter((v) => IMPACTS.indexOf(v.impact) >= IMPACTS.indexOf(atLeast)).map((v) => v.line);
 }
 
-export async function shot(page: Page, name: string) {
+export async function shot(page: Page, name: string, dir = ARTIFACTS) {
   // Let fonts and transitions settle so the artifact shows the screen as a person sees it.
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(250);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
+/** POSTs JSON to the app's API; throws with the body on anything but 2xx. */
+export async function post<T>(baseURL: string, path: string, body: unknown, token?: string): Promise<T> {
+  const res = await fetch(`${baseURL}/api${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Sends each of `contents` as a message through one socket; resolves when all are acked. */
+export function seed(baseURL: string, roomId: string, token: string, contents: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${baseURL.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${token}`);
+    let acked = 0;
+    // Unique per call: a clientId the sender used before would be taken for a resend.
+    const batch = Math.random().toString(36).slice(2, 8);
+    const timer = setTimeout(() => reject(new Error(`only ${acked} of ${contents.length} acked`)), 100_000);
+    ws.onopen = () => ws.send(JSON.stringify({ type: "hello", afterSeq: 0 }));
+    ws.onmessage = (e) => {
+      const frame = JSON.parse(String(e.data)) as { type: string };
+      if (frame.type === "ready") {
+        contents.forEach((content, i) => void ws.send(JSON.stringify({ type: "send", clientId: `seed-${batch}-${i}`, content })));
+      } else if (frame.type === "ack" && ++acked === contents.length) {
+        clearTimeout(timer);
+        ws.close();
+        resolve();
+      } else if (frame.type === "rate_limited" || frame.type === "error") {
+        clearTimeout(timer);
+        reject(new Error(`seeding refused: ${JSON.stringify(frame)}`));
+      }
+    };
+    ws.onerror = () => reject(new Error("seeding socket failed"));
+  });
 }

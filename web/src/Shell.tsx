@@ -1,8 +1,9 @@
 // The signed-in frame: sidebar with rooms beside the current screen. Owns the room list store
 // (shared through context) and keeps it fresh: on focus and every 20 s, since there is no
-// user-level socket. At phone widths only one pane shows: the list at "/", else the screen.
+// user-level socket. At phone widths only one pane shows: the list at "/" (then the list is the
+// page's main landmark, with its own h1), else the screen.
 import { type RouteSectionProps, useLocation, useNavigate } from "@solidjs/router";
-import { createEffect, onCleanup, onMount, Show, Suspense } from "solid-js";
+import { createEffect, createSignal, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { Sidebar } from "./components/Sidebar";
 import { RoomsContext } from "./context";
 import { session } from "./session";
@@ -12,6 +13,12 @@ export function Shell(props: RouteSectionProps) {
   const navigate = useNavigate();
   const location = useLocation();
   const rooms = createRoomListStore();
+  const phone = window.matchMedia("(max-width: 767px)");
+  const [narrow, setNarrow] = createSignal(phone.matches);
+  const onWidth = (e: MediaQueryListEvent) => setNarrow(e.matches);
+  phone.addEventListener("change", onWidth);
+  onCleanup(() => phone.removeEventListener("change", onWidth));
+  const listIsPage = () => narrow() && location.pathname === "/";
 
   createEffect(() => {
     if (!session.current()) {
@@ -23,6 +30,12 @@ export function Shell(props: RouteSectionProps) {
   onMount(() => {
     if (!session.current()) return;
     void rooms.refresh();
+    // Most visits end up in a room: fetch its chunk once this screen is idle, so opening one
+    // does not wait on the network. Only here, signed in: a visitor at the sign-in page never
+    // needs it.
+    const prefetch = () => void import("./routes/Room");
+    if ("requestIdleCallback" in window) requestIdleCallback(prefetch, { timeout: 3000 });
+    else setTimeout(prefetch, 2000);
     const timer = setInterval(() => document.visibilityState === "visible" && void rooms.refresh(), 20_000);
     const onFocus = () => void rooms.refresh();
     window.addEventListener("focus", onFocus);
@@ -39,7 +52,7 @@ export function Shell(props: RouteSectionProps) {
           <a class="skip-link" href="#main">
             Skip to content
           </a>
-          <Sidebar />
+          <Sidebar asMain={listIsPage()} />
           <main class="main" id="main" tabIndex={-1}>
             <Suspense fallback={<div class="page-loading" aria-busy="true" />}>{props.children}</Suspense>
           </main>

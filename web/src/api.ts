@@ -122,12 +122,16 @@ export const api = {
   deleteRoom: (id: string) => json<void>("DELETE", `/rooms/${enc(id)}`),
   addMember: (id: string, username: string) => json<{ member: Member }>("POST", `/rooms/${enc(id)}/members`, { body: { username } }),
   removeMember: (id: string, userId: string) => json<void>("DELETE", `/rooms/${enc(id)}/members/${enc(userId)}`),
-  messages: (id: string, query: { before?: number; after?: number; limit?: number } = {}) =>
-    json<{ messages: Message[]; hasMore: boolean }>("GET", `/rooms/${enc(id)}/messages`, { query }),
+  /** A page of history: the latest, `before`/`after` a seq, or `around` one (then `hasMore` is
+   * about older messages and `hasMoreAfter` about newer ones). */
+  messages: (id: string, query: { before?: number; after?: number; around?: number; limit?: number } = {}) =>
+    json<{ messages: Message[]; hasMore: boolean; hasMoreAfter?: boolean }>("GET", `/rooms/${enc(id)}/messages`, { query }),
   /** Not in API.md v1: the Worker's read marker that drives `unread` in the room list. */
   markRead: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/read`, { body: { seq } }),
   stop: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/messages/${seq}/stop`),
   regenerate: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/messages/${seq}/regenerate`),
+  people: (q: string, signal?: AbortSignal) => json<{ people: User[] }>("GET", "/people", { query: { q }, signal }),
+  user: (username: string) => json<{ user: User }>("GET", `/users/${enc(username)}`),
   search: (q: string, signal?: AbortSignal) => json<Page<{ results: SearchResult[] }>>("GET", "/search", { query: { q }, signal }),
 
   /** Fetches the export with the session's token and hands it to the browser as a download. */

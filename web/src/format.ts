@@ -1,4 +1,9 @@
-// Small display helpers shared by screens: times, previews, names.
+// Small display helpers shared by screens: times, names, and previews of messages as the plain
+// text a reader sees (Markdown syntax gone, other characters kept). The Markdown parser is not
+// in the first screen's bundle: the sidebar loads it (loadPlainText) alongside its first
+// request for rooms, and previews show once it is there.
+import { createSignal } from "solid-js";
+import { truncate } from "../../shared/text";
 import type { Message, Room } from "../../worker/protocol";
 
 const minute = 60_000;
@@ -47,15 +52,66 @@ export function dayLabel(iso: string, now = new Date()): string {
   });
 }
 
+const [toPlain, setToPlain] = createSignal<((markdown: string) => string) | null>(null);
+let loading: Promise<void> | undefined;
+const cache = new Map<string, string>();
+
+/** Loads the Markdown parser for previews (once); previews re-render when it arrives. */
+export function loadPlainText(): Promise<void> {
+  loading ??= import("../../shared/markdown").then(
+    (m) => void setToPlain(() => m.plainText),
+    () => {
+      loading = undefined;
+    },
+  );
+  return loading;
+}
+
+/** The text a reader sees in a message, on one line; before the parser is loaded, the raw
+ * text with its whitespace collapsed. */
+export function plainOf(markdown: string): string {
+  const parse = toPlain();
+  if (!parse) return markdown.replace(/\s+/g, " ").trim();
+  let plain = cache.get(markdown);
+  if (plain === undefined) {
+    plain = parse(markdown);
+    // Previews are re-read on every list refresh; a bounded memo keeps that cheap.
+    if (cache.size > 500) cache.clear();
+    cache.set(markdown, plain);
+  }
+  return plain;
+}
+
 /** One line of plain text from Markdown, for previews. */
 export function plainPreview(text: string, max = 90): string {
-  const flat = text
-    .replace(/```[\w-]*\n?/g, " ")
-    .replace(/[*_~`>#]+/g, "")
-    .replace(/\[([^\]]+)\]\([^)]+\)/g, "$1")
-    .replace(/\s+/g, " ")
-    .trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return truncate(plainOf(text), max);
+}
+
+export type Snippet = { text: string; match: boolean }[];
+
+/** The part of a message around the first word matching the search (matched the way the
+ * server's search does: words starting with a query word), split so the matches can be marked. */
+export function searchSnippet(markdown: string, query: string, max = 120): Snippet {
+  const words = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const plain = plainOf(markdown);
+  if (words.length === 0) return [{ text: truncate(plain, max), match: false }];
+  // Query words are letters and digits only, so they need no escaping in a pattern.
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join("|")})[\\p{L}\\p{N}]*`, "giu");
+  const first = re.exec(plain)?.index ?? 0;
+  // Start a little before the first match, at a word boundary, so it is not at the very edge.
+  let start = first > 30 ? plain.lastIndexOf(" ", first - 30) + 1 : 0;
+  if (start < 0) start = 0;
+  const text = `${start > 0 ? "…" : ""}${truncate(plain.slice(start), max)}`;
+  const out: Snippet = [];
+  let at = 0;
+  re.lastIndex = 0; // matchAll starts where the exec above left off
+  for (const m of text.matchAll(re)) {
+    if (m.index > at) out.push({ text: text.slice(at, m.index), match: false });
+    out.push({ text: m[0], match: true });
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) out.push({ text: text.slice(at), match: false });
+  return out;
 }
 
 export function previewLine(m: Message | null, myId: string | undefined): string {

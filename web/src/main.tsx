@@ -16,12 +16,6 @@ const RoomSettings = lazy(() => import("./routes/RoomSettings"));
 const Characters = lazy(() => import("./routes/Characters"));
 const NotFound = lazy(() => import("./routes/NotFound"));
 
-// Most visits end up in a room: fetch its chunk once the first screen is idle, so opening a
-// room does not wait on the network. (Not part of the initial bundle; it loads after.)
-const prefetchRoom = () => void import("./routes/Room");
-if ("requestIdleCallback" in window) requestIdleCallback(prefetchRoom, { timeout: 3000 });
-else setTimeout(prefetchRoom, 2000);
-
 render(
   () => (
     <Router root={App}>

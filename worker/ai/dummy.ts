@@ -1,7 +1,10 @@
 // The built-in provider used when no Gemini key is configured: local dev, tests and load
-// tests get a streamed, in-character reply with no network at all. The reply is a pure
-// function of the request (same conversation, same words), so tests can assert on it; it is
-// streamed word by word with a fixed delay so the UI and the room see a real token stream.
+// tests get a streamed, in-character reply with no network at all. It is the first AI text a
+// newcomer sees, so it reads as a few whole sentences (a greeting, who the character is, the
+// question quoted back, a remark, an offer), varied by the conversation; asked for a table, a
+// list or code, it answers with a short Markdown showcase instead. The reply is a pure function
+// of the request (same conversation, same words), so tests can assert on it; it is streamed
+// word by word with a fixed delay so the UI and the room see a real token stream.
 import { AbortedError } from "./errors";
 import type { ChatProvider, GenerateRequest } from "./provider";
 
@@ -26,14 +29,64 @@ export function createDummyProvider(options: DummyOptions = {}): ChatProvider {
   };
 }
 
-const OPENERS = ["Hi", "Hello", "Hey", "Ah", "Well", "Oh"];
-const REMARKS = [
-  "That is worth thinking about.",
-  "I had not looked at it that way.",
-  "Tell me more about that.",
-  "Interesting. What made you think of it?",
-  "I see where you are going with this.",
+const GREETINGS = ["Hi {name}!", "Hello, {name}.", "Hey {name}!", "Good to hear from you, {name}."];
+const QUESTION_GREETINGS = ["Good question, {name}.", "Thanks for asking, {name}.", "Hi {name}!", "Happy to help, {name}."];
+const STATEMENT_REMARKS = ["Thanks for the note.", "Nice to meet you.", "Go on, I am curious where this leads.", "I am listening."];
+const QUESTION_REMARKS = [
+  "That is worth thinking through step by step.",
+  "I have not looked at it quite that way before.",
+  "There is more than one good answer to that.",
+  "The short version is that it depends on what matters most to you.",
   "Let me turn that over for a moment.",
+  "That reminds me of a few things people often miss.",
+  "I would start with the simplest option and see how far it goes.",
+];
+const CLOSINGS = [
+  "Ask me for a table, a list or some code, and I will show you how Markdown looks here.",
+  "Tell me a little more and I can be more specific.",
+  "I am Parlor's offline stand-in, so add a Gemini API key for real answers.",
+  "What would you like to try next?",
+];
+/** Words that ask for formatted output: the reply then shows what Markdown looks like. */
+const WANTS_MARKDOWN = /\b(markdown|table|list|code|snippet|example|demo|format(ted|ting)?)\b/i;
+
+const DEMOS = [
+  {
+    title: "Three easy hikes",
+    table: [
+      "| Trail | Distance | Climb |",
+      "|:--|--:|--:|",
+      "| Twin Falls | 2.6 mi | 500 ft |",
+      "| Rattlesnake Ledge | 4 mi | 1,160 ft |",
+      "| Lake Serene | 7.5 mi | 2,000 ft |",
+    ],
+    steps: ["Check the weather the night before", "Pack water, a snack and a layer", "Tell someone your route"],
+    code: ["```ts", 'const pack = ["water", "snacks", "map"];', "console.log(pack.length, 'things packed');", "```"],
+  },
+  {
+    title: "A quick weeknight dinner",
+    table: [
+      "| Step | Minutes | Heat |",
+      "|:--|--:|:--:|",
+      "| Boil the pasta | 10 | High |",
+      "| Warm the sauce | 5 | Low |",
+      "| Toss and serve | 2 | Off |",
+    ],
+    steps: ["Salt the water well", "Save a cup of pasta water", "Finish the pasta in the sauce"],
+    code: ["```python", "servings = 4", 'print(f"{servings * 100} g of pasta")', "```"],
+  },
+  {
+    title: "The inner planets",
+    table: [
+      "| Planet | Day length | Moons |",
+      "|:--|--:|--:|",
+      "| Mercury | 59 days | 0 |",
+      "| Venus | 243 days | 0 |",
+      "| Earth | 24 hours | 1 |",
+    ],
+    steps: ["Find a dark spot away from city lights", "Look west just after sunset", "Use binoculars for the phases of Venus"],
+    code: ["```js", 'const planets = ["Mercury", "Venus", "Earth"];', 'console.log(planets.join(" → "));', "```"],
+  },
 ];
 
 /** The whole reply the dummy would stream for this request. */
@@ -42,16 +95,32 @@ export function dummyReply(req: GenerateRequest): string {
   const last = [...req.contents].reverse().find((turn) => turn.role === "user")?.text ?? "";
   const { speaker, text } = lastLine(last);
   const seed = hash(`${req.systemPrompt}\u0000${name}\u0000${last}`);
-  const opener = OPENERS[seed % OPENERS.length];
-  const remark = REMARKS[(seed >>> 8) % REMARKS.length];
-  const persona = personaHint(req.systemPrompt, name);
+  const pick = <T>(list: readonly T[], shift: number) => list[(seed >>> shift) % list.length] as T;
+  const asking = /\?\s*$/.test(text);
+  const greeting = pick(asking ? QUESTION_GREETINGS : GREETINGS, 0).replace("{name}", speaker?.split(/\s+/)[0] || "there");
+  const role = persona(req.systemPrompt, name);
+  const intro = role ? `I'm ${name}, ${role}.` : `I'm ${name}.`;
+  if (WANTS_MARKDOWN.test(text)) return markdownDemo(greeting, intro, pick(DEMOS, 4));
+  const echo = text ? ` ${quote(text)}` : "";
+  return `${greeting} ${intro}${echo} ${pick(asking ? QUESTION_REMARKS : STATEMENT_REMARKS, 8)} ${pick(CLOSINGS, 16)}`;
+}
 
-  const greeting = speaker ? `${opener}, ${speaker}!` : `${opener}!`;
-  const quoted = text ? excerpt(text, 16) : "";
-  // No second full stop after a quote that already ends a sentence.
-  const echo = text ? ` You said: "${quoted}"${/[.!?…]$/.test(quoted) ? "" : "."}` : "";
-  const intro = persona ? ` ${name} here, ${persona}.` : ` ${name} here.`;
-  return `${greeting}${echo}${intro} ${remark}`;
+/** A reply that shows a table, a list, a task list and a code block, table first. */
+function markdownDemo(greeting: string, intro: string, demo: (typeof DEMOS)[number]): string {
+  return [
+    `${greeting} ${intro} Here is **${demo.title.toLowerCase()}**, with a little of everything Markdown can do here.`,
+    "",
+    ...demo.table,
+    "",
+    ...demo.steps.map((step, i) => `${i + 1}. ${step}`),
+    "",
+    "- [x] Read the question",
+    "- [ ] Try it ~~tomorrow~~ today",
+    "",
+    ...demo.code,
+    "",
+    "Ask for anything else and I will answer in plain words.",
+  ].join("\n");
 }
 
 /** The last "Name: text" line of a (possibly merged) user turn. */
@@ -61,21 +130,26 @@ function lastLine(turn: string): { speaker: string | null; text: string } {
   return match?.[1] && match[2] !== undefined ? { speaker: match[1], text: match[2] } : { speaker: null, text: line };
 }
 
-/**
- * A few words from the persona's first sentence ("You are Nemo, a reclusive captain." gives
- * "a reclusive captain"), so different characters sound different.
- */
-function personaHint(systemPrompt: string, name: string): string {
-  let first = systemPrompt.split(/(?<=[.!?])\s|\n/)[0]?.trim() ?? "";
-  first = first.replace(/^(you are|you're|act as|play)\s+/i, "");
-  if (first.toLowerCase().startsWith(name.toLowerCase())) first = first.slice(name.length);
-  first = first.replace(/^[\s,;:-]+/, "").replace(/[.!?]+$/, "");
-  return first ? excerpt(first, 8, "") : "";
+/** "You asked: “…?”" for a question, "You said: “…”" otherwise, at most 20 words. */
+function quote(text: string): string {
+  const words = text.trim().split(/\s+/);
+  const cut = words.length > 20;
+  const body = cut ? `${words.slice(0, 20).join(" ")}…` : words.join(" ");
+  // A quote that does not end a sentence itself is followed by a full stop.
+  return `${/\?\s*$/.test(text) ? "You asked" : "You said"}: “${body}”${/[.!?…]$/.test(body) ? "" : "."}`;
 }
 
-function excerpt(text: string, maxWords: number, ellipsis = "…"): string {
-  const words = text.trim().split(/\s+/);
-  return words.length > maxWords ? `${words.slice(0, maxWords).join(" ")}${ellipsis}` : words.join(" ");
+/**
+ * Who the character is, as a phrase that fits "I'm Nemo, ___.": the rest of a persona that
+ * opens "You are Nemo, a reclusive captain." when that is short; otherwise nothing, rather
+ * than a fragment cut mid-phrase.
+ */
+function persona(systemPrompt: string, name: string): string {
+  const first = systemPrompt.split(/(?<=[.!?])\s|\n/)[0]?.trim() ?? "";
+  const lead = /^(?:you are|you're|act as|play)\s+(.+?),\s*(.+?)[.!?]*$/i.exec(first);
+  if (!lead || lead[1]?.toLowerCase() !== name.toLowerCase()) return "";
+  const role = lead[2] ?? "";
+  return role.split(/\s+/).length <= 14 ? role : "";
 }
 
 function hash(text: string): number {

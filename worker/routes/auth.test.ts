@@ -45,6 +45,29 @@ describe("accounts", () => {
     expect(r.body.error.details.map((d) => d.path).sort()).toEqual(["password", "username"]);
   });
 
+  it.each(["12345678", "password", "aaaaaaaa"])("refuses the guessable password %s with 400 weak_password and a reason", async (weak) => {
+    const username = uniqueName("weak");
+    const r = await api<{ error: { code: string; message: string } }>("/auth/register", {
+      body: { username, password: weak },
+      headers: { "CF-Connecting-IP": `10.9.${Math.floor(Math.random() * 250)}.1` },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe("weak_password");
+    expect(r.body.error.message).toMatch(/guess|used/);
+    // Nothing was created: the name is still free.
+    const ok = await api("/auth/register", { body: { username, password }, headers: { "CF-Connecting-IP": "10.9.251.1" } });
+    expect(ok.status).toBe(201);
+  });
+
+  it("refuses a password made of the username", async () => {
+    const username = uniqueName("self");
+    const r = await api<{ error: { code: string } }>("/auth/register", {
+      body: { username, password: `${username}1` },
+      headers: { "CF-Connecting-IP": "10.9.252.1" },
+    });
+    expect(r.body.error.code).toBe("weak_password");
+  });
+
   it("answers a wrong password with 401 and the same message as an unknown user", async () => {
     const { user } = await signUp("pw");
     const wrong = await api<{ error: { message: string } }>("/auth/login", {

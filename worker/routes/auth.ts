@@ -2,10 +2,11 @@
 // username (a RateLimiter object each) so passwords cannot be guessed at speed.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { checkPassword, PASSWORD_MAX, PASSWORD_MIN } from "../../shared/password";
 import { issueToken, requireSecret } from "../auth/jwt";
 import { DECOY_HASH, hashPassword, verifyPassword } from "../auth/password";
 import { readConfig } from "../config";
-import { conflict, rateLimited, unauthorized } from "../errors";
+import { ApiError, conflict, rateLimited, unauthorized } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 import { USERNAME_PATTERN, User } from "../protocol";
 import { isUniqueViolation } from "../store";
@@ -14,7 +15,11 @@ import type { AppEnv } from "../types";
 
 const Credentials = z.object({
   username: z.string().regex(USERNAME_PATTERN, "3–32 characters: lowercase letters, digits and _").openapi({ example: "ada_l" }),
-  password: z.string().min(8, "at least 8 characters").max(256).openapi({ example: "correct horse battery" }),
+  password: z
+    .string()
+    .min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`)
+    .max(PASSWORD_MAX)
+    .openapi({ example: "correct horse battery" }),
 });
 const Register = Credentials.extend({ displayName: z.string().trim().min(1).max(64).optional() });
 const AuthReply = z.object({ token: z.string(), user: User }).openapi("AuthReply");
@@ -43,12 +48,16 @@ export const authRoutes = router()
       path: "/auth/register",
       tags: ["Accounts"],
       summary: "Create an account",
+      description:
+        "A password that is commonly used or easy to guess (a keyboard pattern, a repeated character, a date, the username) is refused with 400 `weak_password` and the reason in `message`.",
       request: jsonBody(Register),
       responses: { 201: jsonReply(AuthReply, "Registered"), 409: commonErrors[409], 400: commonErrors[400], 429: commonErrors[429] },
     }),
     async (c) => {
       const { username, password, displayName } = c.req.valid("json");
       await throttle(c, `register-ip:${clientIp(c)}`, LIMITS.registerIp);
+      const verdict = checkPassword(password, [username, displayName ?? ""]);
+      if (!verdict.ok) throw new ApiError(400, "weak_password", verdict.reason);
       const store = c.get("store");
       if (await store.users.byUsername(username)) throw conflict("That username is taken.", "username_taken");
       const row = {

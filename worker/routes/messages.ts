@@ -4,6 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, badRequest, rateLimited } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 import { ClientId, Message } from "../protocol";
+import type { Store } from "../store";
 import { exportRoom } from "./export";
 import { chatRoom, roomConfigOf } from "./room-access";
 
@@ -32,6 +33,18 @@ export function mergePage(stored: { messages: Message[]; hasMore: boolean }, pen
   return { messages, hasMore: stored.hasMore || merged.length > limit };
 }
 
+type PageQuery = { before?: number; after?: number; limit: number };
+
+/** A page of history: the room's unflushed messages over what the history store holds. */
+async function readPage(env: Env, store: Store, roomId: string, q: PageQuery) {
+  // The room's unflushed messages first, then the store: the flush writes the store before it
+  // marks rows flushed, so every message is in at least one of the two reads. (Read the other
+  // way round, or at once, a message flushed in between could be in neither.)
+  const pending = await chatRoom(env, roomId).unflushed(q.after ?? 0, q.before ?? Number.MAX_SAFE_INTEGER);
+  const page = await store.messages.page(roomId, q);
+  return mergePage(page, pending, q.limit, q.after !== undefined);
+}
+
 export const messageRoutes = router()
   .openapi(
     createRoute({
@@ -40,24 +53,47 @@ export const messageRoutes = router()
       tags: ["Messages"],
       summary: "A page of history, ascending by seq",
       description:
-        "`after` pages forward, `before` pages back; neither gives the latest page. Includes messages acknowledged moments ago, even before they reach the history store.",
+        "`after` pages forward, `before` pages back, `around` gives the message with that seq in the middle of its neighbours (about half the page older, half newer; `hasMore` then says whether older messages exist and `hasMoreAfter` whether newer ones do); none of them gives the latest page. Includes messages acknowledged moments ago, even before they reach the history store.",
       security: bearer,
       request: {
         params: RoomId,
-        query: z.object({ before: Seq.optional(), after: Seq.optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }),
+        query: z.object({
+          before: Seq.optional(),
+          after: Seq.optional(),
+          around: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .max(MAX_SEQ - 1)
+            .optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(50),
+        }),
       },
-      responses: { 200: jsonReply(z.object({ messages: z.array(Message), hasMore: z.boolean() }), "A page"), ...commonErrors },
+      responses: {
+        200: jsonReply(
+          z.object({
+            messages: z.array(Message),
+            hasMore: z.boolean(),
+            hasMoreAfter: z.boolean().optional().openapi({ description: "With `around` only: whether newer messages exist." }),
+          }),
+          "A page",
+        ),
+        ...commonErrors,
+      },
     }),
     async (c) => {
-      const { before, after, limit } = c.req.valid("query");
-      if (before !== undefined && after !== undefined) throw badRequest("Use either before or after, not both.");
+      const { before, after, around, limit } = c.req.valid("query");
+      if ([before, after, around].filter((v) => v !== undefined).length > 1)
+        throw badRequest("Use one of before, after and around, not several.");
       const roomId = c.get("room").id;
-      // The room's unflushed messages first, then the store: the flush writes the store before it
-      // marks rows flushed, so every message is in at least one of the two reads. (Read the
-      // other way round, or at once, a message flushed in between could be in neither.)
-      const pending = await chatRoom(c.env, roomId).unflushed(after ?? 0, before ?? Number.MAX_SAFE_INTEGER);
-      const page = await c.get("store").messages.page(roomId, { before, after, limit });
-      return c.json(mergePage(page, pending, limit, after !== undefined), 200);
+      if (around !== undefined) {
+        // The message itself counts with the older half.
+        const older = Math.ceil(limit / 2);
+        const back = await readPage(c.env, c.get("store"), roomId, { before: around + 1, limit: older });
+        const forward = await readPage(c.env, c.get("store"), roomId, { after: around, limit: limit - older });
+        return c.json({ messages: [...back.messages, ...forward.messages], hasMore: back.hasMore, hasMoreAfter: forward.hasMore }, 200);
+      }
+      return c.json(await readPage(c.env, c.get("store"), roomId, { before, after, limit }), 200);
     },
   )
   .openapi(

@@ -1,13 +1,13 @@
 // Message history in the store: the idempotent upsert the ChatRoom flush uses, seq-keyed
 // pages, export, and full-text search (FTS5 on D1, tsvector on Postgres).
 import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { titleFrom } from "../../shared/markdown";
 import type { Message } from "../protocol";
 import type { DbContext } from "./db";
 import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
 
 /** D1 binds at most 100 parameters per statement; a message row binds 13. */
 const ROWS_PER_INSERT = 7;
-const TITLE_CHARS = 60;
 
 export function messagesRepo(ctx: DbContext) {
   const { db, t } = ctx;
@@ -114,10 +114,8 @@ export function messagesRepo(ctx: DbContext) {
   };
 }
 
-export function deriveTitle(content: string): string {
-  const line = content.replace(/\s+/g, " ").trim();
-  return line.length <= TITLE_CHARS ? line || "New chat" : `${line.slice(0, TITLE_CHARS - 1).trimEnd()}…`;
-}
+/** An untitled room's name from its first message: the text a reader sees, without Markdown. */
+export const deriveTitle = titleFrom;
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

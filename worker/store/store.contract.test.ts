@@ -163,4 +163,10 @@ describe("deriveTitle", () => {
     expect(deriveTitle("x".repeat(100))).toHaveLength(60);
     expect(deriveTitle("   ")).toBe("New chat");
   });
+
+  it("drops Markdown syntax but keeps characters that are only text", () => {
+    expect(deriveTitle("## **Trip** to _Oslo_")).toBe("Trip to Oslo");
+    expect(deriveTitle("Alice #59 renamed my_var_name > 3 ~ 4")).toBe("Alice #59 renamed my_var_name > 3 ~ 4");
+    expect(deriveTitle("- one\n- two\n\n> quoted `code`")).toBe("one two quoted code");
+  });
 });

@@ -18,6 +18,26 @@ export function usersRepo({ db, t }: DbContext) {
       const [row] = await db.select().from(t.users).where(eq(t.users.id, id)).limit(1);
       return row;
     },
+    /** People who share a room with `userId` whose username or display name starts with
+     * `prefix` (case-insensitively), by username: the invite field's completions. */
+    async sharingRooms(userId: string, prefix: string, limit: number): Promise<UserRow[]> {
+      const rm = t.roomMembers;
+      const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+      const myRooms = db.select({ roomId: rm.roomId }).from(rm).where(eq(rm.userId, userId));
+      const roommates = db.select({ userId: rm.userId }).from(rm).where(inArray(rm.roomId, myRooms));
+      return db
+        .select()
+        .from(t.users)
+        .where(
+          and(
+            inArray(t.users.id, roommates),
+            sql`${t.users.id} <> ${userId}`,
+            or(sql`lower(${t.users.username}) like ${pattern} escape '\\'`, sql`lower(${t.users.displayName}) like ${pattern} escape '\\'`),
+          ),
+        )
+        .orderBy(asc(t.users.username))
+        .limit(limit);
+    },
     async byIds(ids: string[]): Promise<UserRow[]> {
       if (ids.length === 0) return [];
       return db.select().from(t.users).where(inArray(t.users.id, ids));

@@ -30,12 +30,15 @@ describe("Markdown", () => {
     expect(link.getAttribute("rel")).toContain("noopener");
   });
 
-  it("renders lists, emphasis and highlighted code", () => {
+  it("renders lists, emphasis, and code coloured once its grammar has loaded", async () => {
     const { container } = render(() => <Markdown text={"- **one**\n- _two_\n\n```js\nconst a = 1;\n```"} />);
     expect(container.querySelectorAll("ul > li")).toHaveLength(2);
     expect(container.querySelector("li strong")?.textContent).toBe("one");
     expect(container.querySelector("li em")?.textContent).toBe("two");
-    expect(container.querySelector(".tk-keyword")?.textContent).toBe("const");
+    // Plain text of the same size first, then the tokens.
+    expect(container.querySelector("pre code")?.textContent).toBe("const a = 1;");
+    await vi.waitFor(() => expect(container.querySelector(".hljs-keyword")?.textContent).toBe("const"));
+    expect(container.querySelector("pre code")?.textContent).toBe("const a = 1;");
   });
 
   it("copies a code block's text with its Copy button", async () => {
@@ -47,9 +50,12 @@ describe("Markdown", () => {
     expect(await screen.findByText("Copied")).toBeInTheDocument();
   });
 
-  it("re-renders as streamed text grows", () => {
+  it("re-renders as streamed text grows, showing half-written bold as bold", () => {
     const [text, setText] = createSignal("Hel");
-    const { container } = render(() => <Markdown text={text()} />);
+    const { container } = render(() => <Markdown text={text()} streaming />);
+    setText("Hello **wor");
+    expect(container.querySelector("strong")?.textContent).toBe("wor");
+    expect(container.textContent).toBe("Hello wor");
     setText("Hello **world**");
     expect(container.querySelector("strong")?.textContent).toBe("world");
   });

@@ -1,10 +1,16 @@
-// Renders message text as sanitized Markdown. The DOM is built by markdown/render.ts from text
-// nodes only; this component just swaps it in when the text changes (each streamed delta).
+// Renders message text as Markdown. The DOM is built from the syntax tree by
+// markdown/render.ts (text nodes only); while a reply streams, its half-written syntax is
+// settled first (markdown/streaming.ts) so the bubble does not flicker as chunks arrive, and
+// only the block that changed is rebuilt.
 import { createEffect } from "solid-js";
-import { renderMarkdown } from "../markdown/render";
+import { type BlockCache, renderInto } from "../markdown/render";
+import { stabilize } from "../markdown/streaming";
 
-export function Markdown(props: { text: string; class?: string }) {
+export function Markdown(props: { text: string; streaming?: boolean; class?: string }) {
   let ref!: HTMLDivElement;
-  createEffect(() => ref.replaceChildren(renderMarkdown(props.text)));
+  let cache: BlockCache = [];
+  createEffect(() => {
+    cache = renderInto(ref, props.streaming ? stabilize(props.text) : props.text, cache);
+  });
   return <div ref={ref} class={`md ${props.class ?? ""}`} />;
 }

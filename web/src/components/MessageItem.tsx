@@ -25,6 +25,8 @@ type Props = {
   groupEnd: boolean;
   /** The newest AI reply, the one Regenerate applies to. */
   latestAi: boolean;
+  /** The message a search hit (or a link) pointed at: highlighted, and focusable. */
+  target?: boolean;
   actions: MessageActions;
 };
 
@@ -43,8 +45,16 @@ export function MessageItem(props: Props) {
     >
       <article
         class="msg"
-        classList={{ "is-mine": props.mine, "is-ai": ai(), "is-compact": props.compact, "is-streaming": m().status === "streaming" }}
+        classList={{
+          "is-mine": props.mine,
+          "is-ai": ai(),
+          "is-compact": props.compact,
+          "is-streaming": m().status === "streaming",
+          "is-target": props.target,
+        }}
         data-seq={m().seq}
+        tabIndex={props.target ? -1 : undefined}
+        aria-current={props.target ? "true" : undefined}
         aria-busy={m().status === "streaming" ? "true" : undefined}
       >
         <div class="msg-gutter">
@@ -64,7 +74,7 @@ export function MessageItem(props: Props) {
           </header>
           <div class="bubble">
             <Show when={m().content || m().status !== "streaming"} fallback={<ThinkingDots />}>
-              <Markdown text={m().content} />
+              <Markdown text={m().content} streaming={m().status === "streaming"} />
             </Show>
           </div>
           <Switch>

@@ -1,20 +1,24 @@
 // The scrolling message log. Only a window of at most WINDOW messages is in the DOM, so a room
 // with thousands of messages scrolls as lightly as a short one: scrolling near the top slides
-// the window up (then asks the server for older history), near the bottom slides it down.
-// Every change to what is rendered above the reader keeps the message they are looking at in
-// the same place on screen. At the bottom the log follows new messages and streamed text;
-// scrolled up it holds still and offers a jump to the latest.
-import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
+// the window up (then asks the server for older history), near the bottom slides it down, and
+// a gap left by opening the room at an old message (stores/history.ts) fills as it comes into
+// view. Every change to what is rendered keeps the message the reader is looking at in the
+// same place on screen (log-scroll.ts). At the bottom the log follows new messages and
+// streamed text, however late the bubbles reach their final height; scrolled up it holds still
+// and offers a jump to the latest. A `target` (a search hit) is centred and highlighted.
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { Message } from "../../../worker/protocol";
-import { dayKey, dayLabel } from "../format";
+import { dayLabel } from "../format";
+import type { Gap } from "../stores/history";
 import type { LocalSend } from "../stores/messages";
 import { Icon } from "./Icon";
+import { groupRows } from "./log-layout";
+import { createLogScroll, type LogScroll } from "./log-scroll";
 import { type MessageActions, MessageItem, PendingItem } from "./MessageItem";
 
 export const WINDOW = 120;
 const STEP = 40;
 const EDGE = 400;
-const GROUP_MS = 5 * 60_000;
 
 type Props = {
   messages: Message[];
@@ -29,7 +33,12 @@ type Props = {
   intro?: string;
   now: number;
   /** Receives a function that scrolls to the newest message (used after sending). */
-  controls?: (c: { toLatest: () => void }) => void;
+  controls?: (c: { toLatest: () => void; scroller: HTMLElement }) => void;
+  /** A message to show centred and highlighted (a new object each time it is asked for). */
+  target?: { seq: number } | null;
+  /** Runs of history not loaded between two loaded messages, and how to read into one. */
+  gaps?: readonly Gap[];
+  fillGap?: (gap: Gap, direction: "forward" | "backward") => Promise<void>;
 };
 
 /** First index whose seq is >= seq. */
@@ -65,17 +74,16 @@ export function MessageList(props: Props) {
     return undefined;
   });
 
+  let inner!: HTMLDivElement;
+  let scroll: LogScroll | undefined;
+  const [highlighted, setHighlighted] = createSignal<number | null>(null);
+
   /** Runs a change to what is rendered while keeping the first visible message still. */
   function anchored(change: () => unknown) {
-    const top = scroller.getBoundingClientRect().top;
-    const anchor = [...scroller.querySelectorAll<HTMLElement>("[data-seq]")].find((el) => el.getBoundingClientRect().bottom > top);
-    const before = anchor?.getBoundingClientRect().top ?? 0;
-    const fix = () => {
-      if (anchor?.isConnected) scroller.scrollTop += anchor.getBoundingClientRect().top - before;
-    };
+    scroll?.remember();
     const result = change();
-    if (result instanceof Promise) return result.then(fix);
-    fix();
+    if (result instanceof Promise) return result.then(() => scroll?.restore());
+    scroll?.restore();
   }
 
   function freeze(start: number, end: number) {
@@ -92,9 +100,11 @@ export function MessageList(props: Props) {
     const [start, end] = range();
     if (fromBottom < 40 && atEnd()) {
       if (!follow()) setFollow(true);
-    } else if (follow() && fromBottom > 150) {
+    } else if (follow() && fromBottom > 150 && scroll?.movedUp()) {
+      // Only the reader scrolling up lets go of the bottom; content growing below does not.
       freeze(start, end);
     }
+    if (!follow()) scroll?.remember();
     if (scroller.scrollTop < EDGE) {
       if (start > 0) {
         const s = Math.max(0, start - STEP);
@@ -111,28 +121,81 @@ export function MessageList(props: Props) {
       }
     } else if (fromBottom < EDGE && !atEnd()) {
       const e = Math.min(props.messages.length, end + STEP);
-      if (e >= props.messages.length) anchored(() => setFollow(true));
+      // With a gap in the log, the end is reached by reading through it, not by jumping past it.
+      if (e >= props.messages.length && !props.gaps?.length) anchored(() => setFollow(true));
       else anchored(() => freeze(Math.max(start, e - WINDOW), e));
+    }
+    void fillVisibleGap();
+  }
+
+  /** Reads into a gap whose marker is on or near the screen, towards the reader. */
+  let filling = false;
+  async function fillVisibleGap() {
+    if (filling || !props.fillGap) return;
+    const view = scroller.getBoundingClientRect();
+    for (const marker of scroller.querySelectorAll<HTMLElement>(".log-gap")) {
+      const box = marker.getBoundingClientRect();
+      const gap = props.gaps?.find((g) => g.after === Number(marker.dataset.after));
+      if (!gap || box.bottom < view.top - EDGE || box.top > view.bottom + EDGE) continue;
+      filling = true;
+      // Below the middle of the view the reader is reading down into it; above, up into it.
+      const direction = box.top > view.top + view.height / 2 ? "forward" : "backward";
+      await anchored(async () => {
+        await props.fillGap?.(gap, direction);
+        // Filled above the reader: keep the rows they are reading, let the window's top give.
+        if (!follow() && direction === "backward") {
+          const end = lowerBound(props.messages, toSeq() + 1);
+          freeze(Math.max(0, end - WINDOW), end);
+        }
+      });
+      filling = false;
+      requestAnimationFrame(() => void fillVisibleGap());
+      return;
     }
   }
 
   const toLatest = () => {
     setFollow(true);
-    scroller.scrollTop = scroller.scrollHeight;
+    setHighlighted(null);
+    scroll?.toBottom();
   };
 
   onMount(() => {
-    props.controls?.({ toLatest });
-    scroller.scrollTop = scroller.scrollHeight;
+    scroll = createLogScroll(scroller, inner, follow);
+    onCleanup(() => scroll?.dispose());
+    props.controls?.({ toLatest, scroller });
+    scroll.toBottom();
   });
 
   // Follow the conversation while the reader is at the bottom: new messages, local sends and
-  // each streamed chunk of the newest reply.
+  // each streamed chunk of the newest reply. (Heights that settle later: log-scroll.ts.)
   createEffect(
     on(
       () => [props.messages.length, props.messages[props.messages.length - 1]?.content.length, props.pending.length],
       () => {
-        if (follow()) scroller.scrollTop = scroller.scrollHeight;
+        if (follow()) scroll?.toBottom();
+      },
+    ),
+  );
+
+  // Show the target: a window around it, centred on screen, highlighted and focused.
+  createEffect(
+    on(
+      () => props.target,
+      (target) => {
+        const i = target ? lowerBound(props.messages, target.seq) : -1;
+        if (!target || props.messages[i]?.seq !== target.seq) return;
+        const start = Math.max(0, Math.min(i - WINDOW / 2, props.messages.length - WINDOW));
+        freeze(start, Math.min(props.messages.length, start + WINDOW));
+        setHighlighted(target.seq);
+        // After the window re-renders with the target in it.
+        queueMicrotask(() => {
+          const row = scroller.querySelector<HTMLElement>(`[data-seq="${target.seq}"]`);
+          if (!row) return;
+          scroll?.centre(row);
+          row.focus({ preventScroll: true });
+          void fillVisibleGap();
+        });
       },
     ),
   );
@@ -148,27 +211,11 @@ export function MessageList(props: Props) {
     ),
   );
 
+  const gapAfter = (seq: number) => props.gaps?.some((g) => g.after === seq) ?? false;
+
   // Grouping and day breaks for the whole window in one pass, so a window shift does not make
   // every row re-derive them from its neighbours.
-  const layout = createMemo(() => {
-    const rows = visible();
-    const compact: boolean[] = [];
-    const newDay: boolean[] = [];
-    let prevAt = 0;
-    let prevDay = -1;
-    rows.forEach((m, i) => {
-      const at = Date.parse(m.createdAt);
-      const day = dayKey(m.createdAt);
-      const prev = rows[i - 1];
-      newDay.push(prev ? day !== prevDay : range()[0] === 0 && !props.hasMoreBefore);
-      compact.push(
-        !!prev && prev.author.id === m.author.id && prev.author.kind === m.author.kind && at - prevAt < GROUP_MS && day === prevDay,
-      );
-      prevAt = at;
-      prevDay = day;
-    });
-    return { compact, newDay };
-  });
+  const layout = createMemo(() => groupRows(visible(), range()[0] === 0 && !props.hasMoreBefore));
   const compactAt = (i: number) => layout().compact[i] ?? false;
   const newDayAt = (i: number) => layout().newDay[i] ?? false;
 
@@ -186,7 +233,7 @@ export function MessageList(props: Props) {
         tabIndex={0}
         onScroll={onScroll}
       >
-        <div class="log-inner">
+        <div class="log-inner" ref={inner}>
           <Show when={range()[0] === 0 && !props.hasMoreBefore}>
             <div class="log-start" classList={{ "is-empty": props.messages.length === 0 && props.pending.length === 0 }}>
               <Icon name="chat" />
@@ -215,8 +262,14 @@ export function MessageList(props: Props) {
                   compact={compactAt(i())}
                   groupEnd={!compactAt(i() + 1)}
                   latestAi={m.seq === latestAiSeq()}
+                  target={m.seq === highlighted()}
                   actions={props.actions}
                 />
+                <Show when={gapAfter(m.seq)}>
+                  <div class="log-gap log-loading" data-after={m.seq}>
+                    <span class="spinner" aria-hidden="true" /> Loading messages…
+                  </div>
+                </Show>
               </>
             )}
           </For>

@@ -1,8 +1,9 @@
 // Room rows: title, preview with the author, unread badge, and the open room marked current.
 import "../test/dom";
 import { screen } from "@solidjs/testing-library";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { RoomListItem } from "../../../worker/protocol";
+import { loadPlainText } from "../format";
 import { renderAt } from "../test/router";
 import { RoomList } from "./RoomList";
 
@@ -29,10 +30,14 @@ const room = (id: string, title: string | null, unread: number, last?: string): 
     : null,
 });
 
+beforeAll(() => loadPlainText());
+
 describe("RoomList", () => {
-  it("shows previews with the author and unread counts", () => {
-    renderAt("/", () => <RoomList rooms={[room("r1", "Hiking", 3, "See you **there**")]} hits={[]} query="" myId="u1" />);
-    expect(screen.getByText("Bob: See you there")).toBeInTheDocument();
+  it("shows previews as plain text with the author, and unread counts", () => {
+    renderAt("/", () => (
+      <RoomList rooms={[room("r1", "Hiking", 3, "See you **there**, Alice #59 (my_var)")]} hits={[]} query="" myId="u1" />
+    ));
+    expect(screen.getByText("Bob: See you there, Alice #59 (my_var)")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: /Hiking/ })).toHaveTextContent("3 unread");
   });
 
@@ -43,18 +48,16 @@ describe("RoomList", () => {
     expect(screen.getByText("Untitled room")).toBeInTheDocument();
   });
 
-  it("lists message hits under their room when searching", () => {
+  it("lists message hits under their room, marks the matching words and links to the message", () => {
     const r = room("r2", "Recipes", 0);
-    renderAt("/", () => (
-      <RoomList
-        rooms={[]}
-        hits={[
-          { room: r, message: { ...(room("r2", "x", 0, "pasta al limone").lastMessage as NonNullable<RoomListItem["lastMessage"]>) } },
-        ]}
-        query="pasta"
-      />
-    ));
-    expect(screen.getByRole("list", { name: "Matching messages" })).toHaveTextContent("Recipes");
-    expect(screen.getByText("pasta al limone")).toBeInTheDocument();
+    const long = `${"Some words before it all. ".repeat(8)}Try **pasta** al limone, or Pastas with *peas*.`;
+    const message = { ...(room("r2", "x", 0, long).lastMessage as NonNullable<RoomListItem["lastMessage"]>), seq: 42 };
+    renderAt("/", () => <RoomList rooms={[]} hits={[{ room: r, message }]} query="pasta pea" />);
+    const hits = screen.getByRole("list", { name: "Matching messages" });
+    expect(hits).toHaveTextContent("Recipes");
+    expect([...hits.querySelectorAll("mark")].map((m) => m.textContent)).toEqual(["pasta", "Pastas", "peas"]);
+    // The snippet starts near the match, not at the start of a long message.
+    expect(hits.textContent).toContain("…");
+    expect(screen.getByRole("link", { name: /Recipes/ })).toHaveAttribute("href", "/rooms/r2?at=42");
   });
 });

@@ -1,10 +1,11 @@
 // The list of rooms in the sidebar: title, last-message preview, time and unread badge, the
-// open room marked with aria-current. Message search hits show beneath when a query is typed.
+// open room marked with aria-current. Message search hits show beneath when a query is typed,
+// their matching words marked; a hit opens its room at that message.
 import { A, useMatch } from "@solidjs/router";
 import { For, Show } from "solid-js";
 import type { RoomListItem } from "../../../worker/protocol";
 import type { SearchResult } from "../api";
-import { plainPreview, previewLine, roomTitle, shortTime } from "../format";
+import { previewLine, roomTitle, searchSnippet, shortTime } from "../format";
 import { Avatar } from "./Avatar";
 
 export function RoomRow(props: { room: RoomListItem; myId?: string }) {
@@ -52,10 +53,13 @@ export function RoomList(props: { rooms: RoomListItem[]; hits: SearchResult[]; q
           <For each={props.hits}>
             {(hit) => (
               <li>
-                <A href={`/rooms/${hit.room.id}`} class="hit-row">
+                <A href={`/rooms/${hit.room.id}?at=${hit.message.seq}`} class="hit-row">
                   <span class="hit-room">{roomTitle(hit.room)}</span>
                   <span class="hit-text">
-                    <strong>{hit.message.author.name}:</strong> {plainPreview(hit.message.content, 120)}
+                    <strong>{hit.message.author.name}:</strong>{" "}
+                    <For each={searchSnippet(hit.message.content, props.query)}>
+                      {(part) => (part.match ? <mark>{part.text}</mark> : part.text)}
+                    </For>
                   </span>
                 </A>
               </li>

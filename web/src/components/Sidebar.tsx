@@ -1,13 +1,15 @@
 // The sidebar: brand, new-room button, search, the room list and the signed-in user's menu.
+// On a phone's home screen it is the whole page: then it is the main landmark with an h1.
 import { A, useNavigate } from "@solidjs/router";
 import { onCleanup, onMount, Show } from "solid-js";
+import { Dynamic } from "solid-js/web";
 import { useRooms } from "../context";
 import { session } from "../session";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { RoomList } from "./RoomList";
 
-export function Sidebar() {
+export function Sidebar(props: { asMain?: boolean }) {
   const rooms = useRooms();
   const navigate = useNavigate();
   const user = () => session.user();
@@ -27,7 +29,10 @@ export function Sidebar() {
   });
 
   return (
-    <aside class="sidebar" aria-label="Rooms and account">
+    <Dynamic component={props.asMain ? "main" : "aside"} class="sidebar" aria-label="Rooms and account">
+      <Show when={props.asMain}>
+        <h1 class="sr-only">Your rooms</h1>
+      </Show>
       <header class="sidebar-head">
         <A href="/" class="brand" aria-label="Parlor home">
           <span class="brand-mark" aria-hidden="true">
@@ -123,6 +128,6 @@ export function Sidebar() {
           <Icon name="logout" />
         </button>
       </footer>
-    </aside>
+    </Dynamic>
   );
 }

@@ -1,89 +1,138 @@
-// A tiny syntax highlighter for code blocks in chat: one scanner for the C-like, scripting and
-// shell families that covers comments, strings, numbers, keywords, literals and calls. It is
-// not a parser (a few tokens will be coloured wrongly) and that is the trade for a few hundred
-// bytes instead of a grammar library. It returns tokens; render.ts turns them into text nodes.
+// Syntax highlighting for code blocks: highlight.js grammars run by lowlight, which returns a
+// syntax tree (hast) instead of an HTML string, so the tokens become DOM nodes built here and
+// code never passes through innerHTML. The core comes with the room; each language's grammar is
+// its own chunk, fetched the first time a block in that language appears. Until it arrives the
+// block shows as plain text of exactly the same size, so nothing moves when colour arrives.
+import type { ElementContent } from "hast";
+import type { LanguageFn } from "highlight.js";
+import { createLowlight } from "lowlight";
 
-export type TokenKind = "plain" | "comment" | "string" | "number" | "keyword" | "literal" | "fn" | "type" | "punct";
-export type Token = { k: TokenKind; v: string };
+const lowlight = createLowlight();
 
-const KEYWORDS = new Set(
-  (
-    "abstract as async await break case catch class const continue def default defer del do elif else enum except " +
-    "export extends final finally fn for from func function go if impl implements import in interface is lambda " +
-    "let loop match mod module mut namespace new not or and package pass private protected pub public raise return " +
-    "select static struct super switch throw throws trait try type typeof instanceof use var void where while with " +
-    "yield chan range map unsafe crate dyn ref move echo then fi esac done local declare readonly keyof satisfies " +
-    "declare override get set of"
-  ).split(" "),
-);
-const SQL = new Set(
-  "select from where insert into values update set delete create table index drop alter join left right inner outer on group by order having limit offset as and or not null primary key references distinct union returning".split(
-    " ",
-  ),
-);
-const LITERALS = new Set("true false null undefined nil none None True False NaN Infinity this self Self".split(" "));
+type Grammar = () => Promise<{ default: LanguageFn }>;
+// Literal import() calls, so the bundler makes one chunk per grammar.
+const GRAMMARS: Record<string, Grammar> = {
+  bash: () => import("highlight.js/lib/languages/bash"),
+  c: () => import("highlight.js/lib/languages/c"),
+  cpp: () => import("highlight.js/lib/languages/cpp"),
+  csharp: () => import("highlight.js/lib/languages/csharp"),
+  css: () => import("highlight.js/lib/languages/css"),
+  diff: () => import("highlight.js/lib/languages/diff"),
+  dockerfile: () => import("highlight.js/lib/languages/dockerfile"),
+  go: () => import("highlight.js/lib/languages/go"),
+  graphql: () => import("highlight.js/lib/languages/graphql"),
+  ini: () => import("highlight.js/lib/languages/ini"),
+  java: () => import("highlight.js/lib/languages/java"),
+  javascript: () => import("highlight.js/lib/languages/javascript"),
+  json: () => import("highlight.js/lib/languages/json"),
+  kotlin: () => import("highlight.js/lib/languages/kotlin"),
+  lua: () => import("highlight.js/lib/languages/lua"),
+  makefile: () => import("highlight.js/lib/languages/makefile"),
+  markdown: () => import("highlight.js/lib/languages/markdown"),
+  php: () => import("highlight.js/lib/languages/php"),
+  python: () => import("highlight.js/lib/languages/python"),
+  r: () => import("highlight.js/lib/languages/r"),
+  ruby: () => import("highlight.js/lib/languages/ruby"),
+  rust: () => import("highlight.js/lib/languages/rust"),
+  scss: () => import("highlight.js/lib/languages/scss"),
+  sql: () => import("highlight.js/lib/languages/sql"),
+  swift: () => import("highlight.js/lib/languages/swift"),
+  typescript: () => import("highlight.js/lib/languages/typescript"),
+  xml: () => import("highlight.js/lib/languages/xml"),
+  yaml: () => import("highlight.js/lib/languages/yaml"),
+};
 
-const HASH_COMMENTS = new Set([
-  "py",
-  "python",
-  "sh",
-  "bash",
-  "shell",
-  "zsh",
-  "rb",
-  "ruby",
-  "yaml",
-  "yml",
-  "toml",
-  "r",
-  "perl",
-  "dockerfile",
-  "make",
-  "makefile",
-  "ini",
-  "conf",
-]);
-const NO_HIGHLIGHT = new Set(["text", "txt", "plain", "plaintext", "md", "markdown", "log", "output", "console"]);
+const ALIASES: Record<string, string> = {
+  js: "javascript",
+  jsx: "javascript",
+  mjs: "javascript",
+  cjs: "javascript",
+  node: "javascript",
+  ts: "typescript",
+  tsx: "typescript",
+  mts: "typescript",
+  py: "python",
+  python3: "python",
+  sh: "bash",
+  shell: "bash",
+  zsh: "bash",
+  console: "bash",
+  "c++": "cpp",
+  cc: "cpp",
+  h: "c",
+  cs: "csharp",
+  "c#": "csharp",
+  docker: "dockerfile",
+  golang: "go",
+  toml: "ini",
+  jsonc: "json",
+  json5: "json",
+  kt: "kotlin",
+  make: "makefile",
+  md: "markdown",
+  rb: "ruby",
+  rs: "rust",
+  html: "xml",
+  svg: "xml",
+  vue: "xml",
+  yml: "yaml",
+  postgres: "sql",
+  postgresql: "sql",
+  sqlite: "sql",
+  patch: "diff",
+};
 
-export function highlight(code: string, lang: string): Token[] {
-  if (NO_HIGHLIGHT.has(lang) || code.length > 50_000) return [{ k: "plain", v: code }];
-  const hash = HASH_COMMENTS.has(lang);
-  const sql = lang === "sql";
-  const out: Token[] = [];
-  const push = (k: TokenKind, v: string) => {
-    const last = out[out.length - 1];
-    if (last && last.k === k) last.v += v;
-    else out.push({ k, v });
-  };
-  let i = 0;
-  while (i < code.length) {
-    const rest = code.slice(i);
-    const before = code[i - 1] ?? "";
-    const at = (re: RegExp) => re.exec(rest)?.[0];
-    let v: string | undefined;
-    if ((v = (hash ? at(/^#[^\n]*/) : (at(/^\/\/[^\n]*/) ?? at(/^\/\*[\s\S]*?(\*\/|$)/))) ?? (sql ? at(/^--[^\n]*/) : undefined))) {
-      push("comment", v);
-    } else if (
-      // An apostrophe inside a word ("don't" in a comment-less snippet) does not open a string.
-      (v = at(/^"(?:[^"\\\n]|\\.)*"?/) ?? at(/^`(?:[^`\\]|\\.)*`?/) ?? (/\w/.test(before) ? undefined : at(/^'(?:[^'\\\n]|\\.)*'?/)))
-    ) {
-      push("string", v);
-    } else if (!/\w/.test(before) && (v = at(/^(0x[\da-f_]+|0b[01_]+|\d[\d_]*(\.\d+)?(e[+-]?\d+)?)[a-z]*/i))) {
-      push("number", v);
-    } else if ((v = at(/^[A-Za-z_$][\w$]*/))) {
-      const call = /^\s*\(/.test(code.slice(i + v.length));
-      if (KEYWORDS.has(v) || (sql && SQL.has(v.toLowerCase()))) push("keyword", v);
-      else if (LITERALS.has(v)) push("literal", v);
-      else if (call) push("fn", v);
-      else if (/^[A-Z][a-z]/.test(v)) push("type", v);
-      else push("plain", v);
-    } else if ((v = at(/^[{}()[\];,.:<>=+\-*/%!&|^~?@]+/))) {
-      push("punct", v);
-    } else {
-      v = code[i] as string;
-      push("plain", v);
-    }
-    i += v.length;
+/** Longer blocks stay plain: highlighting them would hold up the page for little benefit. */
+const MAX_HIGHLIGHT_CHARS = 20_000;
+const loading = new Map<string, Promise<boolean>>();
+
+/** The grammar a code block's info string names, if there is one for it. */
+export function grammarOf(lang: string): string | null {
+  const name = ALIASES[lang.toLowerCase()] ?? lang.toLowerCase();
+  return Object.hasOwn(GRAMMARS, name) ? name : null;
+}
+
+/** Fetches and registers a grammar once; resolves false if it cannot be had. */
+export function loadGrammar(name: string): Promise<boolean> {
+  if (lowlight.registered(name)) return Promise.resolve(true);
+  let pending = loading.get(name);
+  if (!pending) {
+    const grammar = GRAMMARS[name];
+    pending = grammar
+      ? grammar().then(
+          (mod) => {
+            lowlight.register(name, mod.default);
+            return true;
+          },
+          () => {
+            // Offline or a failed chunk: leave the block plain, try again next time.
+            loading.delete(name);
+            return false;
+          },
+        )
+      : Promise.resolve(false);
+    loading.set(name, pending);
   }
+  return pending;
+}
+
+/** Highlighted DOM nodes for `code`, or null while the grammar is not loaded (or never will be). */
+export function highlightedNodes(code: string, name: string | null): Node[] | null {
+  if (!name || !lowlight.registered(name) || code.length > MAX_HIGHLIGHT_CHARS) return null;
+  const out: Node[] = [];
+  for (const child of lowlight.highlight(name, code).children) out.push(toDom(child as ElementContent));
   return out;
+}
+
+/** Only highlight.js's own class names (`hljs-keyword`, `hljs-title function_`) are kept. */
+const TOKEN_CLASS = /^(hljs-[a-z_-]+|[a-z]+_)$/;
+
+function toDom(node: ElementContent): Node {
+  if (node.type === "text") return document.createTextNode(node.value);
+  if (node.type !== "element") return document.createTextNode("");
+  const span = document.createElement("span");
+  const classes = (node.properties.className as string[] | undefined) ?? [];
+  for (const c of classes) if (TOKEN_CLASS.test(c)) span.classList.add(c);
+  for (const child of node.children) span.appendChild(toDom(child));
+  return span;
 }

@@ -1,146 +1,190 @@
-// Turns the Markdown tree into DOM nodes. Every piece of message text goes in through
-// createTextNode/textContent, and every element and attribute is chosen here, so there is no
-// path by which a message can inject markup: "escape everything first" taken to its end, since
-// nothing is ever parsed as HTML. Links are http(s) only (checked in parse.ts) and open in a new
-// tab without a referrer or opener. Code blocks get a language label and a Copy button.
-import { highlight } from "./highlight";
-import { type Block, type Inline, parseBlocks } from "./parse";
+// Turns a message's Markdown syntax tree (CommonMark + GFM, parsed by micromark in
+// shared/markdown.ts) into DOM nodes. Every element and attribute is chosen here from a fixed
+// list, and every piece of message text goes in through createTextNode/textContent, so there
+// is no path by which a message can create markup: raw HTML in a message shows as the text it
+// is. Links are http(s) or mailto only (parsed with URL) and open in a new tab without opener
+// or referrer; images are not loaded (a link to them instead), so a message cannot make every
+// reader's browser fetch a URL. Re-rendering keeps the DOM of top-level blocks whose source did
+// not change, so a streaming reply only rebuilds its last block.
+import type { Definition, Nodes, Parents, RootContent, TableCell } from "mdast";
+import { parseMarkdown } from "../../../shared/markdown";
+import { codeBlock, el } from "./code-block";
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+export const LINK_REL = "noopener noreferrer nofollow ugc";
+const SCHEMES = new Set(["http:", "https:", "mailto:"]);
 
-function inlines(parent: Node, list: Inline[]) {
-  for (const n of list) {
-    switch (n.t) {
-      case "text":
-        parent.appendChild(document.createTextNode(n.v));
-        break;
-      case "br":
-        parent.appendChild(el("br"));
-        break;
-      case "code":
-        parent.appendChild(el("code", "md-code", n.v));
-        break;
-      case "strong":
-      case "em":
-      case "del": {
-        const node = el(n.t === "del" ? "s" : n.t);
-        inlines(node, n.c);
-        parent.appendChild(node);
-        break;
-      }
-      case "link": {
-        const a = el("a");
-        a.href = n.href;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer nofollow ugc";
-        inlines(a, n.c);
-        parent.appendChild(a);
-        break;
-      }
-    }
-  }
-}
-
-async function copyText(text: string): Promise<boolean> {
+/** The URL to link to, or null for anything but http(s) and mailto (javascript:, data:, relative). */
+export function safeHref(raw: string): string | null {
   try {
-    await navigator.clipboard.writeText(text);
-    return true;
+    const u = new URL(raw.trim());
+    return SCHEMES.has(u.protocol) ? u.href : null;
   } catch {
-    // Clipboard API needs a secure context and focus; fall back to a hidden textarea.
-    const area = el("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.cssText = "position:fixed;opacity:0;pointer-events:none";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand?.("copy") ?? false;
-    area.remove();
-    return ok;
+    return null;
   }
 }
 
-function codeBlock(lang: string, code: string): HTMLElement {
-  const wrap = el("div", "md-pre");
-  const bar = el("div", "md-pre-bar");
-  bar.appendChild(el("span", "md-pre-lang", lang || "code"));
-  const button = el("button", "md-copy", "Copy");
-  button.type = "button";
-  button.setAttribute("aria-label", `Copy ${lang || "code"} to clipboard`);
-  button.addEventListener("click", async () => {
-    const ok = await copyText(code);
-    button.textContent = ok ? "Copied" : "Copy failed";
-    button.classList.toggle("is-done", ok);
-    setTimeout(() => {
-      button.textContent = "Copy";
-      button.classList.remove("is-done");
-    }, 1500);
-  });
-  bar.appendChild(button);
-  const pre = el("pre");
-  const codeEl = el("code");
-  if (lang) codeEl.dataset.lang = lang;
-  for (const tok of highlight(code, lang)) {
-    codeEl.appendChild(tok.k === "plain" ? document.createTextNode(tok.v) : el("span", `tk-${tok.k}`, tok.v));
+type Ctx = { defs: Map<string, Definition>; tight: boolean };
+
+function withChildren<T extends Node>(parent: T, node: Parents, ctx: Ctx): T {
+  for (const child of node.children) {
+    const dom = render(child, ctx);
+    if (dom) parent.appendChild(dom);
   }
-  pre.appendChild(codeEl);
-  pre.tabIndex = 0;
-  wrap.append(bar, pre);
+  return parent;
+}
+
+function link(url: string, node: Parents | null, text: string, ctx: Ctx): Node {
+  const href = safeHref(url);
+  // Not a URL we link to: the words alone.
+  const a = href ? el("a") : el("span");
+  if (href && a instanceof HTMLAnchorElement) {
+    a.href = href;
+    a.target = "_blank";
+    a.rel = LINK_REL;
+  }
+  if (node && node.children.length > 0) withChildren(a, node, ctx);
+  else a.textContent = text;
+  return a;
+}
+
+function taskMark(checked: boolean): HTMLElement {
+  const mark = el("span", `md-task${checked ? " is-done" : ""}`);
+  mark.setAttribute("role", "img");
+  mark.setAttribute("aria-label", checked ? "Done" : "Not done");
+  return mark;
+}
+
+function table(node: Extract<Nodes, { type: "table" }>, ctx: Ctx): HTMLElement {
+  // A wide table scrolls inside the bubble; keyboards can scroll it too.
+  const wrap = el("div", "md-table");
+  wrap.tabIndex = 0;
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-label", "Table");
+  const t = el("table");
+  const body = el("tbody");
+  node.children.forEach((row, r) => {
+    const tr = el("tr");
+    row.children.forEach((cell: TableCell, c) => {
+      const align = node.align?.[c];
+      tr.appendChild(withChildren(el(r === 0 ? "th" : "td", align ? `align-${align}` : undefined), cell, ctx));
+    });
+    if (r === 0) t.appendChild(el("thead")).appendChild(tr);
+    else body.appendChild(tr);
+  });
+  if (body.childNodes.length > 0) t.appendChild(body);
+  wrap.appendChild(t);
   return wrap;
 }
 
-function blocks(parent: Node, list: Block[], tight = false) {
-  for (const b of list) {
-    switch (b.t) {
-      case "p":
-        // A single paragraph inside a list item renders inline, like a "tight" list.
-        if (tight && list.length === 1) inlines(parent, b.c);
-        else {
-          const p = el("p");
-          inlines(p, b.c);
-          parent.appendChild(p);
-        }
-        break;
-      case "h": {
-        // Headings in a message sit below the page's own h1/h2.
-        const h = el(`h${Math.min(b.level + 2, 6)}` as "h3", `md-h md-h${Math.min(b.level, 3)}`);
-        inlines(h, b.c);
-        parent.appendChild(h);
-        break;
-      }
-      case "code":
-        parent.appendChild(codeBlock(b.lang, b.v));
-        break;
-      case "list": {
-        const list = el(b.ordered ? "ol" : "ul");
-        if (b.ordered && b.start !== 1) list.setAttribute("start", String(b.start));
-        for (const item of b.items) {
-          const li = el("li");
-          blocks(li, item, true);
-          list.appendChild(li);
-        }
-        parent.appendChild(list);
-        break;
-      }
-      case "quote": {
-        const q = el("blockquote");
-        blocks(q, b.c);
-        parent.appendChild(q);
-        break;
-      }
-      case "hr":
-        parent.appendChild(el("hr"));
-        break;
+function render(node: RootContent, ctx: Ctx): Node | null {
+  switch (node.type) {
+    case "text":
+    case "html":
+      return document.createTextNode(node.value);
+    case "paragraph":
+      // A tight list's items hold their text directly, as a browser would render them.
+      return ctx.tight ? withChildren(document.createDocumentFragment(), node, ctx) : withChildren(el("p"), node, ctx);
+    case "heading": {
+      // Headings in a message sit below the page's own h1 and h2.
+      const level = Math.min(node.depth + 2, 6) as 3 | 4 | 5 | 6;
+      return withChildren(el(`h${level}`, `md-h md-h${Math.min(node.depth, 3)}`), node, { ...ctx, tight: false });
     }
+    case "thematicBreak":
+      return el("hr");
+    case "blockquote":
+      return withChildren(el("blockquote"), node, { ...ctx, tight: false });
+    case "list": {
+      const list = el(node.ordered ? "ol" : "ul", node.children.some((i) => typeof i.checked === "boolean") ? "md-tasks" : undefined);
+      if (node.ordered && node.start !== null && node.start !== undefined && node.start !== 1)
+        list.setAttribute("start", String(node.start));
+      const inner = { ...ctx, tight: !node.spread };
+      for (const item of node.children) {
+        const li = el("li");
+        if (typeof item.checked === "boolean") li.appendChild(taskMark(item.checked));
+        list.appendChild(withChildren(li, item, inner));
+      }
+      return list;
+    }
+    case "code":
+      return codeBlock(node.lang, node.value);
+    case "table":
+      return table(node, { ...ctx, tight: false });
+    case "emphasis":
+      return withChildren(el("em"), node, ctx);
+    case "strong":
+      return withChildren(el("strong"), node, ctx);
+    case "delete":
+      return withChildren(el("del"), node, ctx);
+    case "inlineCode": {
+      const code = el("code", "md-code");
+      code.textContent = node.value;
+      return code;
+    }
+    case "break":
+      return el("br");
+    case "link":
+      return link(node.url, node, node.url, ctx);
+    case "linkReference": {
+      const def = ctx.defs.get(node.identifier);
+      return def ? link(def.url, node, "", ctx) : withChildren(document.createDocumentFragment(), node, ctx);
+    }
+    case "image":
+      return link(node.url, null, node.alt || node.url, ctx);
+    case "imageReference": {
+      const def = ctx.defs.get(node.identifier);
+      return def ? link(def.url, null, node.alt || def.url, ctx) : document.createTextNode(node.alt ?? "");
+    }
+    case "footnoteReference": {
+      const sup = el("sup", "md-fn");
+      sup.textContent = `[${node.label ?? node.identifier}]`;
+      return sup;
+    }
+    case "footnoteDefinition": {
+      const div = el("div", "md-footnote");
+      const sup = div.appendChild(el("sup", "md-fn"));
+      sup.textContent = `[${node.label ?? node.identifier}]`;
+      return withChildren(div, node, { ...ctx, tight: false });
+    }
+    case "definition":
+      // Used by the references that name it; shows nothing itself.
+      return null;
+    default:
+      return "children" in node ? withChildren(document.createDocumentFragment(), node as Parents, ctx) : null;
   }
 }
 
+/** The DOM of each top-level block from the last render, keyed by that block's source. */
+export type BlockCache = { key: string; nodes: Node[] }[];
+
+/** Renders `src` into `container`, reusing the nodes of blocks whose source is unchanged. */
+export function renderInto(container: HTMLElement, src: string, cache: BlockCache): BlockCache {
+  const tree = parseMarkdown(src);
+  const defs = new Map<string, Definition>();
+  for (const node of tree.children) if (node.type === "definition") defs.set(node.identifier, node);
+  // A block's rendering depends on the definitions its links use: a change to them is a change.
+  const defsKey = [...defs.values()].map((d) => `${d.identifier}=${d.url}`).join("\n");
+  const ctx: Ctx = { defs, tight: false };
+  const next: BlockCache = tree.children.map((node, i) => {
+    const key = `${defsKey}\u0000${src.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? src.length)}`;
+    const old = cache[i];
+    if (old && old.key === key) return old;
+    const dom = render(node, ctx);
+    return { key, nodes: dom ? (dom instanceof DocumentFragment ? [...dom.childNodes] : [dom]) : [] };
+  });
+  const wanted = next.flatMap((b) => b.nodes);
+  // Leave the nodes that stay where they are; only what changed is removed and inserted.
+  let i = 0;
+  while (i < wanted.length && container.childNodes[i] === wanted[i]) i++;
+  while (container.childNodes.length > i) container.lastChild?.remove();
+  container.append(...wanted.slice(i));
+  return next;
+}
+
+/** A one-off render (tests, places without a cache). */
 export function renderMarkdown(src: string): DocumentFragment {
+  const host = document.createElement("div");
+  renderInto(host, src, []);
   const frag = document.createDocumentFragment();
-  blocks(frag, parseBlocks(src));
+  frag.append(...host.childNodes);
   return frag;
 }

@@ -33,7 +33,7 @@ describe("Auth", () => {
     vi.spyOn(api, "register").mockRejectedValue(new ApiError(409, "username_taken", "Username is taken"));
     renderAt("/signup", () => <Auth mode="signup" />);
     fill("Username", "ada");
-    fill("Password", "long enough");
+    fill("Password", "correct horse battery");
     fireEvent.click(screen.getByRole("button", { name: "Create account" }));
     expect(await screen.findByText("That username is taken. Try another.")).toBeInTheDocument();
   });
@@ -48,6 +48,38 @@ describe("Auth", () => {
     login.mockResolvedValueOnce({ token: "t", user: { id: "u1", username: "ada", displayName: "Ada", createdAt: "" } });
     fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
     await waitFor(() => expect(session.user()?.username).toBe("ada"));
+  });
+
+  it("lists the password rules before anything is typed, then says while typing why a password is weak", async () => {
+    renderAt("/signup", () => <Auth mode="signup" />);
+    expect(await screen.findByText(/Not a commonly used password/)).toBeInTheDocument();
+    fill("Password", "password1");
+    expect(await screen.findByText(/commonly used password|most used passwords/)).toBeInTheDocument();
+    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription(/password/);
+    fill("Password", "pale lantern orbit");
+    expect(await screen.findByText("Strong enough.")).toBeInTheDocument();
+  });
+
+  it("refuses a guessable password before sending, and shows the server's reason if it refuses one", async () => {
+    const register = vi.spyOn(api, "register").mockRejectedValue(new ApiError(400, "weak_password", "This is a commonly used password."));
+    renderAt("/signup", () => <Auth mode="signup" />);
+    fill("Username", "ada");
+    fill("Password", "12345678");
+    fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    await waitFor(() => expect(screen.getByLabelText("Password")).toHaveAttribute("aria-invalid", "true"));
+    expect(register).not.toHaveBeenCalled();
+    fill("Password", "pale lantern orbit");
+    fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    expect(await screen.findByText("This is a commonly used password.")).toBeInTheDocument();
+  });
+
+  it("shows and hides the password with a toggle", async () => {
+    renderAt("/signin", () => <Auth mode="signin" />);
+    const input = screen.getByLabelText("Password");
+    expect(input).toHaveAttribute("type", "password");
+    fireEvent.click(screen.getByRole("button", { name: "Show password" }));
+    expect(input).toHaveAttribute("type", "text");
+    expect(screen.getByRole("button", { name: "Hide password" })).toHaveAttribute("aria-pressed", "true");
   });
 
   it("shows why the last session ended", () => {

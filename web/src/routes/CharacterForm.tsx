@@ -1,10 +1,10 @@
 // Creating or editing an AI character: name, description, instructions (system prompt),
 // optional model and temperature. Checks what the API would refuse before sending.
-import { A, useNavigate } from "@solidjs/router";
+import { useNavigate } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
 import type { Character } from "../../../worker/protocol";
-import { api, type CharacterInput, describeError } from "../api";
-import { Icon } from "../components/Icon";
+import { api, type CharacterInput } from "../api";
+import { createSubmit, Field, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
 import { toast } from "../stores/toasts";
 
 export function CharacterForm(props: { character?: Character; onSaved: (c: Character) => void }) {
@@ -15,17 +15,14 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
   const [prompt, setPrompt] = createSignal(c?.systemPrompt ?? "");
   const [model, setModel] = createSignal(c?.model ?? "");
   const [temperature, setTemperature] = createSignal(c?.temperature === null || c?.temperature === undefined ? "" : String(c.temperature));
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
   let nameRef!: HTMLInputElement;
   onMount(() => nameRef.focus());
 
-  async function submit(e: SubmitEvent) {
-    e.preventDefault();
+  const form = createSubmit(async () => {
     const t = temperature().trim() === "" ? null : Number(temperature());
-    if (!name().trim()) return setError("Give the character a name.");
-    if (!prompt().trim()) return setError("Write the instructions (system prompt) the character follows.");
-    if (t !== null && (Number.isNaN(t) || t < 0 || t > 2)) return setError("Temperature is a number from 0 to 2.");
+    if (!name().trim()) throw new Error("Give the character a name.");
+    if (!prompt().trim()) throw new Error("Write the instructions (system prompt) the character follows.");
+    if (t !== null && (Number.isNaN(t) || t < 0 || t > 2)) throw new Error("Temperature is a number from 0 to 2.");
     const body: CharacterInput = {
       name: name().trim(),
       description: description().trim(),
@@ -33,52 +30,35 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
       model: model().trim() || null,
       temperature: t,
     };
-    setBusy(true);
-    setError(null);
-    try {
-      const { character } = c ? await api.updateCharacter(c.id, body) : await api.createCharacter(body);
-      props.onSaved(character);
-      toast(c ? `${character.name} was updated` : `${character.name} was created`, "success");
-      navigate("/characters");
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
-    }
-  }
+    const { character } = c ? await api.updateCharacter(c.id, body) : await api.createCharacter(body);
+    props.onSaved(character);
+    toast(c ? `${character.name} was updated` : `${character.name} was created`, "success");
+    navigate("/characters");
+  });
 
   return (
-    <div class="page">
-      <header class="page-head">
-        <A href="/characters" class="icon-btn" aria-label="Back to characters">
-          <Icon name="back" />
-        </A>
-        <h1>{c ? `Edit ${c.name}` : "New character"}</h1>
-      </header>
-      <form class="page-body form-stack" onSubmit={submit}>
-        <Show when={error()}>
-          <div class="alert" role="alert">
-            <Icon name="alert" />
-            <span>{error()}</span>
-          </div>
+    <Page title={c ? `Edit ${c.name}` : "New character"} back={{ href: "/characters", label: "Back to characters" }}>
+      <form class="page-body form-stack" onSubmit={(e) => form.submit(e)}>
+        <Show when={form.error()}>
+          <FormAlert>{form.error()}</FormAlert>
         </Show>
-        <div class="field">
-          <label class="label" for="character-name">
-            Name
-          </label>
-          <input
-            ref={nameRef}
-            id="character-name"
-            class="input"
-            maxLength={60}
-            value={name()}
-            onInput={(e) => setName(e.currentTarget.value)}
-            placeholder="e.g. Sous-chef"
-            aria-describedby="character-name-hint"
-          />
-          <span class="hint" id="character-name-hint">
-            People mention it as @{name().trim().split(/\s+/)[0] || "Name"} in rooms where it only replies when asked.
-          </span>
-        </div>
+        <Field
+          id="character-name"
+          label="Name"
+          hint={`People mention it as @${name().trim().split(/\s+/)[0] || "Name"} in rooms where it only replies when asked.`}
+        >
+          {(aria) => (
+            <input
+              ref={nameRef}
+              {...aria}
+              class="input"
+              maxLength={60}
+              value={name()}
+              onInput={(e) => setName(e.currentTarget.value)}
+              placeholder="e.g. Sous-chef"
+            />
+          )}
+        </Field>
         <label class="field">
           <span>Description</span>
           <input
@@ -123,15 +103,10 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
             />
           </label>
         </div>
-        <div class="form-actions">
-          <A href="/characters" class="btn btn-ghost">
-            Cancel
-          </A>
-          <button type="submit" class="btn btn-primary" disabled={busy()}>
-            {c ? "Save changes" : "Create character"}
-          </button>
-        </div>
+        <FormActions cancelHref="/characters">
+          <SubmitButton busy={form.busy()}>{c ? "Save changes" : "Create character"}</SubmitButton>
+        </FormActions>
       </form>
-    </div>
+    </Page>
   );
 }

@@ -7,6 +7,7 @@ import type { Character } from "../../../worker/protocol";
 import { api, describeError } from "../api";
 import { Avatar } from "../components/Avatar";
 import { ConfirmButton } from "../components/ConfirmButton";
+import { FormAlert, Page } from "../components/Form";
 import { Icon } from "../components/Icon";
 import { useRooms } from "../context";
 import { settled } from "../resource";
@@ -85,30 +86,24 @@ function CharacterList(props: { list: Character[]; loading: boolean; error: unkn
   };
 
   return (
-    <div class="page">
-      <header class="page-head">
-        <A href="/" class="icon-btn mobile-only" aria-label="Back to rooms">
-          <Icon name="back" />
-        </A>
-        <div>
-          <h1>AI characters</h1>
-          <p class="page-sub">Personas that can join a room and reply, each with its own instructions.</p>
-        </div>
-        <A href="/characters/new" class="btn btn-primary page-head-action">
+    <Page
+      title="AI characters"
+      sub="Personas that can join a room and reply, each with its own instructions."
+      back={{ href: "/", label: "Back to rooms", phoneOnly: true }}
+      action={
+        <A href="/characters/new" class="btn btn-primary">
           <Icon name="plus" /> New character
         </A>
-      </header>
+      }
+    >
       <div class="page-body">
         <Show when={props.error}>
-          <div class="alert" role="alert">
-            <Icon name="alert" />
-            <span>
-              Couldn't load characters: {describeError(props.error)}{" "}
-              <button type="button" class="link-btn" onClick={() => props.retry()}>
-                Try again
-              </button>
-            </span>
-          </div>
+          <FormAlert>
+            Couldn't load characters: {describeError(props.error)}{" "}
+            <button type="button" class="link-btn" onClick={() => props.retry()}>
+              Try again
+            </button>
+          </FormAlert>
         </Show>
         <Show when={props.loading}>
           <div class="card-grid" aria-busy="true">
@@ -153,6 +148,6 @@ function CharacterList(props: { list: Character[]; loading: boolean; error: unkn
           </For>
         </ul>
       </div>
-    </div>
+    </Page>
   );
 }

@@ -1,16 +1,17 @@
 // Start a room: a title, an AI character (or none) with how it joins in, and the people to
-// invite by username. Everything but the title is optional.
-import { A, useNavigate } from "@solidjs/router";
+// invite by username (checked, and completed among people you share rooms with, as you type).
+// Everything but the title is optional.
+import { useNavigate } from "@solidjs/router";
 import { createResource, createSignal, For, onMount, Show } from "solid-js";
 import type { AiMode } from "../../../worker/protocol";
 import { api, describeError } from "../api";
 import { AiModePicker, CharacterPicker } from "../components/CharacterPicker";
+import { createSubmit, Field, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
 import { Icon } from "../components/Icon";
+import { PeopleInput } from "../components/PeopleInput";
 import { useRooms } from "../context";
 import { settled } from "../resource";
 import { session } from "../session";
-
-const USERNAME = /^[a-z0-9_]{3,32}$/;
 
 export default function NewRoom() {
   const navigate = useNavigate();
@@ -21,85 +22,48 @@ export default function NewRoom() {
   const [characterId, setCharacterId] = createSignal<string | null>(null);
   const [aiMode, setAiMode] = createSignal<AiMode>("always");
   const [members, setMembers] = createSignal<string[]>([]);
-  const [draft, setDraft] = createSignal("");
-  const [memberError, setMemberError] = createSignal<string | null>(null);
-  const [error, setError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
   let titleRef!: HTMLInputElement;
+  let invites: { settle: () => Promise<boolean> } | undefined;
 
   onMount(() => {
     document.title = "New room · Parlor";
     titleRef.focus();
   });
 
-  function addMember(): boolean {
-    const name = draft().trim().replace(/^@/, "").toLowerCase();
-    if (!name) return false;
-    if (!USERNAME.test(name)) {
-      setMemberError(`“${name}” isn't a valid username.`);
-      return true;
-    }
-    if (name === session.user()?.username) setMemberError("You're already in the room.");
-    else if (!members().includes(name)) setMembers([...members(), name]);
-    setDraft("");
-    return true;
-  }
-
-  async function submit(e: SubmitEvent) {
-    e.preventDefault();
-    addMember();
-    if (memberError()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const { room } = await api.createRoom({
-        title: title().trim() || undefined,
-        characterId: characterId() ?? undefined,
-        aiMode: characterId() ? aiMode() : undefined,
-        members: members().length ? members() : undefined,
-      });
-      rooms.upsertRoom(room);
-      navigate(`/rooms/${room.id}`);
-    } catch (err) {
-      setError(describeError(err));
-      setBusy(false);
-    }
-  }
+  const form = createSubmit(async () => {
+    // A name still being checked, or typed without Enter, is part of the room too; one that is
+    // refused stops here, its reason under the field.
+    if (invites && !(await invites.settle())) return;
+    const { room } = await api.createRoom({
+      title: title().trim() || undefined,
+      characterId: characterId() ?? undefined,
+      aiMode: characterId() ? aiMode() : undefined,
+      members: members().length ? members() : undefined,
+    });
+    rooms.upsertRoom(room);
+    navigate(`/rooms/${room.id}`);
+  });
 
   return (
-    <div class="page">
-      <header class="page-head">
-        <A href="/" class="icon-btn mobile-only" aria-label="Back to rooms">
-          <Icon name="back" />
-        </A>
-        <h1>New room</h1>
-      </header>
-      <form class="page-body form-stack" onSubmit={submit}>
-        <Show when={error()}>
-          <div class="alert" role="alert">
-            <Icon name="alert" />
-            <span>Couldn't create the room: {error()}</span>
-          </div>
+    <Page title="New room" back={{ href: "/", label: "Back to rooms", phoneOnly: true }}>
+      <form class="page-body form-stack" onSubmit={(e) => form.submit(e)}>
+        <Show when={form.error()}>
+          <FormAlert>Couldn't create the room: {form.error()}</FormAlert>
         </Show>
-        <div class="field">
-          <label class="label" for="new-room-title">
-            Title
-          </label>
-          <input
-            ref={titleRef}
-            id="new-room-title"
-            class="input"
-            name="title"
-            maxLength={120}
-            placeholder="e.g. Weekend plans"
-            value={title()}
-            onInput={(e) => setTitle(e.currentTarget.value)}
-            aria-describedby="new-room-title-hint"
-          />
-          <span class="hint" id="new-room-title-hint">
-            Leave empty to name it after the first message.
-          </span>
-        </div>
+        <Field id="new-room-title" label="Title" hint="Leave empty to name it after the first message.">
+          {(aria) => (
+            <input
+              ref={titleRef}
+              {...aria}
+              class="input"
+              name="title"
+              maxLength={120}
+              placeholder="e.g. Weekend plans"
+              value={title()}
+              onInput={(e) => setTitle(e.currentTarget.value)}
+            />
+          )}
+        </Field>
         <fieldset class="fieldset">
           <legend class="label">AI character</legend>
           <CharacterPicker
@@ -119,56 +83,35 @@ export default function NewRoom() {
           <label class="label" for="member-input">
             Invite people
           </label>
-          <div class="chips-input">
-            <For each={members()}>
-              {(name) => (
-                <span class="chip chip-removable">
-                  @{name}
-                  <button type="button" aria-label={`Remove ${name}`} onClick={() => setMembers(members().filter((m) => m !== name))}>
-                    <Icon name="close" />
-                  </button>
-                </span>
-              )}
-            </For>
-            <input
-              id="member-input"
-              class="chips-field"
-              placeholder={members().length ? "Add another…" : "Type a username and press Enter"}
-              autocomplete="off"
-              autocapitalize="none"
-              value={draft()}
-              aria-invalid={memberError() ? "true" : undefined}
-              aria-describedby="member-hint"
-              onInput={(e) => {
-                setMemberError(null);
-                setDraft(e.currentTarget.value);
-              }}
-              onKeyDown={(e) => {
-                if ((e.key === "Enter" || e.key === "," || e.key === " ") && draft().trim()) {
-                  e.preventDefault();
-                  addMember();
-                } else if (e.key === "Backspace" && !draft() && members().length) {
-                  setMembers(members().slice(0, -1));
-                }
-              }}
-            />
-          </div>
-          <span id="member-hint" classList={{ hint: !memberError(), "field-error": !!memberError() }}>
-            {memberError() ?? "They'll see the room in their list right away. You can invite more later."}
-          </span>
+          <PeopleInput
+            id="member-input"
+            taken={members()}
+            me={session.user()?.username}
+            onPick={(name) => setMembers([...members(), name])}
+            onBackspace={() => setMembers(members().slice(0, -1))}
+            controls={(c) => (invites = c)}
+            hint="They'll see the room in their list right away. You can invite more later."
+            placeholder={members().length ? "Add another…" : "Type a username and press Enter"}
+            boxClass="chips-input"
+            inputClass="chips-field"
+            before={
+              <For each={members()}>
+                {(name) => (
+                  <span class="chip chip-removable">
+                    @{name}
+                    <button type="button" aria-label={`Remove ${name}`} onClick={() => setMembers(members().filter((m) => m !== name))}>
+                      <Icon name="close" />
+                    </button>
+                  </span>
+                )}
+              </For>
+            }
+          />
         </div>
-        <div class="form-actions">
-          <A href="/" class="btn btn-ghost">
-            Cancel
-          </A>
-          <button type="submit" class="btn btn-primary" disabled={busy()}>
-            <Show when={busy()}>
-              <span class="spinner" aria-hidden="true" />
-            </Show>
-            Create room
-          </button>
-        </div>
+        <FormActions cancelHref="/">
+          <SubmitButton busy={form.busy()}>Create room</SubmitButton>
+        </FormActions>
       </form>
-    </div>
+    </Page>
   );
 }

@@ -1,21 +1,28 @@
 // The chat screen: header (title, character, who is online, connection state, settings), the
 // message log, who is typing, and the composer. A room store per open room; switching rooms
-// disposes the old one (and its socket) and builds a new one.
-import { A, useNavigate, useParams } from "@solidjs/router";
+// disposes the old one (and its socket) and builds a new one. `?at=SEQ` (a search hit) opens
+// the room at that message. Only the log scrolls: a wheel over the header or the composer
+// scrolls the log too, and never the page.
+import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
-import { api } from "../api";
+import { titleFrom } from "../../../shared/markdown";
+import { ApiError, api } from "../api";
 import { Avatar } from "../components/Avatar";
 import { Composer } from "../components/Composer";
 import { ConnectionStatus } from "../components/ConnectionStatus";
 import { Icon } from "../components/Icon";
+import { forwardWheel } from "../components/log-scroll";
 import { MessageList } from "../components/MessageList";
 import { OnlineAvatars, TypingIndicator } from "../components/Presence";
+import { RoomBanners } from "../components/RoomBanners";
 import { useRooms } from "../context";
-import { plainPreview, roomTitle } from "../format";
+import { roomTitle } from "../format";
 import { settled } from "../resource";
 import { session } from "../session";
+import { createHistory } from "../stores/history";
 import { createReadMarker } from "../stores/read";
 import { createRoomStore } from "../stores/room";
+import { toast } from "../stores/toasts";
 import "../styles/chat.css";
 
 // The server's default MAX_MESSAGE_CHARS; a deployment with a lower limit refuses the send with
@@ -57,8 +64,25 @@ function RoomView(props: { id: string }) {
     probeRoom: () => api.room(props.id),
     maxChars: MAX_CHARS,
   });
+  const history = createHistory({ messages: store.messages, fetchPage: (q) => api.messages(props.id, q) });
+  const [search] = useSearchParams<{ at?: string }>();
+  const [target, setTarget] = createSignal<{ seq: number } | null>(null);
+  // With ?at= the log waits for that message's page, so it opens there rather than at the end.
+  const [jumped, setJumped] = createSignal(!search.at);
   const [now, setNow] = createSignal(Date.now());
   let list: { toLatest: () => void } | undefined;
+  let log: HTMLElement | undefined;
+
+  createEffect(
+    on([() => store.state.loaded, () => search.at], async ([loaded, at]) => {
+      const seq = Number(at);
+      if (!loaded || !at) return;
+      const found = Number.isInteger(seq) && seq > 0 && (await history.jumpTo(seq).catch(() => false));
+      setJumped(true);
+      if (found) setTarget({ seq });
+      else if (!store.state.ended) toast("That message is not in this room any more.", "error");
+    }),
+  );
 
   onMount(() => {
     void store.start();
@@ -74,10 +98,13 @@ function RoomView(props: { id: string }) {
   // until the next fetch, show the same kind of name from the message itself.
   const derivedTitle = () => {
     const first = store.messages.state.hasMoreBefore ? undefined : store.messages.state.messages.find((m) => m.author.kind === "user");
-    return first ? plainPreview(first.content, 48) : undefined;
+    return first ? titleFrom(first.content) : undefined;
   };
+  const refused = () => (infoRes.error instanceof ApiError ? infoRes.error.status : 0);
   const title = () => {
     const room = info()?.room ?? rooms.state.rooms.find((r) => r.id === props.id);
+    if (!room && refused() === 404) return "Room not found";
+    if (!room && refused() === 403) return "Private room";
     return room?.title?.trim() || derivedTitle() || roomTitle(room);
   };
   createEffect(() => (document.title = `${title()} · Parlor`));
@@ -122,14 +149,16 @@ function RoomView(props: { id: string }) {
     if (memberCount()) parts.push(`${memberCount()} member${memberCount() === 1 ? "" : "s"}`);
     return parts.join(" · ");
   };
+  // Short: a title derived from a first message can be a whole sentence.
   const placeholder = () => {
     const c = character();
-    if (c && info()?.room.aiMode === "mention") return `Message ${title()} (mention @${c.name} to ask the AI)`;
-    return `Message ${title()}`;
+    if (c && info()?.room.aiMode === "mention") return `Message the room, or @${c.name.split(/\s+/)[0]} for the AI`;
+    if (c) return `Message ${c.name}`;
+    return title().length <= 24 ? `Message ${title()}` : "Write a message";
   };
 
   return (
-    <section class="chat" aria-labelledby="room-title">
+    <section class="chat" aria-labelledby="room-title" onWheel={(e) => log && forwardWheel(e, log)}>
       <header class="chat-head">
         <A href="/" class="icon-btn mobile-only" aria-label="Back to rooms">
           <Icon name="back" />
@@ -150,66 +179,16 @@ function RoomView(props: { id: string }) {
         </div>
       </header>
 
-      <Show when={store.state.ended}>
-        {(ended) => (
-          <div class="chat-banner chat-banner-error" role="alert">
-            <Icon name="alert" />
-            <div>
-              <strong>{ended().title}.</strong> {ended().detail}
-            </div>
-            <Show when={ended().code === 1008 && !ended().canRetry}>
-              <button
-                type="button"
-                class="btn btn-sm"
-                onClick={() => {
-                  session.signOut("Your session has expired. Please sign in again.");
-                  navigate(`/signin?next=${encodeURIComponent(`/rooms/${props.id}`)}`);
-                }}
-              >
-                Sign in again
-              </button>
-            </Show>
-            <Show when={ended().canRetry}>
-              <button type="button" class="btn btn-sm" onClick={() => store.reconnect()}>
-                Reconnect
-              </button>
-            </Show>
-            <Show when={ended().code === 4003 || ended().code === 4004}>
-              <A href="/" class="btn btn-sm">
-                Back to rooms
-              </A>
-            </Show>
-          </div>
-        )}
-      </Show>
-      <Show when={!store.state.ended && store.state.trouble}>
-        {(trouble) => (
-          <div class="chat-banner chat-banner-warn" role="status">
-            <Icon name="wifiOff" />
-            <div>
-              <strong>{trouble().title}.</strong> {trouble().detail}
-            </div>
-          </div>
-        )}
-      </Show>
-      <Show when={store.state.notice}>
-        <div class="chat-banner chat-banner-info" role="status">
-          <Icon name="alert" />
-          <div>{store.state.notice}</div>
-          <button type="button" class="icon-btn" aria-label="Dismiss" onClick={() => store.dismissNotice()}>
-            <Icon name="close" />
-          </button>
-        </div>
-      </Show>
-      <Show when={store.state.loadError}>
-        <div class="chat-banner chat-banner-warn" role="status">
-          <Icon name="alert" />
-          <div>Couldn't load the history over HTTP ({store.state.loadError}); it will arrive over the live connection instead.</div>
-        </div>
-      </Show>
+      <RoomBanners
+        store={store}
+        onSignInAgain={() => {
+          session.signOut("Your session has expired. Please sign in again.");
+          navigate(`/signin?next=${encodeURIComponent(`/rooms/${props.id}`)}`);
+        }}
+      />
 
       <Show
-        when={store.state.loaded}
+        when={store.state.loaded && jumped()}
         fallback={
           <div class="log-wrap log-skeleton" role="status">
             <span class="sr-only">Loading messages…</span>
@@ -230,7 +209,13 @@ function RoomView(props: { id: string }) {
               : "Say hello. Everyone in the room sees messages the moment they are sent."
           }
           now={now()}
-          controls={(c) => (list = c)}
+          controls={(c) => {
+            list = c;
+            log = c.scroller;
+          }}
+          target={target()}
+          gaps={history.gaps()}
+          fillGap={(gap, direction) => history.fill(gap, direction)}
           actions={{
             stop: (seq) => store.control("stop", seq),
             regenerate: (seq) => store.control("regenerate", seq),

@@ -1,14 +1,16 @@
 // Room settings: rename, AI character and mode, members (invite, remove), export, and the
 // ends of a room (leave, delete). Owner-only controls are shown to the owner; the server
 // enforces the same rules, and its refusals are shown as they come.
-import { A, useNavigate, useParams } from "@solidjs/router";
+import { useNavigate, useParams } from "@solidjs/router";
 import { createResource, createSignal, For, onMount, Show } from "solid-js";
 import type { AiMode, Member } from "../../../worker/protocol";
 import { api, describeError } from "../api";
 import { Avatar } from "../components/Avatar";
 import { AiModePicker, CharacterPicker } from "../components/CharacterPicker";
 import { ConfirmButton } from "../components/ConfirmButton";
+import { FormAlert, Page } from "../components/Form";
 import { Icon } from "../components/Icon";
+import { PeopleInput } from "../components/PeopleInput";
 import { useRooms } from "../context";
 import { roomTitle } from "../format";
 import { settled } from "../resource";
@@ -29,7 +31,6 @@ export default function RoomSettings() {
   const [title, setTitle] = createSignal<string | null>(null);
   const [characterId, setCharacterId] = createSignal<string | null | undefined>(undefined);
   const [aiMode, setAiMode] = createSignal<AiMode | null>(null);
-  const [invite, setInvite] = createSignal("");
   const [busy, setBusy] = createSignal<string | null>(null);
 
   const room = () => data()?.room;
@@ -71,21 +72,16 @@ export default function RoomSettings() {
     );
   };
 
-  const addMember = (e: SubmitEvent) => {
-    e.preventDefault();
-    const username = invite().trim().replace(/^@/, "").toLowerCase();
-    if (!username) return;
-    void run(
+  const addMember = (username: string) =>
+    run(
       `invite @${username}`,
       async () => {
         const { member } = await api.addMember(params.id, username);
         const d = data();
         if (d) mutate({ ...d, members: [...d.members.filter((m) => m.user.id !== member.user.id), member] });
-        setInvite("");
       },
       `@${username} was added to the room`,
     );
-  };
 
   const removeMember = (m: Member) =>
     run(
@@ -115,27 +111,15 @@ export default function RoomSettings() {
     });
 
   return (
-    <div class="page">
-      <header class="page-head">
-        <A href={`/rooms/${params.id}`} class="icon-btn" aria-label="Back to the room">
-          <Icon name="back" />
-        </A>
-        <div>
-          <h1>Room settings</h1>
-          <p class="page-sub">{roomTitle(room())}</p>
-        </div>
-      </header>
+    <Page title="Room settings" sub={roomTitle(room())} back={{ href: `/rooms/${params.id}`, label: "Back to the room" }}>
       <Show when={dataRes.error}>
         <div class="page-body">
-          <div class="alert" role="alert">
-            <Icon name="alert" />
-            <span>
-              Couldn't load this room: {describeError(dataRes.error)}{" "}
-              <button type="button" class="link-btn" onClick={() => refetch()}>
-                Try again
-              </button>
-            </span>
-          </div>
+          <FormAlert>
+            Couldn't load this room: {describeError(dataRes.error)}{" "}
+            <button type="button" class="link-btn" onClick={() => refetch()}>
+              Try again
+            </button>
+          </FormAlert>
         </div>
       </Show>
       <Show when={data()}>
@@ -191,23 +175,21 @@ export default function RoomSettings() {
                 )}
               </For>
             </ul>
-            <form class="invite" onSubmit={addMember}>
+            <div class="invite">
               <label class="sr-only" for="invite-input">
                 Username to invite
               </label>
-              <input
+              <PeopleInput
                 id="invite-input"
-                class="input"
+                taken={(data()?.members ?? []).map((m) => m.user.username)}
+                me={me()?.username}
+                onPick={(name) => void addMember(name)}
+                hint="Type a username, or pick someone you share a room with."
                 placeholder="Invite by username"
-                autocomplete="off"
-                autocapitalize="none"
-                value={invite()}
-                onInput={(e) => setInvite(e.currentTarget.value)}
+                boxClass="invite-row"
+                button={{ label: [<Icon name="userPlus" />, " Invite"], disabled: busy() !== null }}
               />
-              <button type="submit" class="btn" disabled={!invite().trim() || busy() !== null}>
-                <Icon name="userPlus" /> Invite
-              </button>
-            </form>
+            </div>
           </section>
 
           <section class="card" aria-labelledby="export-h">
@@ -248,6 +230,6 @@ export default function RoomSettings() {
           </section>
         </div>
       </Show>
-    </div>
+    </Page>
   );
 }

@@ -146,15 +146,25 @@ describe("room connection", () => {
     expect(room.state.trouble).toBeNull();
   });
 
-  it("ends with an explanation when the history request says the room is gone", async () => {
+  it("says a room that is not there was not found, not that it was deleted, and does not connect", async () => {
     const { room } = setup({
       fetchPage: async () => {
         throw new ApiError(404, "not_found", "Room not found");
       },
     });
     await room.start();
-    expect(room.state.ended?.title).toBe("This room was deleted");
+    expect(room.state.ended?.title).toBe("Room not found");
     expect(FakeSocket.all).toHaveLength(0);
+  });
+
+  it("tells someone opening a room they are not in to ask for an invite", async () => {
+    const { room } = setup({
+      fetchPage: async () => {
+        throw new ApiError(403, "not_a_member", "You are not a member of this room.");
+      },
+    });
+    await room.start();
+    expect(room.state.ended?.title).toBe("You're not in this room");
   });
 });
 

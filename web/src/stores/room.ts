@@ -52,6 +52,19 @@ export function explainClose(code: number, sessionExpired: boolean): Ended | nul
   }
 }
 
+/** Why a room could not be opened at all: it is not there (never was, or was deleted before
+ * you came), or you are not in it. Different from being in it when it goes (explainClose). */
+export function explainRefusal(status: 403 | 404): Ended {
+  return status === 404
+    ? {
+        code: CLOSE.roomDeleted,
+        title: "Room not found",
+        detail: "There's no room at this address. The link may be wrong, or the room was deleted.",
+        canRetry: false,
+      }
+    : { code: CLOSE.removed, title: "You're not in this room", detail: "Ask someone in it to invite you.", canRetry: false };
+}
+
 type Deps = {
   roomId: string;
   me: () => (Author & { username?: string }) | null;
@@ -223,7 +236,7 @@ export function createRoomStore(deps: Deps) {
     } catch (err) {
       if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
         setState("loaded", true);
-        return end(explainClose(err.status === 404 ? CLOSE.roomDeleted : CLOSE.removed, false) as Ended);
+        return end(explainRefusal(err.status));
       }
       // The latest messages come over the socket instead (hello without afterSeq).
       setState({ loaded: true, loadError: err instanceof Error ? err.message : "Couldn't load history." });

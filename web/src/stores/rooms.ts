@@ -4,7 +4,7 @@
 import { createStore, produce } from "solid-js/store";
 import type { Message, Room, RoomListItem } from "../../../worker/protocol";
 import { api, describeError, type SearchResult } from "../api";
-import { plainPreview } from "../format";
+import { loadPlainText, plainPreview } from "../format";
 
 type Deps = {
   list: typeof api.rooms;
@@ -50,6 +50,8 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       const [page, hits] = await Promise.all([
         deps.list({ q: q || undefined }, ctl.signal),
         q.length >= 2 ? deps.search(q, ctl.signal).then((r) => r.results) : Promise.resolve([]),
+        // Previews are plain text from Markdown: the parser arrives with the first list.
+        loadPlainText(),
       ]);
       if (ctl.signal.aborted) return;
       const rooms = page.rooms.map((r) => (r.id === openRoom ? { ...r, unread: 0 } : r));
@@ -104,7 +106,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
           r.lastSeq = Math.max(r.lastSeq, message.seq);
           // The server names an untitled room after its first message when it stores it;
           // name it the same way here until the next refresh brings that title.
-          if (!r.title && message.author.kind === "user") r.title = plainPreview(message.content, 48);
+          if (!r.title && message.author.kind === "user") r.title = plainPreview(message.content, 60) || "New chat";
         }),
       );
       setState("rooms", (list) => sort(list));

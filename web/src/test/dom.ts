@@ -5,3 +5,10 @@ import { cleanup } from "@solidjs/testing-library";
 import { afterEach } from "vitest";
 
 afterEach(cleanup);
+
+// jsdom does no layout, so nothing ever resizes: an observer that never calls back is exact.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+};

@@ -1,0 +1,67 @@
+// Markdown as Parlor reads it, on both sides of the wire: CommonMark with GitHub's extensions
+// (tables, task lists, strikethrough, autolinks, footnotes), parsed by micromark into an mdast
+// syntax tree. The web app builds DOM from that tree (web/src/markdown/render.ts); the app and
+// the Worker both take plain text from it for previews, search snippets and room titles, so a
+// `#`, `_` or `*` that is not Markdown syntax ("Alice #59", snake_case) survives, and one that
+// is (`**bold**`) goes. Imports only the parser packages: nothing from worker/ or web/.
+import type { Nodes, Root } from "mdast";
+import { fromMarkdown } from "mdast-util-from-markdown";
+import { gfmFromMarkdown } from "mdast-util-gfm";
+import { gfm } from "micromark-extension-gfm";
+import { truncate } from "./text";
+
+// Built once: the extension objects are plain data the parser only reads.
+const options = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
+
+export function parseMarkdown(src: string): Root {
+  return fromMarkdown(src, options);
+}
+
+/** Nodes whose text is set apart from its neighbours by a space in plain text. */
+const SEPARATED = new Set(["paragraph", "heading", "blockquote", "list", "listItem", "code", "table", "tableRow", "tableCell", "html"]);
+
+function collect(node: Nodes, out: string[]) {
+  switch (node.type) {
+    case "text":
+    case "inlineCode":
+    case "code":
+    case "html":
+      out.push(node.value);
+      break;
+    case "break":
+    case "thematicBreak":
+      out.push(" ");
+      break;
+    case "image":
+    case "imageReference":
+      out.push(node.alt ?? "");
+      break;
+    case "definition":
+    case "footnoteDefinition":
+      // Invisible in a rendered message, so not in its preview either.
+      break;
+    default:
+      if ("children" in node) {
+        for (const child of node.children) {
+          if (SEPARATED.has(child.type)) out.push(" ");
+          collect(child, out);
+        }
+      }
+  }
+}
+
+/** The text a reader sees in a message, on one line: the syntax gone, every character of the
+ * content kept (code included), whitespace collapsed. */
+export function plainText(src: string): string {
+  const out: string[] = [];
+  collect(parseMarkdown(src), out);
+  return out.join("").replace(/\s+/g, " ").trim();
+}
+
+const TITLE_CHARS = 60;
+
+/** The name an untitled room gets from its first message (the server stores it; the app shows
+ * the same until it arrives). Only the start of a long message is read. */
+export function titleFrom(content: string): string {
+  return truncate(plainText(content.slice(0, 2000)), TITLE_CHARS) || "New chat";
+}

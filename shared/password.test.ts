@@ -1,0 +1,31 @@
+// Which passwords pass, and the reasons the rest are refused.
+import { describe, expect, it } from "vitest";
+import { checkPassword } from "./password";
+
+describe("checkPassword", () => {
+  it.each(["12345678", "password", "aaaaaaaa", "qwertyuiop", "password1", "iloveyou2", "abcdefgh", "19841984"])(
+    "refuses the guessable %s with a reason",
+    (pw) => {
+      const verdict = checkPassword(pw);
+      expect(verdict.ok).toBe(false);
+      expect(verdict.ok ? "" : verdict.reason).toMatch(/\w+.*\./);
+    },
+  );
+
+  it("says which kind of weakness it found", () => {
+    expect(checkPassword("password")).toMatchObject({ reason: expect.stringMatching(/most used passwords/) });
+    expect(checkPassword("aaaaaaaaaa")).toMatchObject({ reason: expect.stringMatching(/Repeated characters/) });
+    expect(checkPassword("short")).toMatchObject({ reason: "Use at least 8 characters." });
+  });
+
+  it("refuses a password built on the person's own username", () => {
+    expect(checkPassword("ada_lovelace1", ["ada_lovelace", "Ada Lovelace"])).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/username or name/),
+    });
+  });
+
+  it.each(["correct horse battery", "pale-lantern-orbit-7", "Tr4il mix & river stones"])("accepts the strong %s", (pw) => {
+    expect(checkPassword(pw, ["ada_lovelace"])).toEqual({ ok: true });
+  });
+});

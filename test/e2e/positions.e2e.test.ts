@@ -1,0 +1,234 @@
+// Where things are on screen, not only that they exist, at desktop (1366×850) and phone
+// (390×844) sizes: a room of mixed-height messages (long paragraphs, code, tables) opens with
+// its newest message in view and stays there while the bubbles settle, after a reload too; a
+// wheel over the header or the composer moves only the message list, and neither the page nor
+// the main pane ever scrolls; a search hit opens its room at that message, highlighted, with
+// older and newer history loading around it; a streaming reply stays in view as it grows.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, live, post, seed } from "./support";
+
+const baseURL = inject("baseURL");
+const COUNT = 260;
+const NEEDLE = 20;
+let browser: Browser;
+let session: { token: string; user: unknown };
+let roomId = "";
+let aiRoomId = "";
+
+/** Message i: short, a long paragraph, a code block or a table, in turn. */
+function content(i: number): string {
+  const head = `Row ${i}.`;
+  if (i === NEEDLE) return `${head} The zebracorn sighting was logged here.`;
+  switch (i % 4) {
+    case 1:
+      return `${head} ${"A long paragraph that wraps over several lines to give this row some height. ".repeat(5)}`;
+    case 2:
+      return `${head}\n\`\`\`ts\nfunction row${i}(n: number) {\n  // doubles it\n  return n * 2;\n}\nconsole.log(row${i}(${i}));\n\`\`\``;
+    case 3:
+      return `${head}\n\n| Day | Miles | Climb |\n|:--|--:|--:|\n| Sat | ${i} | 300 ft |\n| Sun | ${i + 1} | 450 ft |`;
+    default:
+      return head;
+  }
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  session = await post(baseURL, "/auth/register", {
+    username: `pos_${Date.now().toString(36)}`,
+    password: "correct horse battery",
+    displayName: "Pat Tester",
+  });
+  const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Trail journal" }, session.token);
+  roomId = room.id;
+  await seed(
+    baseURL,
+    roomId,
+    session.token,
+    Array.from({ length: COUNT }, (_, k) => content(k + 1)),
+  );
+  // An AI room that answers only when mentioned, so its history can be seeded without replies.
+  const ai = await post<{ room: { id: string } }>(
+    baseURL,
+    "/rooms",
+    { title: "Ask about trails", characterId: "assistant", aiMode: "mention" },
+    session.token,
+  );
+  aiRoomId = ai.room.id;
+  await seed(
+    baseURL,
+    aiRoomId,
+    session.token,
+    // Not the rows around NEEDLE: the search below must find one message only.
+    Array.from({ length: 40 }, (_, k) => content(k + 101)),
+  );
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+type Geometry = { top: number; bottom: number; logTop: number; logBottom: number; fromBottom: number; page: number; main: number };
+
+/** Where a row is relative to the log's visible box, how far the log is from its bottom, and
+ * how far the page and the main pane have scrolled (both must stay 0). */
+function geometry(page: Page, selector: string): Promise<Geometry | null> {
+  return page.evaluate((sel) => {
+    const log = document.querySelector<HTMLElement>(".log");
+    const row = document.querySelector<HTMLElement>(sel);
+    if (!log || !row) return null;
+    const box = log.getBoundingClientRect();
+    const r = row.getBoundingClientRect();
+    return {
+      top: r.top,
+      bottom: r.bottom,
+      logTop: box.top,
+      logBottom: box.bottom,
+      fromBottom: log.scrollHeight - log.scrollTop - log.clientHeight,
+      page: document.scrollingElement?.scrollTop ?? 0,
+      main: document.querySelector<HTMLElement>("main.main")?.scrollTop ?? 0,
+    };
+  }, selector);
+}
+
+async function expectNewestInView(page: Page, seq: number) {
+  const g = await geometry(page, `[data-seq="${seq}"]`);
+  expect(g, `row ${seq} rendered`).not.toBeNull();
+  const { top, bottom, logTop, logBottom, fromBottom, page: pageScroll, main } = g as Geometry;
+  expect(bottom).toBeLessThanOrEqual(logBottom + 1);
+  expect(bottom).toBeGreaterThan(logTop);
+  expect(top).toBeLessThan(logBottom);
+  expect(fromBottom).toBeLessThanOrEqual(2);
+  expect([pageScroll, main]).toEqual([0, 0]);
+}
+
+async function signedIn(width: number, height: number): Promise<Page> {
+  const ctx = await browser.newContext({ baseURL, viewport: { width, height }, deviceScaleFactor: 1 });
+  const page = await ctx.newPage();
+  await page.goto("/signin");
+  await page.evaluate((s) => localStorage.setItem("parlor.session", s), JSON.stringify(session));
+  return page;
+}
+
+describe.each([
+  { size: "desktop", width: 1366, height: 850 },
+  { size: "phone", width: 390, height: 844 },
+])("at $size size", ({ width, height }) => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await signedIn(width, height);
+  });
+  afterAll(async () => {
+    await page?.context().close();
+  });
+
+  it("opens a room of mixed-height messages at the newest, and keeps it there as they settle", async () => {
+    await page.goto("/");
+    await page.getByRole("link", { name: /Trail journal/ }).click();
+    await live(page);
+    await page.locator(`[data-seq="${COUNT}"]`).waitFor();
+    await expectNewestInView(page, COUNT);
+    // Code colours arrive with their grammar a moment later, and fonts settle: still at the end.
+    await page.locator(".log .hljs-keyword").first().waitFor();
+    await page.waitForTimeout(600);
+    await expectNewestInView(page, COUNT);
+    expect(await page.locator(".jump-latest").count()).toBe(0);
+  });
+
+  it("opens at the newest again after a reload", async () => {
+    await page.reload();
+    await live(page);
+    await page.locator(`[data-seq="${COUNT}"]`).waitFor();
+    await page.locator(".log .hljs-keyword").first().waitFor();
+    await page.waitForTimeout(600);
+    await expectNewestInView(page, COUNT);
+  });
+
+  it("moves only the message list under a wheel over the header or the composer", async () => {
+    const scrollTop = () => page.evaluate(() => document.querySelector(".log")?.scrollTop ?? 0);
+    const start = await scrollTop();
+    const head = await page.locator(".chat-head").boundingBox();
+    await page.mouse.move((head?.x ?? 0) + 40, (head?.y ?? 0) + 20);
+    await page.mouse.wheel(0, -600);
+    await expect.poll(scrollTop).toBeLessThan(start - 300);
+    const composer = await page.locator(".composer").boundingBox();
+    await page.mouse.move((composer?.x ?? 0) + 60, (composer?.y ?? 0) + (composer?.height ?? 0) / 2);
+    await page.mouse.wheel(0, 2000);
+    await expect.poll(scrollTop).toBeGreaterThan(start - 5);
+    const g = (await geometry(page, ".chat-head")) as Geometry;
+    expect([g.page, g.main]).toEqual([0, 0]);
+    // The header and the composer are still where they were.
+    expect((await page.locator(".chat-head").boundingBox())?.y).toBe(head?.y);
+    expect((await page.locator(".composer").boundingBox())?.y).toBe(composer?.y);
+  });
+
+  it("opens a search hit at that message, highlighted, with older and newer history around it", async () => {
+    await page.goto("/");
+    await page.getByLabel("Search rooms and messages").fill("zebracorn");
+    const hit = page.getByRole("list", { name: "Matching messages" }).getByRole("link").first();
+    await expect.poll(() => hit.locator("mark").textContent(), { timeout: 15_000 }).toBe("zebracorn");
+    await hit.click();
+    await page.waitForURL((u) => u.searchParams.get("at") === String(NEEDLE));
+    const target = page.locator(`.msg.is-target[data-seq="${NEEDLE}"]`);
+    await target.waitFor();
+    await page.waitForTimeout(600);
+    const g = (await geometry(page, `[data-seq="${NEEDLE}"]`)) as Geometry;
+    expect(g.top).toBeGreaterThanOrEqual(g.logTop - 1);
+    expect(g.bottom).toBeLessThanOrEqual(g.logBottom + 1);
+    expect([g.page, g.main]).toEqual([0, 0]);
+    // Older history: the very first message is reachable above it.
+    const log = page.getByRole("log");
+    await log.hover();
+    for (let i = 0; i < 30 && (await page.locator('[data-seq="1"]').count()) === 0; i++) await page.mouse.wheel(0, -800);
+    await page.locator('[data-seq="1"]').waitFor();
+    // Newer history: reading down past the page around the hit fills the gap to the latest.
+    const loadedBelow = () =>
+      page.evaluate(() => Math.max(...[...document.querySelectorAll("[data-seq]")].map((e) => Number((e as HTMLElement).dataset.seq))));
+    for (let i = 0; i < 60 && (await page.locator('[data-seq="120"]').count()) === 0; i++) {
+      await page.mouse.wheel(0, 1200);
+      await page.waitForTimeout(60);
+    }
+    await page.locator('[data-seq="120"]').waitFor();
+    expect(await loadedBelow()).toBeGreaterThanOrEqual(120);
+  });
+
+  it("keeps a streaming reply in view while it grows, tables and all", async () => {
+    await page.goto(`/rooms/${aiRoomId}`);
+    await live(page);
+    await page.locator(".msg").nth(39).waitFor();
+    await page.getByRole("textbox", { name: /Message/ }).fill("@Assistant can you show me a table and some code?");
+    await page.keyboard.press("Enter");
+    const streaming = page.locator(".msg.is-ai.is-streaming");
+    await streaming.waitFor({ timeout: 20_000 });
+    await streaming.locator("table").waitFor({ timeout: 20_000 });
+    for (let i = 0; i < 4; i++) {
+      const seq = await streaming.getAttribute("data-seq");
+      await expectNewestInView(page, Number(seq));
+      await page.waitForTimeout(400);
+    }
+    await streaming.getByRole("button", { name: "Stop" }).click();
+    await page.locator(".msg.is-ai").last().getByText("Stopped").waitFor();
+  });
+});
+
+describe("small things", () => {
+  it("keeps the composer's placeholder short when the room is named after a long first message", async () => {
+    const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", {}, session.token);
+    await seed(baseURL, room.id, session.token, ["Can you suggest three easy hikes near Seattle for a beginner with a dog?"]);
+    const page = await signedIn(1366, 850);
+    await page.goto(`/rooms/${room.id}`);
+    await live(page);
+    const composer = page.getByRole("textbox", { name: /^Message / });
+    expect(await composer.getAttribute("placeholder")).toBe("Write a message");
+    await page.context().close();
+  });
+
+  it("says a room that never existed was not found, not that it was deleted", async () => {
+    const page = await signedIn(1366, 850);
+    await page.goto("/rooms/no-such-room");
+    await page.getByRole("alert").getByText("Room not found").waitFor();
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Room not found");
+    expect(await page.getByText("This room was deleted").count()).toBe(0);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,135 @@
+// The pieces every form screen is built from, written once: the page frame with its header
+// and back link, the alert that says why something failed, a labelled field whose hint or
+// error describes its input, the submit button with its busy spinner, Cancel beside it, and
+// the busy/error state of a submission.
+import { A } from "@solidjs/router";
+import { createSignal, type JSX, Show } from "solid-js";
+import { describeError } from "../api";
+import { Icon } from "./Icon";
+
+/** A screen that is a page of content: it scrolls itself (the main pane never does). */
+export function Page(props: {
+  title: JSX.Element;
+  sub?: JSX.Element;
+  /** Where the back arrow goes, and what it says to a screen reader. */
+  back?: { href: string; label: string; phoneOnly?: boolean };
+  action?: JSX.Element;
+  children: JSX.Element;
+}) {
+  return (
+    <div class="page">
+      <header class="page-head">
+        <Show when={props.back}>
+          {(back) => (
+            <A href={back().href} class="icon-btn" classList={{ "mobile-only": !!back().phoneOnly }} aria-label={back().label}>
+              <Icon name="back" />
+            </A>
+          )}
+        </Show>
+        <div>
+          <h1>{props.title}</h1>
+          <Show when={props.sub}>
+            <p class="page-sub">{props.sub}</p>
+          </Show>
+        </div>
+        <Show when={props.action}>
+          <div class="page-head-action">{props.action}</div>
+        </Show>
+      </header>
+      {props.children}
+    </div>
+  );
+}
+
+export function FormAlert(props: { children: JSX.Element; tone?: "error" | "warning"; icon?: "alert" | "clock" }) {
+  return (
+    <div class="alert" classList={{ "alert-warning": props.tone === "warning" }} role={props.tone === "warning" ? "status" : "alert"}>
+      <Icon name={props.icon ?? "alert"} />
+      <span>{props.children}</span>
+    </div>
+  );
+}
+
+export type FieldAria = { id: string; "aria-describedby"?: string; "aria-invalid"?: "true" };
+
+/** A label, the control (given the ids it must carry), and a hint or an error under it: the
+ * error replaces the hint and describes the control, so a screen reader reads it with it. */
+export function Field(props: {
+  id: string;
+  label: JSX.Element;
+  hint?: JSX.Element;
+  error?: string | null;
+  class?: string;
+  children: (aria: FieldAria) => JSX.Element;
+}) {
+  const note = () => (props.error ? `${props.id}-error` : props.hint ? `${props.id}-hint` : undefined);
+  return (
+    <div class={`field ${props.class ?? ""}`}>
+      <label class="label" for={props.id}>
+        {props.label}
+      </label>
+      {props.children({ id: props.id, "aria-describedby": note(), "aria-invalid": props.error ? "true" : undefined })}
+      <Show
+        when={props.error}
+        fallback={
+          <Show when={props.hint}>
+            <span class="hint" id={`${props.id}-hint`}>
+              {props.hint}
+            </span>
+          </Show>
+        }
+      >
+        <span class="field-error" id={`${props.id}-error`}>
+          {props.error}
+        </span>
+      </Show>
+    </div>
+  );
+}
+
+export function SubmitButton(props: { busy: boolean; disabled?: boolean; block?: boolean; children: JSX.Element }) {
+  return (
+    <button type="submit" class="btn btn-primary" classList={{ "btn-block": !!props.block }} disabled={props.busy || props.disabled}>
+      <Show when={props.busy}>
+        <span class="spinner" aria-hidden="true" />
+      </Show>
+      {props.children}
+    </button>
+  );
+}
+
+export function FormActions(props: { cancelHref: string; children: JSX.Element }) {
+  return (
+    <div class="form-actions">
+      <A href={props.cancelHref} class="btn btn-ghost">
+        Cancel
+      </A>
+      {props.children}
+    </div>
+  );
+}
+
+/** A form's submission: busy while it runs, and the reason it failed as a sentence. The work
+ * returns normally on success (it navigates away, say) and throws to fail. */
+export function createSubmit(work: () => Promise<void>) {
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  return {
+    busy,
+    error,
+    setError,
+    async submit(e?: SubmitEvent) {
+      e?.preventDefault();
+      if (busy()) return;
+      setBusy(true);
+      setError(null);
+      try {
+        await work();
+      } catch (err) {
+        setError(describeError(err));
+      } finally {
+        setBusy(false);
+      }
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// The invite field: completions among people you share rooms with, a check of the typed name,
+// and what reaches the parent when a name is picked.
+import "../test/dom";
+import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError, api } from "../api";
+import { PeopleInput } from "./PeopleInput";
+
+afterEach(() => vi.restoreAllMocks());
+
+const bob = { id: "u2", username: "bob_c", displayName: "Bob Carter", createdAt: "" };
+
+function setup(taken: string[] = []) {
+  const onPick = vi.fn();
+  let controls: { settle: () => Promise<boolean> } | undefined;
+  render(() => (
+    <PeopleInput
+      id="invite"
+      taken={taken}
+      me="ada"
+      onPick={onPick}
+      hint="Type a username"
+      placeholder="Invite"
+      controls={(c) => (controls = c)}
+    />
+  ));
+  return { onPick, input: screen.getByRole("combobox"), settle: () => controls?.settle() };
+}
+
+describe("PeopleInput", () => {
+  it("offers people you share a room with, and picks one with the arrow keys and Enter", async () => {
+    vi.spyOn(api, "people").mockResolvedValue({ people: [bob] });
+    vi.spyOn(api, "user").mockResolvedValue({ user: bob });
+    const { onPick, input } = setup();
+    fireEvent.input(input, { target: { value: "bo" } });
+    expect(await screen.findByRole("option", { name: /Bob Carter/ })).toBeInTheDocument();
+    expect(input).toHaveAttribute("aria-expanded", "true");
+    fireEvent.keyDown(input, { key: "ArrowDown" });
+    expect(input).toHaveAttribute("aria-activedescendant", "invite-options-0");
+    fireEvent.keyDown(input, { key: "Enter" });
+    await waitFor(() => expect(onPick).toHaveBeenCalledWith("bob_c"));
+  });
+
+  it("says as you type that no one has a name, and will not pick it", async () => {
+    vi.spyOn(api, "people").mockResolvedValue({ people: [] });
+    vi.spyOn(api, "user").mockRejectedValue(new ApiError(404, "not_found", "User not found."));
+    const { onPick, input } = setup();
+    fireEvent.input(input, { target: { value: "nobody_here" } });
+    expect(await screen.findByText("No one is called @nobody_here.")).toBeInTheDocument();
+    expect(input).toHaveAttribute("aria-invalid", "true");
+    fireEvent.keyDown(input, { key: "Enter" });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(onPick).not.toHaveBeenCalled();
+  });
+
+  it("settles before a form submits: a pick under way finishes and a name typed without Enter is picked", async () => {
+    vi.spyOn(api, "people").mockResolvedValue({ people: [] });
+    vi.spyOn(api, "user").mockResolvedValue({ user: bob });
+    const { onPick, input, settle } = setup();
+    fireEvent.input(input, { target: { value: "bob_c" } });
+    expect(await settle()).toBe(true);
+    expect(onPick).toHaveBeenCalledWith("bob_c");
+    fireEvent.input(input, { target: { value: "ada" } });
+    expect(await settle()).toBe(false);
+  });
+
+  it("refuses your own name and names that cannot be usernames", async () => {
+    vi.spyOn(api, "people").mockResolvedValue({ people: [] });
+    const { onPick, input } = setup();
+    fireEvent.input(input, { target: { value: "ada" } });
+    fireEvent.keyDown(input, { key: "Enter" });
+    expect(await screen.findByText("You're already in the room.")).toBeInTheDocument();
+    fireEvent.input(input, { target: { value: "No Way" } });
+    fireEvent.keyDown(input, { key: "Enter" });
+    expect(await screen.findByText("“no way” isn't a valid username.")).toBeInTheDocument();
+    expect(onPick).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,27 @@
+// How the rows of the message log group: a message shortly after one by the same author folds
+// its name and avatar away, and a new calendar day gets a separator.
+import type { Message } from "../../../worker/protocol";
+import { dayKey } from "../format";
+
+const GROUP_MS = 5 * 60_000;
+
+/** For each row: whether it folds into the one above, and whether a day separator precedes it
+ * (the first row gets one only when it is the start of the conversation). */
+export function groupRows(rows: readonly Message[], startsConversation: boolean) {
+  const compact: boolean[] = [];
+  const newDay: boolean[] = [];
+  let prevAt = 0;
+  let prevDay = -1;
+  rows.forEach((m, i) => {
+    const at = Date.parse(m.createdAt);
+    const day = dayKey(m.createdAt);
+    const prev = rows[i - 1];
+    newDay.push(prev ? day !== prevDay : startsConversation);
+    compact.push(
+      !!prev && prev.author.id === m.author.id && prev.author.kind === m.author.kind && at - prevAt < GROUP_MS && day === prevDay,
+    );
+    prevAt = at;
+    prevDay = day;
+  });
+  return { compact, newDay };
+}

@@ -1,0 +1,97 @@
+// Keeps the message log where the reader left it while its content changes size under them.
+// Bubbles reach their final height late (Markdown is laid out, fonts and code colours arrive,
+// a reply streams in, the composer grows), so "scroll to the bottom once" is not enough: a
+// ResizeObserver watches the content and the viewport, and after every change either pins the
+// log to the bottom (while following the conversation) or puts the row the reader was looking
+// at back where it was on screen. Only a scroll upwards (the reader's wheel, touch, keys or
+// scrollbar) leaves the bottom; content growing never does, since it does not move scrollTop.
+
+export type LogScroll = {
+  /** Scroll to the bottom now. */
+  toBottom(): void;
+  /** Centre a row, and hold it there through the changes that follow. */
+  centre(el: HTMLElement): void;
+  /** Note the row at the top of the view, to hold it still through the next change. */
+  remember(): void;
+  /** Put the remembered row back where it was. */
+  restore(): void;
+  /** Whether the last scroll went up (towards older messages). */
+  movedUp(): boolean;
+  dispose(): void;
+};
+
+export function createLogScroll(scroller: HTMLElement, content: HTMLElement, following: () => boolean): LogScroll {
+  let anchor: { el: HTMLElement; top: number } | null = null;
+  let lastTop = scroller.scrollTop;
+  let upward = false;
+
+  const offset = (el: HTMLElement) => el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+
+  const api: LogScroll = {
+    toBottom() {
+      scroller.scrollTop = scroller.scrollHeight;
+      anchor = null;
+    },
+    centre(el) {
+      scroller.scrollTop += offset(el) - (scroller.clientHeight - el.offsetHeight) / 2;
+      anchor = { el, top: offset(el) };
+    },
+    remember() {
+      const rows = scroller.querySelectorAll<HTMLElement>("[data-seq]");
+      for (const el of rows) {
+        const top = offset(el);
+        if (top + el.offsetHeight > 0) {
+          anchor = { el, top };
+          return;
+        }
+      }
+      anchor = null;
+    },
+    restore() {
+      if (!anchor?.el.isConnected) return;
+      const shift = offset(anchor.el) - anchor.top;
+      if (Math.abs(shift) >= 1) scroller.scrollTop += shift;
+    },
+    movedUp: () => upward,
+    dispose() {
+      observer.disconnect();
+      scroller.removeEventListener("scroll", onScroll);
+    },
+  };
+
+  const observer = new ResizeObserver(() => {
+    if (following()) api.toBottom();
+    else api.restore();
+  });
+  observer.observe(content);
+  observer.observe(scroller);
+
+  // Which way the view moved: content growing does not move scrollTop, the reader does.
+  const onScroll = () => {
+    upward = scroller.scrollTop < lastTop - 1;
+    lastTop = scroller.scrollTop;
+  };
+  scroller.addEventListener("scroll", onScroll, { passive: true });
+  return api;
+}
+
+/** Can `el`, or an element between it and `until`, scroll further in the wheel's direction? */
+function scrollsItself(el: Element | null, until: HTMLElement, dy: number): boolean {
+  for (let node = el; node && node !== until; node = node.parentElement) {
+    if (!(node instanceof HTMLElement) || node.scrollHeight <= node.clientHeight) continue;
+    const overflow = getComputedStyle(node).overflowY;
+    if (overflow !== "auto" && overflow !== "scroll") continue;
+    if (dy < 0 ? node.scrollTop > 0 : node.scrollTop + node.clientHeight < node.scrollHeight - 1) return true;
+  }
+  return false;
+}
+
+/** A wheel over the room's header, banners or composer scrolls the log: nothing else there
+ * scrolls (a long draft in the composer does, first). */
+export function forwardWheel(e: WheelEvent, log: HTMLElement) {
+  const target = e.target as Element | null;
+  if (!target || log.contains(target) || e.ctrlKey) return;
+  const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? log.clientHeight : 1;
+  if (scrollsItself(target, e.currentTarget as HTMLElement, e.deltaY)) return;
+  log.scrollTop += e.deltaY * unit;
+}

@@ -1,0 +1,58 @@
+// Finding people to invite: completions among the people you already share a room with, and a
+// check that a username exists, so an invite field can say "no one is called that" while it is
+// typed instead of after the room was created.
+import { createRoute, z } from "@hono/zod-openapi";
+import { notFound } from "../errors";
+import { bearer, commonErrors, jsonReply, router } from "../lib/openapi";
+import { User } from "../protocol";
+import { toUser } from "../store/mappers";
+
+export const peopleRoutes = router()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/people",
+      tags: ["Accounts"],
+      summary: "People you share a room with, whose username or display name starts with q",
+      security: bearer,
+      request: {
+        query: z.object({
+          q: z.string().trim().max(64).default(""),
+          limit: z.coerce.number().int().min(1).max(20).default(8),
+        }),
+      },
+      responses: {
+        200: jsonReply(z.object({ people: z.array(User) }), "Matches, by username"),
+        400: commonErrors[400],
+        401: commonErrors[401],
+      },
+    }),
+    async (c) => {
+      const { q, limit } = c.req.valid("query");
+      const rows = await c.get("store").users.sharingRooms(c.get("session").id, q.replace(/^@/, ""), limit);
+      return c.json({ people: rows.map(toUser) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/users/{username}",
+      tags: ["Accounts"],
+      summary: "Whether a username exists (case-insensitive), and whose it is",
+      security: bearer,
+      request: {
+        params: z.object({
+          username: z
+            .string()
+            .max(64)
+            .openapi({ param: { name: "username", in: "path" } }),
+        }),
+      },
+      responses: { 200: jsonReply(z.object({ user: User }), "The user"), 401: commonErrors[401], 404: commonErrors[404] },
+    }),
+    async (c) => {
+      const row = await c.get("store").users.byUsername(c.req.valid("param").username.replace(/^@/, ""));
+      if (!row) throw notFound("User");
+      return c.json({ user: toUser(row) }, 200);
+    },
+  );
