@@ -12,7 +12,7 @@ const bindings = { ...testBindings, TEST_MIGRATIONS: migrations };
 
 /** Suites that need the Gemini double run in their own projects, each with its own keys, so
  * one suite never consumes another's scripted replies or cools its keys. */
-const aiTests = ["worker/ai/**/*.test.ts", "durable-objects/key-pool.test.ts"];
+const aiTests = ["worker/ai/**/*.test.ts", "durable-objects/key-pool/**/*.test.ts"];
 const pipelineTests = ["worker/queue/**/*.test.ts"];
 const opsAiTests = ["worker/ops-ai.test.ts"];
 const hotLogTests = ["durable-objects/hot-log.test.ts"];
@@ -67,7 +67,7 @@ export default defineConfig({
     // Access-log lines from the Worker are noise in test output; errors still show.
     onConsoleLog: (line) => !line.includes('"event":"request"'),
     projects: [
-      workerProject("worker-d1", ["worker/**/*.test.ts", "durable-objects/**/*.test.ts"], {
+      workerProject("worker-d1", ["shared/**/*.test.ts", "worker/**/*.test.ts", "durable-objects/**/*.test.ts"], {
         exclude: [...aiTests, ...pipelineTests, ...opsAiTests, ...hotLogTests],
       }),
       // Rooms that keep only their newest five messages, so pruning and the catch-up from the
@@ -75,7 +75,7 @@ export default defineConfig({
       workerProject("worker-hot-log", hotLogTests, {
         extra: () => ({ bindings: { HOT_LOG_ROWS: "5", HOT_LOG_HOURS: "0", SEND_BURST: "1000", SEND_PER_SECOND: "1000" } }),
       }),
-      workerProject("worker-pg", ["worker/store/**/*.test.ts", "worker/routes/**/*.test.ts"], {
+      workerProject("worker-pg", ["shared/store/**/*.test.ts", "worker/routes/**/*.test.ts"], {
         globalSetup: "./test/pg-global-setup.ts",
         extra: (inject) => ({ hyperdrives: { HYPERDRIVE: inject<string>("pgUrl") } }),
       }),

@@ -4,12 +4,11 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
+import type { Message } from "../shared/wire";
 import { testBindings } from "../test/bindings";
 import { api, createRoom, post, signUp } from "../test/helpers";
 import { connect, openSocket } from "../test/ws";
-import type { Message } from "../worker/protocol";
-
-const stub = (roomId: string) => env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(roomId));
+import { chatRoom } from "./chat-room";
 
 describe("room WebSockets", () => {
   it("broadcasts sends in seq order to every client, acking the sender", async () => {
@@ -231,7 +230,7 @@ describe("room WebSockets", () => {
         room: { roomId: room.id, characterId: null, characterName: null, aiMode: "off", version: 0 },
         checkedAt,
       };
-      const res = await stub(room.id).fetch("https://parlor.test/ws", {
+      const res = await chatRoom(env, room.id).fetch("https://parlor.test/ws", {
         headers: { Upgrade: "websocket", "X-Parlor-Identity": JSON.stringify(identity) },
       });
       const ws = res.webSocket;
@@ -251,7 +250,7 @@ describe("room WebSockets", () => {
     await api(`/rooms/${room.id}/members/${bob.user.id}`, { method: "DELETE", token: ann.token });
     expect(await upgrade(bob, before)).toBe(4003);
     // The removal is kept in storage, not only in memory: an evicted object still knows it.
-    await evictDurableObject(stub(room.id));
+    await evictDurableObject(chatRoom(env, room.id));
     expect(await upgrade(bob, before)).toBe(4003);
     // Added back: a list read after that lets him in again.
     await api(`/rooms/${room.id}/members`, { token: ann.token, body: { username: bob.user.username } });
@@ -282,7 +281,7 @@ describe("room WebSockets", () => {
     const b = await connect(bob.token, room.id);
     a.send({ type: "send", clientId: "before", content: "before eviction" });
     await b.next("message");
-    await evictDurableObject(stub(room.id));
+    await evictDurableObject(chatRoom(env, room.id));
     a.send({ type: "send", clientId: "after", content: "after eviction" });
     expect((await a.next("ack", (f) => f.clientId === "after")).seq).toBe(2);
     expect((await b.next("message")).message).toMatchObject({ seq: 2, content: "after eviction" });

@@ -3,17 +3,19 @@
 // fans it out to the room's hibernating WebSockets, and copies it to the history store
 // behind the scenes (write-behind flush driven by an alarm, idempotent on (room_id, seq)).
 import { DurableObject } from "cloudflare:workers";
-import { type Config, readConfig } from "../worker/config";
-import { log } from "../worker/lib/log";
-import { FlushLag, metrics } from "../worker/lib/metrics";
-import { TokenBucket } from "../worker/lib/token-bucket";
-import { ClientFrame, CloseCode, MAX_FRAME_BYTES, type Message, type OnlineUser, offeredProtocols, WS_PROTOCOL } from "../worker/protocol";
-import { openStore, type Store } from "../worker/store";
-import { fromMessage } from "../worker/store/mappers";
-import { type GenerateJob, RoomAi, type RoomConfig } from "./room-ai";
+import { type Config, readConfig } from "../shared/config";
+import type { GenerateJob } from "../shared/jobs";
+import { log } from "../shared/log";
+import { FlushLag, metrics } from "../shared/metrics";
+import { ClientFrame } from "../shared/schemas";
+import { openStore, type Store } from "../shared/store";
+import { fromMessage } from "../shared/store/mappers";
+import { CloseCode, MAX_FRAME_BYTES, type Message, type OnlineUser, offeredProtocols, WS_PROTOCOL } from "../shared/wire";
+import { RoomAi, type RoomConfig } from "./room-ai";
 import { RoomLog } from "./room-log";
 import { RoomSockets, send } from "./room-sockets";
 import { Timers } from "./timers";
+import { TokenBucket } from "./token-bucket";
 
 export type { RoomConfig } from "./room-ai";
 export type PostResult =
@@ -617,6 +619,11 @@ function subprotocol(request: Request): HeadersInit | undefined {
   return offeredProtocols(request.headers.get("Sec-WebSocket-Protocol")).includes(WS_PROTOCOL)
     ? { "Sec-WebSocket-Protocol": WS_PROTOCOL }
     : undefined;
+}
+
+/** The room `roomId`'s object: the one place its name becomes an id. */
+export function chatRoom(env: Pick<Env, "CHAT_ROOM">, roomId: string) {
+  return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(roomId));
 }
 
 function answerSend(ws: WebSocket, clientId: string, result: PostResult) {

@@ -4,12 +4,11 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Message } from "../shared/wire";
 import { api, createRoom, post, signUp } from "../test/helpers";
 import { type Client, connect } from "../test/ws";
-import type { Message } from "../worker/protocol";
+import { chatRoom } from "./chat-room";
 import type { RoomLog } from "./room-log";
-
-const stub = (name: string) => env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(name));
 
 /** The room object's log, from inside it (the field is private to the class). */
 const logOf = (instance: unknown) => (instance as { log: RoomLog }).log;
@@ -40,7 +39,7 @@ async function prunedTo(roomId: string, firstSeq: number) {
   let seen = 0;
   for (let i = 0; i < 100 && seen < firstSeq; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    seen = await runInDurableObject(stub(roomId), (instance) => logOf(instance).firstSeq);
+    seen = await runInDurableObject(chatRoom(env, roomId), (instance) => logOf(instance).firstSeq);
   }
   expect(seen).toBe(firstSeq);
 }
@@ -53,7 +52,7 @@ describe("the hot log, pruned", () => {
 
     // The flush copies the rows to D1 and then prunes all but the newest five.
     await prunedTo(room.id, 56);
-    const kept = await runInDurableObject(stub(room.id), (_i, state) =>
+    const kept = await runInDurableObject(chatRoom(env, room.id), (_i, state) =>
       state.storage.sql
         .exec<{ seq: number }>("SELECT seq FROM messages ORDER BY seq")
         .toArray()
@@ -90,7 +89,7 @@ describe("the hot log, pruned", () => {
     const room = await createRoom(ann, { members: [bob.user.username] });
     for (let i = 1; i <= 10; i++) await post(ann, room.id, `m${i}`);
     // An AI reply at seq 11 that ended (as if it had streamed), copied by the next flush.
-    await runInDurableObject(stub(room.id), (instance) => {
+    await runInDurableObject(chatRoom(env, room.id), (instance) => {
       const log = logOf(instance);
       log.append({ author: { kind: "ai", id: "char-1", name: "Bot" }, content: "", status: "streaming" });
       log.update(11, { content: "the final answer", status: "complete" });
@@ -130,7 +129,7 @@ describe("the hot log, pruned", () => {
   });
 
   it("prunes only a prefix of clean rows: nothing from the first unflushed, streaming or recent row on", async () => {
-    await runInDurableObject(stub(`unit-${crypto.randomUUID()}`), (instance) => {
+    await runInDurableObject(chatRoom(env, `unit-${crypto.randomUUID()}`), (instance) => {
       const log = logOf(instance);
       const author = { kind: "user" as const, id: "u1", name: "Ann" };
       const t0 = 1_000_000;

@@ -3,13 +3,11 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Message } from "../shared/wire";
 import { api, createRoom, post, signUp } from "../test/helpers";
 import { connect } from "../test/ws";
-import type { Message } from "../worker/protocol";
-import type { ChatRoom } from "./chat-room";
+import { type ChatRoom, chatRoom } from "./chat-room";
 import { mentions } from "./room-ai";
-
-const stub = (roomId: string) => env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(roomId));
 
 describe("AI replies without keys", () => {
   it("streams a reply from the dummy provider in a new room", async () => {
@@ -91,7 +89,7 @@ describe("AI replies when things go wrong", () => {
     const a = await connect(ann.token, room.id);
     await a.next("message", (f) => f.message.author.kind === "ai" && f.message.status === "complete", 15_000);
     // A job whose queue message was lost: queued, and untouched for an hour.
-    await runInDurableObject(stub(room.id), async (obj: ChatRoom, state) => {
+    await runInDurableObject(chatRoom(env, room.id), async (obj: ChatRoom, state) => {
       state.storage.sql.exec(
         "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES ('lost', ?, 'assistant', 'queued', 0, 0)",
         first.body.message.seq,

@@ -3,8 +3,9 @@
 // jobs to the `generate` queue, and takes the streamed reply back from the queue consumer
 // through begin / append / finish, keyed by jobId so a redelivered job yields one reply.
 // Job state lives in SQLite: it survives eviction, and a stopped reply stays stopped.
-import { log } from "../worker/lib/log";
-import type { AiMode, Message, ServerFrame } from "../worker/protocol";
+import type { GenerateJob } from "../shared/jobs";
+import { log } from "../shared/log";
+import type { AiMode, Message, ServerFrame } from "../shared/wire";
 import type { RoomLog } from "./room-log";
 import type { Timers } from "./timers";
 
@@ -16,7 +17,6 @@ export type RoomConfig = {
   /** The room's updatedAt (epoch ms): an older config never replaces a newer one. */
   version?: number;
 };
-export type GenerateJob = { jobId: string; roomId: string; triggerSeq: number; characterId: string; priorAttempts?: number };
 export type ActionError = { code: string; message: string };
 
 type JobState = "queued" | "running" | "done" | "stopped" | "failed";

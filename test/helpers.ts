@@ -1,6 +1,6 @@
 // Helpers for tests that drive the Worker through its real fetch handler inside workerd.
 import { exports } from "cloudflare:workers";
-import type { Message, Room, User } from "../worker/protocol";
+import type { Message, Room, User } from "../shared/wire";
 
 export const BASE = "https://parlor.test";
 

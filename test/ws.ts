@@ -1,7 +1,7 @@
 // A WebSocket client for tests: opens a real socket through the Worker's fetch handler (the
 // same path a browser takes), records every frame, and waits for the ones a test expects.
 import { exports } from "cloudflare:workers";
-import type { ClientFrame, ServerFrame } from "../worker/protocol";
+import type { ClientFrame, ServerFrame } from "../shared/wire";
 import { BASE } from "./helpers";
 
 export type Client = {

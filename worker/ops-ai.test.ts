@@ -6,7 +6,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getKeyPool } from "../durable-objects/key-pool";
+import { keyPool } from "../durable-objects/key-pool/key-pool";
 import { DoubleControl, type Step } from "../test/gemini/control";
 import { type Account, api, createRoom, post, signUp } from "../test/helpers";
 import { read, sample, scrape, waitForSample } from "../test/metrics";
@@ -19,7 +19,7 @@ const fail = (status: number): Step => ({ kind: "error", status });
 const outcome = (o: string) => `outcome="${o}"`;
 
 async function freshPool() {
-  const pool = getKeyPool(env);
+  const pool = keyPool(env);
   await runInDurableObject(pool, async (_obj, state) => {
     await state.storage.deleteAll();
   });
@@ -101,7 +101,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("operations with Gemini keys", () => {
   });
 
   it("shows each key's requests and cooldown on /metrics, masked to its last 4 characters", async () => {
-    const pool = getKeyPool(env);
+    const pool = keyPool(env);
     const lease = await pool.acquire();
     if (!lease.ok) throw new Error("no key free");
     await pool.reportRateLimited(lease.keyId, 120_000);
@@ -133,7 +133,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("operations with Gemini keys", () => {
     const ok = await api<{ checks: { ai: { ok: boolean; detail: string } } }>("/health");
     expect(ok.status).toBe(200);
     expect(ok.body.checks.ai).toEqual({ ok: true, detail: `gemini: ${KEYS.length} of ${KEYS.length} keys available` });
-    const pool = getKeyPool(env);
+    const pool = keyPool(env);
     for (const k of (await pool.status()).keys) await pool.reportRateLimited(k.keyId, 60_000);
     const cooling = await api<{ status: string; checks: { ai: { ok: boolean; detail: string } } }>("/health");
     expect(cooling.status).toBe(503);

@@ -1,5 +1,5 @@
 // Small display helpers shared by screens: times, previews, names.
-import type { Message, Room } from "../../worker/protocol";
+import type { Message, Room } from "../../shared/wire";
 
 const minute = 60_000;
 const day = 24 * 60 * minute;

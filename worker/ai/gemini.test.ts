@@ -1,7 +1,7 @@
 // The Gemini provider through the real @google/genai SDK, against the Gemini test double
 // (GEMINI_BASE_URL points at it). Each test uses its own API key, which scopes the double's
 // script and request log to that test. Projects without the double (no GEMINI_BASE_URL) skip
-// the suite; vitest.ai.config.ts is the one that runs it.
+// the suite; the worker-ai project in vitest.config.ts is the one that runs it.
 import { env } from "cloudflare:workers";
 import { GoogleGenAI } from "@google/genai";
 import { describe, expect, it } from "vitest";

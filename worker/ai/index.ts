@@ -2,9 +2,10 @@
 // the queue consumer needs. Without GEMINI_API_KEYS the dummy provider answers (no network),
 // so local dev, tests and load tests run offline; with keys, Gemini answers, reached through
 // GEMINI_BASE_URL when that is set (Cloudflare AI Gateway, or the test double).
+
+import { parseKeys } from "../../shared/api-keys";
 import { createDummyProvider } from "./dummy";
 import { createGeminiProvider } from "./gemini";
-import { parseKeys } from "./key-config";
 import type { ChatProvider } from "./provider";
 
 export interface AiEnv {

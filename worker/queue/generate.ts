@@ -4,9 +4,13 @@
 // Failures follow ARCHITECTURE.md: 429 → cool that key and try another, else requeue after
 // the pool's retry-after; 5xx/network → retry on the QUEUE_RETRY_DELAYS ladder up to
 // QUEUE_MAX_RETRIES, then the dead-letter queue; other 4xx → fail the reply at once.
-import type { ChatRoom } from "../../durable-objects/chat-room";
-import { getKeyPool } from "../../durable-objects/key-pool";
-import type { GenerateJob } from "../../durable-objects/room-ai";
+import { type ChatRoom, chatRoom } from "../../durable-objects/chat-room";
+import { keyPool } from "../../durable-objects/key-pool/key-pool";
+import { readConfig } from "../../shared/config";
+import type { GenerateJob } from "../../shared/jobs";
+import { log } from "../../shared/log";
+import { type AiOutcome, metrics } from "../../shared/metrics";
+import { openStore } from "../../shared/store";
 import {
   AbortedError,
   buildContext,
@@ -20,10 +24,6 @@ import {
   ProviderError,
   RateLimitedError,
 } from "../ai";
-import { readConfig } from "../config";
-import { log } from "../lib/log";
-import { type AiOutcome, metrics } from "../lib/metrics";
-import { openStore } from "../store";
 
 /** How often buffered text goes to the room; Cloudflare suggests 50–100 ms for token streams. */
 const FLUSH_EVERY_MS = 50;
@@ -83,19 +83,19 @@ async function handle(message: Message<GenerateJob>, env: Env): Promise<void> {
   if (outcome.kind === "wait") {
     // A fresh message whose count of earlier attempts leaves this delivery out.
     const next = { ...job, priorAttempts: attempts - 1 };
-    if (outcome.delaySeconds > MAX_QUEUE_DELAY_S) await room(env, job).holdJob(next, Date.now() + outcome.delaySeconds * 1000);
+    if (outcome.delaySeconds > MAX_QUEUE_DELAY_S) await chatRoom(env, job.roomId).holdJob(next, Date.now() + outcome.delaySeconds * 1000);
     else await env.GENERATE_QUEUE.send(next, { delaySeconds: outcome.delaySeconds });
     return message.ack();
   }
   if (outcome.delaySeconds > MAX_QUEUE_DELAY_S) {
-    await room(env, job).holdJob({ ...job, priorAttempts: attempts }, Date.now() + outcome.delaySeconds * 1000);
+    await chatRoom(env, job.roomId).holdJob({ ...job, priorAttempts: attempts }, Date.now() + outcome.delaySeconds * 1000);
     return message.ack();
   }
   message.retry({ delaySeconds: outcome.delaySeconds });
 }
 
 async function generate(job: GenerateJob, env: Env, attempts: number, delays: number[], maxRetries: number): Promise<Outcome> {
-  const stub = room(env, job);
+  const stub = chatRoom(env, job.roomId);
   const begun = await stub.beginReply(job.jobId);
   if (!begun.ok) {
     log.info("generate_skipped", { jobId: job.jobId, reason: begun.reason });
@@ -123,7 +123,7 @@ async function generate(job: GenerateJob, env: Env, attempts: number, delays: nu
     temperature: character.temperature ?? undefined,
     maxOutputTokens: MAX_OUTPUT_TOKENS,
   };
-  const pool = hasGeminiKeys(env) ? getKeyPool(env) : null;
+  const pool = hasGeminiKeys(env) ? keyPool(env) : null;
 
   for (let tries = 0; ; tries++) {
     let keyId: string | undefined;
@@ -229,8 +229,4 @@ async function streamInto(
 function ladder(delays: number[], attempts: number): number {
   if (delays.length === 0) return 5;
   return delays[Math.min(attempts - 1, delays.length - 1)] ?? 5;
-}
-
-function room(env: Env, job: GenerateJob): DurableObjectStub<ChatRoom> {
-  return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(job.roomId));
 }

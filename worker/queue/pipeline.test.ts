@@ -5,11 +5,12 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getKeyPool } from "../../durable-objects/key-pool";
+import { chatRoom } from "../../durable-objects/chat-room";
+import { keyPool } from "../../durable-objects/key-pool/key-pool";
+import type { Message } from "../../shared/wire";
 import { DoubleControl, type Step } from "../../test/gemini/control";
 import { type Account, api, createRoom, post, signUp } from "../../test/helpers";
 import { type Client, connect } from "../../test/ws";
-import type { Message } from "../protocol";
 
 const double = new DoubleControl(env.GEMINI_BASE_URL);
 const [KEY_A, KEY_B] = (env.GEMINI_API_KEYS ?? "").split(",") as [string, string];
@@ -18,7 +19,7 @@ const reply = (chunks: string[], delayMs = 5): Step => ({ kind: "reply", chunks,
 const fail = (status: number, retryDelay?: string): Step => ({ kind: "error", status, retryDelay });
 
 async function freshPool() {
-  const pool = getKeyPool(env);
+  const pool = keyPool(env);
   await runInDurableObject(pool, async (_obj, state) => {
     await state.storage.deleteAll();
   });
@@ -99,7 +100,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("AI pipeline", () => {
     const final = await finalReply(a, sent.body.message.seq);
     expect(final.message).toMatchObject({ status: "complete", content: "From key B." });
     expect((await double.requests(KEY_A)).map((r) => r.status)).toEqual([429]);
-    const status = await getKeyPool(env).status();
+    const status = await keyPool(env).status();
     const cooled = status.keys.find((k) => k.key.endsWith(KEY_A.slice(-4)));
     expect(Date.parse(cooled?.cooldownUntil ?? "")).toBeGreaterThan(Date.now() + 25_000);
     a.close();
@@ -162,7 +163,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("AI pipeline", () => {
     const a = await connect(ann.token, room.id);
     const sent = await post(ann, room.id, "hi");
     // Turn the AI on only for the job we send by hand, twice, as a redelivery would.
-    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
+    const stub = chatRoom(env, room.id);
     const jobId = crypto.randomUUID();
     await runInDurableObject(stub, (_obj, state) => {
       state.storage.sql.exec(
@@ -257,7 +258,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("AI pipeline", () => {
     await double.script(KEY_A, reply(["Held ", "and ", "resumed."]));
     const a = await connect(ann.token, room.id);
     const sent = await post(ann, room.id, "later, please");
-    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
+    const stub = chatRoom(env, room.id);
     const jobId = crypto.randomUUID();
     await runInDurableObject(stub, (_obj, state) => {
       state.storage.sql.exec(

@@ -3,10 +3,10 @@
 // this minute and today, cooldowns, last success and error. Keys are masked to their last 4
 // characters by the pool itself, so a full key never leaves it.
 import { createRoute, z } from "@hono/zod-openapi";
-import { getKeyPool } from "../../durable-objects/key-pool";
+import { keyPool } from "../../durable-objects/key-pool/key-pool";
+import { ErrorBody } from "../../shared/schemas";
 import { hasGeminiKeys } from "../ai";
 import { jsonReply, router } from "../lib/openapi";
-import { ErrorBody } from "../protocol";
 
 const KeyStatus = z
   .object({
@@ -58,7 +58,7 @@ adminRoutes.openapi(
     },
   }),
   async (c) => {
-    const status = await getKeyPool(c.env).status();
+    const status = await keyPool(c.env).status();
     return c.json({ provider: hasGeminiKeys(c.env) ? ("gemini" as const) : ("dummy" as const), ...status }, 200);
   },
 );

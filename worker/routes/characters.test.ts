@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Character } from "../../shared/wire";
 import { api, signUp } from "../../test/helpers";
-import type { Character } from "../protocol";
 
 type One = { character: Character };
 

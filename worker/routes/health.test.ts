@@ -5,8 +5,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { PoolStatus } from "../../durable-objects/key-pool/key-pool";
 import { api, BASE } from "../../test/helpers";
-import type { PoolStatus } from "../ai/keys";
 import { createApp } from "../app";
 import { describeKeys } from "./health";
 

@@ -3,9 +3,9 @@
 // check can act on it. The endpoint is public, so a failed check says what is wrong in plain
 // words and leaves the underlying error (host names, driver messages) to the log.
 import { createRoute, z } from "@hono/zod-openapi";
-import { getKeyPool, type PoolStatus } from "../../durable-objects/key-pool";
+import { keyPool, type PoolStatus } from "../../durable-objects/key-pool/key-pool";
+import { log } from "../../shared/log";
 import { hasGeminiKeys } from "../ai";
-import { log } from "../lib/log";
 import { jsonReply, router } from "../lib/openapi";
 
 const Check = z.object({ ok: z.boolean(), detail: z.string().optional() });
@@ -84,7 +84,7 @@ export const healthRoutes = router().openapi(
       }),
       check("ai", async () => {
         if (!hasGeminiKeys(c.env)) return "dummy provider (no GEMINI_API_KEYS)";
-        return describeKeys(await getKeyPool(c.env).status());
+        return describeKeys(await keyPool(c.env).status());
       }),
     ]);
     const ok = history.ok && queue.ok && ai.ok;

@@ -2,10 +2,10 @@
 // is declared in app.ts). Counters and histograms come from the Metrics object, which every
 // isolate reports to; the Gemini key gauges are read from the KeyPool at scrape time, so they
 // cost nothing between scrapes. Keys appear only masked to their last 4 characters.
-import { getKeyPool, type PoolStatus } from "../../durable-objects/key-pool";
+import { keyPool, type PoolStatus } from "../../durable-objects/key-pool/key-pool";
+import { log } from "../../shared/log";
+import { header, labels, metricsObject } from "../../shared/metrics";
 import { hasGeminiKeys } from "../ai";
-import { log } from "../lib/log";
-import { getMetrics, header, labels } from "../lib/metrics";
 import { router } from "../lib/openapi";
 
 export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -39,7 +39,7 @@ export function keyGauges(status: PoolStatus, now = Date.now()): string {
 
 export const metricsRoutes = router().get("/metrics", async (c) => {
   const keys = hasGeminiKeys(c.env)
-    ? getKeyPool(c.env)
+    ? keyPool(c.env)
         .status()
         .then((status) => keyGauges(status))
         .catch((err) => {
@@ -48,6 +48,6 @@ export const metricsRoutes = router().get("/metrics", async (c) => {
           return "";
         })
     : "";
-  const [body, keyText] = await Promise.all([getMetrics(c.env).render(), keys]);
+  const [body, keyText] = await Promise.all([metricsObject(c.env).render(), keys]);
   return c.body(body + keyText, 200, { "Content-Type": CONTENT_TYPE, "Cache-Control": "no-store" });
 });

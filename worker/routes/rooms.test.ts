@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Member, Room, RoomListItem } from "../../shared/wire";
 import { type Account, api, createRoom, post, signUp } from "../../test/helpers";
-import type { Member, Room, RoomListItem } from "../protocol";
 
 describe("rooms", () => {
   it("creates a room with members by username and lists it for each of them", async () => {

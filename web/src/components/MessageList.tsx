@@ -5,7 +5,7 @@
 // the same place on screen. At the bottom the log follows new messages and streamed text;
 // scrolled up it holds still and offers a jump to the latest.
 import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../shared/wire";
 import { dayKey, dayLabel } from "../format";
 import type { LocalSend } from "../stores/messages";
 import { Icon } from "./Icon";

@@ -2,7 +2,7 @@
 // open room marked with aria-current. Message search hits show beneath when a query is typed.
 import { A, useMatch } from "@solidjs/router";
 import { For, Show } from "solid-js";
-import type { RoomListItem } from "../../../worker/protocol";
+import type { RoomListItem } from "../../../shared/wire";
 import type { SearchResult } from "../api";
 import { plainPreview, previewLine, roomTitle, shortTime } from "../format";
 import { Avatar } from "./Avatar";

@@ -2,7 +2,7 @@
 // invite by username. Everything but the title is optional.
 import { A, useNavigate } from "@solidjs/router";
 import { createResource, createSignal, For, onMount, Show } from "solid-js";
-import type { AiMode } from "../../../worker/protocol";
+import type { AiMode } from "../../../shared/wire";
 import { api, describeError } from "../api";
 import { AiModePicker, CharacterPicker } from "../components/CharacterPicker";
 import { Icon } from "../components/Icon";

@@ -1,7 +1,7 @@
 // Behaviour of the room message store: merge by seq, the pending → acked/failed life of a
 // local send, and how streamed deltas are applied, dropped or superseded.
 import { describe, expect, it } from "vitest";
-import type { Author, Message } from "../../../worker/protocol";
+import type { Author, Message } from "../../../shared/wire";
 import { createMessageStore } from "./messages";
 
 const me: Author = { kind: "user", id: "u1", name: "Ada" };

@@ -3,7 +3,7 @@
 // sends keyed by `clientId` that are pending until acked or failed with a reason. Streamed AI
 // tokens are appended in place with path setters so only the one text node re-renders.
 import { createStore, produce, reconcile } from "solid-js/store";
-import type { Author, Message, ServerFrame } from "../../../worker/protocol";
+import type { Author, Message, ServerFrame } from "../../../shared/wire";
 
 export type LocalSend = {
   clientId: string;

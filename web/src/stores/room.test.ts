@@ -2,7 +2,7 @@
 // attempt, close codes that end the session, offline sends, rate limits, typing and presence.
 import { createRoot } from "solid-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../shared/wire";
 import { ApiError } from "../api";
 import { FakeSocket } from "../test/fake-socket";
 import { createRoomStore } from "./room";

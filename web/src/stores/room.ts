@@ -4,7 +4,7 @@
 // call the actions; no component touches the socket directly.
 import { getOwner, onCleanup, runWithOwner } from "solid-js";
 import { createStore } from "solid-js/store";
-import type { Author, Message, OnlineUser, ServerFrame } from "../../../worker/protocol";
+import { type Author, CloseCode, type Message, type OnlineUser, type ServerFrame, tokenProtocols } from "../../../shared/wire";
 import { ApiError } from "../api";
 import { createSocket, type SocketOptions } from "../socket";
 import { createMessageStore } from "./messages";
@@ -12,9 +12,8 @@ import { createMessageStore } from "./messages";
 export type Connection = "connecting" | "live" | "reconnecting" | "closed";
 export type Ended = { code: number; title: string; detail: string; canRetry: boolean };
 
-// Close codes from worker/protocol.ts CloseCode, repeated as numbers because only its types
-// may be imported here (the module pulls in zod).
-const CLOSE = { policy: 1008, tooBig: 1009, overloaded: 1013, removed: 4003, roomDeleted: 4004 } as const;
+const CLOSE = CloseCode;
+/** After these the socket stays closed: reconnecting cannot help. */
 const FINAL = [CLOSE.removed, CLOSE.roomDeleted, CLOSE.policy];
 
 /** What to tell the user about a close code; null means "just reconnecting". */
@@ -89,10 +88,6 @@ function defaultWsUrl(roomId: string) {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   return `${proto}//${location.host}/api/rooms/${encodeURIComponent(roomId)}/ws`;
 }
-
-/** The token goes as a subprotocol beside `parlor` (worker/protocol.ts WS_PROTOCOL), not in the
- * URL, where proxies, logs and browser tools would keep it. */
-const wsProtocols = (token: string) => ["parlor", `bearer.${token}`];
 
 export function createRoomStore(deps: Deps) {
   const messages = createMessageStore({ roomId: deps.roomId, me: deps.me });
@@ -188,7 +183,8 @@ export function createRoomStore(deps: Deps) {
         url: () => (deps.token() ? (deps.wsUrl ?? defaultWsUrl)(deps.roomId) : null),
         protocols: () => {
           const token = deps.token();
-          return token ? wsProtocols(token) : [];
+          // Beside `parlor`, not in the URL, where proxies, logs and browser tools would keep it.
+          return token ? tokenProtocols(token) : [];
         },
         finalCodes: FINAL,
         onOpen: () => {

@@ -1,23 +1,28 @@
 // KeyPool: the ledger's rules run against a real object's SQLite storage with a hand-driven
 // clock (so windows and cooldowns are exact, with no waiting), and the object itself is
-// exercised over RPC with the keys bound in vitest.ai.config.ts (projects that bind no keys
-// skip those RPC tests).
+// exercised over RPC with the keys vitest.config.ts binds in the worker-ai project (projects
+// that bind no keys skip those RPC tests).
 
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type KeyPoolEnv, parseKeys, poolConfig } from "../worker/ai/key-config";
-import { KeyLedger } from "../worker/ai/keys";
-import { quotaDayStart } from "../worker/ai/quota-day";
-import { getKeyPool, type KeyPool } from "./key-pool";
+import { parseKeys } from "../../shared/api-keys";
+import { readConfig } from "../../shared/config";
+import { keyPool } from "./key-pool";
+import { KeyLedger } from "./ledger";
+import { quotaDayStart } from "./quota-day";
+
+/** The vars the pool reads, as a test sets them. */
+type KeyPoolEnv = { GEMINI_API_KEYS?: string; KEYS_MAX_PER_MINUTE?: string; KEYS_MAX_PER_DAY?: string; KEYS_COOLDOWN_SECONDS?: string };
+const poolConfig = (settings: KeyPoolEnv) => readConfig(settings).keyPool;
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
-const namespace = env.KEY_POOL as DurableObjectNamespace<KeyPool>;
+const namespace = env.KEY_POOL;
 
-function freshPool(): DurableObjectStub<KeyPool> {
+function freshPool() {
   return namespace.get(namespace.idFromName(crypto.randomUUID()));
 }
 
@@ -242,6 +247,6 @@ describe.skipIf(!boundKeys)("KeyPool object", () => {
   });
 
   it("is one well-known object for the whole Worker", () => {
-    expect(getKeyPool(env).id.equals(namespace.idFromName("global"))).toBe(true);
+    expect(keyPool(env).id.equals(namespace.idFromName("global"))).toBe(true);
   });
 });

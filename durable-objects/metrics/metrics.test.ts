@@ -3,8 +3,8 @@
 // malformed input is ignored rather than stored. Each test uses a fresh object of its own.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { read, sample, waitForSample } from "../test/metrics";
-import { FAMILIES, FlushLag, labels, type MetricBatch, Recorder } from "../worker/lib/metrics";
+import { FAMILIES, FlushLag, labels, type MetricBatch, Recorder } from "../../shared/metrics";
+import { read, sample, waitForSample } from "../../test/metrics";
 
 const fresh = () => env.METRICS.get(env.METRICS.idFromName(`test-${crypto.randomUUID()}`));
 const empty = (): MetricBatch => ({ counters: [], histograms: [], sockets: [] });

@@ -5,7 +5,6 @@
 // object sees about one call per busy isolate per second however heavy the traffic is.
 // What an isolate that dies between flushes takes with it: under a second of counts.
 import { env, waitUntil } from "cloudflare:workers";
-import type { Metrics } from "../../durable-objects/metrics";
 import { log } from "./log";
 
 const FLUSH_EVERY_MS = 1000;
@@ -135,8 +134,13 @@ export class Recorder {
 const recorder = new Recorder();
 let scheduledAt = 0;
 
-/** The one Metrics object every isolate reports to and /metrics reads from. */
-export function getMetrics(bindings: { METRICS: DurableObjectNamespace<Metrics> }): DurableObjectStub<Metrics> {
+/**
+ * The one Metrics object (durable-objects/metrics) every isolate reports to and /metrics reads
+ * from. Its accessor lives here rather than beside the class because the recorder below, in
+ * this shared layer, reports to it, and the shared layer imports neither side; the binding's
+ * type comes from the generated Env.
+ */
+export function metricsObject(bindings: Pick<Env, "METRICS">) {
   return bindings.METRICS.get(bindings.METRICS.idFromName("global"));
 }
 
@@ -150,7 +154,7 @@ function schedule() {
     const batch = recorder.take();
     if (!batch) return;
     try {
-      await getMetrics(env).record(batch);
+      await metricsObject(env).record(batch);
     } catch (err) {
       recorder.restore(batch);
       log.warn("metrics_flush_failed", { error: String(err).slice(0, 300) });

@@ -1,5 +1,5 @@
 // Row → wire-shape conversions shared by the store's repositories.
-import type { Character, Message, Room, User } from "../protocol";
+import type { Character, Message, Room, User } from "../wire";
 import type { Tables } from "./db";
 
 export type UserRow = Tables["users"]["$inferSelect"];

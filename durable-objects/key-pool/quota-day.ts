@@ -1,5 +1,5 @@
-// The quota day. Gemini's per-day quotas reset at midnight Pacific time, so the KeyPool's day
-// starts there too, daylight saving included.
+// The quota day. The pooled provider's per-day quotas reset at midnight Pacific time, so the
+// KeyPool's day starts there too, daylight saving included.
 
 /** Start of the quota day containing `at` (ms since the epoch). */
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 // Rooms and their members in the history store. Room activity (lastSeq, lastActivityAt) is
 // advanced by the ChatRoom object's write-behind flush (see messages.ts).
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import type { AiMode, Member, Room, RoomListItem } from "../protocol";
+import type { AiMode, Member, Room, RoomListItem } from "../wire";
 import type { DbContext } from "./db";
 import { iso, type RoomRow, toMessage, toRoom, toUser } from "./mappers";
 

@@ -1,12 +1,10 @@
 // Metrics: the one object that holds Parlor's counters and histograms, so /metrics shows the
 // whole deployment however many isolates served it. Isolates send it batches (see
-// worker/lib/metrics.ts), about one per busy isolate per second; it adds them up in its SQLite
+// shared/metrics.ts), about one per busy isolate per second; it adds them up in its SQLite
 // storage, so counts survive eviction and restarts and Prometheus never sees a spurious reset.
 // One well-known instance, `idFromName("global")`.
 import { DurableObject } from "cloudflare:workers";
-import { AI_OUTCOMES, FAMILIES, type Family, header, type MetricBatch } from "../worker/lib/metrics";
-
-export type { MetricBatch } from "../worker/lib/metrics";
+import { AI_OUTCOMES, FAMILIES, type Family, header, type MetricBatch } from "../../shared/metrics";
 
 /** Rooms whose last report said "no sockets" are forgotten after this long. */
 const FORGET_EMPTY_ROOMS_MS = 24 * 3600_000;

@@ -1,6 +1,6 @@
 // Accounts and AI characters in the history store.
 import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import type { Character } from "../protocol";
+import type { Character, CharacterInput } from "../wire";
 import type { DbContext } from "./db";
 import { toCharacter, type UserRow } from "./mappers";
 
@@ -24,15 +24,6 @@ export function usersRepo({ db, t }: DbContext) {
     },
   };
 }
-
-export type CharacterInput = {
-  name: string;
-  systemPrompt: string;
-  description?: string;
-  model?: string | null;
-  temperature?: number | null;
-  avatar?: string | null;
-};
 
 export function charactersRepo({ db, t }: DbContext) {
   const c = t.characters;

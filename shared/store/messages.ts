@@ -1,7 +1,7 @@
 // Message history in the store: the idempotent upsert the ChatRoom flush uses, seq-keyed
 // pages, export, and full-text search (FTS5 on D1, tsvector on Postgres).
 import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
-import type { Message } from "../protocol";
+import type { Message } from "../wire";
 import type { DbContext } from "./db";
 import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
 

@@ -1,9 +1,9 @@
-// Gemini key rotation: which key to use next, and how many requests each Google project has
-// left (keys of one project share a counter; see key-config.ts). The ledger keeps everything
+// Key rotation: which key to use next, and how many requests each project has left (keys of
+// one project share a counter; see shared/api-keys.ts). The ledger keeps everything
 // in the KeyPool object's SQLite storage (nothing in memory but the parsed secret), so
 // counters and cooldowns survive eviction and restarts. The key strings themselves are never
 // written to storage: rows are keyed by the keys' ids.
-import { type KeyEntry, maskKey, type PoolConfig } from "./key-config";
+import type { KeyEntry, PoolConfig } from "../../shared/config";
 import { nextQuotaDayStart, quotaDayStart } from "./quota-day";
 
 export type AcquireResult = { ok: true; key: string; keyId: string } | { ok: false; retryAfterMs: number };
@@ -57,7 +57,7 @@ export class KeyLedger {
 
   /** Hands out the least recently used key that may take a request now, and counts it. */
   acquire(): AcquireResult {
-    if (this.config.keys.length === 0) throw new Error("GEMINI_API_KEYS holds no keys");
+    if (this.config.keys.length === 0) throw new Error("the key pool holds no keys");
     const now = this.now();
     const dayStart = quotaDayStart(now);
     this.sql.exec("DELETE FROM requests WHERE at <= ?", Math.min(now - MINUTE, dayStart - 1));
@@ -106,7 +106,7 @@ export class KeyLedger {
     if (this.entry(keyId)) this.upsertKey(keyId, "last_success_at = ?", this.now());
   }
 
-  /** Records a failure; `cooldownMs` benches this key alone (e.g. Gemini refused the key). */
+  /** Records a failure; `cooldownMs` benches this key alone (e.g. the provider refused the key). */
   reportError(keyId: string, message: string, cooldownMs?: number): void {
     if (!this.entry(keyId)) return;
     const now = this.now();
@@ -200,6 +200,10 @@ export class KeyLedger {
   private entry(keyId: string): KeyEntry | undefined {
     return this.config.keys.find((entry) => entry.id === keyId);
   }
+}
+
+export function maskKey(key: string): string {
+  return `…${key.slice(-4)}`;
 }
 
 function iso(ms: number): string {

@@ -3,9 +3,9 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { api, BASE, createRoom, signUp } from "../../test/helpers";
-import { openSocket } from "../../test/ws";
-import { createApp } from "../app";
+import { api, BASE, createRoom, signUp } from "../test/helpers";
+import { openSocket } from "../test/ws";
+import { createApp } from "../worker/app";
 import { log, scrub, withLogContext } from "./log";
 
 let lines: string[] = [];

@@ -1,6 +1,7 @@
-// GEMINI_API_KEYS and the KEYS_* vars as the KeyPool reads them. Gemini counts its limits per
-// Google project, so keys written `project:key` share one counter and one cooldown; a bare key
-// is a project of its own. Key ids are short hashes, so logs and RPC calls never carry a key.
+// The pooled AI keys as configured (GEMINI_API_KEYS): a comma-separated list in which an entry
+// written `project:key` puts the key in a project group, because the provider counts its limits
+// per project, so keys of one project share one counter and one cooldown in the KeyPool; a bare
+// key is a group of its own. Key ids are short hashes, so logs and RPC calls never carry a key.
 
 export interface KeyEntry {
   /** Stable, non-secret id ("k" + hash of the key), used in RPC calls and logs. */
@@ -10,20 +11,6 @@ export interface KeyEntry {
   project: string | null;
   /** What the counters are shared by: the project, or the key alone. */
   group: string;
-}
-
-export interface PoolConfig {
-  keys: KeyEntry[];
-  maxPerMinute: number;
-  maxPerDay: number;
-  cooldownMs: number;
-}
-
-export interface KeyPoolEnv {
-  GEMINI_API_KEYS?: string;
-  KEYS_MAX_PER_MINUTE?: string;
-  KEYS_MAX_PER_DAY?: string;
-  KEYS_COOLDOWN_SECONDS?: string;
 }
 
 /** Splits GEMINI_API_KEYS ("k1,proj:k2,proj:k3") into entries; blanks and repeats are dropped. */
@@ -46,29 +33,6 @@ export function parseKeys(raw: string | undefined): KeyEntry[] {
     entries.push({ id, key, project, group: project ? `project:${project}` : `key:${id}` });
   }
   return entries;
-}
-
-export function poolConfig(env: KeyPoolEnv): PoolConfig {
-  return {
-    keys: parseKeys(env.GEMINI_API_KEYS),
-    maxPerMinute: limit(env.KEYS_MAX_PER_MINUTE),
-    maxPerDay: limit(env.KEYS_MAX_PER_DAY),
-    cooldownMs: (positive(env.KEYS_COOLDOWN_SECONDS) ?? 60) * 1000,
-  };
-}
-
-export function maskKey(key: string): string {
-  return `…${key.slice(-4)}`;
-}
-
-/** A positive limit; anything else (empty, 0, junk) means no limit. */
-function limit(raw: string | undefined): number {
-  return positive(raw) ?? Number.POSITIVE_INFINITY;
-}
-
-function positive(raw: string | undefined): number | undefined {
-  const n = Number(raw);
-  return raw && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 /** FNV-1a, 32 bits: a short stable id that reveals nothing usable about the key. */
