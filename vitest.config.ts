@@ -15,7 +15,7 @@ const bindings = { ...testBindings, TEST_MIGRATIONS: migrations };
 const aiTests = ["worker/ai/**/*.test.ts", "durable-objects/key-pool/**/*.test.ts"];
 const pipelineTests = ["worker/queue/**/*.test.ts"];
 const opsAiTests = ["worker/ops-ai.test.ts"];
-const hotLogTests = ["durable-objects/hot-log.test.ts"];
+const hotLogTests = ["durable-objects/chat-room/hot-log.test.ts"];
 
 type Inject = <T>(key: string) => T;
 

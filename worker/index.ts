@@ -5,7 +5,7 @@ import { createApp } from "./app";
 import { consumeDeadLetters } from "./queue/dead-letter";
 import { consumeGenerate } from "./queue/generate";
 
-export { ChatRoom } from "../durable-objects/chat-room";
+export { ChatRoom } from "../durable-objects/chat-room/chat-room";
 export { KeyPool } from "../durable-objects/key-pool/key-pool";
 export { Metrics } from "../durable-objects/metrics/metrics";
 export { RateLimiter } from "../durable-objects/rate-limiter";

@@ -1,10 +1,11 @@
 // The Metrics object and the per-isolate recorder that feeds it: batches from many isolates
 // add up, histograms stay cumulative, each room's socket count is the newest it reported, and
 // malformed input is ignored rather than stored. Each test uses a fresh object of its own.
+// (A room's flush-lag bookkeeping is tested beside it, in chat-room/flush-lag.test.ts.)
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { FAMILIES, FlushLag, labels, type MetricBatch, Recorder } from "../../shared/metrics";
-import { read, sample, waitForSample } from "../../test/metrics";
+import { FAMILIES, labels, type MetricBatch, Recorder } from "../../shared/metrics";
+import { sample } from "../../test/metrics";
 
 const fresh = () => env.METRICS.get(env.METRICS.idFromName(`test-${crypto.randomUUID()}`));
 const empty = (): MetricBatch => ({ counters: [], histograms: [], sockets: [] });
@@ -103,29 +104,5 @@ describe("Recorder", () => {
     const [h] = r.take()?.histograms ?? [];
     expect(h?.buckets).toHaveLength(FAMILIES.parlor_history_flush_lag_seconds.buckets.length);
     expect(h?.buckets.slice(0, 3)).toEqual([0, 0, 1]);
-  });
-});
-
-describe("FlushLag", () => {
-  const user = (createdAt: number) => ({ message: { author: { kind: "user" } }, createdAt });
-  const ai = (createdAt: number) => ({ message: { author: { kind: "ai" } }, createdAt });
-
-  it("measures from the first unflushed write, and a failed flush keeps that write's age", async () => {
-    const failures = await read("parlor_history_flush_failures_total");
-    const lag = new FlushLag();
-    lag.dirty(1_000);
-    lag.dirty(1_500);
-    const since = lag.begin([user(900)]);
-    expect(since).toBe(1_000);
-    lag.dirty(2_000); // written while the flush is in flight
-    lag.end(since, false, true, 3_000);
-    // The retry carries the failed rows, which have waited since 1_000.
-    expect(lag.begin([user(900)])).toBe(1_000);
-    await waitForSample("parlor_history_flush_failures_total", "", (v) => v >= failures + 1);
-  });
-
-  it("falls back to the oldest person's message after a restart, ignoring AI replies", () => {
-    expect(new FlushLag().begin([ai(10), user(50), user(70)])).toBe(50);
-    expect(new FlushLag().begin([ai(10)])).toBeUndefined();
   });
 });

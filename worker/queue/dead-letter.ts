@@ -1,6 +1,6 @@
 // The dead-letter queue's consumer: a job that exhausted its retries ends here, and its reply
 // is marked `error` with a reason people can read, so nobody waits on a reply that won't come.
-import { chatRoom } from "../../durable-objects/chat-room";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import type { DeadJob } from "../../shared/jobs";
 import { log } from "../../shared/log";
 

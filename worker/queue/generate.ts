@@ -4,7 +4,7 @@
 // Failures follow ARCHITECTURE.md: 429 → cool that key and try another, else requeue after
 // the pool's retry-after; 5xx/network → retry on the QUEUE_RETRY_DELAYS ladder up to
 // QUEUE_MAX_RETRIES, then the dead-letter queue; other 4xx → fail the reply at once.
-import { type ChatRoom, chatRoom } from "../../durable-objects/chat-room";
+import { type ChatRoom, chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { keyPool } from "../../durable-objects/key-pool/key-pool";
 import { readConfig } from "../../shared/config";
 import type { GenerateJob } from "../../shared/jobs";

@@ -5,7 +5,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { chatRoom } from "../../durable-objects/chat-room";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { keyPool } from "../../durable-objects/key-pool/key-pool";
 import type { Message } from "../../shared/wire";
 import { DoubleControl, type Step } from "../../test/gemini/control";

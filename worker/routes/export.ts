@@ -2,7 +2,7 @@
 // history store, so a long history never has to fit in memory; the few messages not yet
 // flushed are taken from the room's hot log.
 import type { Context } from "hono";
-import { chatRoom } from "../../durable-objects/chat-room";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import type { Message } from "../../shared/wire";
 import type { AppEnv } from "../types";
 

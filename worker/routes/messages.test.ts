@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { chatRoom } from "../../durable-objects/chat-room";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { openStore } from "../../shared/store";
 import type { Message } from "../../shared/wire";
 import { api, createRoom, post, signUp } from "../../test/helpers";

@@ -1,7 +1,7 @@
 // A room's messages over REST: history pages, posting (through the room's ChatRoom object,
 // the single writer), stop/regenerate of AI replies, and export.
 import { createRoute, z } from "@hono/zod-openapi";
-import { chatRoom } from "../../durable-objects/chat-room";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { Message, PostMessageInput } from "../../shared/schemas";
 import { MAX_SEQ } from "../../shared/wire";
 import { ApiError, badRequest, rateLimited } from "../errors";

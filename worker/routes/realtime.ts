@@ -3,7 +3,7 @@
 // middleware (the token may come as ?token= since browsers cannot set headers on an upgrade),
 // the Origin here. The 101 response is passed through untouched.
 
-import { chatRoom, IDENTITY_HEADER } from "../../durable-objects/chat-room";
+import { chatRoom, IDENTITY_HEADER } from "../../durable-objects/chat-room/chat-room";
 import { readConfig } from "../../shared/config";
 import { offeredProtocols, WS_TOKEN_PREFIX } from "../../shared/wire";
 import { ApiError, forbidden } from "../errors";

@@ -3,7 +3,7 @@
 // WebSocket upgrades read a per-isolate copy of the room's member list instead (see below).
 import { waitUntil } from "cloudflare:workers";
 import type { Context, MiddlewareHandler } from "hono";
-import type { RoomConfig } from "../../durable-objects/chat-room";
+import type { RoomConfig } from "../../durable-objects/chat-room/chat-room";
 import type { Store } from "../../shared/store";
 import type { MemberRow } from "../../shared/store/rooms";
 import type { Room } from "../../shared/wire";

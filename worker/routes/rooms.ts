@@ -1,7 +1,7 @@
 // Rooms and their members. One-to-one AI chats, group chats with an AI and direct messages
 // between two people are all rooms: members plus an optional character.
 import { createRoute, z } from "@hono/zod-openapi";
-import { chatRoom } from "../../durable-objects/chat-room";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { AddMemberInput, type AiMode, Member, ReadInput, Room, RoomInput, RoomListItem, RoomPatch } from "../../shared/schemas";
 import type { Store } from "../../shared/store";
 import { iso, toUser } from "../../shared/store/mappers";

@@ -4,7 +4,16 @@
 // call the actions; no component touches the socket directly.
 import { getOwner, onCleanup, runWithOwner } from "solid-js";
 import { createStore } from "solid-js/store";
-import { type Author, CloseCode, type Message, type OnlineUser, type ServerFrame, tokenProtocols } from "../../../shared/wire";
+import {
+  type Author,
+  CloseCode,
+  hello,
+  type Message,
+  type OnlineUser,
+  type ServerFrame,
+  tokenProtocols,
+  unhandled,
+} from "../../../shared/wire";
 import { ApiError } from "../api";
 import { createSocket, type SocketOptions } from "../socket";
 import { createMessageStore } from "./messages";
@@ -118,22 +127,27 @@ export function createRoomStore(deps: Deps) {
     if (state.typing.some((t) => t.until <= now)) setState("typing", (ts) => ts.filter((t) => t.until > now));
   }, 1_000);
 
-  function onFrame(raw: unknown) {
-    const frame = raw as ServerFrame;
-    if (!frame || typeof frame !== "object" || typeof frame.type !== "string") return;
-    if (messages.apply(frame)) {
-      if (frame.type === "message" && frame.message.author.kind === "user") {
-        const id = frame.message.author.id;
-        setState("typing", (ts) => ts.filter((t) => t.user.id !== id));
-      }
-      if (frame.type === "rate_limited") setState("rateLimitedUntil", Date.now() + frame.retryAfterMs);
-      return;
-    }
+  /** The one place the web app dispatches server frames: every type has its case, and a type
+   * added to the wire module without one is a compile error at `unhandled`. */
+  function onFrame(frame: ServerFrame) {
     switch (frame.type) {
       case "ready":
         failedHandshakes = 0;
         setState({ connection: "live", online: frame.online, trouble: null });
         flushWaiting();
+        break;
+      case "message": {
+        messages.receive(frame.message);
+        // Their message arrived: they are no longer typing it.
+        const author = frame.message.author;
+        if (author.kind === "user") setState("typing", (ts) => ts.filter((t) => t.user.id !== author.id));
+        break;
+      }
+      case "ack":
+        messages.ack(frame.clientId, frame.seq);
+        break;
+      case "delta":
+        messages.delta(frame.seq, frame.index, frame.text);
         break;
       case "presence":
         setState("online", frame.online);
@@ -145,11 +159,19 @@ export function createRoomStore(deps: Deps) {
         break;
       }
       case "rate_limited":
+        messages.rateLimited(frame.retryAfterMs, frame.clientId);
         setState("rateLimitedUntil", Date.now() + frame.retryAfterMs);
         break;
       case "error":
-        setState("notice", frame.message || `The server refused that (${frame.code}).`);
+        // A refused send shows on that message; anything else as a notice.
+        if (!frame.clientId || !messages.fail(frame.clientId, frame.message || "The server refused this message.")) {
+          setState("notice", frame.message || `The server refused that (${frame.code}).`);
+        }
         break;
+      case "pong":
+        break;
+      default:
+        unhandled(frame);
     }
   }
 
@@ -192,7 +214,7 @@ export function createRoomStore(deps: Deps) {
           // traffic. With no history at all (the REST page failed), ask for the latest
           // messages instead of the whole room; older ones load on scroll.
           const afterSeq = messages.state.lastSeq;
-          socket?.send(historyLoaded || afterSeq > 0 ? { type: "hello", afterSeq } : { type: "hello" });
+          socket?.send(hello(historyLoaded || afterSeq > 0 ? afterSeq : undefined));
         },
         onFrame,
         onClose: (code) => {

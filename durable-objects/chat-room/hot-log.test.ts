@@ -4,9 +4,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Message } from "../shared/wire";
-import { api, createRoom, post, signUp } from "../test/helpers";
-import { type Client, connect } from "../test/ws";
+import type { Message } from "../../shared/wire";
+import { api, createRoom, post, signUp } from "../../test/helpers";
+import { type Client, connect } from "../../test/ws";
 import { chatRoom } from "./chat-room";
 import type { RoomLog } from "./room-log";
 

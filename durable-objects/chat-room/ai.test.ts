@@ -3,11 +3,11 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Message } from "../shared/wire";
-import { api, createRoom, post, signUp } from "../test/helpers";
-import { connect } from "../test/ws";
+import type { Message } from "../../shared/wire";
+import { api, createRoom, post, signUp } from "../../test/helpers";
+import { connect } from "../../test/ws";
+import { mentions } from "./ai";
 import { type ChatRoom, chatRoom } from "./chat-room";
-import { mentions } from "./room-ai";
 
 describe("AI replies without keys", () => {
   it("streams a reply from the dummy provider in a new room", async () => {

@@ -1,7 +1,7 @@
 // The sockets of one room. Each socket's identity (user, token expiry, whether it has said
 // hello) lives in its serialized attachment, which survives hibernation and eviction; the Map
 // here is only a cache rebuilt from those attachments when the object wakes up.
-import type { OnlineUser, ServerFrame } from "../shared/wire";
+import type { OnlineUser, ServerFrame } from "../../shared/wire";
 
 export type SocketInfo = { user: OnlineUser; exp: number; ready: boolean };
 

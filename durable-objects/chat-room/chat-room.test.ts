@@ -4,10 +4,10 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
-import type { Message } from "../shared/wire";
-import { testBindings } from "../test/bindings";
-import { api, createRoom, post, signUp } from "../test/helpers";
-import { connect, openSocket } from "../test/ws";
+import type { Message } from "../../shared/wire";
+import { testBindings } from "../../test/bindings";
+import { api, createRoom, post, signUp } from "../../test/helpers";
+import { connect, openSocket } from "../../test/ws";
 import { chatRoom } from "./chat-room";
 
 describe("room WebSockets", () => {

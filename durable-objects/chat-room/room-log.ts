@@ -3,7 +3,7 @@
 // history store later by the flush. `version` counts edits (an AI reply is edited as it
 // streams); `flushed` is the version the history store last received, so a row is dirty while
 // version > flushed. Everything here survives eviction and restarts.
-import type { Author, Message, MessageStatus } from "../shared/wire";
+import type { Author, Message, MessageStatus } from "../../shared/wire";
 
 type Row = {
   seq: number;
