@@ -19,6 +19,8 @@ export interface PoolConfig {
 export interface AiConfig {
   /** GEMINI_API_KEYS (leased through the KeyPool), GEMINI_MODEL, GEMINI_BASE_URL. */
   gemini: { keys: KeyEntry[]; model: string; baseUrl: string | undefined };
+  /** An OpenAI-compatible chat-completions endpoint: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL. */
+  openai: { apiKey: string | undefined; baseUrl: string; model: string };
   /** DUMMY_CHUNK_DELAY_MS: the pace of the offline provider's stream. */
   dummyChunkDelayMs: number;
 }
@@ -90,6 +92,11 @@ function parse(vars: Record<string, unknown>): Config {
     hotLogMs: Math.max(0, num(s("HOT_LOG_HOURS"), 24)) * 3600_000,
     ai: {
       gemini: { keys, model: s("GEMINI_MODEL") || "gemini-2.5-flash", baseUrl: s("GEMINI_BASE_URL") || undefined },
+      openai: {
+        apiKey: s("OPENAI_API_KEY") || undefined,
+        baseUrl: (s("OPENAI_BASE_URL") || "https://api.openai.com/v1").replace(/\/+$/, ""),
+        model: s("OPENAI_MODEL") || "gpt-4o-mini",
+      },
       dummyChunkDelayMs: Number.isFinite(delay) ? delay : 0,
     },
     keyPool: {

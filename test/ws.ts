@@ -76,3 +76,12 @@ export async function connect(token: string, roomId: string, hello: { afterSeq?:
   }
   return client;
 }
+
+/** The final version of the AI reply to `triggerSeq` (no longer streaming), as `client` saw it. */
+export function finalReply(client: Client, triggerSeq: number, timeoutMs = 15_000) {
+  return client.next(
+    "message",
+    (f) => f.message.author.kind === "ai" && f.message.replyTo === triggerSeq && f.message.status !== "streaming",
+    timeoutMs,
+  );
+}

@@ -1,4 +1,4 @@
-// KeyPool: the one object that hands out the AI provider's pooled API keys (GEMINI_API_KEYS).
+// KeyPool: the one object that hands out the AI provider's pooled API keys (shared/api-keys.ts).
 // Every generation on a pooled provider asks it for a key, so per-project request counters and
 // cooldowns are decided in a single place with no races (every method is synchronous, SQLite
 // included, so each call runs to its end alone). All state lives in the object's SQLite storage

@@ -8,11 +8,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { keyPool } from "../../durable-objects/key-pool/key-pool";
 import type { Message } from "../../shared/wire";
-import { DoubleControl, type Step } from "../../test/gemini/control";
+import { GeminiControl, type Step } from "../../test/gemini/control";
 import { type Account, api, createRoom, post, signUp } from "../../test/helpers";
-import { type Client, connect } from "../../test/ws";
+import { connect, finalReply } from "../../test/ws";
 
-const double = new DoubleControl(env.GEMINI_BASE_URL);
+const double = new GeminiControl(env.GEMINI_BASE_URL);
 const [KEY_A, KEY_B] = (env.GEMINI_API_KEYS ?? "").split(",") as [string, string];
 
 const reply = (chunks: string[], delayMs = 5): Step => ({ kind: "reply", chunks, delayMs });
@@ -28,15 +28,6 @@ async function freshPool() {
 
 async function aiRoom(who: Account, extra: Record<string, unknown> = {}) {
   return createRoom(who, { characterId: "assistant", ...extra });
-}
-
-/** The final version of the AI reply to `triggerSeq`, as a client saw it. */
-function finalReply(client: Client, triggerSeq: number, timeoutMs = 15_000) {
-  return client.next(
-    "message",
-    (f) => f.message.author.kind === "ai" && f.message.replyTo === triggerSeq && f.message.status !== "streaming",
-    timeoutMs,
-  );
 }
 
 function aiMessages(page: Message[]) {

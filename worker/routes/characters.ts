@@ -3,17 +3,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Character, CharacterInput } from "../../shared/schemas";
 import type { Store } from "../../shared/store";
+import { MODEL_NAME, MODEL_NAME_HINT } from "../ai";
 import { forbidden, notFound } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 
 const Fields = CharacterInput.extend({
-  // Only Gemini model names: a character runs on the operator's keys.
-  model: z
-    .string()
-    .regex(/^gemini-[a-z0-9.-]+$/, "a Gemini model name, e.g. gemini-2.5-flash")
-    .max(80)
-    .nullable()
-    .optional(),
+  // Only models the deployment's providers serve: a character runs on the operator's keys.
+  model: z.string().regex(MODEL_NAME, MODEL_NAME_HINT).max(80).nullable().optional(),
 });
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const One = z.object({ character: Character });
