@@ -50,6 +50,19 @@ export async function signUp(prefix = "u"): Promise<Account> {
   return r.body;
 }
 
+/**
+ * The setup most room tests start from: an account for each name, and a room the first one
+ * created with the others as members. `const [room, ann, bob] = await roomWith("ann", "bob")`.
+ */
+export async function roomWith<Names extends string[]>(...names: Names): Promise<[Room, ...{ [K in keyof Names]: Account }]> {
+  const people: Account[] = [];
+  for (const name of names) people.push(await signUp(name));
+  const [owner, ...members] = people;
+  if (!owner) throw new Error("roomWith needs at least one name");
+  const room = await createRoom(owner, members.length ? { members: members.map((m) => m.user.username) } : {});
+  return [room, ...people] as [Room, ...{ [K in keyof Names]: Account }];
+}
+
 export async function createRoom(owner: Account, body: Record<string, unknown> = {}): Promise<Room> {
   const r = await api<{ room: Room }>("/rooms", { token: owner.token, body });
   if (r.status !== 201) throw new Error(`create room failed: ${r.status} ${JSON.stringify(r.body)}`);

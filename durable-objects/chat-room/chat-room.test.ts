@@ -6,14 +6,13 @@ import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../shared/wire";
 import { testBindings } from "../../test/bindings";
-import { api, createRoom, post, signUp } from "../../test/helpers";
+import { api, post, roomWith, signUp } from "../../test/helpers";
 import { connect, openSocket } from "../../test/ws";
 import { chatRoom } from "./chat-room";
 
 describe("room WebSockets", () => {
   it("broadcasts sends in seq order to every client, acking the sender", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     const a = await connect(ann.token, room.id);
     const b = await connect(bob.token, room.id);
     for (let i = 1; i <= 5; i++) a.send({ type: "send", clientId: `a${i}`, content: `hello ${i}` });
@@ -29,8 +28,7 @@ describe("room WebSockets", () => {
   });
 
   it("writes a burst of sends from several sockets as one gap-free run, duplicates and refusals included", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     const a = await connect(ann.token, room.id);
     const b = await connect(bob.token, room.id);
     // Sent without waiting, so they arrive together and are written in the same batch.
@@ -60,8 +58,7 @@ describe("room WebSockets", () => {
   });
 
   it("catches up exactly the missed messages after a reconnect, before live traffic", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     const b1 = await connect(bob.token, room.id);
     await post(ann, room.id, "one");
     const seen = (await b1.next("message")).message.seq;
@@ -81,8 +78,7 @@ describe("room WebSockets", () => {
   });
 
   it("acks a repeated clientId with the original seq and does not broadcast it again", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     const a = await connect(ann.token, room.id);
     const b = await connect(bob.token, room.id);
     a.send({ type: "send", clientId: "same", content: "once" });
@@ -103,8 +99,7 @@ describe("room WebSockets", () => {
   });
 
   it("answers bad frames with error frames and keeps the socket open", async () => {
-    const ann = await signUp("ann");
-    const room = await createRoom(ann);
+    const [room, ann] = await roomWith("ann");
     const a = await connect(ann.token, room.id);
     a.send("{not json");
     expect((await a.next("error")).code).toBe("invalid_json");
@@ -125,8 +120,7 @@ describe("room WebSockets", () => {
   });
 
   it("closes the socket with 1009 on a frame over 64 KiB", async () => {
-    const ann = await signUp("ann");
-    const room = await createRoom(ann);
+    const [room, ann] = await roomWith("ann");
     const a = await connect(ann.token, room.id);
     a.send({ type: "send", clientId: "big", content: "x".repeat(70 * 1024) });
     expect((await a.closed).code).toBe(1009);
@@ -135,8 +129,8 @@ describe("room WebSockets", () => {
   });
 
   it("refuses the upgrade without a token (401), for a non-member or a foreign Origin (403)", async () => {
-    const [ann, eve] = [await signUp("ann"), await signUp("eve")];
-    const room = await createRoom(ann);
+    const [room, ann] = await roomWith("ann");
+    const eve = await signUp("eve");
     expect((await openSocket(null, room.id)).status).toBe(401);
     expect((await openSocket("not-a-jwt", room.id)).status).toBe(401);
     expect((await openSocket(eve.token, room.id)).status).toBe(403);
@@ -149,8 +143,7 @@ describe("room WebSockets", () => {
   });
 
   it("takes the token as a subprotocol beside parlor, and answers with parlor", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, , bob] = await roomWith("ann", "bob");
     const res = await openSocket(null, room.id, { "Sec-WebSocket-Protocol": `parlor, bearer.${bob.token}` });
     expect(res.status).toBe(101);
     expect(res.headers.get("Sec-WebSocket-Protocol")).toBe("parlor");
@@ -174,8 +167,7 @@ describe("room WebSockets", () => {
   });
 
   it("rate-limits a flood with rate_limited frames and stores nothing refused", async () => {
-    const ann = await signUp("ann");
-    const room = await createRoom(ann);
+    const [room, ann] = await roomWith("ann");
     const a = await connect(ann.token, room.id);
     for (let i = 0; i < 15; i++) a.send({ type: "send", clientId: `f${i}`, content: `flood ${i}` });
     const limited = await a.next("rate_limited");
@@ -191,8 +183,7 @@ describe("room WebSockets", () => {
   });
 
   it("shows presence once per person across tabs, and relays typing to others", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     const a1 = await connect(ann.token, room.id);
     const a2 = await connect(ann.token, room.id);
     const b = await connect(bob.token, room.id);
@@ -208,8 +199,7 @@ describe("room WebSockets", () => {
   });
 
   it("disconnects a removed member with 4003 and every socket of a deleted room with 4004", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     const a = await connect(ann.token, room.id);
     const b = await connect(bob.token, room.id);
     await api(`/rooms/${room.id}/members/${bob.user.id}`, { method: "DELETE", token: ann.token });
@@ -220,8 +210,7 @@ describe("room WebSockets", () => {
   });
 
   it("refuses an upgrade checked against a member list older than a removal or the room's deletion", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     // What a Worker holding a copy of the member list from before these changes would send.
     const upgrade = async (who: typeof bob, checkedAt: number) => {
       const identity = {
@@ -260,8 +249,8 @@ describe("room WebSockets", () => {
   });
 
   it("lets a member added after the room's member list was read connect at once, and refuses a removed one", async () => {
-    const [ann, bob, cat] = [await signUp("ann"), await signUp("bob"), await signUp("cat")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    const cat = await signUp("cat");
     const a = await connect(ann.token, room.id); // the upgrade reads (and keeps) the member list
     expect((await openSocket(cat.token, room.id)).status).toBe(403);
     await api(`/rooms/${room.id}/members`, { token: ann.token, body: { username: cat.user.username } });
@@ -275,8 +264,7 @@ describe("room WebSockets", () => {
   });
 
   it("keeps the conversation going with no loss when the object is evicted while sockets hibernate", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     const a = await connect(ann.token, room.id);
     const b = await connect(bob.token, room.id);
     a.send({ type: "send", clientId: "before", content: "before eviction" });
@@ -293,8 +281,7 @@ describe("room WebSockets", () => {
   });
 
   it("closes a socket whose token expires with 1008", async () => {
-    const ann = await signUp("ann");
-    const room = await createRoom(ann);
+    const [room, ann] = await roomWith("ann");
     const exp = Math.floor(Date.now() / 1000) + 2;
     const short = await sign(
       { sub: ann.user.id, usr: ann.user.username, name: ann.user.displayName, exp },
@@ -308,8 +295,7 @@ describe("room WebSockets", () => {
   });
 
   it("answers a user over the per-room socket cap with close code 1013", async () => {
-    const ann = await signUp("ann");
-    const room = await createRoom(ann);
+    const [room, ann] = await roomWith("ann");
     const open = [];
     for (let i = 0; i < 8; i++) open.push(await connect(ann.token, room.id));
     const extra = await connect(ann.token, room.id, null);
@@ -324,8 +310,7 @@ describe("room WebSockets", () => {
   });
 
   it("answers a client's close frame, completing the close handshake", async () => {
-    const ann = await signUp("ann");
-    const room = await createRoom(ann);
+    const [room, ann] = await roomWith("ann");
     const a = await connect(ann.token, room.id);
     a.ws.close(1000, "leaving");
     expect((await a.closed).code).toBe(1000);

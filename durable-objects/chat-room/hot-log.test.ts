@@ -5,7 +5,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../shared/wire";
-import { api, createRoom, post, signUp } from "../../test/helpers";
+import { api, post, roomWith } from "../../test/helpers";
 import { type Client, connect } from "../../test/ws";
 import { chatRoom } from "./chat-room";
 import type { RoomLog } from "./room-log";
@@ -27,8 +27,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 /** Ann's room with Bob in it and `count` messages from Ann, pruned to the newest five. */
 async function prunedRoom(count: number) {
-  const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-  const room = await createRoom(ann, { members: [bob.user.username] });
+  const [room, ann, bob] = await roomWith("ann", "bob");
   for (let i = 1; i <= count; i++) await post(ann, room.id, `m${i}`);
   await prunedTo(room.id, count - 4);
   return { bob, room };
@@ -46,8 +45,7 @@ async function prunedTo(roomId: string, firstSeq: number) {
 
 describe("the hot log, pruned", () => {
   it("catches clients up across the pruned part from the history store, and never reuses a seq", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     for (let i = 1; i <= 60; i++) expect((await post(ann, room.id, `m${i}`, `c${i}`)).status).toBe(201);
 
     // The flush copies the rows to D1 and then prunes all but the newest five.
@@ -85,8 +83,7 @@ describe("the hot log, pruned", () => {
   });
 
   it("resends an AI reply the client saw before it was pruned, in its final version from the store", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     for (let i = 1; i <= 10; i++) await post(ann, room.id, `m${i}`);
     // An AI reply at seq 11 that ended (as if it had streamed), copied by the next flush.
     await runInDurableObject(chatRoom(env, room.id), (instance) => {

@@ -10,6 +10,7 @@ import {
   hello,
   type Message,
   type OnlineUser,
+  roomSocketPath,
   type ServerFrame,
   tokenProtocols,
   unhandled,
@@ -95,7 +96,7 @@ const TYPING_SHOW_FOR = 4_000;
 
 function defaultWsUrl(roomId: string) {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${proto}//${location.host}/api/rooms/${encodeURIComponent(roomId)}/ws`;
+  return `${proto}//${location.host}${roomSocketPath(roomId)}`;
 }
 
 export function createRoomStore(deps: Deps) {
