@@ -122,6 +122,8 @@ export default defineConfig({
         plugins: [solid()],
         test: { name: "web", environment: "jsdom", include: ["web/**/*.test.{ts,tsx}"] },
       },
+      // The layering and size rules of docs/architecture.md, over the source tree as text.
+      { test: { name: "layers", environment: "node", include: ["test/layers.test.ts"] } },
     ],
   },
 });

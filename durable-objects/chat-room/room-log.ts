@@ -3,34 +3,10 @@
 // history store later by the flush. `version` counts edits (an AI reply is edited as it
 // streams); `flushed` is the version the history store last received, so a row is dirty while
 // version > flushed. Everything here survives eviction and restarts.
-import type { Author, Message, MessageStatus } from "../../shared/wire";
+import type { Message, MessageStatus } from "../../shared/wire";
+import { createLogTables, type NewMessage, newRow, type Row, toMessage } from "./room-log-rows";
 
-type Row = {
-  seq: number;
-  id: string;
-  author_kind: Author["kind"];
-  author_id: string;
-  author_name: string;
-  content: string;
-  status: MessageStatus;
-  client_id: string | null;
-  reply_to: number | null;
-  error: string | null;
-  retry_at: number | null;
-  job_id: string | null;
-  stream_index: number;
-  created_at: number;
-  version: number;
-};
-
-export type NewMessage = {
-  author: Author;
-  content: string;
-  status: MessageStatus;
-  clientId?: string;
-  replyTo?: number;
-  jobId?: string;
-};
+export type { NewMessage } from "./room-log-rows";
 
 export class RoomLog {
   lastSeq: number;
@@ -42,19 +18,7 @@ export class RoomLog {
     private readonly sql: SqlStorage,
     private readonly roomId: () => string,
   ) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS messages (
-      seq INTEGER PRIMARY KEY, id TEXT NOT NULL, author_kind TEXT NOT NULL, author_id TEXT NOT NULL,
-      author_name TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, client_id TEXT,
-      reply_to INTEGER, error TEXT, retry_at INTEGER, job_id TEXT, stream_index INTEGER NOT NULL DEFAULT 0,
-      created_at INTEGER NOT NULL,
-      version INTEGER NOT NULL DEFAULT 1, flushed INTEGER NOT NULL DEFAULT 0)`);
-    // clientIds are chosen by clients, so they are unique per author, not per room.
-    sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(author_id, client_id) WHERE client_id IS NOT NULL");
-    sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_job ON messages(job_id) WHERE job_id IS NOT NULL");
-    sql.exec("CREATE INDEX IF NOT EXISTS messages_dirty ON messages(seq) WHERE version > flushed");
-    sql.exec("CREATE INDEX IF NOT EXISTS messages_streaming ON messages(seq) WHERE status = 'streaming'");
-    // Pruned rows leave their seq behind, so the next message never reuses one.
-    sql.exec("CREATE TABLE IF NOT EXISTS log_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+    createLogTables(sql);
     this.lastSeq = 0;
     this.firstSeq = 1;
     this.reload();
@@ -121,23 +85,7 @@ export class RoomLog {
     );
     this.lastSeq = seq;
     // Built from what was just written rather than read back: this is the hot path.
-    return this.toMessage({
-      seq,
-      id,
-      author_kind: m.author.kind,
-      author_id: m.author.id,
-      author_name: m.author.name,
-      content: m.content,
-      status: m.status,
-      client_id: m.clientId ?? null,
-      reply_to: m.replyTo ?? null,
-      error: null,
-      retry_at: null,
-      job_id: m.jobId ?? null,
-      stream_index: 0,
-      created_at: now,
-      version: 1,
-    });
+    return this.toMessage(newRow(m, seq, id, now));
   }
 
   /** Edits a message; bumps its version so the flush sends it again. */
@@ -181,11 +129,6 @@ export class RoomLog {
     return r && this.toMessage(r);
   }
 
-  byJobId(jobId: string): Message | undefined {
-    const [r] = this.sql.exec<Row>("SELECT * FROM messages WHERE job_id = ?", jobId).toArray();
-    return r && this.toMessage(r);
-  }
-
   /** Messages with seq > afterSeq in seq order, at most `limit`. */
   after(afterSeq: number, limit: number): Message[] {
     return this.sql
@@ -208,13 +151,6 @@ export class RoomLog {
   editedBetween(from: number, to: number): Message[] {
     return this.sql
       .exec<Row>("SELECT * FROM messages WHERE seq > ? AND seq <= ? AND version > 1 ORDER BY seq", from, to)
-      .toArray()
-      .map((r) => this.toMessage(r));
-  }
-
-  streaming(): Message[] {
-    return this.sql
-      .exec<Row>("SELECT * FROM messages WHERE status = 'streaming' ORDER BY seq")
       .toArray()
       .map((r) => this.toMessage(r));
   }
@@ -250,22 +186,6 @@ export class RoomLog {
   }
 
   private toMessage(r: Row): Message {
-    const m: Message = {
-      id: r.id,
-      roomId: this.roomId(),
-      seq: r.seq,
-      author: { kind: r.author_kind, id: r.author_id, name: r.author_name },
-      content: r.content,
-      status: r.status,
-      createdAt: new Date(r.created_at).toISOString(),
-    };
-    if (r.client_id) m.clientId = r.client_id;
-    if (r.reply_to != null) m.replyTo = r.reply_to;
-    if (r.error) m.error = r.error;
-    if (r.status === "streaming") {
-      m.streamIndex = r.stream_index;
-      if (r.retry_at != null) m.retryAt = new Date(r.retry_at).toISOString();
-    }
-    return m;
+    return toMessage(r, this.roomId());
   }
 }

@@ -17,50 +17,12 @@ import {
 } from "../../../shared/wire";
 import { ApiError } from "../api";
 import { createSocket, type SocketOptions } from "../socket";
+import { type Ended, explainClose, FINAL } from "./close-codes";
 import { createMessageStore } from "./messages";
 
+export type { Ended } from "./close-codes";
+
 export type Connection = "connecting" | "live" | "reconnecting" | "closed";
-export type Ended = { code: number; title: string; detail: string; canRetry: boolean };
-
-const CLOSE = CloseCode;
-/** After these the socket stays closed: reconnecting cannot help. */
-const FINAL = [CLOSE.removed, CLOSE.roomDeleted, CLOSE.policy];
-
-/** What to tell the user about a close code; null means "just reconnecting". */
-export function explainClose(code: number, sessionExpired: boolean): Ended | null {
-  switch (code) {
-    case CLOSE.removed:
-      return {
-        code,
-        title: "You were removed from this room",
-        detail: "The owner removed you. You can no longer read or send messages here.",
-        canRetry: false,
-      };
-    case CLOSE.roomDeleted:
-      return { code, title: "This room was deleted", detail: "Its owner deleted the room and its history.", canRetry: false };
-    case CLOSE.policy:
-      return sessionExpired
-        ? { code, title: "Your session expired", detail: "Sign in again to keep chatting.", canRetry: false }
-        : {
-            code,
-            title: "Access to this room changed",
-            detail: "The server closed the connection because you are no longer allowed here.",
-            canRetry: true,
-          };
-    case CLOSE.overloaded:
-      return {
-        code,
-        title: "The room is busy",
-        detail: "The server asked us to wait a moment (it is at capacity, or history is briefly unavailable); reconnecting shortly.",
-        canRetry: true,
-      };
-    case CLOSE.tooBig:
-      return { code, title: "A message was too large", detail: "The connection was reset; reconnecting.", canRetry: true };
-    default:
-      return null;
-  }
-}
-
 type Deps = {
   roomId: string;
   me: () => (Author & { username?: string }) | null;
@@ -182,7 +144,11 @@ export function createRoomStore(deps: Deps) {
     } catch (err) {
       if (!(err instanceof ApiError)) return;
       const ended =
-        err.status === 404 ? explainClose(CLOSE.roomDeleted, false) : err.status === 403 ? explainClose(CLOSE.removed, false) : null;
+        err.status === 404
+          ? explainClose(CloseCode.roomDeleted, false)
+          : err.status === 403
+            ? explainClose(CloseCode.removed, false)
+            : null;
       if (ended) end(ended);
     }
   }
@@ -223,7 +189,7 @@ export function createRoomStore(deps: Deps) {
           messages.failAllPending("Not sent: the connection dropped before the server confirmed it.");
           setState({ online: [], typing: [] });
           const why = explainClose(code, deps.sessionExpired());
-          if (why && FINAL.includes(code as (typeof FINAL)[number])) return end(why);
+          if (why && FINAL.includes(code)) return end(why);
           setState({ connection: "reconnecting", trouble: why });
           // Closed before ever being ready (the upgrade was refused, so no close code): ask REST why.
           if (!wasLive && ++failedHandshakes >= 2) void probe();
@@ -242,7 +208,7 @@ export function createRoomStore(deps: Deps) {
     } catch (err) {
       if (err instanceof ApiError && (err.status === 403 || err.status === 404)) {
         setState("loaded", true);
-        return end(explainClose(err.status === 404 ? CLOSE.roomDeleted : CLOSE.removed, false) as Ended);
+        return end(explainClose(err.status === 404 ? CloseCode.roomDeleted : CloseCode.removed, false) as Ended);
       }
       // The latest messages come over the socket instead (hello without afterSeq).
       setState({ loaded: true, loadError: err instanceof Error ? err.message : "Couldn't load history." });
