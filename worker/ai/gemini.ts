@@ -33,6 +33,7 @@ const BLOCKING_FINISH_REASONS = new Set([
 export const geminiEntry: ProviderEntry = {
   name: "gemini",
   modelPattern: "gemini-[a-z0-9.-]+",
+  modelHint: "gemini-… (e.g. gemini-2.5-flash)",
   upstreamModel: (model) => model,
   create: (ai) =>
     ai.gemini.keys.length > 0 ? { provider: createGeminiProvider({ baseUrl: ai.gemini.baseUrl }), defaultModel: ai.gemini.model } : null,

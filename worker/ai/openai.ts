@@ -29,6 +29,7 @@ type Chunk = {
 export const openAiEntry: ProviderEntry = {
   name: "openai",
   modelPattern: "openai(?::[A-Za-z0-9._:/-]+)?",
+  modelHint: "openai:<model> for the OpenAI-compatible endpoint",
   upstreamModel: (model, ai) => model.slice("openai:".length) || ai.openai.model,
   create: (ai) =>
     ai.openai.apiKey

@@ -46,6 +46,8 @@ export interface ProviderEntry {
   readonly name: ProviderName;
   /** A regular-expression source for the model names a character may give for this provider. */
   readonly modelPattern: string;
+  /** Those names in words, for the error that refuses any other (e.g. "gemini-…"). */
+  readonly modelHint: string;
   /** The model to ask for, from a character's model name that matched `modelPattern`. */
   upstreamModel(characterModel: string, ai: AiConfig): string;
   create(ai: AiConfig): { provider: ChatProvider; defaultModel: string } | null;
