@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
+import { websocketUpgrades } from "./scripts/vite-websocket-upgrades.ts";
 import { bundleBudget } from "./web/build/bundle-budget.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -20,12 +21,6 @@ function e2eVars(): Record<string, string> | null {
   const devVars = here("./.dev.vars");
   const secrets = existsSync(devVars) ? (readFileSync(devVars, "utf8").match(/^\s*[A-Z0-9_]+(?==)/gm) ?? []) : [];
   for (const name of secrets) delete vars[name.trim()];
-  // Names wrangler.toml declares under [secrets] may not be vars too. Without a .dev.vars,
-  // wrangler takes declared secrets from the environment, so hand them over that way.
-  for (const name of ["JWT_SECRET", "ADMIN_TOKEN"]) {
-    if (vars[name] !== undefined && process.env[name] === undefined) process.env[name] = vars[name];
-    delete vars[name];
-  }
   return vars;
 }
 const extraVars = e2eVars();
@@ -47,6 +42,8 @@ export default defineConfig({
       inspectorPort: false,
       config: extraVars ? (c) => ({ vars: { ...c.vars, ...extraVars } }) : undefined,
     }),
+    // Refused WebSocket upgrades reach the client with their status (see the file).
+    websocketUpgrades("parlor"),
     bundleBudget({ maxInitialGzipBytes: 60 * 1024 }),
   ],
   environments: {

@@ -2,13 +2,34 @@
 // D1 and against the real Postgres (through Hyperdrive's local connection string), the AI
 // pipeline against local doubles of Gemini and of an OpenAI-compatible endpoint, the web app's
 // components in jsdom, and the end-to-end tests in Chromium.
+import { existsSync, readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import solid from "vite-plugin-solid";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 import { testBindings } from "./test/bindings";
 
 const migrations = await readD1Migrations("migrations/d1");
-const bindings = { ...testBindings, TEST_MIGRATIONS: migrations };
+const bindings = { ...shieldFromDevVars(), ...testBindings, TEST_MIGRATIONS: migrations };
+
+/**
+ * A developer's .dev.vars must not reach the tests. wrangler.toml has no [secrets] table (it
+ * would hide keys of .dev.vars from `npm run dev`), so the pool, which reads wrangler.toml
+ * like `wrangler dev` does, would load every key of a local .dev.vars: real Gemini keys would
+ * send tests to Google, a changed limit would fail them. Each key found there is set back to
+ * its wrangler.toml value, or to "" (which the Worker reads as unset).
+ */
+function shieldFromDevVars(): Record<string, string> {
+  if (!existsSync(".dev.vars")) return {};
+  const vars = (unstable_readConfig({ config: "wrangler.toml" }).vars ?? {}) as Record<string, unknown>;
+  const names = readFileSync(".dev.vars", "utf8").match(/^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*(?=\s*=)/gm) ?? [];
+  const shield: Record<string, string> = {};
+  for (const raw of names) {
+    const name = raw.replace(/^\s*(?:export\s+)?/, "");
+    shield[name] = typeof vars[name] === "string" ? (vars[name] as string) : "";
+  }
+  return shield;
+}
 
 /** Suites that need the AI doubles run in their own projects, each with its own keys, so one
  * suite never consumes another's scripted replies or cools its keys. */
@@ -116,6 +137,23 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           testTimeout: 90_000,
           hookTimeout: 240_000,
+        },
+      },
+      {
+        test: {
+          // Parlor started by the README's own commands (`npm run dev`, `npm run dev --
+          // --wrangler`, `npm run pg:local` then `npm run dev`) in copies of the working tree,
+          // configured only through a .dev.vars, and driven over HTTP and WebSockets only
+          // (test/blackbox/global-setup.ts starts one server per mode for every file). Runs
+          // last, one file at a time. Alone: `npx vitest run --project blackbox`.
+          name: "blackbox",
+          environment: "node",
+          include: ["test/blackbox/**/*.blackbox.test.ts"],
+          globalSetup: ["./test/blackbox/global-setup.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
         },
       },
       {

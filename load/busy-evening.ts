@@ -5,7 +5,7 @@
 //   k6 run -e BASE_URL=https://parlor.example.workers.dev -e DURATION=10m load/busy-evening.ts
 import type { Options } from "k6/options";
 import { config, durationMs, str } from "./lib/config.ts";
-import { createFixture, type Fixture, removeFixture } from "./lib/fixtures.ts";
+import { entry } from "./lib/entry.ts";
 import * as t from "./lib/thresholds.ts";
 import { aiScenario } from "./scenarios/ai-turns.ts";
 import { fanoutScenario } from "./scenarios/fanout.ts";
@@ -24,17 +24,9 @@ const scenarios: NonNullable<Options["scenarios"]> = {
 };
 if (config.aiRooms > 0) scenarios.ai = aiScenario(evening);
 
-export const options: Options = {
+export const { options, setup, teardown } = entry({
   scenarios,
-  thresholds: t.merge(t.common, t.readers, t.writers, t.fanout, config.aiRooms > 0 ? t.ai : {}),
+  thresholds: [t.readers, t.writers, t.fanout, config.aiRooms > 0 ? t.ai : {}],
+  needs: { rooms: true, seed: true, aiRooms: config.aiRooms > 0 },
   setupTimeout: "15m",
-  summaryTrendStats: t.trendStats,
-};
-
-export function setup(): Fixture {
-  return createFixture({ rooms: true, seed: true, aiRooms: config.aiRooms > 0 });
-}
-
-export function teardown(data: Fixture): void {
-  removeFixture(data);
-}
+});

@@ -1,10 +1,10 @@
 // Prepares the real Postgres on 127.0.0.1:5432 for the worker-pg project: a fresh database
 // with the migrations in migrations/pg applied (the same files production uses), handed to
 // the workerd tests as Hyperdrive's local connection string.
-import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type postgresType from "postgres";
 import type { TestProject } from "vitest/node";
+import { applyPgMigrations } from "../scripts/pg-migrations.mjs";
 
 // Loaded with Node's own require: this file runs through the test project's Vite config,
 // whose resolve conditions pick postgres.js's Workers build, which needs workerd.
@@ -14,17 +14,10 @@ const postgres = createRequire(import.meta.url)("postgres") as typeof postgresTy
 const ADMIN_URL = process.env.PG_ADMIN_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
 const DB = process.env.PG_TEST_DB ?? "parlor_test";
 
-export async function applyPgMigrations(url: string) {
+async function migrate(url: string) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const files = readdirSync("migrations/pg")
-      .filter((f) => f.endsWith(".sql"))
-      .sort();
-    for (const file of files) {
-      for (const statement of readFileSync(`migrations/pg/${file}`, "utf8").split("--> statement-breakpoint")) {
-        if (statement.trim()) await sql.unsafe(statement);
-      }
-    }
+    await applyPgMigrations(sql);
   } finally {
     await sql.end();
   }
@@ -39,7 +32,7 @@ export default async function setup(project: TestProject) {
     await admin.end();
   }
   const url = ADMIN_URL.replace(/\/[^/]*$/, `/${DB}`);
-  await applyPgMigrations(url);
+  await migrate(url);
   project.provide("pgUrl", url);
 }
 

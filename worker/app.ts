@@ -10,6 +10,7 @@ import { lazyStore } from "../shared/store";
 import { requireAdmin } from "./auth/admin";
 import { requireAuth } from "./auth/middleware";
 import { errorBody, onError, tooLarge } from "./errors";
+import { drainUnreadBody } from "./lib/drain-body";
 import { router } from "./lib/openapi";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
@@ -86,6 +87,8 @@ export function createApp() {
   const app = router();
   // On the root app, so /metrics (outside /api) gets a request id, a log line and a count too.
   app.use("*", requestContext());
+  // A refusal must not leave the request body unread: see lib/drain-body.ts.
+  app.use("*", drainUnreadBody());
   app.use("/metrics", requireAdmin());
   app.route("/", metricsRoutes);
   app.route("/api", api);

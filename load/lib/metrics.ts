@@ -12,6 +12,8 @@ export const ackLatency = new Trend("ws_ack_latency", true);
 /** From `new WebSocket()` to the `ready` frame: handshake, auth, membership, catch-up start. */
 export const connectToReady = new Trend("ws_connect_to_ready", true);
 export const deliveries = new Counter("ws_deliveries");
+/** Acks received: a run whose sends were never acked measured nothing. */
+export const acks = new Counter("ws_acks");
 /** Missing seqs observed by a receiver: seq is gap-free per room, so any jump is a loss. */
 export const seqGaps = new Counter("ws_seq_gaps");
 /** The same user message (same seq) delivered twice to one socket. */
@@ -30,12 +32,17 @@ export const writesRateLimited = new Rate("writes_rate_limited");
 /** A resend with the same clientId must return the same seq (idempotency, invariant 3). */
 export const idempotentResend = new Rate("writes_idempotent_resend");
 export const historyOrdered = new Rate("reads_history_ordered");
+/** History pages read (200 with messages) and posts stored (201 with a seq). */
+export const readsOk = new Counter("reads_ok");
+export const writesOk = new Counter("writes_ok");
 
 // AI turns: both measured from the `send` frame, so they include queueing and key acquisition.
 export const aiFirstDelta = new Trend("ai_time_to_first_delta", true);
 export const aiFinal = new Trend("ai_time_to_final", true);
 /** The reply ended `complete` within AI_TIMEOUT_MS. */
 export const aiReplyOk = new Rate("ai_reply_ok");
+/** Replies that ended `complete`. */
+export const aiReplies = new Counter("ai_replies");
 export const aiTimeouts = new Counter("ai_timeouts");
 
 /**

@@ -28,6 +28,10 @@ export interface RoomSocket {
   isOpen(): boolean;
 }
 
+/** The spec's OPEN readyState. k6's WebSocket constructor defines no OPEN constant (up to at
+ * least v2.2, whatever @types/k6 says), so `WebSocket.OPEN` is undefined there. */
+const OPEN = 1;
+
 export function openRoomSocket(opts: RoomSocketOptions): RoomSocket {
   const path = `${config.wsBaseUrl}/api/rooms/${opts.roomId}/ws`;
   const url = config.wsTokenInQuery ? `${path}?token=${encodeURIComponent(opts.token)}` : path;
@@ -82,7 +86,7 @@ export function openRoomSocket(opts: RoomSocketOptions): RoomSocket {
       closing = true;
       ws.close(1000, "load test done");
     },
-    isOpen: () => ws.readyState === WebSocket.OPEN && !closing,
+    isOpen: () => ws.readyState === OPEN && !closing,
   };
 }
 

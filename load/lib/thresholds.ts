@@ -2,10 +2,14 @@
 // release check can gate on it. Latency budgets are for a deployed Worker measured from a
 // client near a Cloudflare location; against `npm run dev` they are generous. The AI budgets
 // differ by provider (dummy vs a real key), hence the env overrides.
+//
+// Every script also needs `count>0` on what it exists to measure (reads, writes, deliveries,
+// acks, AI replies): k6 evaluates a latency threshold on a trend with no samples as passed
+// (its percentiles read 0), so without these a run that measured nothing would exit 0.
 import type { Threshold } from "k6/options";
 import { int } from "./config.ts";
 
-type Thresholds = Record<string, Threshold[]>;
+export type Thresholds = Record<string, Threshold[]>;
 
 /** Apply to every script: nothing may fail silently. */
 export const common: Thresholds = {
@@ -17,12 +21,14 @@ export const common: Thresholds = {
 export const readers: Thresholds = {
   "http_req_duration{scenario:readers}": ["p(95)<300", "p(99)<800"],
   reads_history_ordered: ["rate==1"],
+  reads_ok: ["count>0"],
 };
 
 export const writers: Thresholds = {
   "http_req_duration{scenario:writers}": ["p(95)<400", "p(99)<1000"],
   writes_rate_limited: ["rate<0.01"],
   writes_idempotent_resend: ["rate==1"],
+  writes_ok: ["count>0"],
 };
 
 export const fanout: Thresholds = {
@@ -38,12 +44,16 @@ export const fanout: Thresholds = {
   ws_unacked: ["count==0"],
   ws_unexpected_closes: ["count==0"],
   ws_rate_limited: ["count==0"],
+  ws_deliveries: ["count>0"],
+  ws_acks: ["count>0"],
 };
 
 export const ai: Thresholds = {
   ai_time_to_first_delta: [`p(95)<${int("AI_FIRST_DELTA_P95_MS", 2000)}`],
   ai_time_to_final: [`p(95)<${int("AI_FINAL_P95_MS", 15000)}`],
   ai_reply_ok: ["rate>0.99"],
+  ai_replies: ["count>0"],
+  ws_acks: ["count>0"],
   ws_unexpected_closes: ["count==0"],
 };
 

@@ -91,6 +91,7 @@ export function aiTurns(data: Fixture): void {
       if (frame.type === "ack" && frame.clientId === t.clientId) {
         t.mySeq = frame.seq;
         m.ackLatency.add(Date.now() - t.sentAt, { scenario });
+        m.acks.add(1, { scenario });
       } else if ((frame.type === "rate_limited" || frame.type === "error") && frame.clientId === t.clientId) {
         finish(false);
       } else if (frame.type === "message" && frame.message.author.kind === "ai" && t.mySeq !== undefined) {
@@ -100,6 +101,7 @@ export function aiTurns(data: Fixture): void {
         if (msg.status === "streaming") return;
         m.aiFinal.add(Date.now() - t.sentAt);
         check(msg, { "ai: reply completed": (x) => x.status === "complete" && x.content.length > 0 });
+        if (msg.status === "complete") m.aiReplies.add(1);
         finish(msg.status === "complete");
       } else if (frame.type === "delta" && !t.firstDelta && t.mySeq !== undefined) {
         // The reply's seq may be announced after its first chunk; any later seq is ours, since

@@ -87,7 +87,10 @@ export function fanout(data: Fixture): void {
     onFrame(frame) {
       if (frame.type === "ack") {
         const at = pending.get(frame.clientId);
-        if (at !== undefined) m.ackLatency.add(Date.now() - at, { scenario });
+        if (at !== undefined) {
+          m.ackLatency.add(Date.now() - at, { scenario });
+          m.acks.add(1, { scenario });
+        }
         pending.delete(frame.clientId);
       } else if (frame.type === "rate_limited" || (frame.type === "error" && frame.clientId !== undefined)) {
         // Refused, not lost: nothing was stored, so it is not counted as unacked.

@@ -64,6 +64,7 @@ export function readers(data: Fixture): void {
   const page = api.body<{ messages: api.Message[]; hasMore: boolean }>(pageRes);
   check(pageRes, { "history: 200 with messages": (r) => r.status === 200 && Array.isArray(page?.messages) });
   if (page === undefined) return;
+  if (pageRes.status === 200) m.readsOk.add(1);
   m.historyOrdered.add(ascending(page.messages));
 
   const oldest = page.messages[0];
@@ -91,7 +92,7 @@ export function writers(data: Fixture): void {
   m.writesRateLimited.add(res.status === 429);
   if (res.status === 429) return;
   const message = api.body<{ message: api.Message }>(res)?.message;
-  check(res, { "post: 201 with a seq": (r) => r.status === 201 && (message?.seq ?? 0) > 0 });
+  if (check(res, { "post: 201 with a seq": (r) => r.status === 201 && (message?.seq ?? 0) > 0 })) m.writesOk.add(1);
 
   if (message === undefined || Math.random() >= config.resendRatio) return;
   // As after a lost reply: same clientId again must give back the same message, not a new one.

@@ -4,11 +4,11 @@
 // teardown, so a run never touches a developer's dist/, .wrangler/ or .dev.vars.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { freePort } from "../free-port";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -18,17 +18,6 @@ declare module "vitest" {
 
 const root = join(import.meta.dirname, "../..");
 const bin = (name: string) => join(root, "node_modules/.bin", name);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, label: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -78,6 +67,15 @@ export default async function setup(project: TestProject) {
   };
 
   await run(bin("vite"), ["build", "--logLevel", "warn"], env, "vite build");
+  // The build copies a developer's .dev.vars (real Gemini keys, say) beside the Worker for
+  // `vite preview`; replace it with this run's own settings, so none of it reaches the tests.
+  const vars = JSON.parse(env.PARLOR_E2E_VARS ?? "{}") as Record<string, string>;
+  writeFileSync(
+    join(work, "dist", "parlor", ".dev.vars"),
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(""),
+  );
   await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state], env, "D1 migrations");
 
   const port = await freePort();

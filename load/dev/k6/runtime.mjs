@@ -1,6 +1,7 @@
-// Shared state of the Node shim that runs the k6 suite without k6 (see load/dev/README.md):
+// Shared state of the Node stand-in that runs the k6 suite without k6 (see load/README.md):
 // which VU is running (AsyncLocalStorage, so timer and socket callbacks know), the metric
-// registry, and each VU iteration's pending async work, whose end ends the iteration as in k6.
+// registry, each VU iteration's pending async work, whose end ends the iteration as in k6, and
+// strict(), which makes the shim's objects refuse what k6's do not have.
 import { AsyncLocalStorage } from "node:async_hooks";
 
 export const als = new AsyncLocalStorage();
@@ -48,3 +49,21 @@ export function inVu(ctx, fn, ...args) {
     }
   });
 }
+
+/**
+ * Wraps `target` so that reading a property real k6 does not define throws instead of giving
+ * undefined: a script that relies on something only a browser, Node or `@types/k6` offers
+ * must fail here as loudly as it would misbehave under k6. `known` lists every property k6
+ * defines (taken from k6's Go source, named in `where`), implemented by the shim or not.
+ */
+export function strict(target, known, where) {
+  const allowed = new Set(known);
+  return new Proxy(target, {
+    get(obj, key, receiver) {
+      if (typeof key === "symbol" || allowed.has(key)) return Reflect.get(obj, key, receiver);
+      throw new TypeError(`k6 has no ${where}.${key} (see ${SOURCE}); the shim refuses it so the script fails here too`);
+    },
+  });
+}
+
+const SOURCE = "github.com/grafana/k6, internal/js/modules/k6/...";
