@@ -3,6 +3,6 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./worker/store/schema.sqlite.ts",
+  schema: "./shared/store/schema.sqlite.ts",
   out: "./migrations/d1",
 });

@@ -3,6 +3,6 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./worker/store/schema.pg.ts",
+  schema: "./shared/store/schema.pg.ts",
   out: "./migrations/pg",
 });

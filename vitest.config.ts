@@ -1,7 +1,7 @@
 // One `npm test` runs every suite: the Worker and its Durable Objects inside workerd against
 // D1 and against the real Postgres (through Hyperdrive's local connection string), the AI
-// pipeline against a local Gemini double, the web app's components in jsdom, and the
-// end-to-end tests in Chromium.
+// pipeline against local doubles of Gemini and of an OpenAI-compatible endpoint, the web app's
+// components in jsdom, and the end-to-end tests in Chromium.
 import { existsSync, readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import solid from "vite-plugin-solid";
@@ -31,12 +31,14 @@ function shieldFromDevVars(): Record<string, string> {
   return shield;
 }
 
-/** Suites that need the Gemini double run in their own projects, each with its own keys, so
- * one suite never consumes another's scripted replies or cools its keys. */
-const aiTests = ["worker/ai/**/*.test.ts", "durable-objects/key-pool.test.ts"];
+/** Suites that need the AI doubles run in their own projects, each with its own keys, so one
+ * suite never consumes another's scripted replies or cools its keys. */
+const aiTests = ["worker/ai/**/*.test.ts", "durable-objects/key-pool/**/*.test.ts"];
 const pipelineTests = ["worker/queue/**/*.test.ts"];
 const opsAiTests = ["worker/ops-ai.test.ts"];
-const hotLogTests = ["durable-objects/hot-log.test.ts"];
+/** The shared text modules the web app runs too (test/layers.ts, "text") are tested with it. */
+const textTests = ["shared/{markdown,password,text}.test.ts"];
+const hotLogTests = ["durable-objects/chat-room/hot-log.test.ts"];
 
 type Inject = <T>(key: string) => T;
 
@@ -46,7 +48,7 @@ function workerProject(
   include: string[],
   opts: {
     exclude?: string[];
-    globalSetup?: string;
+    globalSetup?: string[];
     extra?: (inject: Inject) => { bindings?: Record<string, string>; hyperdrives?: Record<string, string> };
     testTimeout?: number;
   } = {},
@@ -68,19 +70,26 @@ function workerProject(
       name,
       include,
       exclude: opts.exclude,
-      globalSetup: opts.globalSetup ? [opts.globalSetup] : [],
+      globalSetup: opts.globalSetup ?? [],
       setupFiles: ["./test/setup-worker.ts"],
       testTimeout: opts.testTimeout ?? 20_000,
     },
   };
 }
 
-/** Bindings for a project that talks to the Gemini double with its own keys. */
+/** Bindings for a project that talks to the Gemini double with its own keys (and, with
+ * `openai`, to the OpenAI-compatible double too). */
 const gemini =
-  (keys: string, more: Record<string, string> = {}) =>
+  (keys: string, more: Record<string, string> = {}, openai = false) =>
   (inject: Inject) => ({
-    bindings: { GEMINI_BASE_URL: inject<string>("geminiUrl"), GEMINI_API_KEYS: keys, ...more },
+    bindings: {
+      GEMINI_BASE_URL: inject<string>("geminiUrl"),
+      GEMINI_API_KEYS: keys,
+      ...(openai ? { OPENAI_BASE_URL: `${inject<string>("openaiUrl")}/v1`, OPENAI_API_KEY: "test-openai-key" } : {}),
+      ...more,
+    },
   });
+const aiDoubles = ["./test/doubles/global-setup.ts"];
 const fastRetries = { KEYS_MAX_PER_MINUTE: "1000", QUEUE_RETRY_DELAYS: "0,0,0" };
 
 export default defineConfig({
@@ -88,31 +97,31 @@ export default defineConfig({
     // Access-log lines from the Worker are noise in test output; errors still show.
     onConsoleLog: (line) => !line.includes('"event":"request"'),
     projects: [
-      workerProject("worker-d1", ["worker/**/*.test.ts", "durable-objects/**/*.test.ts"], {
-        exclude: [...aiTests, ...pipelineTests, ...opsAiTests, ...hotLogTests],
+      workerProject("worker-d1", ["shared/**/*.test.ts", "worker/**/*.test.ts", "durable-objects/**/*.test.ts"], {
+        exclude: [...aiTests, ...pipelineTests, ...opsAiTests, ...hotLogTests, ...textTests],
       }),
       // Rooms that keep only their newest five messages, so pruning and the catch-up from the
       // history store that it implies run within a test's worth of messages.
       workerProject("worker-hot-log", hotLogTests, {
         extra: () => ({ bindings: { HOT_LOG_ROWS: "5", HOT_LOG_HOURS: "0", SEND_BURST: "1000", SEND_PER_SECOND: "1000" } }),
       }),
-      workerProject("worker-pg", ["worker/store/**/*.test.ts", "worker/routes/**/*.test.ts"], {
-        globalSetup: "./test/pg-global-setup.ts",
+      workerProject("worker-pg", ["shared/store/**/*.test.ts", "worker/routes/**/*.test.ts"], {
+        globalSetup: ["./test/pg-global-setup.ts"],
         extra: (inject) => ({ hyperdrives: { HYPERDRIVE: inject<string>("pgUrl") } }),
       }),
       // Two keys sharing project "alpha" and one on its own (see key-pool.test.ts).
       workerProject("worker-ai", aiTests, {
-        globalSetup: "./test/gemini-global-setup.ts",
-        extra: gemini("alpha:test-alpha-key-1111,alpha:test-alpha-key-2222,test-solo-key-3333"),
+        globalSetup: aiDoubles,
+        extra: gemini("alpha:test-alpha-key-1111,alpha:test-alpha-key-2222,test-solo-key-3333", {}, true),
       }),
       // Two keys in projects of their own, so a 429 on one leaves the other usable.
       workerProject("worker-pipeline", pipelineTests, {
-        globalSetup: "./test/gemini-global-setup.ts",
-        extra: gemini("pipeline-key-aaaa,pipeline-key-bbbb", { ...fastRetries, QUEUE_MAX_RETRIES: "3" }),
+        globalSetup: aiDoubles,
+        extra: gemini("pipeline-key-aaaa,pipeline-key-bbbb", { ...fastRetries, QUEUE_MAX_RETRIES: "3" }, true),
         testTimeout: 30_000,
       }),
       workerProject("worker-ops", opsAiTests, {
-        globalSetup: "./test/gemini-global-setup.ts",
+        globalSetup: aiDoubles,
         extra: gemini("ops-key-cccc,ops-key-dddd", { ...fastRetries, QUEUE_MAX_RETRIES: "2" }),
         testTimeout: 30_000,
       }),
@@ -151,8 +160,10 @@ export default defineConfig({
       },
       {
         plugins: [solid()],
-        test: { name: "web", environment: "jsdom", include: ["web/**/*.test.{ts,tsx}", "shared/**/*.test.ts"] },
+        test: { name: "web", environment: "jsdom", include: ["web/**/*.test.{ts,tsx}", ...textTests] },
       },
+      // The layering and size rules of docs/architecture.md, over the source tree as text.
+      { test: { name: "layers", environment: "node", include: ["test/layers.test.ts"] } },
     ],
   },
 });

@@ -3,7 +3,7 @@
 // name, so a flood against one name never slows down the others. State lives in memory: if
 // the object is evicted the bucket refills, which only ever errs towards letting people in.
 import { DurableObject } from "cloudflare:workers";
-import { TokenBucket } from "../worker/lib/token-bucket";
+import { TokenBucket } from "./token-bucket";
 
 export class RateLimiter extends DurableObject {
   private bucket?: TokenBucket;
@@ -14,4 +14,9 @@ export class RateLimiter extends DurableObject {
     this.bucket ??= new TokenBucket(burst, perMinute / 60);
     return this.bucket.take();
   }
+}
+
+/** The limiter for one name (e.g. "login-ip:203.0.113.7"): one object per name. */
+export function rateLimiter(env: Pick<Env, "RATE_LIMITER">, name: string) {
+  return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name));
 }

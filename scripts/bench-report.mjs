@@ -3,7 +3,8 @@
 // every workload with the spread over its runs.
 import { fmt, fmtInt, fmtSpread, spread } from "./bench-stats.mjs";
 
-// ARCHITECTURE.md, "Performance targets": cloudflare/workers-chat-demo under local wrangler dev.
+// The reference (docs/benchmarks.md, "Method"): cloudflare/workers-chat-demo under local
+// wrangler dev, measured once on a quiet machine.
 export const REFERENCE = {
   p50At2500: 6.3,
   p99At2500: 12.3,

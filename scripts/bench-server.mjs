@@ -3,15 +3,18 @@
 // including the shared node_modules, and an `npm install` elsewhere reloads the runtime and
 // drops every socket mid-run; that happened before this was done), on a free
 // loopback port, with its own persistence directory and generated secrets, so the runner needs
-// no hand-made files and never touches anyone's local state. Also reads the workerd process's
-// RSS and CPU time from /proc, which is what the memory and CPU figures are based on.
+// no hand-made files and never touches anyone's local state. The workerd processes' RSS and CPU
+// time, which the memory and CPU figures are based on, are read from /proc (bench-proc.mjs).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { cpuSeconds, listeningPorts, rssBytes, runtimeAndProxy, workerdDescendants, writtenBytes } from "./bench-proc.mjs";
+
+export { machineBusySeconds } from "./bench-proc.mjs";
 
 const SKIP = new Set([".git", "node_modules", ".wrangler", ".dev.vars", ".env", "dist", "load", "docs"]);
 
@@ -40,9 +43,13 @@ export function snapshot(repo) {
   if (existsSync(assets)) cpSync(assets, join(app, "dist", "client"), { recursive: true });
   else mkdirSync(join(app, "dist", "client"), { recursive: true });
   const rev = spawnSync("git", ["-C", repo, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).stdout.trim();
-  const dirty = spawnSync("git", ["-C", repo, "status", "--porcelain", "--", "worker", "durable-objects", "migrations", "wrangler.toml"], {
-    encoding: "utf8",
-  }).stdout.trim();
+  const dirty = spawnSync(
+    "git",
+    ["-C", repo, "status", "--porcelain", "--", "shared", "worker", "durable-objects", "migrations", "wrangler.toml"],
+    {
+      encoding: "utf8",
+    },
+  ).stdout.trim();
   return { root, app, persist: join(root, "state"), rev: rev || "none", dirty: dirty !== "" };
 }
 
@@ -54,13 +61,6 @@ export function baselineSnapshot(repo) {
   symlinkSync(join(repo, "node_modules"), join(app, "node_modules"));
   // One self-contained file: nothing to bundle, nothing in node_modules to watch.
   return { root, app, persist: join(root, "state"), rev: "baseline", dirty: false, entry: "worker.js" };
-}
-
-/** Busy CPU seconds of the whole machine (every process), from /proc/stat. */
-export function machineBusySeconds() {
-  const [, ...f] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
-  // user nice system idle iowait irq softirq steal: everything but idle and iowait.
-  return (f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0)) / CLK_TCK;
 }
 
 const wranglerBin = (app) => join(app, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -179,40 +179,12 @@ export class DevServer {
 
   /** workerd processes started by this wrangler (descendants of its pid). */
   workerdPids() {
-    if (this.child?.pid === undefined) return [];
-    const parent = new Map();
-    const comm = new Map();
-    for (const name of readdirSync("/proc")) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-        const close = stat.lastIndexOf(")");
-        comm.set(Number(name), stat.slice(stat.indexOf("(") + 1, close));
-        parent.set(Number(name), Number(stat.slice(close + 2).split(" ")[1]));
-      } catch {}
-    }
-    const root = this.child.pid;
-    const isDescendant = (pid) => {
-      for (let p = pid, i = 0; p > 1 && i < 64; p = parent.get(p) ?? 0, i++) if (p === root) return true;
-      return false;
-    };
-    return [...comm].filter(([pid, c]) => c.startsWith("workerd") && isDescendant(pid)).map(([pid]) => pid);
+    return this.child?.pid === undefined ? [] : workerdDescendants(this.child.pid);
   }
 
-  /**
-   * wrangler dev runs two workerd processes: a proxy in front (it relays every WebSocket too)
-   * and the runtime that runs the Worker and its Durable Objects, the one started with an
-   * inspector. The reference's memory figure is for the runtime process.
-   */
+  /** { runtime, proxy }: the pids of wrangler dev's two workerd processes. */
   processes() {
-    const out = { runtime: [], proxy: [] };
-    for (const pid of this.workerdPids()) {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        (cmd.includes("--inspector-addr") ? out.runtime : out.proxy).push(pid);
-      } catch {}
-    }
-    return out;
+    return runtimeAndProxy(this.workerdPids());
   }
 
   /**
@@ -226,28 +198,7 @@ export class DevServer {
     const pids = this.processes().runtime;
     if (this.runtimePortFound !== undefined && this.runtimePortFound.pids === pids.join(",")) return this.runtimePortFound.port;
     this.runtimePortFound = undefined;
-    const inodes = new Set();
-    for (const pid of pids) {
-      try {
-        for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-          const m = /^socket:\[(\d+)\]$/.exec(readlinkSafe(`/proc/${pid}/fd/${fd}`));
-          if (m) inodes.add(m[1]);
-        }
-      } catch {}
-    }
-    const ports = [];
-    for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-      let text = "";
-      try {
-        text = readFileSync(table, "utf8");
-      } catch {}
-      for (const line of text.split("\n").slice(1)) {
-        const f = line.trim().split(/\s+/);
-        // local_address is HEXIP:HEXPORT; state 0A is LISTEN; field 9 is the inode.
-        if (f[3] === "0A" && inodes.has(f[9])) ports.push(Number.parseInt(f[1].split(":")[1], 16));
-      }
-    }
-    for (const port of ports) {
+    for (const port of listeningPorts(pids)) {
       if (port === this.inspectorPort) continue;
       try {
         const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2000) });
@@ -263,57 +214,19 @@ export class DevServer {
 
   /** Resident set in bytes: { runtime, proxy }. */
   rss() {
-    const read = (pids) => {
-      let total = 0;
-      for (const pid of pids) {
-        try {
-          const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-          if (m) total += Number(m[1]) * 1024;
-        } catch {}
-      }
-      return total;
-    };
     const p = this.processes();
-    return { runtime: read(p.runtime), proxy: read(p.proxy) };
+    return { runtime: rssBytes(p.runtime), proxy: rssBytes(p.proxy) };
   }
 
   /** Bytes the runtime process has written to storage so far (its SQLite files, fsynced). */
   writtenBytes() {
-    let total = 0;
-    for (const pid of this.processes().runtime) {
-      try {
-        const m = /write_bytes:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, "utf8"));
-        if (m) total += Number(m[1]);
-      } catch {}
-    }
-    return total;
+    return writtenBytes(this.processes().runtime);
   }
 
   /** user+system CPU seconds consumed so far: { runtime, proxy }. */
   cpuSeconds() {
-    const read = (pids) => {
-      let ticks = 0;
-      for (const pid of pids) {
-        try {
-          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-          const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-          ticks += Number(fields[11]) + Number(fields[12]);
-        } catch {}
-      }
-      return ticks / CLK_TCK;
-    };
     const p = this.processes();
-    return { runtime: read(p.runtime), proxy: read(p.proxy) };
-  }
-}
-
-const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
-
-function readlinkSafe(path) {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return "";
+    return { runtime: cpuSeconds(p.runtime), proxy: cpuSeconds(p.proxy) };
   }
 }
 

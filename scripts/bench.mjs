@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: starts the app under `wrangler dev` and measures WebSocket fan-out, connect
 // time, idle memory per socket and a crash-restart soak, then prints a Markdown report with
-// ratios against the reference in ARCHITECTURE.md ("Performance targets") and writes the raw
+// ratios against the reference (docs/benchmarks.md, "Method") and writes the raw
 // results as JSON. With --baseline it also runs the same workloads, interleaved, against a
 // minimal store-then-broadcast server (load/baseline) for same-run ratios. A benchmark, not a
 // test: it asserts nothing about timings. Everything targets 127.0.0.1; every loop is bounded.

@@ -1,6 +1,6 @@
 // Helpers for tests that drive the Worker through its real fetch handler inside workerd.
 import { exports } from "cloudflare:workers";
-import type { Message, Room, User } from "../worker/protocol";
+import type { Message, Room, User } from "../shared/wire";
 
 export const BASE = "https://parlor.test";
 
@@ -48,6 +48,19 @@ export async function signUp(prefix = "u"): Promise<Account> {
   });
   if (r.status !== 201) throw new Error(`register failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
+}
+
+/**
+ * The setup most room tests start from: an account for each name, and a room the first one
+ * created with the others as members. `const [room, ann, bob] = await roomWith("ann", "bob")`.
+ */
+export async function roomWith<Names extends string[]>(...names: Names): Promise<[Room, ...{ [K in keyof Names]: Account }]> {
+  const people: Account[] = [];
+  for (const name of names) people.push(await signUp(name));
+  const [owner, ...members] = people;
+  if (!owner) throw new Error("roomWith needs at least one name");
+  const room = await createRoom(owner, members.length ? { members: members.map((m) => m.user.username) } : {});
+  return [room, ...people] as [Room, ...{ [K in keyof Names]: Account }];
 }
 
 export async function createRoom(owner: Account, body: Record<string, unknown> = {}): Promise<Room> {

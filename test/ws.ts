@@ -1,7 +1,8 @@
 // A WebSocket client for tests: opens a real socket through the Worker's fetch handler (the
-// same path a browser takes), records every frame, and waits for the ones a test expects.
+// same path a browser takes), records every frame, and waits for the ones a test expects. The
+// path, the hello and the parsing of frames come from the wire module, as in every client.
 import { exports } from "cloudflare:workers";
-import type { ClientFrame, ServerFrame } from "../worker/protocol";
+import { type ClientFrame, hello as helloFrame, parseServerFrame, roomSocketPath, type ServerFrame } from "../shared/wire";
 import { BASE } from "./helpers";
 
 export type Client = {
@@ -18,7 +19,7 @@ export type Client = {
 };
 
 export async function openSocket(token: string | null, roomId: string, headers: Record<string, string> = {}): Promise<Response> {
-  const url = `${BASE}/api/rooms/${roomId}/ws${token ? `?token=${encodeURIComponent(token)}` : ""}`;
+  const url = `${BASE}${roomSocketPath(roomId)}${token ? `?token=${encodeURIComponent(token)}` : ""}`;
   return exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket", ...headers } }));
 }
 
@@ -30,7 +31,9 @@ export async function connect(token: string, roomId: string, hello: { afterSeq?:
   const frames: ServerFrame[] = [];
   const waiters = new Set<() => void>();
   ws.addEventListener("message", (e) => {
-    frames.push(JSON.parse(e.data as string));
+    const frame = parseServerFrame(e.data);
+    if (!frame) throw new Error(`the server sent a frame that is not one: ${String(e.data).slice(0, 200)}`);
+    frames.push(frame);
     for (const w of waiters) w();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -71,8 +74,17 @@ export async function connect(token: string, roomId: string, hello: { afterSeq?:
     close: () => ws.close(1000, "bye"),
   };
   if (hello) {
-    client.send({ type: "hello", ...hello });
+    client.send(helloFrame(hello.afterSeq));
     await client.next("ready");
   }
   return client;
+}
+
+/** The final version of the AI reply to `triggerSeq` (no longer streaming), as `client` saw it. */
+export function finalReply(client: Client, triggerSeq: number, timeoutMs = 15_000) {
+  return client.next(
+    "message",
+    (f) => f.message.author.kind === "ai" && f.message.replyTo === triggerSeq && f.message.status !== "streaming",
+    timeoutMs,
+  );
 }

@@ -4,12 +4,13 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { matchedRoutes } from "hono/route";
+import { log, redactUrl, withLogContext } from "../shared/log";
+import { metrics } from "../shared/metrics";
+import { lazyStore } from "../shared/store";
 import { requireAdmin } from "./auth/admin";
 import { requireAuth } from "./auth/middleware";
 import { errorBody, onError, tooLarge } from "./errors";
 import { drainUnreadBody } from "./lib/drain-body";
-import { log, redactUrl, withLogContext } from "./lib/log";
-import { metrics } from "./lib/metrics";
 import { router } from "./lib/openapi";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
@@ -23,7 +24,6 @@ import { realtimeRoutes } from "./routes/realtime";
 import { roomMember } from "./routes/room-access";
 import { roomRoutes } from "./routes/rooms";
 import { searchRoutes } from "./routes/search";
-import { lazyStore } from "./store";
 import type { AppEnv } from "./types";
 
 /** JSON bodies are small: a message is at most MAX_MESSAGE_CHARS. Refused before parsing. */

@@ -4,7 +4,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { log } from "./lib/log";
+import { log } from "../shared/log";
 
 export class ApiError extends Error {
   constructor(

@@ -1,13 +1,13 @@
 // The Worker's entry: HTTP through the Hono app, the consumers of the generate queue and its
 // dead-letter queue, and the Durable Object classes the runtime instantiates by name.
-import type { GenerateJob } from "../durable-objects/room-ai";
+import type { DeadJob, GenerateJob } from "../shared/jobs";
 import { createApp } from "./app";
-import { consumeDeadLetters, type DeadJob } from "./queue/dead-letter";
+import { consumeDeadLetters } from "./queue/dead-letter";
 import { consumeGenerate } from "./queue/generate";
 
-export { ChatRoom } from "../durable-objects/chat-room";
-export { KeyPool } from "../durable-objects/key-pool";
-export { Metrics } from "../durable-objects/metrics";
+export { ChatRoom } from "../durable-objects/chat-room/chat-room";
+export { KeyPool } from "../durable-objects/key-pool/key-pool";
+export { Metrics } from "../durable-objects/metrics/metrics";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 
 const app = createApp();

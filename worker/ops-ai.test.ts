@@ -6,20 +6,20 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getKeyPool } from "../durable-objects/key-pool";
-import { DoubleControl, type Step } from "../test/gemini/control";
+import { keyPool } from "../durable-objects/key-pool/key-pool";
+import { GeminiControl, type Step } from "../test/gemini/control";
 import { type Account, api, createRoom, post, signUp } from "../test/helpers";
 import { read, sample, scrape, waitForSample } from "../test/metrics";
-import { type Client, connect } from "../test/ws";
+import { connect, finalReply } from "../test/ws";
 
-const double = new DoubleControl(env.GEMINI_BASE_URL);
+const double = new GeminiControl(env.GEMINI_BASE_URL);
 const KEYS = (env.GEMINI_API_KEYS ?? "").split(",");
 const reply = (chunks: string[], delayMs = 5): Step => ({ kind: "reply", chunks, delayMs });
 const fail = (status: number): Step => ({ kind: "error", status });
 const outcome = (o: string) => `outcome="${o}"`;
 
 async function freshPool() {
-  const pool = getKeyPool(env);
+  const pool = keyPool(env);
   await runInDurableObject(pool, async (_obj, state) => {
     await state.storage.deleteAll();
   });
@@ -28,14 +28,6 @@ async function freshPool() {
 
 async function scriptAll(...steps: Step[]) {
   for (const key of KEYS) await double.script(key, ...steps);
-}
-
-function finalReply(client: Client, triggerSeq: number) {
-  return client.next(
-    "message",
-    (f) => f.message.author.kind === "ai" && f.message.replyTo === triggerSeq && f.message.status !== "streaming",
-    20_000,
-  );
 }
 
 async function aiRoom(who: Account) {
@@ -59,7 +51,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("operations with Gemini keys", () => {
     const ann = await signUp("ann");
     const { room, socket } = await aiRoom(ann);
     const sent = await post(ann, room.id, "doomed");
-    expect((await finalReply(socket, sent.body.message.seq)).message.status).toBe("error");
+    expect((await finalReply(socket, sent.body.message.seq, 20_000)).message.status).toBe("error");
     socket.close();
     const text = await waitForSample("parlor_ai_jobs_total", outcome("failed"), (v) => v >= failed + 1);
     expect(sample(text, "parlor_ai_jobs_total", outcome("retried"))).toBe(retried + Number(env.QUEUE_MAX_RETRIES));
@@ -75,7 +67,10 @@ describe.skipIf(!env.GEMINI_BASE_URL)("operations with Gemini keys", () => {
     const ann = await signUp("ann");
     const { room, socket } = await aiRoom(ann);
     const sent = await post(ann, room.id, "hi");
-    expect((await finalReply(socket, sent.body.message.seq)).message).toMatchObject({ status: "complete", content: "Hello there." });
+    expect((await finalReply(socket, sent.body.message.seq, 20_000)).message).toMatchObject({
+      status: "complete",
+      content: "Hello there.",
+    });
     socket.close();
     const text = await waitForSample("parlor_ai_jobs_total", outcome("succeeded"), (v) => v >= succeeded + 1);
     expect(sample(text, "parlor_ai_time_to_first_token_seconds_count")).toBeGreaterThanOrEqual(firstTokens + 1);
@@ -101,7 +96,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("operations with Gemini keys", () => {
   });
 
   it("shows each key's requests and cooldown on /metrics, masked to its last 4 characters", async () => {
-    const pool = getKeyPool(env);
+    const pool = keyPool(env);
     const lease = await pool.acquire();
     if (!lease.ok) throw new Error("no key free");
     await pool.reportRateLimited(lease.keyId, 120_000);
@@ -133,7 +128,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("operations with Gemini keys", () => {
     const ok = await api<{ checks: { ai: { ok: boolean; detail: string } } }>("/health");
     expect(ok.status).toBe(200);
     expect(ok.body.checks.ai).toEqual({ ok: true, detail: `gemini: ${KEYS.length} of ${KEYS.length} keys available` });
-    const pool = getKeyPool(env);
+    const pool = keyPool(env);
     for (const k of (await pool.status()).keys) await pool.reportRateLimited(k.keyId, 60_000);
     const cooling = await api<{ status: string; checks: { ai: { ok: boolean; detail: string } } }>("/health");
     expect(cooling.status).toBe(503);

@@ -1,8 +1,9 @@
 // The Hono environment: bindings plus what middleware puts on the context.
+
+import type { Store } from "../shared/store";
+import type { MemberRow } from "../shared/store/rooms";
+import type { Room } from "../shared/wire";
 import type { Session } from "./auth/jwt";
-import type { Room } from "./protocol";
-import type { Store } from "./store";
-import type { MemberRow } from "./store/rooms";
 
 export type AppEnv = {
   Bindings: Env;

@@ -5,7 +5,7 @@
 
 import { sleep } from "k6";
 import http, { type RefinedResponse, type ResponseType } from "k6/http";
-import type { Character, Message, Room, RoomListItem, User } from "../../worker/protocol.ts";
+import type { Character, Message, Room, RoomListItem, User } from "../../shared/wire.ts";
 import { config } from "./config.ts";
 
 export type { Character, Message, Room, RoomListItem, User };

@@ -3,7 +3,7 @@
 // it, so loss/duplicate/order accounting is identical wherever a socket is open.
 import { check } from "k6";
 import { WebSocket } from "k6/websockets";
-import type { ClientFrame, Message, ServerFrame } from "../../worker/protocol.ts";
+import type { ClientFrame, Message, ServerFrame } from "../../shared/wire.ts";
 import { config } from "./config.ts";
 import * as m from "./metrics.ts";
 

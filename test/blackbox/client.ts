@@ -1,8 +1,19 @@
 // The black-box suite's only ways in: HTTP with fetch and WebSockets with the `ws` package,
-// against a running dev server, exactly as any client would reach it. Wire types come from
-// the protocol module as types only.
+// against a running dev server, exactly as any client would reach it. The wire contract (types,
+// the socket's path and subprotocols, frame parsing) comes from the wire module, as in every
+// client.
 import WebSocket from "ws";
-import type { ClientFrame, Message, Room, ServerFrame, User } from "../../worker/protocol";
+import {
+  type ClientFrame,
+  type Message,
+  parseServerFrame,
+  type Room,
+  roomSocketPath,
+  type ServerFrame,
+  tokenProtocols,
+  type User,
+  WS_PROTOCOL,
+} from "../../shared/wire";
 
 export type Reply<T = unknown> = { status: number; contentType: string; body: T; text: string };
 export type Account = { token: string; user: User };
@@ -55,8 +66,8 @@ export type Upgrade = { socket: RoomSocket } | { refused: { status: number; body
  * connection dropped without an HTTP answer rejects, which is what the suite must not see.
  */
 export function upgrade(base: string, roomId: string, opts: { token?: string; origin?: string } = {}): Promise<Upgrade> {
-  const protocols = opts.token ? ["parlor", `bearer.${opts.token}`] : ["parlor"];
-  const ws = new WebSocket(`${base.replace(/^http/, "ws")}/api/rooms/${roomId}/ws`, protocols, { origin: opts.origin ?? base });
+  const protocols = opts.token ? tokenProtocols(opts.token) : [WS_PROTOCOL];
+  const ws = new WebSocket(`${base.replace(/^http/, "ws")}${roomSocketPath(roomId)}`, protocols, { origin: opts.origin ?? base });
   return new Promise((resolve, reject) => {
     ws.once("open", () => resolve({ socket: new RoomSocket(ws) }));
     ws.once("unexpected-response", (_req, res) => {
@@ -78,7 +89,9 @@ export class RoomSocket {
 
   constructor(readonly ws: WebSocket) {
     ws.on("message", (data) => {
-      this.frames.push(JSON.parse(String(data)) as ServerFrame);
+      const frame = parseServerFrame(String(data));
+      if (!frame) throw new Error(`the server sent a frame that is not one: ${String(data).slice(0, 200)}`);
+      this.frames.push(frame);
       for (const wake of this.waiters.splice(0)) wake();
     });
   }

@@ -4,7 +4,7 @@
 // request's body was left unread), round after round because the failure was a race.
 import postgres from "postgres";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { Message, Room } from "../../worker/protocol";
+import type { Message, Room } from "../../shared/wire";
 import { type Account, call, createRoom, type Reply, signUp } from "./client";
 
 const { modes, maxMessageChars, pgUrl } = inject("blackbox");

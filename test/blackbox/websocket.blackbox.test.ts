@@ -3,7 +3,7 @@
 // connection instead, so a client could not tell why), and an accepted socket carries the
 // protocol end to end between two members.
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import type { Room } from "../../worker/protocol";
+import type { Room } from "../../shared/wire";
 import { type Account, call, createRoom, isAck, isMessage, isReady, signUp, type Upgrade, upgrade } from "./client";
 
 const { modes } = inject("blackbox");

@@ -2,7 +2,21 @@
 // function here; failures of any kind (HTTP errors, network errors, non-JSON replies) become
 // one `ApiError` that carries the API's `{error: {code, message}}`, so screens can show what
 // happened without knowing about HTTP.
-import type { AiMode, Character, Member, Message, Room, RoomListItem, User } from "../../worker/protocol";
+import type {
+  Character,
+  CharacterInput,
+  Credentials,
+  Member,
+  Message,
+  RegisterInput,
+  Room,
+  RoomInput,
+  RoomListItem,
+  RoomPatch,
+  User,
+} from "../../shared/wire";
+
+export type { CharacterInput } from "../../shared/wire";
 
 export class ApiError extends Error {
   constructor(
@@ -90,20 +104,11 @@ async function json<T>(method: string, path: string, opts?: Options): Promise<T>
 
 export type Session = { token: string; user: User };
 export type Page<T> = T & { nextCursor: string | null };
-export type CharacterInput = {
-  name: string;
-  systemPrompt: string;
-  description?: string;
-  model?: string | null;
-  temperature?: number | null;
-  avatar?: string | null;
-};
-export type RoomInput = { title?: string; characterId?: string | null; aiMode?: AiMode; members?: string[] };
 export type SearchResult = { room: Room; message: Message };
 
 export const api = {
-  register: (body: { username: string; password: string; displayName?: string }) => json<Session>("POST", "/auth/register", { body }),
-  login: (body: { username: string; password: string }) => json<Session>("POST", "/auth/login", { body }),
+  register: (body: RegisterInput) => json<Session>("POST", "/auth/register", { body }),
+  login: (body: Credentials) => json<Session>("POST", "/auth/login", { body }),
   me: () => json<{ user: User }>("GET", "/me"),
   refresh: () => json<Session>("POST", "/auth/refresh"),
 
@@ -118,7 +123,7 @@ export const api = {
     json<Page<{ rooms: RoomListItem[] }>>("GET", "/rooms", { query, signal }),
   createRoom: (body: RoomInput) => json<{ room: Room }>("POST", "/rooms", { body }),
   room: (id: string) => json<{ room: Room; members: Member[] }>("GET", `/rooms/${enc(id)}`),
-  updateRoom: (id: string, body: Omit<RoomInput, "members">) => json<{ room: Room }>("PATCH", `/rooms/${enc(id)}`, { body }),
+  updateRoom: (id: string, body: RoomPatch) => json<{ room: Room }>("PATCH", `/rooms/${enc(id)}`, { body }),
   deleteRoom: (id: string) => json<void>("DELETE", `/rooms/${enc(id)}`),
   addMember: (id: string, username: string) => json<{ member: Member }>("POST", `/rooms/${enc(id)}/members`, { body: { username } }),
   removeMember: (id: string, userId: string) => json<void>("DELETE", `/rooms/${enc(id)}/members/${enc(userId)}`),

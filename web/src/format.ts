@@ -4,7 +4,7 @@
 // request for rooms, and previews show once it is there.
 import { createSignal } from "solid-js";
 import { truncate } from "../../shared/text";
-import type { Message, Room } from "../../worker/protocol";
+import type { Message, Room } from "../../shared/wire";
 
 const minute = 60_000;
 const day = 24 * 60 * minute;

@@ -2,7 +2,7 @@
 // room socket read the token through `session.token()` at call time, so a new sign-in is picked
 // up by the next request or reconnect without wiring.
 import { createSignal } from "solid-js";
-import type { User } from "../../worker/protocol";
+import type { User } from "../../shared/wire";
 import { api, configureApi, type Session } from "./api";
 
 const KEY = "parlor.session";

@@ -5,6 +5,7 @@
 // dead connection, and clean-up with the owner's `onCleanup`.
 import ReconnectingWebSocket from "partysocket/ws";
 import { type Accessor, createSignal, getOwner, onCleanup } from "solid-js";
+import { type ClientFrame, CloseCode, parseServerFrame, type ServerFrame } from "../../shared/wire";
 
 export type SocketStatus = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -14,7 +15,8 @@ export type SocketOptions = {
   /** Subprotocols for the attempt, read right after `url()` (so both see the same token). */
   protocols?: () => string[];
   onOpen?: () => void;
-  onFrame: (frame: unknown) => void;
+  /** Each server frame; text that is not one (see parseServerFrame) never gets here. */
+  onFrame: (frame: ServerFrame) => void;
   onClose?: (code: number, reason: string) => void;
   /** Close codes after which we stay closed; everything else reconnects. */
   finalCodes?: readonly number[];
@@ -28,7 +30,7 @@ export type SocketOptions = {
 export function jitteredDelay(attempt: number, lastCode: number): number {
   const cap = Math.min(15_000, 500 * 2 ** attempt);
   // An overloaded server asked us to back off: never come back sooner than 2 s.
-  const floor = lastCode === 1013 ? 2_000 : 0;
+  const floor = lastCode === CloseCode.overloaded ? 2_000 : 0;
   return floor + Math.random() * cap;
 }
 
@@ -97,14 +99,8 @@ export function createSocket(opts: SocketOptions) {
   });
   ws.addEventListener("message", (e: MessageEvent) => {
     lastFrameAt = Date.now();
-    if (typeof e.data !== "string") return;
-    let frame: unknown;
-    try {
-      frame = JSON.parse(e.data);
-    } catch {
-      return;
-    }
-    opts.onFrame(frame);
+    const frame = parseServerFrame(e.data);
+    if (frame) opts.onFrame(frame);
   });
   ws.addEventListener("close", (e) => {
     clearTimeout(stableTimer);
@@ -118,7 +114,7 @@ export function createSocket(opts: SocketOptions) {
     if (status() === "open") setStatus("reconnecting");
   });
 
-  const send = (frame: object): boolean => {
+  const send = (frame: ClientFrame): boolean => {
     if (ws.readyState !== ws.OPEN) return false;
     ws.send(JSON.stringify(frame));
     return true;

@@ -17,6 +17,7 @@ export function createDummyProvider(options: DummyOptions = {}): ChatProvider {
   const delay = Math.max(0, options.chunkDelayMs ?? 0);
   return {
     name: "dummy",
+    leasesKeys: false,
     async *stream(req, signal) {
       if (signal.aborted) throw new AbortedError();
       const words = dummyReply(req).match(/\S+\s*/g) ?? [];

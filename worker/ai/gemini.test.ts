@@ -1,56 +1,19 @@
 // The Gemini provider through the real @google/genai SDK, against the Gemini test double
 // (GEMINI_BASE_URL points at it). Each test uses its own API key, which scopes the double's
 // script and request log to that test. Projects without the double (no GEMINI_BASE_URL) skip
-// the suite; vitest.ai.config.ts is the one that runs it.
+// the suite; the worker-ai project in vitest.config.ts is the one that runs it.
 import { env } from "cloudflare:workers";
 import { GoogleGenAI } from "@google/genai";
 import { describe, expect, it } from "vitest";
-import { DoubleControl, uniqueKey } from "../../test/gemini/control";
-import {
-  AbortedError,
-  BlockedError,
-  EmptyReplyError,
-  PermanentError,
-  type ProviderError,
-  RateLimitedError,
-  TransientError,
-} from "./errors";
+import { GeminiControl, uniqueKey } from "../../test/gemini/control";
+import { collect, failure, sampleRequest } from "../../test/streams";
+import { AbortedError, BlockedError, EmptyReplyError, PermanentError, RateLimitedError, TransientError } from "./errors";
 import { createGeminiProvider } from "./gemini";
-import type { GenerateRequest } from "./provider";
 
-const double = new DoubleControl(env.GEMINI_BASE_URL);
+const double = new GeminiControl(env.GEMINI_BASE_URL);
 const provider = createGeminiProvider({ baseUrl: env.GEMINI_BASE_URL });
 
-function request(apiKey: string): GenerateRequest {
-  return {
-    model: "gemini-2.5-flash",
-    systemPrompt: "You are Nemo.",
-    contents: [
-      { role: "user", text: "Alice: hi" },
-      { role: "model", text: "Greetings." },
-      { role: "user", text: "Alice: how deep are we?" },
-    ],
-    temperature: 0.7,
-    maxOutputTokens: 256,
-    apiKey,
-  };
-}
-
-async function collect(stream: AsyncIterable<string>): Promise<string[]> {
-  const chunks: string[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-async function failure(stream: AsyncIterable<string>): Promise<{ error: ProviderError; chunks: string[] }> {
-  const chunks: string[] = [];
-  try {
-    for await (const chunk of stream) chunks.push(chunk);
-  } catch (error) {
-    return { error: error as ProviderError, chunks };
-  }
-  throw new Error(`expected the stream to fail, got ${JSON.stringify(chunks)}`);
-}
+const request = (apiKey: string) => sampleRequest("gemini-2.5-flash", apiKey);
 
 describe.skipIf(!env.GEMINI_BASE_URL)("Gemini provider", () => {
   it("streams the chunks in order", async () => {

@@ -5,7 +5,8 @@
 import { type Candidate, type GenerateContentResponse, GoogleGenAI } from "@google/genai";
 import { classifyError } from "./classify";
 import { AbortedError, BlockedError, EmptyReplyError, PermanentError, TransientError } from "./errors";
-import type { ChatProvider, GenerateRequest } from "./provider";
+import type { ChatProvider, GenerateRequest, ProviderEntry } from "./provider";
+import { DEFAULT_INACTIVITY_TIMEOUT_MS, Watchdog } from "./watchdog";
 
 export interface GeminiOptions {
   /** AI Gateway or test double URL; empty or undefined means Google's own endpoint. */
@@ -15,8 +16,6 @@ export interface GeminiOptions {
   /** The fetch the SDK uses; the Worker's global fetch unless a test swaps it. */
   fetch?: typeof fetch;
 }
-
-export const DEFAULT_INACTIVITY_TIMEOUT_MS = 30_000;
 
 /** finishReasons that mean a filter, not the model, ended the reply. */
 const BLOCKING_FINISH_REASONS = new Set([
@@ -30,9 +29,20 @@ const BLOCKING_FINISH_REASONS = new Set([
   "IMAGE_PROHIBITED_CONTENT",
 ]);
 
+/** Gemini answers when GEMINI_API_KEYS holds a key (leased from the KeyPool call by call). */
+export const geminiEntry: ProviderEntry = {
+  name: "gemini",
+  modelPattern: "gemini-[a-z0-9.-]+",
+  modelHint: "gemini-… (e.g. gemini-2.5-flash)",
+  upstreamModel: (model) => model,
+  create: (ai) =>
+    ai.gemini.keys.length > 0 ? { provider: createGeminiProvider({ baseUrl: ai.gemini.baseUrl }), defaultModel: ai.gemini.model } : null,
+};
+
 export function createGeminiProvider(options: GeminiOptions = {}): ChatProvider {
   return {
     name: "gemini",
+    leasesKeys: true,
     stream: (req, signal) => streamGemini(req, signal, options),
   };
 }
@@ -124,51 +134,4 @@ function visibleText(candidate: Candidate | undefined): string {
     if (typeof part.text === "string" && !part.thought) text += part.text;
   }
   return text;
-}
-
-/**
- * Bounds each wait on the upstream (the response headers, then every next chunk) and lets a
- * caller's abort win the race at once instead of waiting for the SDK to notice. Time the
- * consumer spends between chunks is not counted.
- */
-class Watchdog {
-  fired = false;
-  private readonly cleanups = new Set<() => void>();
-
-  constructor(
-    readonly ms: number,
-    private readonly signal: AbortSignal,
-    private readonly onFire: () => void,
-  ) {}
-
-  async guard<T>(work: Promise<T>): Promise<T> {
-    let cleanup = () => {};
-    const interrupt = new Promise<never>((_, reject) => {
-      const timer = setTimeout(() => {
-        this.fired = true;
-        this.onFire();
-        reject(new Error("inactivity timeout"));
-      }, this.ms);
-      const onAbort = () => reject(new AbortedError());
-      // An abort that landed while the consumer held a chunk has already fired its event.
-      if (this.signal.aborted) onAbort();
-      this.signal.addEventListener("abort", onAbort, { once: true });
-      cleanup = () => {
-        clearTimeout(timer);
-        this.signal.removeEventListener("abort", onAbort);
-      };
-    });
-    this.cleanups.add(cleanup);
-    try {
-      return await Promise.race([work, interrupt]);
-    } finally {
-      cleanup();
-      this.cleanups.delete(cleanup);
-    }
-  }
-
-  dispose(): void {
-    for (const cleanup of this.cleanups) cleanup();
-    this.cleanups.clear();
-  }
 }

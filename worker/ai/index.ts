@@ -1,41 +1,12 @@
-// Entry point of the AI modules: picks the provider for this deployment and re-exports what
-// the queue consumer needs. Without GEMINI_API_KEYS the dummy provider answers (no network),
-// so local dev, tests and load tests run offline; with keys, Gemini answers, reached through
-// GEMINI_BASE_URL when that is set (Cloudflare AI Gateway, or the test double).
-import { createDummyProvider } from "./dummy";
-import { createGeminiProvider } from "./gemini";
-import { parseKeys } from "./key-config";
-import type { ChatProvider } from "./provider";
-
-export interface AiEnv {
-  /** Secret, comma-separated, `project:key` entries allowed; absent in the generated Env. */
-  GEMINI_API_KEYS?: string;
-  GEMINI_BASE_URL?: string;
-  GEMINI_MODEL?: string;
-  DUMMY_CHUNK_DELAY_MS?: string;
-}
-
-export const DEFAULT_MODEL = "gemini-2.5-flash";
-
-export function createProvider(env: AiEnv): ChatProvider {
-  if (!hasGeminiKeys(env)) {
-    const delay = Number(env.DUMMY_CHUNK_DELAY_MS);
-    return createDummyProvider({ chunkDelayMs: Number.isFinite(delay) ? delay : 0 });
-  }
-  return createGeminiProvider({ baseUrl: env.GEMINI_BASE_URL || undefined });
-}
-
-/** True when real Gemini calls are configured, i.e. when keys must come from the KeyPool. */
-export function hasGeminiKeys(env: AiEnv): boolean {
-  return parseKeys(env.GEMINI_API_KEYS).length > 0;
-}
-
-export function geminiModel(env: AiEnv): string {
-  return env.GEMINI_MODEL || DEFAULT_MODEL;
-}
-
+// The provider seam, as the rest of the Worker sees it: everything outside worker/ai imports
+// from here, and only worker/ai names a provider (Gemini, the OpenAI-compatible endpoint, the
+// dummy). registry.ts picks the provider for a character; pool-report.ts describes the KeyPool's
+// keys to operators (health, /metrics, /api/admin/keys).
 export type { BuiltContext, ContextBudget, ContextCharacter, ContextMessage } from "./context";
 export { buildContext, DEFAULT_BUDGET } from "./context";
 export { createDummyProvider, dummyReply } from "./dummy";
 export { createGeminiProvider } from "./gemini";
+export { createOpenAiProvider } from "./openai";
+export { aiHealth, describeKeys, keyGauges, poolInUse, poolProvider } from "./pool-report";
 export * from "./provider";
+export { MODEL_NAME, MODEL_NAME_HINT, providerFor } from "./registry";

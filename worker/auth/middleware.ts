@@ -3,8 +3,8 @@
 // (kept out of URLs, and so out of every log and history that records them) or `?token=`.
 // Puts the session on the context.
 import type { MiddlewareHandler } from "hono";
+import { offeredProtocols, WS_PROTOCOL, WS_TOKEN_PREFIX } from "../../shared/wire";
 import { unauthorized } from "../errors";
-import { offeredProtocols, WS_PROTOCOL, WS_TOKEN_PREFIX } from "../protocol";
 import type { AppEnv } from "../types";
 import { requireSecret, verifyToken } from "./jwt";
 

@@ -1,8 +1,8 @@
 // Small helpers for declaring routes with @hono/zod-openapi: the same zod schemas validate
 // requests and generate /api/openapi.json.
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import { ErrorBody } from "../../shared/schemas";
 import { badRequest } from "../errors";
-import { ErrorBody } from "../protocol";
 import type { AppEnv } from "../types";
 
 export function router() {

@@ -1,15 +1,14 @@
 // The dead-letter queue's consumer: a job that exhausted its retries ends here, and its reply
 // is marked `error` with a reason people can read, so nobody waits on a reply that won't come.
-import type { GenerateJob } from "../../durable-objects/room-ai";
-import { log } from "../lib/log";
-
-export type DeadJob = GenerateJob & { reason?: string; attempt?: string };
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import type { DeadJob } from "../../shared/jobs";
+import { log } from "../../shared/log";
 
 export async function consumeDeadLetters(batch: MessageBatch<DeadJob>, env: Env): Promise<void> {
   for (const message of batch.messages) {
     const job = message.body;
     try {
-      const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(job.roomId));
+      const stub = chatRoom(env, job.roomId);
       const why = job.reason ? ` (${job.reason.replace(/\.$/, "")})` : "";
       await stub.finishReply(job.jobId, job.attempt ?? null, {
         status: "error",

@@ -1,29 +1,28 @@
 // The `generate` queue's consumer: writes one AI reply per job. It claims the job in the room
-// (begin), builds the context, leases a Gemini key from the KeyPool (or uses the dummy
-// provider), streams the answer into the room in ~50 ms batches (append), and finishes it.
-// Failures follow ARCHITECTURE.md: 429 → cool that key and try another, else requeue after
-// the pool's retry-after; 5xx/network → retry on the QUEUE_RETRY_DELAYS ladder up to
+// (begin), builds the context, picks the character's provider (worker/ai), leases a key from
+// the KeyPool when that provider needs one, streams the answer into the room in ~50 ms
+// batches (append), and finishes it. Failures are handled by their type, whatever the
+// provider: 429 → cool that key and try another, else requeue after the retry-after without
+// spending the retry budget; 5xx/network → retry on the QUEUE_RETRY_DELAYS ladder up to
 // QUEUE_MAX_RETRIES, then the dead-letter queue; other 4xx → fail the reply at once.
-import type { ChatRoom } from "../../durable-objects/chat-room";
-import { getKeyPool } from "../../durable-objects/key-pool";
-import type { GenerateJob } from "../../durable-objects/room-ai";
+import { type ChatRoom, chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { keyPool } from "../../durable-objects/key-pool/key-pool";
+import { type Config, readConfig } from "../../shared/config";
+import type { GenerateJob } from "../../shared/jobs";
+import { log } from "../../shared/log";
+import { type AiOutcome, metrics } from "../../shared/metrics";
+import { openStore } from "../../shared/store";
 import {
   AbortedError,
   buildContext,
   type ChatProvider,
   classifyError,
-  createProvider,
   type GenerateRequest,
-  geminiModel,
-  hasGeminiKeys,
   PermanentError,
   ProviderError,
+  providerFor,
   RateLimitedError,
 } from "../ai";
-import { readConfig } from "../config";
-import { log } from "../lib/log";
-import { type AiOutcome, metrics } from "../lib/metrics";
-import { openStore } from "../store";
 
 /** How often buffered text goes to the room; Cloudflare suggests 50–100 ms for token streams. */
 const FLUSH_EVERY_MS = 50;
@@ -62,7 +61,7 @@ async function handle(message: Message<GenerateJob>, env: Env): Promise<void> {
   const attempts = message.attempts + (job.priorAttempts ?? 0);
   let outcome: Outcome;
   try {
-    outcome = await generate(job, env, attempts, config.queueRetryDelays, config.queueMaxRetries);
+    outcome = await generate(job, env, config, attempts);
   } catch (err) {
     log.error("generate_crashed", { jobId: job.jobId, roomId: job.roomId, error: String(err) });
     outcome = { kind: "retry", delaySeconds: ladder(config.queueRetryDelays, attempts), reason: "internal error" };
@@ -83,19 +82,19 @@ async function handle(message: Message<GenerateJob>, env: Env): Promise<void> {
   if (outcome.kind === "wait") {
     // A fresh message whose count of earlier attempts leaves this delivery out.
     const next = { ...job, priorAttempts: attempts - 1 };
-    if (outcome.delaySeconds > MAX_QUEUE_DELAY_S) await room(env, job).holdJob(next, Date.now() + outcome.delaySeconds * 1000);
+    if (outcome.delaySeconds > MAX_QUEUE_DELAY_S) await chatRoom(env, job.roomId).holdJob(next, Date.now() + outcome.delaySeconds * 1000);
     else await env.GENERATE_QUEUE.send(next, { delaySeconds: outcome.delaySeconds });
     return message.ack();
   }
   if (outcome.delaySeconds > MAX_QUEUE_DELAY_S) {
-    await room(env, job).holdJob({ ...job, priorAttempts: attempts }, Date.now() + outcome.delaySeconds * 1000);
+    await chatRoom(env, job.roomId).holdJob({ ...job, priorAttempts: attempts }, Date.now() + outcome.delaySeconds * 1000);
     return message.ack();
   }
   message.retry({ delaySeconds: outcome.delaySeconds });
 }
 
-async function generate(job: GenerateJob, env: Env, attempts: number, delays: number[], maxRetries: number): Promise<Outcome> {
-  const stub = room(env, job);
+async function generate(job: GenerateJob, env: Env, config: Config, attempts: number): Promise<Outcome> {
+  const stub = chatRoom(env, job.roomId);
   const begun = await stub.beginReply(job.jobId);
   if (!begun.ok) {
     log.info("generate_skipped", { jobId: job.jobId, reason: begun.reason });
@@ -116,21 +115,16 @@ async function generate(job: GenerateJob, env: Env, attempts: number, delays: nu
     await stub.finishReply(job.jobId, attempt, { status: "error", error: "There was nothing to reply to." });
     return { kind: "done", as: "failed" };
   }
-  const provider = createProvider(env);
-  const request = {
-    ...context,
-    model: character.model || geminiModel(env),
-    temperature: character.temperature ?? undefined,
-    maxOutputTokens: MAX_OUTPUT_TOKENS,
-  };
-  const pool = hasGeminiKeys(env) ? getKeyPool(env) : null;
+  const { provider, model } = providerFor(config.ai, character.model);
+  const request = { ...context, model, temperature: character.temperature ?? undefined, maxOutputTokens: MAX_OUTPUT_TOKENS };
+  const pool = provider.leasesKeys ? keyPool(env) : null;
 
   for (let tries = 0; ; tries++) {
     let keyId: string | undefined;
     let apiKey: string | undefined;
     if (pool) {
       const lease = await pool.acquire();
-      if (!lease.ok) return waitForKeys(stub, job, attempt, lease.retryAfterMs);
+      if (!lease.ok) return waitForCapacity(stub, job, attempt, lease.retryAfterMs);
       keyId = lease.keyId;
       apiKey = lease.key;
     }
@@ -151,20 +145,26 @@ async function generate(job: GenerateJob, env: Env, attempts: number, delays: nu
       log.warn("generate_attempt_failed", { jobId: job.jobId, kind: err.kind, detail: err.detail, attempts, tries });
       const anotherKey = err instanceof RateLimitedError || (err instanceof PermanentError && err.keyProblem);
       if (pool && anotherKey && tries + 1 < MAX_KEYS_PER_DELIVERY) continue;
-      if (err instanceof RateLimitedError) return waitForKeys(stub, job, attempt, err.retryAfterMs ?? 5_000);
+      if (err instanceof RateLimitedError) return waitForCapacity(stub, job, attempt, err.retryAfterMs ?? 5_000);
       if (!err.retryable) {
         await stub.finishReply(job.jobId, attempt, { status: "error", error: err.message });
         return { kind: "done", as: "failed" };
       }
-      const delaySeconds = ladder(delays, attempts);
-      if (attempts <= maxRetries) await stub.replyRetrying(job.jobId, attempt, Date.now() + delaySeconds * 1000, err.message);
+      const delaySeconds = ladder(config.queueRetryDelays, attempts);
+      if (attempts <= config.queueMaxRetries) await stub.replyRetrying(job.jobId, attempt, Date.now() + delaySeconds * 1000, err.message);
       return { kind: "retry", delaySeconds, reason: err.message, attempt };
     }
   }
 }
 
-/** Every key is cooling: requeue for when the pool says one frees up, and say so. */
-async function waitForKeys(stub: DurableObjectStub<ChatRoom>, job: GenerateJob, attempt: string, retryAfterMs: number): Promise<Outcome> {
+/** Every key is cooling, or the provider asked us to wait (429): requeue for when it says, and
+ * say so on the reply. */
+async function waitForCapacity(
+  stub: DurableObjectStub<ChatRoom>,
+  job: GenerateJob,
+  attempt: string,
+  retryAfterMs: number,
+): Promise<Outcome> {
   const delaySeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   const reason = "The AI is getting too many requests right now; it will try again shortly.";
   await stub.replyRetrying(job.jobId, attempt, Date.now() + delaySeconds * 1000, reason);
@@ -229,8 +229,4 @@ async function streamInto(
 function ladder(delays: number[], attempts: number): number {
   if (delays.length === 0) return 5;
   return delays[Math.min(attempts - 1, delays.length - 1)] ?? 5;
-}
-
-function room(env: Env, job: GenerateJob): DurableObjectStub<ChatRoom> {
-  return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(job.roomId));
 }

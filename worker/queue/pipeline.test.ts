@@ -5,20 +5,21 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getKeyPool } from "../../durable-objects/key-pool";
-import { DoubleControl, type Step } from "../../test/gemini/control";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { keyPool } from "../../durable-objects/key-pool/key-pool";
+import type { Message } from "../../shared/wire";
+import { GeminiControl, type Step } from "../../test/gemini/control";
 import { type Account, api, createRoom, post, signUp } from "../../test/helpers";
-import { type Client, connect } from "../../test/ws";
-import type { Message } from "../protocol";
+import { connect, finalReply } from "../../test/ws";
 
-const double = new DoubleControl(env.GEMINI_BASE_URL);
+const double = new GeminiControl(env.GEMINI_BASE_URL);
 const [KEY_A, KEY_B] = (env.GEMINI_API_KEYS ?? "").split(",") as [string, string];
 
 const reply = (chunks: string[], delayMs = 5): Step => ({ kind: "reply", chunks, delayMs });
 const fail = (status: number, retryDelay?: string): Step => ({ kind: "error", status, retryDelay });
 
 async function freshPool() {
-  const pool = getKeyPool(env);
+  const pool = keyPool(env);
   await runInDurableObject(pool, async (_obj, state) => {
     await state.storage.deleteAll();
   });
@@ -27,15 +28,6 @@ async function freshPool() {
 
 async function aiRoom(who: Account, extra: Record<string, unknown> = {}) {
   return createRoom(who, { characterId: "assistant", ...extra });
-}
-
-/** The final version of the AI reply to `triggerSeq`, as a client saw it. */
-function finalReply(client: Client, triggerSeq: number, timeoutMs = 15_000) {
-  return client.next(
-    "message",
-    (f) => f.message.author.kind === "ai" && f.message.replyTo === triggerSeq && f.message.status !== "streaming",
-    timeoutMs,
-  );
 }
 
 function aiMessages(page: Message[]) {
@@ -99,7 +91,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("AI pipeline", () => {
     const final = await finalReply(a, sent.body.message.seq);
     expect(final.message).toMatchObject({ status: "complete", content: "From key B." });
     expect((await double.requests(KEY_A)).map((r) => r.status)).toEqual([429]);
-    const status = await getKeyPool(env).status();
+    const status = await keyPool(env).status();
     const cooled = status.keys.find((k) => k.key.endsWith(KEY_A.slice(-4)));
     expect(Date.parse(cooled?.cooldownUntil ?? "")).toBeGreaterThan(Date.now() + 25_000);
     a.close();
@@ -162,7 +154,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("AI pipeline", () => {
     const a = await connect(ann.token, room.id);
     const sent = await post(ann, room.id, "hi");
     // Turn the AI on only for the job we send by hand, twice, as a redelivery would.
-    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
+    const stub = chatRoom(env, room.id);
     const jobId = crypto.randomUUID();
     await runInDurableObject(stub, (_obj, state) => {
       state.storage.sql.exec(
@@ -257,7 +249,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("AI pipeline", () => {
     await double.script(KEY_A, reply(["Held ", "and ", "resumed."]));
     const a = await connect(ann.token, room.id);
     const sent = await post(ann, room.id, "later, please");
-    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
+    const stub = chatRoom(env, room.id);
     const jobId = crypto.randomUUID();
     await runInDurableObject(stub, (_obj, state) => {
       state.storage.sql.exec(

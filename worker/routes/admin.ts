@@ -1,12 +1,13 @@
 // Operator endpoints under /api/admin, behind ADMIN_TOKEN (the guard is declared in app.ts).
-// GET /admin/keys shows how each Gemini key is doing, straight from the KeyPool: requests
+// GET /admin/keys shows how each pooled AI key is doing, straight from the KeyPool: requests
 // this minute and today, cooldowns, last success and error. Keys are masked to their last 4
 // characters by the pool itself, so a full key never leaves it.
 import { createRoute, z } from "@hono/zod-openapi";
-import { getKeyPool } from "../../durable-objects/key-pool";
-import { hasGeminiKeys } from "../ai";
+import { keyPool } from "../../durable-objects/key-pool/key-pool";
+import { readConfig } from "../../shared/config";
+import { ErrorBody } from "../../shared/schemas";
+import { PROVIDER_NAMES, poolProvider } from "../ai";
 import { jsonReply, router } from "../lib/openapi";
-import { ErrorBody } from "../protocol";
 
 const KeyStatus = z
   .object({
@@ -25,7 +26,7 @@ const KeyStatus = z
 
 const KeysReply = z
   .object({
-    provider: z.enum(["gemini", "dummy"]).openapi({ description: "dummy when GEMINI_API_KEYS is empty (no keys to show)" }),
+    provider: z.enum(PROVIDER_NAMES).openapi({ description: "The provider whose keys the pool holds; dummy when it holds none" }),
     keys: z.array(KeyStatus),
     limits: z.object({
       maxPerMinute: z.number().nullable(),
@@ -50,7 +51,7 @@ adminRoutes.openapi(
     method: "get",
     path: "/admin/keys",
     tags: ["Operations"],
-    summary: "Gemini key usage and cooldowns (operator token)",
+    summary: "AI key usage and cooldowns (operator token)",
     security: adminToken,
     responses: {
       200: jsonReply(KeysReply, "Per-key usage, keys masked"),
@@ -58,7 +59,7 @@ adminRoutes.openapi(
     },
   }),
   async (c) => {
-    const status = await getKeyPool(c.env).status();
-    return c.json({ provider: hasGeminiKeys(c.env) ? ("gemini" as const) : ("dummy" as const), ...status }, 200);
+    const status = await keyPool(c.env).status();
+    return c.json({ provider: poolProvider(readConfig(c.env).ai), ...status }, 200);
   },
 );

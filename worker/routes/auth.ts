@@ -2,34 +2,25 @@
 // username (a RateLimiter object each) so passwords cannot be guessed at speed.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { checkPassword, PASSWORD_MAX, PASSWORD_MIN } from "../../shared/password";
+import { rateLimiter } from "../../durable-objects/rate-limiter";
+import { readConfig } from "../../shared/config";
+import { checkPassword } from "../../shared/password";
+import { LoginInput, RegisterInput, User } from "../../shared/schemas";
+import { isUniqueViolation } from "../../shared/store";
+import { toUser, type UserRow } from "../../shared/store/mappers";
 import { issueToken, requireSecret } from "../auth/jwt";
 import { DECOY_HASH, hashPassword, verifyPassword } from "../auth/password";
-import { readConfig } from "../config";
 import { ApiError, conflict, rateLimited, unauthorized } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
-import { USERNAME_PATTERN, User } from "../protocol";
-import { isUniqueViolation } from "../store";
-import { toUser, type UserRow } from "../store/mappers";
 import type { AppEnv } from "../types";
 
-const Credentials = z.object({
-  username: z.string().regex(USERNAME_PATTERN, "3–32 characters: lowercase letters, digits and _").openapi({ example: "ada_l" }),
-  password: z
-    .string()
-    .min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`)
-    .max(PASSWORD_MAX)
-    .openapi({ example: "correct horse battery" }),
-});
-const Register = Credentials.extend({ displayName: z.string().trim().min(1).max(64).optional() });
 const AuthReply = z.object({ token: z.string(), user: User }).openapi("AuthReply");
 
 /** Burst and refill per minute for each throttle. */
 const LIMITS = { loginIp: [20, 10], loginUser: [10, 5], registerIp: [10, 5] } as const;
 
 async function throttle(c: Context<AppEnv>, name: string, [burst, perMinute]: readonly [number, number]) {
-  const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(name));
-  const wait = await stub.take(burst, perMinute);
+  const wait = await rateLimiter(c.env, name).take(burst, perMinute);
   if (wait > 0) throw rateLimited(wait, "Too many attempts. Wait a moment and try again.");
 }
 
@@ -50,7 +41,7 @@ export const authRoutes = router()
       summary: "Create an account",
       description:
         "A password that is commonly used or easy to guess (a keyboard pattern, a repeated character, a date, the username) is refused with 400 `weak_password` and the reason in `message`.",
-      request: jsonBody(Register),
+      request: jsonBody(RegisterInput),
       responses: { 201: jsonReply(AuthReply, "Registered"), 409: commonErrors[409], 400: commonErrors[400], 429: commonErrors[429] },
     }),
     async (c) => {
@@ -82,7 +73,7 @@ export const authRoutes = router()
       path: "/auth/login",
       tags: ["Accounts"],
       summary: "Log in",
-      request: jsonBody(Credentials.extend({ username: z.string().max(64) })),
+      request: jsonBody(LoginInput),
       responses: { 200: jsonReply(AuthReply, "Logged in"), 401: commonErrors[401], 429: commonErrors[429] },
     }),
     async (c) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Character } from "../../shared/wire";
 import { api, signUp } from "../../test/helpers";
-import type { Character } from "../protocol";
 
 type One = { character: Character };
 
@@ -57,5 +57,23 @@ describe("characters", () => {
     expect(r.status).toBe(400);
     expect(r.body.error.details.map((d) => d.path).sort()).toEqual(["name", "temperature"]);
     expect((await api("/characters")).status).toBe(401);
+  });
+
+  it("takes a model any of the deployment's providers serves, and names them when refusing one", async () => {
+    const ann = await signUp("ann");
+    const made = await api<One>("/characters", {
+      token: ann.token,
+      body: { name: "Local", systemPrompt: "p", model: "openai:llama-3.1-8b" },
+    });
+    expect(made.body.character.model).toBe("openai:llama-3.1-8b");
+    const refused = await api<{ error: { code: string; message: string } }>("/characters", {
+      token: ann.token,
+      body: { name: "Nope", systemPrompt: "p", model: "gpt-4o" },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({
+      code: "invalid_input",
+      message: expect.stringMatching(/^model: a model name: gemini-… .* openai:<model>/),
+    });
   });
 });

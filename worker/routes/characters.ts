@@ -1,24 +1,15 @@
 // AI characters: personas with a system prompt. Built-ins (the Assistant) are visible to
 // everyone and read-only; everyone else's are private to their owner.
 import { createRoute, z } from "@hono/zod-openapi";
+import { Character, CharacterInput } from "../../shared/schemas";
+import type { Store } from "../../shared/store";
+import { MODEL_NAME, MODEL_NAME_HINT } from "../ai";
 import { forbidden, notFound } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
-import { Character } from "../protocol";
-import type { Store } from "../store";
 
-const Fields = z.object({
-  name: z.string().trim().min(1).max(40),
-  systemPrompt: z.string().trim().min(1).max(8000),
-  description: z.string().max(280).optional(),
-  // Only Gemini model names: a character runs on the operator's keys.
-  model: z
-    .string()
-    .regex(/^gemini-[a-z0-9.-]+$/, "a Gemini model name, e.g. gemini-2.5-flash")
-    .max(80)
-    .nullable()
-    .optional(),
-  temperature: z.number().min(0).max(2).nullable().optional(),
-  avatar: z.string().max(16).nullable().optional().openapi({ description: "An emoji or short text shown as the avatar" }),
+const Fields = CharacterInput.extend({
+  // Only models the deployment's providers serve: a character runs on the operator's keys.
+  model: z.string().regex(MODEL_NAME, MODEL_NAME_HINT).max(80).nullable().optional(),
 });
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const One = z.object({ character: Character });

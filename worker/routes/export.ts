@@ -2,9 +2,9 @@
 // history store, so a long history never has to fit in memory; the few messages not yet
 // flushed are taken from the room's hot log.
 import type { Context } from "hono";
-import type { Message } from "../protocol";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import type { Message } from "../../shared/wire";
 import type { AppEnv } from "../types";
-import { chatRoom } from "./room-access";
 
 export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"): Promise<Response> {
   const room = c.get("room");

@@ -6,9 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, BASE } from "../../test/helpers";
-import type { PoolStatus } from "../ai/keys";
 import { createApp } from "../app";
-import { describeKeys } from "./health";
 
 type Health = { status: string; checks: Record<"history" | "queue" | "ai", { ok: boolean; detail?: string }>; version: string };
 
@@ -49,39 +47,5 @@ describe("GET /api/health", () => {
     const body = JSON.parse(res.text) as Health;
     expect(body.checks.queue).toEqual({ ok: false, detail: "GENERATE_DLQ binding missing" });
     expect(body.checks.history.ok).toBe(true);
-  });
-});
-
-describe("AI check with keys", () => {
-  const now = Date.parse("2026-11-01T12:00:00Z");
-  const key = (over: Partial<PoolStatus["keys"][number]> = {}): PoolStatus["keys"][number] => ({
-    keyId: "k1",
-    key: "…abcd",
-    project: null,
-    requestsThisMinute: 0,
-    requestsToday: 0,
-    cooldownUntil: null,
-    lastUsedAt: null,
-    lastSuccessAt: null,
-    lastError: null,
-    lastErrorAt: null,
-    ...over,
-  });
-  const limits = { maxPerMinute: 10, maxPerDay: 500, cooldownSeconds: 60 };
-
-  it("says how many keys can take a request", () => {
-    const cooling = key({ cooldownUntil: "2026-11-01T12:01:00.000Z" });
-    expect(describeKeys({ keys: [key(), cooling], limits }, now)).toBe("gemini: 1 of 2 keys available");
-  });
-
-  it("fails when every key is cooling or at its limit, saying when the first cooldown ends", () => {
-    const keys = [
-      key({ cooldownUntil: "2026-11-01T12:05:00.000Z" }),
-      key({ cooldownUntil: "2026-11-01T12:01:30.000Z" }),
-      key({ requestsThisMinute: 10 }),
-    ];
-    expect(() => describeKeys({ keys, limits }, now)).toThrow(
-      "all 3 Gemini keys are cooling down or at their limits; the first cooldown ends at 2026-11-01T12:01:30.000Z",
-    );
   });
 });

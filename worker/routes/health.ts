@@ -3,9 +3,10 @@
 // check can act on it. The endpoint is public, so a failed check says what is wrong in plain
 // words and leaves the underlying error (host names, driver messages) to the log.
 import { createRoute, z } from "@hono/zod-openapi";
-import { getKeyPool, type PoolStatus } from "../../durable-objects/key-pool";
-import { hasGeminiKeys } from "../ai";
-import { log } from "../lib/log";
+import { keyPool } from "../../durable-objects/key-pool/key-pool";
+import { readConfig } from "../../shared/config";
+import { log } from "../../shared/log";
+import { aiHealth, poolInUse } from "../ai";
 import { jsonReply, router } from "../lib/openapi";
 
 const Check = z.object({ ok: z.boolean(), detail: z.string().optional() });
@@ -37,24 +38,6 @@ async function check(name: string, fn: () => Promise<string>): Promise<z.infer<t
   }
 }
 
-/** Fails when no key can take a request now: each is cooling or at its project's limit. */
-export function describeKeys({ keys, limits }: PoolStatus, now = Date.now()): string {
-  const blocked = (k: PoolStatus["keys"][number]) =>
-    (k.cooldownUntil !== null && Date.parse(k.cooldownUntil) > now) ||
-    (limits.maxPerMinute !== null && k.requestsThisMinute >= limits.maxPerMinute) ||
-    (limits.maxPerDay !== null && k.requestsToday >= limits.maxPerDay);
-  const free = keys.filter((k) => !blocked(k)).length;
-  if (keys.length > 0 && free === 0) {
-    const until = keys
-      .map((k) => k.cooldownUntil)
-      .filter((t): t is string => t !== null)
-      .sort()[0];
-    const when = until ? `; the first cooldown ends at ${until}` : "";
-    throw new CheckFailed(`all ${keys.length} Gemini keys are cooling down or at their limits${when}`);
-  }
-  return `gemini: ${free} of ${keys.length} keys available`;
-}
-
 export const healthRoutes = router().openapi(
   createRoute({
     method: "get",
@@ -83,8 +66,10 @@ export const healthRoutes = router().openapi(
         return "generate and dead-letter producers bound";
       }),
       check("ai", async () => {
-        if (!hasGeminiKeys(c.env)) return "dummy provider (no GEMINI_API_KEYS)";
-        return describeKeys(await getKeyPool(c.env).status());
+        const ai = readConfig(c.env).ai;
+        const { ok, detail } = aiHealth(ai, poolInUse(ai) ? await keyPool(c.env).status() : undefined);
+        if (!ok) throw new CheckFailed(detail);
+        return detail;
       }),
     ]);
     const ok = history.ok && queue.ok && ai.ok;

@@ -1,18 +1,18 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { openStore } from "../../shared/store";
+import type { Message } from "../../shared/wire";
 import { api, createRoom, post, signUp } from "../../test/helpers";
-import type { Message } from "../protocol";
-import { openStore } from "../store";
 import { mergePage } from "./messages";
 
 type Page = { messages: Message[]; hasMore: boolean };
-const stub = (roomId: string) => env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(roomId));
 
 /** Lets the room's flush timer come due, then runs its alarm (if the runtime hasn't yet). */
 async function flush(roomId: string) {
   await new Promise((r) => setTimeout(r, 300));
-  await runDurableObjectAlarm(stub(roomId));
+  await runDurableObjectAlarm(chatRoom(env, roomId));
 }
 
 describe("messages", () => {
@@ -159,7 +159,7 @@ describe("messages", () => {
     const sent = await post(ann, room.id, "survives eviction", "evict-1");
     const before = await openStore(env).messages.page(room.id, { limit: 10 });
     expect(before.messages).toHaveLength(0);
-    await evictDurableObject(stub(room.id));
+    await evictDurableObject(chatRoom(env, room.id));
     // The flush timer lives in SQLite and the alarm survives eviction.
     await flush(room.id);
     await flush(room.id);
@@ -167,7 +167,7 @@ describe("messages", () => {
     expect(after.messages).toEqual([sent.body.message]);
     // A resend after the restart is still recognised.
     expect((await post(ann, room.id, "survives eviction", "evict-1")).status).toBe(200);
-    await runInDurableObject(stub(room.id), async (_obj, state) => {
+    await runInDurableObject(chatRoom(env, room.id), async (_obj, state) => {
       const rows = state.storage.sql.exec("SELECT count(*) AS n FROM messages WHERE version > flushed").one();
       expect(rows.n).toBe(0);
     });

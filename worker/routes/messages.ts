@@ -1,12 +1,14 @@
 // A room's messages over REST: history pages, posting (through the room's ChatRoom object,
 // the single writer), stop/regenerate of AI replies, and export.
 import { createRoute, z } from "@hono/zod-openapi";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { Message, PostMessageInput } from "../../shared/schemas";
+import type { Store } from "../../shared/store";
+import { MAX_SEQ } from "../../shared/wire";
 import { ApiError, badRequest, rateLimited } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
-import { ClientId, Message } from "../protocol";
-import type { Store } from "../store";
 import { exportRoom } from "./export";
-import { chatRoom, roomConfigOf } from "./room-access";
+import { roomConfigOf } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const SeqParam = RoomId.extend({
@@ -16,8 +18,6 @@ const SeqParam = RoomId.extend({
     .min(1)
     .openapi({ param: { name: "seq", in: "path" } }),
 });
-/** Seqs are Postgres `integer`s: anything larger is invalid input, not a server error. */
-const MAX_SEQ = 2 ** 31 - 1;
 const Seq = z.coerce.number().int().min(0).max(MAX_SEQ);
 const WAIT_FOR_REPLY_MS = 30_000;
 
@@ -108,7 +108,7 @@ export const messageRoutes = router()
       request: {
         params: RoomId,
         query: z.object({ wait: z.enum(["true", "false"]).optional() }),
-        ...jsonBody(z.object({ content: z.string(), clientId: ClientId.optional() })),
+        ...jsonBody(PostMessageInput),
       },
       responses: {
         201: jsonReply(z.object({ message: Message, reply: Message.nullable().optional() }), "Stored"),

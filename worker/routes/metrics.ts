@@ -1,45 +1,19 @@
 // GET /metrics: Prometheus text format for the whole deployment, behind ADMIN_TOKEN (the guard
 // is declared in app.ts). Counters and histograms come from the Metrics object, which every
-// isolate reports to; the Gemini key gauges are read from the KeyPool at scrape time, so they
+// isolate reports to; the AI keys' gauges are read from the KeyPool at scrape time, so they
 // cost nothing between scrapes. Keys appear only masked to their last 4 characters.
-import { getKeyPool, type PoolStatus } from "../../durable-objects/key-pool";
-import { hasGeminiKeys } from "../ai";
-import { log } from "../lib/log";
-import { getMetrics, header, labels } from "../lib/metrics";
+import { keyPool } from "../../durable-objects/key-pool/key-pool";
+import { readConfig } from "../../shared/config";
+import { log } from "../../shared/log";
+import { metricsObject } from "../../shared/metrics";
+import { keyGauges, poolInUse } from "../ai";
 import { router } from "../lib/openapi";
 
 export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-/** Per-key request counts and cooldowns, in the exposition format. */
-export function keyGauges(status: PoolStatus, now = Date.now()): string {
-  const out: string[] = [];
-  const id = (k: PoolStatus["keys"][number]) => ({ key_id: k.keyId, key: k.key, project: k.project ?? "" });
-  header(
-    out,
-    "parlor_gemini_key_requests",
-    "gauge",
-    "Requests counted against a Gemini key's project in the last minute and today (quota day).",
-  );
-  for (const k of status.keys) {
-    out.push(`parlor_gemini_key_requests{${labels({ ...id(k), window: "minute" })}} ${k.requestsThisMinute}`);
-    out.push(`parlor_gemini_key_requests{${labels({ ...id(k), window: "day" })}} ${k.requestsToday}`);
-  }
-  header(
-    out,
-    "parlor_gemini_key_cooldown_seconds",
-    "gauge",
-    "Seconds until a cooling Gemini key may be used again; 0 when it is not cooling.",
-  );
-  for (const k of status.keys) {
-    const left = k.cooldownUntil ? Math.max(0, (Date.parse(k.cooldownUntil) - now) / 1000) : 0;
-    out.push(`parlor_gemini_key_cooldown_seconds{${labels(id(k))}} ${left}`);
-  }
-  return `${out.join("\n")}\n`;
-}
-
 export const metricsRoutes = router().get("/metrics", async (c) => {
-  const keys = hasGeminiKeys(c.env)
-    ? getKeyPool(c.env)
+  const keys = poolInUse(readConfig(c.env).ai)
+    ? keyPool(c.env)
         .status()
         .then((status) => keyGauges(status))
         .catch((err) => {
@@ -48,6 +22,6 @@ export const metricsRoutes = router().get("/metrics", async (c) => {
           return "";
         })
     : "";
-  const [body, keyText] = await Promise.all([getMetrics(c.env).render(), keys]);
+  const [body, keyText] = await Promise.all([metricsObject(c.env).render(), keys]);
   return c.body(body + keyText, 200, { "Content-Type": CONTENT_TYPE, "Cache-Control": "no-store" });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { User } from "../../shared/wire";
 import { api, createRoom, signUp } from "../../test/helpers";
-import type { User } from "../protocol";
 
 describe("people", () => {
   it("completes among people who share a room with you, by username or display name prefix", async () => {

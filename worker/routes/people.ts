@@ -2,10 +2,10 @@
 // check that a username exists, so an invite field can say "no one is called that" while it is
 // typed instead of after the room was created.
 import { createRoute, z } from "@hono/zod-openapi";
+import { User } from "../../shared/schemas";
+import { toUser } from "../../shared/store/mappers";
 import { notFound } from "../errors";
 import { bearer, commonErrors, jsonReply, router } from "../lib/openapi";
-import { User } from "../protocol";
-import { toUser } from "../store/mappers";
 
 export const peopleRoutes = router()
   .openapi(

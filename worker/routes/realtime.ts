@@ -3,12 +3,12 @@
 // middleware (the token may come as ?token= since browsers cannot set headers on an upgrade),
 // the Origin here. The 101 response is passed through untouched.
 
-import { IDENTITY_HEADER } from "../../durable-objects/chat-room";
-import { readConfig } from "../config";
+import { chatRoom, IDENTITY_HEADER } from "../../durable-objects/chat-room/chat-room";
+import { readConfig } from "../../shared/config";
+import { offeredProtocols, WS_TOKEN_PREFIX } from "../../shared/wire";
 import { ApiError, forbidden } from "../errors";
 import { router } from "../lib/openapi";
-import { offeredProtocols, WS_TOKEN_PREFIX } from "../protocol";
-import { chatRoom, roomConfigOf } from "./room-access";
+import { roomConfigOf } from "./room-access";
 
 export const realtimeRoutes = router().get("/rooms/:id/ws", async (c) => {
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {

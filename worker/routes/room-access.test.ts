@@ -3,8 +3,8 @@
 // copy dropped by a change is not put back by a read that was already under way.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { openStore, type Store } from "../../shared/store";
 import { createRoom, signUp } from "../../test/helpers";
-import { openStore, type Store } from "../store";
 import { forgetRoomAccess, upgradeMembership } from "./room-access";
 
 /** The real store, counting member-list reads; `hold` delays a read's answer (not its query)

@@ -3,11 +3,11 @@
 // WebSocket upgrades read a per-isolate copy of the room's member list instead (see below).
 import { waitUntil } from "cloudflare:workers";
 import type { Context, MiddlewareHandler } from "hono";
-import type { RoomConfig } from "../../durable-objects/chat-room";
+import type { RoomConfig } from "../../durable-objects/chat-room/chat-room";
+import type { Store } from "../../shared/store";
+import type { MemberRow } from "../../shared/store/rooms";
+import type { Room } from "../../shared/wire";
 import { forbidden, notFound } from "../errors";
-import type { Room } from "../protocol";
-import type { Store } from "../store";
-import type { MemberRow } from "../store/rooms";
 import type { AppEnv } from "../types";
 
 /**
@@ -119,10 +119,6 @@ export function roomMember(): MiddlewareHandler<AppEnv> {
     c.set("roomCharacterName", found.characterName);
     await next();
   };
-}
-
-export function chatRoom(env: Env, roomId: string) {
-  return env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(roomId));
 }
 
 /** What the ChatRoom object needs to know about its room's settings. */

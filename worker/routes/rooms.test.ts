@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Account, api, createRoom, post, signUp } from "../../test/helpers";
-import type { Member, Room, RoomListItem } from "../protocol";
+import type { Member, Room, RoomListItem } from "../../shared/wire";
+import { type Account, api, createRoom, post, roomWith, signUp } from "../../test/helpers";
 
 describe("rooms", () => {
   it("creates a room with members by username and lists it for each of them", async () => {
@@ -112,8 +112,7 @@ describe("rooms", () => {
   });
 
   it("lets only the owner delete a room, after which it is gone", async () => {
-    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
-    const room = await createRoom(ann, { members: [bob.user.username] });
+    const [room, ann, bob] = await roomWith("ann", "bob");
     await post(ann, room.id, "soon gone");
     expect((await api(`/rooms/${room.id}`, { method: "DELETE", token: bob.token })).status).toBe(403);
     expect((await api(`/rooms/${room.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);

@@ -1,18 +1,17 @@
 // Rooms and their members. One-to-one AI chats, group chats with an AI and direct messages
 // between two people are all rooms: members plus an optional character.
 import { createRoute, z } from "@hono/zod-openapi";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { AddMemberInput, type AiMode, Member, ReadInput, Room, RoomInput, RoomListItem, RoomPatch } from "../../shared/schemas";
+import type { Store } from "../../shared/store";
+import { iso, toUser } from "../../shared/store/mappers";
+import { decodeCursor } from "../../shared/store/rooms";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
-import { AiMode, Member, Room, RoomListItem, USERNAME_PATTERN } from "../protocol";
-import type { Store } from "../store";
-import { iso, toUser } from "../store/mappers";
-import { decodeCursor } from "../store/rooms";
-import { chatRoom, forgetRoomAccess, roomConfig } from "./room-access";
+import { forgetRoomAccess, roomConfig } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
-const Title = z.string().trim().min(1).max(120);
 const Limit = z.coerce.number().int().min(1).max(100).default(50);
-const Username = z.string().regex(USERNAME_PATTERN, "not a valid username");
 
 async function usableCharacter(store: Store, id: string | null | undefined, userId: string) {
   if (!id) return null;
@@ -29,14 +28,7 @@ export const roomRoutes = router()
       tags: ["Rooms"],
       summary: "Create a room",
       security: bearer,
-      request: jsonBody(
-        z.object({
-          title: Title.optional(),
-          characterId: z.string().nullable().optional(),
-          aiMode: AiMode.optional(),
-          members: z.array(Username).max(100).optional().openapi({ description: "Usernames to add" }),
-        }),
-      ),
+      request: jsonBody(RoomInput),
       responses: { 201: jsonReply(z.object({ room: Room }), "Created"), 400: commonErrors[400], 401: commonErrors[401] },
     }),
     async (c) => {
@@ -117,12 +109,7 @@ export const roomRoutes = router()
       tags: ["Rooms"],
       summary: "Rename, or change the AI character and mode",
       security: bearer,
-      request: {
-        params: RoomId,
-        ...jsonBody(
-          z.object({ title: Title.nullable().optional(), characterId: z.string().nullable().optional(), aiMode: AiMode.optional() }),
-        ),
-      },
+      request: { params: RoomId, ...jsonBody(RoomPatch) },
       responses: { 200: jsonReply(z.object({ room: Room }), "Updated"), ...commonErrors },
     }),
     async (c) => {
@@ -174,7 +161,7 @@ export const roomRoutes = router()
       tags: ["Rooms"],
       summary: "Add a member (any member may invite)",
       security: bearer,
-      request: { params: RoomId, ...jsonBody(z.object({ username: Username })) },
+      request: { params: RoomId, ...jsonBody(AddMemberInput) },
       responses: { 201: jsonReply(z.object({ member: Member }), "Added"), ...commonErrors },
     }),
     async (c) => {
@@ -221,18 +208,7 @@ export const roomRoutes = router()
       tags: ["Rooms"],
       summary: "Mark the room read up to a seq (drives `unread` in the room list)",
       security: bearer,
-      request: {
-        params: RoomId,
-        ...jsonBody(
-          z.object({
-            seq: z
-              .number()
-              .int()
-              .min(0)
-              .max(2 ** 31 - 1),
-          }),
-        ),
-      },
+      request: { params: RoomId, ...jsonBody(ReadInput) },
       responses: { 204: { description: "Marked" }, ...commonErrors },
     }),
     async (c) => {

@@ -1,8 +1,8 @@
 // Full-text search over the caller's rooms.
 import { createRoute, z } from "@hono/zod-openapi";
+import { Message, Room } from "../../shared/schemas";
 import { badRequest } from "../errors";
 import { bearer, commonErrors, jsonReply, router } from "../lib/openapi";
-import { Message, Room } from "../protocol";
 
 export const searchRoutes = router().openapi(
   createRoute({

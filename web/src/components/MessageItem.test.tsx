@@ -3,7 +3,7 @@
 import "../test/dom";
 import { fireEvent, render, screen } from "@solidjs/testing-library";
 import { describe, expect, it, vi } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../shared/wire";
 import { MessageItem, PendingItem } from "./MessageItem";
 
 const actions = () => ({ stop: vi.fn(), regenerate: vi.fn(), retry: vi.fn(), discard: vi.fn() });

@@ -2,7 +2,7 @@
 // person), the Markdown body, and its state: sending, not sent (with Retry), streaming (with
 // Stop), stopped or failed AI replies (with Regenerate).
 import { Match, Show, Switch } from "solid-js";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../shared/wire";
 import { clockTime } from "../format";
 import type { LocalSend } from "../stores/messages";
 import { Avatar } from "./Avatar";

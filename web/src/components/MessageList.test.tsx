@@ -3,7 +3,7 @@
 import "../test/dom";
 import { render, screen } from "@solidjs/testing-library";
 import { describe, expect, it, vi } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../shared/wire";
 import type { LocalSend } from "../stores/messages";
 import { MessageList, WINDOW } from "./MessageList";
 

@@ -7,7 +7,7 @@
 // streamed text, however late the bubbles reach their final height; scrolled up it holds still
 // and offers a jump to the latest. A `target` (a search hit) is centred and highlighted.
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../shared/wire";
 import { dayLabel } from "../format";
 import type { Gap } from "../stores/history";
 import type { LocalSend } from "../stores/messages";

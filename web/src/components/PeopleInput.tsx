@@ -3,7 +3,7 @@
 // someone (GET /api/users/:username) before you commit to it. Picking (Enter, comma, space or
 // a click) hands a checked username to the parent, which adds a chip or sends the invite.
 import { createSignal, For, type JSX, onCleanup, Show } from "solid-js";
-import type { User } from "../../../worker/protocol";
+import type { User } from "../../../shared/wire";
 import { ApiError, api } from "../api";
 
 const USERNAME = /^[a-z0-9_]{3,32}$/;

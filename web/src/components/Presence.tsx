@@ -1,6 +1,6 @@
 // Who is in the room right now (avatars with a live dot) and who is typing.
 import { For, Show } from "solid-js";
-import type { OnlineUser } from "../../../worker/protocol";
+import type { OnlineUser } from "../../../shared/wire";
 import { Avatar } from "./Avatar";
 
 export function OnlineAvatars(props: { online: OnlineUser[]; myId?: string }) {

@@ -2,7 +2,7 @@
 import "../test/dom";
 import { screen } from "@solidjs/testing-library";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { RoomListItem } from "../../../worker/protocol";
+import type { RoomListItem } from "../../../shared/wire";
 import { loadPlainText } from "../format";
 import { renderAt } from "../test/router";
 import { RoomList } from "./RoomList";

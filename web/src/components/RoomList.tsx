@@ -3,7 +3,7 @@
 // their matching words marked; a hit opens its room at that message.
 import { A, useMatch } from "@solidjs/router";
 import { For, Show } from "solid-js";
-import type { RoomListItem } from "../../../worker/protocol";
+import type { RoomListItem } from "../../../shared/wire";
 import type { SearchResult } from "../api";
 import { previewLine, roomTitle, searchSnippet, shortTime } from "../format";
 import { Avatar } from "./Avatar";

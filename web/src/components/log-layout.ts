@@ -1,6 +1,6 @@
 // How the rows of the message log group: a message shortly after one by the same author folds
 // its name and avatar away, and a new calendar day gets a separator.
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../shared/wire";
 import { dayKey } from "../format";
 
 const GROUP_MS = 5 * 60_000;

@@ -2,7 +2,7 @@
 // optional model and temperature. Checks what the API would refuse before sending.
 import { useNavigate } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
-import type { Character } from "../../../worker/protocol";
+import type { Character } from "../../../shared/wire";
 import { api, type CharacterInput } from "../api";
 import { createSubmit, Field, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
 import { toast } from "../stores/toasts";

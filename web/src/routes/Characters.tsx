@@ -3,7 +3,7 @@
 // read-only.
 import { A, useNavigate, useParams } from "@solidjs/router";
 import { createResource, For, onMount, Show } from "solid-js";
-import type { Character } from "../../../worker/protocol";
+import type { Character } from "../../../shared/wire";
 import { api, describeError } from "../api";
 import { Avatar } from "../components/Avatar";
 import { ConfirmButton } from "../components/ConfirmButton";

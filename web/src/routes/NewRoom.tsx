@@ -3,7 +3,7 @@
 // Everything but the title is optional.
 import { useNavigate } from "@solidjs/router";
 import { createResource, createSignal, For, onMount, Show } from "solid-js";
-import type { AiMode } from "../../../worker/protocol";
+import type { AiMode } from "../../../shared/wire";
 import { api, describeError } from "../api";
 import { AiModePicker, CharacterPicker } from "../components/CharacterPicker";
 import { createSubmit, Field, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";

@@ -3,7 +3,7 @@
 // enforces the same rules, and its refusals are shown as they come.
 import { useNavigate, useParams } from "@solidjs/router";
 import { createResource, createSignal, For, onMount, Show } from "solid-js";
-import type { AiMode, Member } from "../../../worker/protocol";
+import type { AiMode, Member } from "../../../shared/wire";
 import { api, describeError } from "../api";
 import { Avatar } from "../components/Avatar";
 import { AiModePicker, CharacterPicker } from "../components/CharacterPicker";

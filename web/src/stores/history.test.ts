@@ -1,7 +1,7 @@
 // Jumping to an old message and reading into the gap it leaves, from either side.
 import { createRoot } from "solid-js";
 import { describe, expect, it, vi } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../shared/wire";
 import { createHistory, gapsIn } from "./history";
 import { createMessageStore } from "./messages";
 

@@ -5,7 +5,7 @@
 // scrolls towards it, from above or from below. The live log and the socket are untouched:
 // the socket still resumes after the newest message the room has sent.
 import { createMemo, createSignal } from "solid-js";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../shared/wire";
 import type { MessageStore } from "./messages";
 
 export type Gap = { after: number; before: number };

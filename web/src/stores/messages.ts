@@ -1,9 +1,11 @@
 // The message log of one room as the client sees it: server messages keyed by `seq` (kept
 // sorted, merged idempotently so catch-up after a reconnect never duplicates), plus local
 // sends keyed by `clientId` that are pending until acked or failed with a reason. Streamed AI
-// tokens are appended in place with path setters so only the one text node re-renders.
+// tokens are appended in place with path setters so only the one text node re-renders. The
+// room store (room.ts) reads the socket's frames and calls the methods here: it is the one
+// place frames are dispatched.
 import { createStore, produce, reconcile } from "solid-js/store";
-import type { Author, Message, ServerFrame } from "../../../worker/protocol";
+import type { Author, Message } from "../../../shared/wire";
 
 export type LocalSend = {
   clientId: string;
@@ -151,30 +153,19 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
   return {
     state,
 
-    /** Frames about messages; returns false for frames this store does not handle. */
-    apply(frame: ServerFrame): boolean {
-      switch (frame.type) {
-        case "message":
-          onMessage(frame.message);
-          return true;
-        case "ack":
-          onAck(frame.clientId, frame.seq);
-          return true;
-        case "delta":
-          onDelta(frame.seq, frame.index, frame.text);
-          return true;
-        case "rate_limited": {
-          // Sends are answered in order, so without a clientId the refusal is for the oldest
-          // send still waiting.
-          const target = frame.clientId ?? state.pending.find((p) => p.status === "pending")?.clientId;
-          // The wait is shown live on the Retry button (retryAt), not frozen into this text.
-          return target ? failPending(target, "Not sent: you're sending messages too quickly.", Date.now() + frame.retryAfterMs) : false;
-        }
-        case "error":
-          return frame.clientId ? failPending(frame.clientId, frame.message || "The server refused this message.") : false;
-        default:
-          return false;
-      }
+    /** A `message` frame: a new message, or a new version of one (same seq). */
+    receive: onMessage,
+    /** An `ack`: the pending send becomes the message with that seq. */
+    ack: onAck,
+    /** A `delta`: the next chunk of a streaming reply, appended only at the index expected. */
+    delta: onDelta,
+
+    /** A `rate_limited` frame: fails the send it names, or, without a clientId, the oldest send
+     * still waiting (sends are answered in order). Returns whether a send was failed. */
+    rateLimited(retryAfterMs: number, clientId?: string): boolean {
+      const target = clientId ?? state.pending.find((p) => p.status === "pending")?.clientId;
+      // The wait is shown live on the Retry button (retryAt), not frozen into this text.
+      return target ? failPending(target, "Not sent: you're sending messages too quickly.", Date.now() + retryAfterMs) : false;
     },
 
     /** A REST page of history. Known seqs are kept as they are: the socket is fresher. */

@@ -2,7 +2,7 @@
 // attempt, close codes that end the session, offline sends, rate limits, typing and presence.
 import { createRoot } from "solid-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Message } from "../../../worker/protocol";
+import type { Message } from "../../../shared/wire";
 import { ApiError } from "../api";
 import { FakeSocket } from "../test/fake-socket";
 import { createRoomStore } from "./room";
@@ -245,6 +245,31 @@ describe("sending", () => {
     const ws = await connected();
     ws.receive({ type: "error", code: "not_streaming", message: "That reply already finished." });
     expect(room.state.notice).toBe("That reply already finished.");
+  });
+
+  it("shows an error frame naming a send on that send, not as a notice", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    room.send("   x");
+    const clientId = room.messages.state.pending[0]?.clientId;
+    ws.receive({ type: "error", code: "invalid_content", message: "A message can be at most 8000 characters.", clientId });
+    expect(room.messages.state.pending[0]).toMatchObject({ status: "failed", error: "A message can be at most 8000 characters." });
+    expect(room.state.notice).toBeNull();
+  });
+
+  it("ignores frames that are not JSON objects with a type, and pongs", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    ws.receiveRaw("not json");
+    ws.receiveRaw('{"no":"type"}');
+    ws.receive({ type: "pong" });
+    ws.receive({ type: "message", message: msg(3) });
+    expect(room.messages.state.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(room.state).toMatchObject({ connection: "live", notice: null });
   });
 
   it("sends stop and regenerate as frames", async () => {

@@ -4,67 +4,25 @@
 // call the actions; no component touches the socket directly.
 import { getOwner, onCleanup, runWithOwner } from "solid-js";
 import { createStore } from "solid-js/store";
-import type { Author, Message, OnlineUser, ServerFrame } from "../../../worker/protocol";
+import {
+  type Author,
+  CloseCode,
+  hello,
+  type Message,
+  type OnlineUser,
+  roomSocketPath,
+  type ServerFrame,
+  tokenProtocols,
+  unhandled,
+} from "../../../shared/wire";
 import { ApiError } from "../api";
 import { createSocket, type SocketOptions } from "../socket";
+import { type Ended, explainClose, explainRefusal, FINAL } from "./close-codes";
 import { createMessageStore } from "./messages";
 
+export type { Ended } from "./close-codes";
+
 export type Connection = "connecting" | "live" | "reconnecting" | "closed";
-export type Ended = { code: number; title: string; detail: string; canRetry: boolean };
-
-// Close codes from worker/protocol.ts CloseCode, repeated as numbers because only its types
-// may be imported here (the module pulls in zod).
-const CLOSE = { policy: 1008, tooBig: 1009, overloaded: 1013, removed: 4003, roomDeleted: 4004 } as const;
-const FINAL = [CLOSE.removed, CLOSE.roomDeleted, CLOSE.policy];
-
-/** What to tell the user about a close code; null means "just reconnecting". */
-export function explainClose(code: number, sessionExpired: boolean): Ended | null {
-  switch (code) {
-    case CLOSE.removed:
-      return {
-        code,
-        title: "You were removed from this room",
-        detail: "The owner removed you. You can no longer read or send messages here.",
-        canRetry: false,
-      };
-    case CLOSE.roomDeleted:
-      return { code, title: "This room was deleted", detail: "Its owner deleted the room and its history.", canRetry: false };
-    case CLOSE.policy:
-      return sessionExpired
-        ? { code, title: "Your session expired", detail: "Sign in again to keep chatting.", canRetry: false }
-        : {
-            code,
-            title: "Access to this room changed",
-            detail: "The server closed the connection because you are no longer allowed here.",
-            canRetry: true,
-          };
-    case CLOSE.overloaded:
-      return {
-        code,
-        title: "The room is busy",
-        detail: "The server asked us to wait a moment (it is at capacity, or history is briefly unavailable); reconnecting shortly.",
-        canRetry: true,
-      };
-    case CLOSE.tooBig:
-      return { code, title: "A message was too large", detail: "The connection was reset; reconnecting.", canRetry: true };
-    default:
-      return null;
-  }
-}
-
-/** Why a room could not be opened at all: it is not there (never was, or was deleted before
- * you came), or you are not in it. Different from being in it when it goes (explainClose). */
-export function explainRefusal(status: 403 | 404): Ended {
-  return status === 404
-    ? {
-        code: CLOSE.roomDeleted,
-        title: "Room not found",
-        detail: "There's no room at this address. The link may be wrong, or the room was deleted.",
-        canRetry: false,
-      }
-    : { code: CLOSE.removed, title: "You're not in this room", detail: "Ask someone in it to invite you.", canRetry: false };
-}
-
 type Deps = {
   roomId: string;
   me: () => (Author & { username?: string }) | null;
@@ -100,12 +58,8 @@ const TYPING_SHOW_FOR = 4_000;
 
 function defaultWsUrl(roomId: string) {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${proto}//${location.host}/api/rooms/${encodeURIComponent(roomId)}/ws`;
+  return `${proto}//${location.host}${roomSocketPath(roomId)}`;
 }
-
-/** The token goes as a subprotocol beside `parlor` (worker/protocol.ts WS_PROTOCOL), not in the
- * URL, where proxies, logs and browser tools would keep it. */
-const wsProtocols = (token: string) => ["parlor", `bearer.${token}`];
 
 export function createRoomStore(deps: Deps) {
   const messages = createMessageStore({ roomId: deps.roomId, me: deps.me });
@@ -136,22 +90,27 @@ export function createRoomStore(deps: Deps) {
     if (state.typing.some((t) => t.until <= now)) setState("typing", (ts) => ts.filter((t) => t.until > now));
   }, 1_000);
 
-  function onFrame(raw: unknown) {
-    const frame = raw as ServerFrame;
-    if (!frame || typeof frame !== "object" || typeof frame.type !== "string") return;
-    if (messages.apply(frame)) {
-      if (frame.type === "message" && frame.message.author.kind === "user") {
-        const id = frame.message.author.id;
-        setState("typing", (ts) => ts.filter((t) => t.user.id !== id));
-      }
-      if (frame.type === "rate_limited") setState("rateLimitedUntil", Date.now() + frame.retryAfterMs);
-      return;
-    }
+  /** The one place the web app dispatches server frames: every type has its case, and a type
+   * added to the wire module without one is a compile error at `unhandled`. */
+  function onFrame(frame: ServerFrame) {
     switch (frame.type) {
       case "ready":
         failedHandshakes = 0;
         setState({ connection: "live", online: frame.online, trouble: null });
         flushWaiting();
+        break;
+      case "message": {
+        messages.receive(frame.message);
+        // Their message arrived: they are no longer typing it.
+        const author = frame.message.author;
+        if (author.kind === "user") setState("typing", (ts) => ts.filter((t) => t.user.id !== author.id));
+        break;
+      }
+      case "ack":
+        messages.ack(frame.clientId, frame.seq);
+        break;
+      case "delta":
+        messages.delta(frame.seq, frame.index, frame.text);
         break;
       case "presence":
         setState("online", frame.online);
@@ -163,11 +122,19 @@ export function createRoomStore(deps: Deps) {
         break;
       }
       case "rate_limited":
+        messages.rateLimited(frame.retryAfterMs, frame.clientId);
         setState("rateLimitedUntil", Date.now() + frame.retryAfterMs);
         break;
       case "error":
-        setState("notice", frame.message || `The server refused that (${frame.code}).`);
+        // A refused send shows on that message; anything else as a notice.
+        if (!frame.clientId || !messages.fail(frame.clientId, frame.message || "The server refused this message.")) {
+          setState("notice", frame.message || `The server refused that (${frame.code}).`);
+        }
         break;
+      case "pong":
+        break;
+      default:
+        unhandled(frame);
     }
   }
 
@@ -177,7 +144,11 @@ export function createRoomStore(deps: Deps) {
     } catch (err) {
       if (!(err instanceof ApiError)) return;
       const ended =
-        err.status === 404 ? explainClose(CLOSE.roomDeleted, false) : err.status === 403 ? explainClose(CLOSE.removed, false) : null;
+        err.status === 404
+          ? explainClose(CloseCode.roomDeleted, false)
+          : err.status === 403
+            ? explainClose(CloseCode.removed, false)
+            : null;
       if (ended) end(ended);
     }
   }
@@ -201,7 +172,8 @@ export function createRoomStore(deps: Deps) {
         url: () => (deps.token() ? (deps.wsUrl ?? defaultWsUrl)(deps.roomId) : null),
         protocols: () => {
           const token = deps.token();
-          return token ? wsProtocols(token) : [];
+          // Beside `parlor`, not in the URL, where proxies, logs and browser tools would keep it.
+          return token ? tokenProtocols(token) : [];
         },
         finalCodes: FINAL,
         onOpen: () => {
@@ -209,7 +181,7 @@ export function createRoomStore(deps: Deps) {
           // traffic. With no history at all (the REST page failed), ask for the latest
           // messages instead of the whole room; older ones load on scroll.
           const afterSeq = messages.state.lastSeq;
-          socket?.send(historyLoaded || afterSeq > 0 ? { type: "hello", afterSeq } : { type: "hello" });
+          socket?.send(hello(historyLoaded || afterSeq > 0 ? afterSeq : undefined));
         },
         onFrame,
         onClose: (code) => {
@@ -217,7 +189,7 @@ export function createRoomStore(deps: Deps) {
           messages.failAllPending("Not sent: the connection dropped before the server confirmed it.");
           setState({ online: [], typing: [] });
           const why = explainClose(code, deps.sessionExpired());
-          if (why && FINAL.includes(code as (typeof FINAL)[number])) return end(why);
+          if (why && FINAL.includes(code)) return end(why);
           setState({ connection: "reconnecting", trouble: why });
           // Closed before ever being ready (the upgrade was refused, so no close code): ask REST why.
           if (!wasLive && ++failedHandshakes >= 2) void probe();

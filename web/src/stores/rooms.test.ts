@@ -1,6 +1,6 @@
 // The sidebar's room list store: search, live previews reordering the list, unread counts.
 import { describe, expect, it, vi } from "vitest";
-import type { Message, RoomListItem } from "../../../worker/protocol";
+import type { Message, RoomListItem } from "../../../shared/wire";
 import { createRoomListStore } from "./rooms";
 
 const room = (id: string, at: string, unread = 0): RoomListItem => ({

@@ -2,7 +2,7 @@
 // previews, unread counts and search. The server is the source of truth; between refreshes the
 // open room reports its own traffic here so the list stays current without a user-level socket.
 import { createStore, produce } from "solid-js/store";
-import type { Message, Room, RoomListItem } from "../../../worker/protocol";
+import type { Message, Room, RoomListItem } from "../../../shared/wire";
 import { api, describeError, type SearchResult } from "../api";
 import { loadPlainText, plainPreview } from "../format";
 

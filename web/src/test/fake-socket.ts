@@ -58,6 +58,10 @@ export class FakeSocket {
   receive(frame: object) {
     this.emit("message", { data: JSON.stringify(frame) });
   }
+  /** A text frame as it is, JSON or not. */
+  receiveRaw(data: string) {
+    this.emit("message", { data });
+  }
   drop(code: number, reason = "") {
     this.readyState = 3;
     this.emit("close", { code, reason, wasClean: false });

@@ -1,0 +1,132 @@
+// With no GEMINI_API_KEYS (this project binds none) the built-in dummy AI answers through the
+// same queue and streaming path, so local dev and tests need no network.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Message } from "../../shared/wire";
+import { api, createRoom, post, signUp } from "../../test/helpers";
+import { connect } from "../../test/ws";
+import { mentions } from "./ai";
+import { type ChatRoom, chatRoom } from "./chat-room";
+
+describe("AI replies without keys", () => {
+  it("streams a reply from the dummy provider in a new room", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant" });
+    const a = await connect(ann.token, room.id);
+    const sent = await post(ann, room.id, "Hello there, who are you?");
+    const first = await a.next("delta");
+    expect(first.index).toBe(0);
+    const final = await a.next("message", (f) => f.message.author.kind === "ai" && f.message.status === "complete", 15_000);
+    expect(final.message).toMatchObject({ replyTo: sent.body.message.seq, author: { kind: "ai", id: "assistant", name: "Assistant" } });
+    expect(final.message.content.length).toBeGreaterThan(10);
+    a.close();
+  });
+
+  it("stays quiet in rooms without a character or with AI off", async () => {
+    const ann = await signUp("ann");
+    const plain = await createRoom(ann);
+    const off = await createRoom(ann, { characterId: "assistant", aiMode: "off" });
+    await post(ann, plain.id, "anyone?");
+    await post(ann, off.id, "anyone?");
+    await new Promise((r) => setTimeout(r, 500));
+    for (const id of [plain.id, off.id]) {
+      const page = await api<{ messages: Message[] }>(`/rooms/${id}/messages`, { token: ann.token });
+      expect(page.body.messages.map((m) => m.author.kind)).toEqual(["user"]);
+    }
+  });
+
+  it("refuses to stop or regenerate what is not an AI reply", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant", aiMode: "off" });
+    await post(ann, room.id, "not an AI message");
+    expect((await api(`/rooms/${room.id}/messages/1/stop`, { method: "POST", token: ann.token })).status).toBe(404);
+    expect((await api(`/rooms/${room.id}/messages/1/regenerate`, { method: "POST", token: ann.token })).status).toBe(404);
+    expect((await api(`/rooms/${room.id}/messages/99/stop`, { method: "POST", token: ann.token })).status).toBe(404);
+  });
+
+  it("regenerates a finished reply as a new message answering the same trigger", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant" });
+    const a = await connect(ann.token, room.id);
+    const sent = await post(ann, room.id, "Say something");
+    const done = (m: Message) => m.author.kind === "ai" && m.status === "complete";
+    const first = await a.next("message", (f) => done(f.message), 15_000);
+    expect((await api(`/rooms/${room.id}/messages/${first.message.seq}/regenerate`, { method: "POST", token: ann.token })).status).toBe(
+      202,
+    );
+    const second = await a.next("message", (f) => done(f.message) && f.message.seq !== first.message.seq, 15_000);
+    expect(second.message.replyTo).toBe(sent.body.message.seq);
+    expect(second.message.seq).toBeGreaterThan(first.message.seq);
+    a.close();
+  });
+});
+
+describe("AI replies when things go wrong", () => {
+  it("sends a reconnecting client the final version of a reply it saw start", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { characterId: "assistant", members: [bob.user.username] });
+    const a = await connect(ann.token, room.id);
+    const b = await connect(bob.token, room.id);
+    await post(ann, room.id, "Tell me something long");
+    const started = await b.next("message", (f) => f.message.author.kind === "ai");
+    b.close();
+    await a.next("message", (f) => f.message.seq === started.message.seq && f.message.status === "complete", 15_000);
+    // Bob's newest seq is the reply's own: nothing is "after" it, yet he must see it finished.
+    const b2 = await connect(bob.token, room.id, null);
+    b2.send({ type: "hello", afterSeq: started.message.seq });
+    const final = await b2.next("message", (f) => f.message.seq === started.message.seq);
+    expect(final.message.status).toBe("complete");
+    expect(final.message.content.length).toBeGreaterThan(0);
+    a.close();
+    b2.close();
+  });
+
+  it("gives up a job nobody works on, so the room's AI is not blocked for good", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant" });
+    const first = await post(ann, room.id, "hello");
+    const a = await connect(ann.token, room.id);
+    await a.next("message", (f) => f.message.author.kind === "ai" && f.message.status === "complete", 15_000);
+    // A job whose queue message was lost: queued, and untouched for an hour.
+    await runInDurableObject(chatRoom(env, room.id), async (obj: ChatRoom, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES ('lost', ?, 'assistant', 'queued', 0, 0)",
+        first.body.message.seq,
+      );
+      await obj.ai.onTimer("ai-watchdog");
+    });
+    const failed = await a.next("message", (f) => f.message.author.kind === "ai" && f.message.status === "error");
+    expect(failed.message.error).toMatch(/didn't answer in time/);
+    const next = await post(ann, room.id, "still there?");
+    const reply = await a.next("message", (f) => f.message.replyTo === next.body.message.seq && f.message.status === "complete", 15_000);
+    expect(reply.message.author.kind).toBe("ai");
+    a.close();
+  });
+
+  it("limits regenerate like sending", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant" });
+    const a = await connect(ann.token, room.id);
+    await post(ann, room.id, "hi");
+    const reply = await a.next("message", (f) => f.message.author.kind === "ai" && f.message.status === "complete", 15_000);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      statuses.push((await api(`/rooms/${room.id}/messages/${reply.message.seq}/regenerate`, { method: "POST", token: ann.token })).status);
+    }
+    expect(statuses).toContain(429);
+    a.close();
+  });
+});
+
+describe("mentions", () => {
+  it("matches @Name case-insensitively, not inside longer words or emails", () => {
+    expect(mentions("hey @Assistant!", "Assistant")).toBe(true);
+    expect(mentions("@assistant what now", "Assistant")).toBe(true);
+    expect(mentions("mail me@assistant.com", "Assistant")).toBe(false);
+    expect(mentions("@assistants unite", "Assistant")).toBe(false);
+    expect(mentions("no mention", "Assistant")).toBe(false);
+    expect(mentions("@Dr. Who?", "Dr. Who")).toBe(true);
+    expect(mentions("@anyone", null)).toBe(false);
+  });
+});

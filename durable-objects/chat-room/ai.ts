@@ -1,0 +1,234 @@
+// The AI side of a ChatRoom. It decides when a message triggers a reply, keeps at most one
+// generation in flight (triggers that arrive meanwhile coalesce into one follow-up), hands
+// jobs to the `generate` queue, and takes the streamed reply back from the queue consumer
+// through begin / append / finish, keyed by jobId so a redelivered job yields one reply.
+// Job state lives in SQLite (ai-jobs.ts): it survives eviction, and a stopped reply stays
+// stopped.
+import type { GenerateJob } from "../../shared/jobs";
+import { log } from "../../shared/log";
+import type { Message, ServerFrame } from "../../shared/wire";
+import { AiJobs, type JobRow } from "./ai-jobs";
+import type { RoomConfig } from "./membership";
+import { ReplyWaiters } from "./reply-waiters";
+import type { RoomLog } from "./room-log";
+import type { Timers } from "./timers";
+
+export type ActionError = { code: string; message: string };
+
+/** What the consumer needs to write a reply: the reply's seq and the conversation so far. */
+export type Begun = { ok: true; seq: number; attempt: string; history: Message[] } | { ok: false; reason: string };
+
+const CONTEXT_MESSAGES = 60;
+const WATCHDOG = "ai-watchdog";
+/** Timers named so hold a job the queue could not delay long enough (see holdJob()). */
+const REQUEUE = "requeue:";
+/** A job untouched this long is given up: far beyond any retry ladder step we configure. */
+const STALE_MS = 10 * 60_000;
+
+export class RoomAi {
+  private readonly jobs: AiJobs;
+  private readonly waiters = new ReplyWaiters();
+
+  constructor(
+    private readonly env: Env,
+    private readonly log: RoomLog,
+    private readonly timers: Timers,
+    private readonly broadcast: (frame: ServerFrame) => void,
+    private readonly room: () => RoomConfig | null,
+    private readonly flushSoon: () => Promise<void>,
+    sql: SqlStorage,
+  ) {
+    this.jobs = new AiJobs(sql);
+  }
+
+  /** A user message arrived: reply to it if the room's AI mode says so. Returns whether a
+   * reply is coming (now, or as part of a coalesced follow-up). */
+  async onUserMessage(message: Message): Promise<boolean> {
+    const room = this.room();
+    if (!room?.characterId || room.aiMode === "off") return false;
+    if (room.aiMode === "mention" && !mentions(message.content, room.characterName)) return false;
+    await this.trigger(message.seq);
+    return true;
+  }
+
+  /** Starts a job, or, while one is in flight, leaves a follow-up for when it finishes. */
+  private async trigger(triggerSeq: number): Promise<void> {
+    const room = this.room();
+    if (!room?.characterId) return;
+    if (this.jobs.active()) return this.jobs.addFollowUp(triggerSeq);
+    const job: GenerateJob = { jobId: crypto.randomUUID(), roomId: room.roomId, triggerSeq, characterId: room.characterId };
+    const now = Date.now();
+    this.jobs.insert(job, now);
+    try {
+      await this.env.GENERATE_QUEUE.send(job);
+    } catch (err) {
+      // The message stays acked; only its reply is lost. Say so rather than leave a job that
+      // blocks every later reply.
+      log.error("generate_enqueue_failed", { roomId: room.roomId, jobId: job.jobId, error: String(err).slice(0, 300) });
+      await this.finish(job.jobId, null, { status: "error", error: "The AI couldn't be reached. Try regenerating the reply." });
+      return;
+    }
+    await this.timers.schedule(WATCHDOG, now + STALE_MS);
+  }
+
+  // ---- The consumer's side -------------------------------------------------------------
+
+  /** Claims a job for one delivery. A redelivery of a finished or stopped job is refused; a
+   * redelivery of a running one takes over (the older attempt's appends are then refused)
+   * and restarts the reply's text, so the room never holds two replies to one job. */
+  begin(jobId: string): Begun {
+    const job = this.jobs.get(jobId);
+    if (!job) return { ok: false, reason: "unknown job" };
+    if (job.state !== "queued" && job.state !== "running") return { ok: false, reason: `job is ${job.state}` };
+    const attempt = crypto.randomUUID();
+    let seq = job.reply_seq;
+    if (seq === null) {
+      const reply = this.newReply(job, "streaming");
+      seq = reply.seq;
+      this.broadcastMessage(reply);
+    } else {
+      this.broadcastMessage(this.log.update(seq, { content: "", status: "streaming", streamIndex: 0, retryAt: null, error: null }));
+    }
+    this.jobs.claim(jobId, seq, attempt);
+    const history = this.log.upTo(job.trigger_seq, CONTEXT_MESSAGES);
+    return { ok: true, seq, attempt, history };
+  }
+
+  /** Streams a chunk to the room. Returns false when the consumer must stop (the reply was
+   * stopped, or a newer delivery of the job took over). */
+  append(jobId: string, attempt: string, text: string): boolean {
+    const job = this.jobs.current(jobId, attempt);
+    if (!job || job.reply_seq === null) return false;
+    // Postgres text cannot hold NUL; model output is not ours to trust.
+    const index = this.log.appendText(job.reply_seq, text.replaceAll("\u0000", ""));
+    this.jobs.touch(jobId);
+    this.broadcast({ type: "delta", seq: job.reply_seq, index, text });
+    return true;
+  }
+
+  /** True while the job should keep going (polled by the consumer between chunks). */
+  alive(jobId: string, attempt: string): boolean {
+    return this.jobs.current(jobId, attempt) !== undefined;
+  }
+
+  /** The attempt failed and will be retried at `retryAt`: say so on the message. */
+  retrying(jobId: string, attempt: string, retryAt: number, reason: string): void {
+    const job = this.jobs.current(jobId, attempt);
+    if (!job || job.reply_seq === null) return;
+    this.jobs.touch(jobId);
+    this.broadcastMessage(this.log.update(job.reply_seq, { retryAt, error: reason }));
+  }
+
+  async finish(jobId: string, attempt: string | null, outcome: { status: "complete" } | { status: "error"; error: string }): Promise<void> {
+    const job = this.jobs.get(jobId);
+    if (!job || (attempt !== null && job.attempt !== attempt) || (job.state !== "running" && job.state !== "queued")) return;
+    let seq = job.reply_seq;
+    // Failed before it began (e.g. dead-lettered): still leave a visible, explained reply.
+    if (seq === null) seq = this.newReply(job, "error").seq;
+    const error = outcome.status === "error" ? outcome.error : null;
+    const final = this.log.update(seq, { status: outcome.status, retryAt: null, error });
+    this.jobs.end(jobId, error === null ? "done" : "failed", seq);
+    await this.ended(job, final);
+  }
+
+  // ---- People's controls -----------------------------------------------------------------
+
+  /** Stops a streaming reply. Stored before it is acknowledged; the consumer notices on its
+   * next append or poll and aborts the upstream request. */
+  async stop(seq: number): Promise<ActionError | undefined> {
+    const message = this.log.get(seq);
+    const job = this.jobs.writing(seq);
+    if (message?.author.kind !== "ai") return { code: "not_found", message: "No AI reply with that seq." };
+    if (!job || message.status !== "streaming") return { code: "not_streaming", message: "That reply is not being written." };
+    this.jobs.end(job.job_id, "stopped", seq);
+    await this.ended(job, this.log.update(seq, { status: "stopped", retryAt: null, error: null }));
+    return undefined;
+  }
+
+  /** Writes a new reply to the message an AI reply answered. */
+  async regenerate(seq: number): Promise<ActionError | undefined> {
+    const message = this.log.get(seq);
+    if (message?.author.kind !== "ai" || message.replyTo === undefined) {
+      return { code: "not_found", message: "No AI reply with that seq." };
+    }
+    if (!this.room()?.characterId) return { code: "no_character", message: "This room has no AI character." };
+    if (this.jobs.active()) return { code: "busy", message: "A reply is already being written; stop it first." };
+    await this.trigger(message.replyTo);
+    return undefined;
+  }
+
+  /** Resolves with the first final reply to `seq` or a later message (a coalesced follow-up
+   * answers several), or null after `timeoutMs`. */
+  waitForReply(seq: number, timeoutMs: number): Promise<Message | null> {
+    const done = this.jobs.finishedReplyFrom(seq);
+    if (done !== undefined) return Promise.resolve(this.log.get(done) ?? null);
+    return this.waiters.wait(seq, timeoutMs);
+  }
+
+  async onTimer(name: string): Promise<void> {
+    if (name === WATCHDOG) return this.watchdog();
+    // A retry delay longer than the queue allows is held here and re-sent when due.
+    if (!name.startsWith(REQUEUE)) return;
+    const job = this.jobs.takeHeld(name.slice(REQUEUE.length));
+    if (job && this.jobs.get(job.jobId)?.state === "running") await this.env.GENERATE_QUEUE.send(job);
+  }
+
+  /** A retry due later than the queue can delay a message (12 h): held here, sent when due. */
+  async holdJob(job: GenerateJob, at: number): Promise<void> {
+    this.jobs.hold(job);
+    await this.timers.schedule(`${REQUEUE}${job.jobId}`, at);
+  }
+
+  /** Fails jobs nobody has worked on for STALE_MS (a lost queue message, a dead consumer), so
+   * one lost job can never block a room's replies for good. Held retries are not stale. */
+  private async watchdog() {
+    const cutoff = Date.now() - STALE_MS;
+    for (const job of this.jobs.untouchedSince(cutoff)) {
+      if (this.jobs.isHeld(job.job_id)) continue;
+      log.warn("generate_stale", { roomId: this.room()?.roomId, jobId: job.job_id, state: job.state });
+      await this.finish(job.job_id, null, { status: "error", error: "The AI didn't answer in time. Try regenerating the reply." });
+    }
+    if (this.jobs.active()) await this.timers.schedule(WATCHDOG, Date.now() + STALE_MS);
+  }
+
+  /** A job ended (finished, failed or stopped): everyone sees the final reply, waiting REST
+   * callers get it, it is copied to the store, and a follow-up that waited may start. */
+  private async ended(job: JobRow, final: Message | undefined) {
+    this.broadcastMessage(final);
+    this.waiters.settle(job.trigger_seq, final ?? null);
+    await this.flushSoon();
+    await this.followUp();
+  }
+
+  private async followUp() {
+    if (this.jobs.active()) return;
+    const next = this.jobs.takeFollowUp();
+    if (!next) return;
+    try {
+      await this.trigger(next);
+    } catch (err) {
+      log.error("followup_enqueue_failed", { roomId: this.room()?.roomId, error: String(err) });
+    }
+  }
+
+  private newReply(job: JobRow, status: "streaming" | "error"): Message {
+    return this.log.append({
+      author: { kind: "ai", id: job.character_id, name: this.room()?.characterName ?? "Assistant" },
+      content: "",
+      status,
+      replyTo: job.trigger_seq,
+      jobId: job.job_id,
+    });
+  }
+
+  private broadcastMessage(message: Message | undefined) {
+    if (message) this.broadcast({ type: "message", message });
+  }
+}
+
+/** `@Name` anywhere in the text, case-insensitively, not inside a longer word. */
+export function mentions(content: string, name: string | null): boolean {
+  if (!name) return false;
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^\\p{L}\\p{N}_])@${escaped}(?![\\p{L}\\p{N}_])`, "iu").test(content);
+}

@@ -1,0 +1,111 @@
+// Catch-up: a socket's `hello {afterSeq}` is answered with `ready`, then every message after
+// `afterSeq` in seq order, then live traffic. What the room no longer keeps itself (the hot log
+// is pruned once the history store holds a row, see room-log.ts) is read from the history
+// store first, as one unbroken run; if the store cannot give that, the socket is closed with
+// 1013 and the client reconnects from what it has, rather than skip anything.
+import { log } from "../../shared/log";
+import type { Store } from "../../shared/store";
+import { CloseCode, RECENT_ON_HELLO } from "../../shared/wire";
+import type { Membership } from "./membership";
+import type { RoomLog } from "./room-log";
+import { type RoomSockets, type SocketInfo, send } from "./sockets";
+
+const CATCH_UP_PAGE = 200;
+const EDITED_ON_HELLO = 200;
+
+export class CatchUp {
+  /** Sockets whose hello is being answered (a catch-up spans several turns). */
+  private readonly greeting = new Set<WebSocket>();
+
+  constructor(
+    private readonly log: RoomLog,
+    private readonly sockets: RoomSockets,
+    private readonly membership: Membership,
+    private readonly history: () => Store,
+  ) {}
+
+  /** A socket's `hello`: once per connection, since a catch-up can be long and a client has no
+   * use for a second. */
+  async hello(ws: WebSocket, info: SocketInfo, afterSeq: number | undefined): Promise<void> {
+    if (info.ready || this.greeting.has(ws)) {
+      return send(ws, { type: "error", code: "invalid_frame", message: "hello is sent once per connection; reconnect to catch up again." });
+    }
+    this.greeting.add(ws);
+    try {
+      await this.catchUp(ws, afterSeq);
+    } finally {
+      this.greeting.delete(ws);
+    }
+  }
+
+  /**
+   * `ready`, then everything after `afterSeq` (paged, in seq order; without `afterSeq`, the
+   * latest RECENT_ON_HELLO), then live traffic. Live messages skip this socket until it is
+   * marked ready, and the last page is read from the room's log in the same turn as that mark,
+   * so nothing written meanwhile falls between the two.
+   */
+  private async catchUp(ws: WebSocket, afterSeq: number | undefined) {
+    const roomId = this.membership.room?.roomId;
+    send(ws, { type: "ready", roomId: roomId ?? "", lastSeq: this.log.lastSeq, online: this.sockets.online() });
+    let from = afterSeq ?? Math.max(0, this.log.lastSeq - RECENT_ON_HELLO);
+    try {
+      // A reply the client saw start may have finished, stopped or failed while it was away:
+      // resend the current version of recently edited messages it already has.
+      if (afterSeq !== undefined) await this.resendEdited(ws, afterSeq);
+      // Until the store has brought the client up to the room's oldest row. Checked again after
+      // every read (a flush may prune meanwhile), and the last check runs in the same turn as
+      // the reads from the room's log and the ready mark below.
+      while (from < this.log.firstSeq - 1) from = await this.fromStore(ws, from);
+    } catch (err) {
+      log.error("catch_up_failed", { roomId, afterSeq: from, error: String(err).slice(0, 300) });
+      // Nothing is skipped: the client reconnects and asks again from what it has.
+      return ws.close(CloseCode.overloaded, "History is unavailable for a moment; try again");
+    }
+    for (;;) {
+      const page = this.log.after(from, CATCH_UP_PAGE);
+      for (const message of page) send(ws, { type: "message", message });
+      if (page.length < CATCH_UP_PAGE) break;
+      from = page[page.length - 1]?.seq ?? from;
+    }
+    // Replies still streaming were sent above with their text so far; the next delta for each
+    // continues from its `streamIndex`.
+    this.sockets.markReady(ws);
+  }
+
+  /** Resends the AI replies among the EDITED_ON_HELLO messages up to `afterSeq`: edited ones
+   * from the room's log, and, for the part it no longer keeps, every AI reply from the store
+   * (pruned rows are final, so what the store has is their last version). */
+  private async resendEdited(ws: WebSocket, afterSeq: number) {
+    const from = Math.max(0, afterSeq - EDITED_ON_HELLO);
+    const roomId = this.membership.room?.roomId;
+    const storeUntil = Math.min(afterSeq, this.log.firstSeq - 1);
+    if (roomId && from < storeUntil) {
+      const { messages } = await this.history().messages.page(roomId, { after: from, limit: EDITED_ON_HELLO });
+      for (const message of messages) {
+        if (message.seq <= storeUntil && message.author.kind === "ai") send(ws, { type: "message", message });
+      }
+    }
+    for (const message of this.log.editedBetween(Math.max(from, storeUntil), afterSeq)) send(ws, { type: "message", message });
+  }
+
+  /** Sends, from the history store, the messages after `from` that precede the room's oldest
+   * kept row, as one run with no gap (a hole or a short answer throws: the store may be
+   * serving a cached page; the client retries); returns the last seq sent. */
+  private async fromStore(ws: WebSocket, from: number): Promise<number> {
+    const roomId = this.membership.room?.roomId;
+    if (!roomId) throw new Error("the room is not configured");
+    const { messages } = await this.history().messages.page(roomId, { after: from, limit: CATCH_UP_PAGE });
+    // Read after the wait: a flush may have pruned more, and those rows are in the store.
+    const until = this.log.firstSeq - 1;
+    for (const message of messages) {
+      if (message.seq > until) return from;
+      if (message.seq !== from + 1) throw new Error(`the history store has no message ${from + 1} (next: ${message.seq})`);
+      send(ws, { type: "message", message });
+      from = message.seq;
+    }
+    if (from < until && messages.length < CATCH_UP_PAGE) {
+      throw new Error(`the history store ends at ${from}, the room's log starts at ${until + 1}`);
+    }
+    return from;
+  }
+}

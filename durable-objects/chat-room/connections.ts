@@ -1,0 +1,129 @@
+// The room's side of a WebSocket's life: the upgrade (the Worker has checked the token, the
+// Origin and membership, and hands the identity over in a header), the refusals only the room
+// can make, closing sockets whose token expired, answering a client's close, and telling the
+// room who is here and who is typing. Identities live in the sockets' attachments (sockets.ts),
+// so all of this survives hibernation; the presence and typing throttles are in memory only.
+import { metrics } from "../../shared/metrics";
+import { CloseCode, type OnlineUser, offeredProtocols, WS_PROTOCOL } from "../../shared/wire";
+import type { Membership, RoomConfig } from "./membership";
+import type { RoomSockets } from "./sockets";
+import type { Timers } from "./timers";
+
+/** Header through which the Worker hands an authenticated identity to the upgrade. */
+export const IDENTITY_HEADER = "X-Parlor-Identity";
+
+/** What the Worker puts in IDENTITY_HEADER. */
+export type Identity = {
+  user: OnlineUser;
+  /** The token's expiry (epoch seconds): the socket is closed with 1008 then. */
+  exp: number;
+  room: RoomConfig;
+  /** When the membership was read; a copy older than a removal is refused. */
+  checkedAt?: number;
+};
+
+export const EXPIRY_TIMER = "expiry";
+
+const MAX_SOCKETS_PER_USER = 8;
+const MAX_SOCKETS = 5000;
+const TYPING_EVERY_MS = 2000;
+const PRESENCE_COALESCE_MS = 100;
+const PRESENCE_DELAY_PER_SOCKET_MS = 4;
+const PRESENCE_MAX_DELAY_MS = 1000;
+
+export class Connections {
+  /** The expiry timer's deadline, so a connect only touches storage for an earlier one. */
+  private expiryAt = Number.POSITIVE_INFINITY;
+  private presencePending = false;
+  private readonly lastTyping = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly sockets: RoomSockets,
+    private readonly membership: Membership,
+    private readonly timers: Timers,
+  ) {}
+
+  async upgrade(request: Request): Promise<Response> {
+    const header = request.headers.get(IDENTITY_HEADER);
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !header) {
+      return new Response("Expected an authenticated WebSocket upgrade", { status: 400 });
+    }
+    const { user, exp, room, checkedAt = Date.now() } = JSON.parse(header) as Identity;
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    const answer = () => new Response(null, { status: 101, webSocket: client, headers: subprotocol(request) });
+    // The Worker may have checked membership against a copy of the member list up to a minute
+    // old: the deletions and removals it could have missed are known here.
+    const refusal =
+      this.membership.refusal(user.id, checkedAt) ??
+      (this.sockets.count(user.id) >= MAX_SOCKETS_PER_USER || this.sockets.count() >= MAX_SOCKETS
+        ? ([CloseCode.overloaded, "Too many connections; try again later"] as const)
+        : undefined);
+    if (refusal) {
+      // Accept, then close with a code a browser can read (a refused upgrade tells it nothing).
+      server.accept();
+      server.close(...refusal);
+      return answer();
+    }
+    this.membership.configure(room, true);
+    this.sockets.accept(server, { user, exp, ready: false });
+    metrics.roomSockets(this.ctx.id.toString(), this.sockets.count());
+    if (exp * 1000 < this.expiryAt) {
+      this.expiryAt = exp * 1000;
+      await this.timers.schedule(EXPIRY_TIMER, this.expiryAt);
+    }
+    this.presenceSoon();
+    return answer();
+  }
+
+  closed(ws: WebSocket, code: number, reason: string): void {
+    // Answer the client's close frame: without it the close handshake never completes and the
+    // browser reports an abnormal closure (1006).
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // Already closed.
+    }
+    this.sockets.forget(ws);
+    metrics.roomSockets(this.ctx.id.toString(), this.sockets.count());
+    this.presenceSoon();
+  }
+
+  /** The expiry timer: closes sockets whose token has expired, and waits for the next. */
+  async expire(): Promise<void> {
+    const next = this.sockets.expire(Date.now());
+    this.expiryAt = next ?? Number.POSITIVE_INFINITY;
+    if (next !== undefined) await this.timers.schedule(EXPIRY_TIMER, next);
+  }
+
+  /** Relays that `user` is typing to everyone else, at most every TYPING_EVERY_MS per person. */
+  typing(ws: WebSocket, user: OnlineUser): void {
+    const now = Date.now();
+    if (now - (this.lastTyping.get(user.id) ?? 0) < TYPING_EVERY_MS) return;
+    this.lastTyping.set(user.id, now);
+    this.sockets.broadcast({ type: "typing", user }, ws);
+  }
+
+  /** One presence frame for a burst of joins and leaves, not one per socket per change (which
+   * grows with the square of the room). A short in-memory delay: nothing to survive. Each frame
+   * carries the whole list to every socket, so a big room waits longer (100 sockets: 0.5 s)
+   * and a room filling up after a link is shared sends a few lists, not one per 100 ms. */
+  private presenceSoon() {
+    if (this.presencePending) return;
+    this.presencePending = true;
+    const delay = Math.min(PRESENCE_MAX_DELAY_MS, PRESENCE_COALESCE_MS + this.sockets.count() * PRESENCE_DELAY_PER_SOCKET_MS);
+    setTimeout(() => {
+      this.presencePending = false;
+      this.sockets.broadcast({ type: "presence", online: this.sockets.online() });
+    }, delay);
+  }
+}
+
+/** The subprotocol to answer with: a browser that offered some (the token travels as one, see
+ * worker/auth/middleware.ts) fails the connection unless the server picks one of them. */
+function subprotocol(request: Request): HeadersInit | undefined {
+  return offeredProtocols(request.headers.get("Sec-WebSocket-Protocol")).includes(WS_PROTOCOL)
+    ? { "Sec-WebSocket-Protocol": WS_PROTOCOL }
+    : undefined;
+}

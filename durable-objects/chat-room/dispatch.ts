@@ -1,0 +1,78 @@
+// Frames from a room's sockets: size and shape checked (over 64 KiB closes the socket with 1009;
+// anything else malformed gets an error frame and the socket stays open), then handed to the
+// capability that handles its type. The `switch` names every client frame type and ends in an
+// exhaustiveness check, so a frame type added to the wire module without a case here does not
+// compile.
+import { ClientFrame } from "../../shared/schemas";
+import { CloseCode, MAX_FRAME_BYTES, type OnlineUser, unhandled } from "../../shared/wire";
+import type { ActionError } from "./ai";
+import { type RoomSockets, type SocketInfo, send } from "./sockets";
+
+/** Who handles each frame type. */
+export type FrameHandlers = {
+  sockets: RoomSockets;
+  hello(ws: WebSocket, info: SocketInfo, afterSeq: number | undefined): Promise<void>;
+  send(ws: WebSocket, user: OnlineUser, frame: { clientId: string; content: string }): Promise<void>;
+  typing(ws: WebSocket, user: OnlineUser): void;
+  stop(seq: number): Promise<ActionError | undefined>;
+  regenerate(seq: number, userId: string): Promise<ActionError | undefined>;
+};
+
+export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: FrameHandlers): Promise<void> {
+  const info = on.sockets.info(ws);
+  if (!info) return ws.close(CloseCode.policy, "Unknown connection");
+  const frame = parse(ws, data);
+  if (!frame) return;
+  switch (frame.type) {
+    case "hello":
+      return on.hello(ws, info, frame.afterSeq);
+    case "send":
+      return on.send(ws, info.user, frame);
+    case "typing":
+      return on.typing(ws, info.user);
+    case "stop":
+      return answer(ws, await on.stop(frame.seq));
+    case "regenerate":
+      return answer(ws, await on.regenerate(frame.seq, info.user.id));
+    case "ping":
+      return send(ws, { type: "pong" });
+    default:
+      return unhandled(frame);
+  }
+}
+
+/** The frame, or null once the sender has been told (or the socket closed) why not. */
+function parse(ws: WebSocket, data: string | ArrayBuffer): ClientFrame | null {
+  if (overFrameLimit(data)) {
+    ws.close(CloseCode.tooBig, "Frame larger than 64 KiB");
+    return null;
+  }
+  if (typeof data !== "string") {
+    send(ws, { type: "error", code: "invalid_frame", message: "Send JSON text frames." });
+    return null;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    send(ws, { type: "error", code: "invalid_json", message: "Frames must be JSON objects." });
+    return null;
+  }
+  const parsed = ClientFrame.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const clientId = typeof (json as { clientId?: unknown })?.clientId === "string" ? (json as { clientId: string }).clientId : undefined;
+  const message = parsed.error.issues.map((i) => `${i.path.join(".") || "frame"}: ${i.message}`).join("; ");
+  send(ws, { type: "error", code: "invalid_frame", message, ...(clientId ? { clientId } : {}) });
+  return null;
+}
+
+function answer(ws: WebSocket, error: ActionError | undefined) {
+  if (error) send(ws, { type: "error", code: error.code, message: error.message });
+}
+
+/** Whether a frame is over 64 KiB. A string is only encoded when it could be (a UTF-16 code
+ * unit is at most 3 bytes of UTF-8), which almost no frame is. */
+function overFrameLimit(data: string | ArrayBuffer): boolean {
+  if (typeof data !== "string") return data.byteLength > MAX_FRAME_BYTES;
+  return data.length * 3 > MAX_FRAME_BYTES && new TextEncoder().encode(data).byteLength > MAX_FRAME_BYTES;
+}

@@ -1,0 +1,191 @@
+// A room's hot log in the ChatRoom object's own SQLite storage. Every message is written here
+// first (that write is what "acked" means), gets its gap-free seq here, and is copied to the
+// history store later by the flush. `version` counts edits (an AI reply is edited as it
+// streams); `flushed` is the version the history store last received, so a row is dirty while
+// version > flushed. Everything here survives eviction and restarts.
+import type { Message, MessageStatus } from "../../shared/wire";
+import { createLogTables, type NewMessage, newRow, type Row, toMessage } from "./room-log-rows";
+
+export type { NewMessage } from "./room-log-rows";
+
+export class RoomLog {
+  lastSeq: number;
+  /** The oldest seq still here (lastSeq + 1 when empty): rows before it were pruned, and are
+   * in the history store. */
+  firstSeq: number;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly roomId: () => string,
+  ) {
+    createLogTables(sql);
+    this.lastSeq = 0;
+    this.firstSeq = 1;
+    this.reload();
+  }
+
+  /** Re-reads the first and last seq from storage (after a rolled-back transaction). */
+  reload() {
+    const row = this.sql
+      .exec<{ lo: number | null; hi: number | null; pruned: number | null }>(
+        "SELECT min(seq) AS lo, max(seq) AS hi, (SELECT value FROM log_meta WHERE key = 'pruned_through') AS pruned FROM messages",
+      )
+      .one();
+    this.lastSeq = Math.max(Number(row.hi ?? 0), Number(row.pruned ?? 0));
+    this.firstSeq = row.lo ?? this.lastSeq + 1;
+  }
+
+  /**
+   * Drops the oldest rows the history store already holds, keeping the newest `keepRows` and
+   * everything written after `keepSince` (epoch ms), at most `maxRows` at a time. Only a
+   * prefix goes: nothing at or after the first row that is unflushed or still streaming, so
+   * the log stays gap-free from `firstSeq` to `lastSeq`. Returns how many rows went.
+   */
+  prune(keepRows: number, keepSince: number, maxRows: number): number {
+    let bound = Math.min(this.lastSeq - keepRows, this.firstSeq + maxRows - 1);
+    if (bound < this.firstSeq) return 0;
+    const stops = this.sql
+      .exec<{ dirty: number | null; streaming: number | null; young: number | null }>(
+        `SELECT (SELECT min(seq) FROM messages WHERE version > flushed) AS dirty,
+                (SELECT min(seq) FROM messages WHERE status = 'streaming') AS streaming,
+                (SELECT min(seq) FROM messages WHERE seq <= ? AND created_at > ?) AS young`,
+        bound,
+        keepSince,
+      )
+      .one();
+    for (const stop of [stops.dirty, stops.streaming, stops.young]) if (stop != null) bound = Math.min(bound, stop - 1);
+    if (bound < this.firstSeq) return 0;
+    const gone = bound - this.firstSeq + 1;
+    this.sql.exec("DELETE FROM messages WHERE seq <= ?", bound);
+    this.sql.exec(
+      "INSERT INTO log_meta (key, value) VALUES ('pruned_through', ?) ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
+      bound,
+    );
+    this.firstSeq = bound + 1;
+    return gone;
+  }
+
+  append(m: NewMessage, now = Date.now()): Message {
+    const seq = this.lastSeq + 1;
+    const id = crypto.randomUUID();
+    this.sql.exec(
+      `INSERT INTO messages (seq, id, author_kind, author_id, author_name, content, status, client_id, reply_to, job_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      seq,
+      id,
+      m.author.kind,
+      m.author.id,
+      m.author.name,
+      m.content,
+      m.status,
+      m.clientId ?? null,
+      m.replyTo ?? null,
+      m.jobId ?? null,
+      now,
+    );
+    this.lastSeq = seq;
+    // Built from what was just written rather than read back: this is the hot path.
+    return this.toMessage(newRow(m, seq, id, now));
+  }
+
+  /** Edits a message; bumps its version so the flush sends it again. */
+  update(
+    seq: number,
+    patch: { content?: string; status?: MessageStatus; error?: string | null; retryAt?: number | null; streamIndex?: number },
+  ) {
+    const cur = this.row(seq);
+    if (!cur) return undefined;
+    this.sql.exec(
+      "UPDATE messages SET content = ?, status = ?, error = ?, retry_at = ?, stream_index = ?, version = version + 1 WHERE seq = ?",
+      patch.content ?? cur.content,
+      patch.status ?? cur.status,
+      patch.error === undefined ? cur.error : patch.error,
+      patch.retryAt === undefined ? cur.retry_at : patch.retryAt,
+      patch.streamIndex ?? cur.stream_index,
+      seq,
+    );
+    return this.get(seq);
+  }
+
+  /** Appends streamed text; returns the delta's index. */
+  appendText(seq: number, text: string): number {
+    const row = this.sql
+      .exec<{ stream_index: number }>(
+        "UPDATE messages SET content = content || ?, stream_index = stream_index + 1, version = version + 1 WHERE seq = ? RETURNING stream_index",
+        text,
+        seq,
+      )
+      .one();
+    return row.stream_index - 1;
+  }
+
+  get(seq: number): Message | undefined {
+    const r = this.row(seq);
+    return r && this.toMessage(r);
+  }
+
+  byClientId(authorId: string, clientId: string): Message | undefined {
+    const [r] = this.sql.exec<Row>("SELECT * FROM messages WHERE author_id = ? AND client_id = ?", authorId, clientId).toArray();
+    return r && this.toMessage(r);
+  }
+
+  /** Messages with seq > afterSeq in seq order, at most `limit`. */
+  after(afterSeq: number, limit: number): Message[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
+      .toArray()
+      .map((r) => this.toMessage(r));
+  }
+
+  /** The last `limit` messages at or before `seq`, ascending. */
+  upTo(seq: number, limit: number): Message[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE seq <= ? ORDER BY seq DESC LIMIT ?", seq, limit)
+      .toArray()
+      .reverse()
+      .map((r) => this.toMessage(r));
+  }
+
+  /** Messages in (from, to] edited after they were written (AI replies that streamed,
+   * stopped or failed), ascending. */
+  editedBetween(from: number, to: number): Message[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE seq > ? AND seq <= ? AND version > 1 ORDER BY seq", from, to)
+      .toArray()
+      .map((r) => this.toMessage(r));
+  }
+
+  /** Rows the history store has not seen in their current version, oldest first. */
+  dirty(limit: number): { message: Message; version: number; createdAt: number }[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE version > flushed ORDER BY seq LIMIT ?", limit)
+      .toArray()
+      .map((r) => ({ message: this.toMessage(r), version: r.version, createdAt: r.created_at }));
+  }
+
+  /** Dirty rows within a seq window, for read-your-writes merges into REST pages. */
+  dirtyBetween(afterSeq: number, beforeSeq: number): Message[] {
+    return this.sql
+      .exec<Row>("SELECT * FROM messages WHERE version > flushed AND seq > ? AND seq < ? ORDER BY seq", afterSeq, beforeSeq)
+      .toArray()
+      .map((r) => this.toMessage(r));
+  }
+
+  markFlushed(rows: { seq: number; version: number }[]) {
+    for (const { seq, version } of rows) {
+      this.sql.exec("UPDATE messages SET flushed = max(flushed, ?) WHERE seq = ?", version, seq);
+    }
+  }
+
+  hasDirty(): boolean {
+    return this.sql.exec("SELECT 1 FROM messages WHERE version > flushed LIMIT 1").toArray().length > 0;
+  }
+
+  private row(seq: number): Row | undefined {
+    return this.sql.exec<Row>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
+  }
+
+  private toMessage(r: Row): Message {
+    return toMessage(r, this.roomId());
+  }
+}

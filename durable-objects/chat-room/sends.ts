@@ -1,0 +1,136 @@
+// The write path: every message, from a WebSocket `send` or a REST post, is checked (content,
+// per-user send limit), written to the room's log with the next seq, broadcast, and only then
+// acknowledged. The SQLite write is synchronous and the output gate holds every frame and RPC
+// reply sent after it until the write is durable, so nobody hears of a message that could
+// still be lost. In a busy room WebSocket sends are written in batches, one transaction each.
+// Per-user limits live in memory: an evicted object forgets them, which errs towards letting
+// people talk, never towards losing a message.
+import type { Config } from "../../shared/config";
+import { log } from "../../shared/log";
+import { metrics } from "../../shared/metrics";
+import type { Message, OnlineUser } from "../../shared/wire";
+import { TokenBucket } from "../token-bucket";
+import type { Membership } from "./membership";
+import type { RoomLog } from "./room-log";
+import { type RoomSockets, send } from "./sockets";
+
+export type PostResult =
+  | { ok: true; message: Message; duplicate: boolean; aiReply: boolean }
+  | { ok: false; code: "rate_limited"; retryAfterMs: number }
+  | { ok: false; code: "invalid_content"; message: string };
+
+type SendFrame = { clientId: string; content: string };
+
+/** A send arriving within this long of the previous one waits a turn to batch with others. */
+const BATCH_WITHIN_MS = 5;
+
+export class Sends {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private lastSendAt = 0;
+  /** WebSocket sends waiting for the next batch (see enqueue()). */
+  private inbox: { ws: WebSocket; author: OnlineUser; frame: SendFrame }[] = [];
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly config: Config,
+    private readonly log: RoomLog,
+    private readonly sockets: RoomSockets,
+    private readonly membership: Membership,
+    /** What follows stored and broadcast messages (the flush, AI replies); says, per message,
+     * whether an AI reply was started. */
+    private readonly afterWrites: (messages: Message[]) => Promise<boolean[]>,
+  ) {}
+
+  /**
+   * Queues a WebSocket send for the next batch. In a busy room the first send of a batch waits
+   * one turn of the event loop, so that the frames already read from the sockets join it, then
+   * writes them all in one transaction: the room pays for one commit per batch instead of one
+   * per message, and under load that commit is most of a message's cost (see
+   * docs/benchmarks.md). Nothing is acknowledged any earlier: the acks and broadcasts are sent
+   * after the transaction and still wait, behind the output gate, until it is durable. The
+   * batch's own event answers every sender in it; the other events end at once.
+   */
+  async enqueue(ws: WebSocket, author: OnlineUser, frame: SendFrame): Promise<void> {
+    // Only a busy room batches: a send that follows the last one closely. A quiet room writes
+    // at once, so the wait never adds to the latency of a conversation at human pace.
+    const now = Date.now();
+    const busy = now - this.lastSendAt < BATCH_WITHIN_MS;
+    this.lastSendAt = now;
+    this.inbox.push({ ws, author, frame });
+    if (this.inbox.length > 1) return;
+    if (busy) await scheduler.wait(0);
+    const batch = this.inbox;
+    this.inbox = [];
+    let results: PostResult[];
+    try {
+      // One explicit transaction: all of the batch is written, or none of it.
+      results = this.ctx.storage.transactionSync(() => batch.map(({ author, frame }) => this.write(author, frame.content, frame.clientId)));
+    } catch (err) {
+      this.log.reload();
+      log.error("send_batch_failed", { roomId: this.membership.room?.roomId, size: batch.length, error: String(err).slice(0, 300) });
+      // Nothing was stored: each sender may resend with the same clientId.
+      for (const { ws, frame } of batch) {
+        send(ws, { type: "error", code: "internal", message: "The message could not be stored; send it again.", clientId: frame.clientId });
+      }
+      return;
+    }
+    const fresh: Message[] = [];
+    results.forEach((result, i) => {
+      if (result.ok && !result.duplicate) {
+        fresh.push(result.message);
+        this.sockets.broadcast({ type: "message", message: result.message });
+      }
+      answerSend(batch[i]!.ws, batch[i]!.frame.clientId, result);
+    });
+    await this.afterWrites(fresh);
+  }
+
+  /** A REST post: the same checks and write as a WebSocket send, one at a time. */
+  async post(author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
+    const result = this.write(author, content, clientId);
+    if (!result.ok || result.duplicate) return result;
+    this.sockets.broadcast({ type: "message", message: result.message });
+    const [aiReply = false] = await this.afterWrites([result.message]);
+    return { ...result, aiReply };
+  }
+
+  /** Takes one of `userId`'s send tokens; returns 0, or how many ms until one is free. */
+  takeToken(userId: string): number {
+    let bucket = this.buckets.get(userId);
+    if (!bucket) this.buckets.set(userId, (bucket = new TokenBucket(this.config.sendBurst, this.config.sendPerSecond)));
+    return bucket.take();
+  }
+
+  /**
+   * The synchronous part of a send: the checks, then the hot-log write. The caller broadcasts,
+   * once the write can no longer be rolled back.
+   */
+  private write(author: OnlineUser, content: string, clientId?: string): PostResult {
+    if (clientId) {
+      const existing = this.log.byClientId(author.id, clientId);
+      if (existing) return { ok: true, message: existing, duplicate: true, aiReply: false };
+    }
+    if (content.trim().length === 0) return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
+    // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
+    if (content.includes("\u0000")) return { ok: false, code: "invalid_content", message: "A message cannot contain NUL characters." };
+    if (content.length > this.config.maxMessageChars) {
+      return { ok: false, code: "invalid_content", message: `A message can be at most ${this.config.maxMessageChars} characters.` };
+    }
+    const wait = this.takeToken(author.id);
+    if (wait > 0) return { ok: false, code: "rate_limited", retryAfterMs: wait };
+    const message = this.log.append({
+      author: { kind: "user", id: author.id, name: author.displayName },
+      content,
+      status: "complete",
+      clientId,
+    });
+    metrics.messageAccepted();
+    return { ok: true, message, duplicate: false, aiReply: false };
+  }
+}
+
+function answerSend(ws: WebSocket, clientId: string, result: PostResult) {
+  if (result.ok) return send(ws, { type: "ack", clientId, seq: result.message.seq });
+  if (result.code === "rate_limited") return send(ws, { type: "rate_limited", retryAfterMs: result.retryAfterMs, clientId });
+  send(ws, { type: "error", code: result.code, message: result.message, clientId });
+}

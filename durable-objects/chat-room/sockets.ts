@@ -1,0 +1,108 @@
+// The sockets of one room. Each socket's identity (user, token expiry, whether it has said
+// hello) lives in its serialized attachment, which survives hibernation and eviction; the Map
+// here is only a cache rebuilt from those attachments when the object wakes up.
+import type { OnlineUser, ServerFrame } from "../../shared/wire";
+
+export type SocketInfo = { user: OnlineUser; exp: number; ready: boolean };
+
+export class RoomSockets {
+  private cache = new Map<WebSocket, SocketInfo>();
+  /** online(), kept until a socket joins or leaves: every hello and presence frame needs it. */
+  private onlineCache: OnlineUser[] | undefined;
+
+  constructor(private readonly ctx: DurableObjectState) {
+    for (const ws of ctx.getWebSockets()) {
+      const info = ws.deserializeAttachment() as SocketInfo | null;
+      if (info) this.cache.set(ws, info);
+    }
+  }
+
+  accept(ws: WebSocket, info: SocketInfo) {
+    this.ctx.acceptWebSocket(ws, [info.user.id]);
+    ws.serializeAttachment(info);
+    this.cache.set(ws, info);
+    this.onlineCache = undefined;
+  }
+
+  info(ws: WebSocket): SocketInfo | undefined {
+    let info = this.cache.get(ws);
+    if (!info) {
+      info = (ws.deserializeAttachment() as SocketInfo | null) ?? undefined;
+      if (info) this.cache.set(ws, info);
+    }
+    return info;
+  }
+
+  markReady(ws: WebSocket) {
+    const info = this.info(ws);
+    if (info && !info.ready) {
+      info.ready = true;
+      ws.serializeAttachment(info);
+    }
+  }
+
+  forget(ws: WebSocket) {
+    this.cache.delete(ws);
+    this.onlineCache = undefined;
+  }
+
+  count(userId?: string): number {
+    return userId ? this.ctx.getWebSockets(userId).length : this.cache.size;
+  }
+
+  /** Distinct users with an open socket: several tabs of one person count once. */
+  online(): OnlineUser[] {
+    if (this.onlineCache) return this.onlineCache;
+    const users = new Map<string, OnlineUser>();
+    for (const [ws, info] of this.cache) if (ws.readyState === WebSocket.OPEN) users.set(info.user.id, info.user);
+    this.onlineCache = [...users.values()];
+    return this.onlineCache;
+  }
+
+  /** Sends to every socket that has said hello (the others get it in their catch-up). */
+  broadcast(frame: ServerFrame, except?: WebSocket) {
+    const data = JSON.stringify(frame);
+    for (const [ws, info] of this.cache) {
+      if (ws === except || !info.ready) continue;
+      send(ws, data);
+    }
+  }
+
+  closeUser(userId: string, code: number, reason: string) {
+    for (const ws of this.ctx.getWebSockets(userId)) close(ws, code, reason);
+    this.onlineCache = undefined;
+  }
+
+  closeAll(code: number, reason: string) {
+    for (const ws of this.ctx.getWebSockets()) close(ws, code, reason);
+    this.onlineCache = undefined;
+  }
+
+  /** Closes sockets whose token has expired; returns the earliest expiry still open. */
+  expire(now: number): number | undefined {
+    let next: number | undefined;
+    for (const [ws, info] of this.cache) {
+      if (info.exp * 1000 <= now) {
+        close(ws, 1008, "Session expired");
+        this.onlineCache = undefined;
+      } else next = Math.min(next ?? Number.POSITIVE_INFINITY, info.exp * 1000);
+    }
+    return next;
+  }
+}
+
+export function send(ws: WebSocket, data: string | ServerFrame) {
+  try {
+    ws.send(typeof data === "string" ? data : JSON.stringify(data));
+  } catch {
+    // The peer is gone; its close event cleans up.
+  }
+}
+
+function close(ws: WebSocket, code: number, reason: string) {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // Already closed.
+  }
+}

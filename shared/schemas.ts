@@ -1,0 +1,169 @@
+// The zod schemas of the wire contract: the Worker validates request bodies and WebSocket
+// frames with them and generates /api/openapi.json from them. The shapes themselves are
+// declared once, as plain types, in wire.ts (which clients import without pulling in zod);
+// the checks at the bottom make the compiler refuse a schema that drifts from its type.
+// Each schema is exported under its type's name, so one import brings both.
+import { z } from "@hono/zod-openapi";
+import { PASSWORD_MAX, PASSWORD_MIN } from "./password-rules";
+import * as W from "./wire";
+
+const isoTime = () => z.string().openapi({ format: "date-time" });
+/** Seqs as clients send them: Postgres integers, so anything larger is invalid input. */
+const seq = (min: number) => z.number().int().min(min).max(W.MAX_SEQ);
+
+export const User = z.object({ id: z.string(), username: z.string(), displayName: z.string(), createdAt: isoTime() }).openapi("User");
+export type User = W.User;
+
+export const AiMode = z.enum(W.AI_MODES).openapi("AiMode");
+export type AiMode = W.AiMode;
+
+export const MessageStatus = z.enum(W.MESSAGE_STATUSES);
+export type MessageStatus = W.MessageStatus;
+
+export const Author = z.object({ kind: z.enum(W.AUTHOR_KINDS), id: z.string(), name: z.string() });
+export type Author = W.Author;
+
+export const Message = z
+  .object({
+    id: z.string(),
+    roomId: z.string(),
+    seq: z.number().int(),
+    author: Author,
+    content: z.string(),
+    status: MessageStatus,
+    clientId: z.string().optional(),
+    replyTo: z.number().int().optional(),
+    error: z.string().optional(),
+    retryAt: z.string().optional(),
+    streamIndex: z.number().int().optional(),
+    createdAt: isoTime(),
+  })
+  .openapi("Message");
+export type Message = W.Message;
+
+export const Room = z
+  .object({
+    id: z.string(),
+    title: z.string().nullable(),
+    ownerId: z.string(),
+    characterId: z.string().nullable(),
+    aiMode: AiMode,
+    createdAt: isoTime(),
+    updatedAt: isoTime(),
+    lastSeq: z.number().int(),
+  })
+  .openapi("Room");
+export type Room = W.Room;
+
+export const RoomListItem = Room.extend({ lastMessage: Message.nullable(), unread: z.number().int() }).openapi("RoomListItem");
+export type RoomListItem = W.RoomListItem;
+
+export const Member = z
+  .object({ user: User, role: z.enum(["owner", "member"]), joinedAt: isoTime(), lastReadSeq: z.number().int() })
+  .openapi("Member");
+export type Member = W.Member;
+
+export const Character = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    systemPrompt: z.string(),
+    model: z.string().nullable(),
+    temperature: z.number().nullable(),
+    avatar: z.string().nullable(),
+    builtIn: z.boolean(),
+    ownerId: z.string().nullable(),
+    createdAt: isoTime(),
+  })
+  .openapi("Character");
+export type Character = W.Character;
+
+export const ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .openapi("Error");
+export type ErrorBody = W.ErrorBody;
+
+// ---- Request bodies -----------------------------------------------------------------------
+
+export const Username = z.string().regex(W.USERNAME_PATTERN, "not a valid username");
+
+export const Credentials = z.object({
+  username: z.string().regex(W.USERNAME_PATTERN, "3–32 characters: lowercase letters, digits and _").openapi({ example: "ada_l" }),
+  password: z
+    .string()
+    .min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`)
+    .max(PASSWORD_MAX)
+    .openapi({ example: "correct horse battery" }),
+});
+export type Credentials = W.Credentials;
+export const RegisterInput = Credentials.extend({ displayName: z.string().trim().min(1).max(64).optional() });
+export type RegisterInput = W.RegisterInput;
+/** Logging in checks no username rules: an old account's name may predate them. */
+export const LoginInput = Credentials.extend({ username: z.string().max(64) });
+
+/** `model` is any string here; the characters route narrows it to what the AI providers accept. */
+export const CharacterInput = z.object({
+  name: z.string().trim().min(1).max(40),
+  systemPrompt: z.string().trim().min(1).max(8000),
+  description: z.string().max(280).optional(),
+  model: z.string().max(80).nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  avatar: z.string().max(16).nullable().optional().openapi({ description: "An emoji or short text shown as the avatar" }),
+});
+export type CharacterInput = W.CharacterInput;
+
+const Title = z.string().trim().min(1).max(120);
+export const RoomInput = z.object({
+  title: Title.optional(),
+  characterId: z.string().nullable().optional(),
+  aiMode: AiMode.optional(),
+  members: z.array(Username).max(100).optional().openapi({ description: "Usernames to add" }),
+});
+export type RoomInput = W.RoomInput;
+export const RoomPatch = z.object({
+  title: Title.nullable().optional(),
+  characterId: z.string().nullable().optional(),
+  aiMode: AiMode.optional(),
+});
+export type RoomPatch = W.RoomPatch;
+
+export const ClientId = z.string().min(1).max(W.MAX_CLIENT_ID_LENGTH);
+export const PostMessageInput = z.object({ content: z.string(), clientId: ClientId.optional() });
+export type PostMessageInput = W.PostMessageInput;
+export const ReadInput = z.object({ seq: seq(0) });
+export const AddMemberInput = z.object({ username: Username });
+
+// ---- WebSocket frames ---------------------------------------------------------------------
+
+export const ClientFrame = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("hello"), afterSeq: seq(0).optional() }),
+  z.object({ type: z.literal("send"), clientId: ClientId, content: z.string() }),
+  z.object({ type: z.literal("typing") }),
+  z.object({ type: z.literal("stop"), seq: seq(1) }),
+  z.object({ type: z.literal("regenerate"), seq: seq(1) }),
+  z.object({ type: z.literal("ping") }),
+]);
+export type ClientFrame = W.ClientFrame;
+
+// ---- The schemas agree with wire.ts ------------------------------------------------------
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Agree<T extends true> = T;
+/** Never used at run time: a schema whose output drifts from its type fails to compile here. */
+export type SchemasAgreeWithWire = [
+  Agree<Same<z.infer<typeof User>, W.User>>,
+  Agree<Same<z.infer<typeof Message>, W.Message>>,
+  Agree<Same<z.infer<typeof Room>, W.Room>>,
+  Agree<Same<z.infer<typeof RoomListItem>, W.RoomListItem>>,
+  Agree<Same<z.infer<typeof Member>, W.Member>>,
+  Agree<Same<z.infer<typeof Character>, W.Character>>,
+  Agree<Same<z.infer<typeof ErrorBody>, W.ErrorBody>>,
+  Agree<Same<z.infer<typeof RegisterInput>, W.RegisterInput>>,
+  Agree<Same<z.infer<typeof LoginInput>, W.Credentials>>,
+  Agree<Same<z.infer<typeof CharacterInput>, W.CharacterInput>>,
+  Agree<Same<z.infer<typeof RoomInput>, W.RoomInput>>,
+  Agree<Same<z.infer<typeof RoomPatch>, W.RoomPatch>>,
+  Agree<Same<z.infer<typeof PostMessageInput>, W.PostMessageInput>>,
+  Agree<Same<z.infer<typeof ClientFrame>, W.ClientFrame>>,
+];

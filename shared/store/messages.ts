@@ -1,0 +1,124 @@
+// Message history in the store: the idempotent upsert the ChatRoom flush uses, seq-keyed
+// pages, export, and full-text search (FTS5 on D1, tsvector on Postgres).
+import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { titleFrom } from "../markdown";
+import type { Message } from "../wire";
+import type { DbContext } from "./db";
+import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
+
+/** D1 binds at most 100 parameters per statement; a message row binds 13. */
+const ROWS_PER_INSERT = 7;
+
+export function messagesRepo(ctx: DbContext) {
+  const { db, t } = ctx;
+  const { messages: m, rooms, roomMembers: rm } = t;
+  return {
+    /**
+     * Writes a batch from a room's hot log. Idempotent: a row already stored is overwritten
+     * only by a version at least as new, so a retried or repeated flush changes nothing.
+     * Returns false when the room no longer exists (deleted meanwhile): nothing to keep.
+     */
+    async upsert(roomId: string, rows: MessageRow[]): Promise<boolean> {
+      if (rows.length === 0) return true;
+      const [room] = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).limit(1);
+      if (!room) return false;
+      const lastSeq = Math.max(...rows.map((r) => r.seq));
+      const lastAt = Math.max(...rows.map((r) => r.createdAt));
+      const firstUser = rows.filter((r) => r.authorKind === "user").sort((a, b) => a.seq - b.seq)[0];
+      const readers = new Map<string, number>();
+      for (const r of rows) if (r.authorKind === "user") readers.set(r.authorId, Math.max(readers.get(r.authorId) ?? 0, r.seq));
+      await ctx.atomic((d) => [
+        ...chunk(rows, ROWS_PER_INSERT).map((part) =>
+          d
+            .insert(m)
+            .values(part)
+            .onConflictDoUpdate({
+              target: [m.roomId, m.seq],
+              set: {
+                content: sql`excluded.content`,
+                status: sql`excluded.status`,
+                error: sql`excluded.error`,
+                updatedAt: sql`excluded.updated_at`,
+              },
+              setWhere: sql`excluded.updated_at >= ${m.updatedAt}`,
+            }),
+        ),
+        d
+          .update(rooms)
+          .set({
+            lastSeq: sql`case when ${rooms.lastSeq} < ${lastSeq} then ${lastSeq} else ${rooms.lastSeq} end`,
+            lastActivityAt: sql`case when ${rooms.lastActivityAt} < ${lastAt} then ${lastAt} else ${rooms.lastActivityAt} end`,
+            ...(firstUser ? { title: sql`coalesce(${rooms.title}, ${deriveTitle(firstUser.content)})` } : {}),
+          })
+          .where(eq(rooms.id, roomId)),
+        ...[...readers].map(([userId, seq]) =>
+          d
+            .update(rm)
+            .set({ lastReadSeq: sql`case when ${rm.lastReadSeq} < ${seq} then ${seq} else ${rm.lastReadSeq} end` })
+            .where(and(eq(rm.roomId, roomId), eq(rm.userId, userId))),
+        ),
+      ]);
+      return true;
+    },
+
+    /** One page in ascending seq order: after a seq, before one, or the latest. */
+    async page(roomId: string, opts: { before?: number; after?: number; limit: number }) {
+      const { before, after, limit } = opts;
+      const forward = after !== undefined;
+      const rows = await db
+        .select()
+        .from(m)
+        .where(and(eq(m.roomId, roomId), forward ? gt(m.seq, after) : undefined, before !== undefined ? lt(m.seq, before) : undefined))
+        .orderBy(forward ? asc(m.seq) : desc(m.seq))
+        .limit(limit + 1);
+      const hasMore = rows.length > limit;
+      const page = rows.slice(0, limit);
+      if (!forward) page.reverse();
+      return { messages: page.map(toMessage), hasMore };
+    },
+
+    /** The whole history in seq order, read in bounded pages. */
+    async *all(roomId: string, pageSize = 500): AsyncGenerator<Message[]> {
+      let after = 0;
+      for (;;) {
+        const { messages, hasMore } = await this.page(roomId, { after, limit: pageSize });
+        if (messages.length > 0) yield messages;
+        if (!hasMore) return;
+        after = messages.at(-1)?.seq ?? after;
+      }
+    },
+
+    /** Full-text search over the rooms the user belongs to, newest first. */
+    async search(userId: string, q: string, opts: { offset: number; limit: number }) {
+      const words = q.match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
+      if (words.length === 0) return { results: [], nextOffset: null };
+      const match =
+        ctx.dialect === "pg"
+          ? sql`to_tsvector('simple', ${m.content}) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(" & ")})`
+          : sql`"messages"."rowid" in (select rowid from messages_fts where messages_fts match ${words.map((w) => `"${w}"*`).join(" ")})`;
+      const rows = await db
+        .select({ msg: m, room: rooms })
+        .from(m)
+        .innerJoin(rm, and(eq(rm.roomId, m.roomId), eq(rm.userId, userId)))
+        .innerJoin(rooms, eq(rooms.id, m.roomId))
+        .where(match)
+        .orderBy(desc(m.createdAt), desc(m.seq))
+        .limit(opts.limit + 1)
+        .offset(opts.offset);
+      const page = rows.slice(0, opts.limit);
+      return {
+        results: page.map(({ msg, room }) => ({ room: toRoom(room as RoomRow), message: toMessage(msg) })),
+        nextOffset: rows.length > opts.limit ? opts.offset + opts.limit : null,
+      };
+    },
+  };
+}
+
+/** An untitled room's name from its first message: the text a reader sees, without Markdown. */
+export const deriveTitle = titleFrom;
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

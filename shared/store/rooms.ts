@@ -1,0 +1,132 @@
+// Rooms and their members in the history store. Room activity (lastSeq, lastActivityAt) is
+// advanced by the ChatRoom object's write-behind flush (see messages.ts).
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type { AiMode, Member, Room, RoomListItem } from "../wire";
+import type { DbContext } from "./db";
+import { iso, type RoomRow, toMessage, toRoom, toUser } from "./mappers";
+
+export type MemberRow = DbContext["t"]["roomMembers"]["$inferSelect"];
+export type RoomPatch = { title?: string | null; characterId?: string | null; aiMode?: AiMode };
+
+type ListCursor = { at: number; id: string };
+export const encodeCursor = (c: ListCursor) => btoa(JSON.stringify(c));
+export function decodeCursor(s: string): ListCursor | null {
+  try {
+    const c = JSON.parse(atob(s));
+    return typeof c?.at === "number" && typeof c?.id === "string" ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+export function roomsRepo({ db, t, atomic }: DbContext) {
+  const { rooms, roomMembers: rm, messages, users, characters } = t;
+  return {
+    async create(room: RoomRow, memberIds: string[]): Promise<void> {
+      const members = [room.ownerId, ...memberIds.filter((id) => id !== room.ownerId)].map((userId) => ({
+        roomId: room.id,
+        userId,
+        role: userId === room.ownerId ? ("owner" as const) : ("member" as const),
+        joinedAt: room.createdAt,
+        lastReadSeq: 0,
+      }));
+      // D1 binds at most 100 parameters per statement; a member row binds 5.
+      const parts: (typeof members)[] = [];
+      for (let i = 0; i < members.length; i += 19) parts.push(members.slice(i, i + 19));
+      await atomic((d) => [d.insert(rooms).values(room), ...parts.map((part) => d.insert(rm).values(part))]);
+    },
+    async byId(id: string): Promise<Room | undefined> {
+      const [row] = await db.select().from(rooms).where(eq(rooms.id, id)).limit(1);
+      return row && toRoom(row);
+    },
+    /** The room, its character's name and every membership: what WebSocket upgrades check. */
+    async withMembers(id: string) {
+      const [[row], members] = await Promise.all([
+        db
+          .select({ room: rooms, characterName: characters.name })
+          .from(rooms)
+          .leftJoin(characters, eq(characters.id, rooms.characterId))
+          .where(eq(rooms.id, id))
+          .limit(1),
+        db.select().from(rm).where(eq(rm.roomId, id)),
+      ]);
+      return row && { room: toRoom(row.room), characterName: row.characterName ?? null, members };
+    },
+    /** The room with the caller's membership and its character's name, in one round trip. */
+    async withMembership(id: string, userId: string) {
+      const [row] = await db
+        .select({ room: rooms, member: rm, characterName: characters.name })
+        .from(rooms)
+        .leftJoin(rm, and(eq(rm.roomId, rooms.id), eq(rm.userId, userId)))
+        .leftJoin(characters, eq(characters.id, rooms.characterId))
+        .where(eq(rooms.id, id))
+        .limit(1);
+      return row && { room: toRoom(row.room), member: row.member ?? null, characterName: row.characterName ?? null };
+    },
+    async members(roomId: string): Promise<Member[]> {
+      const rows = await db
+        .select({ m: rm, u: users })
+        .from(rm)
+        .innerJoin(users, eq(users.id, rm.userId))
+        .where(eq(rm.roomId, roomId))
+        .orderBy(desc(rm.role), rm.joinedAt, rm.userId); // "owner" sorts after "member"
+      return rows.map(({ m, u }) => ({
+        user: toUser(u),
+        role: m.role,
+        joinedAt: iso(m.joinedAt),
+        lastReadSeq: Number(m.lastReadSeq),
+      }));
+    },
+    /** The caller's rooms, newest activity first, keyset-paginated. */
+    async list(userId: string, opts: { q?: string; cursor?: ListCursor | null; limit: number }) {
+      const { q, cursor, limit } = opts;
+      const rows = await db
+        .select({ room: rooms, lastReadSeq: rm.lastReadSeq, last: messages })
+        .from(rm)
+        .innerJoin(rooms, eq(rooms.id, rm.roomId))
+        .leftJoin(messages, and(eq(messages.roomId, rooms.id), eq(messages.seq, rooms.lastSeq)))
+        .where(
+          and(
+            eq(rm.userId, userId),
+            cursor ? or(lt(rooms.lastActivityAt, cursor.at), and(eq(rooms.lastActivityAt, cursor.at), lt(rooms.id, cursor.id))) : undefined,
+            q ? sql`lower(coalesce(${rooms.title}, '')) like ${`%${likeEscape(q.toLowerCase())}%`} escape '\\'` : undefined,
+          ),
+        )
+        .orderBy(desc(rooms.lastActivityAt), desc(rooms.id))
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const items: RoomListItem[] = page.map(({ room, lastReadSeq, last }) => ({
+        ...toRoom(room),
+        lastMessage: last ? toMessage(last) : null,
+        unread: Math.max(0, Number(room.lastSeq) - Number(lastReadSeq)),
+      }));
+      const tail = page.at(-1)?.room;
+      const nextCursor = rows.length > limit && tail ? encodeCursor({ at: Number(tail.lastActivityAt), id: tail.id }) : null;
+      return { rooms: items, nextCursor };
+    },
+    async update(id: string, patch: RoomPatch, now: number): Promise<void> {
+      await db
+        .update(rooms)
+        .set({ ...patch, updatedAt: now })
+        .where(eq(rooms.id, id));
+    },
+    async delete(id: string): Promise<void> {
+      // Messages and memberships go with the room (ON DELETE CASCADE).
+      await db.delete(rooms).where(eq(rooms.id, id));
+    },
+    async addMember(roomId: string, userId: string, now: number): Promise<void> {
+      await db.insert(rm).values({ roomId, userId, role: "member", joinedAt: now, lastReadSeq: 0 }).onConflictDoNothing();
+    },
+    async removeMember(roomId: string, userId: string): Promise<void> {
+      await db.delete(rm).where(and(eq(rm.roomId, roomId), eq(rm.userId, userId)));
+    },
+    async markRead(roomId: string, userId: string, seq: number): Promise<void> {
+      await db
+        .update(rm)
+        .set({ lastReadSeq: sql`case when ${rm.lastReadSeq} < ${seq} then ${seq} else ${rm.lastReadSeq} end` })
+        .where(and(eq(rm.roomId, roomId), eq(rm.userId, userId)));
+    },
+  };
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

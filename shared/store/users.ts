@@ -1,0 +1,100 @@
+// Accounts and AI characters in the history store.
+import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import type { Character, CharacterInput } from "../wire";
+import type { DbContext } from "./db";
+import { toCharacter, type UserRow } from "./mappers";
+
+export function usersRepo({ db, t }: DbContext) {
+  return {
+    async create(row: UserRow): Promise<void> {
+      await db.insert(t.users).values(row);
+    },
+    /** Usernames are unique case-insensitively, so look-ups are too. */
+    async byUsername(username: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(t.users).where(sql`lower(${t.users.username}) = ${username.toLowerCase()}`).limit(1);
+      return row;
+    },
+    async byId(id: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(t.users).where(eq(t.users.id, id)).limit(1);
+      return row;
+    },
+    /** People who share a room with `userId` whose username or display name starts with
+     * `prefix` (case-insensitively), by username: the invite field's completions. */
+    async sharingRooms(userId: string, prefix: string, limit: number): Promise<UserRow[]> {
+      const rm = t.roomMembers;
+      const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+      const myRooms = db.select({ roomId: rm.roomId }).from(rm).where(eq(rm.userId, userId));
+      const roommates = db.select({ userId: rm.userId }).from(rm).where(inArray(rm.roomId, myRooms));
+      return db
+        .select()
+        .from(t.users)
+        .where(
+          and(
+            inArray(t.users.id, roommates),
+            sql`${t.users.id} <> ${userId}`,
+            or(sql`lower(${t.users.username}) like ${pattern} escape '\\'`, sql`lower(${t.users.displayName}) like ${pattern} escape '\\'`),
+          ),
+        )
+        .orderBy(asc(t.users.username))
+        .limit(limit);
+    },
+    async byIds(ids: string[]): Promise<UserRow[]> {
+      if (ids.length === 0) return [];
+      return db.select().from(t.users).where(inArray(t.users.id, ids));
+    },
+  };
+}
+
+export function charactersRepo({ db, t }: DbContext) {
+  const c = t.characters;
+  return {
+    /** Built-ins first, then the caller's own, each group by name. */
+    async list(userId: string): Promise<Character[]> {
+      const rows = await db
+        .select()
+        .from(c)
+        .where(or(eq(c.builtIn, true), eq(c.ownerId, userId)))
+        .orderBy(desc(c.builtIn), asc(c.name), asc(c.id));
+      return rows.map(toCharacter);
+    },
+    async byId(id: string): Promise<Character | undefined> {
+      const [row] = await db.select().from(c).where(eq(c.id, id)).limit(1);
+      return row && toCharacter(row);
+    },
+    async create(id: string, ownerId: string, input: CharacterInput, now: number): Promise<Character> {
+      const row = {
+        id,
+        ownerId,
+        name: input.name,
+        systemPrompt: input.systemPrompt,
+        description: input.description ?? "",
+        model: input.model ?? null,
+        temperature: input.temperature ?? null,
+        avatar: input.avatar ?? null,
+        builtIn: false,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await db.insert(c).values(row);
+      return toCharacter(row);
+    },
+    async update(id: string, patch: Partial<CharacterInput>, now: number): Promise<void> {
+      await db
+        .update(c)
+        .set({ ...patch, updatedAt: now })
+        .where(and(eq(c.id, id), eq(c.builtIn, false)));
+    },
+    async delete(id: string): Promise<void> {
+      await db.delete(c).where(and(eq(c.id, id), eq(c.builtIn, false), sql`${c.ownerId} is not null`));
+    },
+    /** Characters a room may use: built-ins and the given user's own. */
+    async usableBy(id: string, userId: string): Promise<Character | undefined> {
+      const [row] = await db
+        .select()
+        .from(c)
+        .where(and(eq(c.id, id), or(eq(c.builtIn, true), eq(c.ownerId, userId), isNull(c.ownerId))))
+        .limit(1);
+      return row && toCharacter(row);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Why a room's connection ended, in words for the person in it: each close code the server
+// uses (CloseCode, from the wire module) and whether reconnecting can help.
+import { CloseCode } from "../../../shared/wire";
+
+export type Ended = { code: number; title: string; detail: string; canRetry: boolean };
+
+/** After these the socket stays closed: reconnecting cannot help. */
+export const FINAL: readonly number[] = [CloseCode.removed, CloseCode.roomDeleted, CloseCode.policy];
+
+/** What to tell the user about a close code; null means "just reconnecting". */
+export function explainClose(code: number, sessionExpired: boolean): Ended | null {
+  switch (code) {
+    case CloseCode.removed:
+      return {
+        code,
+        title: "You were removed from this room",
+        detail: "The owner removed you. You can no longer read or send messages here.",
+        canRetry: false,
+      };
+    case CloseCode.roomDeleted:
+      return { code, title: "This room was deleted", detail: "Its owner deleted the room and its history.", canRetry: false };
+    case CloseCode.policy:
+      return sessionExpired
+        ? { code, title: "Your session expired", detail: "Sign in again to keep chatting.", canRetry: false }
+        : {
+            code,
+            title: "Access to this room changed",
+            detail: "The server closed the connection because you are no longer allowed here.",
+            canRetry: true,
+          };
+    case CloseCode.overloaded:
+      return {
+        code,
+        title: "The room is busy",
+        detail: "The server asked us to wait a moment (it is at capacity, or history is briefly unavailable); reconnecting shortly.",
+        canRetry: true,
+      };
+    case CloseCode.tooBig:
+      return { code, title: "A message was too large", detail: "The connection was reset; reconnecting.", canRetry: true };
+    default:
+      return null;
+  }
+}
+
+/** Why a room could not be opened at all: it is not there (never was, or was deleted before
+ * you came), or you are not in it. Different from being in it when it goes (explainClose). */
+export function explainRefusal(status: 403 | 404): Ended {
+  return status === 404
+    ? {
+        code: CloseCode.roomDeleted,
+        title: "Room not found",
+        detail: "There's no room at this address. The link may be wrong, or the room was deleted.",
+        canRetry: false,
+      }
+    : { code: CloseCode.removed, title: "You're not in this room", detail: "Ask someone in it to invite you.", canRetry: false };
+}
