@@ -30,7 +30,9 @@ const count = (out: string, metric: string) => Number(new RegExp(`${metric}\\.+:
 
 describe.runIf(vite !== undefined)("the k6 suite through the stand-in, against npm run dev", () => {
   const base = vite?.base ?? "";
-  const small = { USERS: "2", ROOMS: "1", MEMBERS: "2", WS_SEND_INTERVAL_MS: "1000" };
+  // Latency budgets off: this machine is shared with the rest of the suite, and performance is
+  // measured by `npm run bench`, not asserted here. Correctness and count thresholds stay.
+  const small = { USERS: "2", ROOMS: "1", MEMBERS: "2", WS_SEND_INTERVAL_MS: "1000", NO_LATENCY_THRESHOLDS: "1" };
 
   it("fan-out sends, delivers and acks, and passes its thresholds", async () => {
     const run = await standIn("load/fanout.ts", { BASE_URL: base, DURATION: "8s", ...small });
