@@ -2,7 +2,10 @@
 // One SDK client per call, because each call may carry a different key from the KeyPool.
 // `baseUrl` points the SDK at Cloudflare AI Gateway or at the test double; left empty, it
 // talks to Google. Every failure leaves here as one of the typed errors in errors.ts.
-import { type Candidate, type GenerateContentResponse, GoogleGenAI } from "@google/genai";
+// The SDK (about 1 MB) is imported on the first call, not when an isolate starts: only the
+// queue consumer ever calls Gemini, while every request and every Durable Object isolate
+// would otherwise pay to evaluate it.
+import type { Candidate, GenerateContentResponse } from "@google/genai";
 import { classifyError } from "./classify";
 import { AbortedError, BlockedError, EmptyReplyError, PermanentError, TransientError } from "./errors";
 import type { ChatProvider, GenerateRequest, ProviderEntry } from "./provider";
@@ -66,6 +69,7 @@ async function* streamGemini(req: GenerateRequest, signal: AbortSignal, options:
     return response;
   };
 
+  const { GoogleGenAI } = await import("@google/genai");
   const ai = new GoogleGenAI({
     apiKey: req.apiKey,
     // Pinned so the URL (and what AI Gateway logs) does not move with the SDK's default.

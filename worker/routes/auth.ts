@@ -4,7 +4,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { rateLimiter } from "../../durable-objects/rate-limiter";
 import { readConfig } from "../../shared/config";
-import { checkPassword } from "../../shared/password";
 import { LoginInput, RegisterInput, User } from "../../shared/schemas";
 import { isUniqueViolation } from "../../shared/store";
 import { toUser, type UserRow } from "../../shared/store/mappers";
@@ -47,6 +46,8 @@ export const authRoutes = router()
     async (c) => {
       const { username, password, displayName } = c.req.valid("json");
       await throttle(c, `register-ip:${clientIp(c)}`, LIMITS.registerIp);
+      // The strength estimator and its word lists (about 0.5 MB) load on the first sign-up only.
+      const { checkPassword } = await import("../../shared/password");
       const verdict = checkPassword(password, [username, displayName ?? ""]);
       if (!verdict.ok) throw new ApiError(400, "weak_password", verdict.reason);
       const store = c.get("store");
