@@ -168,6 +168,8 @@ export function report(res) {
     }
   }
 
+  if (res.startup) push("", ...startupSection(res.startup));
+
   if (res.soak) {
     const s = res.soak;
     const h = s.history ?? {};
@@ -194,4 +196,21 @@ export function report(res) {
   }
   push("", `Total time ${fmt(res.seconds ?? 0, 0)} s.`);
   return lines.join("\n");
+}
+
+/** Start-up CPU next to the floor's (same run, interleaved), and the deployed bundle's split. */
+function startupSection({ parlorMs, floorMs, bundle }) {
+  const kib = (x) => `${fmt(x / 1024, 0)} KB`;
+  const lazy = bundle.lazy.map((c) => `${c.file} ${kib(c.bytes)} (${kib(c.gzip)} gzipped)`).join(", ");
+  return [
+    "#### Start-up",
+    "",
+    "Active CPU of the start-up phase (`wrangler check startup`, median (min–max) of the runs, interleaved), and the Worker that `npm run deploy` uploads:",
+    "",
+    "| Parlor ms | floor (Hono + one Durable Object) ms | Parlor ÷ floor |",
+    "|---|---|---|",
+    `| ${fmtSpread(spread(parlorMs))} | ${fmtSpread(spread(floorMs))} | ${fmt(med(parlorMs) / med(floorMs), 2)} |`,
+    "",
+    `Evaluated when an isolate starts: ${kib(bundle.eager.bytes)} (${kib(bundle.eager.gzip)} gzipped). Imported on first use: ${lazy || "nothing"}.`,
+  ];
 }

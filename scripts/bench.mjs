@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: starts the app under `wrangler dev` and measures WebSocket fan-out, connect
-// time, idle memory per socket and a crash-restart soak, then prints a Markdown report with
+// time, idle memory per socket, start-up CPU and bundle split, and a crash-restart soak, then prints a Markdown report with
 // ratios against the reference (docs/benchmarks.md, "Method") and writes the raw
 // results as JSON. With --baseline it also runs the same workloads, interleaved, against a
 // minimal store-then-broadcast server (load/baseline) for same-run ratios. A benchmark, not a
@@ -16,6 +16,7 @@ import { Api, createRoom, registerUsers } from "./bench-client.mjs";
 import { report } from "./bench-report.mjs";
 import { applyMigrations, baselineSnapshot, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 import { soak } from "./bench-soak.mjs";
+import { startup } from "./bench-startup.mjs";
 import { fanoutRoom, memory } from "./bench-suite.mjs";
 
 const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -84,6 +85,7 @@ try {
   log(`snapshot of ${results.revision}; bundling, applying D1 migrations`);
   prebundle(snaps[0]);
   applyMigrations(snaps[0]);
+  if (!skip.has("startup")) results.startup = startup({ repo, snap: snaps[0], runs: opts.runs, log });
   await parlor.start();
   log(`parlor: wrangler dev on 127.0.0.1:${parlor.port}, workerd ${JSON.stringify(parlor.processes())}`);
   const targets = [await target("parlor", parlor, false)];
