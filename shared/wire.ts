@@ -140,7 +140,15 @@ export const CloseCode = {
   removed: 4003,
   /** The room was deleted. */
   roomDeleted: 4004,
+  /** The session was ended (logout, sign out everywhere, a password change). */
+  sessionEnded: 4001,
+  /** The socket kept sending after `rate_limited`: cut off. Wait, then reconnect. */
+  flooding: 4008,
 } as const;
+
+/** Refused sends in a row (no accepted send between them) after which a socket is closed with
+ * `CloseCode.flooding`. A client that waits out `retryAfterMs` never gets near it. */
+export const FLOOD_STRIKES = 20;
 
 /** The WebSocket subprotocol a client names when it sends its token as a second one,
  * `bearer.<token>`, instead of in the URL. The server answers with this one. */

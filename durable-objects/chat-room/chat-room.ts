@@ -159,6 +159,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.sends.forget(ws);
     this.connections.closed(ws, code, reason);
   }
 
