@@ -99,6 +99,10 @@ export const Credentials = z.object({
 export type Credentials = W.Credentials;
 export const RegisterInput = Credentials.extend({ displayName: z.string().trim().min(1).max(64).optional() });
 export type RegisterInput = W.RegisterInput;
+export const PasswordChangeInput = z.object({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX),
+  newPassword: Credentials.shape.password,
+});
 /** Logging in checks no username rules: an old account's name may predate them. */
 export const LoginInput = Credentials.extend({ username: z.string().max(64) });
 

@@ -24,6 +24,7 @@ import { realtimeRoutes } from "./routes/realtime";
 import { roomMember } from "./routes/room-access";
 import { roomRoutes } from "./routes/rooms";
 import { searchRoutes } from "./routes/search";
+import { sessionRoutes } from "./routes/sessions";
 import type { AppEnv } from "./types";
 
 /** JSON bodies are small: a message is at most MAX_MESSAGE_CHARS. Refused before parsing. */
@@ -68,13 +69,27 @@ export function createApp() {
   );
   // Who may reach what, declared once: every route but health, docs, register and login
   // needs a token; every /rooms/:id route needs membership (404 unknown room, 403 non-member).
-  for (const path of ["/me", "/auth/refresh", "/characters", "/characters/*", "/rooms", "/rooms/*", "/search", "/people", "/users/*"])
+  for (const path of [
+    "/me",
+    "/auth/refresh",
+    "/auth/logout",
+    "/auth/logout-all",
+    "/auth/password",
+    "/characters",
+    "/characters/*",
+    "/rooms",
+    "/rooms/*",
+    "/search",
+    "/people",
+    "/users/*",
+  ])
     api.use(path, requireAuth());
   api.use("/rooms/:id", roomMember());
   api.use("/rooms/:id/*", roomMember());
   api.use("/admin/*", requireAdmin());
   api.route("/", healthRoutes);
   api.route("/", authRoutes);
+  api.route("/", sessionRoutes);
   api.route("/", characterRoutes);
   api.route("/", searchRoutes);
   api.route("/", peopleRoutes);

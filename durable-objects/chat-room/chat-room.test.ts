@@ -284,8 +284,10 @@ describe("room WebSockets", () => {
   it("closes a socket whose token expires with 1008", async () => {
     const [room, ann] = await roomWith("ann");
     const exp = Math.floor(Date.now() / 1000) + 2;
+    // The same (open) session as ann's token, signed with a short expiry.
+    const { jti } = JSON.parse(atob((ann.token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/")));
     const short = await sign(
-      { sub: ann.user.id, usr: ann.user.username, name: ann.user.displayName, exp },
+      { sub: ann.user.id, usr: ann.user.username, name: ann.user.displayName, jti, exp },
       testBindings.JWT_SECRET,
       "HS256",
     );
