@@ -27,7 +27,35 @@ export const MESSAGE_STATUSES = ["complete", "streaming", "stopped", "error"] as
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const AUTHOR_KINDS = ["user", "ai", "system"] as const;
-export type Author = { kind: (typeof AUTHOR_KINDS)[number]; id: string; name: string };
+/**
+ * Characters refused in names (display names, character names, room titles): control
+ * characters, bidirectional overrides and isolates (which reorder what follows them), and
+ * zero-width characters (which make two names look alike; a joiner inside an emoji sequence
+ * is allowed). A lone surrogate is refused too.
+ */
+export const UNSAFE_NAME_CHARS = /[\p{Cc}\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u180E]/u;
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one:
+ * text that is not valid UTF-16 (stored, each would become U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether `text` is valid UTF-16 (String.prototype.isWellFormed, for older runtimes too). */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/** Why `name` cannot be a name, or null if it can. */
+export function nameProblem(name: string): string | null {
+  if (!isWellFormedText(name)) return "contains an invalid character (a lone surrogate)";
+  // A zero-width joiner inside an emoji sequence (👩‍💻) draws one emoji: allowed there only.
+  const withoutEmojiJoins = name.replace(/(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu, "");
+  if (UNSAFE_NAME_CHARS.test(withoutEmojiJoins)) return "contains control, direction-override or invisible characters";
+  return null;
+}
+
+/** `name` is the display name (free text, not unique); `username`, on people's messages, is the
+ * unique handle that tells two people of the same name apart. */
+export type Author = { kind: (typeof AUTHOR_KINDS)[number]; id: string; name: string; username?: string };
 
 export type User = { id: string; username: string; displayName: string; createdAt: string };
 

@@ -11,7 +11,7 @@
 import type { Config } from "../../shared/config";
 import { log } from "../../shared/log";
 import { metrics } from "../../shared/metrics";
-import { CloseCode, FLOOD_STRIKES, type Message, type OnlineUser } from "../../shared/wire";
+import { CloseCode, FLOOD_STRIKES, isWellFormedText, type Message, type OnlineUser } from "../../shared/wire";
 import { TokenBucket } from "../token-bucket";
 import type { Membership } from "./membership";
 import type { RoomLog } from "./room-log";
@@ -158,7 +158,7 @@ export class Sends {
     const wait = paid ? 0 : this.takeToken(author.id);
     if (wait > 0) return { ok: false, code: "rate_limited", retryAfterMs: wait };
     const message = this.log.append({
-      author: { kind: "user", id: author.id, name: author.displayName },
+      author: { kind: "user", id: author.id, name: author.displayName, username: author.username },
       content,
       status: "complete",
       clientId,
@@ -179,6 +179,9 @@ function contentRefusal(content: string, maxChars: number): PostResult | undefin
   if (content.trim().length === 0) return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
   // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
   if (content.includes("\u0000")) return { ok: false, code: "invalid_content", message: "A message cannot contain NUL characters." };
+  // Lone surrogates would be stored as U+FFFD, three bytes each: refused, not silently changed.
+  if (!isWellFormedText(content))
+    return { ok: false, code: "invalid_content", message: "A message cannot contain invalid characters (lone surrogates)." };
   if (content.length > maxChars) return { ok: false, code: "invalid_content", message: `A message can be at most ${maxChars} characters.` };
   return undefined;
 }
