@@ -1,5 +1,5 @@
 // The Hono app, assembled in one place from one sub-app per resource: the API under /api,
-// and /metrics for Prometheus beside it.
+// and /metrics for Prometheus beside it. Every response carries the security headers.
 
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -7,6 +7,7 @@ import { matchedRoutes } from "hono/route";
 import { log, redactUrl, withLogContext } from "../shared/log";
 import { metrics } from "../shared/metrics";
 import { lazyStore } from "../shared/store";
+import { securityHeaders } from "../shared/wire";
 import { requireAdmin } from "./auth/admin";
 import { requireAuth } from "./auth/middleware";
 import { errorBody, onError, tooLarge } from "./errors";
@@ -26,6 +27,9 @@ import { roomRoutes } from "./routes/rooms";
 import { searchRoutes } from "./routes/search";
 import { sessionRoutes } from "./routes/sessions";
 import type { AppEnv } from "./types";
+
+/** On every response but a 101: the same policy as the app's pages and assets. */
+const SECURITY_HEADERS = Object.entries(securityHeaders());
 
 /** JSON bodies are small: a message is at most MAX_MESSAGE_CHARS. Refused before parsing. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -51,7 +55,10 @@ function requestContext(): MiddlewareHandler<AppEnv> {
       log.info("request", { requestId, method: c.req.method, url: redactUrl(c.req.url), status: c.res.status, ms });
       metrics.httpRequest(routePattern(c), c.req.method, c.res.status, ms / 1000);
       // A 101 carries the WebSocket; its headers must stay as the Durable Object made them.
-      if (c.res.status !== 101) c.res.headers.set("X-Request-Id", requestId);
+      if (c.res.status !== 101) {
+        c.res.headers.set("X-Request-Id", requestId);
+        for (const [name, value] of SECURITY_HEADERS) c.res.headers.set(name, value);
+      }
     }
   };
 }
