@@ -119,7 +119,7 @@ globalThis.addEventListener?.("storage", (e: StorageEvent) => {
 
 configureApi({
   token: session.token,
-  onUnauthorized: () => session.signOut("Your session has expired. Please sign in again."),
+  onUnauthorized: () => session.signOut("Your session has ended. Please sign in again."),
 });
 
 /** Checks the token now, hourly, and whenever the tab comes back into view; returns a stop. */
