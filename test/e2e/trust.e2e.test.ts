@@ -164,7 +164,10 @@ describe("signing out", () => {
     await alice.page.getByRole("button", { name: "Sign out everywhere" }).click();
     await alice.page.getByRole("heading", { name: "Welcome back" }).waitFor();
     // The room there closes (4001) or, if a request got there first, the sign-in page says why.
-    await other.page.getByText(/You were signed out|Your session has ended/).first().waitFor();
+    await other.page
+      .getByText(/You were signed out|Your session has ended/)
+      .first()
+      .waitFor();
     expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${second.token}` } })).status).toBe(401);
     await other.ctx.close();
   });
