@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
+import { securityHeadersPlugin } from "./scripts/vite-security-headers.ts";
 import { websocketUpgrades } from "./scripts/vite-websocket-upgrades.ts";
 import { bundleBudget } from "./web/build/bundle-budget.ts";
 
@@ -44,6 +45,8 @@ export default defineConfig({
     }),
     // Refused WebSocket upgrades reach the client with their status (see the file).
     websocketUpgrades("parlor"),
+    // CSP, no framing, nosniff, referrer and permissions policies on every response.
+    securityHeadersPlugin(),
     bundleBudget({ maxInitialGzipBytes: 60 * 1024 }),
   ],
   environments: {

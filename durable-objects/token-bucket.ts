@@ -23,4 +23,9 @@ export class TokenBucket {
     }
     return Math.ceil(((1 - this.tokens) / this.perSecond) * 1000);
   }
+
+  /** Gives back a token taken for something that turned out to cost nothing. */
+  refund(): void {
+    this.tokens = Math.min(this.burst, this.tokens + 1);
+  }
 }

@@ -170,6 +170,21 @@ export function report(res) {
 
   if (res.startup) push("", ...startupSection(res.startup));
 
+  if (res.flood) {
+    const f = res.flood;
+    const row = (what, q, d) => `| ${what} | ${fmt(q.p50)} / ${fmt(q.p99)} | ${fmt(d.p50)} / ${fmt(d.p99)} | ${fmt(d.p99 / q.p99, 2)}× |`;
+    push("", "#### One member flooding a room (Parlor)", "");
+    push(
+      `One socket sends ${fmtInt(f.frames)} \`send\` frames as fast as it takes them, under the real send limit; two other members of the room send one message every 1.1 s each, and a member of another room reads its history every 250 ms, for ${f.seconds} s, with the flood and without it.`,
+      "",
+      "| the others' | without flood p50 / p99 (ms) | during flood p50 / p99 (ms) | p99 ratio |",
+      "|---|---|---|---|",
+      row("acks in the flooded room", f.quiet.ack, f.during.ack),
+      row("history reads in another room", f.quiet.read, f.during.read),
+      "",
+      `The flooder was closed with **${f.flooder.closeCode}** after ${f.flooder.acks} acked sends and ${f.flooder.rateLimited} \`rate_limited\` replies: the rest of its frames were dropped unread.`,
+    );
+  }
   if (res.soak) {
     const s = res.soak;
     const h = s.history ?? {};

@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 // `npm run bench`: starts the app under `wrangler dev` and measures WebSocket fan-out, connect
-// time, idle memory per socket, start-up CPU and bundle split, and a crash-restart soak, then prints a Markdown report with
+// time, idle memory per socket, start-up CPU and bundle split, one member flooding a room, and a
+// crash-restart soak, then prints a Markdown report with
 // ratios against the reference (docs/benchmarks.md, "Method") and writes the raw
 // results as JSON. With --baseline it also runs the same workloads, interleaved, against a
 // minimal store-then-broadcast server (load/baseline) for same-run ratios. A benchmark, not a
 // test: it asserts nothing about timings. Everything targets 127.0.0.1; every loop is bounded.
 //
 //   npm run bench [-- --quick] [--baseline] [--runs 3] [--sizes 2,10,50,100] [--seconds 3]
-//                 [--window 8] [--skip memory,soak] [--out load/results/bench-latest.json]
+//                 [--window 8] [--skip startup,memory,flood,soak] [--out load/results/bench-latest.json]
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Api, createRoom, registerUsers } from "./bench-client.mjs";
+import { flood } from "./bench-flood.mjs";
 import { report } from "./bench-report.mjs";
 import { applyMigrations, baselineSnapshot, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 import { soak } from "./bench-soak.mjs";
@@ -101,6 +103,14 @@ try {
   // Interleaved, so a burst of someone else's work on the machine hits both alike.
   if (!skip.has("memory")) for (const t of targets) await memory(t);
   for (const n of sizes) await fanoutRoom(targets, n);
+  if (!skip.has("flood")) {
+    // With the real per-user send limit (10, then 1 a second): a flooder must meet it.
+    await parlor.stop();
+    for (const name of ["SEND_PER_SECOND", "SEND_BURST"]) delete parlor.vars[name];
+    await parlor.start();
+    const users = targets[0].users.slice(0, 4);
+    results.flood = await flood({ api: targets[0].api, port: parlor.port, users, log, seconds: quick ? 6 : 10 });
+  }
   if (!skip.has("soak")) {
     // The soak's room keeps only its newest 500 messages (HOT_LOG_HOURS=0), so catch-ups past
     // that read the history store; same state, secrets and port, restarted with the setting.

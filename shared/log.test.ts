@@ -55,6 +55,14 @@ describe("logs", () => {
     for (const line of upgrades) expect(line.url).toMatch(/\?token=\[redacted\]$/);
   });
 
+  it("writes no query-string value, only the names", async () => {
+    const { token } = await signUp("qs");
+    expect((await api("/search?q=my-private-words&limit=5", { token })).status).toBe(200);
+    const line = parsed().find((l) => l.event === "request" && String(l.url).includes("/search"));
+    expect(line?.url).toMatch(/\/api\/search\?q=\[redacted\]&limit=\[redacted\]$/);
+    expect(lines.join("\n")).not.toContain("my-private-words");
+  });
+
   it("does not write a bearer token sent with a refused request", async () => {
     const res = await api("/me", { token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl" });
     expect(res.status).toBe(401);

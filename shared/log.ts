@@ -27,9 +27,10 @@ export const log = {
   error: (event: string, fields: Fields = {}) => emit("error", event, fields),
 };
 
-/** Strips credentials from a URL before it is logged (WebSocket upgrades carry ?token=). */
+/** Strips every query value from a URL before it is logged: WebSocket upgrades may carry
+ * ?token=, searches carry what people typed. The names stay, for debugging. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|access_token|key|api_key)=)[^&#]*/gi, "$1[redacted]");
+  return url.replace(/([?&][^=&#]*=)[^&#]*/g, "$1[redacted]");
 }
 
 /**

@@ -7,6 +7,19 @@ import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password-rules";
 import * as W from "./wire";
 
+/** A name people read: refused when it could hide or reorder characters (W.nameProblem). */
+const safeName = (max: number) =>
+  z
+    .string()
+    // Checked before trimming, which would quietly drop a leading U+FEFF.
+    .superRefine((value, ctx) => {
+      const problem = W.nameProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .trim()
+    .min(1)
+    .max(max);
+
 const isoTime = () => z.string().openapi({ format: "date-time" });
 /** Seqs as clients send them: Postgres integers, so anything larger is invalid input. */
 const seq = (min: number) => z.number().int().min(min).max(W.MAX_SEQ);
@@ -20,7 +33,7 @@ export type AiMode = W.AiMode;
 export const MessageStatus = z.enum(W.MESSAGE_STATUSES);
 export type MessageStatus = W.MessageStatus;
 
-export const Author = z.object({ kind: z.enum(W.AUTHOR_KINDS), id: z.string(), name: z.string() });
+export const Author = z.object({ kind: z.enum(W.AUTHOR_KINDS), id: z.string(), name: z.string(), username: z.string().optional() });
 export type Author = W.Author;
 
 export const Message = z
@@ -97,14 +110,18 @@ export const Credentials = z.object({
     .openapi({ example: "correct horse battery" }),
 });
 export type Credentials = W.Credentials;
-export const RegisterInput = Credentials.extend({ displayName: z.string().trim().min(1).max(64).optional() });
+export const RegisterInput = Credentials.extend({ displayName: safeName(64).optional() });
 export type RegisterInput = W.RegisterInput;
+export const PasswordChangeInput = z.object({
+  currentPassword: z.string().min(1).max(PASSWORD_MAX),
+  newPassword: Credentials.shape.password,
+});
 /** Logging in checks no username rules: an old account's name may predate them. */
 export const LoginInput = Credentials.extend({ username: z.string().max(64) });
 
 /** `model` is any string here; the characters route narrows it to what the AI providers accept. */
 export const CharacterInput = z.object({
-  name: z.string().trim().min(1).max(40),
+  name: safeName(40),
   systemPrompt: z.string().trim().min(1).max(8000),
   description: z.string().max(280).optional(),
   model: z.string().max(80).nullable().optional(),
@@ -113,7 +130,7 @@ export const CharacterInput = z.object({
 });
 export type CharacterInput = W.CharacterInput;
 
-const Title = z.string().trim().min(1).max(120);
+const Title = safeName(120);
 export const RoomInput = z.object({
   title: Title.optional(),
   characterId: z.string().nullable().optional(),

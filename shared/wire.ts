@@ -27,7 +27,35 @@ export const MESSAGE_STATUSES = ["complete", "streaming", "stopped", "error"] as
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const AUTHOR_KINDS = ["user", "ai", "system"] as const;
-export type Author = { kind: (typeof AUTHOR_KINDS)[number]; id: string; name: string };
+/**
+ * Characters refused in names (display names, character names, room titles): control
+ * characters, bidirectional overrides and isolates (which reorder what follows them), and
+ * zero-width characters (which make two names look alike; a joiner inside an emoji sequence
+ * is allowed). A lone surrogate is refused too.
+ */
+export const UNSAFE_NAME_CHARS = /[\p{Cc}\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u180E]/u;
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one:
+ * text that is not valid UTF-16 (stored, each would become U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether `text` is valid UTF-16 (String.prototype.isWellFormed, for older runtimes too). */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/** Why `name` cannot be a name, or null if it can. */
+export function nameProblem(name: string): string | null {
+  if (!isWellFormedText(name)) return "contains an invalid character (a lone surrogate)";
+  // A zero-width joiner inside an emoji sequence (👩‍💻) draws one emoji: allowed there only.
+  const withoutEmojiJoins = name.replace(/(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu, "");
+  if (UNSAFE_NAME_CHARS.test(withoutEmojiJoins)) return "contains control, direction-override or invisible characters";
+  return null;
+}
+
+/** `name` is the display name (free text, not unique); `username`, on people's messages, is the
+ * unique handle that tells two people of the same name apart. */
+export type Author = { kind: (typeof AUTHOR_KINDS)[number]; id: string; name: string; username?: string };
 
 export type User = { id: string; username: string; displayName: string; createdAt: string };
 
@@ -140,7 +168,15 @@ export const CloseCode = {
   removed: 4003,
   /** The room was deleted. */
   roomDeleted: 4004,
+  /** The session was ended (logout, sign out everywhere, a password change). */
+  sessionEnded: 4001,
+  /** The socket kept sending after `rate_limited`: cut off. Wait, then reconnect. */
+  flooding: 4008,
 } as const;
+
+/** Refused sends in a row (no accepted send between them) after which a socket is closed with
+ * `CloseCode.flooding`. A client that waits out `retryAfterMs` never gets near it. */
+export const FLOOD_STRIKES = 20;
 
 /** The WebSocket subprotocol a client names when it sends its token as a second one,
  * `bearer.<token>`, instead of in the URL. The server answers with this one. */
@@ -186,4 +222,36 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
   return typeof frame === "object" && frame !== null && typeof (frame as { type?: unknown }).type === "string"
     ? (frame as ServerFrame)
     : null;
+}
+
+// ---- HTTP security headers ---------------------------------------------------------------
+
+/**
+ * The security headers every response carries: the app's HTML and assets (web/public's
+ * generated `_headers` when deployed, the Vite plugin in `npm run dev`) and the API (Worker
+ * middleware). The CSP allows scripts only from the app's own origin (no inline script, no
+ * eval), network traffic only to itself (`'self'` covers ws: and wss: of the same host), and
+ * no framing. `connect` adds origins (the dev server names its own WebSocket origins);
+ * `inlineStyles` is for the dev server, which injects CSS as <style> elements.
+ */
+export function securityHeaders(opts: { connect?: string[]; inlineStyles?: boolean } = {}): Record<string, string> {
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src 'self'${opts.inlineStyles ? " 'unsafe-inline'" : ""}`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    ["connect-src 'self'", ...(opts.connect ?? [])].join(" "),
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  return {
+    "Content-Security-Policy": csp,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+  };
 }

@@ -1,5 +1,5 @@
 // The Hono app, assembled in one place from one sub-app per resource: the API under /api,
-// and /metrics for Prometheus beside it.
+// and /metrics for Prometheus beside it. Every response carries the security headers.
 
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -7,6 +7,7 @@ import { matchedRoutes } from "hono/route";
 import { log, redactUrl, withLogContext } from "../shared/log";
 import { metrics } from "../shared/metrics";
 import { lazyStore } from "../shared/store";
+import { securityHeaders } from "../shared/wire";
 import { requireAdmin } from "./auth/admin";
 import { requireAuth } from "./auth/middleware";
 import { errorBody, onError, tooLarge } from "./errors";
@@ -24,7 +25,11 @@ import { realtimeRoutes } from "./routes/realtime";
 import { roomMember } from "./routes/room-access";
 import { roomRoutes } from "./routes/rooms";
 import { searchRoutes } from "./routes/search";
+import { sessionRoutes } from "./routes/sessions";
 import type { AppEnv } from "./types";
+
+/** On every response but a 101: the same policy as the app's pages and assets. */
+const SECURITY_HEADERS = Object.entries(securityHeaders());
 
 /** JSON bodies are small: a message is at most MAX_MESSAGE_CHARS. Refused before parsing. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -50,7 +55,10 @@ function requestContext(): MiddlewareHandler<AppEnv> {
       log.info("request", { requestId, method: c.req.method, url: redactUrl(c.req.url), status: c.res.status, ms });
       metrics.httpRequest(routePattern(c), c.req.method, c.res.status, ms / 1000);
       // A 101 carries the WebSocket; its headers must stay as the Durable Object made them.
-      if (c.res.status !== 101) c.res.headers.set("X-Request-Id", requestId);
+      if (c.res.status !== 101) {
+        c.res.headers.set("X-Request-Id", requestId);
+        for (const [name, value] of SECURITY_HEADERS) c.res.headers.set(name, value);
+      }
     }
   };
 }
@@ -68,13 +76,27 @@ export function createApp() {
   );
   // Who may reach what, declared once: every route but health, docs, register and login
   // needs a token; every /rooms/:id route needs membership (404 unknown room, 403 non-member).
-  for (const path of ["/me", "/auth/refresh", "/characters", "/characters/*", "/rooms", "/rooms/*", "/search", "/people", "/users/*"])
+  for (const path of [
+    "/me",
+    "/auth/refresh",
+    "/auth/logout",
+    "/auth/logout-all",
+    "/auth/password",
+    "/characters",
+    "/characters/*",
+    "/rooms",
+    "/rooms/*",
+    "/search",
+    "/people",
+    "/users/*",
+  ])
     api.use(path, requireAuth());
   api.use("/rooms/:id", roomMember());
   api.use("/rooms/:id/*", roomMember());
   api.use("/admin/*", requireAdmin());
   api.route("/", healthRoutes);
   api.route("/", authRoutes);
+  api.route("/", sessionRoutes);
   api.route("/", characterRoutes);
   api.route("/", searchRoutes);
   api.route("/", peopleRoutes);

@@ -8,7 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../../shared/config";
 import type { GenerateJob } from "../../shared/jobs";
 import { openStore, type Store } from "../../shared/store";
-import type { Message, OnlineUser } from "../../shared/wire";
+import { CloseCode, type Message, type OnlineUser } from "../../shared/wire";
 import { RoomAi } from "./ai";
 import { runTimers } from "./alarms";
 import { CatchUp } from "./catch-up";
@@ -110,6 +110,11 @@ export class ChatRoom extends DurableObject<Env> {
     this.membership.kick(userId);
   }
 
+  /** Sessions of `userId` were ended: their sockets here close with 4001. */
+  endSessions(userId: string, sids: string[]): number {
+    return this.sockets.closeSessions(userId, sids, CloseCode.sessionEnded, "Session ended");
+  }
+
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */
   destroy(): Promise<void> {
     return this.membership.destroy();
@@ -159,6 +164,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.sends.forget(ws);
     this.connections.closed(ws, code, reason);
   }
 

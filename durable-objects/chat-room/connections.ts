@@ -17,6 +17,8 @@ export type Identity = {
   user: OnlineUser;
   /** The token's expiry (epoch seconds): the socket is closed with 1008 then. */
   exp: number;
+  /** The session (closed with 4001 when it is ended; see durable-objects/sessions.ts). */
+  sid?: string;
   room: RoomConfig;
   /** When the membership was read; a copy older than a removal is refused. */
   checkedAt?: number;
@@ -49,7 +51,7 @@ export class Connections {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !header) {
       return new Response("Expected an authenticated WebSocket upgrade", { status: 400 });
     }
-    const { user, exp, room, checkedAt = Date.now() } = JSON.parse(header) as Identity;
+    const { user, exp, sid, room, checkedAt = Date.now() } = JSON.parse(header) as Identity;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const answer = () => new Response(null, { status: 101, webSocket: client, headers: subprotocol(request) });
@@ -67,7 +69,7 @@ export class Connections {
       return answer();
     }
     this.membership.configure(room, true);
-    this.sockets.accept(server, { user, exp, ready: false });
+    this.sockets.accept(server, { user, exp, sid, ready: false });
     metrics.roomSockets(this.ctx.id.toString(), this.sockets.count());
     if (exp * 1000 < this.expiryAt) {
       this.expiryAt = exp * 1000;

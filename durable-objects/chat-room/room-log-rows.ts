@@ -8,6 +8,7 @@ export type Row = {
   author_kind: Author["kind"];
   author_id: string;
   author_name: string;
+  author_username: string | null;
   content: string;
   status: MessageStatus;
   client_id: string | null;
@@ -32,10 +33,16 @@ export type NewMessage = {
 export function createLogTables(sql: SqlStorage): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY, id TEXT NOT NULL, author_kind TEXT NOT NULL, author_id TEXT NOT NULL,
-    author_name TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, client_id TEXT,
+    author_name TEXT NOT NULL, author_username TEXT, content TEXT NOT NULL, status TEXT NOT NULL, client_id TEXT,
     reply_to INTEGER, error TEXT, retry_at INTEGER, job_id TEXT, stream_index INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
     version INTEGER NOT NULL DEFAULT 1, flushed INTEGER NOT NULL DEFAULT 0)`);
+  // Logs created before usernames were recorded gain the column (null for their old rows).
+  try {
+    sql.exec("ALTER TABLE messages ADD COLUMN author_username TEXT");
+  } catch {
+    // Already there.
+  }
   // clientIds are chosen by clients, so they are unique per author, not per room.
   sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(author_id, client_id) WHERE client_id IS NOT NULL");
   sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_job ON messages(job_id) WHERE job_id IS NOT NULL");
@@ -53,6 +60,7 @@ export function newRow(m: NewMessage, seq: number, id: string, now: number): Row
     author_kind: m.author.kind,
     author_id: m.author.id,
     author_name: m.author.name,
+    author_username: m.author.username ?? null,
     content: m.content,
     status: m.status,
     client_id: m.clientId ?? null,
@@ -71,7 +79,7 @@ export function toMessage(r: Row, roomId: string): Message {
     id: r.id,
     roomId,
     seq: r.seq,
-    author: { kind: r.author_kind, id: r.author_id, name: r.author_name },
+    author: { kind: r.author_kind, id: r.author_id, name: r.author_name, ...(r.author_username ? { username: r.author_username } : {}) },
     content: r.content,
     status: r.status,
     createdAt: new Date(r.created_at).toISOString(),

@@ -69,13 +69,14 @@ export class RoomLog {
     const seq = this.lastSeq + 1;
     const id = crypto.randomUUID();
     this.sql.exec(
-      `INSERT INTO messages (seq, id, author_kind, author_id, author_name, content, status, client_id, reply_to, job_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (seq, id, author_kind, author_id, author_name, author_username, content, status, client_id, reply_to, job_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       seq,
       id,
       m.author.kind,
       m.author.id,
       m.author.name,
+      m.author.username ?? null,
       m.content,
       m.status,
       m.clientId ?? null,

@@ -4,11 +4,14 @@
 // reply sent after it until the write is durable, so nobody hears of a message that could
 // still be lost. In a busy room WebSocket sends are written in batches, one transaction each.
 // Per-user limits live in memory: an evicted object forgets them, which errs towards letting
-// people talk, never towards losing a message.
+// people talk, never towards losing a message. A WebSocket send pays its token as it arrives,
+// before it is queued: a refused frame costs one bucket check and at most one small reply (no
+// storage, no log line), and a socket that keeps sending after FLOOD_STRIKES refusals in a row
+// is closed with 4008 (flooding), so one member's burst stays a bounded amount of work.
 import type { Config } from "../../shared/config";
 import { log } from "../../shared/log";
 import { metrics } from "../../shared/metrics";
-import type { Message, OnlineUser } from "../../shared/wire";
+import { CloseCode, FLOOD_STRIKES, isWellFormedText, type Message, type OnlineUser } from "../../shared/wire";
 import { TokenBucket } from "../token-bucket";
 import type { Membership } from "./membership";
 import type { RoomLog } from "./room-log";
@@ -29,6 +32,10 @@ export class Sends {
   private lastSendAt = 0;
   /** WebSocket sends waiting for the next batch (see enqueue()). */
   private inbox: { ws: WebSocket; author: OnlineUser; frame: SendFrame }[] = [];
+  /** Refused sends in a row, per socket (in memory: hibernation forgives). */
+  private readonly strikes = new Map<WebSocket, number>();
+  /** Sockets closed for flooding whose frames may still be arriving: dropped unread. */
+  private readonly cutOff = new WeakSet<WebSocket>();
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -51,6 +58,7 @@ export class Sends {
    * batch's own event answers every sender in it; the other events end at once.
    */
   async enqueue(ws: WebSocket, author: OnlineUser, frame: SendFrame): Promise<void> {
+    if (!this.admit(ws, author.id, frame.clientId)) return;
     // Only a busy room batches: a send that follows the last one closely. A quiet room writes
     // at once, so the wait never adds to the latency of a conversation at human pace.
     const now = Date.now();
@@ -64,7 +72,9 @@ export class Sends {
     let results: PostResult[];
     try {
       // One explicit transaction: all of the batch is written, or none of it.
-      results = this.ctx.storage.transactionSync(() => batch.map(({ author, frame }) => this.write(author, frame.content, frame.clientId)));
+      results = this.ctx.storage.transactionSync(() =>
+        batch.map(({ author, frame }) => this.write(author, frame.content, frame.clientId, true)),
+      );
     } catch (err) {
       this.log.reload();
       log.error("send_batch_failed", { roomId: this.membership.room?.roomId, size: batch.length, error: String(err).slice(0, 300) });
@@ -83,6 +93,39 @@ export class Sends {
       answerSend(batch[i]!.ws, batch[i]!.frame.clientId, result);
     });
     await this.afterWrites(fresh);
+  }
+
+  /**
+   * Takes the sender's token for a WebSocket send as it arrives. Refused: one `rate_limited`
+   * reply, and past FLOOD_STRIKES refusals in a row the socket is closed with 4008; frames
+   * still in flight from a closed socket are dropped. Constant work either way.
+   */
+  private admit(ws: WebSocket, userId: string, clientId: string): boolean {
+    if (this.cutOff.has(ws)) return false;
+    const wait = this.takeToken(userId);
+    if (wait === 0) {
+      this.strikes.delete(ws);
+      return true;
+    }
+    const strikes = (this.strikes.get(ws) ?? 0) + 1;
+    if (strikes <= FLOOD_STRIKES) {
+      this.strikes.set(ws, strikes);
+      send(ws, { type: "rate_limited", retryAfterMs: wait, clientId });
+      return false;
+    }
+    this.strikes.delete(ws);
+    this.cutOff.add(ws);
+    try {
+      ws.close(CloseCode.flooding, "Flooding: too many sends after rate_limited");
+    } catch {
+      // Already closed.
+    }
+    return false;
+  }
+
+  /** Forgets a closed socket's strikes. */
+  forget(ws: WebSocket): void {
+    this.strikes.delete(ws);
   }
 
   /** A REST post: the same checks and write as a WebSocket send, one at a time. */
@@ -105,21 +148,17 @@ export class Sends {
    * The synchronous part of a send: the checks, then the hot-log write. The caller broadcasts,
    * once the write can no longer be rolled back.
    */
-  private write(author: OnlineUser, content: string, clientId?: string): PostResult {
-    if (clientId) {
-      const existing = this.log.byClientId(author.id, clientId);
-      if (existing) return { ok: true, message: existing, duplicate: true, aiReply: false };
+  private write(author: OnlineUser, content: string, clientId?: string, paid = false): PostResult {
+    const free = this.freeOutcome(author, content, clientId);
+    if (free) {
+      // A resend or a refused message costs no token: a paid one is given back.
+      if (paid) this.buckets.get(author.id)?.refund();
+      return free;
     }
-    if (content.trim().length === 0) return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
-    // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
-    if (content.includes("\u0000")) return { ok: false, code: "invalid_content", message: "A message cannot contain NUL characters." };
-    if (content.length > this.config.maxMessageChars) {
-      return { ok: false, code: "invalid_content", message: `A message can be at most ${this.config.maxMessageChars} characters.` };
-    }
-    const wait = this.takeToken(author.id);
+    const wait = paid ? 0 : this.takeToken(author.id);
     if (wait > 0) return { ok: false, code: "rate_limited", retryAfterMs: wait };
     const message = this.log.append({
-      author: { kind: "user", id: author.id, name: author.displayName },
+      author: { kind: "user", id: author.id, name: author.displayName, username: author.username },
       content,
       status: "complete",
       clientId,
@@ -127,6 +166,24 @@ export class Sends {
     metrics.messageAccepted();
     return { ok: true, message, duplicate: false, aiReply: false };
   }
+
+  private freeOutcome(author: OnlineUser, content: string, clientId?: string): PostResult | undefined {
+    const existing = clientId ? this.log.byClientId(author.id, clientId) : undefined;
+    if (existing) return { ok: true, message: existing, duplicate: true, aiReply: false };
+    return contentRefusal(content, this.config.maxMessageChars);
+  }
+}
+
+/** The outcomes that cost no token: a known clientId (acked again) or content refused. */
+function contentRefusal(content: string, maxChars: number): PostResult | undefined {
+  if (content.trim().length === 0) return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
+  // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
+  if (content.includes("\u0000")) return { ok: false, code: "invalid_content", message: "A message cannot contain NUL characters." };
+  // Lone surrogates would be stored as U+FFFD, three bytes each: refused, not silently changed.
+  if (!isWellFormedText(content))
+    return { ok: false, code: "invalid_content", message: "A message cannot contain invalid characters (lone surrogates)." };
+  if (content.length > maxChars) return { ok: false, code: "invalid_content", message: `A message can be at most ${maxChars} characters.` };
+  return undefined;
 }
 
 function answerSend(ws: WebSocket, clientId: string, result: PostResult) {

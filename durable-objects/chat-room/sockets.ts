@@ -3,7 +3,8 @@
 // here is only a cache rebuilt from those attachments when the object wakes up.
 import type { OnlineUser, ServerFrame } from "../../shared/wire";
 
-export type SocketInfo = { user: OnlineUser; exp: number; ready: boolean };
+/** `sid`: the session the socket was opened with (absent on sockets opened before sessions). */
+export type SocketInfo = { user: OnlineUser; exp: number; ready: boolean; sid?: string };
 
 export class RoomSockets {
   private cache = new Map<WebSocket, SocketInfo>();
@@ -71,6 +72,20 @@ export class RoomSockets {
   closeUser(userId: string, code: number, reason: string) {
     for (const ws of this.ctx.getWebSockets(userId)) close(ws, code, reason);
     this.onlineCache = undefined;
+  }
+
+  /** Closes `userId`'s sockets opened with one of `sids`; returns how many. */
+  closeSessions(userId: string, sids: readonly string[], code: number, reason: string): number {
+    let closed = 0;
+    for (const ws of this.ctx.getWebSockets(userId)) {
+      const sid = this.info(ws)?.sid;
+      if (sid && sids.includes(sid)) {
+        close(ws, code, reason);
+        closed++;
+      }
+    }
+    this.onlineCache = undefined;
+    return closed;
   }
 
   closeAll(code: number, reason: string) {

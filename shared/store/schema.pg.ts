@@ -80,6 +80,7 @@ export const messages = pgTable(
     authorKind: text("author_kind", { enum: ["user", "ai", "system"] }).notNull(),
     authorId: text("author_id").notNull(),
     authorName: text("author_name").notNull(),
+    authorUsername: text("author_username"),
     content: text("content").notNull(),
     status: text("status", { enum: ["complete", "streaming", "stopped", "error"] }).notNull(),
     clientId: text("client_id"),

@@ -41,6 +41,7 @@ function msg(roomId: string, seq: number, content: string, extra: Partial<Messag
     authorKind: "user",
     authorId: "someone",
     authorName: "Someone",
+    authorUsername: "someone",
     content,
     status: "complete",
     clientId: null,
@@ -83,6 +84,7 @@ describe(`history store (${store.dialect})`, () => {
       [1, "one", "complete"],
       [2, "two, finished", "complete"],
     ]);
+    expect(messages[0]?.author).toEqual({ kind: "user", id: "someone", name: "Someone", username: "someone" });
     const fresh = await store.rooms.byId(r.id);
     expect(fresh?.lastSeq).toBe(2);
     expect(fresh?.title).toBe("one");

@@ -38,6 +38,9 @@ export function usersRepo({ db, t }: DbContext) {
         .orderBy(asc(t.users.username))
         .limit(limit);
     },
+    async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+      await db.update(t.users).set({ passwordHash }).where(eq(t.users.id, id));
+    },
     async byIds(ids: string[]): Promise<UserRow[]> {
       if (ids.length === 0) return [];
       return db.select().from(t.users).where(inArray(t.users.id, ids));

@@ -29,6 +29,23 @@ describe.each(modes)("REST through $name", ({ base, history }) => {
     expect(r.body.checks.history?.detail).toBe(history);
   });
 
+  it("sends the security headers with the app's page, its scripts and the API", async () => {
+    const page = await fetch(`${base}/`);
+    const html = await page.text();
+    const script = html.match(/<script[^>]+src="([^"]+)"/)?.[1];
+    expect(script).toBeTruthy();
+    for (const res of [page, await fetch(`${base}${script}`), await fetch(`${base}/api/health`), await fetch(`${base}/api/me`)]) {
+      const csp = res.headers.get("Content-Security-Policy") ?? "";
+      expect(csp, res.url).toMatch(/script-src 'self';/);
+      expect(csp, res.url).toContain("frame-ancestors 'none'");
+      expect(csp, res.url).not.toContain("unsafe-eval");
+      expect(res.headers.get("X-Frame-Options"), res.url).toBe("DENY");
+      expect(res.headers.get("X-Content-Type-Options"), res.url).toBe("nosniff");
+      expect(res.headers.get("Referrer-Policy"), res.url).toBeTruthy();
+      expect(res.headers.get("Permissions-Policy"), res.url).toBeTruthy();
+    }
+  });
+
   it("stores a post and serves it back in the history page", async () => {
     const posted = await call<{ message: Message }>(base, `/api/rooms/${room.id}/messages`, {
       token: owner.token,

@@ -71,10 +71,10 @@ describe("two people in a room", () => {
 
   it("delivers messages in real time with a typing indicator", async () => {
     await ada.page.getByLabel("Message Weekend plans").pressSequentially("Shall we go hiking on Saturday?", { delay: 15 });
-    await bob.page.getByText("Ada Lovelace is typing").waitFor();
+    await bob.page.getByText(`Ada Lovelace (@${ada.username}) is typing`).waitFor();
     await ada.page.keyboard.press("Enter");
     await bob.page.getByRole("log").getByText("Shall we go hiking on Saturday?").waitFor();
-    await bob.page.getByText("Ada Lovelace is typing").waitFor({ state: "hidden" });
+    await bob.page.getByText(`Ada Lovelace (@${ada.username}) is typing`).waitFor({ state: "hidden" });
 
     const composer = bob.page.getByLabel("Message Weekend plans");
     await composer.fill("Yes! Here's the plan:");

@@ -13,6 +13,8 @@ import { freePort } from "../free-port";
 declare module "vitest" {
   export interface ProvidedContext {
     baseURL: string;
+    /** Where the app under test was built (its client assets in `client/`). */
+    distDir: string;
   }
 }
 
@@ -110,5 +112,6 @@ export default async function setup(project: TestProject) {
     throw err;
   }
   project.provide("baseURL", url);
+  project.provide("distDir", join(work, "dist"));
   return stop;
 }

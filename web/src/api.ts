@@ -111,6 +111,10 @@ export const api = {
   login: (body: Credentials) => json<Session>("POST", "/auth/login", { body }),
   me: () => json<{ user: User }>("GET", "/me"),
   refresh: () => json<Session>("POST", "/auth/refresh"),
+  logout: () => json<void>("POST", "/auth/logout"),
+  logoutAll: () => json<{ ended: number }>("POST", "/auth/logout-all"),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    json<{ ended: number }>("POST", "/auth/password", { body: { currentPassword, newPassword } }),
 
   characters: () => json<{ characters: Character[] }>("GET", "/characters"),
   character: (id: string) => json<{ character: Character }>("GET", `/characters/${enc(id)}`),

@@ -14,6 +14,7 @@ const NewRoom = lazy(() => import("./routes/NewRoom"));
 const Room = lazy(() => import("./routes/Room"));
 const RoomSettings = lazy(() => import("./routes/RoomSettings"));
 const Characters = lazy(() => import("./routes/Characters"));
+const Account = lazy(() => import("./routes/Account"));
 const NotFound = lazy(() => import("./routes/NotFound"));
 
 render(
@@ -27,6 +28,7 @@ render(
         <Route path="/rooms/:id" component={Room} />
         <Route path="/rooms/:id/settings" component={RoomSettings} />
         <Route path="/characters/:id?" component={Characters} />
+        <Route path="/account" component={Account} />
         <Route path="*" component={NotFound} />
       </Route>
     </Router>

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Session } from "./api";
-import { createSession, tokenNeedsRefresh } from "./session";
+import { createSession, signOutEverywhere, tokenNeedsRefresh } from "./session";
 
 /** An unsigned JWT-shaped token: the client only reads its claims. */
 const token = (iat: number, exp: number) => `h.${btoa(JSON.stringify({ sub: "u1", iat, exp })).replace(/=+$/, "")}.s`;
@@ -54,5 +54,32 @@ describe("sliding sessions", () => {
       throw new Error("offline");
     });
     expect(s.token()).toBe(old);
+  });
+});
+
+describe("signing out", () => {
+  it("ends the session on the server (one or all), then here, even when the server cannot be reached", async () => {
+    const calls: string[] = [];
+    const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      calls.push(`${init?.method ?? "GET"} ${String(input)}`);
+      if (calls.length === 3) throw new TypeError("offline");
+      return new Response(calls.length === 1 ? null : '{"ended":2}', { status: calls.length === 1 ? 204 : 200 });
+    });
+    vi.stubGlobal("fetch", fetch);
+    try {
+      for (const all of [false, true, false]) {
+        const s = createSession(memory());
+        s.signIn({ token: token(Date.now() / 1000, Date.now() / 1000 + 1000), user });
+        await signOutEverywhere(all, s);
+        expect(s.current()).toBeNull();
+      }
+      expect(calls.map((c) => c.replace(/ .*\/api/, " /api"))).toEqual([
+        "POST /api/auth/logout",
+        "POST /api/auth/logout-all",
+        "POST /api/auth/logout",
+      ]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -90,16 +90,36 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
       setNotice(reason ?? null);
       setCurrent(null);
     },
+    /** Another tab signed in, refreshed (the old token no longer works) or signed out. */
+    reread() {
+      const s = read();
+      if (s?.token !== current()?.token) setCurrent(s);
+    },
   };
+}
+
+/** Ends the session on the server (best effort: offline, the token still expires), then here. */
+export async function signOutEverywhere(all: boolean, store: SessionStore = session): Promise<void> {
+  try {
+    await (all ? api.logoutAll() : api.logout());
+  } catch {
+    // Already ended, or offline: signing out locally is what matters to the person.
+  }
+  store.signOut(all ? "You were signed out on every device." : undefined);
 }
 
 export type SessionStore = ReturnType<typeof createSession>;
 
 export const session = createSession(globalThis.localStorage);
 
+// A refresh rotates the token: every tab must switch to the new one.
+globalThis.addEventListener?.("storage", (e: StorageEvent) => {
+  if (e.key === KEY) session.reread();
+});
+
 configureApi({
   token: session.token,
-  onUnauthorized: () => session.signOut("Your session has expired. Please sign in again."),
+  onUnauthorized: () => session.signOut("Your session has ended. Please sign in again."),
 });
 
 /** Checks the token now, hourly, and whenever the tab comes back into view; returns a stop. */

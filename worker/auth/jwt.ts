@@ -1,10 +1,11 @@
 // Session tokens: JWT signed with HS256. Verification pins the algorithm, so `alg: none` or
-// any other header is rejected, and requires `exp`.
+// any other header is rejected, and requires `exp` and `jti` (the session id, which must
+// still be open in the person's Sessions object: see auth/middleware.ts).
 import { sign, verify } from "hono/jwt";
 import { unauthorized } from "../errors";
 
 export type AuthUser = { id: string; username: string; displayName: string };
-export type Session = AuthUser & { exp: number };
+export type Session = AuthUser & { exp: number; sid: string };
 
 /**
  * The HMAC key for a secret, imported once per isolate rather than on every request: the
@@ -23,13 +24,12 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return cachedKey.key;
 }
 
-export async function issueToken(user: AuthUser, secret: string, ttlSeconds: number): Promise<string> {
+/** A signed token for a new session id; the caller records the session (Sessions.start). */
+export async function issueToken(user: AuthUser, secret: string, ttlSeconds: number): Promise<{ token: string; sid: string; exp: number }> {
   const now = Math.floor(Date.now() / 1000);
-  return sign(
-    { sub: user.id, usr: user.username, name: user.displayName, iat: now, exp: now + ttlSeconds },
-    await hmacKey(secret),
-    "HS256",
-  );
+  const [sid, exp] = [crypto.randomUUID(), now + ttlSeconds];
+  const claims = { sub: user.id, usr: user.username, name: user.displayName, jti: sid, iat: now, exp };
+  return { token: await sign(claims, await hmacKey(secret), "HS256"), sid, exp };
 }
 
 /**
@@ -73,11 +73,11 @@ async function verifySignature(token: string, secret: string): Promise<Session> 
       ? unauthorized("Your session has expired. Sign in again.", "token_expired")
       : unauthorized("Invalid token.", "invalid_token");
   }
-  const { sub, usr, name, exp } = payload;
-  if (typeof sub !== "string" || typeof usr !== "string" || typeof exp !== "number") {
+  const { sub, usr, name, exp, jti } = payload;
+  if (typeof sub !== "string" || typeof usr !== "string" || typeof exp !== "number" || typeof jti !== "string") {
     throw unauthorized("Invalid token.", "invalid_token");
   }
-  return { id: sub, username: usr, displayName: typeof name === "string" ? name : usr, exp };
+  return { id: sub, username: usr, displayName: typeof name === "string" ? name : usr, exp, sid: jti };
 }
 
 export function requireSecret(secret: string | undefined): string {

@@ -1,8 +1,11 @@
 // Authentication middleware: a Bearer token in the Authorization header, or, for a WebSocket
 // upgrade (browsers cannot set headers on one), a `bearer.<token>` subprotocol beside `parlor`
 // (kept out of URLs, and so out of every log and history that records them) or `?token=`.
-// Puts the session on the context.
+// The token must name a session that is still open (its person's Sessions object answers
+// from memory); an upgrade also tells that object which room the session opened a socket in,
+// so ending the session can close it there. Puts the session on the context.
 import type { MiddlewareHandler } from "hono";
+import { sessions } from "../../durable-objects/sessions";
 import { offeredProtocols, WS_PROTOCOL, WS_TOKEN_PREFIX } from "../../shared/wire";
 import { unauthorized } from "../errors";
 import type { AppEnv } from "../types";
@@ -12,7 +15,8 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
   return async function requireAuth(c, next) {
     const header = c.req.header("Authorization");
     let token = header?.match(/^Bearer\s+(.+)$/i)?.[1];
-    if (!token && c.req.header("Upgrade")?.toLowerCase() === "websocket") {
+    const upgrading = c.req.header("Upgrade")?.toLowerCase() === "websocket";
+    if (!token && upgrading) {
       const offered = offeredProtocols(c.req.header("Sec-WebSocket-Protocol"));
       // Only beside parlor, the one the server answers with: a browser fails (1006, no reason)
       // a handshake that picks none of the subprotocols it offered.
@@ -20,7 +24,12 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
       token = fromProtocol?.slice(WS_TOKEN_PREFIX.length) || c.req.query("token");
     }
     if (!token) throw unauthorized();
-    c.set("session", await verifyToken(token, requireSecret(c.env.JWT_SECRET)));
+    const session = await verifyToken(token, requireSecret(c.env.JWT_SECRET));
+    const roomId = upgrading ? c.req.path.match(/\/rooms\/([^/]+)\/ws$/)?.[1] : undefined;
+    if (!(await sessions(c.env, session.id).check(session.sid, roomId))) {
+      throw unauthorized("This session has ended. Sign in again.", "session_ended");
+    }
+    c.set("session", session);
     await next();
   };
 }

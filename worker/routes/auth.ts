@@ -1,35 +1,15 @@
-// Accounts: register, log in, and who am I. Attempts are throttled per client IP and per
-// username (a RateLimiter object each) so passwords cannot be guessed at speed.
+// Accounts: register, log in, and who am I. Attempts are throttled (auth/sign-in.ts) so
+// passwords cannot be guessed at speed; ending sessions is in routes/sessions.ts.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { rateLimiter } from "../../durable-objects/rate-limiter";
-import { readConfig } from "../../shared/config";
 import { LoginInput, RegisterInput, User } from "../../shared/schemas";
 import { isUniqueViolation } from "../../shared/store";
-import { toUser, type UserRow } from "../../shared/store/mappers";
-import { issueToken, requireSecret } from "../auth/jwt";
+import { toUser } from "../../shared/store/mappers";
 import { DECOY_HASH, hashPassword, verifyPassword } from "../auth/password";
-import { ApiError, conflict, rateLimited, unauthorized } from "../errors";
+import { clientIp, LIMITS, signedInAccount, startSession, throttle, throttleLogin } from "../auth/sign-in";
+import { ApiError, conflict, unauthorized } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
-import type { AppEnv } from "../types";
 
-const AuthReply = z.object({ token: z.string(), user: User }).openapi("AuthReply");
-
-/** Burst and refill per minute for each throttle. */
-const LIMITS = { loginIp: [20, 10], loginUser: [10, 5], registerIp: [10, 5] } as const;
-
-async function throttle(c: Context<AppEnv>, name: string, [burst, perMinute]: readonly [number, number]) {
-  const wait = await rateLimiter(c.env, name).take(burst, perMinute);
-  if (wait > 0) throw rateLimited(wait, "Too many attempts. Wait a moment and try again.");
-}
-
-/** A signed-in reply: the user and a fresh token for them. */
-async function session(c: Context<AppEnv>, row: UserRow) {
-  const user = toUser(row);
-  return { token: await issueToken(user, requireSecret(c.env.JWT_SECRET), readConfig(c.env).tokenTtlSeconds), user };
-}
-
-const clientIp = (c: Context) => c.req.header("CF-Connecting-IP") ?? "local";
+export const AuthReply = z.object({ token: z.string(), user: User }).openapi("AuthReply");
 
 export const authRoutes = router()
   .openapi(
@@ -65,7 +45,7 @@ export const authRoutes = router()
         if (isUniqueViolation(err)) throw conflict("That username is taken.", "username_taken");
         throw err;
       }
-      return c.json(await session(c, row), 201);
+      return c.json(await startSession(c, row), 201);
     },
   )
   .openapi(
@@ -79,28 +59,12 @@ export const authRoutes = router()
     }),
     async (c) => {
       const { username, password } = c.req.valid("json");
-      await throttle(c, `login-ip:${clientIp(c)}`, LIMITS.loginIp);
-      await throttle(c, `login-user:${username.toLowerCase()}`, LIMITS.loginUser);
+      await throttleLogin(c, username);
       const row = await c.get("store").users.byUsername(username);
       // Verify against a decoy when the user is unknown: same work, same timing.
       const ok = await verifyPassword(password, row?.passwordHash ?? DECOY_HASH);
       if (!row || !ok) throw unauthorized("Wrong username or password.", "invalid_credentials");
-      return c.json(await session(c, row), 200);
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/auth/refresh",
-      tags: ["Accounts"],
-      summary: "Trade a valid token for a fresh one (a new expiry)",
-      security: bearer,
-      responses: { 200: jsonReply(AuthReply, "A new token"), 401: commonErrors[401] },
-    }),
-    async (c) => {
-      const row = await c.get("store").users.byId(c.get("session").id);
-      if (!row) throw unauthorized("This account no longer exists.", "invalid_token");
-      return c.json(await session(c, row), 200);
+      return c.json(await startSession(c, row), 200);
     },
   )
   .openapi(
@@ -113,8 +77,6 @@ export const authRoutes = router()
       responses: { 200: jsonReply(z.object({ user: User }), "The user"), 401: commonErrors[401] },
     }),
     async (c) => {
-      const row = await c.get("store").users.byId(c.get("session").id);
-      if (!row) throw unauthorized("This account no longer exists.", "invalid_token");
-      return c.json({ user: toUser(row) }, 200);
+      return c.json({ user: toUser(await signedInAccount(c)) }, 200);
     },
   );

@@ -4,6 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Character, CharacterInput } from "../../shared/schemas";
 import type { Store } from "../../shared/store";
 import { MODEL_NAME, MODEL_NAME_HINT } from "../ai";
+import { signedInAccount } from "../auth/sign-in";
 import { forbidden, notFound } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 
@@ -44,6 +45,7 @@ export const characterRoutes = router()
       responses: { 201: jsonReply(One, "Created"), 400: commonErrors[400], 401: commonErrors[401] },
     }),
     async (c) => {
+      await signedInAccount(c);
       const character = await c.get("store").characters.create(crypto.randomUUID(), c.get("session").id, c.req.valid("json"), Date.now());
       return c.json({ character }, 201);
     },

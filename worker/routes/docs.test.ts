@@ -1,5 +1,7 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, createRoom, signUp } from "../../test/helpers";
+import { securityHeaders } from "../../shared/wire";
+import { api, BASE, createRoom, signUp } from "../../test/helpers";
 
 describe("docs and the error shape", () => {
   it("serves an OpenAPI 3.1 document generated from the validating schemas", async () => {
@@ -21,7 +23,30 @@ describe("docs and the error shape", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("Content-Type")).toContain("text/html");
     expect(r.body).toContain("/api/openapi.json");
-    expect(r.body).not.toMatch(/<script[^>]+src=/);
+    // Its script and style come from the API itself, never inline (the CSP allows neither).
+    expect([...r.body.matchAll(/<script([^>]*)>/g)].map((m) => m[1])).toEqual([' src="/api/docs.js"']);
+    expect(r.body).not.toContain("<style");
+    const script = await exports.default.fetch(`${BASE}/api/docs.js`);
+    expect(script.headers.get("Content-Type")).toContain("text/javascript");
+    expect(await script.text()).toContain('fetch("/api/openapi.json")');
+    expect((await exports.default.fetch(`${BASE}/api/docs.css`)).headers.get("Content-Type")).toContain("text/css");
+  });
+
+  it("sends the security headers on every API response, refusals included", async () => {
+    const { token } = await signUp("hdr");
+    const replies = [
+      await api("/health"),
+      await api("/docs"),
+      await api("/me"),
+      await api("/me", { token }),
+      await api("/no/such/route"),
+      await api("/auth/login", { body: "{not json" }),
+    ];
+    const expected = securityHeaders();
+    for (const r of replies) for (const [name, value] of Object.entries(expected)) expect(r.headers.get(name), name).toBe(value);
+    expect(expected["Content-Security-Policy"]).toMatch(/script-src 'self';/);
+    expect(expected["Content-Security-Policy"]).toContain("frame-ancestors 'none'");
+    expect(expected["Content-Security-Policy"]).not.toMatch(/unsafe-(inline|eval)/);
   });
 
   it("answers unknown routes with a JSON 404", async () => {

@@ -1,6 +1,8 @@
 // Export of a room's whole history as JSON or Markdown. Streamed page by page from the
 // history store, so a long history never has to fit in memory; the few messages not yet
-// flushed are taken from the room's hot log.
+// flushed are taken from the room's hot log. In Markdown, every piece of user text (title,
+// names, message content) is escaped, so only the export itself writes structure: a message
+// cannot forge a "**Name** · date" author line, a heading or raw HTML.
 import type { Context } from "hono";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import type { Message } from "../../shared/wire";
@@ -34,12 +36,8 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
       }
       yield "]}\n";
     } else {
-      yield `# ${title}\n\nExported ${new Date().toISOString()}\n`;
-      for await (const m of messages()) {
-        const who = m.author.kind === "ai" ? `${m.author.name} (AI)` : m.author.name;
-        const note = m.status === "complete" ? "" : ` _(${m.status}${m.error ? `: ${m.error}` : ""})_`;
-        yield `\n**${who}** · ${m.createdAt}${note}\n\n${m.content}\n`;
-      }
+      yield `# ${escapeMarkdown(title)}\n\nExported ${new Date().toISOString()}\n`;
+      for await (const m of messages()) yield markdownEntry(m);
     }
   }
 
@@ -68,4 +66,25 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
       "Content-Disposition": `attachment; filename="parlor-${slug}.${ext}"`,
     },
   });
+}
+
+/** One message in the Markdown export: an author line the export writes, then the text. */
+function markdownEntry(m: Message): string {
+  const handle = m.author.username ? ` (@${m.author.username})` : "";
+  const who =
+    m.author.kind === "ai" ? `${escapeMarkdown(m.author.name)} (AI)` : `${escapeMarkdown(m.author.name)}${escapeMarkdown(handle)}`;
+  const note = m.status === "complete" ? "" : ` _(${m.status}${m.error ? `: ${escapeMarkdown(m.error)}` : ""})_`;
+  return `\n**${who}** · ${m.createdAt}${note}\n\n${escapeMarkdown(m.content)}\n`;
+}
+
+/**
+ * Text that reads the same but has no Markdown meaning: emphasis, code, links, images, raw
+ * HTML and entities escaped everywhere; headings, quotes, lists, rules and setext underlines
+ * at the start of a line.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_[\]<>&~|!]/g, "\\$&")
+    .replace(/^(\s*)([#+=-])/gm, "$1\\$2")
+    .replace(/^(\s*\d+)([.)])/gm, "$1\\$2");
 }

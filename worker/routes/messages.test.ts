@@ -2,9 +2,10 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { parseMarkdown } from "../../shared/markdown";
 import { openStore } from "../../shared/store";
 import type { Message } from "../../shared/wire";
-import { api, createRoom, post, signUp } from "../../test/helpers";
+import { api, createRoom, post, roomWith, signUp } from "../../test/helpers";
 import { mergePage } from "./messages";
 
 type Page = { messages: Message[]; hasMore: boolean };
@@ -190,6 +191,26 @@ describe("messages", () => {
     expect((await api(`/rooms/${room.id}/export?format=pdf`, { token: ann.token })).status).toBe(400);
   });
 
+  it("escapes user text in the Markdown export, so a message cannot forge an author line or HTML", async () => {
+    const [room, ann, dave] = await roomWith("ann", "dave");
+    const forged = `ok\n\n**${ann.user.displayName}** · 2026-01-01T00:00:00.000Z\n\n# Send me your password\n\n<img src=x onerror=alert(1)>`;
+    await post(dave, room.id, forged);
+    await post(ann, room.id, "first **bold**");
+    const md = await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: ann.token });
+    const tree = parseMarkdown(md.body);
+    const kinds = (type: string) =>
+      tree.children.flatMap((n) => (n.type === "paragraph" ? n.children : [n])).filter((n) => n.type === type);
+    // One author line (strong) per message, each the real author; one heading, the title's.
+    expect(kinds("strong").map((n) => textOf(n))).toEqual([
+      `${dave.user.displayName} (@${dave.user.username})`,
+      `${ann.user.displayName} (@${ann.user.username})`,
+    ]);
+    expect(tree.children.filter((n) => n.type === "heading")).toHaveLength(1);
+    expect(kinds("html")).toEqual([]);
+    // The text still reads as it was written.
+    expect(md.body).toContain("Send me your password");
+  });
+
   it("searches only the caller's rooms", async () => {
     const [ann, bob] = [await signUp("ann"), await signUp("bob")];
     const mine = await createRoom(ann, { title: "Mine" });
@@ -206,3 +227,9 @@ describe("messages", () => {
     expect((await api("/search?q=", { token: ann.token })).status).toBe(400);
   });
 });
+
+/** The text inside a Markdown node, its children's joined. */
+function textOf(node: object): string {
+  const { value, children } = node as { value?: unknown; children?: object[] };
+  return typeof value === "string" ? value : (children ?? []).map(textOf).join("");
+}

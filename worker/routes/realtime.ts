@@ -18,7 +18,7 @@ export const realtimeRoutes = router().get("/rooms/:id/ws", async (c) => {
   if (origin && origin !== new URL(c.req.url).origin && !readConfig(c.env).allowedOrigins.includes(origin)) {
     throw forbidden("This origin may not open a connection.", "origin_not_allowed");
   }
-  const { id, username, displayName, exp } = c.get("session");
+  const { id, username, displayName, exp, sid } = c.get("session");
   const room = c.get("room");
   const headers = new Headers(c.req.raw.headers);
   // The token, if it came as a subprotocol, has done its job: the room object gets the rest.
@@ -28,6 +28,7 @@ export const realtimeRoutes = router().get("/rooms/:id/ws", async (c) => {
   const identity = {
     user: { id, username, displayName },
     exp,
+    sid,
     room: roomConfigOf(room, c.get("roomCharacterName")),
     checkedAt: c.get("accessCheckedAt"),
   };

@@ -6,6 +6,7 @@ import { AddMemberInput, type AiMode, Member, ReadInput, Room, RoomInput, RoomLi
 import type { Store } from "../../shared/store";
 import { iso, toUser } from "../../shared/store/mappers";
 import { decodeCursor } from "../../shared/store/rooms";
+import { signedInAccount } from "../auth/sign-in";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 import { forgetRoomAccess, roomConfig } from "./room-access";
@@ -35,6 +36,7 @@ export const roomRoutes = router()
       const body = c.req.valid("json");
       const store = c.get("store");
       const me = c.get("session");
+      await signedInAccount(c);
       const character = await usableCharacter(store, body.characterId, me.id);
       const names = [...new Set((body.members ?? []).map((u) => u.toLowerCase()))];
       const found = await Promise.all(names.map((n) => store.users.byUsername(n)));

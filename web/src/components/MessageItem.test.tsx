@@ -19,6 +19,20 @@ const ai = (extra: Partial<Message> = {}): Message => ({
 });
 
 describe("MessageItem", () => {
+  it("names a person by display name and @username, so two people called Alice differ", () => {
+    const from = (id: string, username: string) =>
+      ai({ id, seq: id === "a" ? 1 : 2, author: { kind: "user", id, name: "Alice", username }, content: `from ${username}` });
+    const { container } = render(() => (
+      <>
+        <MessageItem message={from("a", "alice")} mine={false} compact={false} groupEnd latestAi={false} actions={actions()} />
+        <MessageItem message={from("d", "dave")} mine={false} compact={false} groupEnd latestAi={false} actions={actions()} />
+      </>
+    ));
+    const heads = [...container.querySelectorAll(".msg-head")].map((h) => h.textContent);
+    expect(heads[0]).toContain("Alice@alice");
+    expect(heads[1]).toContain("Alice@dave");
+  });
+
   it("offers Stop while an AI reply streams, and marks it busy", () => {
     const a = actions();
     const { container } = render(() => (

@@ -65,6 +65,8 @@ export function MessageItem(props: Props) {
         <div class="msg-main">
           <header class="msg-head" classList={{ "sr-only": props.compact || props.mine }}>
             <span class="msg-author">{name()}</span>
+            {/* The unique handle: a display name is free text, so two people may share one. */}
+            <Show when={!props.mine && m().author.username}>{(u) => <span class="msg-handle">@{u()}</span>}</Show>
             <Show when={ai()}>
               <span class="msg-tag">AI</span>
             </Show>

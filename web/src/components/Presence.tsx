@@ -1,11 +1,12 @@
-// Who is in the room right now (avatars with a live dot) and who is typing.
+// Who is in the room right now (avatars with a live dot) and who is typing, each named with
+// their unique @username beside the display name (which anyone may copy).
 import { For, Show } from "solid-js";
 import type { OnlineUser } from "../../../shared/wire";
 import { Avatar } from "./Avatar";
 
 export function OnlineAvatars(props: { online: OnlineUser[]; myId?: string }) {
   const others = () => props.online.filter((u) => u.id !== props.myId);
-  const names = () => props.online.map((u) => (u.id === props.myId ? "you" : u.displayName || u.username)).join(", ");
+  const names = () => props.online.map((u) => (u.id === props.myId ? "you" : personName(u))).join(", ");
   return (
     <Show when={props.online.length > 0}>
       <div class="online" title={`Online: ${names()}`}>
@@ -21,6 +22,11 @@ export function OnlineAvatars(props: { online: OnlineUser[]; myId?: string }) {
   );
 }
 
+/** "Alice (@alice)": the display name and the handle that tells same-named people apart. */
+export function personName(u: OnlineUser): string {
+  return u.displayName && u.displayName !== u.username ? `${u.displayName} (@${u.username})` : `@${u.username}`;
+}
+
 export function typingText(names: string[]): string {
   if (names.length === 0) return "";
   if (names.length === 1) return `${names[0]} is typing`;
@@ -29,7 +35,7 @@ export function typingText(names: string[]): string {
 }
 
 export function TypingIndicator(props: { users: OnlineUser[] }) {
-  const text = () => typingText(props.users.map((u) => u.displayName || u.username));
+  const text = () => typingText(props.users.map(personName));
   return (
     <div class="typing" aria-live="off">
       <Show when={props.users.length > 0}>

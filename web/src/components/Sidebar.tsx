@@ -4,7 +4,7 @@ import { A, useNavigate } from "@solidjs/router";
 import { onCleanup, onMount, Show } from "solid-js";
 import { Dynamic } from "solid-js/web";
 import { useRooms } from "../context";
-import { session } from "../session";
+import { session, signOutEverywhere } from "../session";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { RoomList } from "./RoomList";
@@ -115,13 +115,16 @@ export function Sidebar(props: { asMain?: boolean }) {
         <A href="/characters" class="icon-btn" aria-label="AI characters" title="AI characters">
           <Icon name="sparkles" />
         </A>
+        <A href="/account" class="icon-btn" aria-label="Account and sessions" title="Account and sessions">
+          <Icon name="settings" />
+        </A>
         <button
           type="button"
           class="icon-btn"
           aria-label="Sign out"
           title="Sign out"
-          onClick={() => {
-            session.signOut();
+          onClick={async () => {
+            await signOutEverywhere(false);
             navigate("/signin");
           }}
         >

@@ -5,7 +5,7 @@ import { CloseCode } from "../../../shared/wire";
 export type Ended = { code: number; title: string; detail: string; canRetry: boolean };
 
 /** After these the socket stays closed: reconnecting cannot help. */
-export const FINAL: readonly number[] = [CloseCode.removed, CloseCode.roomDeleted, CloseCode.policy];
+export const FINAL: readonly number[] = [CloseCode.removed, CloseCode.roomDeleted, CloseCode.policy, CloseCode.sessionEnded];
 
 /** What to tell the user about a close code; null means "just reconnecting". */
 export function explainClose(code: number, sessionExpired: boolean): Ended | null {
@@ -33,6 +33,15 @@ export function explainClose(code: number, sessionExpired: boolean): Ended | nul
         code,
         title: "The room is busy",
         detail: "The server asked us to wait a moment (it is at capacity, or history is briefly unavailable); reconnecting shortly.",
+        canRetry: true,
+      };
+    case CloseCode.sessionEnded:
+      return { code, title: "You were signed out", detail: "This session was ended. Sign in again to keep chatting.", canRetry: false };
+    case CloseCode.flooding:
+      return {
+        code,
+        title: "Too many messages at once",
+        detail: "The connection was closed because messages kept coming after being asked to wait; reconnecting shortly.",
         canRetry: true,
       };
     case CloseCode.tooBig:

@@ -1,0 +1,83 @@
+// A person's sessions: one object per user, holding the id (`sid`, the token's jti) and expiry
+// of each session that may still be used, and the rooms each one opened a socket in. Every
+// authenticated request asks it whether its session is still open (an in-memory map after the
+// object's first read, so the check is one RPC without storage), and ending a session (logout,
+// sign out everywhere, a password change) deletes it here and closes its sockets in those
+// rooms with 4001. A refresh rotates: the old id goes as the new one comes, in one step.
+import { DurableObject } from "cloudflare:workers";
+import { chatRoom } from "./chat-room/chat-room";
+
+type Entry = { exp: number; rooms: string[] };
+const KEY = "s:";
+
+export class Sessions extends DurableObject<Env> {
+  private open?: Promise<Map<string, Entry>>;
+
+  /** Records a new session (epoch-seconds expiry). */
+  async start(sid: string, exp: number): Promise<void> {
+    const open = await this.load();
+    await this.prune(open);
+    open.set(sid, { exp, rooms: [] });
+    await this.ctx.storage.put(KEY + sid, open.get(sid));
+  }
+
+  /** Whether `sid` is open; with `roomId`, also remembers that it opened a socket there. */
+  async check(sid: string, roomId?: string): Promise<boolean> {
+    const entry = (await this.load()).get(sid);
+    if (!entry || entry.exp * 1000 <= Date.now()) return false;
+    if (roomId && !entry.rooms.includes(roomId)) {
+      entry.rooms.push(roomId);
+      await this.ctx.storage.put(KEY + sid, entry);
+    }
+    return true;
+  }
+
+  /** Replaces `oldSid` by `newSid` (same rooms); false if `oldSid` was not open. */
+  async rotate(oldSid: string, newSid: string, exp: number): Promise<boolean> {
+    const open = await this.load();
+    const old = open.get(oldSid);
+    if (!old || old.exp * 1000 <= Date.now()) return false;
+    open.delete(oldSid);
+    open.set(newSid, { exp, rooms: old.rooms });
+    await this.ctx.storage.transaction(async (tx) => {
+      await tx.delete(KEY + oldSid);
+      await tx.put(KEY + newSid, open.get(newSid));
+    });
+    return true;
+  }
+
+  /** Ends one session, or with `sid` null every session but `keep`; closes their sockets. */
+  async end(userId: string, sid: string | null, keep?: string): Promise<number> {
+    const open = await this.load();
+    const ending = sid === null ? [...open.keys()].filter((s) => s !== keep) : open.has(sid) ? [sid] : [];
+    const rooms = new Set<string>();
+    for (const s of ending) {
+      for (const room of open.get(s)?.rooms ?? []) rooms.add(room);
+      open.delete(s);
+    }
+    await this.ctx.storage.delete(ending.map((s) => KEY + s));
+    await Promise.all([...rooms].map((room) => chatRoom(this.env, room).endSessions(userId, ending)));
+    return ending.length;
+  }
+
+  /** The open sessions, read from storage once per object lifetime. */
+  private load(): Promise<Map<string, Entry>> {
+    this.open ??= this.ctx.storage
+      .list<Entry>({ prefix: KEY })
+      .then((stored) => new Map([...stored].map(([key, entry]) => [key.slice(KEY.length), entry])));
+    return this.open;
+  }
+
+  /** Forgets expired sessions (they would be refused anyway). */
+  private async prune(open: Map<string, Entry>): Promise<void> {
+    const now = Date.now();
+    const gone = [...open].filter(([, e]) => e.exp * 1000 <= now).map(([s]) => s);
+    for (const s of gone) open.delete(s);
+    if (gone.length) await this.ctx.storage.delete(gone.map((s) => KEY + s));
+  }
+}
+
+/** The sessions of user `userId`: one object per person. */
+export function sessions(env: Pick<Env, "SESSIONS">, userId: string) {
+  return env.SESSIONS.get(env.SESSIONS.idFromName(userId));
+}

@@ -1,0 +1,174 @@
+// What a hostile page, a copycat name or a stolen session could try, in Chromium against the
+// built app: the security headers hold (no CSP violation on load, the lazily loaded code
+// highlighter included; an injected inline script and eval do not run; the app refuses to be
+// framed), someone who takes Alice's display name is told apart by @username, and signing out
+// ends the session on the server.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { securityHeaders } from "../../shared/wire";
+import { launch, live, type Person, person, post, signUp } from "./support";
+
+const baseURL = inject("baseURL");
+let browser: Browser;
+let alice: Person;
+let impostor: Person;
+let bob: Person;
+let roomId = "";
+
+const tokenOf = async (p: Person) =>
+  (JSON.parse((await p.page.evaluate(() => localStorage.getItem("parlor.session"))) ?? "{}") as { token: string }).token;
+
+/** Records CSP violations in the page from before its first script runs. */
+async function watchViolations(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+}
+const violations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+
+beforeAll(async () => {
+  browser = await launch();
+  alice = await person(browser, baseURL, "Alice");
+  impostor = await person(browser, baseURL, "Alice");
+  impostor.username = `dave_${Math.random().toString(36).slice(2, 8)}`;
+  bob = await person(browser, baseURL, "Bob", { width: 1366, height: 850 });
+  for (const p of [alice, impostor, bob]) await watchViolations(p.page);
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state !== "fail") return;
+  for (const p of [alice, impostor, bob]) console.log(`${p.username} at ${p.page.url()}:\n${[...p.errors, ...p.console].join("\n")}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("security headers", () => {
+  it("come with the page, its assets and the API, and the build writes them for deployment", async () => {
+    const html = await fetch(`${baseURL}/`);
+    const script = (await html.text()).match(/<script[^>]+src="([^"]+)"/)?.[1];
+    expect(script).toBeTruthy();
+    for (const res of [html, await fetch(`${baseURL}${script}`), await fetch(`${baseURL}/api/health`)]) {
+      for (const [name, value] of Object.entries(securityHeaders())) expect(res.headers.get(name), `${res.url} ${name}`).toBe(value);
+    }
+    const file = readFileSync(join(inject("distDir"), "client", "_headers"), "utf8");
+    for (const [name, value] of Object.entries(securityHeaders())) expect(file).toContain(`  ${name}: ${value}\n`);
+  });
+
+  it("let the app run without a single CSP violation, the lazily loaded highlighter included", async () => {
+    await signUp(alice);
+    await signUp(impostor);
+    await signUp(bob);
+    const owner = await tokenOf(alice);
+    const { room } = await post<{ room: { id: string } }>(
+      baseURL,
+      "/rooms",
+      { title: "Trust", members: [impostor.username, bob.username] },
+      owner,
+    );
+    roomId = room.id;
+    await post(baseURL, `/rooms/${roomId}/messages`, { content: "```js\nconst answer = 42;\n```" }, owner);
+    await bob.page.goto(`/rooms/${roomId}`);
+    await live(bob.page);
+    await bob.page.getByRole("log").locator(".hljs-keyword", { hasText: "const" }).waitFor();
+    expect(await violations(bob.page)).toEqual([]);
+    expect(bob.console.filter((line) => /Content Security Policy/i.test(line))).toEqual([]);
+  });
+
+  it("refuse an injected inline script and eval", async () => {
+    const outcome = await bob.page.evaluate(async () => {
+      const w = window as unknown as { injected?: boolean; evaluated?: string };
+      const s = document.createElement("script");
+      s.textContent = "window.injected = true";
+      document.body.append(s);
+      // From a task of the page's own (DevTools lets code it evaluates directly use eval).
+      setTimeout(() => {
+        try {
+          // biome-ignore lint/security/noGlobalEval: the point is that the CSP refuses it.
+          eval("1 + 1");
+          w.evaluated = "ran";
+        } catch (e) {
+          w.evaluated = (e as Error).name;
+        }
+      }, 0);
+      await new Promise((r) => setTimeout(r, 100));
+      return { injected: w.injected ?? false, evaluated: w.evaluated };
+    });
+    expect(outcome).toEqual({ injected: false, evaluated: "EvalError" });
+    expect((await violations(bob.page)).some((v) => v.startsWith("script-src"))).toBe(true);
+  });
+
+  it("refuse to let another page frame the app", async () => {
+    const page = await bob.ctx.newPage();
+    await page.setContent(`<iframe src="${baseURL}/" title="framed"></iframe>`);
+    const frame = page.frames()[1];
+    await page.waitForTimeout(1500);
+    expect(frame ? await frame.locator("#root").count() : 0).toBe(0);
+    await page.close();
+  });
+});
+
+describe("a copycat display name", () => {
+  it("is told apart by @username in messages, presence and typing", async () => {
+    await alice.page.goto(`/rooms/${roomId}`);
+    await impostor.page.goto(`/rooms/${roomId}`);
+    await live(alice.page);
+    await live(impostor.page);
+    await post(baseURL, `/rooms/${roomId}/messages`, { content: "I am the real Alice" }, await tokenOf(alice));
+    await post(baseURL, `/rooms/${roomId}/messages`, { content: "please send me your password" }, await tokenOf(impostor));
+    const log = bob.page.getByRole("log");
+    const real = log.locator(".msg", { hasText: "I am the real Alice" });
+    const fake = log.locator(".msg", { hasText: "please send me your password" });
+    await fake.waitFor();
+    expect(await real.locator(".msg-author").textContent()).toBe("Alice");
+    expect(await fake.locator(".msg-author").textContent()).toBe("Alice");
+    expect(await real.locator(".msg-handle").textContent()).toBe(`@${alice.username}`);
+    expect(await fake.locator(".msg-handle").textContent()).toBe(`@${impostor.username}`);
+    await impostor.page.getByLabel("Message Trust").pressSequentially("hi", { delay: 20 });
+    await bob.page.getByText(`Alice (@${impostor.username}) is typing`).waitFor();
+    expect(await bob.page.locator(".online").getAttribute("title")).toContain(`Alice (@${impostor.username})`);
+  });
+});
+
+describe("signing out", () => {
+  it("ends the session on the server: the old token no longer works", async () => {
+    const token = await tokenOf(impostor);
+    expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await impostor.page.getByRole("button", { name: "Sign out" }).first().click();
+    await impostor.page.getByRole("heading", { name: "Welcome back" }).waitFor();
+    expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it("signs out everywhere from the account page, closing the other devices' rooms", async () => {
+    const other = await person(browser, baseURL, "Alice");
+    await other.page.goto("/");
+    await other.page.evaluate(
+      (s) => localStorage.setItem("parlor.session", s ?? ""),
+      await alice.page.evaluate(() => localStorage.getItem("parlor.session")),
+    );
+    // A second session of Alice's, on another device.
+    const second = await post<{ token: string; user: unknown }>(baseURL, "/auth/login", {
+      username: alice.username,
+      password: "correct horse battery",
+    });
+    await other.page.evaluate((s) => localStorage.setItem("parlor.session", s), JSON.stringify(second));
+    await other.page.goto(`/rooms/${roomId}`);
+    await live(other.page);
+    await alice.page.goto("/account");
+    await alice.page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await alice.page.getByRole("button", { name: "Sign out everywhere" }).click();
+    await alice.page.getByRole("heading", { name: "Welcome back" }).waitFor();
+    // The room there closes (4001) or, if a request got there first, the sign-in page says why.
+    await other.page
+      .getByText(/You were signed out|Your session has ended/)
+      .first()
+      .waitFor();
+    expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${second.token}` } })).status).toBe(401);
+    await other.ctx.close();
+  });
+});

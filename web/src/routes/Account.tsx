@@ -1,0 +1,63 @@
+// The signed-in person's account: change the password (every other session ends) and sign
+// out everywhere (every session ends, this one too). Both go to the server, which also closes
+// the ended sessions' open rooms.
+import { useNavigate } from "@solidjs/router";
+import { createSignal, onMount, Show } from "solid-js";
+import { api } from "../api";
+import { ConfirmButton } from "../components/ConfirmButton";
+import { createSubmit, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
+import { PasswordField } from "../components/PasswordField";
+import { session, signOutEverywhere } from "../session";
+import { toast } from "../stores/toasts";
+
+export default function Account() {
+  const navigate = useNavigate();
+  const [current, setCurrent] = createSignal("");
+  const [next, setNext] = createSignal("");
+  const personal = () => [session.user()?.username ?? "", session.user()?.displayName ?? ""];
+  onMount(() => {
+    document.title = "Account · Parlor";
+  });
+
+  const form = createSubmit(async () => {
+    const { ended } = await api.changePassword(current(), next());
+    setCurrent("");
+    setNext("");
+    toast(`Password changed. ${ended === 1 ? "1 other session was" : `${ended} other sessions were`} signed out.`, "success");
+  });
+
+  return (
+    <Page title="Account" back={{ href: "/", label: "Back to rooms", phoneOnly: true }}>
+      <div class="page-body settings">
+        <p class="muted">
+          Signed in as <strong>{session.user()?.displayName}</strong> <span class="muted">@{session.user()?.username}</span>
+        </p>
+        <form class="card form-stack" onSubmit={(e) => form.submit(e)} aria-labelledby="password-heading">
+          <h2 id="password-heading">Change password</h2>
+          <Show when={form.error()}>
+            <FormAlert>Couldn't change the password: {form.error()}</FormAlert>
+          </Show>
+          <PasswordField id="current-password" label="Current password" purpose="current" value={current()} onInput={setCurrent} />
+          <PasswordField id="new-password" label="New password" purpose="new" value={next()} onInput={setNext} personal={personal} />
+          <FormActions cancelHref="/">
+            <SubmitButton busy={form.busy()}>Change password</SubmitButton>
+          </FormActions>
+        </form>
+        <section class="card card-danger" aria-labelledby="sessions-heading">
+          <h2 id="sessions-heading">Sessions</h2>
+          <p class="muted">Signs this browser and every other device out. Open rooms disconnect at once.</p>
+          <ConfirmButton
+            label="Sign out everywhere"
+            confirmLabel="Sign out everywhere"
+            onConfirm={async () => {
+              await signOutEverywhere(true);
+              navigate("/signin");
+            }}
+          >
+            Sign out everywhere
+          </ConfirmButton>
+        </section>
+      </div>
+    </Page>
+  );
+}

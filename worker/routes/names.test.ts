@@ -1,0 +1,68 @@
+// Names people read cannot hide or reorder characters, and every message names its author's
+// unique @username beside the free-text display name, so two people called "Alice" are told
+// apart. Text that is not valid UTF-16 is refused rather than stored changed.
+import { describe, expect, it } from "vitest";
+import type { Message } from "../../shared/wire";
+import { api, post, roomWith, signUp, uniqueName } from "../../test/helpers";
+import { connect } from "../../test/ws";
+
+const password = "correct horse battery";
+const BAD = {
+  nul: "Al\u0000ice",
+  control: "Alice\u0007",
+  "right-to-left override": "Alice\u202Egnp.exe",
+  "bidi isolate": "\u2067Alice",
+  "zero-width space": "Al\u200Bice",
+  "zero-width joiner": "Alice\u200D",
+  "byte order mark": "\uFEFFAlice",
+  "lone surrogate": "Alice\uD800",
+};
+
+describe("names", () => {
+  it("refuses control, bidi-override, zero-width and lone-surrogate characters in names with 400", async () => {
+    const owner = await signUp("names");
+    for (const [what, name] of Object.entries(BAD)) {
+      const reg = await api("/auth/register", { body: { username: uniqueName("bad"), password, displayName: name } });
+      expect(reg.status, what).toBe(400);
+      expect(reg.body, what).toMatchObject({ error: { code: "invalid_input", details: [{ path: "displayName" }] } });
+      const character = await api("/characters", { token: owner.token, body: { name, systemPrompt: "Be brief." } });
+      expect(character.status, what).toBe(400);
+      expect((await api("/rooms", { token: owner.token, body: { title: name } })).status, what).toBe(400);
+    }
+    // Names in any script, emoji included, are fine.
+    const ok = await api("/auth/register", { body: { username: uniqueName("ok"), password, displayName: "Zoë 李 👩‍💻" } });
+    expect(ok.status).toBe(201);
+  });
+
+  it("shows the author's @username on every message: REST, WebSocket, and from the history store", async () => {
+    const [room, alice, dave] = await roomWith("alice", "dave");
+    const impostor = await api("/auth/register", { body: { username: uniqueName("dave"), password, displayName: alice.user.displayName } });
+    expect(impostor.status).toBe(201);
+    const b = await connect(alice.token, room.id);
+    const sent = await post(dave, room.id, "hello");
+    expect(sent.body.message.author).toMatchObject({ kind: "user", id: dave.user.id, username: dave.user.username });
+    expect((await b.next("message")).message.author.username).toBe(dave.user.username);
+    b.close();
+    // Once flushed, the history store returns it too.
+    let stored: Message | undefined;
+    for (let i = 0; i < 100 && !stored?.author.username; i++) {
+      const search = await api<{ results: { message: Message }[] }>("/search?q=hello", { token: alice.token });
+      stored = search.body.results.find((r) => r.message.roomId === room.id)?.message;
+      if (!stored) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(stored?.author.username).toBe(dave.user.username);
+  });
+
+  it("refuses a message with a lone surrogate instead of storing it changed", async () => {
+    const [room, ann] = await roomWith("utf");
+    const r = await post(ann, room.id, "broken \uD83D text");
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: { code: "invalid_content" } });
+    const a = await connect(ann.token, room.id);
+    a.send({ type: "send", clientId: "lone", content: "\uDC00" });
+    expect((await a.next("error", (f) => f.clientId === "lone")).code).toBe("invalid_content");
+    // A whole pair (an emoji) is fine.
+    expect((await post(ann, room.id, "fine \uD83D\uDE00")).status).toBe(201);
+    a.close();
+  });
+});

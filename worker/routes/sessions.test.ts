@@ -1,0 +1,98 @@
+// Sessions end for real: a refresh rotates the token, logout and sign-out-everywhere revoke
+// (REST 401, WebSockets closed with 4001), a password change revokes the other sessions, a
+// stranger's password guesses never lock the owner out, and a deleted account's token is 401.
+import { env } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { openDb } from "../../shared/store/db";
+import { CloseCode } from "../../shared/wire";
+import { type Account, api, roomWith, signUp } from "../../test/helpers";
+import { connect } from "../../test/ws";
+
+const password = "correct horse battery";
+const login = (username: string, pw = password, ip = "198.51.100.1") =>
+  api<Account>("/auth/login", { body: { username, password: pw }, headers: { "CF-Connecting-IP": ip } });
+const code = (r: { body: unknown }) => (r.body as { error?: { code: string } }).error?.code;
+
+describe("sessions", () => {
+  it("rotates on refresh: the old token stops working, the new one works once", async () => {
+    const { token } = await signUp("rot");
+    const fresh = await api<Account>("/auth/refresh", { method: "POST", token });
+    expect(fresh.status).toBe(200);
+    const old = await api("/me", { token });
+    expect(old.status).toBe(401);
+    expect(code(old)).toBe("session_ended");
+    expect((await api("/auth/refresh", { method: "POST", token })).status).toBe(401);
+    expect((await api("/me", { token: fresh.body.token })).status).toBe(200);
+  });
+
+  it("logs out one session: its token is refused and its socket closes with 4001; others live on", async () => {
+    const [room, ann] = await roomWith("bye");
+    const other = (await login(ann.user.username)).body;
+    const [mine, theirs] = [await connect(ann.token, room.id), await connect(other.token, room.id)];
+    expect((await api("/auth/logout", { method: "POST", token: ann.token })).status).toBe(204);
+    expect((await mine.closed).code).toBe(CloseCode.sessionEnded);
+    expect((await api("/me", { token: ann.token })).status).toBe(401);
+    expect((await api(`/rooms/${room.id}/messages`, { token: other.token })).status).toBe(200);
+    theirs.send({ type: "send", clientId: "still", content: "still here" });
+    await theirs.next("ack", (f) => f.clientId === "still");
+    theirs.close();
+  });
+
+  it("signs out everywhere: every token refused, every socket closed", async () => {
+    const [room, ann] = await roomWith("all");
+    const other = (await login(ann.user.username)).body;
+    const sockets = [await connect(ann.token, room.id), await connect(other.token, room.id)];
+    const r = await api<{ ended: number }>("/auth/logout-all", { method: "POST", token: other.token });
+    expect(r.body.ended).toBe(2);
+    for (const s of sockets) expect((await s.closed).code).toBe(CloseCode.sessionEnded);
+    for (const t of [ann.token, other.token]) expect((await api("/me", { token: t })).status).toBe(401);
+    // Signing in again works.
+    expect((await login(ann.user.username)).status).toBe(200);
+  });
+
+  it("changes the password, ending every other session", async () => {
+    const [room, ann] = await roomWith("pwd");
+    const other = (await login(ann.user.username)).body;
+    const socket = await connect(other.token, room.id);
+    const change = (currentPassword: string, newPassword: string) =>
+      api<{ ended: number }>("/auth/password", { token: ann.token, body: { currentPassword, newPassword } });
+    expect(code(await change("wrong password", "a brand new passphrase"))).toBe("invalid_credentials");
+    expect(code(await change(password, "password1"))).toBe("weak_password");
+    const done = await change(password, "a brand new passphrase");
+    expect(done.status).toBe(200);
+    expect(done.body.ended).toBe(1);
+    expect((await socket.closed).code).toBe(CloseCode.sessionEnded);
+    expect((await api("/me", { token: other.token })).status).toBe(401);
+    expect((await api("/me", { token: ann.token })).status).toBe(200);
+    expect((await login(ann.user.username, password, "198.51.100.2")).status).toBe(401);
+    expect((await login(ann.user.username, "a brand new passphrase", "198.51.100.3")).status).toBe(200);
+  });
+
+  it("throttles a stranger's guesses without locking the owner out", async () => {
+    const { user } = await signUp("owner");
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await login(user.username, "not the password", "203.0.113.66")).status);
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    // The owner, from their own address, is let in with the right password.
+    expect((await login(user.username, password, "198.51.100.77")).status).toBe(200);
+    // Guesses spread over many addresses still do not lock the owner out.
+    for (let i = 0; i < 20; i++) await login(user.username, "not the password", `203.0.113.${i}`);
+    expect((await login(user.username, password, "198.51.100.78")).status).toBe(200);
+  });
+
+  it("answers a deleted account's token with 401, not 500", async () => {
+    const gone = await signUp("gone");
+    await openDb(env).rows(sql`delete from users where id = ${gone.user.id}`);
+    for (const [path, body] of [
+      ["/rooms", {}],
+      ["/characters", { name: "X", systemPrompt: "Be brief." }],
+      ["/auth/refresh", undefined],
+    ] as const) {
+      const r = await api(path, { method: "POST", token: gone.token, body });
+      expect(r.status).toBe(401);
+    }
+    expect((await api("/me", { token: gone.token })).status).toBe(401);
+  });
+});
