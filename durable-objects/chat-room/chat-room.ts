@@ -76,7 +76,16 @@ export class ChatRoom extends DurableObject<Env> {
   /** A message posted over REST; the same path as a WebSocket `send`. */
   async post(room: RoomConfig, author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
     this.membership.configure(room);
+    // The Worker has just read this member from the store: if the copy is failing, it need
+    // not wait out its backoff.
+    await this.flush.wake();
     return this.sends.post(author, content, clientId);
+  }
+
+  /** The history store answers again (the health check saw it): a flush waiting out its
+   * backoff runs now. True when one was waiting. */
+  wake(): Promise<boolean> {
+    return this.flush.wake();
   }
 
   /** Messages the history store may not have yet (read-your-writes for REST pages). */
@@ -111,8 +120,10 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */
-  destroy(): Promise<void> {
-    return this.membership.destroy();
+  async destroy(): Promise<void> {
+    const roomId = this.membership.room?.roomId;
+    await this.membership.destroy();
+    if (roomId) this.flush.forget(roomId);
   }
 
   // ---- RPC from the generate queue's consumers (worker/queue; see ai.ts) ------------------

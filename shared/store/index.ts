@@ -4,20 +4,24 @@ import { sql } from "drizzle-orm";
 import { openDb, type StoreBindings } from "./db";
 import { messagesRepo } from "./messages";
 import { roomsRepo } from "./rooms";
+import { guardStore } from "./unavailable";
 import { charactersRepo, usersRepo } from "./users";
 
 export function openStore(env: StoreBindings) {
   const ctx = openDb(env);
+  // Every call that fails because the store cannot be reached throws StoreUnavailable.
   return {
     dialect: ctx.dialect,
-    users: usersRepo(ctx),
-    characters: charactersRepo(ctx),
-    rooms: roomsRepo(ctx),
-    messages: messagesRepo(ctx),
-    /** A real round trip, for the health check. */
-    async ping(): Promise<void> {
-      await ctx.rows(sql`select 1 as ok`);
-    },
+    users: guardStore(usersRepo(ctx)),
+    characters: guardStore(charactersRepo(ctx)),
+    rooms: guardStore(roomsRepo(ctx)),
+    messages: guardStore(messagesRepo(ctx)),
+    ...guardStore({
+      /** A real round trip, for the health check. */
+      async ping(): Promise<void> {
+        await ctx.rows(sql`select 1 as ok`);
+      },
+    }),
   };
 }
 
@@ -36,3 +40,4 @@ export function lazyStore(env: StoreBindings): Store {
   });
 }
 export { isUniqueViolation } from "./db";
+export { isStoreDown, StoreUnavailable } from "./unavailable";
