@@ -49,7 +49,9 @@ export class ChatRoom extends DurableObject<Env> {
     const room = () => this.membership.room;
     this.log = new RoomLog(ctx.storage.sql, () => room()?.roomId ?? "");
     this.timers = new Timers(ctx.storage);
-    this.flush = new Flush(ctx, config, this.log, this.timers, this.membership, history);
+    this.flush = new Flush(ctx, config, this.log, this.timers, this.membership, history, () => {
+      this.store = undefined;
+    });
     this.ai = new RoomAi(
       env,
       this.log,
@@ -76,6 +78,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** A message posted over REST; the same path as a WebSocket `send`. */
   async post(room: RoomConfig, author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
     this.membership.configure(room);
+    this.membership.know(author.id);
     // The Worker has just read this member from the store: if the copy is failing, it need
     // not wait out its backoff.
     await this.flush.wake();

@@ -46,6 +46,7 @@ export class Flush {
     private readonly timers: Timers,
     private readonly membership: Membership,
     private readonly history: () => Store,
+    private readonly dropHistory: () => void,
   ) {
     this.armed = timers.has(FLUSH_TIMER);
   }
@@ -91,10 +92,8 @@ export class Flush {
     const since = this.lag.begin(batch);
     try {
       const now = Date.now();
-      const stored = await this.history().messages.upsert(
-        roomId,
-        batch.map(({ message }) => fromMessage(message, now)),
-      );
+      const rows = batch.map(({ message }) => fromMessage(message, now));
+      const stored = await this.history().messages.upsert(roomId, rows);
       // A missing room (deleted meanwhile) also counts as done: there is nowhere to keep it.
       this.log.markFlushed(batch.map(({ message, version }) => ({ seq: message.seq, version })));
       // In the same commit: what the store now holds need not stay here too (and nothing goes
@@ -108,6 +107,8 @@ export class Flush {
       // streaming) wait the usual delay rather than rewriting the same row back to back.
       if (this.log.hasDirty()) await this.rearm(batch.length === FLUSH_BATCH ? 0 : this.config.flushDelayMs);
     } catch (err) {
+      // A fresh client next time: one whose connections hang must not hold up the next attempt.
+      this.dropHistory();
       this.failures++;
       this.lag.end(since, false, true);
       this.report(true);

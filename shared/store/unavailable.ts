@@ -1,7 +1,8 @@
 // Telling "the history store cannot be reached" apart from every other failure. Each call into
 // a repository is guarded (`guardStore`): an error whose chain says the connection failed, was
 // refused, reset or timed out, or that the server is shutting down or overloaded, is rethrown
-// as StoreUnavailable (the original kept as its cause), which the API answers with 503
+// as StoreUnavailable (the original kept as its cause), as is a call with no answer within
+// STORE_TIMEOUT_SECONDS; the API answers StoreUnavailable with 503
 // `store_unavailable` and Retry-After instead of a generic 500. Errors about the data itself
 // (constraints, invalid input, bad SQL) pass through unchanged.
 
@@ -33,19 +34,29 @@ export function isStoreDown(err: unknown): boolean {
   return down;
 }
 
-/** The same repository, each of its async methods rethrowing an outage as StoreUnavailable. */
-export function guardStore<T extends object>(repo: T): T {
+/** The same repository, each of its async methods rethrowing an outage as StoreUnavailable,
+ * and failing so when it has no answer within `timeoutMs` (a store that accepts connections
+ * and never answers must not hold a request, or a room's flush, up for good). */
+export function guardStore<T extends object>(repo: T, timeoutMs: number): T {
   const guarded: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(repo)) {
     guarded[key] =
       typeof value === "function"
         ? (...args: unknown[]) => {
             const result = value.apply(repo, args);
-            return result instanceof Promise ? result.catch(rethrow) : result;
+            return result instanceof Promise ? withTimeout(result, timeoutMs).catch(rethrow) : result;
           }
         : value;
   }
   return guarded as T;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreUnavailable(new Error(`no answer within ${ms / 1000} s`))), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function rethrow(err: unknown): never {
