@@ -99,7 +99,10 @@ export default defineConfig({
     // postgres.js's Workers socket leaves a rejected read behind when the server cuts the
     // connection (the outage tests do that on purpose); the query itself fails and is handled.
     onUnhandledError: (error) =>
-      !(/^(Network connection lost|This socket has been closed)\.$/.test(error.message) && String(error.stack).includes("postgres/cf/polyfills")),
+      !(
+        /^(Network connection lost|This socket has been closed)\.$/.test(error.message) &&
+        String(error.stack).includes("postgres/cf/polyfills")
+      ),
     projects: [
       workerProject("worker-d1", ["shared/**/*.test.ts", "worker/**/*.test.ts", "durable-objects/**/*.test.ts"], {
         exclude: [...aiTests, ...pipelineTests, ...opsAiTests, ...hotLogTests, ...textTests],

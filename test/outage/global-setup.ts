@@ -9,8 +9,8 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { connect, createServer as createTcpServer, type Socket } from "node:net";
 import { createRequire } from "node:module";
+import { connect, createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type postgresType from "postgres";

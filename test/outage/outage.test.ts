@@ -17,7 +17,6 @@ import { type Client, connect, openSocket } from "../ws";
 const controlUrl = (env as unknown as { OUTAGE_CONTROL_URL: string }).OUTAGE_CONTROL_URL;
 
 async function control(what: "stop" | "start" | "slow" | "fast") {
-  console.log("CONTROL", what, new Date().toISOString());
   const res = await fetch(`${controlUrl}/${what}`);
   if (!res.ok) throw new Error(`control ${what}: ${res.status} ${await res.text()}`);
 }
@@ -115,7 +114,6 @@ describe("the history store going down", () => {
         contents.push(`during ${i}`);
         await send(i % 2 ? b : a, contents.at(-1) as string);
       }
-      console.log("SENT");
       await expectRestUnavailable(room.id, ann);
       await expectRejoin(room.id, bob, carol, b, contents.length);
       const health = await until("health to show the backlog", async () => {
@@ -123,7 +121,9 @@ describe("the history store going down", () => {
         return res.status === 503 && (res.body.backlog.pg?.messages ?? 0) >= 20 ? res.body : undefined;
       });
       expect(health.status).toBe("degraded");
-      const metrics = await exports.default.fetch(new Request("https://parlor.test/metrics", { headers: { Authorization: "Bearer test-admin-token" } }));
+      const metrics = await exports.default.fetch(
+        new Request("https://parlor.test/metrics", { headers: { Authorization: "Bearer test-admin-token" } }),
+      );
       expect(await metrics.text()).toMatch(/parlor_history_backlog_messages\{store="pg"\} (2\d|[3-9]\d)/);
       const deadline = await until("the backoff to grow past 6 s", async () => {
         const at = await flushDueAt(room.id);
@@ -142,7 +142,10 @@ describe("the history store going down", () => {
       });
       // A fresh catch-up and the other member's view: each message once, in order.
       const fresh = await connect(carol.token, room.id, { afterSeq: 0 });
-      expect(fresh.frames.filter((f) => f.type === "message").map((f) => (f.type === "message" ? f.message.content : ""))).toEqual(contents);
+      await fresh.next("message", (f) => f.message.seq === contents.length);
+      expect(fresh.frames.filter((f) => f.type === "message").map((f) => (f.type === "message" ? f.message.content : ""))).toEqual(
+        contents,
+      );
       const seen = b.frames.filter((f) => f.type === "message").map((f) => (f.type === "message" ? f.message.seq : 0));
       expect(seen).toEqual([...new Set(seen)].sort((x, y) => x - y));
     } finally {
@@ -163,7 +166,6 @@ async function expectRestUnavailable(roomId: string, who: Account) {
     [`/rooms/${roomId}/messages`, { body: { content: "over REST" } }],
   ];
   for (const [path, init] of routes) {
-    console.log("REST", path);
     const res = await api<{ error: { code: string } }>(path, { ...init, token: who.token });
     expect(res.status, path).toBe(503);
     expect(res.body.error.code, path).toBe("store_unavailable");
@@ -177,6 +179,7 @@ async function expectRejoin(roomId: string, bob: Account, carol: Account, old: C
   old.close();
   forgetRoomAccess(roomId);
   const again = await connect(bob.token, roomId, { afterSeq: 0 });
+  await again.next("message", (f) => f.message.seq === count);
   expect(again.frames.filter((f) => f.type === "message")).toHaveLength(count);
   again.close();
   forgetRoomAccess(roomId);
