@@ -44,6 +44,23 @@ function flushDueAt(roomId: string): Promise<number | null> {
   });
 }
 
+/** The flush timer's deadline if it is more than `ms` away (the backoff has grown that far). */
+async function flushDueAfter(roomId: string, ms: number): Promise<number | undefined> {
+  const at = await flushDueAt(roomId);
+  return at !== null && at - Date.now() > ms ? at : undefined;
+}
+
+/** With the store back, health checks (which wake the rooms with a backlog) until the store
+ * holds every message exactly once: before `deadline`, when the backoff would have run it. */
+async function expectHomeBefore(deadline: number, roomId: string, contents: string[]) {
+  await until("health to wake the room and the store to hold every message", async () => {
+    await healthBody();
+    return (await storedMessages(roomId)).length === contents.length;
+  });
+  expect(Date.now()).toBeLessThan(deadline);
+  expectExactly(await storedMessages(roomId), contents);
+}
+
 /** Every message of the room as the Postgres server itself holds it (read from outside). */
 async function storedMessages(roomId: string): Promise<Pick<Message, "seq" | "content">[]> {
   const res = await fetch(`${controlUrl}/rows/${roomId}`);
@@ -83,18 +100,11 @@ describe("the history store going down", () => {
         const content = `slow ${contents.length}`;
         contents.push(content);
         await send(a, content);
-        const at = await flushDueAt(room.id);
-        return at !== null && at - Date.now() > 3000 ? at : undefined;
+        return flushDueAfter(room.id, 3000);
       });
       const deadline = await due;
       await control("fast");
-      await until("health to wake the room and the store to hold every message", async () => {
-        await healthBody();
-        return (await storedMessages(room.id)).length === contents.length;
-      });
-      // It arrived before the backoff would have run the copy.
-      expect(Date.now()).toBeLessThan(deadline);
-      expectExactly(await storedMessages(room.id), contents);
+      await expectHomeBefore(deadline, room.id, contents);
     } finally {
       await control("fast");
       a.close();
@@ -125,17 +135,9 @@ describe("the history store going down", () => {
         new Request("https://parlor.test/metrics", { headers: { Authorization: "Bearer test-admin-token" } }),
       );
       expect(await metrics.text()).toMatch(/parlor_history_backlog_messages\{store="pg"\} (2\d|[3-9]\d)/);
-      const deadline = await until("the backoff to grow past 6 s", async () => {
-        const at = await flushDueAt(room.id);
-        return at !== null && at - Date.now() > 6000 ? at : undefined;
-      });
+      const deadline = await until("the backoff to grow past 6 s", () => flushDueAfter(room.id, 6000));
       await control("start");
-      await until("the store to hold every message", async () => {
-        await healthBody();
-        return (await storedMessages(room.id)).length === contents.length;
-      });
-      expect(Date.now()).toBeLessThan(deadline);
-      expectExactly(await storedMessages(room.id), contents);
+      await expectHomeBefore(deadline, room.id, contents);
       await until("health to clear", async () => {
         const res = await healthBody();
         return res.status === 200 && Object.keys(res.body.backlog).length === 0;
