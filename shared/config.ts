@@ -35,6 +35,11 @@ export interface Config {
   tokenTtlSeconds: number;
   /** How long a room's first unflushed write waits before the write-behind copy runs. */
   flushDelayMs: number;
+  /** The longest a failed flush waits before its next attempt (the backoff's cap). */
+  flushRetryMaxMs: number;
+  /** /api/health says `degraded` while the oldest message not yet in the history store has
+   * waited longer than this. */
+  backlogDegradedMs: number;
   /** A room keeps at least its newest `hotLogRows` messages, and every message younger than
    * `hotLogMs`, in its own storage; older ones are served from the history store. */
   hotLogRows: number;
@@ -88,6 +93,8 @@ function parse(vars: Record<string, unknown>): Config {
     queueMaxRetries: Math.min(9, num(s("QUEUE_MAX_RETRIES"), 5)),
     tokenTtlSeconds: num(s("TOKEN_TTL_SECONDS"), 7 * 24 * 3600),
     flushDelayMs: Math.max(0, num(s("FLUSH_DELAY_MS"), 1000)),
+    flushRetryMaxMs: Math.max(1000, num(s("FLUSH_RETRY_MAX_MS"), 5000)),
+    backlogDegradedMs: Math.max(1, num(s("BACKLOG_DEGRADED_SECONDS"), 30)) * 1000,
     hotLogRows: Math.max(1, Math.floor(num(s("HOT_LOG_ROWS"), 1000))),
     hotLogMs: Math.max(0, num(s("HOT_LOG_HOURS"), 24)) * 3600_000,
     ai: {

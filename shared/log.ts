@@ -46,3 +46,18 @@ export function scrub(line: string): string {
     .replace(/AIza[0-9A-Za-z_-]{20,}/g, "[redacted]")
     .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, "[redacted]");
 }
+
+/** An error as log fields: its message, and the chain of causes beneath it (a driver wraps
+ * the reason, e.g. "connection refused", under "Failed query: …" with the whole statement). */
+export function errorFields(err: unknown): { error: string; cause?: string } {
+  const causes: string[] = [];
+  const seen = new Set<unknown>([err]);
+  for (let e = (err as { cause?: unknown })?.cause; e !== undefined && e !== null && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const code = (e as { code?: unknown }).code;
+    causes.push(`${String(e)}${typeof code === "string" && !String(e).includes(code) ? ` (${code})` : ""}`);
+  }
+  return causes.length > 0
+    ? { error: String(err).slice(0, 300), cause: causes.join(" <- ").slice(0, 500) }
+    : { error: String(err).slice(0, 500) };
+}

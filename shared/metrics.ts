@@ -60,7 +60,13 @@ export type MetricBatch = {
   histograms: { name: Histogram; labels: string; buckets: number[]; sum: number; count: number }[];
   /** Open sockets per ChatRoom object, the latest count each reported; `at` orders reports. */
   sockets: { room: string; open: number; at: number }[];
+  /** Messages each room holds that the history store does not have yet, the latest report of
+   * each (`oldestAt`: when the oldest of them started waiting); see HistoryBacklog. */
+  backlog?: RoomBacklog[];
 };
+
+/** One room's write-behind backlog, as it last reported it. `store` is "d1" or "pg". */
+export type RoomBacklog = { room: string; store: string; messages: number; oldestAt: number | null; at: number };
 
 /** Renders a label set in the exposition format, values escaped; keys keep the caller's order. */
 export function labels(set: Record<string, string>): string {
@@ -79,6 +85,7 @@ export class Recorder {
   private counters = new Map<string, MetricBatch["counters"][number]>();
   private histograms = new Map<string, MetricBatch["histograms"][number]>();
   private sockets = new Map<string, MetricBatch["sockets"][number]>();
+  private backlog = new Map<string, RoomBacklog>();
 
   count(name: Counter, labelSet = "", by = 1) {
     const key = `${name}{${labelSet}}`;
@@ -103,13 +110,23 @@ export class Recorder {
     this.sockets.set(room, { room, open, at });
   }
 
+  roomBacklog(report: RoomBacklog) {
+    this.backlog.set(report.room, report);
+  }
+
   /** Hands over everything recorded so far and starts afresh; null when there is nothing. */
   take(): MetricBatch | null {
-    if (this.counters.size + this.histograms.size + this.sockets.size === 0) return null;
-    const batch = { counters: [...this.counters.values()], histograms: [...this.histograms.values()], sockets: [...this.sockets.values()] };
+    if (this.counters.size + this.histograms.size + this.sockets.size + this.backlog.size === 0) return null;
+    const batch = {
+      counters: [...this.counters.values()],
+      histograms: [...this.histograms.values()],
+      sockets: [...this.sockets.values()],
+      backlog: [...this.backlog.values()],
+    };
     this.counters = new Map();
     this.histograms = new Map();
     this.sockets = new Map();
+    this.backlog = new Map();
     return batch;
   }
 
@@ -128,6 +145,7 @@ export class Recorder {
     }
     // A newer count of a room's sockets wins over the one that failed to go out.
     for (const s of batch.sockets) if (!this.sockets.has(s.room)) this.sockets.set(s.room, s);
+    for (const b of batch.backlog ?? []) if (!this.backlog.has(b.room)) this.backlog.set(b.room, b);
   }
 }
 
@@ -197,6 +215,12 @@ export const metrics = {
   historyFlush(lagSeconds: number | undefined, ok: boolean) {
     if (lagSeconds !== undefined) recorder.observe("parlor_history_flush_lag_seconds", "", lagSeconds);
     if (!ok) recorder.count("parlor_history_flush_failures_total");
+    schedule();
+  },
+  /** A room's write-behind backlog (its room id, the store's name, how many messages wait and
+   * since when); a report of 0 messages clears it. */
+  historyBacklog(room: string, store: string, messages: number, oldestAt: number | null) {
+    recorder.roomBacklog({ room, store, messages, oldestAt, at: Date.now() });
     schedule();
   },
   /** A ChatRoom's current number of open sockets (the object's id, not its room id, is `room`). */

@@ -1,10 +1,12 @@
 // The one error type the API throws, and the one place it becomes a response. Every failure
-// leaves as `{"error": {"code", "message", "details?"}}`; unknown errors are logged with
-// context and answered with a generic 500, never a stack trace.
+// leaves as `{"error": {"code", "message", "details?"}}`; an unreachable history store is a
+// 503 `store_unavailable` with Retry-After; unknown errors are logged with context and
+// answered with a generic 500, never a stack trace.
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { log } from "../shared/log";
+import { errorFields, log } from "../shared/log";
+import { isStoreDown } from "../shared/store";
 
 export class ApiError extends Error {
   constructor(
@@ -40,11 +42,29 @@ export function rateLimited(retryAfterMs: number, message = "Too many requests. 
   );
 }
 
+/** How long a client is asked to wait before retrying during a store outage. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+export function storeUnavailable() {
+  return new ApiError(
+    503,
+    "store_unavailable",
+    "Message history is temporarily unavailable. Live chat keeps working; please try again shortly.",
+    { retryAfterMs: STORE_RETRY_AFTER_SECONDS * 1000 },
+    { "Retry-After": String(STORE_RETRY_AFTER_SECONDS) },
+  );
+}
+
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
 export function onError(err: Error, c: Context): Response {
+  if (!(err instanceof ApiError) && isStoreDown(err)) {
+    // An outage, not a bug: one line with its cause, no stack.
+    log.warn("store_unavailable", { requestId: c.get("requestId"), path: c.req.path, ...errorFields(err) });
+    err = storeUnavailable();
+  }
   if (err instanceof ApiError) {
     return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
   }

@@ -18,5 +18,8 @@ export type AppEnv = {
     roomCharacterName: string | null;
     /** When the membership was read from the store (a WebSocket upgrade may reuse a recent read). */
     accessCheckedAt: number;
+    /** A WebSocket upgrade during a store outage: membership could not be read, so `room` and
+     * `member` are unset and the room object decides from the members it knows. */
+    memberUnverified?: boolean;
   };
 };

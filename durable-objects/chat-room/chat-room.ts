@@ -49,7 +49,9 @@ export class ChatRoom extends DurableObject<Env> {
     const room = () => this.membership.room;
     this.log = new RoomLog(ctx.storage.sql, () => room()?.roomId ?? "");
     this.timers = new Timers(ctx.storage);
-    this.flush = new Flush(ctx, config, this.log, this.timers, this.membership, history);
+    this.flush = new Flush(ctx, config, this.log, this.timers, this.membership, history, () => {
+      this.store = undefined;
+    });
     this.ai = new RoomAi(
       env,
       this.log,
@@ -76,7 +78,17 @@ export class ChatRoom extends DurableObject<Env> {
   /** A message posted over REST; the same path as a WebSocket `send`. */
   async post(room: RoomConfig, author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
     this.membership.configure(room);
+    this.membership.know(author.id);
+    // The Worker has just read this member from the store: if the copy is failing, it need
+    // not wait out its backoff.
+    await this.flush.wake();
     return this.sends.post(author, content, clientId);
+  }
+
+  /** The history store answers again (the health check saw it): a flush waiting out its
+   * backoff runs now. True when one was waiting. */
+  wake(): Promise<boolean> {
+    return this.flush.wake();
   }
 
   /** Messages the history store may not have yet (read-your-writes for REST pages). */
@@ -116,8 +128,10 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */
-  destroy(): Promise<void> {
-    return this.membership.destroy();
+  async destroy(): Promise<void> {
+    const roomId = this.membership.room?.roomId;
+    await this.membership.destroy();
+    if (roomId) this.flush.forget(roomId);
   }
 
   // ---- RPC from the generate queue's consumers (worker/queue; see ai.ts) ------------------

@@ -12,17 +12,24 @@ import type { Timers } from "./timers";
 /** Header through which the Worker hands an authenticated identity to the upgrade. */
 export const IDENTITY_HEADER = "X-Parlor-Identity";
 
-/** What the Worker puts in IDENTITY_HEADER. */
+/** What the Worker puts in IDENTITY_HEADER: a membership it checked (with the room's
+ * settings), or, during a history store outage, `unverified`: the room then admits only the
+ * members it knows. */
 export type Identity = {
   user: OnlineUser;
   /** The token's expiry (epoch seconds): the socket is closed with 1008 then. */
   exp: number;
   /** The session (closed with 4001 when it is ended; see durable-objects/sessions.ts). */
   sid?: string;
-  room: RoomConfig;
-  /** When the membership was read; a copy older than a removal is refused. */
-  checkedAt?: number;
-};
+} & (
+  | {
+      room: RoomConfig;
+      /** When the membership was read; a copy older than a removal is refused. */
+      checkedAt?: number;
+      unverified?: undefined;
+    }
+  | { unverified: true; room?: undefined; checkedAt?: undefined }
+);
 
 export const EXPIRY_TIMER = "expiry";
 
@@ -51,14 +58,15 @@ export class Connections {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !header) {
       return new Response("Expected an authenticated WebSocket upgrade", { status: 400 });
     }
-    const { user, exp, sid, room, checkedAt = Date.now() } = JSON.parse(header) as Identity;
+    const identity = JSON.parse(header) as Identity;
+    const { user, exp, sid } = identity;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const answer = () => new Response(null, { status: 101, webSocket: client, headers: subprotocol(request) });
     // The Worker may have checked membership against a copy of the member list up to a minute
     // old: the deletions and removals it could have missed are known here.
     const refusal =
-      this.membership.refusal(user.id, checkedAt) ??
+      this.membership.refusal(user.id, identity.checkedAt ?? Date.now(), identity.unverified === true) ??
       (this.sockets.count(user.id) >= MAX_SOCKETS_PER_USER || this.sockets.count() >= MAX_SOCKETS
         ? ([CloseCode.overloaded, "Too many connections; try again later"] as const)
         : undefined);
@@ -68,7 +76,8 @@ export class Connections {
       server.close(...refusal);
       return answer();
     }
-    this.membership.configure(room, true);
+    if (identity.room) this.membership.configure(identity.room, true);
+    this.membership.know(user.id);
     this.sockets.accept(server, { user, exp, sid, ready: false });
     metrics.roomSockets(this.ctx.id.toString(), this.sockets.count());
     if (exp * 1000 < this.expiryAt) {

@@ -15,6 +15,11 @@ export class FlushLag {
     this.since ??= now;
   }
 
+  /** When the oldest write not yet flushed started waiting, if known. */
+  oldest(): number | undefined {
+    return this.since;
+  }
+
   begin(batch: { message: { author: { kind: string } }; createdAt: number }[]): number | undefined {
     const since = this.since ?? Math.min(...batch.filter((b) => b.message.author.kind === "user").map((b) => b.createdAt));
     this.since = undefined;

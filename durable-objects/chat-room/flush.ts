@@ -1,11 +1,16 @@
 // The write-behind copy to the history store (D1 or Postgres). Acked messages are durable in
 // the room's own SQLite; a `flush` timer copies dirty rows (version > flushed) with an upsert
 // on (room_id, seq), so a copy repeated after a crash is harmless. A failed flush re-arms the
-// timer with backoff and is retried until it succeeds; timers are rows in SQLite and the alarm
-// survives eviction, so nothing acked is ever lost between the ack and the copy. After a
-// successful flush the room prunes what the store now holds beyond what it keeps itself.
+// timer with exponential backoff, capped at FLUSH_RETRY_MAX_MS, and is retried until it
+// succeeds; timers are rows in SQLite and the alarm survives eviction, so nothing acked is
+// ever lost between the ack and the copy. One attempt at a time: writes made while an attempt
+// is in flight never move its next attempt earlier (the backoff holds under traffic), while
+// word that the store answers again (wake()) does. The room reports its backlog (messages and
+// the oldest one's wait) to the metrics while it has one. After a successful flush the room
+// prunes what the store now holds beyond what it keeps itself.
 import type { Config } from "../../shared/config";
-import { log } from "../../shared/log";
+import { errorFields, log } from "../../shared/log";
+import { metrics } from "../../shared/metrics";
 import type { Store } from "../../shared/store";
 import { fromMessage } from "../../shared/store/mappers";
 import { FlushLag } from "./flush-lag";
@@ -18,11 +23,20 @@ export const FLUSH_TIMER = "flush";
 const FLUSH_BATCH = 200;
 /** Rows pruned from the hot log per flush at most (see RoomLog.prune). */
 const PRUNE_BATCH = 1000;
+/** The first retry's wait; each failure doubles it, up to config.flushRetryMaxMs. */
+const RETRY_BASE_MS = 1000;
+/** A failing room reports its growing backlog at most this often. */
+const REPORT_EVERY_MS = 1000;
 
 export class Flush {
   /** Whether the flush timer is armed; rebuilt from the timers table when the object wakes. */
   private armed: boolean;
+  /** An attempt is in flight: it arms the next one itself when it ends. */
+  private running = false;
   private failures = 0;
+  private reportedAt = 0;
+  /** The messages the last report counted: a room that reported none stays quiet. */
+  private reported = 0;
   private readonly lag = new FlushLag();
 
   constructor(
@@ -32,6 +46,7 @@ export class Flush {
     private readonly timers: Timers,
     private readonly membership: Membership,
     private readonly history: () => Store,
+    private readonly dropHistory: () => void,
   ) {
     this.armed = timers.has(FLUSH_TIMER);
   }
@@ -39,39 +54,66 @@ export class Flush {
   /** Something was written: the copy runs FLUSH_DELAY_MS after the first unflushed write. */
   async schedule(): Promise<void> {
     this.lag.dirty();
-    if (this.armed) return;
+    if (this.failures > 0) this.report(false);
+    if (this.armed || this.running) return;
     this.armed = true;
     await this.timers.schedule(FLUSH_TIMER, Date.now() + this.config.flushDelayMs);
+  }
+
+  /** The history store answered (a catch-up read, the Worker's health check): a copy waiting
+   * out its backoff runs now instead. True when one was waiting. */
+  async wake(): Promise<boolean> {
+    if (this.failures === 0 || this.running) return false;
+    this.armed = true;
+    await this.timers.schedule(FLUSH_TIMER, Date.now());
+    return true;
   }
 
   /** The flush timer. Never throws: a failure re-arms the timer with backoff, so the copy is
    * retried until it succeeds (the alarm's own retries give up). */
   async run(): Promise<void> {
+    if (this.running) return;
     this.armed = false;
     const batch = this.log.dirty(FLUSH_BATCH);
     const room = this.membership.room;
-    if (batch.length === 0 || !room) return;
-    const store = this.history();
+    if (batch.length === 0 || !room) {
+      this.report(true);
+      return;
+    }
+    this.running = true;
+    try {
+      await this.attempt(room.roomId, batch);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async attempt(roomId: string, batch: ReturnType<RoomLog["dirty"]>) {
     const since = this.lag.begin(batch);
     try {
       const now = Date.now();
       const rows = batch.map(({ message }) => fromMessage(message, now));
-      const stored = await store.messages.upsert(room.roomId, rows);
+      const stored = await this.history().messages.upsert(roomId, rows);
       // A missing room (deleted meanwhile) also counts as done: there is nowhere to keep it.
       this.log.markFlushed(batch.map(({ message, version }) => ({ seq: message.seq, version })));
       // In the same commit: what the store now holds need not stay here too (and nothing goes
       // if the store did not take the rows).
       if (stored) this.prune();
+      if (this.failures > 0) log.info("flush_recovered", { roomId, failedAttempts: this.failures });
       this.failures = 0;
       this.lag.end(since, true, batch.length === FLUSH_BATCH);
+      this.report(true);
       // A full batch means a backlog: go again at once. Otherwise (e.g. a reply still
       // streaming) wait the usual delay rather than rewriting the same row back to back.
       if (this.log.hasDirty()) await this.rearm(batch.length === FLUSH_BATCH ? 0 : this.config.flushDelayMs);
     } catch (err) {
+      // A fresh client next time: one whose connections hang must not hold up the next attempt.
+      this.dropHistory();
       this.failures++;
       this.lag.end(since, false, true);
-      const delay = Math.min(60_000, 500 * 2 ** Math.min(this.failures, 7));
-      log.error("flush_failed", { roomId: room.roomId, attempt: this.failures, retryInMs: delay, error: String(err).slice(0, 500) });
+      this.report(true);
+      const delay = Math.min(this.config.flushRetryMaxMs, RETRY_BASE_MS * 2 ** Math.min(this.failures - 1, 16));
+      log.error("flush_failed", { roomId, attempt: this.failures, retryInMs: delay, ...errorFields(err) });
       await this.rearm(delay);
     }
   }
@@ -79,6 +121,28 @@ export class Flush {
   private async rearm(delayMs: number) {
     this.armed = true;
     await this.timers.schedule(FLUSH_TIMER, Date.now() + delayMs);
+  }
+
+  /** Tells the metrics how much of this room the store lacks (at most every REPORT_EVERY_MS
+   * unless `now`); a room that has caught up reports zero once, which clears it. */
+  private report(now: boolean) {
+    const at = Date.now();
+    const room = this.membership.room;
+    if (!room || (!now && at - this.reportedAt < REPORT_EVERY_MS)) return;
+    const { messages, oldestAt } = this.log.backlog();
+    if (messages === 0 && this.reported === 0) return;
+    this.reportedAt = at;
+    this.reported = messages;
+    const store = this.history().dialect === "pg" ? "pg" : "d1";
+    metrics.historyBacklog(room.roomId, store, messages, messages > 0 ? (this.lag.oldest() ?? oldestAt) : null);
+  }
+
+  /** The room was deleted with whatever it still had to copy: its backlog is reported gone. */
+  forget(roomId: string) {
+    this.failures = 0;
+    this.armed = false;
+    if (this.reported > 0) metrics.historyBacklog(roomId, this.history().dialect === "pg" ? "pg" : "d1", 0, null);
+    this.reported = 0;
   }
 
   /** Drops what the history store already holds beyond what the room keeps (RoomLog.prune).
@@ -89,7 +153,7 @@ export class Flush {
       this.ctx.storage.transactionSync(() => this.log.prune(this.config.hotLogRows, Date.now() - this.config.hotLogMs, PRUNE_BATCH));
     } catch (err) {
       this.log.reload();
-      log.error("prune_failed", { roomId: this.membership.room?.roomId, error: String(err).slice(0, 300) });
+      log.error("prune_failed", { roomId: this.membership.room?.roomId, ...errorFields(err) });
     }
   }
 }

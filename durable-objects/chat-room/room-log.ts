@@ -182,6 +182,15 @@ export class RoomLog {
     return this.sql.exec("SELECT 1 FROM messages WHERE version > flushed LIMIT 1").toArray().length > 0;
   }
 
+  /** How many rows the history store lacks in their current version, and the oldest one's
+   * creation time (epoch ms; null when none). */
+  backlog(): { messages: number; oldestAt: number | null } {
+    const row = this.sql
+      .exec<{ n: number; oldest: number | null }>("SELECT count(*) AS n, min(created_at) AS oldest FROM messages WHERE version > flushed")
+      .one();
+    return { messages: row.n, oldestAt: row.oldest };
+  }
+
   private row(seq: number): Row | undefined {
     return this.sql.exec<Row>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
   }

@@ -5,6 +5,7 @@
 // One well-known instance, `idFromName("global")`.
 import { DurableObject } from "cloudflare:workers";
 import { AI_OUTCOMES, FAMILIES, type Family, header, type MetricBatch } from "../../shared/metrics";
+import { type BacklogSummary, backlogSummary, createBacklogTable, recordBacklog, renderBacklog } from "./backlog";
 
 /** Rooms whose last report said "no sockets" are forgotten after this long. */
 const FORGET_EMPTY_ROOMS_MS = 24 * 3600_000;
@@ -31,6 +32,12 @@ export class Metrics extends DurableObject<Env> {
         PRIMARY KEY (name, labels));
       CREATE TABLE IF NOT EXISTS room_sockets (room TEXT PRIMARY KEY, open INTEGER NOT NULL, at INTEGER NOT NULL);
     `);
+    createBacklogTable(this.sql);
+  }
+
+  /** The write-behind backlog per store (see backlog.ts), for /api/health. */
+  backlog(): BacklogSummary {
+    return backlogSummary(this.sql);
   }
 
   /** Adds one isolate's batch. Synchronous, so batches never interleave. */
@@ -79,6 +86,7 @@ export class Metrics extends DurableObject<Env> {
         at,
       );
     }
+    recordBacklog(this.sql, batch.backlog ?? []);
     if (batch.sockets.length > 0) this.sql.exec("DELETE FROM room_sockets WHERE open = 0 AND at < ?", Date.now() - FORGET_EMPTY_ROOMS_MS);
   }
 
@@ -93,6 +101,7 @@ export class Metrics extends DurableObject<Env> {
     const open = this.sql.exec<{ n: number }>("SELECT coalesce(sum(open), 0) AS n FROM room_sockets").one().n;
     header(out, "parlor_websockets_open", "gauge", "WebSockets open across all rooms, as each room last reported.");
     out.push(`parlor_websockets_open ${open}`);
+    renderBacklog(this.sql, out);
     return `${out.join("\n")}\n`;
   }
 

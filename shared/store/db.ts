@@ -28,10 +28,22 @@ export interface DbContext {
 export interface StoreBindings {
   DB: D1Database;
   HYPERDRIVE?: Hyperdrive;
+  /** A store call not answered within this many seconds fails as unavailable (default 15). */
+  STORE_TIMEOUT_SECONDS?: string;
 }
 
+/** How long a store call may take before it counts as unavailable (ms). */
+export function storeTimeoutMs(env: StoreBindings): number {
+  return (Number(env.STORE_TIMEOUT_SECONDS) || 15) * 1000;
+}
+
+/** A Postgres connection not ready by then fails (CONNECT_TIMEOUT) rather than after
+ * postgres.js's default half minute. */
+const CONNECT_TIMEOUT_SECONDS = 5;
+
 export function openDb(env: StoreBindings): DbContext {
-  if (env.HYPERDRIVE) return openPg(env.HYPERDRIVE.connectionString);
+  if (env.HYPERDRIVE)
+    return openPg(env.HYPERDRIVE.connectionString, Math.min(CONNECT_TIMEOUT_SECONDS, Math.ceil(storeTimeoutMs(env) / 2000)));
   const db = drizzleD1(env.DB);
   return {
     db,
@@ -47,13 +59,13 @@ export function openDb(env: StoreBindings): DbContext {
   };
 }
 
-function openPg(connectionString: string): DbContext {
+function openPg(connectionString: string, connectTimeout: number): DbContext {
   // Hyperdrive pools connections at the edge, so a small client per request is what it
   // expects. fetch_types off saves a round trip per connection (we use no custom types).
   // There is no explicit end(): the runtime closes a request's sockets when it finishes, and
   // ending postgres.js's Workers socket by hand leaves a rejected read behind. A ChatRoom
   // keeps one client for its lifetime instead of one per flush.
-  const client = postgres(connectionString, { max: 5, fetch_types: false, prepare: true });
+  const client = postgres(connectionString, { max: 5, fetch_types: false, prepare: true, connect_timeout: connectTimeout });
   const orm = drizzlePg(client);
   const db = orm as unknown as Db;
   return {

@@ -1,23 +1,28 @@
 // The history store: the system of record for REST reads, room lists, search and export.
 // `openStore(env)` picks Postgres (HYPERDRIVE binding) or D1.
 import { sql } from "drizzle-orm";
-import { openDb, type StoreBindings } from "./db";
+import { openDb, type StoreBindings, storeTimeoutMs } from "./db";
 import { messagesRepo } from "./messages";
 import { roomsRepo } from "./rooms";
+import { guardStore } from "./unavailable";
 import { charactersRepo, usersRepo } from "./users";
 
 export function openStore(env: StoreBindings) {
   const ctx = openDb(env);
+  const guard = <T extends object>(repo: T) => guardStore(repo, storeTimeoutMs(env));
+  // Every call that fails because the store cannot be reached throws StoreUnavailable.
   return {
     dialect: ctx.dialect,
-    users: usersRepo(ctx),
-    characters: charactersRepo(ctx),
-    rooms: roomsRepo(ctx),
-    messages: messagesRepo(ctx),
-    /** A real round trip, for the health check. */
-    async ping(): Promise<void> {
-      await ctx.rows(sql`select 1 as ok`);
-    },
+    users: guard(usersRepo(ctx)),
+    characters: guard(charactersRepo(ctx)),
+    rooms: guard(roomsRepo(ctx)),
+    messages: guard(messagesRepo(ctx)),
+    ...guard({
+      /** A real round trip, for the health check. */
+      async ping(): Promise<void> {
+        await ctx.rows(sql`select 1 as ok`);
+      },
+    }),
   };
 }
 
@@ -36,3 +41,4 @@ export function lazyStore(env: StoreBindings): Store {
   });
 }
 export { isUniqueViolation } from "./db";
+export { isStoreDown, StoreUnavailable } from "./unavailable";

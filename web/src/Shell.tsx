@@ -4,6 +4,7 @@
 // page's main landmark, with its own h1), else the screen.
 import { type RouteSectionProps, useLocation, useNavigate } from "@solidjs/router";
 import { createEffect, createSignal, onCleanup, onMount, Show, Suspense } from "solid-js";
+import { HistoryBanner } from "./components/HistoryBanner";
 import { Sidebar } from "./components/Sidebar";
 import { RoomsContext } from "./context";
 import { session } from "./session";
@@ -54,6 +55,7 @@ export function Shell(props: RouteSectionProps) {
           </a>
           <Sidebar asMain={listIsPage()} />
           <main class="main" id="main" tabIndex={-1}>
+            <HistoryBanner />
             <Suspense fallback={<div class="page-loading" aria-busy="true" />}>{props.children}</Suspense>
           </main>
         </div>

@@ -1,7 +1,9 @@
 // The only module in the web app that calls `fetch`. Every REST call in API.md has a typed
 // function here; failures of any kind (HTTP errors, network errors, non-JSON replies) become
 // one `ApiError` that carries the API's `{error: {code, message}}`, so screens can show what
-// happened without knowing about HTTP.
+// happened without knowing about HTTP. It also tracks whether the history store looks down
+// (`historyOutage`): set by a 503 `store_unavailable`, cleared by the next successful call.
+import { createSignal } from "solid-js";
 import type {
   Character,
   CharacterInput,
@@ -31,6 +33,11 @@ export class ApiError extends Error {
     this.name = "ApiError";
   }
 }
+
+const [outage, setOutage] = createSignal(false);
+/** True since a call was answered 503 `store_unavailable`, until one succeeds (the room list
+ * refreshes every 20 s, so this clears on its own once the store is back). */
+export const historyOutage = outage;
 
 type Config = { token: () => string | null; onUnauthorized: () => void };
 // Set once by the session at start-up; kept as late-bound callbacks so this module has no
@@ -89,10 +96,12 @@ async function send(method: string, path: string, opts: Options = {}): Promise<R
   }
   if (!res.ok) {
     const error = await errorFrom(res);
+    if (error.code === "store_unavailable") setOutage(true);
     // A 401 on an authenticated call means the session is over; auth calls report their own.
     if (res.status === 401 && token) config.onUnauthorized();
     throw error;
   }
+  setOutage(false);
   return res;
 }
 

@@ -36,6 +36,7 @@ export const commonErrors = {
   404: err("Unknown id"),
   409: err("Conflict"),
   429: err("Rate limited (see Retry-After)"),
+  503: err("The history store is unavailable (`store_unavailable`, see Retry-After); retry later"),
 } as const;
 
 export const bearer = [{ bearerAuth: [] }];

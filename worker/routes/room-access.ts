@@ -1,10 +1,12 @@
 // Room access: every /rooms/:id route passes through `roomMember()`, which loads the room
 // and the caller's membership in one query: 404 for an unknown room, 403 for a non-member.
-// WebSocket upgrades read a per-isolate copy of the room's member list instead (see below).
+// WebSocket upgrades read a per-isolate copy of the room's member list instead (see below);
+// when the store cannot be read for one, the upgrade goes on unverified and the room object
+// admits only members it knows (durable-objects/chat-room/membership.ts).
 import { waitUntil } from "cloudflare:workers";
 import type { Context, MiddlewareHandler } from "hono";
 import type { RoomConfig } from "../../durable-objects/chat-room/chat-room";
-import type { Store } from "../../shared/store";
+import { isStoreDown, type Store } from "../../shared/store";
 import type { MemberRow } from "../../shared/store/rooms";
 import type { Room } from "../../shared/wire";
 import { forbidden, notFound } from "../errors";
@@ -110,7 +112,17 @@ export function roomMember(): MiddlewareHandler<AppEnv> {
     const id = c.req.param("id");
     if (!id) throw notFound("Room");
     const userId = c.get("session").id;
-    const found = isUpgrade(c) ? await upgradeMembership(c.get("store"), id, userId) : await membership(c.get("store"), id, userId);
+    const found = isUpgrade(c)
+      ? await upgradeMembership(c.get("store"), id, userId).catch((err) => {
+          // Only the socket route can hand the decision to the room.
+          if (isStoreDown(err) && c.req.path.endsWith(`/rooms/${id}/ws`)) return null;
+          throw err;
+        })
+      : await membership(c.get("store"), id, userId);
+    if (found === null) {
+      c.set("memberUnverified", true);
+      return next();
+    }
     if (!found) throw notFound("Room");
     if (!found.member) throw forbidden("You are not a member of this room.", "not_a_member");
     c.set("accessCheckedAt", found.checkedAt);
