@@ -14,6 +14,7 @@ import { drainUnreadBody } from "./lib/drain-body";
 import { router } from "./lib/openapi";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { channelRoutes } from "./routes/channel";
 import { characterRoutes } from "./routes/characters";
 import { mountDocs } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
@@ -68,7 +69,18 @@ export function createApp() {
   );
   // Who may reach what, declared once: every route but health, docs, register and login
   // needs a token; every /rooms/:id route needs membership (404 unknown room, 403 non-member).
-  for (const path of ["/me", "/auth/refresh", "/characters", "/characters/*", "/rooms", "/rooms/*", "/search", "/people", "/users/*"])
+  for (const path of [
+    "/me",
+    "/me/*",
+    "/auth/refresh",
+    "/characters",
+    "/characters/*",
+    "/rooms",
+    "/rooms/*",
+    "/search",
+    "/people",
+    "/users/*",
+  ])
     api.use(path, requireAuth());
   api.use("/rooms/:id", roomMember());
   api.use("/rooms/:id/*", roomMember());
@@ -79,6 +91,7 @@ export function createApp() {
   api.route("/", searchRoutes);
   api.route("/", peopleRoutes);
   api.route("/", realtimeRoutes);
+  api.route("/", channelRoutes);
   api.route("/", roomRoutes);
   api.route("/", messageRoutes);
   api.route("/", adminRoutes);

@@ -9,6 +9,7 @@ export { ChatRoom } from "../durable-objects/chat-room/chat-room";
 export { KeyPool } from "../durable-objects/key-pool/key-pool";
 export { Metrics } from "../durable-objects/metrics/metrics";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { UserChannel } from "../durable-objects/user-channel/user-channel";
 
 const app = createApp();
 

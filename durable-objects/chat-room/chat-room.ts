@@ -8,13 +8,15 @@ import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../../shared/config";
 import type { GenerateJob } from "../../shared/jobs";
 import { openStore, type Store } from "../../shared/store";
-import type { Message, OnlineUser } from "../../shared/wire";
+import type { ChannelFrame, Message, OnlineUser } from "../../shared/wire";
+import { userChannel } from "../user-channel/user-channel";
 import { RoomAi } from "./ai";
 import { runTimers } from "./alarms";
 import { CatchUp } from "./catch-up";
 import { Connections, EXPIRY_TIMER } from "./connections";
 import { dispatch } from "./dispatch";
 import { FLUSH_TIMER, Flush } from "./flush";
+import { MEMBER_UPDATES_TIMER, MemberUpdates } from "./member-updates";
 import { Membership, type RoomConfig } from "./membership";
 import { RoomLog } from "./room-log";
 import { type PostResult, Sends } from "./sends";
@@ -36,6 +38,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly sends: Sends;
   private readonly catchUp: CatchUp;
   private readonly flush: Flush;
+  private readonly memberUpdates: MemberUpdates;
   /** The history store, one for the object's lifetime: a Postgres connection is reused across
    * flushes and catch-ups. */
   private store?: Store;
@@ -50,13 +53,18 @@ export class ChatRoom extends DurableObject<Env> {
     this.log = new RoomLog(ctx.storage.sql, () => room()?.roomId ?? "");
     this.timers = new Timers(ctx.storage);
     this.flush = new Flush(ctx, config, this.log, this.timers, this.membership, history);
+    const push = (userId: string, frame: ChannelFrame) => userChannel(env, userId).push(frame);
+    this.memberUpdates = new MemberUpdates(ctx.storage.sql, this.log, this.sockets, this.timers, room, history, push);
     this.ai = new RoomAi(
       env,
       this.log,
       this.timers,
       (f) => this.sockets.broadcast(f),
       room,
-      () => this.flush.schedule(),
+      async () => {
+        await this.flush.schedule();
+        await this.memberUpdates.soon();
+      },
       ctx.storage.sql,
     );
     this.connections = new Connections(ctx, this.sockets, this.membership, this.timers);
@@ -108,6 +116,11 @@ export class ChatRoom extends DurableObject<Env> {
   /** A member was removed: their sockets close with 4003 (see membership.ts). */
   kick(userId: string): void {
     this.membership.kick(userId);
+  }
+
+  /** Members were added or removed: the member updates read the list again (member-updates.ts). */
+  membersChanged(): void {
+    this.memberUpdates.membersChanged();
   }
 
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */
@@ -170,7 +183,11 @@ export class ChatRoom extends DurableObject<Env> {
     return runTimers(
       this.timers,
       this.membership.room?.roomId,
-      { [FLUSH_TIMER]: () => this.flush.run(), [EXPIRY_TIMER]: () => this.connections.expire() },
+      {
+        [FLUSH_TIMER]: () => this.flush.run(),
+        [EXPIRY_TIMER]: () => this.connections.expire(),
+        [MEMBER_UPDATES_TIMER]: () => this.memberUpdates.run(),
+      },
       (name) => this.ai.onTimer(name),
     );
   }
@@ -180,6 +197,7 @@ export class ChatRoom extends DurableObject<Env> {
   private async afterWrites(messages: Message[]): Promise<boolean[]> {
     if (messages.length === 0) return [];
     await this.flush.schedule();
+    await this.memberUpdates.note(messages);
     const started: boolean[] = [];
     for (const message of messages) started.push(await this.ai.onUserMessage(message));
     return started;
