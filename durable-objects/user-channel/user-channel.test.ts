@@ -25,6 +25,11 @@ describe("the person's channel", () => {
     ok.webSocket?.close(1000, "bye");
   });
 
+  it("is in the OpenAPI document", async () => {
+    const doc = await api<{ paths: Record<string, { get?: { tags?: string[] } }> }>("/openapi.json");
+    expect(doc.body.paths["/me/ws"]?.get?.tags).toEqual(["Real time"]);
+  });
+
   it("tells people of rooms made for them, invitations, renames, settings, removals and deletions", async () => {
     const [ann, bob, cat] = [await signUp("ann"), await signUp("bob"), await signUp("cat")];
     const [a, b, c] = [await connectChannel(ann.token), await connectChannel(bob.token), await connectChannel(cat.token)];

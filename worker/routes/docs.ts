@@ -13,7 +13,7 @@ h1{margin:0 0 4px}p.lead{color:var(--muted);margin-top:0}h2{margin-top:32px;bord
 details{background:var(--card);border-radius:10px;margin:8px 0;padding:8px 14px}summary{cursor:pointer;font-family:ui-monospace,monospace}
 .m{display:inline-block;min-width:60px;font-weight:700;color:var(--accent)}pre{overflow:auto;font-size:13px}code{font-family:ui-monospace,monospace}
 </style></head><body><main><h1>Parlor API</h1><p class="lead">Version ${VERSION}. Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a>.
-Real time: <code>GET /api/rooms/:id/ws?token=…</code> (WebSocket; frames in the project's docs/API.md).</p><div id="ops">Loading…</div></main>
+Real time: <code>GET /api/rooms/:id/ws?token=…</code> and your channel, <code>GET /api/me/ws</code> (WebSockets; frames in the project's docs/API.md).</p><div id="ops">Loading…</div></main>
 <script>
 const esc=s=>String(s).replace(/[&<>"']/g,c=>({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c]));
 fetch("/api/openapi.json").then(r=>r.json()).then(doc=>{const groups={};
