@@ -16,7 +16,7 @@ import { CatchUp } from "./catch-up";
 import { Connections, EXPIRY_TIMER } from "./connections";
 import { dispatch } from "./dispatch";
 import { FLUSH_TIMER, Flush } from "./flush";
-import { MEMBER_UPDATES_TIMER, MemberUpdates } from "./member-updates";
+import { MEMBER_UPDATES_TIMER, type MemberListUpdate, MemberUpdates } from "./member-updates";
 import { Membership, type RoomConfig } from "./membership";
 import { RoomLog } from "./room-log";
 import { type PostResult, Sends } from "./sends";
@@ -25,6 +25,7 @@ import { Timers } from "./timers";
 
 export type { ActionError, Begun } from "./ai";
 export { IDENTITY_HEADER, type Identity } from "./connections";
+export type { MemberListUpdate } from "./member-updates";
 export type { RoomConfig } from "./membership";
 export type { PostResult } from "./sends";
 
@@ -118,9 +119,9 @@ export class ChatRoom extends DurableObject<Env> {
     this.membership.kick(userId);
   }
 
-  /** Members were added or removed: the member updates read the list again (member-updates.ts). */
-  membersChanged(): void {
-    this.memberUpdates.membersChanged();
+  /** The room's members (on create), or one added or removed: see member-updates.ts. */
+  updateMembers(update: MemberListUpdate): void {
+    this.memberUpdates.updateMembers(update);
   }
 
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */

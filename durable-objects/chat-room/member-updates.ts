@@ -3,10 +3,11 @@
 // about once a second, the first soon after a quiet spell) every member gets one `activity`
 // frame with the room's newest seq and message, plus the newest message since the last round
 // that mentions them by @username. Members with a socket open in this room get nothing: their
-// tab sees the messages themselves. The member list is kept in this object's SQLite, read from
-// the history store on first need and again after the Worker says it changed (membersChanged);
-// the pending mentions and the last round's time are in memory only (an eviction loses at
-// most the mentions of one round).
+// tab sees the messages themselves. The member list is kept in this object's SQLite: the Worker
+// hands it over when it creates the room and reports each member added or removed
+// (updateMembers); a room older than that reads it from the history store on first need. The
+// pending mentions and the last round's time are in memory only (an eviction loses at most the
+// mentions of one round).
 import type { Store } from "../../shared/store";
 import type { ChannelFrame, Message } from "../../shared/wire";
 import type { RoomConfig } from "./membership";
@@ -22,6 +23,11 @@ const FIRST_DELAY_MS = 100;
 
 /** Sends one frame to one person's channel (the UserChannel object's `push`). */
 export type PushToMember = (userId: string, frame: ChannelFrame) => Promise<unknown>;
+
+/** A member as the updates need them: whom to send to, and the name a mention uses. */
+export type RoomMember = { userId: string; username: string };
+/** What the Worker reports: the whole list (a new room), or one member added or removed. */
+export type MemberListUpdate = { set: RoomMember[] } | { add: RoomMember } | { remove: string };
 
 const MENTION = /(?:^|[^\w@])@([a-z0-9_]{3,32})\b/gi;
 
@@ -60,12 +66,18 @@ export class MemberUpdates {
     await this.timers.schedule(MEMBER_UPDATES_TIMER, Math.max(now + FIRST_DELAY_MS, this.lastRoundAt + MEMBER_UPDATES_EVERY_MS));
   }
 
-  /** The Worker added or removed a member: the list is read again at the next round. */
-  membersChanged(): void {
+  /** The Worker created the room, or added or removed a member. An addition to a list this
+   * object does not hold yet waits for the store read at the next round, which includes it. */
+  updateMembers(update: MemberListUpdate): void {
     this.generation++;
     this.createTable();
-    this.sql.exec("DELETE FROM member_list");
-    this.sql.exec("DELETE FROM meta WHERE key = 'members_loaded'");
+    if ("set" in update) {
+      this.sql.exec("DELETE FROM member_list");
+      for (const m of update.set) this.insert(m);
+      this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('members_loaded', '1')");
+    } else if ("add" in update) {
+      if (this.loaded()) this.insert(update.add);
+    } else this.sql.exec("DELETE FROM member_list WHERE user_id = ?", update.remove);
   }
 
   /** The timer: one frame to each member who does not have the room open. */
@@ -92,18 +104,25 @@ export class MemberUpdates {
   }
 
   /** Who is in the room, from SQLite, or from the history store when not known yet. */
-  private async members(roomId: string): Promise<{ userId: string; username: string }[]> {
+  private async members(roomId: string): Promise<RoomMember[]> {
     this.createTable();
-    const loaded = this.sql.exec("SELECT 1 FROM meta WHERE key = 'members_loaded'").toArray().length > 0;
-    if (loaded) return this.sql.exec<{ userId: string; username: string }>("SELECT user_id AS userId, username FROM member_list").toArray();
+    if (this.loaded()) return this.sql.exec<RoomMember>("SELECT user_id AS userId, username FROM member_list").toArray();
     const generation = this.generation;
     const members = (await this.history().rooms.members(roomId)).map((m) => ({ userId: m.user.id, username: m.user.username }));
     // A change that arrived during the read may not be in it: use it this once, keep it not.
     if (generation !== this.generation) return members;
     this.sql.exec("DELETE FROM member_list");
-    for (const m of members) this.sql.exec("INSERT INTO member_list (user_id, username) VALUES (?, ?)", m.userId, m.username);
+    for (const m of members) this.insert(m);
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('members_loaded', '1')");
     return members;
+  }
+
+  private loaded(): boolean {
+    return this.sql.exec("SELECT 1 FROM meta WHERE key = 'members_loaded'").toArray().length > 0;
+  }
+
+  private insert(m: RoomMember) {
+    this.sql.exec("INSERT OR REPLACE INTO member_list (user_id, username) VALUES (?, ?)", m.userId, m.username);
   }
 
   /** Created on use: a deleted room's storage is wiped and this table with it. */

@@ -2,11 +2,14 @@
 // before the upgrade, what the Worker pushes on room changes (created, invited, renamed,
 // removed, deleted, read), and the rooms' coalesced activity: one update per room per member
 // per round, with mentions, none for a member who has the room open.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { RoomActivity } from "../../shared/wire";
 import { connectChannel, openChannel } from "../../test/channel";
 import { api, post, roomWith, signUp } from "../../test/helpers";
 import { connect } from "../../test/ws";
+import { chatRoom } from "../chat-room/chat-room";
 
 const activityOf = (frames: { type: string; rooms?: RoomActivity[] }[], roomId: string) =>
   frames.flatMap((f) => (f.type === "activity" ? (f.rooms ?? []).filter((r) => r.roomId === roomId) : []));
@@ -88,7 +91,7 @@ describe("the person's channel", () => {
     d.close();
   });
 
-  it("reads the member list again after an invitation, so the new member gets activity", async () => {
+  it("adds an invited member to the room's own list, so they get activity", async () => {
     const [room, ann] = await roomWith("ann");
     await post(ann, room.id, "before");
     const eve = await signUp("eve");
@@ -99,5 +102,18 @@ describe("the person's channel", () => {
     await post(ann, room.id, "after");
     await e.waitFor("activity", (f) => f.rooms.some((r) => r.roomId === room.id && r.lastSeq === 2));
     e.close();
+  });
+
+  it("reads the member list from the history store for a room whose object does not hold it", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    // As for a room created before rooms kept their member lists.
+    await runInDurableObject(chatRoom(env, room.id), async (_obj, state) => {
+      state.storage.sql.exec("DELETE FROM member_list");
+      state.storage.sql.exec("DELETE FROM meta WHERE key = 'members_loaded'");
+    });
+    const b = await connectChannel(bob.token);
+    await post(ann, room.id, `hi @${bob.user.username}`);
+    expect((await b.waitFor("activity")).rooms[0]).toMatchObject({ roomId: room.id, lastSeq: 1, mention: { seq: 1 } });
+    b.close();
   });
 });

@@ -57,10 +57,13 @@ export const roomRoutes = router()
         lastSeq: 0,
         lastActivityAt: now,
       } as const;
-      const memberIds = found.flatMap((u) => (u ? [u.id] : []));
+      const invited = found.flatMap((u) => (u && u.id !== me.id ? [{ userId: u.id, username: u.username }] : []));
+      const memberIds = invited.map((m) => m.userId);
       await store.rooms.create(row, memberIds);
       const room = (await store.rooms.byId(row.id)) as Room;
-      await chatRoom(c.env, room.id).configure(await roomConfig(store, room));
+      const object = chatRoom(c.env, room.id);
+      await object.configure(await roomConfig(store, room));
+      await object.updateMembers({ set: [{ userId: me.id, username: me.username }, ...invited] });
       tellPeople(c.env, [me.id, ...memberIds], { type: "room", room });
       return c.json({ room }, 201);
     },
@@ -186,7 +189,7 @@ export const roomRoutes = router()
       const now = Date.now();
       await store.rooms.addMember(room.id, user.id, now);
       forgetRoomAccess(room.id);
-      await chatRoom(c.env, room.id).membersChanged();
+      await chatRoom(c.env, room.id).updateMembers({ add: { userId: user.id, username: user.username } });
       tellPeople(c.env, [user.id], { type: "room", room: { ...room, lastSeq: await chatRoom(c.env, room.id).lastSeq() } });
       return c.json({ member: { user: toUser(user), role: "member" as const, joinedAt: iso(now), lastReadSeq: 0 } }, 201);
     },
@@ -212,7 +215,7 @@ export const roomRoutes = router()
       await c.get("store").rooms.removeMember(room.id, userId);
       forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).kick(userId);
-      await chatRoom(c.env, room.id).membersChanged();
+      await chatRoom(c.env, room.id).updateMembers({ remove: userId });
       tellPeople(c.env, [userId], { type: "room_gone", roomId: room.id, reason: userId === me ? "left" : "removed" });
       return c.body(null, 204);
     },
