@@ -156,19 +156,31 @@ export async function fanoutRoom(targets, n) {
   for (const { clients } of rooms) await closeAll(clients);
 }
 
-/** The saturated phase with every sender again, now with every member's channel open and the
- * absent members (t.absent) in the room with theirs: the room's updates go to them. */
+/** Every sender saturating the room again, in pairs run back to back: without channels, then
+ * with every member's channel open, both with the absent members (t.absent) in the room (added
+ * before the first pair; with their channels open they are the ones the room's updates reach). */
 async function channelPhases({ t, room, members, clients }, servers, n, runs, spec) {
   for (let rep = 1; rep <= runs; rep++) {
-    const label = `ch${n}x${n}r${rep}`;
+    const { samples: _, ...without } = await withChannels(
+      t,
+      room,
+      members,
+      t.absent,
+      async () => {
+        await quiesce(servers);
+        return runPhase(clients, { label: `pair${n}r${rep}`, senders: n, ...spec }, t.server);
+      },
+      false,
+    );
+    t.out.fanout.push({ ...without, run: rep, paired: true });
     const { samples, ...r } = await withChannels(t, room, members, t.absent, async () => {
       await quiesce(servers);
-      return runPhase(clients, { label, senders: n, ...spec }, t.server);
+      return runPhase(clients, { label: `ch${n}r${rep}`, senders: n, ...spec }, t.server);
     });
     t.out.fanout.push({ ...r, run: rep, withChannels: true });
     const perAbsent = r.channels.activityToAbsent / Math.max(1, r.channels.absent);
     t.log(
-      `${t.name} fan-out ${n}, ${n} sender(s) with ${r.channels.open} channels open: ${Math.round(r.deliveriesPerSec)} deliveries/s, run ${rep}; ${perAbsent.toFixed(1)} updates per absent member, ${r.channels.activityToPresent} to members in the room`,
+      `${t.name} fan-out ${n}, ${n} sender(s), run ${rep}: ${Math.round(without.deliveriesPerSec)} deliveries/s without channels, ${Math.round(r.deliveriesPerSec)} with ${r.channels.open} open; ${perAbsent.toFixed(1)} updates per absent member, ${r.channels.activityToPresent} to members in the room`,
     );
   }
 }
