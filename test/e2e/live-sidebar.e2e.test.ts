@@ -1,5 +1,6 @@
-// The sidebar is live: two people in two browser contexts, and what one does reaches the
-// other's window without a reload, through the person's channel: an invitation to a new room,
+// The sidebar is live: two people in two browser contexts (Bob also on a phone, a second tab
+// with its own channel), and what one does reaches the other's windows without a reload,
+// through the person's channel: an invitation to a new room,
 // another room's unread badge (and the count in the tab title), a rename in the open room's
 // header, and a mention raising a browser notification while the tab is hidden. Each wait is
 // on state with a generous timeout; how long each took is logged, never asserted. Bob's page
@@ -12,6 +13,8 @@ const baseURL = inject("baseURL");
 let browser: Browser;
 let ada: Person;
 let bob: Person;
+/** Bob's second tab, at phone size, on the room list. */
+let bobPhone: Page;
 const rooms: Record<string, string> = {};
 const WAIT = { timeout: 15_000 };
 
@@ -77,6 +80,13 @@ describe("a live sidebar", () => {
     // Bob's channel is up once his list has been read (the snapshot after its `ready`).
     await expect.poll(() => bobListReads, WAIT).toBeGreaterThan(0);
     await bob.page.waitForLoadState("networkidle");
+    const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    bobPhone = await phone.newPage();
+    const session = await bob.page.evaluate(() => localStorage.getItem("parlor.session"));
+    await bobPhone.goto("/signin");
+    await bobPhone.evaluate((s) => localStorage.setItem("parlor.session", s ?? ""), session);
+    await bobPhone.goto("/");
+    await bobPhone.getByRole("heading", { name: "Your rooms" }).waitFor(WAIT);
     const token = await tokenOf(ada.page);
     await timed(
       "an invitation",
@@ -89,6 +99,8 @@ describe("a live sidebar", () => {
     const other = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Book circle", members: [bob.username] }, token);
     rooms.books = other.room.id;
     await sidebarRow(bob.page, "Book circle").waitFor(WAIT);
+    await sidebarRow(bobPhone, "Garden club").waitFor(WAIT);
+    await sidebarRow(bobPhone, "Book circle").waitFor(WAIT);
   });
 
   it("badges another room's unread messages in Bob's list and counts them in his tab title", async () => {
@@ -105,12 +117,18 @@ describe("a live sidebar", () => {
     await bob.page.waitForFunction(() => document.title.startsWith("(1) "), undefined, WAIT);
     await post(baseURL, `/rooms/${rooms.books}/messages`, { content: "Chapter one by Friday" }, token);
     await row.getByText("2 unread").waitFor(WAIT);
+    await sidebarRow(bobPhone, "Book circle").getByText("2 unread").waitFor(WAIT);
+    await shot(bobPhone, "live-sidebar-phone-unread");
     await shot(bob.page, "live-sidebar-unread-dark");
     // Opening the room reads it: the badge and the count in the title go.
     await row.click();
     await live(bob.page);
     await bob.page.waitForFunction(() => !/^\(\d+\)/.test(document.title), undefined, WAIT);
     expect(await sidebarRow(bob.page, "Book circle").locator(".badge").count()).toBe(0);
+    // His phone hears of the read on its channel.
+    await sidebarRow(bobPhone, "Book circle")
+      .locator(".badge")
+      .waitFor({ state: "detached", ...WAIT });
   });
 
   it("renames the room Bob has open, in his header and his list", async () => {
