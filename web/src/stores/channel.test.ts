@@ -62,6 +62,12 @@ describe("channel frames on the room list", () => {
     store.noteMessage("a", message("a", 3, "@annie and @ann2"));
     store.noteMessage("a", message("a", 4, "note to self @ann", "me"));
     expect(onMention).toHaveBeenCalledTimes(1);
+    // The open room's own traffic (its socket, not the channel) is checked the same way, once.
+    const inOpenRoom = message("a", 5, "ping @ann");
+    store.noteMessage("a", inOpenRoom);
+    store.noteMessage("a", { ...inOpenRoom, content: "ping @ann (edited)" });
+    expect(onMention).toHaveBeenCalledTimes(2);
+    expect(onMention).toHaveBeenLastCalledWith(expect.objectContaining({ id: "a" }), inOpenRoom);
     expect([mentions("mail ann@x.org", "ann"), mentions("(@Ann)", "ann"), mentions("@ann_b", "ann")]).toEqual([false, true, false]);
   });
 
