@@ -45,6 +45,10 @@ describe("the person's channel", () => {
     await c.waitFor("room", (f) => f.room.id === roomId);
     expect((await api(`/rooms/${roomId}`, { method: "PATCH", token: ann.token, body: { title: "Renamed" } })).status).toBe(200);
     for (const ch of [a, b, c]) await ch.waitFor("room", (f) => f.room.id === roomId && f.room.title === "Renamed");
+    const patch = { characterId: "assistant", aiMode: "mention" };
+    expect((await api(`/rooms/${roomId}`, { method: "PATCH", token: bob.token, body: patch })).status).toBe(200);
+    for (const ch of [a, b, c])
+      await ch.waitFor("room", (f) => f.room.id === roomId && f.room.characterId === "assistant" && f.room.aiMode === "mention");
     expect((await api(`/rooms/${roomId}/members/${cat.user.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);
     expect(await c.waitFor("room_gone", (f) => f.roomId === roomId)).toMatchObject({ reason: "removed" });
     expect((await api(`/rooms/${roomId}`, { method: "DELETE", token: ann.token })).status).toBe(204);
