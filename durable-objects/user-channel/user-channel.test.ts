@@ -2,7 +2,7 @@
 // before the upgrade, what the Worker pushes on room changes (created, invited, renamed,
 // removed, deleted, read), and the rooms' coalesced activity: one update per room per member
 // per round, with mentions, none for a member who has the room open.
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { RoomActivity } from "../../shared/wire";
@@ -10,6 +10,7 @@ import { connectChannel, openChannel } from "../../test/channel";
 import { api, post, roomWith, signUp } from "../../test/helpers";
 import { connect } from "../../test/ws";
 import { chatRoom } from "../chat-room/chat-room";
+import { userChannel } from "./user-channel";
 
 const activityOf = (frames: { type: string; rooms?: RoomActivity[] }[], roomId: string) =>
   frames.flatMap((f) => (f.type === "activity" ? (f.rooms ?? []).filter((r) => r.roomId === roomId) : []));
@@ -118,6 +119,17 @@ describe("the person's channel", () => {
     const b = await connectChannel(bob.token);
     await post(ann, room.id, `hi @${bob.user.username}`);
     expect((await b.waitFor("activity")).rooms[0]).toMatchObject({ roomId: room.id, lastSeq: 1, mention: { seq: 1 } });
+    b.close();
+  });
+
+  it("keeps a tab's socket across the channel object's eviction (hibernation)", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    const b = await connectChannel(bob.token);
+    await evictDurableObject(userChannel(env, bob.user.id));
+    await post(ann, room.id, "after the eviction");
+    expect((await b.waitFor("activity")).rooms[0]).toMatchObject({ roomId: room.id, lastMessage: { content: "after the eviction" } });
+    await b.ping();
+    expect(await userChannel(env, bob.user.id).connected()).toBe(1);
     b.close();
   });
 });
