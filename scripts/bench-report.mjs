@@ -24,7 +24,7 @@ const cpu = (rows, k) => `${fmt(med(rows.map((r) => r[k] * 100)), 0)}%`;
 function workloads(out) {
   const groups = new Map();
   for (const r of out?.fanout ?? []) {
-    const key = `${r.clients}|${r.senders}|${r.mode.startsWith("saturated") ? "sat" : "fixed"}`;
+    const key = `${r.clients}|${r.senders}|${r.mode.startsWith("saturated") ? "sat" : "fixed"}${r.withChannels ? "|channels" : r.paired ? "|paired" : ""}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return groups;
@@ -102,6 +102,8 @@ export function report(res) {
     );
   }
 
+  channelsSection(res.parlor, push);
+
   for (const [name, out] of [
     ["Parlor", res.parlor],
     ["Baseline", res.baseline],
@@ -115,7 +117,7 @@ export function report(res) {
     for (const rs of workloads(out).values()) {
       const r = rs[0];
       const lat = (k) => fmt(med(rs.map((x) => x.latency[k])));
-      const load = r.mode.startsWith("saturated") ? `saturated (${r.mode.replace("saturated, ", "")})` : r.mode;
+      const load = `${r.mode.startsWith("saturated") ? `saturated (${r.mode.replace("saturated, ", "")})` : r.mode}${r.withChannels ? `, ${r.channels.open} channels open` : r.paired ? ", absent members, no channels" : ""}`;
       push(
         `| ${r.clients} | ${r.senders} | ${load} | ${fmtSpread(spread(rs.map((x) => x.deliveriesPerSec)))} | ${lat("p50")} | ${lat("p95")} | ${lat("p99")} | ${sum(rs, "lost")} | ${sum(rs, "duplicated")} | ${sum(rs, "outOfOrder")} | ${sum(rs, "refused") + sum(rs, "unanswered")} | ${fmt(med(rs.map((x) => x.cpuUsPerMessage)), 0)} / ${fmt(med(rs.map((x) => x.cpuUsPerDelivery)), 1)} | ${cpu(rs, "serverCpu")} / ${cpu(rs, "proxyCpu")} / ${cpu(rs, "clientCpu")} / ${cpu(rs, "otherCpu")} |`,
       );
@@ -228,4 +230,29 @@ function startupSection({ parlorMs, floorMs, bundle }) {
     "",
     `Evaluated when an isolate starts: ${kib(bundle.eager.bytes)} (${kib(bundle.eager.gzip)} gzipped). Imported on first use: ${lazy || "nothing"}.`,
   ];
+}
+
+/** Saturated fan-out with every sender, without and with the person channels (see
+ * scripts/bench-channels.mjs), side by side. */
+function channelsSection(out, push) {
+  const w = workloads(out);
+  const sizes = [...new Set((out?.fanout ?? []).filter((r) => r.withChannels).map((r) => r.clients))];
+  if (sizes.length === 0) return;
+  push(
+    "",
+    "#### Fan-out with the person channels",
+    "",
+    "Every sender saturating the room, in pairs run back to back: without channels, then with every member's channel open, both with 100 more members in the room who have no socket in it (with their channels open they are the ones the room's coalesced updates reach; a member with the room open gets none).",
+    "",
+    "| clients | deliveries/s without | with channels | with ÷ without | updates per absent member per second | updates to members in the room |",
+    "|---|---|---|---|---|---|",
+  );
+  for (const n of sizes) {
+    const without = (w.get(`${n}|${n}|sat|paired`) ?? []).map((r) => r.deliveriesPerSec);
+    const withCh = w.get(`${n}|${n}|sat|channels`) ?? [];
+    const rate = withCh.map((r) => r.channels.activityToAbsent / r.channels.absent / r.seconds);
+    push(
+      `| ${n} | ${fmtSpread(spread(without))} | ${fmtSpread(spread(withCh.map((r) => r.deliveriesPerSec)))} | ${without.length ? fmt(med(withCh.map((r) => r.deliveriesPerSec)) / med(without), 2) : ""} | ${fmt(med(rate), 2)} | ${withCh.reduce((k, r) => k + r.channels.activityToPresent, 0)} |`,
+    );
+  }
 }

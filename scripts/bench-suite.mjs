@@ -2,6 +2,7 @@
 // per socket, and per room size the connect storm, the fixed load and the saturated phases.
 // Results are appended to `t.out`; nothing here asserts anything about timings.
 import { setTimeout as sleep } from "node:timers/promises";
+import { withChannels } from "./bench-channels.mjs";
 import { closeAll, connectAll, createRoom, RoomClient } from "./bench-client.mjs";
 import { quiesce, runPhase } from "./bench-fanout.mjs";
 import { percentiles } from "./bench-stats.mjs";
@@ -83,7 +84,8 @@ export async function fanoutRoom(targets, n) {
   const rooms = [];
   for (const t of targets) {
     const members = t.users.slice(0, n);
-    rooms.push({ t, clients: clientsFor(t, await createRoom(t.api, members, `bench fan-out ${n}`), members) });
+    const room = await createRoom(t.api, members, `bench fan-out ${n}`);
+    rooms.push({ t, room, members, clients: clientsFor(t, room, members) });
   }
   // Everyone connects at once, like a room filling up after a link is shared; for 100 clients
   // this is repeated (reconnecting the same clients) so connect time gets a spread too. The
@@ -122,10 +124,11 @@ export async function fanoutRoom(targets, n) {
     // The reference's fixed load: 2,500 deliveries/s = 25 messages/s to 100 clients.
     specs.push({ rep, label: `rate${n}r${rep}`, senders: n, durationMs: fixedSeconds * 1000, rate: 2500 / n });
   }
+  const inflightFor = (senders) =>
+    senders * Math.max(1, Math.min(Math.max(window, Math.ceil(minInflight / senders)), Math.floor(maxInflight / senders)));
   for (let rep = 1; rep <= runs; rep++) {
     for (const senders of n === 1 ? [1] : [n, 1]) {
-      const perSender = Math.max(1, Math.min(Math.max(window, Math.ceil(minInflight / senders)), Math.floor(maxInflight / senders)));
-      specs.push({ rep, label: `sat${n}x${senders}r${rep}`, senders, durationMs: seconds * 1000, inflight: perSender * senders });
+      specs.push({ rep, label: `sat${n}x${senders}r${rep}`, senders, durationMs: seconds * 1000, inflight: inflightFor(senders) });
     }
   }
   const servers = rooms.map(({ t }) => t.server);
@@ -149,5 +152,35 @@ export async function fanoutRoom(targets, n) {
   for (const [t, samples] of fixedSamples) {
     if (samples.length > 0) t.out.fixedPooled = { clients: n, runs, ...percentiles(samples) };
   }
+  for (const r of rooms) if (r.t.absent) await channelPhases(r, servers, n, runs, { durationMs: seconds * 1000, inflight: inflightFor(n) });
   for (const { clients } of rooms) await closeAll(clients);
+}
+
+/** Every sender saturating the room again, in pairs run back to back: without channels, then
+ * with every member's channel open, both with the absent members (t.absent) in the room (added
+ * before the first pair; with their channels open they are the ones the room's updates reach). */
+async function channelPhases({ t, room, members, clients }, servers, n, runs, spec) {
+  for (let rep = 1; rep <= runs; rep++) {
+    const { samples: _, ...without } = await withChannels(
+      t,
+      room,
+      members,
+      t.absent,
+      async () => {
+        await quiesce(servers);
+        return runPhase(clients, { label: `pair${n}r${rep}`, senders: n, ...spec }, t.server);
+      },
+      false,
+    );
+    t.out.fanout.push({ ...without, run: rep, paired: true });
+    const { samples, ...r } = await withChannels(t, room, members, t.absent, async () => {
+      await quiesce(servers);
+      return runPhase(clients, { label: `ch${n}r${rep}`, senders: n, ...spec }, t.server);
+    });
+    t.out.fanout.push({ ...r, run: rep, withChannels: true });
+    const perAbsent = r.channels.activityToAbsent / Math.max(1, r.channels.absent);
+    t.log(
+      `${t.name} fan-out ${n}, ${n} sender(s), run ${rep}: ${Math.round(without.deliveriesPerSec)} deliveries/s without channels, ${Math.round(r.deliveriesPerSec)} with ${r.channels.open} open; ${perAbsent.toFixed(1)} updates per absent member, ${r.channels.activityToPresent} to members in the room`,
+    );
+  }
 }

@@ -8,7 +8,7 @@
 // test: it asserts nothing about timings. Everything targets 127.0.0.1; every loop is bounded.
 //
 //   npm run bench [-- --quick] [--baseline] [--runs 3] [--sizes 2,10,50,100] [--seconds 3]
-//                 [--window 8] [--skip startup,memory,flood,soak] [--out load/results/bench-latest.json]
+//                 [--window 8] [--skip startup,memory,flood,soak,channels] [--out load/results/bench-latest.json]
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -52,6 +52,8 @@ const opts = {
 const sizes = (args.sizes ?? (quick ? "2,100" : "2,10,50,100")).split(",").map(Number);
 // --quick is for iterating: no memory phase (1,000 connects) and a short soak.
 const skip = new Set((args.skip ?? (quick ? "memory" : "")).split(",").filter(Boolean));
+/** Members of each fan-out room who have only their channel open (see bench-channels.mjs). */
+const ABSENT = 100;
 const userCount = Math.max(100, ...sizes);
 if (![opts.runs, opts.seconds, opts.window, ...sizes].every((n) => Number.isInteger(n) && n > 0) || userCount > 1000) {
   throw new Error("--runs, --seconds, --window and --sizes must be positive integers (sizes up to 1000)");
@@ -146,8 +148,11 @@ log(`done in ${results.seconds.toFixed(0)} s; raw results in ${args.out}`);
 
 async function target(name, server, ackOnEcho) {
   const api = new Api(server.base);
-  const users = await registerUsers(api, userCount, "bench_", name === "parlor" ? notes : []);
+  const channels = name === "parlor" && !skip.has("channels");
+  const users = await registerUsers(api, userCount + (channels ? ABSENT : 0), "bench_", name === "parlor" ? notes : []);
   log(`${name}: registered ${users.length} users`);
   results[name] = { fanout: [], connect: [], connectDirect: [] };
-  return { name, server, api, users, ackOnEcho, log, opts, out: results[name] };
+  // Only Parlor has channels; --skip channels leaves their phases out.
+  const absent = channels ? users.splice(userCount, ABSENT) : undefined;
+  return { name, server, api, users, absent, ackOnEcho, log, opts, out: results[name] };
 }

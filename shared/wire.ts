@@ -156,6 +156,37 @@ export type ServerFrame =
  */
 export function unhandled(_frame: never): void {}
 
+// ---- WebSocket: GET /api/me/ws (the person's channel) ------------------------------------
+
+/** A room's latest traffic as the sidebar shows it; unread is the client's lastSeq minus what
+ * it knows was read. `mention`: the newest message since the last update that names you. */
+export type RoomActivity = { roomId: string; lastSeq: number; lastMessage: Message | null; mention?: Message };
+
+/** Why a room left your list. */
+export const ROOM_GONE_REASONS = ["removed", "left", "deleted"] as const;
+export type RoomGoneReason = (typeof ROOM_GONE_REASONS)[number];
+
+/** What the channel pushes. After `ready` (and after every reconnect) a client reads the room
+ * list over REST (the snapshot) and applies these on top of it. */
+export type ChannelFrame =
+  | { type: "ready"; userId: string }
+  /** A room you are in was created, you were invited to it, or its settings changed. */
+  | { type: "room"; room: Room }
+  | { type: "room_gone"; roomId: string; reason: RoomGoneReason }
+  /** Coalesced: at most about one per room per second, none for a room you have open. */
+  | { type: "activity"; rooms: RoomActivity[] }
+  /** You marked a room read up to `seq` (in any tab). */
+  | { type: "read"; roomId: string; seq: number }
+  | { type: "pong" };
+
+/** The path of the signed-in person's channel, below the origin. */
+export const CHANNEL_SOCKET_PATH = "/api/me/ws";
+
+/** A channel frame from a text frame, or null (the same leniency as parseServerFrame). */
+export function parseChannelFrame(data: unknown): ChannelFrame | null {
+  return parseServerFrame(data) as ChannelFrame | null;
+}
+
 /** Close codes the server uses, so clients can explain a disconnect. */
 export const CloseCode = {
   normal: 1000,

@@ -4,7 +4,7 @@
 // is first shown to catch what it is for, on a small tree made up for it.
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { importCycles, layerViolations, oversized, providerNames, readSources, type Source } from "./layers";
+import { importCycles, importGraph, layerViolations, oversized, providerNames, readSources, type Source } from "./layers";
 
 const repo = resolve(import.meta.dirname, "..");
 const tree = readSources(repo);
@@ -58,6 +58,13 @@ describe("the source tree", () => {
 
   it("imports one way: shared imports neither side, Durable Objects nothing of the Worker, clients only the wire module", () => {
     expect(layerViolations(tree)).toEqual([]);
+  });
+
+  it("keeps the person's channel below the rooms: rooms push to it, it knows nothing of them", () => {
+    const graph = importGraph(tree.filter((s) => !s.path.endsWith(".test.ts")));
+    const channel = [...graph].filter(([path]) => path.startsWith("durable-objects/user-channel/"));
+    expect(channel.length).toBeGreaterThan(0);
+    expect(channel.flatMap(([path, deps]) => deps.filter((d) => !d.startsWith("shared/")).map((d) => `${path} imports ${d}`))).toEqual([]);
   });
 
   it("has no import cycle", () => {

@@ -15,6 +15,7 @@ import { drainUnreadBody } from "./lib/drain-body";
 import { router } from "./lib/openapi";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { channelRoutes } from "./routes/channel";
 import { characterRoutes } from "./routes/characters";
 import { mountDocs } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
@@ -78,6 +79,7 @@ export function createApp() {
   // needs a token; every /rooms/:id route needs membership (404 unknown room, 403 non-member).
   for (const path of [
     "/me",
+    "/me/*",
     "/auth/refresh",
     "/auth/logout",
     "/auth/logout-all",
@@ -101,6 +103,7 @@ export function createApp() {
   api.route("/", searchRoutes);
   api.route("/", peopleRoutes);
   api.route("/", realtimeRoutes);
+  api.route("/", channelRoutes);
   api.route("/", roomRoutes);
   api.route("/", messageRoutes);
   api.route("/", adminRoutes);

@@ -10,6 +10,7 @@ export { KeyPool } from "../durable-objects/key-pool/key-pool";
 export { Metrics } from "../durable-objects/metrics/metrics";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { Sessions } from "../durable-objects/sessions";
+export { UserChannel } from "../durable-objects/user-channel/user-channel";
 
 const app = createApp();
 

@@ -8,13 +8,15 @@ import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../../shared/config";
 import type { GenerateJob } from "../../shared/jobs";
 import { openStore, type Store } from "../../shared/store";
-import { CloseCode, type Message, type OnlineUser } from "../../shared/wire";
+import { type ChannelFrame, CloseCode, type Message, type OnlineUser } from "../../shared/wire";
+import { userChannel } from "../user-channel/user-channel";
 import { RoomAi } from "./ai";
 import { runTimers } from "./alarms";
 import { CatchUp } from "./catch-up";
 import { Connections, EXPIRY_TIMER } from "./connections";
 import { dispatch } from "./dispatch";
 import { FLUSH_TIMER, Flush } from "./flush";
+import { MEMBER_UPDATES_TIMER, type MemberListUpdate, MemberUpdates } from "./member-updates";
 import { Membership, type RoomConfig } from "./membership";
 import { RoomLog } from "./room-log";
 import { type PostResult, Sends } from "./sends";
@@ -23,6 +25,7 @@ import { Timers } from "./timers";
 
 export type { ActionError, Begun } from "./ai";
 export { IDENTITY_HEADER, type Identity } from "./connections";
+export type { MemberListUpdate } from "./member-updates";
 export type { RoomConfig } from "./membership";
 export type { PostResult } from "./sends";
 
@@ -36,6 +39,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly sends: Sends;
   private readonly catchUp: CatchUp;
   private readonly flush: Flush;
+  private readonly memberUpdates: MemberUpdates;
   /** The history store, one for the object's lifetime: a Postgres connection is reused across
    * flushes and catch-ups. */
   private store?: Store;
@@ -52,13 +56,18 @@ export class ChatRoom extends DurableObject<Env> {
     this.flush = new Flush(ctx, config, this.log, this.timers, this.membership, history, () => {
       this.store = undefined;
     });
+    const push = (userId: string, frame: ChannelFrame) => userChannel(env, userId).push(frame);
+    this.memberUpdates = new MemberUpdates(ctx.storage.sql, this.log, this.sockets, this.timers, room, history, push);
     this.ai = new RoomAi(
       env,
       this.log,
       this.timers,
       (f) => this.sockets.broadcast(f),
       room,
-      () => this.flush.schedule(),
+      async () => {
+        await this.flush.schedule();
+        await this.memberUpdates.soon();
+      },
       ctx.storage.sql,
     );
     this.connections = new Connections(ctx, this.sockets, this.membership, this.timers);
@@ -127,6 +136,11 @@ export class ChatRoom extends DurableObject<Env> {
     return this.sockets.closeSessions(userId, sids, CloseCode.sessionEnded, "Session ended");
   }
 
+  /** The room's members (on create), or one added or removed: see member-updates.ts. */
+  updateMembers(update: MemberListUpdate): void {
+    this.memberUpdates.updateMembers(update);
+  }
+
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */
   async destroy(): Promise<void> {
     const roomId = this.membership.room?.roomId;
@@ -190,7 +204,11 @@ export class ChatRoom extends DurableObject<Env> {
     return runTimers(
       this.timers,
       this.membership.room?.roomId,
-      { [FLUSH_TIMER]: () => this.flush.run(), [EXPIRY_TIMER]: () => this.connections.expire() },
+      {
+        [FLUSH_TIMER]: () => this.flush.run(),
+        [EXPIRY_TIMER]: () => this.connections.expire(),
+        [MEMBER_UPDATES_TIMER]: () => this.memberUpdates.run(),
+      },
       (name) => this.ai.onTimer(name),
     );
   }
@@ -200,6 +218,7 @@ export class ChatRoom extends DurableObject<Env> {
   private async afterWrites(messages: Message[]): Promise<boolean[]> {
     if (messages.length === 0) return [];
     await this.flush.schedule();
+    await this.memberUpdates.note(messages);
     const started: boolean[] = [];
     for (const message of messages) started.push(await this.ai.onUserMessage(message));
     return started;

@@ -1,19 +1,30 @@
 // The signed-in frame: sidebar with rooms beside the current screen. Owns the room list store
-// (shared through context) and keeps it fresh: on focus and every 20 s, since there is no
-// user-level socket. At phone widths only one pane shows: the list at "/" (then the list is the
-// page's main landmark, with its own h1), else the screen.
+// (shared through context) and the person's channel that keeps it live (stores/channel.ts),
+// the unread count in the tab's title and the notifications for mentions. At phone widths only
+// one pane shows: the list at "/" (then the list is the page's main landmark, with its own
+// h1), else the screen.
 import { type RouteSectionProps, useLocation, useNavigate } from "@solidjs/router";
 import { createEffect, createSignal, onCleanup, onMount, Show, Suspense } from "solid-js";
+import { api } from "./api";
 import { HistoryBanner } from "./components/HistoryBanner";
 import { Sidebar } from "./components/Sidebar";
 import { RoomsContext } from "./context";
+import { notifyMention } from "./notify";
 import { session } from "./session";
+import { createChannel } from "./stores/channel";
 import { createRoomListStore } from "./stores/rooms";
+import { trackUnreadInTitle } from "./tab-title";
 
 export function Shell(props: RouteSectionProps) {
   const navigate = useNavigate();
   const location = useLocation();
-  const rooms = createRoomListStore();
+  const rooms = createRoomListStore({
+    list: api.rooms,
+    search: api.search,
+    me: () => session.user(),
+    onMention: (room, message) => notifyMention(room, message, (id) => navigate(`/rooms/${id}`)),
+  });
+  trackUnreadInTitle(() => rooms.state.rooms.reduce((sum, r) => sum + r.unread, 0));
   const phone = window.matchMedia("(max-width: 767px)");
   const [narrow, setNarrow] = createSignal(phone.matches);
   const onWidth = (e: MediaQueryListEvent) => setNarrow(e.matches);
@@ -30,20 +41,18 @@ export function Shell(props: RouteSectionProps) {
 
   onMount(() => {
     if (!session.current()) return;
-    void rooms.refresh();
+    // The channel's `ready` reads the list (and again after every reconnect).
+    const channel = createChannel({ rooms, token: session.token });
     // Most visits end up in a room: fetch its chunk once this screen is idle, so opening one
     // does not wait on the network. Only here, signed in: a visitor at the sign-in page never
     // needs it.
     const prefetch = () => void import("./routes/Room");
     if ("requestIdleCallback" in window) requestIdleCallback(prefetch, { timeout: 3000 });
     else setTimeout(prefetch, 2000);
-    const timer = setInterval(() => document.visibilityState === "visible" && void rooms.refresh(), 20_000);
-    const onFocus = () => void rooms.refresh();
+    // While the channel is down, coming back to the tab reads the list (it polls slowly too).
+    const onFocus = () => channel.status() !== "open" && void rooms.refresh();
     window.addEventListener("focus", onFocus);
-    onCleanup(() => {
-      clearInterval(timer);
-      window.removeEventListener("focus", onFocus);
-    });
+    onCleanup(() => window.removeEventListener("focus", onFocus));
   });
 
   return (

@@ -9,14 +9,16 @@ import { type ClientFrame, CloseCode, parseServerFrame, type ServerFrame } from 
 
 export type SocketStatus = "connecting" | "open" | "reconnecting" | "closed";
 
-export type SocketOptions = {
+export type SocketOptions<F = ServerFrame> = {
   /** Called before every attempt; return null to stop trying (e.g. signed out). */
   url: () => string | null;
   /** Subprotocols for the attempt, read right after `url()` (so both see the same token). */
   protocols?: () => string[];
   onOpen?: () => void;
   /** Each server frame; text that is not one (see parseServerFrame) never gets here. */
-  onFrame: (frame: ServerFrame) => void;
+  onFrame: (frame: F) => void;
+  /** Reads a frame; a room's frames by default, the channel's for the person's channel. */
+  parse?: (data: unknown) => F | null;
   onClose?: (code: number, reason: string) => void;
   /** Close codes after which we stay closed; everything else reconnects. */
   finalCodes?: readonly number[];
@@ -34,7 +36,7 @@ export function jitteredDelay(attempt: number, lastCode: number): number {
   return floor + Math.random() * cap;
 }
 
-export function createSocket(opts: SocketOptions) {
+export function createSocket<F = ServerFrame>(opts: SocketOptions<F>) {
   const [status, setStatus] = createSignal<SocketStatus>("connecting");
   const final = new Set(opts.finalCodes ?? []);
   const delay = opts.delay ?? jitteredDelay;
@@ -99,7 +101,7 @@ export function createSocket(opts: SocketOptions) {
   });
   ws.addEventListener("message", (e: MessageEvent) => {
     lastFrameAt = Date.now();
-    const frame = parseServerFrame(e.data);
+    const frame = opts.parse ? opts.parse(e.data) : (parseServerFrame(e.data) as F | null);
     if (frame) opts.onFrame(frame);
   });
   ws.addEventListener("close", (e) => {

@@ -7,7 +7,7 @@ import { VERSION } from "./health";
 
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Parlor API</title><link rel="stylesheet" href="/api/docs.css"></head><body><main><h1>Parlor API</h1><p class="lead">Version ${VERSION}. Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a>.
-Real time: <code>GET /api/rooms/:id/ws?token=…</code> (WebSocket; frames in the project's docs/API.md).</p><div id="ops">Loading…</div></main>
+Real time: <code>GET /api/rooms/:id/ws?token=…</code> and your channel, <code>GET /api/me/ws</code> (WebSockets; frames in the project's docs/API.md).</p><div id="ops">Loading…</div></main>
 <script src="/api/docs.js"></script></body></html>`;
 
 /** The page's style sheet, served on its own: the CSP allows no inline style. */

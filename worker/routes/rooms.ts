@@ -8,6 +8,7 @@ import { iso, toUser } from "../../shared/store/mappers";
 import { decodeCursor } from "../../shared/store/rooms";
 import { signedInAccount } from "../auth/sign-in";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
+import { tellPeople } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 import { forgetRoomAccess, roomConfig } from "./room-access";
 
@@ -58,12 +59,14 @@ export const roomRoutes = router()
         lastSeq: 0,
         lastActivityAt: now,
       } as const;
-      await store.rooms.create(
-        row,
-        found.flatMap((u) => (u ? [u.id] : [])),
-      );
+      const invited = found.flatMap((u) => (u && u.id !== me.id ? [{ userId: u.id, username: u.username }] : []));
+      const memberIds = invited.map((m) => m.userId);
+      await store.rooms.create(row, memberIds);
       const room = (await store.rooms.byId(row.id)) as Room;
-      await chatRoom(c.env, room.id).configure(await roomConfig(store, room));
+      const object = chatRoom(c.env, room.id);
+      await object.configure(await roomConfig(store, room));
+      await object.updateMembers({ set: [{ userId: me.id, username: me.username }, ...invited] });
+      tellPeople(c.env, [me.id, ...memberIds], { type: "room", room });
       return c.json({ room }, 201);
     },
   )
@@ -132,6 +135,12 @@ export const roomRoutes = router()
       const updated = (await store.rooms.byId(room.id)) as Room;
       forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).configure(await roomConfig(store, updated));
+      const members = await store.rooms.members(room.id);
+      tellPeople(
+        c.env,
+        members.map((m) => m.user.id),
+        { type: "room", room: updated },
+      );
       return c.json({ room: updated }, 200);
     },
   )
@@ -150,9 +159,15 @@ export const roomRoutes = router()
       if (room.ownerId !== c.get("session").id) throw forbidden("Only the room's owner can delete it.", "not_owner");
       // The store first: if the object's cleanup then fails, the room is already gone for
       // everyone, and no later write can reuse its seqs over surviving history.
+      const members = await c.get("store").rooms.members(room.id);
       await c.get("store").rooms.delete(room.id);
       forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).destroy();
+      tellPeople(
+        c.env,
+        members.map((m) => m.user.id),
+        { type: "room_gone", roomId: room.id, reason: "deleted" },
+      );
       return c.body(null, 204);
     },
   )
@@ -176,6 +191,8 @@ export const roomRoutes = router()
       const now = Date.now();
       await store.rooms.addMember(room.id, user.id, now);
       forgetRoomAccess(room.id);
+      await chatRoom(c.env, room.id).updateMembers({ add: { userId: user.id, username: user.username } });
+      tellPeople(c.env, [user.id], { type: "room", room: { ...room, lastSeq: await chatRoom(c.env, room.id).lastSeq() } });
       return c.json({ member: { user: toUser(user), role: "member" as const, joinedAt: iso(now), lastReadSeq: 0 } }, 201);
     },
   )
@@ -200,6 +217,8 @@ export const roomRoutes = router()
       await c.get("store").rooms.removeMember(room.id, userId);
       forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).kick(userId);
+      await chatRoom(c.env, room.id).updateMembers({ remove: userId });
+      tellPeople(c.env, [userId], { type: "room_gone", roomId: room.id, reason: userId === me ? "left" : "removed" });
       return c.body(null, 204);
     },
   )
@@ -214,7 +233,9 @@ export const roomRoutes = router()
       responses: { 204: { description: "Marked" }, ...commonErrors },
     }),
     async (c) => {
-      await c.get("store").rooms.markRead(c.get("room").id, c.get("session").id, c.req.valid("json").seq);
+      const { seq } = c.req.valid("json");
+      await c.get("store").rooms.markRead(c.get("room").id, c.get("session").id, seq);
+      tellPeople(c.env, [c.get("session").id], { type: "read", roomId: c.get("room").id, seq });
       return c.body(null, 204);
     },
   );

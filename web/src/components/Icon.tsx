@@ -30,6 +30,12 @@ const paths: Record<string, () => JSX.Element> = {
       <circle cx="9" cy="17" r="2.2" />
     </>
   ),
+  bell: () => (
+    <>
+      <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15Z" />
+      <path d="M10 20.5a2 2 0 0 0 4 0" />
+    </>
+  ),
   send: () => <path d="M12 19V5M6 11l6-6 6 6" />,
   stop: () => <rect x="7" y="7" width="10" height="10" rx="2" />,
   regenerate: () => (

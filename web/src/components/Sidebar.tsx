@@ -4,6 +4,7 @@ import { A, useNavigate } from "@solidjs/router";
 import { onCleanup, onMount, Show } from "solid-js";
 import { Dynamic } from "solid-js/web";
 import { useRooms } from "../context";
+import { askForNotifications, notificationPermission } from "../notify";
 import { session, signOutEverywhere } from "../session";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
@@ -111,6 +112,17 @@ export function Sidebar(props: { asMain?: boolean }) {
               </span>
             </div>
           )}
+        </Show>
+        <Show when={notificationPermission() === "default"}>
+          <button
+            type="button"
+            class="icon-btn"
+            aria-label="Notify me of mentions"
+            title="Notify me when someone mentions me"
+            onClick={() => void askForNotifications()}
+          >
+            <Icon name="bell" />
+          </button>
         </Show>
         <A href="/characters" class="icon-btn" aria-label="AI characters" title="AI characters">
           <Icon name="sparkles" />

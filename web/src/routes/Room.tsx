@@ -102,7 +102,10 @@ function RoomView(props: { id: string }) {
   };
   const refused = () => (infoRes.error instanceof ApiError ? infoRes.error.status : 0);
   const title = () => {
-    const room = info()?.room ?? rooms.state.rooms.find((r) => r.id === props.id);
+    // The list's copy is kept live by the channel (a rename elsewhere); the fetched one may be older.
+    const listed = rooms.state.rooms.find((r) => r.id === props.id);
+    const fetched = info()?.room;
+    const room = listed && (!fetched || listed.updatedAt >= fetched.updatedAt) ? listed : (fetched ?? listed);
     if (!room && refused() === 404) return "Room not found";
     if (!room && refused() === 403) return "Private room";
     return room?.title?.trim() || derivedTitle() || roomTitle(room);

@@ -1,14 +1,20 @@
 // The signed-in user's room list for the sidebar: newest activity first, with last-message
-// previews, unread counts and search. The server is the source of truth; between refreshes the
-// open room reports its own traffic here so the list stays current without a user-level socket.
+// previews, unread counts and search. A REST page is the snapshot; the person's channel
+// (stores/channel.ts) applies what changed since on top of it (rooms added, changed, gone,
+// other rooms' activity, reads in other tabs), and the open room reports its own traffic.
+// Unread counts move with each room's lastSeq: unread = lastSeq - what was read. A mention of
+// you in a new message is handed to `onMention` (the browser notification, notify.ts).
 import { createStore, produce } from "solid-js/store";
-import type { Message, Room, RoomListItem } from "../../../shared/wire";
+import type { Message, Room, RoomActivity, RoomListItem } from "../../../shared/wire";
 import { api, describeError, type SearchResult } from "../api";
 import { loadPlainText, plainPreview } from "../format";
 
 type Deps = {
   list: typeof api.rooms;
   search: typeof api.search;
+  /** Who is signed in: their own messages count as read, and name them in mentions. */
+  me?: () => { id: string; username: string } | null;
+  onMention?: (room: RoomListItem, message: Message) => void;
 };
 
 type State = {
@@ -21,6 +27,20 @@ type State = {
   /** Message hits for the current query (rooms are filtered by the same query server-side). */
   hits: SearchResult[];
 };
+
+/** Whether `content` names @username (as a word, not inside an address). */
+export function mentions(content: string, username: string): boolean {
+  const escaped = username.replace(/[^a-z0-9_]/gi, "");
+  return new RegExp(`(?:^|[^\\w@])@${escaped}(?![\\w])`, "i").test(content);
+}
+
+/** A snapshot's row, unless the list already holds a newer state of the room (a channel frame
+ * that overtook the snapshot, or the history store still behind the room): then that one. */
+function newerOf(row: RoomListItem, known: RoomListItem[]): RoomListItem {
+  const cur = known.find((r) => r.id === row.id);
+  if (!cur || cur.lastSeq <= row.lastSeq) return row;
+  return { ...row, lastSeq: cur.lastSeq, lastMessage: cur.lastMessage, unread: row.unread + (cur.lastSeq - row.lastSeq) };
+}
 
 const activity = (r: RoomListItem) => r.lastMessage?.createdAt ?? r.updatedAt;
 
@@ -36,6 +56,11 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
   });
   let controller: AbortController | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
+  let snapshotSoon: ReturnType<typeof setTimeout> | undefined;
+  const debounceRefresh = () => {
+    clearTimeout(snapshotSoon);
+    snapshotSoon = setTimeout(refresh, 300);
+  };
   /** Rooms whose unread count we know is zero because they are open. */
   let openRoom: string | null = null;
 
@@ -54,12 +79,39 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
         loadPlainText(),
       ]);
       if (ctl.signal.aborted) return;
-      const rooms = page.rooms.map((r) => (r.id === openRoom ? { ...r, unread: 0 } : r));
+      const rooms = page.rooms.map((r) => (r.id === openRoom ? { ...r, unread: 0 } : newerOf(r, state.rooms)));
       setState({ rooms, nextCursor: page.nextCursor, hits, loading: false, loaded: true });
     } catch (err) {
       if (ctl.signal.aborted) return;
       setState({ loading: false, loaded: true, error: describeError(err) });
     }
+  }
+
+  /** Moves a room to `lastSeq` with `lastMessage`; unread grows by the messages in between. */
+  function advance(i: number, lastSeq: number, message: Message | null) {
+    const cur = state.rooms[i];
+    if (!cur || lastSeq < cur.lastSeq || (lastSeq === cur.lastSeq && !message)) return;
+    const mine = message && message.seq === lastSeq && message.author.id === deps.me?.()?.id;
+    setState(
+      "rooms",
+      i,
+      produce((r) => {
+        r.unread = r.id === openRoom || mine ? 0 : r.unread + (lastSeq - r.lastSeq);
+        r.lastSeq = lastSeq;
+        if (message && (!r.lastMessage || r.lastMessage.seq <= message.seq)) r.lastMessage = message;
+        // The server names an untitled room after its first message when it stores it;
+        // name it the same way here until the next refresh brings that title.
+        if (!r.title && message?.author.kind === "user") r.title = plainPreview(message.content, 60) || "New chat";
+      }),
+    );
+    setState("rooms", (list) => sort(list));
+  }
+
+  /** A new message in a room of ours that names us: told once, never for our own. */
+  function mentionSeen(roomId: string, message: Message) {
+    const me = deps.me?.();
+    const room = state.rooms.find((r) => r.id === roomId);
+    if (me && room && message.author.id !== me.id && mentions(message.content, me.username)) deps.onMention?.(room, message);
   }
 
   return {
@@ -95,27 +147,40 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
     /** Live traffic from the open room moves it to the top with a fresh preview. */
     noteMessage(roomId: string, message: Message) {
       const i = state.rooms.findIndex((r) => r.id === roomId);
-      if (i < 0) return;
-      const cur = state.rooms[i]?.lastMessage;
-      if (cur && cur.seq > message.seq) return;
-      setState(
-        "rooms",
-        i,
-        produce((r) => {
-          r.lastMessage = message;
-          r.lastSeq = Math.max(r.lastSeq, message.seq);
-          // The server names an untitled room after its first message when it stores it;
-          // name it the same way here until the next refresh brings that title.
-          if (!r.title && message.author.kind === "user") r.title = plainPreview(message.content, 60) || "New chat";
-        }),
-      );
-      setState("rooms", (list) => sort(list));
+      const cur = state.rooms[i];
+      if (!cur || (cur.lastMessage && cur.lastMessage.seq > message.seq)) return;
+      if (message.seq > cur.lastSeq && message.author.kind === "user") mentionSeen(roomId, message);
+      advance(i, Math.max(cur.lastSeq, message.seq), message);
     },
 
+    /** Another room's traffic, from the channel (coalesced: one per room per second at most). */
+    noteActivity(activity: RoomActivity) {
+      const i = state.rooms.findIndex((r) => r.id === activity.roomId);
+      if (i < 0) return void (activity.lastSeq > 0 && debounceRefresh());
+      if (activity.mention) mentionSeen(activity.roomId, activity.mention);
+      advance(i, activity.lastSeq, activity.lastMessage);
+    },
+
+    /** You read a room up to `seq` (here or in another tab). */
+    noteRead(roomId: string, seq: number) {
+      setState(
+        "rooms",
+        (r) => r.id === roomId,
+        "unread",
+        (u) => Math.min(u, Math.max(0, (state.rooms.find((r) => r.id === roomId)?.lastSeq ?? 0) - seq)),
+      );
+    },
+
+    /** A room created, joined or changed: new ones arrive unread up to their lastSeq. */
     upsertRoom(room: Room) {
       const i = state.rooms.findIndex((r) => r.id === room.id);
-      if (i >= 0) setState("rooms", i, (r) => ({ ...r, ...room }));
-      else setState("rooms", (list) => sort([{ ...room, lastMessage: null, unread: 0 }, ...list]));
+      if (i >= 0) setState("rooms", i, (r) => ({ ...r, ...room, lastSeq: Math.max(r.lastSeq, room.lastSeq) }));
+      else {
+        const unread = room.ownerId === deps.me?.()?.id ? 0 : room.lastSeq;
+        setState("rooms", (list) => sort([{ ...room, lastMessage: null, unread }, ...list]));
+        // Its last message comes with the next snapshot.
+        if (room.lastSeq > 0) debounceRefresh();
+      }
     },
 
     removeRoom(roomId: string) {

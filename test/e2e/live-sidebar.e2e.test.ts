@@ -1,0 +1,163 @@
+// The sidebar is live: two people in two browser contexts (Bob also on a phone, a second tab
+// with its own channel), and what one does reaches the other's windows without a reload,
+// through the person's channel: an invitation to a new room,
+// another room's unread badge (and the count in the tab title), a rename in the open room's
+// header, and a mention raising a browser notification while the tab is hidden. Each wait is
+// on state with a generous timeout; how long each took is logged, never asserted. Bob's page
+// must not read the room list meanwhile: what appears came over the channel, not a poll.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, live, type Person, person, post, shot, signUp } from "./support";
+
+const baseURL = inject("baseURL");
+let browser: Browser;
+let ada: Person;
+let bob: Person;
+/** Bob's second tab, at phone size, on the room list. */
+let bobPhone: Page;
+const rooms: Record<string, string> = {};
+const WAIT = { timeout: 15_000 };
+
+const tokenOf = (page: Page) =>
+  page.evaluate(() => (JSON.parse(localStorage.getItem("parlor.session") ?? "{}") as { token: string }).token);
+const sidebarRow = (page: Page, title: string) => page.getByRole("list", { name: "Rooms" }).getByRole("link", { name: new RegExp(title) });
+
+/** Bob's page's reads of the room list (GET /api/rooms), counted as they are made. */
+let bobListReads = 0;
+
+/** Times `wait` from `start` and logs it: the e2e log is where "within a second" is measured.
+ * Bob's page reads no room list in between. */
+async function timed(label: string, start: () => Promise<unknown>, wait: () => Promise<unknown>) {
+  const reads = bobListReads;
+  const at = Date.now();
+  await start();
+  await wait();
+  console.log(`live sidebar: ${label} appeared after ${Date.now() - at} ms`);
+  expect(bobListReads - reads).toBe(0);
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  ada = await person(browser, baseURL, "Ada Lovelace", { width: 1366, height: 850 });
+  bob = await person(browser, baseURL, "Bob Carter", { width: 1366, height: 850, scheme: "dark" });
+  bob.page.on("request", (r) => {
+    if (r.method() === "GET" && new URL(r.url()).pathname === "/api/rooms") bobListReads++;
+  });
+  await bob.ctx.grantPermissions(["notifications"], { origin: baseURL });
+  // Bob's notifications are recorded as they are raised, and his tab can be told it is hidden
+  // (a headless tab is always "visible").
+  await bob.ctx.addInitScript(() => {
+    const w = window as unknown as { __notes: string[]; __hidden: boolean };
+    w.__notes = [];
+    w.__hidden = false;
+    const Real = window.Notification;
+    window.Notification = class extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        w.__notes.push(`${title} | ${options?.body ?? ""}`);
+      }
+    } as typeof Notification;
+    Object.defineProperty(document, "visibilityState", { get: () => (w.__hidden ? "hidden" : "visible") });
+  });
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state !== "fail") return;
+  for (const p of [ada, bob]) {
+    await shot(p.page, `FAILED-live-${p.username.split("_")[0]}`).catch(() => {});
+    console.log(`${p.displayName} at ${p.page.url()}:\n${[...p.errors, ...p.console].join("\n")}`);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("a live sidebar", () => {
+  it("shows Bob a room Ada invites him to, without a reload", async () => {
+    await signUp(ada);
+    await signUp(bob);
+    // Bob's channel is up once his list has been read (the snapshot after its `ready`).
+    await expect.poll(() => bobListReads, WAIT).toBeGreaterThan(0);
+    await bob.page.waitForLoadState("networkidle");
+    const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    bobPhone = await phone.newPage();
+    const session = await bob.page.evaluate(() => localStorage.getItem("parlor.session"));
+    await bobPhone.goto("/signin");
+    await bobPhone.evaluate((s) => localStorage.setItem("parlor.session", s ?? ""), session);
+    await bobPhone.goto("/");
+    await bobPhone.getByRole("heading", { name: "Your rooms" }).waitFor(WAIT);
+    const token = await tokenOf(ada.page);
+    await timed(
+      "an invitation",
+      async () => {
+        const made = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Garden club", members: [bob.username] }, token);
+        rooms.garden = made.room.id;
+      },
+      () => sidebarRow(bob.page, "Garden club").waitFor(WAIT),
+    );
+    const other = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Book circle", members: [bob.username] }, token);
+    rooms.books = other.room.id;
+    await sidebarRow(bob.page, "Book circle").waitFor(WAIT);
+    await sidebarRow(bobPhone, "Garden club").waitFor(WAIT);
+    await sidebarRow(bobPhone, "Book circle").waitFor(WAIT);
+  });
+
+  it("badges another room's unread messages in Bob's list and counts them in his tab title", async () => {
+    await sidebarRow(bob.page, "Garden club").click();
+    await live(bob.page);
+    const token = await tokenOf(ada.page);
+    const row = sidebarRow(bob.page, "Book circle");
+    await timed(
+      "an unread badge",
+      () => post(baseURL, `/rooms/${rooms.books}/messages`, { content: "Next up: Middlemarch" }, token),
+      () => row.getByText("1 unread").waitFor(WAIT),
+    );
+    await row.getByText("Next up: Middlemarch").waitFor(WAIT);
+    await bob.page.waitForFunction(() => document.title.startsWith("(1) "), undefined, WAIT);
+    await post(baseURL, `/rooms/${rooms.books}/messages`, { content: "Chapter one by Friday" }, token);
+    await row.getByText("2 unread").waitFor(WAIT);
+    await sidebarRow(bobPhone, "Book circle").getByText("2 unread").waitFor(WAIT);
+    await shot(bobPhone, "live-sidebar-phone-unread");
+    await shot(bob.page, "live-sidebar-unread-dark");
+    // Opening the room reads it: the badge and the count in the title go.
+    await row.click();
+    await live(bob.page);
+    await bob.page.waitForFunction(() => !/^\(\d+\)/.test(document.title), undefined, WAIT);
+    expect(await sidebarRow(bob.page, "Book circle").locator(".badge").count()).toBe(0);
+    // His phone hears of the read on its channel.
+    await sidebarRow(bobPhone, "Book circle")
+      .locator(".badge")
+      .waitFor({ state: "detached", ...WAIT });
+  });
+
+  it("renames the room Bob has open, in his header and his list", async () => {
+    const token = await tokenOf(ada.page);
+    await timed(
+      "a rename",
+      async () => {
+        const res = await fetch(`${baseURL}/api/rooms/${rooms.books}`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ title: "Reading circle" }),
+        });
+        expect(res.status).toBe(200);
+      },
+      () => bob.page.getByRole("heading", { level: 1, name: "Reading circle" }).waitFor(WAIT),
+    );
+    await sidebarRow(bob.page, "Reading circle").waitFor(WAIT);
+  });
+
+  it("notifies Bob of a mention while his tab is hidden", async () => {
+    const token = await tokenOf(ada.page);
+    await bob.page.evaluate(() => {
+      (window as unknown as { __hidden: boolean }).__hidden = true;
+    });
+    await post(baseURL, `/rooms/${rooms.garden}/messages`, { content: `@${bob.username} the tulips are up` }, token);
+    const notes = () => bob.page.evaluate(() => (window as unknown as { __notes: string[] }).__notes);
+    await bob.page.waitForFunction(() => (window as unknown as { __notes: string[] }).__notes.length > 0, undefined, WAIT);
+    expect(await notes()).toEqual([`Ada Lovelace mentioned you in Garden club | @${bob.username} the tulips are up`]);
+    expect(bob.errors).toEqual([]);
+    expect(ada.errors).toEqual([]);
+  });
+});

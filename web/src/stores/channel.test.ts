@@ -1,0 +1,104 @@
+// The channel's frames applied to the room list: other rooms' activity raising unread counts
+// and reordering, mentions, reads from other tabs, invitations, removals, and a snapshot that
+// arrives after a newer frame not undoing it. Also the unread count in the tab's title.
+import { describe, expect, it, vi } from "vitest";
+import type { Message, Room, RoomListItem } from "../../../shared/wire";
+import { withUnread } from "../tab-title";
+import { applyChannelFrame } from "./channel";
+import { createRoomListStore, mentions } from "./rooms";
+
+const at = (day: number) => `2026-01-0${day}T00:00:00Z`;
+const room = (id: string, day: number, lastSeq = 1, unread = 0): RoomListItem => ({
+  id,
+  title: id,
+  ownerId: "owner",
+  characterId: null,
+  aiMode: "off",
+  createdAt: at(day),
+  updatedAt: at(day),
+  lastSeq,
+  unread,
+  lastMessage: null,
+});
+const message = (roomId: string, seq: number, content: string, authorId = "bob"): Message => ({
+  id: `${roomId}-${seq}`,
+  roomId,
+  seq,
+  author: { kind: "user", id: authorId, name: authorId },
+  content,
+  status: "complete",
+  createdAt: at(5),
+});
+
+function setup(rooms: RoomListItem[]) {
+  let page = rooms;
+  const list = vi.fn(async () => ({ rooms: page, nextCursor: null }));
+  const search = vi.fn(async () => ({ results: [], nextCursor: null }));
+  const onMention = vi.fn();
+  const store = createRoomListStore({ list, search, me: () => ({ id: "me", username: "ann" }), onMention });
+  return { store, onMention, setPage: (next: RoomListItem[]) => (page = next) };
+}
+
+describe("channel frames on the room list", () => {
+  it("raises another room's unread count by its new messages and moves it to the top", async () => {
+    const { store } = setup([room("a", 2), room("b", 1, 3, 1)]);
+    await store.refresh();
+    applyChannelFrame(store, { type: "activity", rooms: [{ roomId: "b", lastSeq: 6, lastMessage: message("b", 6, "hi") }] });
+    expect(store.state.rooms.map((r) => [r.id, r.unread])).toEqual([
+      ["b", 4],
+      ["a", 0],
+    ]);
+    // Your own message (sent from another tab) leaves nothing unread.
+    applyChannelFrame(store, { type: "activity", rooms: [{ roomId: "b", lastSeq: 7, lastMessage: message("b", 7, "me", "me") }] });
+    expect(store.state.rooms[0]?.unread).toBe(0);
+  });
+
+  it("hands a mention of you to onMention, not someone else's nor your own", async () => {
+    const { store, onMention } = setup([room("a", 1)]);
+    await store.refresh();
+    const named = message("a", 2, "hey @ann look");
+    applyChannelFrame(store, { type: "activity", rooms: [{ roomId: "a", lastSeq: 2, lastMessage: named, mention: named }] });
+    expect(onMention).toHaveBeenCalledWith(expect.objectContaining({ id: "a" }), named);
+    store.noteMessage("a", message("a", 3, "@annie and @ann2"));
+    store.noteMessage("a", message("a", 4, "note to self @ann", "me"));
+    expect(onMention).toHaveBeenCalledTimes(1);
+    // The open room's own traffic (its socket, not the channel) is checked the same way, once.
+    const inOpenRoom = message("a", 5, "ping @ann");
+    store.noteMessage("a", inOpenRoom);
+    store.noteMessage("a", { ...inOpenRoom, content: "ping @ann (edited)" });
+    expect(onMention).toHaveBeenCalledTimes(2);
+    expect(onMention).toHaveBeenLastCalledWith(expect.objectContaining({ id: "a" }), inOpenRoom);
+    expect([mentions("mail ann@x.org", "ann"), mentions("(@Ann)", "ann"), mentions("@ann_b", "ann")]).toEqual([false, true, false]);
+  });
+
+  it("lowers the count on a read from another tab, adds invitations, removes rooms that are gone", async () => {
+    const { store } = setup([room("a", 1, 5, 5)]);
+    await store.refresh();
+    applyChannelFrame(store, { type: "read", roomId: "a", seq: 4 });
+    expect(store.state.rooms[0]?.unread).toBe(1);
+    const invited: Room = { ...room("c", 3, 2), ownerId: "bob" };
+    applyChannelFrame(store, { type: "room", room: invited });
+    expect(store.state.rooms.find((r) => r.id === "c")?.unread).toBe(2);
+    applyChannelFrame(store, { type: "room", room: { ...invited, title: "Renamed" } });
+    expect(store.state.rooms.find((r) => r.id === "c")?.title).toBe("Renamed");
+    applyChannelFrame(store, { type: "room_gone", roomId: "a", reason: "deleted" });
+    expect(store.state.rooms.map((r) => r.id)).toEqual(["c"]);
+  });
+
+  it("keeps a newer live state when an older snapshot arrives after it", async () => {
+    const { store, setPage } = setup([room("a", 1, 1, 0)]);
+    await store.refresh();
+    applyChannelFrame(store, { type: "activity", rooms: [{ roomId: "a", lastSeq: 3, lastMessage: message("a", 3, "new") }] });
+    setPage([room("a", 1, 2, 1)]); // the history store has not caught up with seq 3 yet
+    await store.refresh();
+    expect(store.state.rooms[0]).toMatchObject({ lastSeq: 3, unread: 2, lastMessage: { seq: 3 } });
+  });
+});
+
+describe("the tab title", () => {
+  it("carries the unread count in front, replacing an earlier one", () => {
+    expect(withUnread("Room · Parlor", 3)).toBe("(3) Room · Parlor");
+    expect(withUnread("(3) Room · Parlor", 0)).toBe("Room · Parlor");
+    expect(withUnread("(3) Parlor", 120)).toBe("(99+) Parlor");
+  });
+});

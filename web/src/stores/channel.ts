@@ -1,0 +1,66 @@
+// The signed-in person's channel (GET /api/me/ws, docs/API.md "The channel"): one socket per
+// tab that keeps the room list live. Every time it is ready (the first connect and each
+// reconnect) the list is read again over REST, the snapshot; the frames that follow are
+// applied on top of it. While the channel is down the list falls back to a slow poll.
+import { type Accessor, onCleanup } from "solid-js";
+import { CHANNEL_SOCKET_PATH, type ChannelFrame, parseChannelFrame, tokenProtocols, unhandled } from "../../../shared/wire";
+import { createSocket, type SocketOptions, type SocketStatus } from "../socket";
+import type { RoomListStore } from "./rooms";
+
+/** How often the list is read while the channel is down (it is not read at all while up). */
+export const FALLBACK_POLL_MS = 60_000;
+
+type Deps = {
+  rooms: RoomListStore;
+  token: () => string | null;
+  socket?: Partial<SocketOptions<ChannelFrame>>;
+};
+
+function defaultUrl(): string {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${proto}//${location.host}${CHANNEL_SOCKET_PATH}`;
+}
+
+/** Applies one channel frame to the room list. */
+export function applyChannelFrame(rooms: RoomListStore, frame: ChannelFrame): void {
+  switch (frame.type) {
+    case "ready":
+      void rooms.refresh();
+      return;
+    case "room":
+      rooms.upsertRoom(frame.room);
+      return;
+    case "room_gone":
+      rooms.removeRoom(frame.roomId);
+      return;
+    case "activity":
+      for (const activity of frame.rooms) rooms.noteActivity(activity);
+      return;
+    case "read":
+      rooms.noteRead(frame.roomId, frame.seq);
+      return;
+    case "pong":
+      return;
+    default:
+      unhandled(frame);
+  }
+}
+
+/** Opens the channel for the owner's lifetime; returns its status. */
+export function createChannel(deps: Deps): { status: Accessor<SocketStatus> } {
+  const socket = createSocket<ChannelFrame>({
+    url: () => (deps.token() ? defaultUrl() : null),
+    protocols: () => {
+      const token = deps.token();
+      return token ? tokenProtocols(token) : [];
+    },
+    parse: parseChannelFrame,
+    onFrame: (frame) => applyChannelFrame(deps.rooms, frame),
+    ...deps.socket,
+  });
+  const poll = setInterval(() => {
+    if (socket.status() !== "open" && document.visibilityState === "visible") void deps.rooms.refresh();
+  }, FALLBACK_POLL_MS);
+  onCleanup(() => clearInterval(poll));
+  return { status: socket.status };
+}
