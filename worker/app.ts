@@ -13,6 +13,7 @@ import { errorBody, onError, tooLarge } from "./errors";
 import { drainUnreadBody } from "./lib/drain-body";
 import { router } from "./lib/openapi";
 import { adminRoutes } from "./routes/admin";
+import { attachmentRoutes, isUpload } from "./routes/attachments";
 import { authRoutes } from "./routes/auth";
 import { characterRoutes } from "./routes/characters";
 import { mountDocs } from "./routes/docs";
@@ -24,6 +25,7 @@ import { realtimeRoutes } from "./routes/realtime";
 import { roomMember } from "./routes/room-access";
 import { roomRoutes } from "./routes/rooms";
 import { searchRoutes } from "./routes/search";
+import { usageRoutes } from "./routes/usage";
 import type { AppEnv } from "./types";
 
 /** JSON bodies are small: a message is at most MAX_MESSAGE_CHARS. Refused before parsing. */
@@ -57,18 +59,28 @@ function requestContext(): MiddlewareHandler<AppEnv> {
 
 export function createApp() {
   const api = router();
-  api.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw tooLarge(`Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw tooLarge(`Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
+    },
+  });
+  // Uploads have their own, larger limit (routes/attachments.ts), checked after membership.
+  api.use("*", (c, next) => (isUpload(c.req.method, c.req.path) ? next() : limit(c, next)));
   // Who may reach what, declared once: every route but health, docs, register and login
   // needs a token; every /rooms/:id route needs membership (404 unknown room, 403 non-member).
-  for (const path of ["/me", "/auth/refresh", "/characters", "/characters/*", "/rooms", "/rooms/*", "/search", "/people", "/users/*"])
+  for (const path of [
+    "/me",
+    "/me/*",
+    "/auth/refresh",
+    "/characters",
+    "/characters/*",
+    "/rooms",
+    "/rooms/*",
+    "/search",
+    "/people",
+    "/users/*",
+  ])
     api.use(path, requireAuth());
   api.use("/rooms/:id", roomMember());
   api.use("/rooms/:id/*", roomMember());
@@ -81,7 +93,9 @@ export function createApp() {
   api.route("/", realtimeRoutes);
   api.route("/", roomRoutes);
   api.route("/", messageRoutes);
+  api.route("/", attachmentRoutes);
   api.route("/", adminRoutes);
+  api.route("/", usageRoutes);
   mountDocs(api);
   api.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
   api.onError(onError);

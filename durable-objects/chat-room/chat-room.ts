@@ -20,11 +20,13 @@ import { RoomLog } from "./room-log";
 import { type PostResult, Sends } from "./sends";
 import { RoomSockets } from "./sockets";
 import { Timers } from "./timers";
+import { UPLOADS_TIMER, type Upload, Uploads } from "./uploads";
 
 export type { ActionError, Begun } from "./ai";
 export { IDENTITY_HEADER, type Identity } from "./connections";
 export type { RoomConfig } from "./membership";
 export type { PostResult } from "./sends";
+export type { Upload } from "./uploads";
 
 export class ChatRoom extends DurableObject<Env> {
   readonly ai: RoomAi;
@@ -36,6 +38,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly sends: Sends;
   private readonly catchUp: CatchUp;
   private readonly flush: Flush;
+  private readonly uploads: Uploads;
   /** The history store, one for the object's lifetime: a Postgres connection is reused across
    * flushes and catch-ups. */
   private store?: Store;
@@ -60,7 +63,10 @@ export class ChatRoom extends DurableObject<Env> {
       ctx.storage.sql,
     );
     this.connections = new Connections(ctx, this.sockets, this.membership, this.timers);
-    this.sends = new Sends(ctx, config, this.log, this.sockets, this.membership, (messages) => this.afterWrites(messages));
+    const roomId = () => room()?.roomId ?? "";
+    this.uploads = new Uploads(ctx.storage.sql, this.timers, env.ATTACHMENTS, roomId, config.attachments.unsentMs);
+    const after = (messages: Message[]) => this.afterWrites(messages);
+    this.sends = new Sends(ctx, config, this.log, this.sockets, this.membership, after, this.uploads);
     this.catchUp = new CatchUp(this.log, this.sockets, this.membership, history);
     // Answered by the runtime without waking the object: keeps idle sockets hibernating.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -74,9 +80,20 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** A message posted over REST; the same path as a WebSocket `send`. */
-  async post(room: RoomConfig, author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
+  async post(room: RoomConfig, author: OnlineUser, content: string, clientId?: string, attachments?: string[]): Promise<PostResult> {
     this.membership.configure(room);
-    return this.sends.post(author, content, clientId);
+    return this.sends.post(author, { content, clientId, attachments });
+  }
+
+  /** An upload whose bytes are in R2 (worker/routes/attachments.ts), for a later send to carry. */
+  async registerUpload(room: RoomConfig, upload: Upload): Promise<void> {
+    this.membership.configure(room);
+    await this.uploads.register(upload);
+  }
+
+  /** Deletes uploads no message carries that are older than ATTACHMENT_UNSENT_HOURS at `now`. */
+  sweepUploads(now?: number): Promise<number> {
+    return this.uploads.sweep(now);
   }
 
   /** Messages the history store may not have yet (read-your-writes for REST pages). */
@@ -170,7 +187,11 @@ export class ChatRoom extends DurableObject<Env> {
     return runTimers(
       this.timers,
       this.membership.room?.roomId,
-      { [FLUSH_TIMER]: () => this.flush.run(), [EXPIRY_TIMER]: () => this.connections.expire() },
+      {
+        [FLUSH_TIMER]: () => this.flush.run(),
+        [EXPIRY_TIMER]: () => this.connections.expire(),
+        [UPLOADS_TIMER]: async () => void (await this.uploads.sweep()),
+      },
       (name) => this.ai.onTimer(name),
     );
   }

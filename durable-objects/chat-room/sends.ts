@@ -13,13 +13,14 @@ import { TokenBucket } from "../token-bucket";
 import type { Membership } from "./membership";
 import type { RoomLog } from "./room-log";
 import { type RoomSockets, send } from "./sockets";
+import type { Uploads } from "./uploads";
 
 export type PostResult =
   | { ok: true; message: Message; duplicate: boolean; aiReply: boolean }
   | { ok: false; code: "rate_limited"; retryAfterMs: number }
-  | { ok: false; code: "invalid_content"; message: string };
+  | { ok: false; code: "invalid_content" | "invalid_attachment"; message: string };
 
-type SendFrame = { clientId: string; content: string };
+type SendFrame = { clientId: string; content: string; attachments?: string[] };
 
 /** A send arriving within this long of the previous one waits a turn to batch with others. */
 const BATCH_WITHIN_MS = 5;
@@ -39,6 +40,7 @@ export class Sends {
     /** What follows stored and broadcast messages (the flush, AI replies); says, per message,
      * whether an AI reply was started. */
     private readonly afterWrites: (messages: Message[]) => Promise<boolean[]>,
+    private readonly uploads: Uploads,
   ) {}
 
   /**
@@ -64,7 +66,7 @@ export class Sends {
     let results: PostResult[];
     try {
       // One explicit transaction: all of the batch is written, or none of it.
-      results = this.ctx.storage.transactionSync(() => batch.map(({ author, frame }) => this.write(author, frame.content, frame.clientId)));
+      results = this.ctx.storage.transactionSync(() => batch.map(({ author, frame }) => this.write(author, frame)));
     } catch (err) {
       this.log.reload();
       log.error("send_batch_failed", { roomId: this.membership.room?.roomId, size: batch.length, error: String(err).slice(0, 300) });
@@ -86,8 +88,8 @@ export class Sends {
   }
 
   /** A REST post: the same checks and write as a WebSocket send, one at a time. */
-  async post(author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
-    const result = this.write(author, content, clientId);
+  async post(author: OnlineUser, input: { content: string; clientId?: string; attachments?: string[] }): Promise<PostResult> {
+    const result = this.write(author, input);
     if (!result.ok || result.duplicate) return result;
     this.sockets.broadcast({ type: "message", message: result.message });
     const [aiReply = false] = await this.afterWrites([result.message]);
@@ -105,17 +107,24 @@ export class Sends {
    * The synchronous part of a send: the checks, then the hot-log write. The caller broadcasts,
    * once the write can no longer be rolled back.
    */
-  private write(author: OnlineUser, content: string, clientId?: string): PostResult {
+  private write(
+    author: OnlineUser,
+    { content, clientId, attachments: ids = [] }: Omit<SendFrame, "clientId"> & { clientId?: string },
+  ): PostResult {
     if (clientId) {
       const existing = this.log.byClientId(author.id, clientId);
       if (existing) return { ok: true, message: existing, duplicate: true, aiReply: false };
     }
-    if (content.trim().length === 0) return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
+    // With attachments the text may be empty: a picture can be the whole message.
+    if (content.trim().length === 0 && ids.length === 0)
+      return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
     // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
     if (content.includes("\u0000")) return { ok: false, code: "invalid_content", message: "A message cannot contain NUL characters." };
     if (content.length > this.config.maxMessageChars) {
       return { ok: false, code: "invalid_content", message: `A message can be at most ${this.config.maxMessageChars} characters.` };
     }
+    const claim = this.uploads.check(author.id, ids);
+    if (!claim.ok) return { ok: false, code: "invalid_attachment", message: claim.message };
     const wait = this.takeToken(author.id);
     if (wait > 0) return { ok: false, code: "rate_limited", retryAfterMs: wait };
     const message = this.log.append({
@@ -123,7 +132,9 @@ export class Sends {
       content,
       status: "complete",
       clientId,
+      attachments: claim.attachments,
     });
+    this.uploads.claim(ids, message.seq);
     metrics.messageAccepted();
     return { ok: true, message, duplicate: false, aiReply: false };
   }

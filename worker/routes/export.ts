@@ -38,7 +38,8 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
       for await (const m of messages()) {
         const who = m.author.kind === "ai" ? `${m.author.name} (AI)` : m.author.name;
         const note = m.status === "complete" ? "" : ` _(${m.status}${m.error ? `: ${m.error}` : ""})_`;
-        yield `\n**${who}** · ${m.createdAt}${note}\n\n${m.content}\n`;
+        const files = (m.attachments ?? []).map((a) => `\n- Attachment: [${a.name}](${a.url}) (${a.mimeType}, ${a.size} bytes)`).join("");
+        yield `\n**${who}** · ${m.createdAt}${note}\n\n${m.content}\n${files ? `${files}\n` : ""}`;
       }
     }
   }

@@ -8,6 +8,7 @@ import { iso, toUser } from "../../shared/store/mappers";
 import { decodeCursor } from "../../shared/store/rooms";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { deleteRoomAttachments } from "./attachments";
 import { forgetRoomAccess, roomConfig } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
@@ -151,6 +152,7 @@ export const roomRoutes = router()
       await c.get("store").rooms.delete(room.id);
       forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).destroy();
+      await deleteRoomAttachments(c.env.ATTACHMENTS, room.id);
       return c.body(null, 204);
     },
   )
