@@ -2,7 +2,8 @@
 // note that it is in a group chat, and the conversation as alternating user/model turns.
 // Gemini wants turns to alternate and to start with the user; a room is a group chat with
 // one AI, so everyone else's messages become user turns prefixed with their name, the
-// character's own earlier replies become model turns, and runs of one role are merged.
+// character's own earlier replies become model turns, and runs of one role are merged. The
+// newest attachments (within a count and a byte budget) ride with their turns.
 // Pure: no I/O, same input, same output.
 import type { Turn } from "./provider";
 

@@ -4,7 +4,8 @@
 // question quoted back, a remark, an offer), varied by the conversation; asked for a table, a
 // list or code, it answers with a short Markdown showcase instead. The reply is a pure function
 // of the request (same conversation, same words), so tests can assert on it; it is streamed
-// word by word with a fixed delay so the UI and the room see a real token stream.
+// word by word with a fixed delay so the UI and the room see a real token stream. It names the
+// files it was given ("I can see a 640×480 PNG named chart.png") and reports estimated usage.
 import { describeKind } from "../../shared/attachments";
 import type { AttachmentType } from "../../shared/wire";
 import { AbortedError } from "./errors";

@@ -1,7 +1,8 @@
 // The real provider: streams a reply from Gemini through the maintained SDK (@google/genai).
 // One SDK client per call, because each call may carry a different key from the KeyPool.
 // `baseUrl` points the SDK at Cloudflare AI Gateway or at the test double; left empty, it
-// talks to Google. Every failure leaves here as one of the typed errors in errors.ts.
+// talks to Google. Every failure leaves here as one of the typed errors in errors.ts. A turn's
+// files go as inlineData parts after its text; each usageMetadata seen is passed to onUsage.
 import {
   type Candidate,
   type GenerateContentResponse,

@@ -1,5 +1,6 @@
 // The `generate` queue's consumer: writes one AI reply per job. It claims the job in the room
-// (begin), builds the context, picks the character's provider (worker/ai), leases a key from
+// (begin), checks the asker's AI budget (budget.ts), builds the context with its attachments'
+// bytes (inline-files.ts), picks the character's provider (worker/ai), leases a key from
 // the KeyPool when that provider needs one, streams the answer into the room in ~50 ms
 // batches (append), and finishes it. Failures are handled by their type, whatever the
 // provider: 429 → cool that key and try another, else requeue after the retry-after without
