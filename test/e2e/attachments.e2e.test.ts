@@ -2,7 +2,8 @@
 // the composer, it uploads and is sent, both she and Bob (phone) see its thumbnail, Bob opens
 // it in the viewer, and the AI (the dummy, offline) says what it received. Then Ada spends her
 // daily AI budget (AI_DAILY_TOKENS_PER_PERSON is 7,000 in the e2e server) and sees the
-// message that says so, and when it resets, instead of a reply.
+// message that says so, and when it resets, instead of a reply, and her use on the AI
+// characters page.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, live, type Person, person, post, shot, signUp } from "./support";
@@ -50,9 +51,11 @@ async function thumbnailWidth(page: Page): Promise<number> {
 beforeAll(async () => {
   browser = await launch();
   ada = await person(browser, baseURL, "Ada Lovelace", { width: 1366, height: 850 });
-  bob = await person(browser, baseURL, "Bob Carter", { width: 390, height: 844, scheme: "dark" });
+  bob = await person(browser, baseURL, "Bob Carter", { scheme: "dark" });
   await signUp(ada);
+  // Signed up at desktop size (the phone home shows the room list, not the welcome heading).
   await signUp(bob);
+  await bob.page.setViewportSize({ width: 390, height: 844 });
   adaToken = await token(ada.page);
   const { room } = await post<{ room: { id: string } }>(
     baseURL,
@@ -104,11 +107,10 @@ describe("attachments", () => {
   });
 
   it("tells a person over the daily AI budget so, with the time it resets", async () => {
-    // Long messages cost the dummy about 2,000 prompt tokens each: two replies spend 7,000.
+    // A long message costs the dummy about 2,000 prompt tokens, and each reply's context holds
+    // the ones before it: three replies, one after the other, spend well over 7,000.
     const long = (n: number) => `Message ${n}: ${"lorem ipsum dolor sit amet ".repeat(290)}`.slice(0, 7900);
-    await post(baseURL, `/rooms/${roomId}/messages`, { content: long(1) }, adaToken);
-    await post(baseURL, `/rooms/${roomId}/messages`, { content: long(2) }, adaToken);
-    await post(baseURL, `/rooms/${roomId}/messages?wait=true`, { content: long(3) }, adaToken);
+    for (const n of [1, 2, 3]) await post(baseURL, `/rooms/${roomId}/messages?wait=true`, { content: long(n) }, adaToken);
 
     await ada.page.getByRole("textbox", { name: /Message/ }).fill("Just one more question?");
     await ada.page.keyboard.press("Enter");
@@ -116,5 +118,11 @@ describe("attachments", () => {
     await notice.waitFor({ timeout: 30_000 });
     expect(await notice.textContent()).toMatch(/resets at 00:00 UTC \(in/);
     await shot(ada.page, "budget-desktop");
+    // Her own use shows in the app, beside the AI characters.
+    await ada.page.goto("/characters");
+    await ada.page
+      .getByRole("status")
+      .filter({ hasText: /Your AI use today: [\d,]+ of 7,000 tokens, all spent; resets at/ })
+      .waitFor();
   });
 });

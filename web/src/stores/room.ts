@@ -222,11 +222,8 @@ export function createRoomStore(deps: Deps) {
       messages.fail(clientId, `Not sent: ${state.ended.title.toLowerCase()}.`);
       return;
     }
-    const ids = attachments.map((a) => a.id);
-    const frame = ids.length
-      ? { type: "send" as const, clientId, content, attachments: ids }
-      : { type: "send" as const, clientId, content };
-    const sent = state.connection === "live" && !!socket?.send(frame);
+    const files = attachments.length ? { attachments: attachments.map((a) => a.id) } : {};
+    const sent = state.connection === "live" && !!socket?.send({ type: "send", clientId, content, ...files });
     // Written while (re)connecting: keep it pending and send it as soon as the room is ready.
     messages.setWaiting(clientId, !sent);
   }
