@@ -75,7 +75,19 @@ const uploadRoute = createRoute({
   summary: "Upload a file for a message to carry (members only)",
   description: `multipart/form-data with the file in the field \`file\`. The type comes from the bytes: ${ACCEPTED}; anything else is 415 \`unsupported_type\`. Larger than ATTACHMENT_MAX_MB (10 MB): 413. An upload no message carries is deleted after ATTACHMENT_UNSENT_HOURS (24 h).`,
   security: bearer,
-  request: { params: RoomId },
+  request: {
+    params: RoomId,
+    // A plain schema, not zod: documented, but read by readFile() rather than a form validator,
+    // so a body that is not multipart gets this API's own error.
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: { type: "object", properties: { file: { type: "string", format: "binary" } }, required: ["file"] },
+        },
+      },
+    },
+  },
   responses: {
     201: jsonReply(z.object({ attachment: Attachment }), "Stored"),
     ...commonErrors,
