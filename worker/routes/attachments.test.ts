@@ -99,6 +99,9 @@ describe("attachments", () => {
     expect((await send(ann, room.id, { content: "" })).body.error?.code).toBe("invalid_content");
     const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages`, { token: bob.token });
     expect(page.body.messages.map((m) => m.attachments?.map((x) => x.id))).toEqual([[a.id]]);
+    // A room without a title is named after its first message: here, the file it carried.
+    await flush(room.id);
+    expect((await api<{ room: { title: string } }>(`/rooms/${room.id}`, { token: ann.token })).body.room.title).toBe("tiny.png");
   });
 
   it("sends attachments over the WebSocket; catch-up, history after the flush, export and search show them", async () => {
