@@ -120,6 +120,18 @@ describe("Composer", () => {
     expect(screen.queryByText("chart.png")).toBeNull();
   });
 
+  it("attaches files dropped on the composer or picked with the button", () => {
+    const upload = vi.fn(() => new Promise<Attachment>(() => {}));
+    const { box } = setup({ upload });
+    const file = (name: string) => new File(["x"], name, { type: "application/pdf" });
+    fireEvent.drop(box.closest("form") as HTMLFormElement, { dataTransfer: { files: [file("dropped.pdf")], types: ["Files"] } });
+    const picker = screen.getByLabelText("Attach files") as HTMLInputElement;
+    expect(picker).toHaveAttribute("accept", expect.stringContaining("image/*"));
+    fireEvent.change(picker, { target: { files: [file("picked.pdf")] } });
+    expect(upload.mock.calls.map((c) => (c as unknown as [File])[0].name)).toEqual(["dropped.pdf", "picked.pdf"]);
+    expect(screen.getByRole("list", { name: "Files to send" })).toHaveTextContent("dropped.pdfpicked.pdf");
+  });
+
   it("says why the server refused a file", async () => {
     const upload = () => Promise.reject(new ApiError(415, "unsupported_type", "This file is not a PNG … file."));
     const { box } = setup({ upload });
