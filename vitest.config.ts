@@ -141,7 +141,12 @@ export default defineConfig({
       // Two keys in projects of their own, so a 429 on one leaves the other usable.
       workerProject("worker-pipeline", pipelineTests, {
         globalSetup: aiDoubles,
-        extra: gemini("pipeline-key-aaaa,pipeline-key-bbbb", { ...fastRetries, QUEUE_MAX_RETRIES: "3" }, true),
+        // Budgets high enough that only the test that spends one on purpose reaches it.
+        extra: gemini(
+          "pipeline-key-aaaa,pipeline-key-bbbb",
+          { ...fastRetries, QUEUE_MAX_RETRIES: "3", AI_DAILY_TOKENS_PER_PERSON: "1000000", AI_DAILY_TOKENS_PER_ROOM: "5000000" },
+          true,
+        ),
         testTimeout: 30_000,
       }),
       workerProject("worker-ops", opsAiTests, {

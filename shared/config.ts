@@ -46,6 +46,22 @@ export interface Config {
   hotLogMs: number;
   ai: AiConfig;
   keyPool: PoolConfig;
+  attachments: AttachmentConfig;
+  budget: BudgetConfig;
+}
+
+/** Uploads (R2): ATTACHMENT_MAX_MB a file; an upload no message carries after
+ * ATTACHMENT_UNSENT_HOURS is deleted. */
+export interface AttachmentConfig {
+  maxBytes: number;
+  unsentMs: number;
+}
+
+/** AI tokens a day (UTC), from Gemini's usageMetadata: AI_DAILY_TOKENS_PER_PERSON for each
+ * person across rooms, AI_DAILY_TOKENS_PER_ROOM for everyone in one room; Infinity = no limit. */
+export interface BudgetConfig {
+  perPerson: number;
+  perRoom: number;
 }
 
 const parsed = new WeakMap<object, Config>();
@@ -112,5 +128,10 @@ function parse(vars: Record<string, unknown>): Config {
       maxPerDay: limit(s("KEYS_MAX_PER_DAY")),
       cooldownMs: (positive(s("KEYS_COOLDOWN_SECONDS")) ?? 60) * 1000,
     },
+    attachments: {
+      maxBytes: Math.round((positive(s("ATTACHMENT_MAX_MB")) ?? 10) * 1024 * 1024),
+      unsentMs: (positive(s("ATTACHMENT_UNSENT_HOURS")) ?? 24) * 3600_000,
+    },
+    budget: { perPerson: limit(s("AI_DAILY_TOKENS_PER_PERSON")), perRoom: limit(s("AI_DAILY_TOKENS_PER_ROOM")) },
   };
 }

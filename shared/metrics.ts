@@ -37,6 +37,14 @@ export const FAMILIES = {
     help: "Time from calling the AI provider until its first chunk of text arrived.",
     buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32],
   },
+  parlor_ai_tokens_total: {
+    type: "counter",
+    help: "AI tokens used, from the provider's usage report, by kind: prompt (attachments included) or output.",
+  },
+  parlor_ai_budget_refusals_total: {
+    type: "counter",
+    help: "Replies not generated because a daily AI budget was spent, by scope: person or room.",
+  },
   parlor_history_flush_lag_seconds: {
     type: "histogram",
     help: "At each flush attempt, how long the oldest write it carries has waited for the history store.",
@@ -204,6 +212,15 @@ export const metrics = {
   },
   aiJob(outcome: AiOutcome) {
     recorder.count("parlor_ai_jobs_total", labels({ outcome }));
+    schedule();
+  },
+  aiTokens(prompt: number, output: number) {
+    recorder.count("parlor_ai_tokens_total", labels({ kind: "prompt" }), prompt);
+    recorder.count("parlor_ai_tokens_total", labels({ kind: "output" }), output);
+    schedule();
+  },
+  budgetRefused(scope: "person" | "room") {
+    recorder.count("parlor_ai_budget_refusals_total", labels({ scope }));
     schedule();
   },
   timeToFirstToken(seconds: number) {

@@ -36,6 +36,19 @@ export type MessageStatus = W.MessageStatus;
 export const Author = z.object({ kind: z.enum(W.AUTHOR_KINDS), id: z.string(), name: z.string(), username: z.string().optional() });
 export type Author = W.Author;
 
+export const Attachment = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    mimeType: z.enum(W.ATTACHMENT_TYPES),
+    size: z.number().int(),
+    url: z.string().openapi({ description: "GET it (members only) for the bytes" }),
+    width: z.number().int().optional(),
+    height: z.number().int().optional(),
+  })
+  .openapi("Attachment");
+export type Attachment = W.Attachment;
+
 export const Message = z
   .object({
     id: z.string(),
@@ -49,6 +62,7 @@ export const Message = z
     error: z.string().optional(),
     retryAt: z.string().optional(),
     streamIndex: z.number().int().optional(),
+    attachments: z.array(Attachment).optional(),
     createdAt: isoTime(),
   })
   .openapi("Message");
@@ -146,7 +160,11 @@ export const RoomPatch = z.object({
 export type RoomPatch = W.RoomPatch;
 
 export const ClientId = z.string().min(1).max(W.MAX_CLIENT_ID_LENGTH);
-export const PostMessageInput = z.object({ content: z.string(), clientId: ClientId.optional() });
+const AttachmentIds = z
+  .array(z.string().min(1).max(64))
+  .max(W.MAX_ATTACHMENTS_PER_MESSAGE)
+  .openapi({ description: "Ids of your own uploads to this room that no message carries yet" });
+export const PostMessageInput = z.object({ content: z.string(), clientId: ClientId.optional(), attachments: AttachmentIds.optional() });
 export type PostMessageInput = W.PostMessageInput;
 export const ReadInput = z.object({ seq: seq(0) });
 export const AddMemberInput = z.object({ username: Username });
@@ -155,7 +173,7 @@ export const AddMemberInput = z.object({ username: Username });
 
 export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("hello"), afterSeq: seq(0).optional() }),
-  z.object({ type: z.literal("send"), clientId: ClientId, content: z.string() }),
+  z.object({ type: z.literal("send"), clientId: ClientId, content: z.string(), attachments: AttachmentIds.optional() }),
   z.object({ type: z.literal("typing") }),
   z.object({ type: z.literal("stop"), seq: seq(1) }),
   z.object({ type: z.literal("regenerate"), seq: seq(1) }),
@@ -170,6 +188,7 @@ type Agree<T extends true> = T;
 /** Never used at run time: a schema whose output drifts from its type fails to compile here. */
 export type SchemasAgreeWithWire = [
   Agree<Same<z.infer<typeof User>, W.User>>,
+  Agree<Same<z.infer<typeof Attachment>, W.Attachment>>,
   Agree<Same<z.infer<typeof Message>, W.Message>>,
   Agree<Same<z.infer<typeof Room>, W.Room>>,
   Agree<Same<z.infer<typeof RoomListItem>, W.RoomListItem>>,

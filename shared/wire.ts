@@ -17,6 +17,11 @@ export const MAX_SEQ = 2 ** 31 - 1;
 export const MAX_CLIENT_ID_LENGTH = 64;
 /** What `hello` without `afterSeq` sends: the latest this many messages. */
 export const RECENT_ON_HELLO = 50;
+/** Most attachments one message may carry. */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 4;
+/** What an attachment may be: decided by its bytes, never by its name (docs/API.md). */
+export const ATTACHMENT_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
 
 // ---- Resources ----------------------------------------------------------------------------
 
@@ -59,6 +64,18 @@ export type Author = { kind: (typeof AUTHOR_KINDS)[number]; id: string; name: st
 
 export type User = { id: string; username: string; displayName: string; createdAt: string };
 
+/** A file uploaded to a room (POST /api/rooms/:id/attachments); `url` serves its bytes to members. */
+export type Attachment = {
+  id: string;
+  name: string;
+  mimeType: AttachmentType;
+  size: number;
+  url: string;
+  /** Images only: pixel size read from the file's header. */
+  width?: number;
+  height?: number;
+};
+
 export type Message = {
   id: string;
   roomId: string;
@@ -74,6 +91,8 @@ export type Message = {
   /** On a streaming reply: the index of the next `delta`; the content already holds the text
    * of every earlier one. */
   streamIndex?: number;
+  /** Files sent with the message (never empty when present). */
+  attachments?: Attachment[];
   createdAt: string;
 };
 
@@ -123,7 +142,8 @@ export type CharacterInput = {
 };
 export type RoomInput = { title?: string; characterId?: string | null; aiMode?: AiMode; members?: string[] };
 export type RoomPatch = { title?: string | null; characterId?: string | null; aiMode?: AiMode };
-export type PostMessageInput = { content: string; clientId?: string };
+/** `attachments`: ids of the sender's own uploads to this room, not yet sent; with any, `content` may be empty. */
+export type PostMessageInput = { content: string; clientId?: string; attachments?: string[] };
 
 // ---- WebSocket: GET /api/rooms/:id/ws -----------------------------------------------------
 
@@ -132,7 +152,7 @@ export type OnlineUser = { id: string; username: string; displayName: string };
 
 export type ClientFrame =
   | { type: "hello"; afterSeq?: number }
-  | { type: "send"; clientId: string; content: string }
+  | { type: "send"; clientId: string; content: string; attachments?: string[] }
   | { type: "typing" }
   | { type: "stop"; seq: number }
   | { type: "regenerate"; seq: number }
@@ -225,6 +245,11 @@ export function offeredProtocols(header: string | null | undefined): string[] {
     .split(",")
     .map((p) => p.trim())
     .filter(Boolean);
+}
+
+/** Where an attachment's bytes are served, below the origin (members only). */
+export function attachmentPath(roomId: string, attachmentId: string): string {
+  return `/api/rooms/${encodeURIComponent(roomId)}/attachments/${encodeURIComponent(attachmentId)}`;
 }
 
 /** The path of a room's WebSocket, below the origin. */

@@ -9,6 +9,7 @@ import {
   blockedPromptChunk,
   blockedReplyChunk,
   errorBody,
+  inlineParts,
   invalidKeyBody,
   missingKeyBody,
   type RecordedRequest,
@@ -37,7 +38,10 @@ export class GeminiDouble extends DoubleServer<Step, RecordedRequest> {
     }
     const header = req.headers["x-goog-api-key"];
     const key = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("key");
-    const record = this.track({ method: method as RecordedRequest["method"], apiVersion, model, key: key ?? null, body }, res);
+    const record = this.track(
+      { method: method as RecordedRequest["method"], apiVersion, model, key: key ?? null, body, inline: inlineParts(body) },
+      res,
+    );
 
     if (!key) return answer(record, res, 403, missingKeyBody());
     // A naming convention stands in for Google's key registry.
@@ -75,9 +79,8 @@ export class GeminiDouble extends DoubleServer<Step, RecordedRequest> {
     const finalReason = step.kind === "reply" && !step.stall ? (step.finishReason ?? "STOP") : undefined;
     for (const [i, text] of chunks.entries()) {
       const last = i === chunks.length - 1;
-      const ok = await send(
-        textChunk(text, model, last ? finalReason : undefined, last && finalReason ? { prompt: 12, output: chunks.length } : undefined),
-      );
+      const usage = step.kind === "reply" && step.usage ? step.usage : { prompt: 12, output: chunks.length };
+      const ok = await send(textChunk(text, model, last ? finalReason : undefined, last && finalReason ? usage : undefined));
       if (!ok) return;
     }
     switch (step.kind) {
@@ -101,11 +104,13 @@ export class GeminiDouble extends DoubleServer<Step, RecordedRequest> {
   }
 }
 
-/** A reply that shows what the model was asked, so tests can see the context arrived. */
+/** A reply that shows what the model was asked, so tests can see the context arrived: the last
+ * turn's text, then what files came with it ("[got image/png, 97 bytes]"). */
 function defaultReply(body: unknown): string[] {
   const contents = (body as { contents?: { parts?: { text?: string }[] }[] }).contents ?? [];
   const last = contents[contents.length - 1]?.parts?.map((p) => p.text ?? "").join("") ?? "";
-  return ["Double ", "reply ", "to: ", last.slice(0, 200)];
+  const files = inlineParts({ contents: contents.slice(-1) }).map((f) => ` [got ${f.mimeType}, ${f.size} bytes]`);
+  return ["Double ", "reply ", "to: ", last.slice(0, 200), ...files];
 }
 
 function unaryResponse(step: Exclude<Step, { kind: "error" }>, model: string): unknown {

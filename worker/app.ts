@@ -14,6 +14,7 @@ import { errorBody, onError, tooLarge } from "./errors";
 import { drainUnreadBody } from "./lib/drain-body";
 import { router } from "./lib/openapi";
 import { adminRoutes } from "./routes/admin";
+import { attachmentRoutes, isUpload } from "./routes/attachments";
 import { authRoutes } from "./routes/auth";
 import { channelRoutes } from "./routes/channel";
 import { characterRoutes } from "./routes/characters";
@@ -27,6 +28,7 @@ import { roomMember } from "./routes/room-access";
 import { roomRoutes } from "./routes/rooms";
 import { searchRoutes } from "./routes/search";
 import { sessionRoutes } from "./routes/sessions";
+import { usageRoutes } from "./routes/usage";
 import type { AppEnv } from "./types";
 
 /** On every response but a 101: the same policy as the app's pages and assets. */
@@ -66,15 +68,14 @@ function requestContext(): MiddlewareHandler<AppEnv> {
 
 export function createApp() {
   const api = router();
-  api.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw tooLarge(`Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw tooLarge(`Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
+    },
+  });
+  // Uploads have their own, larger limit (routes/attachments.ts), checked after membership.
+  api.use("*", (c, next) => (isUpload(c.req.method, c.req.path) ? next() : limit(c, next)));
   // Who may reach what, declared once: every route but health, docs, register and login
   // needs a token; every /rooms/:id route needs membership (404 unknown room, 403 non-member).
   for (const path of [
@@ -106,7 +107,9 @@ export function createApp() {
   api.route("/", channelRoutes);
   api.route("/", roomRoutes);
   api.route("/", messageRoutes);
+  api.route("/", attachmentRoutes);
   api.route("/", adminRoutes);
+  api.route("/", usageRoutes);
   mountDocs(api);
   api.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
   api.onError(onError);

@@ -22,12 +22,14 @@ import { RoomLog } from "./room-log";
 import { type PostResult, Sends } from "./sends";
 import { RoomSockets } from "./sockets";
 import { Timers } from "./timers";
+import { UPLOADS_TIMER, type Upload, Uploads } from "./uploads";
 
 export type { ActionError, Begun } from "./ai";
 export { IDENTITY_HEADER, type Identity } from "./connections";
 export type { MemberListUpdate } from "./member-updates";
 export type { RoomConfig } from "./membership";
 export type { PostResult } from "./sends";
+export type { Upload } from "./uploads";
 
 export class ChatRoom extends DurableObject<Env> {
   readonly ai: RoomAi;
@@ -40,6 +42,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly catchUp: CatchUp;
   private readonly flush: Flush;
   private readonly memberUpdates: MemberUpdates;
+  private readonly uploads: Uploads;
   /** The history store, one for the object's lifetime: a Postgres connection is reused across
    * flushes and catch-ups. */
   private store?: Store;
@@ -71,7 +74,10 @@ export class ChatRoom extends DurableObject<Env> {
       ctx.storage.sql,
     );
     this.connections = new Connections(ctx, this.sockets, this.membership, this.timers);
-    this.sends = new Sends(ctx, config, this.log, this.sockets, this.membership, (messages) => this.afterWrites(messages));
+    const roomId = () => room()?.roomId ?? "";
+    this.uploads = new Uploads(ctx.storage.sql, this.timers, env.ATTACHMENTS, roomId, config.attachments.unsentMs);
+    const after = (messages: Message[]) => this.afterWrites(messages);
+    this.sends = new Sends(ctx, config, this.log, this.sockets, this.membership, after, this.uploads);
     this.catchUp = new CatchUp(this.log, this.sockets, this.membership, history);
     // Answered by the runtime without waking the object: keeps idle sockets hibernating.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
@@ -85,13 +91,24 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** A message posted over REST; the same path as a WebSocket `send`. */
-  async post(room: RoomConfig, author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
+  async post(room: RoomConfig, author: OnlineUser, content: string, clientId?: string, attachments?: string[]): Promise<PostResult> {
     this.membership.configure(room);
     this.membership.know(author.id);
     // The Worker has just read this member from the store: if the copy is failing, it need
     // not wait out its backoff.
     await this.flush.wake();
-    return this.sends.post(author, content, clientId);
+    return this.sends.post(author, { content, clientId, attachments });
+  }
+
+  /** An upload whose bytes are in R2 (worker/routes/attachments.ts), for a later send to carry. */
+  async registerUpload(room: RoomConfig, upload: Upload): Promise<void> {
+    this.membership.configure(room);
+    await this.uploads.register(upload);
+  }
+
+  /** Deletes uploads no message carries that are older than ATTACHMENT_UNSENT_HOURS at `now`. */
+  sweepUploads(now?: number): Promise<number> {
+    return this.uploads.sweep(now);
   }
 
   /** The history store answers again (the health check saw it): a flush waiting out its
@@ -208,6 +225,7 @@ export class ChatRoom extends DurableObject<Env> {
         [FLUSH_TIMER]: () => this.flush.run(),
         [EXPIRY_TIMER]: () => this.connections.expire(),
         [MEMBER_UPDATES_TIMER]: () => this.memberUpdates.run(),
+        [UPLOADS_TIMER]: async () => void (await this.uploads.sweep()),
       },
       (name) => this.ai.onTimer(name),
     );

@@ -12,7 +12,7 @@ import { type RoomSockets, type SocketInfo, send } from "./sockets";
 export type FrameHandlers = {
   sockets: RoomSockets;
   hello(ws: WebSocket, info: SocketInfo, afterSeq: number | undefined): Promise<void>;
-  send(ws: WebSocket, user: OnlineUser, frame: { clientId: string; content: string }): Promise<void>;
+  send(ws: WebSocket, user: OnlineUser, frame: { clientId: string; content: string; attachments?: string[] }): Promise<void>;
   typing(ws: WebSocket, user: OnlineUser): void;
   stop(seq: number): Promise<ActionError | undefined>;
   regenerate(seq: number, userId: string): Promise<ActionError | undefined>;

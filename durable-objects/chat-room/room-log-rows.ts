@@ -1,6 +1,6 @@
 // The hot log's table and its rows: the schema, and the conversions between a row and the
 // wire's Message. See room-log.ts for what the log guarantees.
-import type { Author, Message, MessageStatus } from "../../shared/wire";
+import type { Attachment, Author, Message, MessageStatus } from "../../shared/wire";
 
 export type Row = {
   seq: number;
@@ -19,6 +19,8 @@ export type Row = {
   stream_index: number;
   created_at: number;
   version: number;
+  /** JSON of the message's attachments, or null. */
+  attachments: string | null;
 };
 
 export type NewMessage = {
@@ -28,6 +30,7 @@ export type NewMessage = {
   clientId?: string;
   replyTo?: number;
   jobId?: string;
+  attachments?: Attachment[];
 };
 
 export function createLogTables(sql: SqlStorage): void {
@@ -50,6 +53,10 @@ export function createLogTables(sql: SqlStorage): void {
   sql.exec("CREATE INDEX IF NOT EXISTS messages_streaming ON messages(seq) WHERE status = 'streaming'");
   // Pruned rows leave their seq behind, so the next message never reuses one.
   sql.exec("CREATE TABLE IF NOT EXISTS log_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+  // Added after the table first shipped: rooms created before it get the column here.
+  if (!sql.exec("SELECT * FROM messages LIMIT 0").columnNames.includes("attachments")) {
+    sql.exec("ALTER TABLE messages ADD COLUMN attachments TEXT");
+  }
 }
 
 /** The row `append` just wrote, as it is in the table (read back, it would be the same). */
@@ -71,6 +78,7 @@ export function newRow(m: NewMessage, seq: number, id: string, now: number): Row
     stream_index: 0,
     created_at: now,
     version: 1,
+    attachments: m.attachments?.length ? JSON.stringify(m.attachments) : null,
   };
 }
 
@@ -87,6 +95,7 @@ export function toMessage(r: Row, roomId: string): Message {
   if (r.client_id) m.clientId = r.client_id;
   if (r.reply_to != null) m.replyTo = r.reply_to;
   if (r.error) m.error = r.error;
+  if (r.attachments) m.attachments = JSON.parse(r.attachments) as Attachment[];
   if (r.status === "streaming") {
     m.streamIndex = r.stream_index;
     if (r.retry_at != null) m.retryAt = new Date(r.retry_at).toISOString();

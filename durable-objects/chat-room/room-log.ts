@@ -69,8 +69,8 @@ export class RoomLog {
     const seq = this.lastSeq + 1;
     const id = crypto.randomUUID();
     this.sql.exec(
-      `INSERT INTO messages (seq, id, author_kind, author_id, author_name, author_username, content, status, client_id, reply_to, job_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (seq, id, author_kind, author_id, author_name, author_username, content, status, client_id, reply_to, job_id, created_at, attachments)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       seq,
       id,
       m.author.kind,
@@ -83,6 +83,7 @@ export class RoomLog {
       m.replyTo ?? null,
       m.jobId ?? null,
       now,
+      m.attachments?.length ? JSON.stringify(m.attachments) : null,
     );
     this.lastSeq = seq;
     // Built from what was just written rather than read back: this is the hot path.

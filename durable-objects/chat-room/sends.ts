@@ -16,13 +16,14 @@ import { TokenBucket } from "../token-bucket";
 import type { Membership } from "./membership";
 import type { RoomLog } from "./room-log";
 import { type RoomSockets, send } from "./sockets";
+import type { Uploads } from "./uploads";
 
 export type PostResult =
   | { ok: true; message: Message; duplicate: boolean; aiReply: boolean }
   | { ok: false; code: "rate_limited"; retryAfterMs: number }
-  | { ok: false; code: "invalid_content"; message: string };
+  | { ok: false; code: "invalid_content" | "invalid_attachment"; message: string };
 
-type SendFrame = { clientId: string; content: string };
+type SendFrame = { clientId: string; content: string; attachments?: string[] };
 
 /** A send arriving within this long of the previous one waits a turn to batch with others. */
 const BATCH_WITHIN_MS = 5;
@@ -46,6 +47,7 @@ export class Sends {
     /** What follows stored and broadcast messages (the flush, AI replies); says, per message,
      * whether an AI reply was started. */
     private readonly afterWrites: (messages: Message[]) => Promise<boolean[]>,
+    private readonly uploads: Uploads,
   ) {}
 
   /**
@@ -72,9 +74,7 @@ export class Sends {
     let results: PostResult[];
     try {
       // One explicit transaction: all of the batch is written, or none of it.
-      results = this.ctx.storage.transactionSync(() =>
-        batch.map(({ author, frame }) => this.write(author, frame.content, frame.clientId, true)),
-      );
+      results = this.ctx.storage.transactionSync(() => batch.map(({ author, frame }) => this.write(author, frame, true)));
     } catch (err) {
       this.log.reload();
       log.error("send_batch_failed", { roomId: this.membership.room?.roomId, size: batch.length, error: String(err).slice(0, 300) });
@@ -129,8 +129,8 @@ export class Sends {
   }
 
   /** A REST post: the same checks and write as a WebSocket send, one at a time. */
-  async post(author: OnlineUser, content: string, clientId?: string): Promise<PostResult> {
-    const result = this.write(author, content, clientId);
+  async post(author: OnlineUser, input: { content: string; clientId?: string; attachments?: string[] }): Promise<PostResult> {
+    const result = this.write(author, input);
     if (!result.ok || result.duplicate) return result;
     this.sockets.broadcast({ type: "message", message: result.message });
     const [aiReply = false] = await this.afterWrites([result.message]);
@@ -148,13 +148,20 @@ export class Sends {
    * The synchronous part of a send: the checks, then the hot-log write. The caller broadcasts,
    * once the write can no longer be rolled back.
    */
-  private write(author: OnlineUser, content: string, clientId?: string, paid = false): PostResult {
-    const free = this.freeOutcome(author, content, clientId);
-    if (free) {
-      // A resend or a refused message costs no token: a paid one is given back.
+  private write(
+    author: OnlineUser,
+    { content, clientId, attachments: ids = [] }: Omit<SendFrame, "clientId"> & { clientId?: string },
+    paid = false,
+  ): PostResult {
+    // A resend, refused content or a refused attachment costs no token: a paid one is given back.
+    const refund = (outcome: PostResult) => {
       if (paid) this.buckets.get(author.id)?.refund();
-      return free;
-    }
+      return outcome;
+    };
+    const free = this.freeOutcome(author, content, clientId, ids.length > 0);
+    if (free) return refund(free);
+    const claim = this.uploads.check(author.id, ids);
+    if (!claim.ok) return refund({ ok: false, code: "invalid_attachment", message: claim.message });
     const wait = paid ? 0 : this.takeToken(author.id);
     if (wait > 0) return { ok: false, code: "rate_limited", retryAfterMs: wait };
     const message = this.log.append({
@@ -162,21 +169,24 @@ export class Sends {
       content,
       status: "complete",
       clientId,
+      attachments: claim.attachments,
     });
+    this.uploads.claim(ids, message.seq);
     metrics.messageAccepted();
     return { ok: true, message, duplicate: false, aiReply: false };
   }
 
-  private freeOutcome(author: OnlineUser, content: string, clientId?: string): PostResult | undefined {
+  private freeOutcome(author: OnlineUser, content: string, clientId: string | undefined, hasFiles: boolean): PostResult | undefined {
     const existing = clientId ? this.log.byClientId(author.id, clientId) : undefined;
     if (existing) return { ok: true, message: existing, duplicate: true, aiReply: false };
-    return contentRefusal(content, this.config.maxMessageChars);
+    return contentRefusal(content, this.config.maxMessageChars, hasFiles);
   }
 }
 
 /** The outcomes that cost no token: a known clientId (acked again) or content refused. */
-function contentRefusal(content: string, maxChars: number): PostResult | undefined {
-  if (content.trim().length === 0) return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
+function contentRefusal(content: string, maxChars: number, hasFiles: boolean): PostResult | undefined {
+  // With attachments the text may be empty: a picture can be the whole message.
+  if (content.trim().length === 0 && !hasFiles) return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
   // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
   if (content.includes("\u0000")) return { ok: false, code: "invalid_content", message: "A message cannot contain NUL characters." };
   // Lone surrogates would be stored as U+FFFD, three bytes each: refused, not silently changed.

@@ -8,16 +8,41 @@
 import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../../shared/config";
 import { type AcquireResult, KeyLedger, type PoolStatus } from "./ledger";
+import { type BudgetCheck, type PersonUsage, type TokenUsage, UsageLedger, type UsageReport } from "./usage";
 
 export type { AcquireResult, KeyStatus, PoolStatus } from "./ledger";
+export type { BudgetCheck, PersonUsage, TokenUsage, UsageReport } from "./usage";
 
 export class KeyPool extends DurableObject<Env> {
   private readonly ledger: KeyLedger;
+  /** AI budgets (usage.ts): tokens per person, room and day, beside the keys' counters. */
+  private readonly usage: UsageLedger;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Keys come from the secret on every start; only counters and cooldowns are stored.
     this.ledger = new KeyLedger(ctx.storage.sql, readConfig(env).keyPool);
+    this.usage = new UsageLedger(ctx.storage.sql, readConfig(env).budget);
+  }
+
+  /** Whether `userId` may have another AI reply in `roomId` today (AI_DAILY_TOKENS_*). */
+  checkBudget(userId: string, roomId: string): BudgetCheck {
+    return this.usage.check(userId, roomId);
+  }
+
+  /** Counts a reply's tokens against the person who asked for it, in that room, today. */
+  recordUsage(userId: string, roomId: string, usage: TokenUsage): void {
+    this.usage.record(userId, roomId, usage);
+  }
+
+  /** GET /api/me/usage. */
+  usageOf(userId: string): PersonUsage {
+    return this.usage.person(userId);
+  }
+
+  /** GET /api/admin/usage: everyone's tokens on `day` (YYYY-MM-DD, UTC; today by default). */
+  usageReport(day?: string): UsageReport {
+    return this.usage.report(Date.now(), day);
   }
 
   /**

@@ -1,5 +1,5 @@
 // Row → wire-shape conversions shared by the store's repositories.
-import type { Character, Message, Room, User } from "../wire";
+import type { Attachment, Character, Message, Room, User } from "../wire";
 import type { Tables } from "./db";
 
 export type UserRow = Tables["users"]["$inferSelect"];
@@ -54,6 +54,7 @@ export function toMessage(r: MessageRow): Message {
   if (r.clientId) m.clientId = r.clientId;
   if (r.replyTo != null) m.replyTo = Number(r.replyTo);
   if (r.error) m.error = r.error;
+  if (r.attachments) m.attachments = JSON.parse(r.attachments) as Attachment[];
   return m;
 }
 
@@ -71,6 +72,7 @@ export function fromMessage(m: Message, updatedAt: number): MessageRow {
     clientId: m.clientId ?? null,
     replyTo: m.replyTo ?? null,
     error: m.error ?? null,
+    attachments: m.attachments?.length ? JSON.stringify(m.attachments) : null,
     createdAt: Date.parse(m.createdAt),
     updatedAt,
   };

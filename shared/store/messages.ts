@@ -48,7 +48,7 @@ export function messagesRepo(ctx: DbContext) {
           .set({
             lastSeq: sql`case when ${rooms.lastSeq} < ${lastSeq} then ${lastSeq} else ${rooms.lastSeq} end`,
             lastActivityAt: sql`case when ${rooms.lastActivityAt} < ${lastAt} then ${lastAt} else ${rooms.lastActivityAt} end`,
-            ...(firstUser ? { title: sql`coalesce(${rooms.title}, ${deriveTitle(firstUser.content)})` } : {}),
+            ...(firstUser ? { title: sql`coalesce(${rooms.title}, ${deriveTitle(titleText(firstUser))})` } : {}),
           })
           .where(eq(rooms.id, roomId)),
         ...[...readers].map(([userId, seq]) =>
@@ -116,6 +116,12 @@ export function messagesRepo(ctx: DbContext) {
 
 /** An untitled room's name from its first message: the text a reader sees, without Markdown. */
 export const deriveTitle = titleFrom;
+
+/** What a room is named after: the message's text, or its first attachment's name if it has none. */
+function titleText(row: MessageRow): string {
+  if (row.content.trim() || !row.attachments) return row.content;
+  return (JSON.parse(row.attachments) as { name: string }[])[0]?.name ?? row.content;
+}
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

@@ -86,6 +86,8 @@ export const messages = pgTable(
     clientId: text("client_id"),
     replyTo: integer("reply_to"),
     error: text("error"),
+    /** JSON: the message's attachments (wire Attachment[]), or null. */
+    attachments: text("attachments"),
     createdAt: millis("created_at").notNull(),
     updatedAt: millis("updated_at").notNull(),
   },

@@ -84,6 +84,8 @@ export const messages = sqliteTable(
     clientId: text("client_id"),
     replyTo: integer("reply_to"),
     error: text("error"),
+    /** JSON: the message's attachments (wire Attachment[]), or null. */
+    attachments: text("attachments"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

@@ -47,6 +47,7 @@ function msg(roomId: string, seq: number, content: string, extra: Partial<Messag
     clientId: null,
     replyTo: null,
     error: null,
+    attachments: null,
     createdAt: now + seq,
     updatedAt: now + seq,
     ...extra,

@@ -93,6 +93,39 @@ describe.each(modes)("REST through $name", ({ base, history }) => {
     }
   });
 
+  it("takes an upload into the local R2, serves it back inert, and refuses one over the limit", async () => {
+    const upload = (bytes: Uint8Array<ArrayBuffer>, name: string) => {
+      const form = new FormData();
+      form.append("file", new Blob([bytes]), name);
+      return fetch(`${base}/api/rooms/${room.id}/attachments`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${owner.token}` },
+        body: form,
+      });
+    };
+    const page = new TextEncoder().encode("<script>alert(1)</script>");
+    const up = await upload(page, "page.html");
+    expect(up.status).toBe(201);
+    const { attachment } = (await up.json()) as { attachment: { id: string; url: string; mimeType: string } };
+    expect(attachment.mimeType).toBe("text/plain");
+    const got = await fetch(`${base}${attachment.url}`, { headers: { authorization: `Bearer ${owner.token}` } });
+    expect(got.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(got.headers.get("content-disposition")).toMatch(/^attachment;/);
+    expect(got.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await got.text()).toBe("<script>alert(1)</script>");
+    const sent = await call<{ message: Message }>(base, `/api/rooms/${room.id}/messages`, {
+      token: owner.token,
+      body: { content: "see attached", attachments: [attachment.id] },
+    });
+    expect(sent.body.message.attachments?.map((a) => a.id)).toEqual([attachment.id]);
+
+    const big = await upload(new Uint8Array(11 * 1024 * 1024).fill(0x61), "big.txt");
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as ErrorBody).error?.code).toBe("payload_too_large");
+    const next = await call(base, "/api/rooms", { token: owner.token });
+    expect(next.status).toBe(200);
+  });
+
   it("takes MAX_MESSAGE_CHARS from .dev.vars", async () => {
     const tooLong = await call<ErrorBody>(base, `/api/rooms/${room.id}/messages`, {
       token: owner.token,

@@ -65,6 +65,9 @@ export default async function setup(project: TestProject) {
       // The long-room test seeds 5,000 messages through one socket; people never send that fast.
       SEND_BURST: "6000",
       SEND_PER_SECOND: "1000",
+      // Enough for every other test's replies; attachments.e2e.test.ts spends it on purpose
+      // with long messages (about 2,000 tokens each to the dummy).
+      AI_DAILY_TOKENS_PER_PERSON: "7000",
     }),
   };
 

@@ -5,7 +5,14 @@
 /** What the double does with one call. Scripts are queues of steps, per key. */
 export type Step =
   /** A normal reply, streamed chunk by chunk; `stall` keeps the stream open after the chunks. */
-  | { kind: "reply"; chunks: string[]; delayMs?: number; finishReason?: string; stall?: boolean }
+  | {
+      kind: "reply";
+      chunks: string[];
+      delayMs?: number;
+      finishReason?: string;
+      stall?: boolean;
+      usage?: { prompt: number; output: number };
+    }
   /** An HTTP error with Google's error body; 429 carries RetryInfo when `retryDelay` is set. */
   | { kind: "error"; status: number; retryDelay?: string; retryAfter?: string; message?: string; plainText?: boolean }
   /** Streams the chunks, then cuts the TCP connection without ending the response. */
@@ -23,12 +30,31 @@ export interface RecordedRequest {
   /** From x-goog-api-key, else the `key` query parameter; null when neither was sent. */
   key: string | null;
   body: unknown;
+  /** Every inlineData part the request carried, in order: its MIME type, its decoded size, and
+   * its bytes (base64) when they are 64 KiB or less. */
+  inline: InlinePart[];
   step: Step["kind"] | "auth";
   status: number;
   /** The client went away before the response ended. */
   aborted: boolean;
   /** The response was written to its end (or cut by a "drop" step on purpose). */
   completed: boolean;
+}
+
+export type InlinePart = { role: string; mimeType: string; size: number; data?: string };
+
+/** The inlineData parts of a generateContent body, as RecordedRequest.inline lists them. */
+export function inlineParts(body: unknown): InlinePart[] {
+  type Part = { inlineData?: { mimeType?: string; data?: string } };
+  const contents = (body as { contents?: { role?: string; parts?: Part[] }[] }).contents ?? [];
+  return contents.flatMap((c) =>
+    (c.parts ?? []).flatMap((p) => {
+      if (!p.inlineData) return [];
+      const data = p.inlineData.data ?? "";
+      const size = Buffer.from(data, "base64").length;
+      return [{ role: c.role ?? "", mimeType: p.inlineData.mimeType ?? "", size, ...(size <= 65_536 ? { data } : {}) }];
+    }),
+  );
 }
 
 const STATUS_NAMES: Record<number, string> = {

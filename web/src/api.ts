@@ -1,10 +1,11 @@
-// The only module in the web app that calls `fetch`. Every REST call in API.md has a typed
-// function here; failures of any kind (HTTP errors, network errors, non-JSON replies) become
+// The only module in the web app that calls `fetch` (and XMLHttpRequest, for an upload's
+// progress). Every REST call in API.md has a typed function here; failures of any kind (HTTP errors, network errors, non-JSON replies) become
 // one `ApiError` that carries the API's `{error: {code, message}}`, so screens can show what
 // happened without knowing about HTTP. It also tracks whether the history store looks down
 // (`historyOutage`): set by a 503 `store_unavailable`, cleared by the next successful call.
 import { createSignal } from "solid-js";
 import type {
+  Attachment,
   Character,
   CharacterInput,
   Credentials,
@@ -111,6 +112,34 @@ async function json<T>(method: string, path: string, opts?: Options): Promise<T>
   return (await res.json()) as T;
 }
 
+/**
+ * Uploads a file to a room (multipart, field `file`) with XMLHttpRequest, which, unlike fetch,
+ * reports upload progress. `onProgress` gets 0–1; aborting `signal` cancels the upload.
+ */
+function upload(roomId: string, file: File, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<Attachment> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url(`/rooms/${enc(roomId)}/attachments`));
+    const token = config.token();
+    if (token) xhr.setRequestHeader("Authorization", `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = async () => {
+      const res = new Response(xhr.responseText, { status: xhr.status, headers: { "Content-Type": "application/json" } });
+      if (res.ok) return resolve(((await res.json()) as { attachment: Attachment }).attachment);
+      if (xhr.status === 401 && token) config.onUnauthorized();
+      reject(await errorFrom(res));
+    };
+    xhr.onerror = () => reject(new ApiError(0, "network_error", "Couldn't reach Parlor. Check your connection and try again."));
+    xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    const form = new FormData();
+    form.append("file", file);
+    xhr.send(form);
+  });
+}
+
+export type Usage = { day: string; tokens: number; limit: number | null; remaining: number | null; resetsAt: string };
+
 export type Session = { token: string; user: User };
 export type Page<T> = T & { nextCursor: string | null };
 export type SearchResult = { room: Room; message: Message };
@@ -152,6 +181,12 @@ export const api = {
   user: (username: string) => json<{ user: User }>("GET", `/users/${enc(username)}`),
   search: (q: string, signal?: AbortSignal) => json<Page<{ results: SearchResult[] }>>("GET", "/search", { query: { q }, signal }),
 
+  upload,
+  /** An attachment's bytes (its `url` needs the session's token, which an <img> cannot send). */
+  attachment: async (attachmentUrl: string, signal?: AbortSignal) =>
+    (await send("GET", attachmentUrl.replace(/^\/api/, ""), { signal })).blob(),
+  /** Your AI usage today and what is left of your daily budget. */
+  usage: () => json<{ usage: Usage }>("GET", "/me/usage"),
   /** Fetches the export with the session's token and hands it to the browser as a download. */
   async exportRoom(id: string, format: "json" | "markdown") {
     const res = await send("GET", `/rooms/${enc(id)}/export`, { query: { format } });

@@ -2,9 +2,23 @@
 // note that it is in a group chat, and the conversation as alternating user/model turns.
 // Gemini wants turns to alternate and to start with the user; a room is a group chat with
 // one AI, so everyone else's messages become user turns prefixed with their name, the
-// character's own earlier replies become model turns, and runs of one role are merged.
+// character's own earlier replies become model turns, and runs of one role are merged. The
+// newest attachments (within a count and a byte budget) ride with their turns.
 // Pure: no I/O, same input, same output.
 import type { Turn } from "./provider";
+
+/** An attachment of a message, as the context knows it (its bytes are loaded later). */
+export interface ContextAttachment {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  width?: number;
+  height?: number;
+}
+
+/** A turn, with the attachments whose bytes the model should get with it. */
+export type ContextTurn = Turn & { attachments?: ContextAttachment[] };
 
 export interface ContextCharacter {
   /** When given, only AI messages by this id count as the character's own; others are quoted. */
@@ -18,6 +32,7 @@ export interface ContextMessage {
   content: string;
   status: "complete" | "streaming" | "stopped" | "error";
   seq: number;
+  attachments?: ContextAttachment[];
 }
 
 export interface ContextBudget {
@@ -25,18 +40,22 @@ export interface ContextBudget {
   maxMessages: number;
   /** Most characters of turn text, the "Name: " prefixes included. */
   maxChars: number;
+  /** Most attachments sent with their bytes, newest first (the trigger's before older ones)… */
+  maxFiles?: number;
+  /** …and most bytes of them in all (Gemini takes about 20 MB a request, base64 included). */
+  maxFileBytes?: number;
 }
 
 export interface BuiltContext {
   systemPrompt: string;
   /** Starts and ends with a user turn; empty only if no usable message is at or before the trigger. */
-  contents: Turn[];
+  contents: ContextTurn[];
   characterName: string;
   /** Other people in the conversation window, oldest speaker first. */
   participants: string[];
 }
 
-export const DEFAULT_BUDGET: ContextBudget = { maxMessages: 40, maxChars: 24_000 };
+export const DEFAULT_BUDGET: Required<ContextBudget> = { maxMessages: 40, maxChars: 24_000, maxFiles: 4, maxFileBytes: 12 * 1024 * 1024 };
 
 export function buildContext(
   character: ContextCharacter,
@@ -49,14 +68,15 @@ export function buildContext(
   // Later messages belong to a follow-up job; system notices, failed or unfinished replies,
   // and blank messages say nothing the model should answer to.
   const usable = messages
-    .filter((m) => m.seq <= triggerSeq && m.author.kind !== "system" && m.content.trim() !== "")
+    .filter((m) => m.seq <= triggerSeq && m.author.kind !== "system" && (m.content.trim() !== "" || m.attachments?.length))
     .filter((m) => m.status === "complete" || m.status === "stopped")
     .sort((a, b) => a.seq - b.seq);
 
   const turns = usable.map((m) => ({
     role: isOwn(m) ? ("model" as const) : ("user" as const),
-    text: isOwn(m) ? m.content.trim() : `${m.author.name}: ${m.content.trim()}`,
+    text: isOwn(m) ? m.content.trim() : `${m.author.name}: ${withFileNames(m)}`,
     speaker: isOwn(m) ? null : m.author.name,
+    attachments: m.attachments ?? [],
   }));
 
   const kept = fitBudget(turns, budget);
@@ -65,11 +85,15 @@ export function buildContext(
   while (kept[0]?.role === "model") kept.shift();
   while (kept[kept.length - 1]?.role === "model") kept.pop();
 
-  const contents: Turn[] = [];
+  const inline = pickFiles(kept, budget);
+  const contents: ContextTurn[] = [];
   for (const turn of kept) {
+    const files = turn.attachments.filter((a) => inline.has(a));
     const previous = contents[contents.length - 1];
-    if (previous && previous.role === turn.role) previous.text += `\n${turn.text}`;
-    else contents.push({ role: turn.role, text: turn.text });
+    if (previous && previous.role === turn.role) {
+      previous.text += `\n${turn.text}`;
+      if (files.length) previous.attachments = [...(previous.attachments ?? []), ...files];
+    } else contents.push({ role: turn.role, text: turn.text, ...(files.length ? { attachments: files } : {}) });
   }
 
   const participants = [...new Set(kept.flatMap((t) => (t.speaker ? [t.speaker] : [])))];
@@ -79,6 +103,27 @@ export function buildContext(
     characterName: character.name,
     participants,
   };
+}
+
+/** The message's text, with the names of its attachments after it ("[attached: chart.png]"). */
+function withFileNames(m: ContextMessage): string {
+  const names = (m.attachments ?? []).map((a) => `[attached: ${a.name}]`).join(" ");
+  return [m.content.trim(), names].filter(Boolean).join(" ");
+}
+
+/** The attachments sent with their bytes: newest first, within the budget's count and bytes. */
+function pickFiles(turns: { attachments: ContextAttachment[] }[], budget: ContextBudget): Set<ContextAttachment> {
+  const picked = new Set<ContextAttachment>();
+  const { maxFiles = DEFAULT_BUDGET.maxFiles, maxFileBytes = DEFAULT_BUDGET.maxFileBytes } = budget;
+  let bytes = 0;
+  for (const turn of [...turns].reverse()) {
+    for (const a of turn.attachments) {
+      if (picked.size >= maxFiles || bytes + a.size > maxFileBytes) continue;
+      picked.add(a);
+      bytes += a.size;
+    }
+  }
+  return picked;
 }
 
 /** Keeps the newest turns that fit; the newest one always stays, cut down if it must be. */

@@ -4,9 +4,12 @@
 // question quoted back, a remark, an offer), varied by the conversation; asked for a table, a
 // list or code, it answers with a short Markdown showcase instead. The reply is a pure function
 // of the request (same conversation, same words), so tests can assert on it; it is streamed
-// word by word with a fixed delay so the UI and the room see a real token stream.
+// word by word with a fixed delay so the UI and the room see a real token stream. It names the
+// files it was given ("I can see a 640×480 PNG named chart.png") and reports estimated usage.
+import { describeKind } from "../../shared/attachments";
+import type { AttachmentType } from "../../shared/wire";
 import { AbortedError } from "./errors";
-import type { ChatProvider, GenerateRequest } from "./provider";
+import type { ChatProvider, GenerateRequest, InlineFile } from "./provider";
 
 export interface DummyOptions {
   /** Pause before each word; 0 streams as fast as the consumer reads. */
@@ -20,12 +23,13 @@ export function createDummyProvider(options: DummyOptions = {}): ChatProvider {
     leasesKeys: false,
     async *stream(req, signal) {
       if (signal.aborted) throw new AbortedError();
-      const words = dummyReply(req).match(/\S+\s*/g) ?? [];
-      for (const word of words.slice(0, Math.max(1, req.maxOutputTokens))) {
+      const words = (dummyReply(req).match(/\S+\s*/g) ?? []).slice(0, Math.max(1, req.maxOutputTokens));
+      for (const word of words) {
         if (delay > 0) await sleep(delay, signal);
         if (signal.aborted) throw new AbortedError();
         yield word;
       }
+      req.onUsage?.(dummyUsage(req, words.length));
     },
   };
 }
@@ -93,17 +97,36 @@ const DEMOS = [
 /** The whole reply the dummy would stream for this request. */
 export function dummyReply(req: GenerateRequest): string {
   const name = req.characterName?.trim() || "the assistant";
-  const last = [...req.contents].reverse().find((turn) => turn.role === "user")?.text ?? "";
-  const { speaker, text } = lastLine(last);
+  const lastTurn = [...req.contents].reverse().find((turn) => turn.role === "user");
+  const last = lastTurn?.text ?? "";
+  const line = lastLine(last);
+  const speaker = line.speaker;
+  // The "[attached: …]" notes are said by seen(), not quoted back.
+  const text = line.text.replace(/\s*\[attached: [^\]]*\]/g, "").trim();
   const seed = hash(`${req.systemPrompt}\u0000${name}\u0000${last}`);
   const pick = <T>(list: readonly T[], shift: number) => list[(seed >>> shift) % list.length] as T;
   const asking = /\?\s*$/.test(text);
   const greeting = pick(asking ? QUESTION_GREETINGS : GREETINGS, 0).replace("{name}", speaker?.split(/\s+/)[0] || "there");
   const role = persona(req.systemPrompt, name);
-  const intro = role ? `I'm ${name}, ${role}.` : `I'm ${name}.`;
+  const intro = (role ? `I'm ${name}, ${role}.` : `I'm ${name}.`) + seen(lastTurn?.files ?? []);
   if (WANTS_MARKDOWN.test(text)) return markdownDemo(greeting, intro, pick(DEMOS, 4));
   const echo = text ? ` ${quote(text)}` : "";
   return `${greeting} ${intro}${echo} ${pick(asking ? QUESTION_REMARKS : STATEMENT_REMARKS, 8)} ${pick(CLOSINGS, 16)}`;
+}
+
+/** " I can see a 640×480 PNG named chart.png and a PDF named notes.pdf." for the files it got. */
+function seen(files: InlineFile[]): string {
+  if (files.length === 0) return "";
+  const each = files.map((f) => `${describeKind({ ...f, mimeType: f.mimeType as AttachmentType })} named ${f.name}`);
+  const list = each.length === 1 ? each[0] : `${each.slice(0, -1).join(", ")} and ${each[each.length - 1]}`;
+  return ` I can see ${list}.`;
+}
+
+/** What the dummy "spent": about four characters of the request a token, and a token a word. */
+function dummyUsage(req: GenerateRequest, words: number) {
+  const chars = req.systemPrompt.length + req.contents.reduce((n, t) => n + t.text.length, 0);
+  const promptTokens = Math.ceil(chars / 4);
+  return { promptTokens, outputTokens: words, totalTokens: promptTokens + words };
 }
 
 /** A reply that shows a table, a list, a task list and a code block, table first. */

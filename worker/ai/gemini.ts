@@ -1,14 +1,15 @@
 // The real provider: streams a reply from Gemini through the maintained SDK (@google/genai).
 // One SDK client per call, because each call may carry a different key from the KeyPool.
 // `baseUrl` points the SDK at Cloudflare AI Gateway or at the test double; left empty, it
-// talks to Google. Every failure leaves here as one of the typed errors in errors.ts.
+// talks to Google. Every failure leaves here as one of the typed errors in errors.ts. A turn's
+// files go as inlineData parts after its text; each usageMetadata seen is passed to onUsage.
 // The SDK (about 1 MB) is imported on the first call, not when an isolate starts: only the
 // queue consumer ever calls Gemini, while every request and every Durable Object isolate
 // would otherwise pay to evaluate it.
-import type { Candidate, GenerateContentResponse } from "@google/genai";
+import type { Candidate, GenerateContentResponse, GenerateContentResponseUsageMetadata, Part } from "@google/genai";
 import { classifyError } from "./classify";
 import { AbortedError, BlockedError, EmptyReplyError, PermanentError, TransientError } from "./errors";
-import type { ChatProvider, GenerateRequest, ProviderEntry } from "./provider";
+import type { ChatProvider, GenerateRequest, ProviderEntry, Turn, Usage } from "./provider";
 import { DEFAULT_INACTIVITY_TIMEOUT_MS, Watchdog } from "./watchdog";
 
 export interface GeminiOptions {
@@ -83,7 +84,7 @@ async function* streamGemini(req: GenerateRequest, signal: AbortSignal, options:
     const stream = await watchdog.guard(
       ai.models.generateContentStream({
         model: req.model,
-        contents: req.contents.map((turn) => ({ role: turn.role, parts: [{ text: turn.text }] })),
+        contents: req.contents.map((turn) => ({ role: turn.role, parts: partsOf(turn) })),
         config: {
           systemInstruction: req.systemPrompt,
           temperature: req.temperature,
@@ -105,6 +106,7 @@ async function* streamGemini(req: GenerateRequest, signal: AbortSignal, options:
       const chunk: GenerateContentResponse = step.value;
       const blockReason = chunk.promptFeedback?.blockReason;
       if (blockReason) throw new BlockedError(blockReason, "prompt");
+      if (chunk.usageMetadata) req.onUsage?.(usageOf(chunk.usageMetadata));
       const candidate = chunk.candidates?.[0];
       const text = visibleText(candidate);
       if (candidate?.finishReason) finishReason = candidate.finishReason;
@@ -129,6 +131,18 @@ async function* streamGemini(req: GenerateRequest, signal: AbortSignal, options:
     signal.removeEventListener("abort", forwardAbort);
     if (!completed) upstream.abort();
   }
+}
+
+/** A turn's text, then its files as inline data (Gemini reads images, PDFs and text so). */
+function partsOf(turn: Turn): Part[] {
+  const files = (turn.files ?? []).map((f) => ({ inlineData: { mimeType: f.mimeType, data: f.data } }));
+  return [{ text: turn.text }, ...files];
+}
+
+function usageOf(u: GenerateContentResponseUsageMetadata): Usage {
+  const promptTokens = u.promptTokenCount ?? 0;
+  const outputTokens = (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0);
+  return { promptTokens, outputTokens, totalTokens: u.totalTokenCount ?? promptTokens + outputTokens };
 }
 
 /** The reply text of one chunk, leaving out thought summaries and non-text parts. */

@@ -9,6 +9,25 @@ export type Role = "user" | "model";
 export interface Turn {
   role: Role;
   text: string;
+  /** Files the model sees with this turn (images, PDFs, text), their bytes inline. */
+  files?: InlineFile[];
+}
+
+/** An attachment as a provider receives it: what it is, and its bytes in base64. */
+export interface InlineFile {
+  name: string;
+  mimeType: string;
+  size: number;
+  width?: number;
+  height?: number;
+  data: string;
+}
+
+/** Tokens one call used, as the provider reports them (Gemini's usageMetadata). */
+export interface Usage {
+  promptTokens: number;
+  outputTokens: number;
+  totalTokens: number;
 }
 
 export interface GenerateRequest {
@@ -22,6 +41,8 @@ export interface GenerateRequest {
   apiKey?: string;
   /** Lets the dummy provider speak in character without parsing the system prompt. */
   characterName?: string;
+  /** Told the call's token usage when the provider reports it (at the end of the stream). */
+  onUsage?: (usage: Usage) => void;
 }
 
 export const PROVIDER_NAMES = ["gemini", "openai", "dummy"] as const;

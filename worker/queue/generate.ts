@@ -1,5 +1,6 @@
 // The `generate` queue's consumer: writes one AI reply per job. It claims the job in the room
-// (begin), builds the context, picks the character's provider (worker/ai), leases a key from
+// (begin), checks the asker's AI budget (budget.ts), builds the context with its attachments'
+// bytes (inline-files.ts), picks the character's provider (worker/ai), leases a key from
 // the KeyPool when that provider needs one, streams the answer into the room in ~50 ms
 // batches (append), and finishes it. Failures are handled by their type, whatever the
 // provider: 429 → cool that key and try another, else requeue after the retry-after without
@@ -23,6 +24,8 @@ import {
   providerFor,
   RateLimitedError,
 } from "../ai";
+import { budgetRefusal, UsageMeter } from "./budget";
+import { withInlineFiles } from "./inline-files";
 
 /** How often buffered text goes to the room; Cloudflare suggests 50–100 ms for token streams. */
 const FLUSH_EVERY_MS = 50;
@@ -115,8 +118,27 @@ async function generate(job: GenerateJob, env: Env, config: Config, attempts: nu
     await stub.finishReply(job.jobId, attempt, { status: "error", error: "There was nothing to reply to." });
     return { kind: "done", as: "failed" };
   }
+  // The person who asked: their budget is checked first, and the reply's tokens are theirs.
+  const asker = begun.history.find((m) => m.seq === job.triggerSeq)?.author;
+  const person = asker?.kind === "user" ? asker : null;
+  const refusal = person && (await budgetRefusal(env, person.id, job.roomId, person.name));
+  if (refusal) {
+    await stub.appendReply(job.jobId, attempt, refusal);
+    await stub.finishReply(job.jobId, attempt, { status: "complete" });
+    // Not a generation: parlor_ai_budget_refusals_total counts these.
+    return { kind: "done", as: "skipped" };
+  }
+  const meter = new UsageMeter(env, person?.id ?? null, job.roomId);
   const { provider, model } = providerFor(config.ai, character.model);
-  const request = { ...context, model, temperature: character.temperature ?? undefined, maxOutputTokens: MAX_OUTPUT_TOKENS };
+  const contents = await withInlineFiles(env.ATTACHMENTS, job.roomId, context.contents);
+  const request = {
+    ...context,
+    contents,
+    model,
+    temperature: character.temperature ?? undefined,
+    maxOutputTokens: MAX_OUTPUT_TOKENS,
+    onUsage: meter.onUsage,
+  };
   const pool = provider.leasesKeys ? keyPool(env) : null;
 
   for (let tries = 0; ; tries++) {
@@ -129,7 +151,7 @@ async function generate(job: GenerateJob, env: Env, config: Config, attempts: nu
       apiKey = lease.key;
     }
     try {
-      await streamInto(stub, job.jobId, attempt, provider, { ...request, apiKey });
+      await streamInto(stub, job.jobId, attempt, provider, { ...request, apiKey }).finally(() => meter.settle());
       if (pool && keyId) await pool.reportSuccess(keyId);
       await stub.finishReply(job.jobId, attempt, { status: "complete" });
       log.info("generate_done", { jobId: job.jobId, roomId: job.roomId, seq, attempts });

@@ -15,7 +15,12 @@ describe("docs and the error shape", () => {
     for (const path of ["/auth/register", "/rooms", "/rooms/{id}/messages", "/search", "/health"]) {
       expect(Object.keys(r.body.paths)).toContain(path);
     }
-    expect(Object.keys(r.body.components.schemas)).toEqual(expect.arrayContaining(["Message", "Room", "User", "Error"]));
+    expect(Object.keys(r.body.components.schemas)).toEqual(expect.arrayContaining(["Message", "Room", "User", "Error", "Attachment"]));
+    // Uploads, AI budgets: the multipart body is described, and both usage reports are there.
+    const upload = r.body.paths["/rooms/{id}/attachments"]?.post as { requestBody?: { content: Record<string, unknown> } };
+    expect(Object.keys(upload.requestBody?.content ?? {})).toEqual(["multipart/form-data"]);
+    for (const path of ["/rooms/{id}/attachments/{attachmentId}", "/me/usage", "/admin/usage"])
+      expect(Object.keys(r.body.paths)).toContain(path);
   });
 
   it("serves the docs page without external resources", async () => {

@@ -74,7 +74,11 @@ function markdownEntry(m: Message): string {
   const who =
     m.author.kind === "ai" ? `${escapeMarkdown(m.author.name)} (AI)` : `${escapeMarkdown(m.author.name)}${escapeMarkdown(handle)}`;
   const note = m.status === "complete" ? "" : ` _(${m.status}${m.error ? `: ${escapeMarkdown(m.error)}` : ""})_`;
-  return `\n**${who}** · ${m.createdAt}${note}\n\n${escapeMarkdown(m.content)}\n`;
+  // Names are the uploader's text; the url and type are the server's own.
+  const files = (m.attachments ?? [])
+    .map((a) => `\n- Attachment: [${escapeMarkdown(a.name)}](${a.url}) (${a.mimeType}, ${a.size} bytes)`)
+    .join("");
+  return `\n**${who}** · ${m.createdAt}${note}\n\n${escapeMarkdown(m.content)}\n${files ? `${files}\n` : ""}`;
 }
 
 /**

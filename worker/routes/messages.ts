@@ -118,7 +118,7 @@ export const messageRoutes = router()
       },
     }),
     async (c) => {
-      const { content, clientId } = c.req.valid("json");
+      const { content, clientId, attachments } = c.req.valid("json");
       const room = c.get("room");
       const s = c.get("session");
       const stub = chatRoom(c.env, room.id);
@@ -127,6 +127,7 @@ export const messageRoutes = router()
         { id: s.id, username: s.username, displayName: s.displayName },
         content,
         clientId,
+        attachments,
       );
       if (!result.ok) {
         if (result.code === "rate_limited") throw rateLimited(result.retryAfterMs, "You are sending messages too quickly.");

@@ -10,6 +10,7 @@ import { signedInAccount } from "../auth/sign-in";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { tellPeople } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { deleteRoomAttachments } from "./attachments";
 import { forgetRoomAccess, roomConfig } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
@@ -163,6 +164,7 @@ export const roomRoutes = router()
       await c.get("store").rooms.delete(room.id);
       forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).destroy();
+      await deleteRoomAttachments(c.env.ATTACHMENTS, room.id);
       tellPeople(
         c.env,
         members.map((m) => m.user.id),

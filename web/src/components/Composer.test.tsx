@@ -1,14 +1,18 @@
 // Keyboard behaviour of the composer: Enter sends, Shift+Enter and IME composition do not,
-// Escape stops a streaming reply; rate limits and closed rooms block sending with a reason.
+// Escape stops a streaming reply; rate limits and closed rooms block sending with a reason;
+// a pasted file uploads with progress, can be cancelled, shows why it was refused, and goes
+// with the next send.
 import "../test/dom";
-import { fireEvent, render, screen } from "@solidjs/testing-library";
+import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Attachment } from "../../../shared/wire";
+import { ApiError } from "../api";
 import { Composer } from "./Composer";
 
 afterEach(() => sessionStorage.clear());
 
 function setup(over: Partial<Parameters<typeof Composer>[0]> = {}) {
-  const onSend = vi.fn((_: string): string | null => null);
+  const onSend = vi.fn((_: string, _files?: Attachment[]): string | null => null);
   const onStop = vi.fn();
   const onTyping = vi.fn();
   render(() => (
@@ -22,6 +26,7 @@ function setup(over: Partial<Parameters<typeof Composer>[0]> = {}) {
       disabledReason={null}
       rateLimitedFor={0}
       maxChars={100}
+      upload={() => new Promise<Attachment>(() => {})}
       {...over}
     />
   ));
@@ -37,7 +42,7 @@ describe("Composer", () => {
     type("hello");
     expect(onTyping).toHaveBeenCalled();
     fireEvent.keyDown(box, { key: "Enter" });
-    expect(onSend).toHaveBeenCalledWith("hello");
+    expect(onSend).toHaveBeenCalledWith("hello", []);
     expect(box.value).toBe("");
   });
 
@@ -84,5 +89,53 @@ describe("Composer", () => {
     const first = setup();
     first.type("half a thought");
     expect(sessionStorage.getItem("parlor.draft.r1")).toBe("half a thought");
+  });
+
+  it("uploads a pasted file with progress and sends it with the message; Cancel drops one", async () => {
+    const chart: Attachment = { id: "a1", name: "chart.png", mimeType: "image/png", size: 3, url: "/api/rooms/r1/attachments/a1" };
+    const finish: ((a: Attachment) => void)[] = [];
+    const aborted: boolean[] = [];
+    const upload = vi.fn((_file: File, progress: (f: number) => void, signal: AbortSignal) => {
+      progress(0.5);
+      signal.addEventListener("abort", () => aborted.push(true));
+      return new Promise<Attachment>((resolve) => finish.push(resolve));
+    });
+    const { box, onSend } = setup({ upload });
+    const paste = (name: string) => {
+      const file = new File([new Uint8Array([1, 2, 3])], name, { type: "text/plain" });
+      fireEvent.paste(box, { clipboardData: { files: [file] } });
+    };
+    paste("chart.png");
+    paste("draft.txt");
+    expect(screen.getByLabelText("Uploading chart.png")).toHaveAttribute("value", "0.5");
+    fireEvent.click(screen.getByRole("button", { name: "Cancel draft.txt" }));
+    expect(aborted).toEqual([true]);
+    expect(screen.queryByText("draft.txt")).toBeNull();
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).not.toHaveBeenCalled();
+    finish[0]?.(chart);
+    await waitFor(() => expect(screen.getByRole("button", { name: "Send message" })).toBeEnabled());
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).toHaveBeenCalledWith("", [chart]);
+    expect(screen.queryByText("chart.png")).toBeNull();
+  });
+
+  it("attaches files dropped on the composer or picked with the button", () => {
+    const upload = vi.fn(() => new Promise<Attachment>(() => {}));
+    const { box } = setup({ upload });
+    const file = (name: string) => new File(["x"], name, { type: "application/pdf" });
+    fireEvent.drop(box.closest("form") as HTMLFormElement, { dataTransfer: { files: [file("dropped.pdf")], types: ["Files"] } });
+    const picker = screen.getByLabelText("Attach files") as HTMLInputElement;
+    expect(picker).toHaveAttribute("accept", expect.stringContaining("image/*"));
+    fireEvent.change(picker, { target: { files: [file("picked.pdf")] } });
+    expect(upload.mock.calls.map((c) => (c as unknown as [File])[0].name)).toEqual(["dropped.pdf", "picked.pdf"]);
+    expect(screen.getByRole("list", { name: "Files to send" })).toHaveTextContent("dropped.pdfpicked.pdf");
+  });
+
+  it("says why the server refused a file", async () => {
+    const upload = () => Promise.reject(new ApiError(415, "unsupported_type", "This file is not a PNG … file."));
+    const { box } = setup({ upload });
+    fireEvent.paste(box, { clipboardData: { files: [new File(["x"], "tool.exe")] } });
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("This file is not a PNG … file."));
   });
 });

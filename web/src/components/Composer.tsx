@@ -1,8 +1,13 @@
 // Writing a message. Enter sends, Shift+Enter starts a new line (and Enter while an IME is
 // composing does neither), Escape stops a streaming AI reply. The draft survives a reload per
 // room, the box grows with its text, and rate limits and closed connections say why sending
-// is not possible right now.
+// is not possible right now. Files are attached with the paperclip (on a phone it offers the
+// camera and the photo library), by pasting or by dropping them on the composer; each uploads
+// at once (stores/uploads.ts) and goes with the next send.
 import { createEffect, createSignal, on, onMount, Show } from "solid-js";
+import type { Attachment } from "../../../shared/wire";
+import { createUploads, type Uploader } from "../stores/uploads";
+import { UploadTray } from "./Attachments";
 import { Icon } from "./Icon";
 
 type Props = {
@@ -10,7 +15,8 @@ type Props = {
   label: string;
   placeholder: string;
   /** Returns an error to show, or null when the message was handed over. */
-  onSend: (text: string) => string | null;
+  onSend: (text: string, attachments: Attachment[]) => string | null;
+  upload: Uploader;
   onTyping: () => void;
   /** Seq of the AI reply currently streaming, if any. */
   streamingSeq?: number;
@@ -26,7 +32,12 @@ const draftKey = (roomId: string) => `parlor.draft.${roomId}`;
 export function Composer(props: Props) {
   const [text, setText] = createSignal(sessionStorage.getItem(draftKey(props.roomId)) ?? "");
   const [error, setError] = createSignal<string | null>(null);
+  const [dragging, setDragging] = createSignal(false);
+  const uploads = createUploads(props.upload);
   let area!: HTMLTextAreaElement;
+  const attach = (files: FileList | null | undefined) => {
+    if (files?.length) setError(uploads.add(files));
+  };
 
   const resize = () => {
     area.style.height = "auto";
@@ -50,11 +61,15 @@ export function Composer(props: Props) {
   const tooLong = () => text().length > props.maxChars;
   const blocked = () => !!props.disabledReason || props.rateLimitedFor > 0;
 
+  const sendable = () => !!text().trim() || uploads.ready().length > 0;
+
   function send() {
-    if (blocked() || !text().trim()) return;
-    const problem = props.onSend(text());
+    if (blocked() || !sendable()) return;
+    if (uploads.busy()) return setError("Wait for the files to finish uploading, or cancel them.");
+    const problem = props.onSend(text(), uploads.ready());
     setError(problem);
     if (problem) return;
+    uploads.clear();
     setText("");
     area.value = "";
     resize();
@@ -64,9 +79,22 @@ export function Composer(props: Props) {
   return (
     <form
       class="composer"
+      classList={{ "is-dragging": dragging() }}
       onSubmit={(e) => {
         e.preventDefault();
         send();
+      }}
+      onDragOver={(e) => {
+        if (!e.dataTransfer?.types.includes("Files") || props.disabledReason) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        if (!e.dataTransfer?.files.length || props.disabledReason) return;
+        e.preventDefault();
+        setDragging(false);
+        attach(e.dataTransfer.files);
       }}
     >
       <Show when={props.rateLimitedFor > 0}>
@@ -79,7 +107,25 @@ export function Composer(props: Props) {
           <Icon name="alert" /> {error()}
         </p>
       </Show>
+      <Show when={uploads.items.length > 0}>
+        <UploadTray items={uploads.items} />
+      </Show>
       <div class="composer-box" classList={{ "is-disabled": !!props.disabledReason }}>
+        <label class="composer-btn composer-attach" title="Attach files" classList={{ "is-disabled": !!props.disabledReason }}>
+          <input
+            type="file"
+            class="sr-only"
+            multiple
+            accept="image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,image/*"
+            aria-label="Attach files"
+            disabled={!!props.disabledReason}
+            onChange={(e) => {
+              attach(e.currentTarget.files);
+              e.currentTarget.value = "";
+            }}
+          />
+          <Icon name="paperclip" />
+        </label>
         <label class="sr-only" for="composer-input">
           {props.label}
         </label>
@@ -98,6 +144,11 @@ export function Composer(props: Props) {
             setError(null);
             resize();
             if (e.currentTarget.value.trim()) props.onTyping();
+          }}
+          onPaste={(e) => {
+            if (!e.clipboardData?.files.length) return;
+            e.preventDefault();
+            attach(e.clipboardData.files);
           }}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey) {
@@ -125,7 +176,7 @@ export function Composer(props: Props) {
           class="composer-btn composer-send"
           aria-label="Send message"
           title="Send (Enter)"
-          disabled={blocked() || !text().trim() || tooLong()}
+          disabled={blocked() || !sendable() || tooLong()}
         >
           <Icon name="send" />
         </button>

@@ -64,6 +64,13 @@ const paths: Record<string, () => JSX.Element> = {
     </>
   ),
   close: () => <path d="M6 6l12 12M18 6 6 18" />,
+  paperclip: () => <path d="m20 11.5-7.8 7.8a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />,
+  file: () => (
+    <>
+      <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
+      <path d="M14 3v5h5" />
+    </>
+  ),
   alert: () => (
     <>
       <circle cx="12" cy="12" r="9" />

@@ -5,6 +5,7 @@ import { Match, Show, Switch } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { clockTime } from "../format";
 import type { LocalSend } from "../stores/messages";
+import { AttachmentList } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { Markdown } from "./Markdown";
@@ -74,11 +75,16 @@ export function MessageItem(props: Props) {
               {clockTime(m().createdAt)}
             </time>
           </header>
-          <div class="bubble">
-            <Show when={m().content || m().status !== "streaming"} fallback={<ThinkingDots />}>
-              <Markdown text={m().content} streaming={m().status === "streaming"} />
-            </Show>
-          </div>
+          <Show when={m().content || !m().attachments?.length}>
+            <div class="bubble">
+              <Show when={m().content || m().status !== "streaming"} fallback={<ThinkingDots />}>
+                <Markdown text={m().content} streaming={m().status === "streaming"} />
+              </Show>
+            </div>
+          </Show>
+          <Show when={m().attachments?.length}>
+            <AttachmentList attachments={m().attachments ?? []} />
+          </Show>
           <Switch>
             <Match when={m().status === "streaming"}>
               <div class="msg-meta">
@@ -157,9 +163,14 @@ export function PendingItem(props: { send: LocalSend; actions: MessageActions; n
         <header class="msg-head sr-only">
           <span class="msg-author">You</span>
         </header>
-        <div class="bubble">
-          <Markdown text={props.send.content} />
-        </div>
+        <Show when={props.send.content}>
+          <div class="bubble">
+            <Markdown text={props.send.content} />
+          </div>
+        </Show>
+        <Show when={props.send.attachments?.length}>
+          <AttachmentList attachments={props.send.attachments ?? []} />
+        </Show>
         <Show
           when={props.send.status === "failed"}
           fallback={

@@ -1,6 +1,6 @@
 // AI characters: the built-ins and your own, as cards with a one-click "Start chat", plus the
 // create/edit form (CharacterForm.tsx) at /characters/new and /characters/:id. Built-ins are
-// read-only.
+// read-only. Above them, your own AI use today and what is left of your daily budget.
 import { A, useNavigate, useParams } from "@solidjs/router";
 import { createResource, For, onMount, Show } from "solid-js";
 import type { Character } from "../../../shared/wire";
@@ -97,6 +97,7 @@ function CharacterList(props: { list: Character[]; loading: boolean; error: unkn
       }
     >
       <div class="page-body">
+        <AiUsage />
         <Show when={props.error}>
           <FormAlert>
             Couldn't load characters: {describeError(props.error)}{" "}
@@ -149,5 +150,24 @@ function CharacterList(props: { list: Character[]; loading: boolean; error: unkn
         </ul>
       </div>
     </Page>
+  );
+}
+
+/** "Your AI use today: 1,234 of 7,000 tokens; resets at 01:00." (nothing until it loads). */
+function AiUsage() {
+  const [usage] = createResource(() => api.usage().then((r) => r.usage));
+  const resets = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return (
+    <Show when={usage.state === "ready" && usage()}>
+      {(u) => (
+        <p class="ai-usage" role="status">
+          Your AI use today: {u().tokens.toLocaleString()}
+          <Show when={u().limit !== null} fallback=" tokens.">
+            {" "}
+            of {u().limit?.toLocaleString()} tokens{u().remaining === 0 ? ", all spent" : ""}; resets at {resets(u().resetsAt)}.
+          </Show>
+        </p>
+      )}
+    </Show>
   );
 }

@@ -232,11 +232,12 @@ function RoomView(props: { id: string }) {
         roomId={props.id}
         label={`Message ${title()}`}
         placeholder={placeholder()}
-        onSend={(text) => {
-          const problem = store.send(text);
+        onSend={(text, attachments) => {
+          const problem = store.send(text, attachments);
           if (!problem) list?.toLatest();
           return problem;
         }}
+        upload={(file, onProgress, signal) => api.upload(props.id, file, onProgress, signal)}
         onTyping={() => store.typing()}
         streamingSeq={streamingSeq()}
         onStop={(seq) => store.control("stop", seq)}

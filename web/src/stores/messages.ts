@@ -5,11 +5,12 @@
 // room store (room.ts) reads the socket's frames and calls the methods here: it is the one
 // place frames are dispatched.
 import { createStore, produce, reconcile } from "solid-js/store";
-import type { Author, Message } from "../../../shared/wire";
+import type { Attachment, Author, Message } from "../../../shared/wire";
 
 export type LocalSend = {
   clientId: string;
   content: string;
+  attachments?: Attachment[];
   status: "pending" | "failed";
   /** Pending but not yet handed to a socket (written while connecting). */
   waiting?: boolean;
@@ -129,6 +130,7 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
       content: p.content,
       status: "complete",
       clientId,
+      ...(p.attachments ? { attachments: p.attachments } : {}),
       createdAt: p.createdAt,
     });
   }
@@ -198,8 +200,9 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     },
 
     /** A new local send, shown at once as pending. */
-    addLocal(content: string, clientId = newClientId()): LocalSend {
+    addLocal(content: string, attachments: Attachment[] = [], clientId = newClientId()): LocalSend {
       const local: LocalSend = { clientId, content, status: "pending", createdAt: new Date().toISOString() };
+      if (attachments.length) local.attachments = attachments;
       setState("pending", state.pending.length, local);
       return local;
     },

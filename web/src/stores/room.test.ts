@@ -180,6 +180,17 @@ describe("sending", () => {
     expect(room.messages.state.pending[0]).toMatchObject({ clientId: frame.clientId, status: "pending" });
   });
 
+  it("sends attachments by id, with or without text, and shows them on the pending message", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    const chart = { id: "a1", name: "chart.png", mimeType: "image/png" as const, size: 9, url: "/api/rooms/r1/attachments/a1" };
+    expect(room.send("", [chart])).toBeNull();
+    expect(ws.frames()[1]).toMatchObject({ type: "send", content: "", attachments: ["a1"] });
+    expect(room.messages.state.pending[0]?.attachments).toEqual([chart]);
+  });
+
   it("refuses empty and oversized messages with a reason", async () => {
     const { room } = setup();
     expect(room.send("   ")).toMatch(/Write something/);

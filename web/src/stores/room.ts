@@ -5,6 +5,7 @@
 import { getOwner, onCleanup, runWithOwner } from "solid-js";
 import { createStore } from "solid-js/store";
 import {
+  type Attachment,
   type Author,
   CloseCode,
   hello,
@@ -216,19 +217,20 @@ export function createRoomStore(deps: Deps) {
     if (!state.ended) connect();
   }
 
-  function transmit(clientId: string, content: string) {
+  function transmit(clientId: string, content: string, attachments: Attachment[] = []) {
     if (state.ended && !state.ended.canRetry) {
       messages.fail(clientId, `Not sent: ${state.ended.title.toLowerCase()}.`);
       return;
     }
-    const sent = state.connection === "live" && !!socket?.send({ type: "send", clientId, content });
+    const files = attachments.length ? { attachments: attachments.map((a) => a.id) } : {};
+    const sent = state.connection === "live" && !!socket?.send({ type: "send", clientId, content, ...files });
     // Written while (re)connecting: keep it pending and send it as soon as the room is ready.
     messages.setWaiting(clientId, !sent);
   }
 
   function flushWaiting() {
     for (const p of messages.state.pending) {
-      if (p.status === "pending" && p.waiting) transmit(p.clientId, p.content);
+      if (p.status === "pending" && p.waiting) transmit(p.clientId, p.content, p.attachments);
     }
   }
 
@@ -238,14 +240,14 @@ export function createRoomStore(deps: Deps) {
     start,
 
     /** Returns an error to show instead of sending, or null when the message is on its way. */
-    send(text: string): string | null {
+    send(text: string, attachments: Attachment[] = []): string | null {
       const content = text.trim();
-      if (!content) return "Write something first.";
+      if (!content && attachments.length === 0) return "Write something first.";
       const max = deps.maxChars ?? 8000;
       if (content.length > max)
         return `Messages can be at most ${max.toLocaleString()} characters (this one has ${content.length.toLocaleString()}).`;
-      const local = messages.addLocal(content);
-      transmit(local.clientId, content);
+      const local = messages.addLocal(content, attachments);
+      transmit(local.clientId, content, attachments);
       return null;
     },
 
@@ -253,7 +255,7 @@ export function createRoomStore(deps: Deps) {
       const p = messages.state.pending.find((x) => x.clientId === clientId);
       if (!p) return;
       messages.markPending(clientId);
-      transmit(clientId, p.content);
+      transmit(clientId, p.content, p.attachments);
     },
 
     discard: (clientId: string) => messages.discard(clientId),

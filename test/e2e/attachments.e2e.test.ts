@@ -1,0 +1,128 @@
+// Attachments and AI budgets in the real app, in Chromium: Ada (desktop) pastes a picture into
+// the composer, it uploads and is sent, both she and Bob (phone) see its thumbnail, Bob opens
+// it in the viewer, and the AI (the dummy, offline) says what it received. Then Ada spends her
+// daily AI budget (AI_DAILY_TOKENS_PER_PERSON is 7,000 in the e2e server) and sees the
+// message that says so, and when it resets, instead of a reply, and her use on the AI
+// characters page.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, live, type Person, person, post, shot, signUp } from "./support";
+
+const baseURL = inject("baseURL");
+let browser: Browser;
+let ada: Person;
+let bob: Person;
+let roomId = "";
+let adaToken = "";
+
+const token = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.getItem("parlor.session") ?? "{}") as { token: string }).token);
+
+/** Draws a 640×480 PNG in the page and pastes it into the composer as chart.png. */
+function pasteChart(page: Page) {
+  return page.evaluate(async () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 640;
+    canvas.height = 480;
+    const g = canvas.getContext("2d") as CanvasRenderingContext2D;
+    g.fillStyle = "#5b5bd6";
+    g.fillRect(0, 0, 640, 480);
+    g.fillStyle = "#fde68a";
+    for (let i = 0; i < 6; i++) g.fillRect(40 + i * 95, 440 - i * 60, 60, i * 60 + 20);
+    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b as Blob), "image/png"));
+    const data = new DataTransfer();
+    data.items.add(new File([blob], "chart.png", { type: "image/png" }));
+    const box = document.getElementById("composer-input") as HTMLTextAreaElement;
+    box.focus();
+    box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+}
+
+/** The natural width of the first thumbnail once its image has loaded. */
+async function thumbnailWidth(page: Page): Promise<number> {
+  const img = page.getByRole("log").locator(".msg-thumb img").first();
+  await img.waitFor({ timeout: 20_000 });
+  await page.waitForFunction(
+    (el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0,
+    await img.elementHandle(),
+  );
+  return img.evaluate((el) => (el as HTMLImageElement).naturalWidth);
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  ada = await person(browser, baseURL, "Ada Lovelace", { width: 1366, height: 850 });
+  bob = await person(browser, baseURL, "Bob Carter", { scheme: "dark" });
+  await signUp(ada);
+  // Signed up at desktop size (the phone home shows the room list, not the welcome heading).
+  await signUp(bob);
+  await bob.page.setViewportSize({ width: 390, height: 844 });
+  adaToken = await token(ada.page);
+  const { room } = await post<{ room: { id: string } }>(
+    baseURL,
+    "/rooms",
+    { title: "Chart talk", characterId: "assistant", members: [bob.username] },
+    adaToken,
+  );
+  roomId = room.id;
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state !== "fail") return;
+  for (const p of [ada, bob]) {
+    await shot(p.page, `FAILED-attachments-${p.username.split("_")[0]}`).catch(() => {});
+    console.log(`${p.displayName} at ${p.page.url()}:\n${[...p.errors, ...p.console].join("\n")}`);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("attachments", () => {
+  it("pastes an image: both people see its thumbnail, and the AI says what it got", async () => {
+    for (const p of [ada, bob]) {
+      await p.page.goto(`/rooms/${roomId}`);
+      await live(p.page);
+    }
+    await pasteChart(ada.page);
+    await ada.page.getByRole("list", { name: "Files to send" }).getByText("chart.png").waitFor();
+    const send = ada.page.getByRole("button", { name: "Send message" });
+    await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await send.click();
+    await ada.page.getByRole("list", { name: "Files to send" }).waitFor({ state: "detached" });
+
+    expect(await thumbnailWidth(ada.page)).toBe(640);
+    expect(await thumbnailWidth(bob.page)).toBe(640);
+    await ada.page.getByText("I can see a 640×480 PNG named chart.png.").waitFor({ timeout: 30_000 });
+    await bob.page.getByText("I can see a 640×480 PNG named chart.png.").waitFor({ timeout: 30_000 });
+    await shot(ada.page, "attachments-desktop");
+
+    await bob.page.getByRole("button", { name: "Open chart.png" }).click();
+    const viewer = bob.page.getByRole("dialog", { name: "Image" });
+    await viewer.getByRole("img", { name: "chart.png" }).waitFor();
+    await shot(bob.page, "attachments-viewer-phone");
+    await viewer.getByRole("button", { name: "Close" }).click();
+    await viewer.waitFor({ state: "hidden" });
+    expect([...ada.errors, ...bob.errors]).toEqual([]);
+  });
+
+  it("tells a person over the daily AI budget so, with the time it resets", async () => {
+    // A long message costs the dummy about 2,000 prompt tokens, and each reply's context holds
+    // the ones before it: three replies, one after the other, spend well over 7,000.
+    const long = (n: number) => `Message ${n}: ${"lorem ipsum dolor sit amet ".repeat(290)}`.slice(0, 7900);
+    for (const n of [1, 2, 3]) await post(baseURL, `/rooms/${roomId}/messages?wait=true`, { content: long(n) }, adaToken);
+
+    await ada.page.getByRole("textbox", { name: /Message/ }).fill("Just one more question?");
+    await ada.page.keyboard.press("Enter");
+    const notice = ada.page.getByRole("log").getByText(/you have used today's AI budget \([\d,]+ of 7,000 tokens\)/);
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.textContent()).toMatch(/resets at 00:00 UTC \(in/);
+    await shot(ada.page, "budget-desktop");
+    // Her own use shows in the app, beside the AI characters.
+    await ada.page.goto("/characters");
+    await ada.page
+      .getByRole("status")
+      .filter({ hasText: /Your AI use today: [\d,]+ of 7,000 tokens, all spent; resets at/ })
+      .waitFor();
+  });
+});

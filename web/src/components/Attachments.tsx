@@ -1,0 +1,114 @@
+// Attachments in the log and in the composer. A message's images show as thumbnails that open
+// a viewer; other files as a chip that downloads them. Their bytes need the session's token,
+// which an <img> cannot send, so each is fetched once (api.attachment) into an object URL
+// shared by every place it shows. The composer's tray lists files being uploaded, with
+// progress, Cancel, and the reason a file was refused.
+import { createResource, For, Show } from "solid-js";
+import type { Attachment } from "../../../shared/wire";
+import { api } from "../api";
+import type { Upload } from "../stores/uploads";
+import { Icon } from "./Icon";
+
+const objectUrls = new Map<string, Promise<string>>();
+
+function objectUrl(a: Attachment): Promise<string> {
+  let found = objectUrls.get(a.id);
+  if (!found) {
+    found = api.attachment(a.url).then((blob) => URL.createObjectURL(blob));
+    // A failed fetch is tried again next time it is shown.
+    found.catch(() => objectUrls.delete(a.id));
+    objectUrls.set(a.id, found);
+  }
+  return found;
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function AttachmentList(props: { attachments: Attachment[] }) {
+  let viewer!: HTMLDialogElement;
+  let viewing!: HTMLImageElement;
+  const open = async (a: Attachment) => {
+    viewing.src = await objectUrl(a);
+    viewing.alt = a.name;
+    viewer.showModal();
+  };
+  return (
+    <div class="msg-files">
+      <For each={props.attachments}>
+        {(a) => (a.mimeType.startsWith("image/") ? <Thumbnail attachment={a} onOpen={() => open(a)} /> : <FileChip attachment={a} />)}
+      </For>
+      <dialog ref={viewer} class="file-viewer" aria-label="Image">
+        <img ref={viewing} alt="" />
+        <button type="button" class="btn btn-sm file-viewer-close" aria-label="Close" onClick={() => viewer.close()}>
+          <Icon name="close" />
+        </button>
+      </dialog>
+    </div>
+  );
+}
+
+function Thumbnail(props: { attachment: Attachment; onOpen: () => void }) {
+  const [src] = createResource(() => props.attachment, objectUrl);
+  const a = () => props.attachment;
+  return (
+    <button type="button" class="msg-thumb" aria-label={`Open ${a().name}`} onClick={props.onOpen}>
+      <Show when={src()} fallback={<span class="msg-thumb-wait" style={{ "aspect-ratio": `${a().width ?? 4} / ${a().height ?? 3}` }} />}>
+        <img src={src()} alt={a().name} width={a().width} height={a().height} />
+      </Show>
+    </button>
+  );
+}
+
+function FileChip(props: { attachment: Attachment }) {
+  const download = async () => {
+    const link = document.createElement("a");
+    link.href = await objectUrl(props.attachment);
+    link.download = props.attachment.name;
+    link.click();
+  };
+  return (
+    <button type="button" class="file-chip" onClick={download} title={`Download ${props.attachment.name}`}>
+      <Icon name="file" />
+      <span class="file-chip-name">{props.attachment.name}</span>
+      <span class="file-chip-size">{formatSize(props.attachment.size)}</span>
+    </button>
+  );
+}
+
+/** The composer's files: progress while uploading, Cancel, and why a file was refused. */
+export function UploadTray(props: { items: Upload[] }) {
+  return (
+    <ul class="upload-tray" aria-label="Files to send">
+      <For each={props.items}>
+        {(u) => (
+          <li class="upload" classList={{ "is-failed": u.status === "failed", "is-done": u.status === "done" }}>
+            <Show when={u.preview} fallback={<Icon name="file" />}>
+              <img class="upload-preview" src={u.preview} alt="" />
+            </Show>
+            <span class="upload-name">{u.name}</span>
+            <Show when={u.status === "uploading"}>
+              <progress class="upload-progress" max="1" value={u.progress} aria-label={`Uploading ${u.name}`} />
+            </Show>
+            <Show when={u.status === "failed"}>
+              <span class="upload-error" role="alert">
+                {u.error}
+              </span>
+            </Show>
+            <button
+              type="button"
+              class="upload-cancel"
+              aria-label={u.status === "uploading" ? `Cancel ${u.name}` : `Remove ${u.name}`}
+              onClick={() => u.cancel()}
+            >
+              <Icon name="close" />
+            </button>
+          </li>
+        )}
+      </For>
+    </ul>
+  );
+}

@@ -1,0 +1,77 @@
+// The files a person is about to send: each is uploaded as soon as it is picked, pasted or
+// dropped, with its progress, a way to cancel it, and the server's reason when it is refused.
+// What finished uploading goes with the next send; a cancelled or refused file is simply
+// dropped (the server collects an upload no message carries).
+import { createStore, produce } from "solid-js/store";
+import type { Attachment } from "../../../shared/wire";
+import { MAX_ATTACHMENTS_PER_MESSAGE } from "../../../shared/wire";
+import { describeError } from "../api";
+
+export type Upload = {
+  key: number;
+  name: string;
+  /** 0–1 while uploading. */
+  progress: number;
+  status: "uploading" | "done" | "failed";
+  attachment?: Attachment;
+  error?: string;
+  /** A local preview of an image, while and after it uploads. */
+  preview?: string;
+  cancel: () => void;
+};
+
+export type Uploader = (file: File, onProgress: (fraction: number) => void, signal: AbortSignal) => Promise<Attachment>;
+
+let nextKey = 1;
+
+export function createUploads(upload: Uploader) {
+  const [items, setItems] = createStore<Upload[]>([]);
+  const index = (key: number) => items.findIndex((u) => u.key === key);
+  const remove = (key: number) => {
+    const i = index(key);
+    if (i < 0) return;
+    if (items[i]?.preview) URL.revokeObjectURL(items[i].preview as string);
+    setItems(produce((list) => list.splice(i, 1)));
+  };
+
+  function add(files: Iterable<File>): string | null {
+    let refused: string | null = null;
+    for (const file of files) {
+      if (items.length >= MAX_ATTACHMENTS_PER_MESSAGE) {
+        refused = `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files.`;
+        break;
+      }
+      const key = nextKey++;
+      const controller = new AbortController();
+      const preview = file.type.startsWith("image/") ? URL.createObjectURL(file) : undefined;
+      const name = file.name || "pasted file";
+      const cancel = () => {
+        controller.abort();
+        remove(key);
+      };
+      setItems(items.length, { key, name, progress: 0, status: "uploading", preview, cancel });
+      upload(file, (p) => index(key) >= 0 && setItems(index(key), "progress", p), controller.signal).then(
+        (attachment) => index(key) >= 0 && setItems(index(key), { status: "done", progress: 1, attachment }),
+        (err) => {
+          if (controller.signal.aborted || index(key) < 0) return;
+          setItems(index(key), { status: "failed", error: describeError(err) });
+        },
+      );
+    }
+    return refused;
+  }
+
+  return {
+    items,
+    add,
+    remove,
+    busy: () => items.some((u) => u.status === "uploading"),
+    ready: (): Attachment[] => items.flatMap((u) => (u.status === "done" && u.attachment ? [u.attachment] : [])),
+    /** After a send: forget the sent files (failed ones go too). */
+    clear: () => {
+      for (const u of [...items]) remove(u.key);
+    },
+  };
+}
+
+export type Uploads = ReturnType<typeof createUploads>;
