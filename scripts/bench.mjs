@@ -7,12 +7,16 @@
 // test: it asserts nothing about timings. Everything targets 127.0.0.1; every loop is bounded.
 //
 //   npm run bench [-- --quick] [--baseline] [--runs 3] [--sizes 2,10,50,100] [--seconds 3]
-//                 [--window 8] [--skip memory,soak] [--out load/results/bench-latest.json]
+//                 [--window 8] [--skip startup,memory,fanout,ai,soak,history]
+//                 [--out load/results/bench-latest.json]
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { aiPhase, aiVars } from "./bench-ai.mjs";
 import { Api, createRoom, registerUsers } from "./bench-client.mjs";
+import { startGeminiDouble } from "./bench-double.mjs";
+import { HISTORY_VARS, historyPhase } from "./bench-history.mjs";
 import { report } from "./bench-report.mjs";
 import { applyMigrations, baselineSnapshot, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 import { soak } from "./bench-soak.mjs";
@@ -75,8 +79,12 @@ const servers = [parlor];
 mkdirSync(dirname(args.out), { recursive: true });
 const logPath = (name) => `${args.out.replace(/\.json$/, "")}.${name}.log`;
 parlor.logFile = createWriteStream(logPath("parlor"));
+// The Gemini double answers the AI phase's replies, in this process (bench-double.mjs).
+const gemini = skip.has("ai") ? undefined : await startGeminiDouble();
+if (gemini) Object.assign(parlor.vars, aiVars(gemini.baseUrl));
 const stopAll = async () => {
   for (const s of servers) await s.stop();
+  await gemini?.double.stop();
   for (const s of snaps) removeSnapshot(s);
 };
 process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
@@ -100,13 +108,15 @@ try {
   }
   // Interleaved, so a burst of someone else's work on the machine hits both alike.
   if (!skip.has("memory")) for (const t of targets) await memory(t);
-  for (const n of sizes) await fanoutRoom(targets, n);
+  if (!skip.has("fanout")) for (const n of sizes) await fanoutRoom(targets, n);
+  if (gemini) {
+    const ai = { turns: quick ? 10 : 30, maxLevel: 32, rounds: quick ? 1 : 3 };
+    results.ai = await aiPhase({ t: targets[0], double: gemini.double, ...ai });
+  }
   if (!skip.has("soak")) {
     // The soak's room keeps only its newest 500 messages (HOT_LOG_HOURS=0), so catch-ups past
     // that read the history store; same state, secrets and port, restarted with the setting.
-    await parlor.stop();
-    Object.assign(parlor.vars, { HOT_LOG_ROWS: "500", HOT_LOG_HOURS: "0" });
-    await parlor.start();
+    await parlor.restartWith(HISTORY_VARS);
     log("soak: 8 clients, 4 senders, the server SIGKILLed and restarted midway; rooms keep their newest 500 messages");
     const users = targets[0].users.slice(0, 8);
     const room = await createRoom(targets[0].api, users, "bench soak");
@@ -120,6 +130,12 @@ try {
       durationMs: quick ? 12_000 : 20_000,
     });
     log(`soak: ${results.soak.acked} acked; exactly once, in order, in every view: ${results.soak.exactlyOnceInEveryView}`);
+  }
+  if (!skip.has("history")) {
+    // A room of 100,000 messages that keeps only its newest 500 itself (the soak's setting).
+    await parlor.restartWith(HISTORY_VARS);
+    const history = { count: quick ? 20_000 : 100_000, rounds: quick ? 20 : 50, catchUps: quick ? 1 : 3 };
+    results.history = await historyPhase({ t: targets[0], ...history });
   }
 } catch (err) {
   results.error = String(err?.stack ?? err);
