@@ -69,6 +69,8 @@ class AiClient extends RoomClient {
   }
 }
 
+const round1 = (x) => (x === undefined ? null : Math.round(x * 10) / 10);
+
 /** Percentiles over the completed turns; a turn without any delta counts its final as first. */
 function summarize(samples, subtractMs = 0) {
   const ok = samples.filter((s) => s.status === "complete");
@@ -80,6 +82,8 @@ function summarize(samples, subtractMs = 0) {
     withoutDelta: ok.filter((s) => s.firstDeltaMs === undefined).length,
     firstDelta: percentiles(ok.map((s) => (s.firstDeltaMs ?? s.finalMs) - subtractMs)),
     final: percentiles(ok.map((s) => s.finalMs)),
+    // Every turn as measured, for the raw results: [first delta ms, final ms], in order.
+    raw: samples.map((s) => [round1(s.firstDeltaMs), round1(s.finalMs)]),
   };
 }
 
