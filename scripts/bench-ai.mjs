@@ -6,6 +6,7 @@
 // lifted for the run (aiVars) so the benchmark measures the path, not the budget.
 // Every turn and every loop is bounded; nothing here asserts anything about timings.
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { RoomClient } from "./bench-client.mjs";
 import { quiesce } from "./bench-fanout.mjs";
 import { percentiles } from "./bench-stats.mjs";
@@ -14,6 +15,14 @@ const KEYS = Array.from({ length: 8 }, (_, i) => `bench-key-${i + 1}`);
 /** The double's realistic pace: a reply of `chunks` chunks, one every `delayMs` (the first too). */
 export const PACE = { chunks: 12, delayMs: 50 };
 const TURN_TIMEOUT_MS = 30_000;
+/**
+ * The pause before each turn, as a person reading the reply would take. Locally it also lets
+ * the previous turn's queue invocation end: the local queue hands its consumer one batch at a
+ * time, and an invocation stays open until the metrics flush it scheduled (1 s later) is done,
+ * so a turn sent right after a reply waits for that ("Where the time goes"). The back-to-back
+ * series shows that wait.
+ */
+const THINK_MS = 1200;
 const PROMPT = "Reply with a short greeting, please.";
 
 /** The dev server's vars for this phase: the double as Gemini, the key limits out of the way. */
@@ -94,13 +103,17 @@ async function aiRoom(t, user, title) {
   return client;
 }
 
-async function sequential(client, turns, label) {
+async function sequential(client, turns, label, thinkMs = THINK_MS) {
   const samples = [];
-  for (let i = 0; i < turns; i++) samples.push(await client.turnOnce(`ai-${label}-${i}`));
+  for (let i = 0; i < turns; i++) {
+    await sleep(thinkMs);
+    samples.push(await client.turnOnce(`ai-${label}-${i}`));
+  }
   return samples;
 }
 
-/** The same room, `turns` sequential turns with the double instant, then `turns` paced. */
+/** The same room, `turns` sequential turns with the double instant (after a pause, and back to
+ * back), then `turns` paced. */
 async function sequentialSeries(t, double, turns) {
   const client = await aiRoom(t, t.users[0], "bench ai sequential");
   try {
@@ -109,11 +122,15 @@ async function sequentialSeries(t, double, turns) {
     await quiesce(t.server);
     const instant = summarize(await sequential(client, turns, "instant"));
     t.log(`ai instant: first delta p50 ${instant.firstDelta.p50?.toFixed(1)} ms, p95 ${instant.firstDelta.p95?.toFixed(1)} ms`);
+    const backToBack = summarize(await sequential(client, turns, "b2b", 0));
+    t.log(
+      `ai instant, back to back: first delta p50 ${backToBack.firstDelta.p50?.toFixed(1)} ms, p95 ${backToBack.firstDelta.p95?.toFixed(1)} ms`,
+    );
     double.script("*", ...Array.from({ length: turns }, pacedStep));
     const paced = summarize(await sequential(client, turns, "paced"));
     double.reset();
     t.log(`ai paced: first delta p50 ${paced.firstDelta.p50?.toFixed(1)} ms, final p50 ${paced.final.p50?.toFixed(1)} ms`);
-    return { firstTurn: warm[0], instant, paced };
+    return { thinkMs: THINK_MS, firstTurn: warm[0], instant, backToBack, paced };
   } finally {
     client.close();
   }
@@ -123,6 +140,7 @@ async function sequentialSeries(t, double, turns) {
 async function level(clients, double, n, rounds, paced) {
   const samples = [];
   for (let r = 0; r < rounds; r++) {
+    await sleep(THINK_MS);
     if (paced) double.script("*", ...Array.from({ length: n }, pacedStep));
     const turns = clients.slice(0, n).map((c, i) => c.turnOnce(`ai-c${paced ? "p" : "i"}${n}-${r}-${i}`, 60_000));
     samples.push(...(await Promise.all(turns)));
@@ -149,7 +167,7 @@ async function concurrencySeries(t, double, clients, { maxLevel, rounds, paced }
   }
   const base = levels[0]?.firstDelta.p50;
   const sustained = levels.filter((l) => l.failed === 0 && l.firstDelta.p50 < 2 * base).at(-1)?.concurrent ?? 0;
-  return { paced, rounds, maxLevel, levels, sustained, doubled: levels.some((l) => l.firstDelta.p50 >= 2 * base) };
+  return { paced, rounds, thinkMs: THINK_MS, maxLevel, levels, sustained, doubled: levels.some((l) => l.firstDelta.p50 >= 2 * base) };
 }
 
 /**

@@ -55,7 +55,7 @@ async function seedSocket(t, room, user, from, to) {
 }
 
 /** `count` messages from SEED_SOCKETS sockets of one member at once (the room orders them). */
-async function seed(t, room, user, count) {
+export async function seed(t, room, user, count) {
   const per = Math.ceil(count / SEED_SOCKETS);
   const ranges = Array.from({ length: SEED_SOCKETS }, (_, i) => [i * per, Math.min(count, (i + 1) * per)]);
   await Promise.all(ranges.map(([from, to]) => seedSocket(t, room, user, from, to)));

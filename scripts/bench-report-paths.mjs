@@ -23,7 +23,7 @@ export function aiSection(ai) {
   const lines = [
     "#### The AI path (Gemini double)",
     "",
-    `Sequential turns in one room, one socket: send → first \`delta\` and send → final \`message\` (the whole reply). Instant: the double answers at once (4 chunks), so what is measured is Parlor's path (queue, key pool, room, socket). Paced: ${ai.pace.chunks} chunks, ${ai.pace.delayMs} ms apart (the first too). ${ai.keys} keys, per-key limits lifted.`,
+    `Sequential turns in one room, one socket, each ${fmt(ai.thinkMs / 1000, 1)} s after the previous reply (back to back: at once): send → first \`delta\` and send → final \`message\` (the whole reply). Instant: the double answers at once (4 chunks), so what is measured is Parlor's path (queue, key pool, room, socket). Paced: ${ai.pace.chunks} chunks, ${ai.pace.delayMs} ms apart (the first too). ${ai.keys} keys, per-key limits lifted.`,
     "",
     "| double | turns | failed | first delta p50 | p95 | p99 | final p50 | p95 | p99 | compared with |",
     "|---|---|---|---|---|---|---|---|---|---|",
@@ -32,6 +32,7 @@ export function aiSection(ai) {
       ai.instant,
       `earlier p50 ${AI_EARLIER.p50}, p95 ${AI_EARLIER.p95}; goal p95 ≤ ${AI_EARLIER.goalP95} ms: **${p95 <= AI_EARLIER.goalP95 ? "met" : "not met"}**`,
     ),
+    turnRow("instant, back to back", ai.backToBack, "each turn sent the moment the previous reply was final"),
     turnRow("paced", ai.paced, `the double's own wait before the first chunk: ${ai.pace.delayMs} ms`),
     "",
     `The first turn of the run (cold queue consumer, key pool and SDK): first delta ${ms(ai.firstTurn.firstDeltaMs)}, final ${ms(ai.firstTurn.finalMs)}.`,
@@ -46,7 +47,7 @@ export function aiSection(ai) {
 function concurrencyTable(c, label) {
   const base = c.levels[0]?.firstDelta.p50;
   return [
-    `Concurrent replies in different rooms (${label}; ${c.rounds} round(s) per level, every room's turn started at once):`,
+    `Concurrent replies in different rooms (${label}; ${c.rounds} round(s) per level, every room's turn started at once, ${fmt(c.thinkMs / 1000, 1)} s after the previous round):`,
     "",
     "| concurrent replies | turns | failed | first delta p50 | p95 | p99 | × one reply (p50) | final p50 |",
     "|---|---|---|---|---|---|---|---|",
