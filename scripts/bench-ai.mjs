@@ -23,6 +23,7 @@ const TURN_TIMEOUT_MS = 30_000;
  * series shows that wait.
  */
 const THINK_MS = 1200;
+const MIN_SAMPLES = 12;
 const PROMPT = "Reply with a short greeting, please.";
 
 /** The dev server's vars for this phase: the double as Gemini, the key limits out of the way. */
@@ -136,10 +137,11 @@ async function sequentialSeries(t, double, turns) {
   }
 }
 
-/** One level: `rounds` rounds of n replies started at once in n rooms; paced or instant. */
+/** One level: rounds of n replies started at once in n rooms, paced or instant; at least
+ * `rounds` rounds and MIN_SAMPLES replies, so one reply alone is not judged on three. */
 async function level(clients, double, n, rounds, paced) {
   const samples = [];
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; r < Math.max(rounds, Math.ceil(MIN_SAMPLES / n)); r++) {
     await sleep(THINK_MS);
     if (paced) double.script("*", ...Array.from({ length: n }, pacedStep));
     const turns = clients.slice(0, n).map((c, i) => c.turnOnce(`ai-c${paced ? "p" : "i"}${n}-${r}-${i}`, 60_000));

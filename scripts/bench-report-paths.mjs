@@ -47,7 +47,7 @@ export function aiSection(ai) {
 function concurrencyTable(c, label) {
   const base = c.levels[0]?.firstDelta.p50;
   return [
-    `Concurrent replies in different rooms (${label}; ${c.rounds} round(s) per level, every room's turn started at once, ${fmt(c.thinkMs / 1000, 1)} s after the previous round):`,
+    `Concurrent replies in different rooms (${label}; at least ${c.rounds} round(s) and 12 replies per level, every room's turn started at once, ${fmt(c.thinkMs / 1000, 1)} s after the previous round):`,
     "",
     "| concurrent replies | turns | failed | first delta p50 | p95 | p99 | × one reply (p50) | final p50 |",
     "|---|---|---|---|---|---|---|---|",
@@ -65,7 +65,7 @@ function concurrencyTable(c, label) {
     ),
     "",
     c.doubled
-      ? `One local runtime carries **${c.sustained}** concurrent replies before the first delta takes twice as long as one reply's.`
+      ? `One local runtime carries **${c.sustained}** concurrent ${c.sustained === 1 ? "reply" : "replies"} before the first delta takes twice as long as one reply's.`
       : `The first delta had not doubled at ${c.levels.at(-1)?.concurrent} concurrent replies (the bound of the phase): one local runtime carries at least that many.`,
     "",
   ];
