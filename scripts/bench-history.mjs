@@ -139,12 +139,14 @@ function checkView(view, count) {
 
 /**
  * The whole phase against a target already running with HISTORY_VARS.
- * @param {{ t: object, count: number, rounds: number, catchUps: number }} o
+ * @param {{ t: object, store?: string, count: number, rounds: number, catchUps: number }} o
  */
-export async function historyPhase({ t, count, rounds, catchUps }) {
+export async function historyPhase({ t, store = "d1", count, rounds, catchUps }) {
   const users = await registerUsers(t.api, 2, "hist_", []);
   const room = await createRoom(t.api, users, "bench history");
-  t.log(`history: seeding ${count.toLocaleString("en-US")} messages through ${SEED_SOCKETS} sockets (${SEED_WINDOW} in flight each)`);
+  t.log(
+    `history (${store}): seeding ${count.toLocaleString("en-US")} messages through ${SEED_SOCKETS} sockets (${SEED_WINDOW} in flight each)`,
+  );
   const seedStarted = performance.now();
   await seed(t, room, users[0], count);
   const seedSeconds = (performance.now() - seedStarted) / 1000;
@@ -165,7 +167,7 @@ export async function historyPhase({ t, count, rounds, catchUps }) {
     t.log(`history: catch-up from afterSeq 0: ${Math.round(catchUp.at(-1).perSec)} messages/s, whole: ${catchUp.at(-1).whole}`);
   }
   return {
-    store: "d1",
+    store,
     count,
     back,
     seedSockets: SEED_SOCKETS,

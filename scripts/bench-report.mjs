@@ -172,6 +172,7 @@ export function report(res) {
   if (res.startup) push("", ...startupSection(res.startup));
   if (res.ai) push("", ...aiSection(res.ai));
   if (res.history) push("", ...historySection(res.history));
+  if (res.historyPg) push("", ...historySection(res.historyPg));
 
   if (res.soak) {
     const s = res.soak;

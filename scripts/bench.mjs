@@ -7,7 +7,7 @@
 // test: it asserts nothing about timings. Everything targets 127.0.0.1; every loop is bounded.
 //
 //   npm run bench [-- --quick] [--baseline] [--runs 3] [--sizes 2,10,50,100] [--seconds 3]
-//                 [--window 8] [--skip startup,memory,fanout,ai,soak,history]
+//                 [--window 8] [--skip startup,memory,fanout,ai,soak,history,history-pg]
 //                 [--out load/results/bench-latest.json]
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -17,6 +17,7 @@ import { aiPhase, aiVars } from "./bench-ai.mjs";
 import { Api, createRoom, registerUsers } from "./bench-client.mjs";
 import { startGeminiDouble } from "./bench-double.mjs";
 import { HISTORY_VARS, historyPhase } from "./bench-history.mjs";
+import { pgServer } from "./bench-pg.mjs";
 import { report } from "./bench-report.mjs";
 import { applyMigrations, baselineSnapshot, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 import { soak } from "./bench-soak.mjs";
@@ -55,6 +56,7 @@ const sizes = (args.sizes ?? (quick ? "2,100" : "2,10,50,100")).split(",").map(N
 // --quick is for iterating: no memory phase (1,000 connects) and a short soak.
 const skip = new Set((args.skip ?? (quick ? "memory" : "")).split(",").filter(Boolean));
 const userCount = Math.max(100, ...sizes);
+const historyOpts = { count: quick ? 20_000 : 100_000, rounds: quick ? 20 : 50, catchUps: quick ? 1 : 3 };
 if (![opts.runs, opts.seconds, opts.window, ...sizes].every((n) => Number.isInteger(n) && n > 0) || userCount > 1000) {
   throw new Error("--runs, --seconds, --window and --sizes must be positive integers (sizes up to 1000)");
 }
@@ -134,9 +136,9 @@ try {
   if (!skip.has("history")) {
     // A room of 100,000 messages that keeps only its newest 500 itself (the soak's setting).
     await parlor.restartWith(HISTORY_VARS);
-    const history = { count: quick ? 20_000 : 100_000, rounds: quick ? 20 : 50, catchUps: quick ? 1 : 3 };
-    results.history = await historyPhase({ t: targets[0], ...history });
+    results.history = await historyPhase({ t: targets[0], ...historyOpts });
   }
+  if (!skip.has("history-pg")) await historyOnPostgres(targets[0]);
 } catch (err) {
   results.error = String(err?.stack ?? err);
   console.error(`bench failed: ${results.error}\n--- wrangler dev output (tail) ---\n${parlor.tail()}`);
@@ -149,6 +151,26 @@ mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(report(results));
 log(`done in ${results.seconds.toFixed(0)} s; raw results in ${args.out}`);
+
+/** The history phase again on Postgres through Hyperdrive, one server at a time on this small
+ * machine; without a reachable Postgres it is noted and skipped. */
+async function historyOnPostgres(t) {
+  await parlor.stop();
+  let pg;
+  try {
+    pg = await pgServer(repo, { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000", ...HISTORY_VARS });
+  } catch (err) {
+    notes.push(`history on Postgres skipped: ${String(err?.message ?? err).split("\n")[0]}`);
+    return;
+  }
+  snaps.push(pg.snap);
+  servers.push(pg.server);
+  pg.server.logFile = createWriteStream(logPath("parlor-pg"));
+  await pg.server.start();
+  log(`parlor on Postgres (${pg.database}): wrangler dev on 127.0.0.1:${pg.server.port}`);
+  const api = new Api(pg.server.base);
+  results.historyPg = await historyPhase({ t: { ...t, server: pg.server, api }, store: "postgres", ...historyOpts });
+}
 
 async function target(name, server, ackOnEcho) {
   const api = new Api(server.base);
