@@ -4,6 +4,8 @@
 // of the Worker's isolate (which runs its Durable Objects too) through wrangler's inspector
 // while everyone sends. Prints the functions with the most self time, grouped by function and
 // by file, and writes the .cpuprofile (open it in Chrome DevTools) beside the bench results.
+// With --history N --read PATH it instead seeds a room of N messages (as the bench's history
+// phase does) and repeats one GET while sampling, e.g. a search, to see where a read's time goes.
 // A diagnostic, not a benchmark: sampling slows the isolate, so its throughput is not reported.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -11,7 +13,8 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { Api, closeAll, connectAll, createRoom, RoomClient, registerUsers } from "./bench-client.mjs";
-import { runPhase } from "./bench-fanout.mjs";
+import { quiesce, runPhase } from "./bench-fanout.mjs";
+import { seed } from "./bench-history.mjs";
 import { applyMigrations, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 
 const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -25,6 +28,8 @@ const { values: args } = parseArgs({
     perf: { type: "boolean", default: false },
     connect: { type: "string" },
     rate: { type: "string" },
+    history: { type: "string" },
+    read: { type: "string" },
     out: { type: "string", default: join(repo, "load", "results", "profile.cpuprofile") },
   },
 });
@@ -80,9 +85,17 @@ try {
   const clients = users
     .slice(0, n)
     .map((user, index) => new RoomClient({ port: server.port, roomId: room.id, user, index, ackOnEcho: false }));
+  const t = { api, server, log };
+  if (args.history) {
+    log(`seeding ${args.history} messages`);
+    await seed(t, room, users[0], Number(args.history));
+    await quiesce(server, 180_000);
+  }
+  const readPath = args.read?.replace(":room", room.id);
   await connectAll(clients);
   // Warm the JIT and the room before sampling.
-  if (!args.connect) await runPhase(clients, { label: "warm", senders, durationMs: 2000, inflight: Number(args.inflight) }, server);
+  if (readPath) await repeatRead(api, users[1].token, readPath, 2000);
+  else if (!args.connect) await runPhase(clients, { label: "warm", senders, durationMs: 2000, inflight: Number(args.inflight) }, server);
   const inspector = await Inspector.open(server.inspectorPort);
   await inspector.call("Profiler.enable");
   await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
@@ -99,7 +112,10 @@ try {
     );
   // --connect K: K connect storms (everyone closes, then reconnects at once) instead of sends.
   let r = { lost: 0, duplicated: 0 };
-  if (args.connect) {
+  if (readPath) {
+    const reads = await repeatRead(api, users[1].token, readPath, Number(args.seconds) * 1000);
+    log(`${reads.length} reads of ${args.read} while sampling; median ${reads.sort((a, b) => a - b)[reads.length >> 1]?.toFixed(1)} ms`);
+  } else if (args.connect) {
     for (let i = 0; i < Number(args.connect); i++) {
       await closeAll(clients);
       for (const c of clients) c.closing = false;
@@ -128,6 +144,18 @@ try {
 } finally {
   await server.stop();
   removeSnapshot(snap);
+}
+
+/** One GET after another for `ms`; returns each one's ms (a wrong status throws). */
+async function repeatRead(api, token, path, ms) {
+  const out = [];
+  const until = performance.now() + ms;
+  while (performance.now() < until && out.length < 10_000) {
+    const started = performance.now();
+    await api.must("GET", path, { token });
+    out.push(performance.now() - started);
+  }
+  return out;
 }
 
 /** Self and total (inclusive) time per function, and self time per file, as shares of all samples. */

@@ -1,6 +1,7 @@
 // Turns the benchmark's raw results into the Markdown that goes into docs/benchmarks.md:
 // ratios against the reference first (and against the same-run baseline when it ran), then
 // every workload with the spread over its runs.
+import { aiSection, historySection } from "./bench-report-paths.mjs";
 import { fmt, fmtInt, fmtSpread, spread } from "./bench-stats.mjs";
 
 // The reference (docs/benchmarks.md, "Method"): cloudflare/workers-chat-demo under local
@@ -171,6 +172,9 @@ export function report(res) {
   }
 
   if (res.startup) push("", ...startupSection(res.startup));
+  if (res.ai) push("", ...aiSection(res.ai));
+  if (res.history) push("", ...historySection(res.history));
+  if (res.historyPg) push("", ...historySection(res.historyPg));
 
   if (res.flood) {
     const f = res.flood;

@@ -148,6 +148,14 @@ export class DevServer {
     throw new Error(`wrangler dev did not answer /api/health within ${timeoutMs} ms:\n${this.tail()}`);
   }
 
+  /** Restarts on the same port and state with `vars` added, unless it already runs with them. */
+  async restartWith(vars) {
+    if (Object.entries(vars).every(([k, v]) => this.vars[k] === v)) return;
+    await this.stop();
+    Object.assign(this.vars, vars);
+    await this.start();
+  }
+
   tail(lines = 40) {
     return this.log.join("").split("\n").slice(-lines).join("\n");
   }

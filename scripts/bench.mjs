@@ -8,13 +8,18 @@
 // test: it asserts nothing about timings. Everything targets 127.0.0.1; every loop is bounded.
 //
 //   npm run bench [-- --quick] [--baseline] [--runs 3] [--sizes 2,10,50,100] [--seconds 3]
-//                 [--window 8] [--skip startup,memory,flood,soak,channels] [--out load/results/bench-latest.json]
+//                 [--window 8] [--skip startup,memory,fanout,channels,ai,flood,soak,history,history-pg]
+//                 [--out load/results/bench-latest.json]
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { aiPhase, aiVars } from "./bench-ai.mjs";
 import { Api, createRoom, registerUsers } from "./bench-client.mjs";
 import { flood } from "./bench-flood.mjs";
+import { startGeminiDouble } from "./bench-double.mjs";
+import { HISTORY_VARS, historyPhase } from "./bench-history.mjs";
+import { pgServer } from "./bench-pg.mjs";
 import { report } from "./bench-report.mjs";
 import { applyMigrations, baselineSnapshot, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 import { soak } from "./bench-soak.mjs";
@@ -55,6 +60,7 @@ const skip = new Set((args.skip ?? (quick ? "memory" : "")).split(",").filter(Bo
 /** Members of each fan-out room who have only their channel open (see bench-channels.mjs). */
 const ABSENT = 100;
 const userCount = Math.max(100, ...sizes);
+const historyOpts = { count: quick ? 20_000 : 100_000, rounds: quick ? 20 : 50, catchUps: quick ? 1 : 3 };
 if (![opts.runs, opts.seconds, opts.window, ...sizes].every((n) => Number.isInteger(n) && n > 0) || userCount > 1000) {
   throw new Error("--runs, --seconds, --window and --sizes must be positive integers (sizes up to 1000)");
 }
@@ -73,14 +79,19 @@ const snaps = [snapshot(repo)];
 results.revision = `${snaps[0].rev}${snaps[0].dirty ? " + uncommitted changes" : ""}`;
 // The per-user send limit (SEND_PER_SECOND=1, burst 10) would make this a benchmark of the
 // limiter: it is lifted here, and only here.
-const parlor = new DevServer(snaps[0], await freePort(), { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000" });
+const LIFTED_LIMITS = { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000" };
+const parlor = new DevServer(snaps[0], await freePort(), { ...LIFTED_LIMITS });
 const servers = [parlor];
 // Each server's output goes beside the results (git-ignored), for when a phase misbehaves.
 mkdirSync(dirname(args.out), { recursive: true });
 const logPath = (name) => `${args.out.replace(/\.json$/, "")}.${name}.log`;
 parlor.logFile = createWriteStream(logPath("parlor"));
+// The Gemini double answers the AI phase's replies, in this process (bench-double.mjs).
+const gemini = skip.has("ai") ? undefined : await startGeminiDouble();
+if (gemini) Object.assign(parlor.vars, aiVars(gemini.baseUrl));
 const stopAll = async () => {
   for (const s of servers) await s.stop();
+  await gemini?.double.stop();
   for (const s of snaps) removeSnapshot(s);
 };
 process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
@@ -104,21 +115,25 @@ try {
   }
   // Interleaved, so a burst of someone else's work on the machine hits both alike.
   if (!skip.has("memory")) for (const t of targets) await memory(t);
-  for (const n of sizes) await fanoutRoom(targets, n);
+  if (!skip.has("fanout")) for (const n of sizes) await fanoutRoom(targets, n);
+  if (gemini) {
+    const ai = { turns: quick ? 10 : 30, maxLevel: 32, rounds: quick ? 1 : 3 };
+    results.ai = await aiPhase({ t: targets[0], double: gemini.double, ...ai });
+  }
   if (!skip.has("flood")) {
     // With the real per-user send limit (10, then 1 a second): a flooder must meet it.
     await parlor.stop();
-    for (const name of ["SEND_PER_SECOND", "SEND_BURST"]) delete parlor.vars[name];
+    for (const name of Object.keys(LIFTED_LIMITS)) delete parlor.vars[name];
     await parlor.start();
     const users = targets[0].users.slice(0, 4);
     results.flood = await flood({ api: targets[0].api, port: parlor.port, users, log, seconds: quick ? 6 : 10 });
+    // The phases after it measure the room again, not the limiter.
+    await parlor.restartWith(LIFTED_LIMITS);
   }
   if (!skip.has("soak")) {
     // The soak's room keeps only its newest 500 messages (HOT_LOG_HOURS=0), so catch-ups past
     // that read the history store; same state, secrets and port, restarted with the setting.
-    await parlor.stop();
-    Object.assign(parlor.vars, { HOT_LOG_ROWS: "500", HOT_LOG_HOURS: "0" });
-    await parlor.start();
+    await parlor.restartWith(HISTORY_VARS);
     log("soak: 8 clients, 4 senders, the server SIGKILLed and restarted midway; rooms keep their newest 500 messages");
     const users = targets[0].users.slice(0, 8);
     const room = await createRoom(targets[0].api, users, "bench soak");
@@ -133,6 +148,12 @@ try {
     });
     log(`soak: ${results.soak.acked} acked; exactly once, in order, in every view: ${results.soak.exactlyOnceInEveryView}`);
   }
+  if (!skip.has("history")) {
+    // A room of 100,000 messages that keeps only its newest 500 itself (the soak's setting).
+    await parlor.restartWith(HISTORY_VARS);
+    results.history = await historyPhase({ t: targets[0], ...historyOpts });
+  }
+  if (!skip.has("history-pg")) await historyOnPostgres(targets[0]);
 } catch (err) {
   results.error = String(err?.stack ?? err);
   console.error(`bench failed: ${results.error}\n--- wrangler dev output (tail) ---\n${parlor.tail()}`);
@@ -145,6 +166,26 @@ mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(report(results));
 log(`done in ${results.seconds.toFixed(0)} s; raw results in ${args.out}`);
+
+/** The history phase again on Postgres through Hyperdrive, one server at a time on this small
+ * machine; without a reachable Postgres it is noted and skipped. */
+async function historyOnPostgres(t) {
+  await parlor.stop();
+  let pg;
+  try {
+    pg = await pgServer(repo, { ...LIFTED_LIMITS, ...HISTORY_VARS });
+  } catch (err) {
+    notes.push(`history on Postgres skipped: ${String(err?.message ?? err).split("\n")[0]}`);
+    return;
+  }
+  snaps.push(pg.snap);
+  servers.push(pg.server);
+  pg.server.logFile = createWriteStream(logPath("parlor-pg"));
+  await pg.server.start();
+  log(`parlor on Postgres (${pg.database}): wrangler dev on 127.0.0.1:${pg.server.port}`);
+  const api = new Api(pg.server.base);
+  results.historyPg = await historyPhase({ t: { ...t, server: pg.server, api }, store: "postgres", ...historyOpts });
+}
 
 async function target(name, server, ackOnEcho) {
   const api = new Api(server.base);
