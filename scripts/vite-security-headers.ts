@@ -1,11 +1,11 @@
-// A Vite plugin that puts the security headers (securityHeaders() in shared/wire.ts) on every
+// A Vite plugin that puts the security headers (securityHeaders() in shared/security-headers.ts) on every
 // response of `npm run dev` and `vite preview`, and writes them into the built app as
 // `_headers`, which Workers static assets apply to every asset and HTML page they serve. One
 // definition, so dev, preview and the deployed app send the same policy (the dev server's
 // only differs in allowing the <style> elements Vite injects, and naming its HMR socket).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Plugin } from "vite";
-import { securityHeaders } from "../shared/wire.ts";
+import { securityHeaders } from "../shared/security-headers.ts";
 
 type Next = (err?: unknown) => void;
 

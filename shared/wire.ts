@@ -279,35 +279,3 @@ export function parseServerFrame(data: unknown): ServerFrame | null {
     ? (frame as ServerFrame)
     : null;
 }
-
-// ---- HTTP security headers ---------------------------------------------------------------
-
-/**
- * The security headers every response carries: the app's HTML and assets (web/public's
- * generated `_headers` when deployed, the Vite plugin in `npm run dev`) and the API (Worker
- * middleware). The CSP allows scripts only from the app's own origin (no inline script, no
- * eval), network traffic only to itself (`'self'` covers ws: and wss: of the same host), and
- * no framing. `connect` adds origins (the dev server names its own WebSocket origins);
- * `inlineStyles` is for the dev server, which injects CSS as <style> elements.
- */
-export function securityHeaders(opts: { connect?: string[]; inlineStyles?: boolean } = {}): Record<string, string> {
-  const csp = [
-    "default-src 'self'",
-    "script-src 'self'",
-    `style-src 'self'${opts.inlineStyles ? " 'unsafe-inline'" : ""}`,
-    "img-src 'self' data:",
-    "font-src 'self'",
-    ["connect-src 'self'", ...(opts.connect ?? [])].join(" "),
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
-  return {
-    "Content-Security-Policy": csp,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-  };
-}

@@ -6,8 +6,8 @@ import { bodyLimit } from "hono/body-limit";
 import { matchedRoutes } from "hono/route";
 import { log, redactUrl, withLogContext } from "../shared/log";
 import { metrics } from "../shared/metrics";
+import { securityHeaders } from "../shared/security-headers";
 import { lazyStore } from "../shared/store";
-import { securityHeaders } from "../shared/wire";
 import { requireAdmin } from "./auth/admin";
 import { requireAuth } from "./auth/middleware";
 import { errorBody, onError, tooLarge } from "./errors";
@@ -60,7 +60,8 @@ function requestContext(): MiddlewareHandler<AppEnv> {
       // A 101 carries the WebSocket; its headers must stay as the Durable Object made them.
       if (c.res.status !== 101) {
         c.res.headers.set("X-Request-Id", requestId);
-        for (const [name, value] of SECURITY_HEADERS) c.res.headers.set(name, value);
+        // A route may set a stricter one of its own (an attachment's sandboxing CSP): kept.
+        for (const [name, value] of SECURITY_HEADERS) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
       }
     }
   };

@@ -1,13 +1,14 @@
 // Message history in the store: the idempotent upsert the ChatRoom flush uses, seq-keyed
 // pages, export, and full-text search (FTS5 on D1, tsvector on Postgres).
-import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, lt, sql } from "drizzle-orm";
 import { titleFrom } from "../markdown";
 import type { Message } from "../wire";
 import type { DbContext } from "./db";
 import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
 
-/** D1 binds at most 100 parameters per statement; a message row binds 13. */
-const ROWS_PER_INSERT = 7;
+/** D1 binds at most 100 parameters per statement; a message row binds at most one per column,
+ * so a column added to the table shrinks the chunks by itself. */
+const MAX_BOUND_PARAMETERS = 100;
 
 export function messagesRepo(ctx: DbContext) {
   const { db, t } = ctx;
@@ -28,7 +29,7 @@ export function messagesRepo(ctx: DbContext) {
       const readers = new Map<string, number>();
       for (const r of rows) if (r.authorKind === "user") readers.set(r.authorId, Math.max(readers.get(r.authorId) ?? 0, r.seq));
       await ctx.atomic((d) => [
-        ...chunk(rows, ROWS_PER_INSERT).map((part) =>
+        ...chunk(rows, Math.floor(MAX_BOUND_PARAMETERS / Object.keys(getTableColumns(m)).length)).map((part) =>
           d
             .insert(m)
             .values(part)

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { securityHeaders } from "../../shared/wire";
+import { securityHeaders } from "../../shared/security-headers";
 import { launch, live, type Person, person, post, signUp } from "./support";
 
 const baseURL = inject("baseURL");

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { securityHeaders } from "../../shared/wire";
+import { securityHeaders } from "../../shared/security-headers";
 import { api, BASE, createRoom, signUp } from "../../test/helpers";
 
 describe("docs and the error shape", () => {
