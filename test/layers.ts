@@ -54,7 +54,9 @@ export function readSources(repo: string): Source[] {
 const TEXT = new Set(["shared/markdown.ts", "shared/text.ts", "shared/password.ts", "shared/password-rules.ts"]);
 
 export function layerOf(path: string): Layer {
-  if (path === "shared/wire.ts") return "wire";
+  // Modules with no imports at all that every side may use: the wire contract, and the one
+  // definition of the security headers (the Worker, the build and the dev server apply it).
+  if (path === "shared/wire.ts" || path === "shared/security-headers.ts") return "wire";
   if (isTest(path)) return "test";
   if (TEXT.has(path)) return "text";
   const top = path.split("/")[0] as string;
