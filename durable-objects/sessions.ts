@@ -7,7 +7,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { chatRoom } from "./chat-room/chat-room";
 
-type Entry = { exp: number; rooms: string[] };
+/** `earlier`: the ids this session had before it was refreshed, which its older sockets carry. */
+type Entry = { exp: number; rooms: string[]; earlier?: string[] };
 const KEY = "s:";
 
 export class Sessions extends DurableObject<Env> {
@@ -38,7 +39,8 @@ export class Sessions extends DurableObject<Env> {
     const old = open.get(oldSid);
     if (!old || old.exp * 1000 <= Date.now()) return false;
     open.delete(oldSid);
-    open.set(newSid, { exp, rooms: old.rooms });
+    // Only ids whose tokens may still be live matter; a week of hourly refreshes is far fewer.
+    open.set(newSid, { exp, rooms: old.rooms, earlier: [...(old.earlier ?? []), oldSid].slice(-50) });
     await this.ctx.storage.transaction(async (tx) => {
       await tx.delete(KEY + oldSid);
       await tx.put(KEY + newSid, open.get(newSid));
@@ -51,12 +53,15 @@ export class Sessions extends DurableObject<Env> {
     const open = await this.load();
     const ending = sid === null ? [...open.keys()].filter((s) => s !== keep) : open.has(sid) ? [sid] : [];
     const rooms = new Set<string>();
+    // Sockets opened before a refresh carry the session's earlier ids.
+    const ids = [...ending];
     for (const s of ending) {
       for (const room of open.get(s)?.rooms ?? []) rooms.add(room);
+      ids.push(...(open.get(s)?.earlier ?? []));
       open.delete(s);
     }
     await this.ctx.storage.delete(ending.map((s) => KEY + s));
-    await Promise.all([...rooms].map((room) => chatRoom(this.env, room).endSessions(userId, ending)));
+    await Promise.all([...rooms].map((room) => chatRoom(this.env, room).endSessions(userId, ids)));
     return ending.length;
   }
 

@@ -26,6 +26,14 @@ describe("sessions", () => {
     expect((await api("/me", { token: fresh.body.token })).status).toBe(200);
   });
 
+  it("closes a socket opened before a refresh when the refreshed session ends", async () => {
+    const [room, ann] = await roomWith("renew");
+    const socket = await connect(ann.token, room.id);
+    const fresh = await api<Account>("/auth/refresh", { method: "POST", token: ann.token });
+    expect((await api("/auth/logout", { method: "POST", token: fresh.body.token })).status).toBe(204);
+    expect((await socket.closed).code).toBe(CloseCode.sessionEnded);
+  });
+
   it("logs out one session: its token is refused and its socket closes with 4001; others live on", async () => {
     const [room, ann] = await roomWith("bye");
     const other = (await login(ann.user.username)).body;
