@@ -47,7 +47,20 @@ export type Message = {
    * of every earlier one. */
   streamIndex?: number;
   createdAt: string;
+  /** When its author last edited it (a new version under the same seq). */
+  editedAt?: string;
+  /** A tombstone: deleted at this time, its content gone everywhere (content is ""). */
+  deletedAt?: string;
+  /** On an AI reply that was regenerated: which of `versions` everyone sees (1-based). The
+   * message's own content, status and error are that version's. */
+  version?: number;
+  /** Every version of a regenerated AI reply, oldest first (stopped and failed ones too). */
+  versions?: MessageVersion[];
 };
+
+/** One attempt at an AI reply. The entry of the version being written is settled when it ends:
+ * while it streams, the message's own content is the one to show. */
+export type MessageVersion = { content: string; status: MessageStatus; error?: string; createdAt: string };
 
 export type Room = {
   id: string;
@@ -96,6 +109,8 @@ export type CharacterInput = {
 export type RoomInput = { title?: string; characterId?: string | null; aiMode?: AiMode; members?: string[] };
 export type RoomPatch = { title?: string | null; characterId?: string | null; aiMode?: AiMode };
 export type PostMessageInput = { content: string; clientId?: string };
+export type EditMessageInput = { content: string };
+export type SelectVersionInput = { version: number };
 
 // ---- WebSocket: GET /api/rooms/:id/ws -----------------------------------------------------
 
@@ -103,17 +118,23 @@ export type PostMessageInput = { content: string; clientId?: string };
 export type OnlineUser = { id: string; username: string; displayName: string };
 
 export type ClientFrame =
-  | { type: "hello"; afterSeq?: number }
+  | { type: "hello"; afterSeq?: number; afterChange?: number }
   | { type: "send"; clientId: string; content: string }
   | { type: "typing" }
   | { type: "stop"; seq: number }
   | { type: "regenerate"; seq: number }
+  | { type: "edit"; seq: number; content: string; clientId?: string }
+  | { type: "delete"; seq: number; clientId?: string }
+  | { type: "select_version"; seq: number; version: number; clientId?: string }
   | { type: "ping" };
 
 export type ServerFrame =
-  | { type: "ready"; roomId: string; lastSeq: number; online: OnlineUser[] }
+  | { type: "ready"; roomId: string; lastSeq: number; lastChange: number; online: OnlineUser[] }
   | { type: "ack"; clientId: string; seq: number }
   | { type: "message"; message: Message }
+  /** A message was edited, deleted or given a new current version; `change` numbers these
+   * per room, for `hello {afterChange}`. */
+  | { type: "message_updated"; message: Message; change: number }
   | { type: "delta"; seq: number; index: number; text: string }
   | { type: "presence"; online: OnlineUser[] }
   | { type: "typing"; user: OnlineUser }
@@ -165,9 +186,11 @@ export function roomSocketPath(roomId: string): string {
   return `/api/rooms/${encodeURIComponent(roomId)}/ws`;
 }
 
-/** The first frame of every connection: everything after `afterSeq`, or the latest messages. */
-export function hello(afterSeq?: number): ClientFrame {
-  return afterSeq === undefined ? { type: "hello" } : { type: "hello", afterSeq };
+/** The first frame of every connection: everything after `afterSeq`, or the latest messages;
+ * with `afterChange` also the current version of earlier messages changed since that change. */
+export function hello(afterSeq?: number, afterChange?: number): ClientFrame {
+  if (afterSeq === undefined) return { type: "hello" };
+  return afterChange === undefined ? { type: "hello", afterSeq } : { type: "hello", afterSeq, afterChange };
 }
 
 /**

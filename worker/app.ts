@@ -17,6 +17,7 @@ import { authRoutes } from "./routes/auth";
 import { characterRoutes } from "./routes/characters";
 import { mountDocs } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { messageEditRoutes } from "./routes/message-edits";
 import { messageRoutes } from "./routes/messages";
 import { metricsRoutes } from "./routes/metrics";
 import { peopleRoutes } from "./routes/people";
@@ -81,6 +82,7 @@ export function createApp() {
   api.route("/", realtimeRoutes);
   api.route("/", roomRoutes);
   api.route("/", messageRoutes);
+  api.route("/", messageEditRoutes);
   api.route("/", adminRoutes);
   mountDocs(api);
   api.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));

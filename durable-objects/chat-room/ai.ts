@@ -8,6 +8,7 @@ import type { GenerateJob } from "../../shared/jobs";
 import { log } from "../../shared/log";
 import type { Message, ServerFrame } from "../../shared/wire";
 import { AiJobs, type JobRow } from "./ai-jobs";
+import { type Changes, updatedFrame } from "./changes";
 import type { RoomConfig } from "./membership";
 import { ReplyWaiters } from "./reply-waiters";
 import type { RoomLog } from "./room-log";
@@ -37,6 +38,7 @@ export class RoomAi {
     private readonly room: () => RoomConfig | null,
     private readonly flushSoon: () => Promise<void>,
     sql: SqlStorage,
+    private readonly changes: Changes,
   ) {
     this.jobs = new AiJobs(sql);
   }
@@ -51,14 +53,15 @@ export class RoomAi {
     return true;
   }
 
-  /** Starts a job, or, while one is in flight, leaves a follow-up for when it finishes. */
-  private async trigger(triggerSeq: number): Promise<void> {
+  /** Starts a job, or, while one is in flight, leaves a follow-up for when it finishes. With
+   * `replySeq` the job writes a new version of that reply instead of a new message. */
+  private async trigger(triggerSeq: number, replySeq?: number): Promise<void> {
     const room = this.room();
     if (!room?.characterId) return;
     if (this.jobs.active()) return this.jobs.addFollowUp(triggerSeq);
     const job: GenerateJob = { jobId: crypto.randomUUID(), roomId: room.roomId, triggerSeq, characterId: room.characterId };
     const now = Date.now();
-    this.jobs.insert(job, now);
+    this.jobs.insert(job, now, replySeq);
     try {
       await this.env.GENERATE_QUEUE.send(job);
     } catch (err) {
@@ -145,16 +148,24 @@ export class RoomAi {
     return undefined;
   }
 
-  /** Writes a new reply to the message an AI reply answered. */
+  /** Writes a new version of an AI reply, answering the same message; the earlier versions
+   * stay (Message.versions), and the new one becomes the one everyone sees. */
   async regenerate(seq: number): Promise<ActionError | undefined> {
     const message = this.log.get(seq);
-    if (message?.author.kind !== "ai" || message.replyTo === undefined) {
+    if (message?.author.kind !== "ai" || message.replyTo === undefined || message.deletedAt) {
       return { code: "not_found", message: "No AI reply with that seq." };
     }
     if (!this.room()?.characterId) return { code: "no_character", message: "This room has no AI character." };
     if (this.jobs.active()) return { code: "busy", message: "A reply is already being written; stop it first." };
-    await this.trigger(message.replyTo);
+    const fresh = this.log.newVersion(seq);
+    if (fresh) this.broadcast(updatedFrame(fresh, this.changes.record(seq)));
+    await this.trigger(message.replyTo, seq);
     return undefined;
+  }
+
+  /** Whether a job is queued or running for the reply `seq`. */
+  writing(seq: number): boolean {
+    return this.jobs.writing(seq) !== undefined;
   }
 
   /** Resolves with the first final reply to `seq` or a later message (a coalesced follow-up

@@ -12,8 +12,10 @@ import type { Message, OnlineUser } from "../../shared/wire";
 import { RoomAi } from "./ai";
 import { runTimers } from "./alarms";
 import { CatchUp } from "./catch-up";
+import { Changes } from "./changes";
 import { Connections, EXPIRY_TIMER } from "./connections";
 import { dispatch } from "./dispatch";
+import { Edits } from "./edits";
 import { FLUSH_TIMER, Flush } from "./flush";
 import { Membership, type RoomConfig } from "./membership";
 import { RoomLog } from "./room-log";
@@ -23,6 +25,7 @@ import { Timers } from "./timers";
 
 export type { ActionError, Begun } from "./ai";
 export { IDENTITY_HEADER, type Identity } from "./connections";
+export type { EditResult } from "./edits";
 export type { RoomConfig } from "./membership";
 export type { PostResult } from "./sends";
 
@@ -36,6 +39,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly sends: Sends;
   private readonly catchUp: CatchUp;
   private readonly flush: Flush;
+  private readonly edits: Edits;
   /** The history store, one for the object's lifetime: a Postgres connection is reused across
    * flushes and catch-ups. */
   private store?: Store;
@@ -50,6 +54,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.log = new RoomLog(ctx.storage.sql, () => room()?.roomId ?? "");
     this.timers = new Timers(ctx.storage);
     this.flush = new Flush(ctx, config, this.log, this.timers, this.membership, history);
+    const changes = new Changes(ctx.storage.sql);
     this.ai = new RoomAi(
       env,
       this.log,
@@ -58,10 +63,18 @@ export class ChatRoom extends DurableObject<Env> {
       room,
       () => this.flush.schedule(),
       ctx.storage.sql,
+      changes,
     );
     this.connections = new Connections(ctx, this.sockets, this.membership, this.timers);
     this.sends = new Sends(ctx, config, this.log, this.sockets, this.membership, (messages) => this.afterWrites(messages));
-    this.catchUp = new CatchUp(this.log, this.sockets, this.membership, history);
+    this.catchUp = new CatchUp(this.log, this.sockets, this.membership, history, changes);
+    this.edits = new Edits(this.log, changes, this.membership, history, {
+      broadcast: (f) => this.sockets.broadcast(f),
+      takeToken: (userId) => this.sends.takeToken(userId),
+      flushSoon: () => this.flush.schedule(),
+      replyBusy: (seq) => this.ai.writing(seq),
+      maxChars: config.maxMessageChars,
+    });
     // Answered by the runtime without waking the object: keeps idle sockets hibernating.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
@@ -98,6 +111,23 @@ export class ChatRoom extends DurableObject<Env> {
     const wait = this.sends.takeToken(userId);
     if (wait > 0) return { code: "rate_limited", message: `Too many requests; try again in ${Math.ceil(wait / 1000)} s.` };
     return this.ai.regenerate(seq);
+  }
+
+  /** An author's edit (REST; the `edit` frame does the same). */
+  editMessage(room: RoomConfig, user: OnlineUser, seq: number, content: string) {
+    this.membership.configure(room, true);
+    return this.edits.edit(user, seq, content);
+  }
+
+  /** A delete by the author or the room's owner (REST; the `delete` frame does the same). */
+  deleteMessage(room: RoomConfig, user: OnlineUser, seq: number) {
+    this.membership.configure(room, true);
+    return this.edits.remove(user, seq);
+  }
+
+  /** Which version of a regenerated reply everyone sees (REST; `select_version` frame). */
+  selectVersion(user: OnlineUser, seq: number, version: number) {
+    return this.edits.select(user, seq, version);
   }
 
   /** For `POST .../messages?wait=true`: the AI's final reply to `seq`, or null on timeout. */
@@ -150,11 +180,14 @@ export class ChatRoom extends DurableObject<Env> {
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     return dispatch(ws, data, {
       sockets: this.sockets,
-      hello: (ws, info, afterSeq) => this.catchUp.hello(ws, info, afterSeq),
+      hello: (ws, info, afterSeq, afterChange) => this.catchUp.hello(ws, info, afterSeq, afterChange),
       send: (ws, user, frame) => this.sends.enqueue(ws, user, frame),
       typing: (ws, user) => this.connections.typing(ws, user),
       stop: (seq) => this.ai.stop(seq),
       regenerate: (seq, userId) => this.regenerateReply(seq, userId),
+      edit: (user, seq, content) => this.edits.edit(user, seq, content),
+      remove: (user, seq) => this.edits.remove(user, seq),
+      selectVersion: (user, seq, version) => this.edits.select(user, seq, version),
     });
   }
 

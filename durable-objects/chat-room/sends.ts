@@ -110,12 +110,8 @@ export class Sends {
       const existing = this.log.byClientId(author.id, clientId);
       if (existing) return { ok: true, message: existing, duplicate: true, aiReply: false };
     }
-    if (content.trim().length === 0) return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
-    // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
-    if (content.includes("\u0000")) return { ok: false, code: "invalid_content", message: "A message cannot contain NUL characters." };
-    if (content.length > this.config.maxMessageChars) {
-      return { ok: false, code: "invalid_content", message: `A message can be at most ${this.config.maxMessageChars} characters.` };
-    }
+    const invalid = contentError(content, this.config.maxMessageChars);
+    if (invalid) return { ok: false, code: "invalid_content", message: invalid };
     const wait = this.takeToken(author.id);
     if (wait > 0) return { ok: false, code: "rate_limited", retryAfterMs: wait };
     const message = this.log.append({
@@ -127,6 +123,15 @@ export class Sends {
     metrics.messageAccepted();
     return { ok: true, message, duplicate: false, aiReply: false };
   }
+}
+
+/** Why `content` cannot be a message (sent or edited), or null if it can. */
+export function contentError(content: string, maxChars: number): string | null {
+  if (content.trim().length === 0) return "A message cannot be empty.";
+  // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
+  if (content.includes("\u0000")) return "A message cannot contain NUL characters.";
+  if (content.length > maxChars) return `A message can be at most ${maxChars} characters.`;
+  return null;
 }
 
 function answerSend(ws: WebSocket, clientId: string, result: PostResult) {

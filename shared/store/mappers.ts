@@ -1,5 +1,5 @@
 // Row → wire-shape conversions shared by the store's repositories.
-import type { Character, Message, Room, User } from "../wire";
+import type { Character, Message, MessageVersion, Room, User } from "../wire";
 import type { Tables } from "./db";
 
 export type UserRow = Tables["users"]["$inferSelect"];
@@ -54,6 +54,12 @@ export function toMessage(r: MessageRow): Message {
   if (r.clientId) m.clientId = r.clientId;
   if (r.replyTo != null) m.replyTo = Number(r.replyTo);
   if (r.error) m.error = r.error;
+  if (r.editedAt != null) m.editedAt = iso(r.editedAt);
+  if (r.deletedAt != null) m.deletedAt = iso(r.deletedAt);
+  if (r.versions != null && r.currentVersion != null) {
+    m.version = Number(r.currentVersion);
+    m.versions = JSON.parse(r.versions) as MessageVersion[];
+  }
   return m;
 }
 
@@ -72,5 +78,9 @@ export function fromMessage(m: Message, updatedAt: number): MessageRow {
     error: m.error ?? null,
     createdAt: Date.parse(m.createdAt),
     updatedAt,
+    editedAt: m.editedAt ? Date.parse(m.editedAt) : null,
+    deletedAt: m.deletedAt ? Date.parse(m.deletedAt) : null,
+    versions: m.versions ? JSON.stringify(m.versions) : null,
+    currentVersion: m.version ?? null,
   };
 }

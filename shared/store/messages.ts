@@ -6,8 +6,8 @@ import type { Message } from "../wire";
 import type { DbContext } from "./db";
 import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
 
-/** D1 binds at most 100 parameters per statement; a message row binds 13. */
-const ROWS_PER_INSERT = 7;
+/** D1 binds at most 100 parameters per statement; a message row binds 17. */
+const ROWS_PER_INSERT = 5;
 
 export function messagesRepo(ctx: DbContext) {
   const { db, t } = ctx;
@@ -39,6 +39,10 @@ export function messagesRepo(ctx: DbContext) {
                 status: sql`excluded.status`,
                 error: sql`excluded.error`,
                 updatedAt: sql`excluded.updated_at`,
+                editedAt: sql`excluded.edited_at`,
+                deletedAt: sql`excluded.deleted_at`,
+                versions: sql`excluded.versions`,
+                currentVersion: sql`excluded.current_version`,
               },
               setWhere: sql`excluded.updated_at >= ${m.updatedAt}`,
             }),
@@ -75,6 +79,35 @@ export function messagesRepo(ctx: DbContext) {
       const page = rows.slice(0, limit);
       if (!forward) page.reverse();
       return { messages: page.map(toMessage), hasMore };
+    },
+
+    /** One message, or null. */
+    async get(roomId: string, seq: number): Promise<Message | null> {
+      const [row] = await db
+        .select()
+        .from(m)
+        .where(and(eq(m.roomId, roomId), eq(m.seq, seq)))
+        .limit(1);
+      return row ? toMessage(row) : null;
+    },
+
+    /**
+     * An edit or delete of a message the room no longer keeps itself (the room, its single
+     * writer, calls this; rows it still keeps reach the store through the flush). A delete
+     * leaves a tombstone: no content, error or versions. Returns the message as stored now.
+     */
+    async revise(roomId: string, seq: number, patch: { content: string; editedAt?: number; deletedAt?: number }) {
+      const gone = patch.deletedAt !== undefined;
+      await db
+        .update(m)
+        .set({
+          content: patch.content,
+          updatedAt: Date.now(),
+          ...(patch.editedAt !== undefined ? { editedAt: patch.editedAt } : {}),
+          ...(gone ? { deletedAt: patch.deletedAt, error: null, versions: null, currentVersion: null } : {}),
+        })
+        .where(and(eq(m.roomId, roomId), eq(m.seq, seq)));
+      return this.get(roomId, seq);
     },
 
     /** The whole history in seq order, read in bounded pages. */

@@ -48,6 +48,10 @@ function msg(roomId: string, seq: number, content: string, extra: Partial<Messag
     error: null,
     createdAt: now + seq,
     updatedAt: now + seq,
+    editedAt: null,
+    deletedAt: null,
+    versions: null,
+    currentVersion: null,
     ...extra,
   };
 }

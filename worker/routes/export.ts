@@ -1,6 +1,7 @@
 // Export of a room's whole history as JSON or Markdown. Streamed page by page from the
 // history store, so a long history never has to fit in memory; the few messages not yet
-// flushed are taken from the room's hot log.
+// flushed are taken from the room's hot log. Tombstones stay as a note (their content is gone);
+// a regenerated reply keeps every version.
 import type { Context } from "hono";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import type { Message } from "../../shared/wire";
@@ -37,8 +38,7 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
       yield `# ${title}\n\nExported ${new Date().toISOString()}\n`;
       for await (const m of messages()) {
         const who = m.author.kind === "ai" ? `${m.author.name} (AI)` : m.author.name;
-        const note = m.status === "complete" ? "" : ` _(${m.status}${m.error ? `: ${m.error}` : ""})_`;
-        yield `\n**${who}** · ${m.createdAt}${note}\n\n${m.content}\n`;
+        yield `\n**${who}** · ${m.createdAt}${markdownBody(m)}\n`;
       }
     }
   }
@@ -68,4 +68,16 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
       "Content-Disposition": `attachment; filename="parlor-${slug}.${ext}"`,
     },
   });
+}
+
+/** A message's Markdown after its heading line: a tombstone's note, the content with its status,
+ * or every version of a regenerated reply (the current one marked). */
+function markdownBody(m: Message): string {
+  if (m.deletedAt) return ` _(deleted ${m.deletedAt})_\n`;
+  const edited = m.editedAt ? ` _(edited ${m.editedAt})_` : "";
+  const note = (v: Pick<Message, "status" | "error">) => (v.status === "complete" ? "" : ` _(${v.status}${v.error ? `: ${v.error}` : ""})_`);
+  if (!m.versions) return `${edited}${note(m)}\n\n${m.content}`;
+  return m.versions
+    .map((v, i) => `\n\n_Version ${i + 1} of ${m.versions?.length}${i + 1 === m.version ? ", shown" : ""}_${note(v)}\n\n${v.content}`)
+    .join("");
 }
