@@ -11,7 +11,7 @@ import { AiJobs, type JobRow } from "./ai-jobs";
 import { type Changes, updatedFrame } from "./changes";
 import type { RoomConfig } from "./membership";
 import { ReplyWaiters } from "./reply-waiters";
-import type { RoomLog } from "./room-log";
+import type { NewMessage, RoomLog } from "./room-log";
 import type { Timers } from "./timers";
 
 export type ActionError = { code: string; message: string };
@@ -160,13 +160,10 @@ export class RoomAi {
     const fresh = this.log.newVersion(seq);
     if (fresh) this.broadcast(updatedFrame(fresh, this.changes.record(seq)));
     await this.trigger(message.replyTo, seq);
-    return undefined;
   }
 
   /** Whether a job is queued or running for the reply `seq`. */
-  writing(seq: number): boolean {
-    return this.jobs.writing(seq) !== undefined;
-  }
+  writing = (seq: number): boolean => this.jobs.writing(seq) !== undefined;
 
   /** Resolves with the first final reply to `seq` or a later message (a coalesced follow-up
    * answers several), or null after `timeoutMs`. */
@@ -223,18 +220,15 @@ export class RoomAi {
   }
 
   private newReply(job: JobRow, status: "streaming" | "error"): Message {
-    return this.log.append({
-      author: { kind: "ai", id: job.character_id, name: this.room()?.characterName ?? "Assistant" },
-      content: "",
-      status,
-      replyTo: job.trigger_seq,
-      jobId: job.job_id,
-    });
+    return this.log.append(replyRow(job, this.room()?.characterName ?? "Assistant", status));
   }
 
-  private broadcastMessage(message: Message | undefined) {
-    if (message) this.broadcast({ type: "message", message });
-  }
+  private broadcastMessage = (message: Message | undefined) => message && this.broadcast({ type: "message", message });
+}
+
+/** The empty reply a job writes into. */
+function replyRow(job: JobRow, name: string, status: "streaming" | "error"): NewMessage {
+  return { author: { kind: "ai", id: job.character_id, name }, content: "", status, replyTo: job.trigger_seq, jobId: job.job_id };
 }
 
 /** `@Name` anywhere in the text, case-insensitively, not inside a longer word. */

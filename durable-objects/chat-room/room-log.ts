@@ -3,8 +3,9 @@
 // history store later by the flush. `version` counts edits (an AI reply is edited as it
 // streams); `flushed` is the version the history store last received, so a row is dirty while
 // version > flushed. Everything here survives eviction and restarts.
-import type { Message, MessageStatus, MessageVersion } from "../../shared/wire";
-import { createLogTables, type NewMessage, newRow, type Row, toMessage, versionsOf } from "./room-log-rows";
+import type { Message, MessageStatus } from "../../shared/wire";
+import { createLogTables, type NewMessage, newRow, type Row, toMessage } from "./room-log-rows";
+import { chooseVersion, type Revision, reviseRow, startVersion } from "./room-log-versions";
 
 export type { NewMessage } from "./room-log-rows";
 
@@ -107,58 +108,23 @@ export class RoomLog {
     return this.get(seq);
   }
 
-  /** A person's edit (new content, `edited_at`) or delete (a tombstone: no content, no
-   * versions, `deleted_at`). Bumps the version so the flush copies it. */
-  revise(seq: number, patch: { content: string; editedAt?: number; deletedAt?: number }): Message | undefined {
-    const gone = patch.deletedAt !== undefined;
-    this.sql.exec(
-      `UPDATE messages SET content = ?, edited_at = coalesce(?, edited_at), deleted_at = ?, version = version + 1,
-         error = CASE WHEN ? THEN NULL ELSE error END, versions = CASE WHEN ? THEN NULL ELSE versions END,
-         current_version = CASE WHEN ? THEN NULL ELSE current_version END WHERE seq = ?`,
-      patch.content,
-      patch.editedAt ?? null,
-      patch.deletedAt ?? null,
-      gone ? 1 : 0,
-      gone ? 1 : 0,
-      gone ? 1 : 0,
-      seq,
-    );
+  /** A person's edit or delete (see room-log-versions.ts). */
+  revise(seq: number, patch: Revision): Message | undefined {
+    reviseRow(this.sql, seq, patch);
     return this.get(seq);
   }
 
-  /** Starts a new version of an AI reply (empty, streaming) and makes it the current one; the
-   * earlier ones are kept. */
+  /** Starts a new, current version of an AI reply, keeping the earlier ones. */
   newVersion(seq: number, now = Date.now()): Message | undefined {
     const r = this.row(seq);
-    if (!r) return undefined;
-    const list = versionsOf(r) ?? [snapshot(r, r.created_at)];
-    list.push({ content: "", status: "streaming", createdAt: new Date(now).toISOString() });
-    this.sql.exec(
-      `UPDATE messages SET content = '', status = 'streaming', error = NULL, retry_at = NULL, stream_index = 0,
-         versions = ?, current_version = ?, version = version + 1 WHERE seq = ?`,
-      JSON.stringify(list),
-      list.length,
-      seq,
-    );
-    return this.get(seq);
+    if (r) startVersion(this.sql, r, now);
+    return r && this.get(seq);
   }
 
   /** Makes version `n` (1-based) of an AI reply the one everyone sees and the AI reads. */
   selectVersion(seq: number, n: number): Message | undefined {
     const r = this.row(seq);
-    const list = r && versionsOf(r);
-    const chosen = list?.[n - 1];
-    if (!chosen) return undefined;
-    this.sql.exec(
-      "UPDATE messages SET content = ?, status = ?, error = ?, versions = ?, current_version = ?, version = version + 1 WHERE seq = ?",
-      chosen.content,
-      chosen.status,
-      chosen.error ?? null,
-      JSON.stringify(list),
-      n,
-      seq,
-    );
-    return this.get(seq);
+    return r && chooseVersion(this.sql, r, n) ? this.get(seq) : undefined;
   }
 
   /** Appends streamed text; returns the delta's index. */
@@ -242,11 +208,4 @@ export class RoomLog {
   private toMessage(r: Row): Message {
     return toMessage(r, this.roomId());
   }
-}
-
-/** A row's own content as a version that began at `at`. */
-function snapshot(r: Row, at: number): MessageVersion {
-  const v: MessageVersion = { content: r.content, status: r.status, createdAt: new Date(at).toISOString() };
-  if (r.error) v.error = r.error;
-  return v;
 }

@@ -75,7 +75,8 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
 function markdownBody(m: Message): string {
   if (m.deletedAt) return ` _(deleted ${m.deletedAt})_\n`;
   const edited = m.editedAt ? ` _(edited ${m.editedAt})_` : "";
-  const note = (v: Pick<Message, "status" | "error">) => (v.status === "complete" ? "" : ` _(${v.status}${v.error ? `: ${v.error}` : ""})_`);
+  const note = (v: Pick<Message, "status" | "error">) =>
+    v.status === "complete" ? "" : ` _(${v.status}${v.error ? `: ${v.error}` : ""})_`;
   if (!m.versions) return `${edited}${note(m)}\n\n${m.content}`;
   return m.versions
     .map((v, i) => `\n\n_Version ${i + 1} of ${m.versions?.length}${i + 1 === m.version ? ", shown" : ""}_${note(v)}\n\n${v.content}`)

@@ -23,7 +23,8 @@ async function flush(roomId: string) {
 
 const edit = (who: Account, roomId: string, seq: number, content: string) =>
   api<One>(`/rooms/${roomId}/messages/${seq}`, { method: "PATCH", token: who.token, body: { content } });
-const remove = (who: Account, roomId: string, seq: number) => api<One>(`/rooms/${roomId}/messages/${seq}`, { method: "DELETE", token: who.token });
+const remove = (who: Account, roomId: string, seq: number) =>
+  api<One>(`/rooms/${roomId}/messages/${seq}`, { method: "DELETE", token: who.token });
 const stored = (roomId: string, seq: number) => openStore(env).messages.get(roomId, seq);
 const search = async (who: Account, q: string) =>
   (await api<{ results: { message: Message }[] }>(`/search?q=${q}`, { token: who.token })).body.results.map((r) => r.message.seq);
@@ -151,7 +152,11 @@ describe("editing and deleting messages", () => {
       const { flush, edits } = instance as unknown as { flush: Flush; edits: Edits };
       const copying = flush.run();
       // The flush has read the row and is waiting on the store: the edit lands now.
-      const edited = await edits.edit({ id: ann.user.id, username: ann.user.username, displayName: ann.user.displayName }, 1, "after the race");
+      const edited = await edits.edit(
+        { id: ann.user.id, username: ann.user.username, displayName: ann.user.displayName },
+        1,
+        "after the race",
+      );
       await copying;
       expect(edited.ok).toBe(true);
     });
