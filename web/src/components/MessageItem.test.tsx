@@ -1,12 +1,21 @@
 // One message's states and the actions they offer: Stop while streaming, Regenerate on the
-// newest AI reply, Retry (same clientId) and Discard on a failed send.
+// newest AI reply, Retry (same clientId) and Discard on a failed send; the message actions (copy,
+// edit, delete, regenerate, versions) and how an edited or deleted message shows.
 import "../test/dom";
-import { fireEvent, render, screen } from "@solidjs/testing-library";
+import { fireEvent, render, screen, within } from "@solidjs/testing-library";
 import { describe, expect, it, vi } from "vitest";
 import type { Message } from "../../../shared/wire";
 import { MessageItem, PendingItem } from "./MessageItem";
 
-const actions = () => ({ stop: vi.fn(), regenerate: vi.fn(), retry: vi.fn(), discard: vi.fn() });
+const actions = () => ({
+  stop: vi.fn(),
+  regenerate: vi.fn(),
+  retry: vi.fn(),
+  discard: vi.fn(),
+  edit: vi.fn(),
+  remove: vi.fn(),
+  selectVersion: vi.fn(),
+});
 const ai = (extra: Partial<Message> = {}): Message => ({
   id: "m7",
   roomId: "r1",
@@ -36,7 +45,7 @@ describe("MessageItem", () => {
     expect(screen.getByRole("img", { name: "Thinking" })).toBeInTheDocument();
   });
 
-  it("offers Regenerate on the newest stopped reply only", () => {
+  it("offers Regenerate in the open on the newest stopped reply, and among the actions on older ones", () => {
     const a = actions();
     const { unmount } = render(() => (
       <MessageItem message={ai({ status: "stopped" })} mine={false} compact={false} groupEnd latestAi actions={a} />
@@ -44,9 +53,11 @@ describe("MessageItem", () => {
     expect(screen.getByText("Stopped")).toBeInTheDocument();
     fireEvent.click(screen.getByRole("button", { name: "Regenerate" }));
     expect(a.regenerate).toHaveBeenCalledWith(7);
+    expect(within(screen.getByRole("toolbar")).queryByRole("button", { name: "Regenerate" })).toBeNull();
     unmount();
     render(() => <MessageItem message={ai({ status: "stopped" })} mine={false} compact={false} groupEnd latestAi={false} actions={a} />);
-    expect(screen.queryByRole("button", { name: "Regenerate" })).toBeNull();
+    expect(screen.getAllByRole("button", { name: "Regenerate" })).toHaveLength(1);
+    expect(within(screen.getByRole("toolbar")).getByRole("button", { name: "Regenerate" })).toBeInTheDocument();
   });
 
   it("says why an AI reply failed", () => {

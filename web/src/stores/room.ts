@@ -6,7 +6,6 @@ import { getOwner, onCleanup, runWithOwner } from "solid-js";
 import { createStore } from "solid-js/store";
 import {
   type Author,
-  CloseCode,
   hello,
   type Message,
   type OnlineUser,
@@ -17,8 +16,9 @@ import {
 } from "../../../shared/wire";
 import { ApiError } from "../api";
 import { createSocket, type SocketOptions } from "../socket";
-import { type Ended, explainClose, explainRefusal, FINAL } from "./close-codes";
+import { type Ended, explainClose, explainRefusal, FINAL, whyRefused } from "./close-codes";
 import { createMessageStore } from "./messages";
+import { createRoomChanges } from "./room-changes";
 
 export type { Ended } from "./close-codes";
 
@@ -79,6 +79,10 @@ export function createRoomStore(deps: Deps) {
   /** Whether the latest REST page loaded: then the socket catches up from its last seq, 0 included. */
   let historyLoaded = false;
   let failedHandshakes = 0;
+  const changes = createRoomChanges({
+    send: (frame) => state.connection === "live" && !!socket?.send(frame),
+    offline: () => setState("notice", "You are offline; try again once reconnected."),
+  });
   let socket: ReturnType<typeof createSocket> | undefined;
   // The socket is opened after the first history page arrives (outside the synchronous
   // component setup), so it is attached to the creating component's owner explicitly and
@@ -96,6 +100,7 @@ export function createRoomStore(deps: Deps) {
     switch (frame.type) {
       case "ready":
         failedHandshakes = 0;
+        changes.saw(frame.lastChange);
         setState({ connection: "live", online: frame.online, trouble: null });
         flushWaiting();
         break;
@@ -106,6 +111,10 @@ export function createRoomStore(deps: Deps) {
         if (author.kind === "user") setState("typing", (ts) => ts.filter((t) => t.user.id !== author.id));
         break;
       }
+      case "message_updated":
+        messages.receive(frame.message);
+        changes.saw(frame.change);
+        break;
       case "ack":
         messages.ack(frame.clientId, frame.seq);
         break;
@@ -139,18 +148,8 @@ export function createRoomStore(deps: Deps) {
   }
 
   async function probe() {
-    try {
-      await deps.probeRoom?.();
-    } catch (err) {
-      if (!(err instanceof ApiError)) return;
-      const ended =
-        err.status === 404
-          ? explainClose(CloseCode.roomDeleted, false)
-          : err.status === 403
-            ? explainClose(CloseCode.removed, false)
-            : null;
-      if (ended) end(ended);
-    }
+    const ended = await whyRefused(deps.probeRoom);
+    if (ended) end(ended);
   }
 
   function dispose() {
@@ -181,7 +180,7 @@ export function createRoomStore(deps: Deps) {
           // traffic. With no history at all (the REST page failed), ask for the latest
           // messages instead of the whole room; older ones load on scroll.
           const afterSeq = messages.state.lastSeq;
-          socket?.send(hello(historyLoaded || afterSeq > 0 ? afterSeq : undefined));
+          socket?.send(hello(historyLoaded || afterSeq > 0 ? afterSeq : undefined, changes.last()));
         },
         onFrame,
         onClose: (code) => {
@@ -268,6 +267,9 @@ export function createRoomStore(deps: Deps) {
     control(kind: "stop" | "regenerate", seq: number) {
       if (!socket?.send({ type: kind, seq })) setState("notice", "You are offline; try again once reconnected.");
     },
+
+    /** edit, remove, selectVersion: see room-changes.ts. */
+    ...changes,
 
     async loadOlder() {
       const first = messages.state.messages[0];
