@@ -45,13 +45,14 @@ export async function person(
   browser: Browser,
   baseURL: string,
   displayName: string,
-  opts: { scheme?: "light" | "dark"; width?: number; height?: number } = {},
+  opts: { scheme?: "light" | "dark"; width?: number; height?: number; touch?: boolean } = {},
 ): Promise<Person> {
   const ctx = await browser.newContext({
     baseURL,
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     colorScheme: opts.scheme ?? "light",
     deviceScaleFactor: 1,
+    ...(opts.touch ? { hasTouch: true, isMobile: true } : {}),
   });
   const page = await ctx.newPage();
   const username = `${displayName.split(" ")[0]?.toLowerCase()}_${Math.random().toString(36).slice(2, 8)}`;
