@@ -117,6 +117,16 @@ export async function shot(page: Page, name: string, dir = ARTIFACTS) {
   await page.screenshot({ path: join(dir, `${name}.png`) });
 }
 
+/** After a failed test: a screenshot of each person's page and their errors, to see why. */
+export async function recordFailure(task: { name: string; result?: { state?: string } }, people: Person[]) {
+  if (task.result?.state !== "fail") return;
+  const name = task.name.replace(/\W+/g, "-").slice(0, 40);
+  for (const p of people) {
+    await shot(p.page, `FAILED-${name}-${p.username.split("_")[0]}`).catch(() => {});
+    console.log(`${p.displayName} at ${p.page.url()}:\n${[...p.errors, ...p.console].join("\n")}`);
+  }
+}
+
 /** POSTs JSON to the app's API; throws with the body on anything but 2xx. */
 export async function post<T>(baseURL: string, path: string, body: unknown, token?: string): Promise<T> {
   const res = await fetch(`${baseURL}/api${path}`, {

@@ -3,29 +3,11 @@
 // edit, delete, regenerate, versions) and how an edited or deleted message shows.
 import "../test/dom";
 import { fireEvent, render, screen, within } from "@solidjs/testing-library";
-import { describe, expect, it, vi } from "vitest";
-import type { Message } from "../../../shared/wire";
+import { describe, expect, it } from "vitest";
+import { actions, aMessage } from "../test/messages";
 import { MessageItem, PendingItem } from "./MessageItem";
 
-const actions = () => ({
-  stop: vi.fn(),
-  regenerate: vi.fn(),
-  retry: vi.fn(),
-  discard: vi.fn(),
-  edit: vi.fn(),
-  remove: vi.fn(),
-  selectVersion: vi.fn(),
-});
-const ai = (extra: Partial<Message> = {}): Message => ({
-  id: "m7",
-  roomId: "r1",
-  seq: 7,
-  author: { kind: "ai", id: "assistant", name: "Assistant" },
-  content: "Partial answer",
-  status: "complete",
-  createdAt: new Date().toISOString(),
-  ...extra,
-});
+const ai = aMessage;
 
 describe("MessageItem", () => {
   it("offers Stop while an AI reply streams, and marks it busy", () => {

@@ -5,27 +5,11 @@ import "../test/dom";
 import { fireEvent, render, screen, within } from "@solidjs/testing-library";
 import { describe, expect, it, vi } from "vitest";
 import type { Message } from "../../../shared/wire";
+import { actions, aMessage } from "../test/messages";
 import { MessageItem } from "./MessageItem";
 
-const actions = () => ({
-  stop: vi.fn(),
-  regenerate: vi.fn(),
-  retry: vi.fn(),
-  discard: vi.fn(),
-  edit: vi.fn(),
-  remove: vi.fn(),
-  selectVersion: vi.fn(),
-});
-const mine = (extra: Partial<Message> = {}): Message => ({
-  id: "m3",
-  roomId: "r1",
-  seq: 3,
-  author: { kind: "user", id: "me", name: "Me" },
-  content: "**bold** words",
-  status: "complete",
-  createdAt: new Date().toISOString(),
-  ...extra,
-});
+const mine = (extra: Partial<Message> = {}) =>
+  aMessage({ id: "m3", seq: 3, author: { kind: "user", id: "me", name: "Me" }, content: "**bold** words", ...extra });
 const item = (message: Message, a = actions(), extra: { mine?: boolean; answeredBy?: number; canDeleteAny?: boolean } = {}) =>
   render(() => (
     <MessageItem message={message} mine={extra.mine ?? true} compact={false} groupEnd latestAi={false} actions={a} {...extra} />
