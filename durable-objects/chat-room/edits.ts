@@ -5,7 +5,10 @@
 // and reaches the history store with the next flush (its version is bumped, so a flush racing
 // the change copies it again); a row already pruned is changed in the store directly, awaited
 // before anyone is told. Each change gets a change number (changes.ts) and is broadcast as
-// `message_updated`. Edits and deletes draw on the author's send budget.
+// `message_updated`. Edits and deletes draw on the author's send budget. A room whose title was
+// taken from a deleted message loses that title too.
+import { log } from "../../shared/log";
+import { titleFrom } from "../../shared/markdown";
 import type { Store } from "../../shared/store";
 import type { Message, OnlineUser, ServerFrame } from "../../shared/wire";
 import { type Changes, updatedFrame } from "./changes";
@@ -65,7 +68,9 @@ export class Edits {
       return fail("forbidden", "Only its author or the room's owner can delete a message.");
     }
     if (this.hooks.replyBusy(seq)) return fail("busy", "That reply is being written; stop it first.");
-    return this.limited(user.id) ?? this.apply(seq, found.hot, { content: "", deletedAt: Date.now() });
+    const result = this.limited(user.id) ?? (await this.apply(seq, found.hot, { content: "", deletedAt: Date.now() }));
+    if (result.ok && m.author.kind === "user") await this.forgetTitle(m.content);
+    return result;
   }
 
   /** Makes version `version` of the AI reply `seq` the one everyone sees (and the AI reads). */
@@ -100,6 +105,16 @@ export class Edits {
     const roomId = this.membership.room?.roomId;
     const message = roomId ? await this.history().messages.get(roomId, seq) : null;
     return message ? { ok: true, message, hot: false } : missing;
+  }
+
+  /** A room named after the deleted message is named no longer (its text is gone). */
+  private async forgetTitle(content: string) {
+    const roomId = this.membership.room?.roomId;
+    try {
+      if (roomId) await this.history().rooms.forgetTitle(roomId, titleFrom(content));
+    } catch (err) {
+      log.warn("forget_title_failed", { roomId, error: String(err).slice(0, 300) });
+    }
   }
 
   private limited(userId: string): EditResult | undefined {

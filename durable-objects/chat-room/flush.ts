@@ -23,6 +23,7 @@ export class Flush {
   /** Whether the flush timer is armed; rebuilt from the timers table when the object wakes. */
   private armed: boolean;
   private failures = 0;
+  private inFlight: Promise<void> | null = null;
   private readonly lag = new FlushLag();
 
   constructor(
@@ -45,8 +46,19 @@ export class Flush {
   }
 
   /** The flush timer. Never throws: a failure re-arms the timer with backoff, so the copy is
-   * retried until it succeeds (the alarm's own retries give up). */
+   * retried until it succeeds (the alarm's own retries give up). Runs one at a time: a copy
+   * that overlapped another could land after it with an older version of a row. */
   async run(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+    this.inFlight = this.copy();
+    try {
+      await this.inFlight;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  private async copy(): Promise<void> {
     this.armed = false;
     const batch = this.log.dirty(FLUSH_BATCH);
     const room = this.membership.room;

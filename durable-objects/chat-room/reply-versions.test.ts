@@ -2,7 +2,7 @@
 // earlier ones, stopped and failed attempts included; every member sees the same current
 // version, a chosen version is what the AI reads next, and the history store and export keep
 // them all. The dummy AI answers (this project binds no keys).
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openStore } from "../../shared/store";
@@ -11,6 +11,7 @@ import { api, post, roomWith } from "../../test/helpers";
 import { type Client, connect } from "../../test/ws";
 import { type ChatRoom, chatRoom } from "./chat-room";
 import type { RoomLog } from "./room-log";
+import { flushAll } from "./test-support";
 
 const settled = (client: Client, seq: number, version: number) =>
   client.next("message", (f) => f.message.seq === seq && f.message.version === version && f.message.status !== "streaming", 15_000);
@@ -62,8 +63,7 @@ describe("reply versions", () => {
     );
 
     // The history store and the export keep every version.
-    await new Promise((r) => setTimeout(r, 300));
-    await runDurableObjectAlarm(chatRoom(env, room.id));
+    await flushAll(room.id);
     const stored = await openStore(env).messages.get(room.id, seq);
     expect(stored).toEqual(chosen.body.message);
     const md = await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: ann.token });

@@ -24,7 +24,8 @@ export function messagesRepo(ctx: DbContext) {
       if (!room) return false;
       const lastSeq = Math.max(...rows.map((r) => r.seq));
       const lastAt = Math.max(...rows.map((r) => r.createdAt));
-      const firstUser = rows.filter((r) => r.authorKind === "user").sort((a, b) => a.seq - b.seq)[0];
+      // A tombstone names nothing: its text is gone.
+      const firstUser = rows.filter((r) => r.authorKind === "user" && r.deletedAt == null).sort((a, b) => a.seq - b.seq)[0];
       const readers = new Map<string, number>();
       for (const r of rows) if (r.authorKind === "user") readers.set(r.authorId, Math.max(readers.get(r.authorId) ?? 0, r.seq));
       await ctx.atomic((d) => [

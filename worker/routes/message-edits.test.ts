@@ -2,12 +2,13 @@
 // store (this file runs in worker-d1 and again in worker-pg): who may, what everyone sees, what
 // the store, search and export hold afterwards, catch-up after a reconnect, and an edit that
 // races the flush.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import type { Edits } from "../../durable-objects/chat-room/edits";
 import type { Flush } from "../../durable-objects/chat-room/flush";
+import { flushAll } from "../../durable-objects/chat-room/test-support";
 import { openStore } from "../../shared/store";
 import type { Message } from "../../shared/wire";
 import { type Account, api, post, roomWith } from "../../test/helpers";
@@ -15,11 +16,7 @@ import { connect } from "../../test/ws";
 
 type One = { message: Message };
 
-/** Lets the room's flush timer come due, then runs its alarm (if the runtime hasn't yet). */
-async function flush(roomId: string) {
-  await new Promise((r) => setTimeout(r, 300));
-  await runDurableObjectAlarm(chatRoom(env, roomId));
-}
+const flush = flushAll;
 
 const edit = (who: Account, roomId: string, seq: number, content: string) =>
   api<One>(`/rooms/${roomId}/messages/${seq}`, { method: "PATCH", token: who.token, body: { content } });
@@ -53,31 +50,37 @@ describe("editing and deleting messages", () => {
 
   it("edits and deletes a message already in the store; the store, search and export follow", async () => {
     const [room, ann] = await roomWith("ann");
+    await post(ann, room.id, "secret bilby title");
     await post(ann, room.id, "keep this quokka");
     await post(ann, room.id, "secret numbat plan");
     await flush(room.id);
-    expect(await search(ann, "numbat")).toEqual([2]);
-    expect((await edit(ann, room.id, 1, "keep this echidna")).status).toBe(200);
-    const gone = await remove(ann, room.id, 2);
+    expect(await search(ann, "numbat")).toEqual([3]);
+    expect((await api<{ room: { title: string } }>(`/rooms/${room.id}`, { token: ann.token })).body.room.title).toBe("secret bilby title");
+    expect((await remove(ann, room.id, 1)).status).toBe(200);
+    expect((await edit(ann, room.id, 2, "keep this echidna")).status).toBe(200);
+    const gone = await remove(ann, room.id, 3);
     expect(gone.status).toBe(200);
-    expect(gone.body.message).toMatchObject({ seq: 2, content: "" });
+    expect(gone.body.message).toMatchObject({ seq: 3, content: "" });
     expect(gone.body.message.deletedAt).toBeDefined();
     await flush(room.id);
-    expect((await stored(room.id, 1))?.content).toBe("keep this echidna");
-    expect(await stored(room.id, 2)).toEqual(gone.body.message);
+    expect((await stored(room.id, 2))?.content).toBe("keep this echidna");
+    expect(await stored(room.id, 3)).toEqual(gone.body.message);
     expect(await search(ann, "numbat")).toEqual([]);
-    expect(await search(ann, "echidna")).toEqual([1]);
+    expect(await search(ann, "echidna")).toEqual([2]);
     const json = await api<{ messages: Message[] }>(`/rooms/${room.id}/export?format=json`, { token: ann.token });
     expect(json.body.messages.map((m) => [m.seq, m.content, Boolean(m.deletedAt)])).toEqual([
-      [1, "keep this echidna", false],
-      [2, "", true],
+      [1, "", true],
+      [2, "keep this echidna", false],
+      [3, "", true],
     ]);
     const md = await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: ann.token });
     expect(md.body).not.toContain("numbat");
+    // The room was named after its first message, which is gone: so is the name.
+    expect(md.body).not.toContain("bilby");
     expect(md.body).toContain("_(deleted ");
     // Deleting again changes nothing; editing a tombstone is refused.
-    expect((await remove(ann, room.id, 2)).body.message).toEqual(gone.body.message);
-    expect((await edit(ann, room.id, 2, "back again")).body).toMatchObject({ error: { code: "deleted" } });
+    expect((await remove(ann, room.id, 3)).body.message).toEqual(gone.body.message);
+    expect((await edit(ann, room.id, 3, "back again")).body).toMatchObject({ error: { code: "deleted" } });
   });
 
   it("lets the owner delete anyone's message, and nobody else edit or delete it", async () => {
