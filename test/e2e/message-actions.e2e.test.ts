@@ -17,7 +17,9 @@ const inRoom = (u: URL) => /^\/rooms\/(?!new$)[^/]+$/.test(u.pathname);
 const message = (page: Page, text: string) => page.getByRole("log").locator(".msg:not(.is-ai)").filter({ hasText: text }).last();
 const reply = (page: Page) => page.getByRole("log").locator(".msg.is-ai").last();
 const opacity = (l: Locator) => l.evaluate((el) => getComputedStyle(el).opacity);
-const shown = (l: Locator) => l.evaluate((el) => getComputedStyle(el).display !== "none" && getComputedStyle(el).opacity === "1");
+/** Whether the actions show: built (on first approach) and neither hidden nor transparent. */
+const shown = async (l: Locator) =>
+  (await l.count()) > 0 && l.evaluate((el) => getComputedStyle(el).display !== "none" && getComputedStyle(el).opacity === "1");
 
 /** A finger resting on the element for `ms` (real touch events through the DevTools protocol). */
 async function longPress(p: Person, l: Locator, ms = 800) {
@@ -74,7 +76,11 @@ describe("message actions, desktop and phone", () => {
     await reply(ada.page).locator(".bubble").waitFor();
     await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
     const mine = message(ada.page, "Pack a tent");
-    const tools = mine.getByRole("toolbar", { name: "Message actions" });
+    const tools = mine.locator(".msg-tools");
+    await ada.page.mouse.move(5, 5);
+    await expect.poll(() => shown(tools)).toBe(false);
+    await mine.locator(".bubble").hover();
+    await expect.poll(() => shown(tools)).toBe(true);
     await ada.page.mouse.move(5, 5);
     await expect.poll(() => opacity(tools)).toBe("0");
     await mine.locator(".bubble").hover();
@@ -139,9 +145,11 @@ describe("message actions, desktop and phone", () => {
     await message(bob.page, "Delete me, please").waitFor();
     await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
     await ada.page.mouse.move(5, 5);
-    // Tab from the Copy button to Delete, then confirm; focus shows the actions meanwhile.
-    await mine.getByRole("button", { name: "Copy message as Markdown" }).focus();
-    await expect.poll(() => opacity(mine.getByRole("toolbar"))).toBe("1");
+    // The message takes keyboard focus; Tab goes on into its actions (shown while focused) to
+    // Delete; Enter asks, Tab moves from Cancel to Delete, Enter confirms.
+    await mine.focus();
+    await ada.page.keyboard.press("Tab");
+    await expect.poll(() => opacity(mine.locator(".msg-tools"))).toBe("1");
     for (let i = 0; i < 4; i++) {
       if (await mine.getByRole("button", { name: "Delete message" }).evaluate((el) => el === document.activeElement)) break;
       await ada.page.keyboard.press("Tab");

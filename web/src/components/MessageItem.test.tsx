@@ -35,9 +35,11 @@ describe("MessageItem", () => {
     expect(screen.getByText("Stopped")).toBeInTheDocument();
     fireEvent.click(screen.getByRole("button", { name: "Regenerate" }));
     expect(a.regenerate).toHaveBeenCalledWith(7);
+    fireEvent.pointerEnter(document.querySelector("article") as HTMLElement);
     expect(within(screen.getByRole("toolbar")).queryByRole("button", { name: "Regenerate" })).toBeNull();
     unmount();
     render(() => <MessageItem message={ai({ status: "stopped" })} mine={false} compact={false} groupEnd latestAi={false} actions={a} />);
+    fireEvent.pointerEnter(document.querySelector("article") as HTMLElement);
     expect(screen.getAllByRole("button", { name: "Regenerate" })).toHaveLength(1);
     expect(within(screen.getByRole("toolbar")).getByRole("button", { name: "Regenerate" })).toBeInTheDocument();
   });

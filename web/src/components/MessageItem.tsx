@@ -45,13 +45,21 @@ export function MessageItem(props: Props) {
   const name = () => (props.mine ? "You" : m().author.name);
   const [editing, setEditing] = createSignal(false);
   const [offer, setOffer] = createSignal(false);
-  // A long press on a phone shows the actions until the next touch elsewhere.
+  // The actions are built the first time a pointer or the keyboard reaches the message (a long
+  // log stays light); a long press on a phone shows them until the next touch elsewhere.
+  const [armed, setArmed] = createSignal(false);
   const [open, setOpen] = createSignal(false);
   let article: HTMLElement | undefined;
   const closeOutside = (e: PointerEvent) => {
-    if (open() && !article?.contains(e.target as Node)) setOpen(false);
+    if (article?.contains(e.target as Node)) return;
+    setOpen(false);
+    document.removeEventListener("pointerdown", closeOutside);
   };
-  document.addEventListener("pointerdown", closeOutside);
+  const openActions = () => {
+    setArmed(true);
+    setOpen(true);
+    document.addEventListener("pointerdown", closeOutside);
+  };
   onCleanup(() => document.removeEventListener("pointerdown", closeOutside));
   const deleted = () => Boolean(m().deletedAt);
   const saveEdit = (text: string) => {
@@ -70,7 +78,9 @@ export function MessageItem(props: Props) {
     >
       <article
         ref={article}
-        {...longPress(() => setOpen(true))}
+        {...longPress(openActions)}
+        onPointerEnter={() => setArmed(true)}
+        onFocusIn={() => setArmed(true)}
         onContextMenu={(e) => open() && e.preventDefault()}
         class="msg"
         classList={{
@@ -83,7 +93,7 @@ export function MessageItem(props: Props) {
           "is-actions-open": open(),
         }}
         data-seq={m().seq}
-        tabIndex={props.target ? -1 : undefined}
+        tabIndex={0}
         aria-current={props.target ? "true" : undefined}
         aria-busy={m().status === "streaming" ? "true" : undefined}
       >
@@ -124,7 +134,7 @@ export function MessageItem(props: Props) {
               <Show when={m().editedAt}>
                 <span class="msg-edited">edited</span>
               </Show>
-              <Show when={m().status !== "streaming"}>
+              <Show when={armed() && m().status !== "streaming"}>
                 <MessageTools
                   message={m()}
                   canEdit={props.mine}

@@ -10,12 +10,23 @@ import { MessageItem } from "./MessageItem";
 
 const mine = (extra: Partial<Message> = {}) =>
   aMessage({ id: "m3", seq: 3, author: { kind: "user", id: "me", name: "Me" }, content: "**bold** words", ...extra });
-const item = (message: Message, a = actions(), extra: { mine?: boolean; answeredBy?: number; canDeleteAny?: boolean } = {}) =>
-  render(() => (
+/** The message rendered, with the pointer over it (the actions are built on first approach). */
+function item(message: Message, a = actions(), extra: { mine?: boolean; answeredBy?: number; canDeleteAny?: boolean } = {}) {
+  const r = render(() => (
     <MessageItem message={message} mine={extra.mine ?? true} compact={false} groupEnd latestAi={false} actions={a} {...extra} />
   ));
+  fireEvent.pointerEnter(r.container.querySelector("article") as HTMLElement);
+  return r;
+}
 
 describe("message actions", () => {
+  it("builds the actions only once a pointer or the keyboard reaches the message", () => {
+    const r = render(() => <MessageItem message={mine()} mine compact={false} groupEnd latestAi={false} actions={actions()} />);
+    expect(screen.queryByRole("toolbar")).toBeNull();
+    fireEvent.focusIn(r.container.querySelector("article") as HTMLElement);
+    expect(screen.getByRole("toolbar", { name: "Message actions" })).toBeInTheDocument();
+  });
+
   it("copies the Markdown source, not the rendered text", async () => {
     const writeText = vi.fn(async () => {});
     Object.assign(navigator, { clipboard: { writeText } });
