@@ -40,6 +40,7 @@ export class ChatRoom extends DurableObject<Env> {
   private readonly catchUp: CatchUp;
   private readonly flush: Flush;
   private readonly edits: Edits;
+  private readonly changes: Changes;
   /** The history store, one for the object's lifetime: a Postgres connection is reused across
    * flushes and catch-ups. */
   private store?: Store;
@@ -54,7 +55,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.log = new RoomLog(ctx.storage.sql, () => room()?.roomId ?? "");
     this.timers = new Timers(ctx.storage);
     this.flush = new Flush(ctx, config, this.log, this.timers, this.membership, history);
-    const changes = new Changes(ctx.storage.sql);
+    const changes = (this.changes = new Changes(ctx.storage.sql));
     this.ai = new RoomAi(
       env,
       this.log,
@@ -92,9 +93,10 @@ export class ChatRoom extends DurableObject<Env> {
     return this.sends.post(author, content, clientId);
   }
 
-  /** Messages the history store may not have yet (read-your-writes for REST pages). */
-  unflushed(afterSeq: number, beforeSeq: number): Message[] {
-    return this.log.dirtyBetween(afterSeq, beforeSeq);
+  /** Messages the history store may not have yet (read-your-writes for REST pages), and the
+   * room's last change number: every change up to it is in these or in the store already. */
+  unflushed(afterSeq: number, beforeSeq: number): { messages: Message[]; lastChange: number } {
+    return { messages: this.log.dirtyBetween(afterSeq, beforeSeq), lastChange: this.changes.last() };
   }
 
   lastSeq(): number {

@@ -10,7 +10,7 @@ import type { AppEnv } from "../types";
 export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"): Promise<Response> {
   const room = c.get("room");
   const store = c.get("store");
-  const pending = new Map((await chatRoom(c.env, room.id).unflushed(0, Number.MAX_SAFE_INTEGER)).map((m) => [m.seq, m]));
+  const pending = new Map((await chatRoom(c.env, room.id).unflushed(0, Number.MAX_SAFE_INTEGER)).messages.map((m) => [m.seq, m]));
   const encoder = new TextEncoder();
   const title = room.title ?? "Untitled room";
 

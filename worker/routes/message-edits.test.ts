@@ -146,6 +146,10 @@ describe("editing and deleting messages", () => {
     expect((await again.next("message", (f) => f.message.seq === 2)).message.deletedAt).toBeDefined();
     expect(again.frames.find((f) => f.type === "ready")).toMatchObject({ lastChange: 2 });
     again.close();
+    // A history page says which change it reflects, for a client that starts from REST.
+    const page = await api<{ messages: Message[]; lastChange: number }>(`/rooms/${room.id}/messages`, { token: bob.token });
+    expect(page.body.lastChange).toBe(2);
+    expect(page.body.messages.map((m) => m.content)).toEqual(["one, edited", ""]);
   });
 
   it("loses nothing when an edit lands while the flush is copying the old version", async () => {

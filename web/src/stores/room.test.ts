@@ -109,6 +109,13 @@ describe("room connection", () => {
     expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 2, afterChange: 6 });
   });
 
+  it("asks for the changes made since the first page was read, even before the socket said anything", async () => {
+    const { room } = setup({ fetchPage: async () => ({ messages: [msg(1)], hasMore: false, lastChange: 3 }) });
+    await room.start();
+    const ws = await connected();
+    expect(ws.frames()[0]).toEqual({ type: "hello", afterSeq: 1, afterChange: 3 });
+  });
+
   it("catches up from 0 in a room whose history loaded empty", async () => {
     const { room } = setup({ page: [] });
     await room.start();

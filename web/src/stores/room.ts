@@ -29,7 +29,7 @@ type Deps = {
   token: () => string | null;
   sessionExpired: () => boolean;
   /** REST: a page of history (see api.messages). */
-  fetchPage: (q: { before?: number; limit: number }) => Promise<{ messages: Message[]; hasMore: boolean }>;
+  fetchPage: (q: { before?: number; limit: number }) => Promise<{ messages: Message[]; hasMore: boolean; lastChange?: number }>;
   /** REST probe after failed handshakes, to tell "deleted" or "not a member" from "offline". */
   probeRoom?: () => Promise<unknown>;
   wsUrl?: (roomId: string) => string;
@@ -202,6 +202,7 @@ export function createRoomStore(deps: Deps) {
     try {
       const page = await deps.fetchPage({ limit: PAGE });
       messages.addPage(page.messages, page.hasMore, "latest");
+      changes.saw(page.lastChange);
       historyLoaded = true;
       setState({ loaded: true, loadError: null });
     } catch (err) {
