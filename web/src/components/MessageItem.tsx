@@ -93,6 +93,7 @@ export function MessageItem(props: Props) {
           "is-actions-open": open(),
         }}
         data-seq={m().seq}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: each message is a tab stop (as articles in a feed are), so the keyboard reaches its actions
         tabIndex={0}
         aria-current={props.target ? "true" : undefined}
         aria-busy={m().status === "streaming" ? "true" : undefined}
