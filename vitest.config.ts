@@ -38,7 +38,7 @@ const pipelineTests = ["worker/queue/**/*.test.ts"];
 const opsAiTests = ["worker/ops-ai.test.ts"];
 /** The shared text modules the web app runs too (test/layers.ts, "text") are tested with it. */
 const textTests = ["shared/{markdown,password,text}.test.ts"];
-const hotLogTests = ["durable-objects/chat-room/hot-log.test.ts"];
+const hotLogTests = ["durable-objects/chat-room/hot-log.test.ts", "durable-objects/chat-room/edits-pruned.test.ts"];
 
 type Inject = <T>(key: string) => T;
 

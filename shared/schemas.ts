@@ -48,6 +48,9 @@ export const Attachment = z
   })
   .openapi("Attachment");
 export type Attachment = W.Attachment;
+export const MessageVersion = z
+  .object({ content: z.string(), status: MessageStatus, error: z.string().optional(), createdAt: isoTime() })
+  .openapi("MessageVersion");
 
 export const Message = z
   .object({
@@ -64,6 +67,10 @@ export const Message = z
     streamIndex: z.number().int().optional(),
     attachments: z.array(Attachment).optional(),
     createdAt: isoTime(),
+    editedAt: isoTime().optional(),
+    deletedAt: isoTime().optional(),
+    version: z.number().int().optional(),
+    versions: z.array(MessageVersion).optional(),
   })
   .openapi("Message");
 export type Message = W.Message;
@@ -166,17 +173,22 @@ const AttachmentIds = z
   .openapi({ description: "Ids of your own uploads to this room that no message carries yet" });
 export const PostMessageInput = z.object({ content: z.string(), clientId: ClientId.optional(), attachments: AttachmentIds.optional() });
 export type PostMessageInput = W.PostMessageInput;
+export const EditMessageInput = z.object({ content: z.string() }).openapi("EditMessageInput");
+export const SelectVersionInput = z.object({ version: seq(1) }).openapi("SelectVersionInput");
 export const ReadInput = z.object({ seq: seq(0) });
 export const AddMemberInput = z.object({ username: Username });
 
 // ---- WebSocket frames ---------------------------------------------------------------------
 
 export const ClientFrame = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("hello"), afterSeq: seq(0).optional() }),
+  z.object({ type: z.literal("hello"), afterSeq: seq(0).optional(), afterChange: seq(0).optional() }),
   z.object({ type: z.literal("send"), clientId: ClientId, content: z.string(), attachments: AttachmentIds.optional() }),
   z.object({ type: z.literal("typing") }),
   z.object({ type: z.literal("stop"), seq: seq(1) }),
   z.object({ type: z.literal("regenerate"), seq: seq(1) }),
+  z.object({ type: z.literal("edit"), seq: seq(1), content: z.string(), clientId: ClientId.optional() }),
+  z.object({ type: z.literal("delete"), seq: seq(1), clientId: ClientId.optional() }),
+  z.object({ type: z.literal("select_version"), seq: seq(1), version: seq(1), clientId: ClientId.optional() }),
   z.object({ type: z.literal("ping") }),
 ]);
 export type ClientFrame = W.ClientFrame;
@@ -201,5 +213,7 @@ export type SchemasAgreeWithWire = [
   Agree<Same<z.infer<typeof RoomInput>, W.RoomInput>>,
   Agree<Same<z.infer<typeof RoomPatch>, W.RoomPatch>>,
   Agree<Same<z.infer<typeof PostMessageInput>, W.PostMessageInput>>,
+  Agree<Same<z.infer<typeof EditMessageInput>, W.EditMessageInput>>,
+  Agree<Same<z.infer<typeof SelectVersionInput>, W.SelectVersionInput>>,
   Agree<Same<z.infer<typeof ClientFrame>, W.ClientFrame>>,
 ];

@@ -94,7 +94,20 @@ export type Message = {
   /** Files sent with the message (never empty when present). */
   attachments?: Attachment[];
   createdAt: string;
+  /** When its author last edited it (a new version under the same seq). */
+  editedAt?: string;
+  /** A tombstone: deleted at this time, its content gone everywhere (content is ""). */
+  deletedAt?: string;
+  /** On an AI reply that was regenerated: which of `versions` everyone sees (1-based). The
+   * message's own content, status and error are that version's. */
+  version?: number;
+  /** Every version of a regenerated AI reply, oldest first (stopped and failed ones too). */
+  versions?: MessageVersion[];
 };
+
+/** One attempt at an AI reply. The entry of the version being written is settled when it ends:
+ * while it streams, the message's own content is the one to show. */
+export type MessageVersion = { content: string; status: MessageStatus; error?: string; createdAt: string };
 
 export type Room = {
   id: string;
@@ -144,6 +157,8 @@ export type RoomInput = { title?: string; characterId?: string | null; aiMode?: 
 export type RoomPatch = { title?: string | null; characterId?: string | null; aiMode?: AiMode };
 /** `attachments`: ids of the sender's own uploads to this room, not yet sent; with any, `content` may be empty. */
 export type PostMessageInput = { content: string; clientId?: string; attachments?: string[] };
+export type EditMessageInput = { content: string };
+export type SelectVersionInput = { version: number };
 
 // ---- WebSocket: GET /api/rooms/:id/ws -----------------------------------------------------
 
@@ -151,17 +166,22 @@ export type PostMessageInput = { content: string; clientId?: string; attachments
 export type OnlineUser = { id: string; username: string; displayName: string };
 
 export type ClientFrame =
-  | { type: "hello"; afterSeq?: number }
+  | { type: "hello"; afterSeq?: number; afterChange?: number }
   | { type: "send"; clientId: string; content: string; attachments?: string[] }
   | { type: "typing" }
   | { type: "stop"; seq: number }
   | { type: "regenerate"; seq: number }
+  | { type: "edit"; seq: number; content: string; clientId?: string }
+  | { type: "delete"; seq: number; clientId?: string }
+  | { type: "select_version"; seq: number; version: number; clientId?: string }
   | { type: "ping" };
 
 export type ServerFrame =
-  | { type: "ready"; roomId: string; lastSeq: number; online: OnlineUser[] }
+  | { type: "ready"; roomId: string; lastSeq: number; lastChange: number; online: OnlineUser[] }
   | { type: "ack"; clientId: string; seq: number }
   | { type: "message"; message: Message }
+  /** An edit, delete or new current version; `change` numbers them per room (`afterChange`). */
+  | { type: "message_updated"; message: Message; change: number }
   | { type: "delta"; seq: number; index: number; text: string }
   | { type: "presence"; online: OnlineUser[] }
   | { type: "typing"; user: OnlineUser }
@@ -241,10 +261,7 @@ export function tokenProtocols(token: string): string[] {
 
 /** The subprotocols a `Sec-WebSocket-Protocol` header offers, in order. */
 export function offeredProtocols(header: string | null | undefined): string[] {
-  return (header ?? "")
-    .split(",")
-    .map((p) => p.trim())
-    .filter(Boolean);
+  return (header ?? "").split(",").flatMap((p) => (p.trim() ? [p.trim()] : []));
 }
 
 /** Where an attachment's bytes are served, below the origin (members only). */
@@ -257,9 +274,11 @@ export function roomSocketPath(roomId: string): string {
   return `/api/rooms/${encodeURIComponent(roomId)}/ws`;
 }
 
-/** The first frame of every connection: everything after `afterSeq`, or the latest messages. */
-export function hello(afterSeq?: number): ClientFrame {
-  return afterSeq === undefined ? { type: "hello" } : { type: "hello", afterSeq };
+/** The first frame of every connection: everything after `afterSeq`, or the latest messages;
+ * with `afterChange` also the current version of earlier messages changed since that change. */
+export function hello(afterSeq?: number, afterChange?: number): ClientFrame {
+  if (afterSeq === undefined) return { type: "hello" };
+  return afterChange === undefined ? { type: "hello", afterSeq } : { type: "hello", afterSeq, afterChange };
 }
 
 /**

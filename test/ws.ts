@@ -23,7 +23,11 @@ export async function openSocket(token: string | null, roomId: string, headers: 
   return exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket", ...headers } }));
 }
 
-export async function connect(token: string, roomId: string, hello: { afterSeq?: number } | null = {}): Promise<Client> {
+export async function connect(
+  token: string,
+  roomId: string,
+  hello: { afterSeq?: number; afterChange?: number } | null = {},
+): Promise<Client> {
   const res = await openSocket(token, roomId);
   const ws = res.webSocket;
   if (res.status !== 101 || !ws) throw new Error(`upgrade refused: ${res.status} ${await res.text()}`);
@@ -74,7 +78,7 @@ export async function connect(token: string, roomId: string, hello: { afterSeq?:
     close: () => ws.close(1000, "bye"),
   };
   if (hello) {
-    client.send(helloFrame(hello.afterSeq));
+    client.send(helloFrame(hello.afterSeq, hello.afterChange));
     await client.next("ready");
   }
   return client;

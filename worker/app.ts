@@ -20,6 +20,7 @@ import { channelRoutes } from "./routes/channel";
 import { characterRoutes } from "./routes/characters";
 import { mountDocs } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { messageEditRoutes } from "./routes/message-edits";
 import { messageRoutes } from "./routes/messages";
 import { metricsRoutes } from "./routes/metrics";
 import { peopleRoutes } from "./routes/people";
@@ -109,6 +110,7 @@ export function createApp() {
   api.route("/", roomRoutes);
   api.route("/", messageRoutes);
   api.route("/", attachmentRoutes);
+  api.route("/", messageEditRoutes);
   api.route("/", adminRoutes);
   api.route("/", usageRoutes);
   mountDocs(api);

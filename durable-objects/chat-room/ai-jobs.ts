@@ -25,12 +25,14 @@ export class AiJobs {
     sql.exec("CREATE INDEX IF NOT EXISTS ai_jobs_reply ON ai_jobs(reply_seq)");
   }
 
-  insert(job: GenerateJob, now: number): void {
+  /** A new job; with `replySeq` it writes a new version of that reply rather than a new one. */
+  insert(job: GenerateJob, now: number, replySeq?: number): void {
     this.sql.exec(
-      "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES (?, ?, ?, 'queued', ?, ?)",
+      "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, reply_seq, state, created_at, touched_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
       job.jobId,
       job.triggerSeq,
       job.characterId,
+      replySeq ?? null,
       now,
       now,
     );

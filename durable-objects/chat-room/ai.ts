@@ -8,9 +8,10 @@ import type { GenerateJob } from "../../shared/jobs";
 import { log } from "../../shared/log";
 import type { Message, ServerFrame } from "../../shared/wire";
 import { AiJobs, type JobRow } from "./ai-jobs";
+import { type Changes, updatedFrame } from "./changes";
 import type { RoomConfig } from "./membership";
 import { ReplyWaiters } from "./reply-waiters";
-import type { RoomLog } from "./room-log";
+import type { NewMessage, RoomLog } from "./room-log";
 import type { Timers } from "./timers";
 
 export type ActionError = { code: string; message: string };
@@ -37,6 +38,7 @@ export class RoomAi {
     private readonly room: () => RoomConfig | null,
     private readonly flushSoon: () => Promise<void>,
     sql: SqlStorage,
+    private readonly changes: Changes,
   ) {
     this.jobs = new AiJobs(sql);
   }
@@ -51,14 +53,15 @@ export class RoomAi {
     return true;
   }
 
-  /** Starts a job, or, while one is in flight, leaves a follow-up for when it finishes. */
-  private async trigger(triggerSeq: number): Promise<void> {
+  /** Starts a job, or, while one is in flight, leaves a follow-up for when it finishes. With
+   * `replySeq` the job writes a new version of that reply instead of a new message. */
+  private async trigger(triggerSeq: number, replySeq?: number): Promise<void> {
     const room = this.room();
     if (!room?.characterId) return;
     if (this.jobs.active()) return this.jobs.addFollowUp(triggerSeq);
     const job: GenerateJob = { jobId: crypto.randomUUID(), roomId: room.roomId, triggerSeq, characterId: room.characterId };
     const now = Date.now();
-    this.jobs.insert(job, now);
+    this.jobs.insert(job, now, replySeq);
     try {
       await this.env.GENERATE_QUEUE.send(job);
     } catch (err) {
@@ -145,17 +148,22 @@ export class RoomAi {
     return undefined;
   }
 
-  /** Writes a new reply to the message an AI reply answered. */
+  /** Writes a new version of an AI reply, answering the same message; the earlier versions
+   * stay (Message.versions), and the new one becomes the one everyone sees. */
   async regenerate(seq: number): Promise<ActionError | undefined> {
     const message = this.log.get(seq);
-    if (message?.author.kind !== "ai" || message.replyTo === undefined) {
+    if (message?.author.kind !== "ai" || message.replyTo === undefined || message.deletedAt) {
       return { code: "not_found", message: "No AI reply with that seq." };
     }
     if (!this.room()?.characterId) return { code: "no_character", message: "This room has no AI character." };
     if (this.jobs.active()) return { code: "busy", message: "A reply is already being written; stop it first." };
-    await this.trigger(message.replyTo);
-    return undefined;
+    const fresh = this.log.newVersion(seq);
+    if (fresh) this.broadcast(updatedFrame(fresh, this.changes.record(seq)));
+    await this.trigger(message.replyTo, seq);
   }
+
+  /** Whether a job is queued or running for the reply `seq`. */
+  writing = (seq: number): boolean => this.jobs.writing(seq) !== undefined;
 
   /** Resolves with the first final reply to `seq` or a later message (a coalesced follow-up
    * answers several), or null after `timeoutMs`. */
@@ -212,18 +220,15 @@ export class RoomAi {
   }
 
   private newReply(job: JobRow, status: "streaming" | "error"): Message {
-    return this.log.append({
-      author: { kind: "ai", id: job.character_id, name: this.room()?.characterName ?? "Assistant" },
-      content: "",
-      status,
-      replyTo: job.trigger_seq,
-      jobId: job.job_id,
-    });
+    return this.log.append(replyRow(job, this.room()?.characterName ?? "Assistant", status));
   }
 
-  private broadcastMessage(message: Message | undefined) {
-    if (message) this.broadcast({ type: "message", message });
-  }
+  private broadcastMessage = (message: Message | undefined) => message && this.broadcast({ type: "message", message });
+}
+
+/** The empty reply a job writes into. */
+function replyRow(job: JobRow, name: string, status: "streaming" | "error"): NewMessage {
+  return { author: { kind: "ai", id: job.character_id, name }, content: "", status, replyTo: job.trigger_seq, jobId: job.job_id };
 }
 
 /** `@Name` anywhere in the text, case-insensitively, not inside a longer word. */

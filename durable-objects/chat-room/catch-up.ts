@@ -2,10 +2,13 @@
 // `afterSeq` in seq order, then live traffic. What the room no longer keeps itself (the hot log
 // is pruned once the history store holds a row, see room-log.ts) is read from the history
 // store first, as one unbroken run; if the store cannot give that, the socket is closed with
-// 1013 and the client reconnects from what it has, rather than skip anything.
+// 1013 and the client reconnects from what it has, rather than skip anything. With
+// `afterChange`, messages up to `afterSeq` edited, deleted or given a new version since that
+// change (changes.ts) are resent in their current version too.
 import { log } from "../../shared/log";
 import type { Store } from "../../shared/store";
-import { CloseCode, RECENT_ON_HELLO } from "../../shared/wire";
+import { CloseCode, MAX_SEQ, RECENT_ON_HELLO } from "../../shared/wire";
+import type { Changes } from "./changes";
 import type { Membership } from "./membership";
 import type { RoomLog } from "./room-log";
 import { type RoomSockets, type SocketInfo, send } from "./sockets";
@@ -22,17 +25,18 @@ export class CatchUp {
     private readonly sockets: RoomSockets,
     private readonly membership: Membership,
     private readonly history: () => Store,
+    private readonly changes: Changes,
   ) {}
 
   /** A socket's `hello`: once per connection, since a catch-up can be long and a client has no
    * use for a second. */
-  async hello(ws: WebSocket, info: SocketInfo, afterSeq: number | undefined): Promise<void> {
+  async hello(ws: WebSocket, info: SocketInfo, afterSeq: number | undefined, afterChange?: number): Promise<void> {
     if (info.ready || this.greeting.has(ws)) {
       return send(ws, { type: "error", code: "invalid_frame", message: "hello is sent once per connection; reconnect to catch up again." });
     }
     this.greeting.add(ws);
     try {
-      await this.catchUp(ws, afterSeq);
+      await this.catchUp(ws, afterSeq, afterChange);
     } finally {
       this.greeting.delete(ws);
     }
@@ -44,14 +48,16 @@ export class CatchUp {
    * marked ready, and the last page is read from the room's log in the same turn as that mark,
    * so nothing written meanwhile falls between the two.
    */
-  private async catchUp(ws: WebSocket, afterSeq: number | undefined) {
+  private async catchUp(ws: WebSocket, afterSeq: number | undefined, afterChange: number | undefined) {
     const roomId = this.membership.room?.roomId;
-    send(ws, { type: "ready", roomId: roomId ?? "", lastSeq: this.log.lastSeq, online: this.sockets.online() });
+    const lastChange = this.changes.last();
+    send(ws, { type: "ready", roomId: roomId ?? "", lastSeq: this.log.lastSeq, lastChange, online: this.sockets.online() });
     let from = afterSeq ?? Math.max(0, this.log.lastSeq - RECENT_ON_HELLO);
     try {
       // A reply the client saw start may have finished, stopped or failed while it was away:
       // resend the current version of recently edited messages it already has.
       if (afterSeq !== undefined) await this.resendEdited(ws, afterSeq);
+      if (afterSeq !== undefined && afterChange !== undefined) await this.resendChangedInStore(ws, afterChange, afterSeq);
       // Until the store has brought the client up to the room's oldest row. Checked again after
       // every read (a flush may prune meanwhile), and the last check runs in the same turn as
       // the reads from the room's log and the ready mark below.
@@ -60,6 +66,19 @@ export class CatchUp {
       log.error("catch_up_failed", { roomId, afterSeq: from, error: String(err).slice(0, 300) });
       // Nothing is skipped: the client reconnects and asks again from what it has.
       return ws.close(CloseCode.overloaded, "History is unavailable for a moment; try again");
+    }
+    // A change to a row only the store holds, made while this socket waited, was broadcast
+    // without it: start again rather than miss it. Changes to the room's own rows are resent
+    // here, in the same turn as the ready mark.
+    if (this.changes.since(lastChange, MAX_SEQ).some((seq) => seq < this.log.firstSeq)) {
+      return ws.close(CloseCode.overloaded, "The history changed during catch-up; try again");
+    }
+    if (afterSeq !== undefined) {
+      const seqs = this.changes.since(afterChange ?? lastChange, afterSeq).filter((seq) => seq >= this.log.firstSeq);
+      for (const seq of seqs) {
+        const message = this.log.get(seq);
+        if (message) send(ws, { type: "message", message });
+      }
     }
     for (;;) {
       const page = this.log.after(from, CATCH_UP_PAGE);
@@ -86,6 +105,18 @@ export class CatchUp {
       }
     }
     for (const message of this.log.editedBetween(Math.max(from, storeUntil), afterSeq)) send(ws, { type: "message", message });
+  }
+
+  /** Resends, from the history store, the messages up to `afterSeq` the room no longer keeps
+   * that were changed after change `afterChange`. */
+  private async resendChangedInStore(ws: WebSocket, afterChange: number, afterSeq: number) {
+    const roomId = this.membership.room?.roomId;
+    if (!roomId) return;
+    for (const seq of this.changes.since(afterChange, afterSeq)) {
+      if (seq >= this.log.firstSeq) break;
+      const message = await this.history().messages.get(roomId, seq);
+      if (message) send(ws, { type: "message", message });
+    }
   }
 
   /** Sends, from the history store, the messages after `from` that precede the room's oldest

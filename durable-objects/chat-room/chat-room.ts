@@ -5,125 +5,83 @@
 // This class is the composition: each capability is a file of its own in this folder, and
 // the methods here are the object's RPC surface and the runtime's entry points.
 import { DurableObject } from "cloudflare:workers";
-import { readConfig } from "../../shared/config";
 import type { GenerateJob } from "../../shared/jobs";
-import { openStore, type Store } from "../../shared/store";
-import { type ChannelFrame, CloseCode, type Message, type OnlineUser } from "../../shared/wire";
-import { userChannel } from "../user-channel/user-channel";
-import { RoomAi } from "./ai";
+import { CloseCode, type Message, type OnlineUser } from "../../shared/wire";
 import { runTimers } from "./alarms";
-import { CatchUp } from "./catch-up";
-import { Connections, EXPIRY_TIMER } from "./connections";
+import { EXPIRY_TIMER } from "./connections";
 import { dispatch } from "./dispatch";
-import { FLUSH_TIMER, Flush } from "./flush";
-import { MEMBER_UPDATES_TIMER, type MemberListUpdate, MemberUpdates } from "./member-updates";
-import { Membership, type RoomConfig } from "./membership";
-import { RoomLog } from "./room-log";
-import { type PostResult, Sends } from "./sends";
-import { RoomSockets } from "./sockets";
-import { Timers } from "./timers";
-import { UPLOADS_TIMER, type Upload, Uploads } from "./uploads";
+import { FLUSH_TIMER } from "./flush";
+import { MEMBER_UPDATES_TIMER, type MemberListUpdate } from "./member-updates";
+import type { RoomConfig } from "./membership";
+import { composeRoom, type RoomParts } from "./parts";
+import type { PostResult } from "./sends";
+import { UPLOADS_TIMER, type Upload } from "./uploads";
 
 export type { ActionError, Begun } from "./ai";
 export { IDENTITY_HEADER, type Identity } from "./connections";
+export type { EditResult } from "./edits";
 export type { MemberListUpdate } from "./member-updates";
 export type { RoomConfig } from "./membership";
 export type { PostResult } from "./sends";
 export type { Upload } from "./uploads";
 
 export class ChatRoom extends DurableObject<Env> {
-  readonly ai: RoomAi;
-  private readonly log: RoomLog;
-  private readonly sockets: RoomSockets;
-  private readonly timers: Timers;
-  private readonly membership: Membership;
-  private readonly connections: Connections;
-  private readonly sends: Sends;
-  private readonly catchUp: CatchUp;
-  private readonly flush: Flush;
-  private readonly memberUpdates: MemberUpdates;
-  private readonly uploads: Uploads;
-  /** The history store, one for the object's lifetime: a Postgres connection is reused across
-   * flushes and catch-ups. */
-  private store?: Store;
+  private readonly p: RoomParts;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const config = readConfig(env);
-    const history = () => (this.store ??= openStore(this.env));
-    this.sockets = new RoomSockets(ctx);
-    this.membership = new Membership(ctx, this.sockets);
-    const room = () => this.membership.room;
-    this.log = new RoomLog(ctx.storage.sql, () => room()?.roomId ?? "");
-    this.timers = new Timers(ctx.storage);
-    this.flush = new Flush(ctx, config, this.log, this.timers, this.membership, history, () => {
-      this.store = undefined;
-    });
-    const push = (userId: string, frame: ChannelFrame) => userChannel(env, userId).push(frame);
-    this.memberUpdates = new MemberUpdates(ctx.storage.sql, this.log, this.sockets, this.timers, room, history, push);
-    this.ai = new RoomAi(
-      env,
-      this.log,
-      this.timers,
-      (f) => this.sockets.broadcast(f),
-      room,
-      async () => {
-        await this.flush.schedule();
-        await this.memberUpdates.soon();
-      },
-      ctx.storage.sql,
-    );
-    this.connections = new Connections(ctx, this.sockets, this.membership, this.timers);
-    const roomId = () => room()?.roomId ?? "";
-    this.uploads = new Uploads(ctx.storage.sql, this.timers, env.ATTACHMENTS, roomId, config.attachments.unsentMs);
-    const after = (messages: Message[]) => this.afterWrites(messages);
-    this.sends = new Sends(ctx, config, this.log, this.sockets, this.membership, after, this.uploads);
-    this.catchUp = new CatchUp(this.log, this.sockets, this.membership, history);
+    this.p = composeRoom(ctx, env);
     // Answered by the runtime without waking the object: keeps idle sockets hibernating.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
+  }
+
+  /** The room's AI replies (tests reach in through it). */
+  get ai() {
+    return this.p.ai;
   }
 
   // ---- RPC from the Worker ---------------------------------------------------------------
 
   /** Records the room's settings (called on create and on every change). */
   configure(room: RoomConfig, onlyNewer = false): void {
-    this.membership.configure(room, onlyNewer);
+    this.p.membership.configure(room, onlyNewer);
   }
 
   /** A message posted over REST; the same path as a WebSocket `send`. */
   async post(room: RoomConfig, author: OnlineUser, content: string, clientId?: string, attachments?: string[]): Promise<PostResult> {
-    this.membership.configure(room);
-    this.membership.know(author.id);
+    this.p.membership.configure(room);
+    this.p.membership.know(author.id);
     // The Worker has just read this member from the store: if the copy is failing, it need
     // not wait out its backoff.
-    await this.flush.wake();
-    return this.sends.post(author, { content, clientId, attachments });
+    await this.p.flush.wake();
+    return this.p.sends.post(author, { content, clientId, attachments });
   }
 
   /** An upload whose bytes are in R2 (worker/routes/attachments.ts), for a later send to carry. */
   async registerUpload(room: RoomConfig, upload: Upload): Promise<void> {
-    this.membership.configure(room);
-    await this.uploads.register(upload);
+    this.p.membership.configure(room);
+    await this.p.uploads.register(upload);
   }
 
   /** Deletes uploads no message carries that are older than ATTACHMENT_UNSENT_HOURS at `now`. */
   sweepUploads(now?: number): Promise<number> {
-    return this.uploads.sweep(now);
+    return this.p.uploads.sweep(now);
   }
 
   /** The history store answers again (the health check saw it): a flush waiting out its
    * backoff runs now. True when one was waiting. */
   wake(): Promise<boolean> {
-    return this.flush.wake();
+    return this.p.flush.wake();
   }
 
-  /** Messages the history store may not have yet (read-your-writes for REST pages). */
-  unflushed(afterSeq: number, beforeSeq: number): Message[] {
-    return this.log.dirtyBetween(afterSeq, beforeSeq);
+  /** Messages the history store may not have yet (read-your-writes for REST pages), and the
+   * room's last change number: every change up to it is in these or in the store already. */
+  unflushed(afterSeq: number, beforeSeq: number): { messages: Message[]; lastChange: number } {
+    return { messages: this.p.log.dirtyBetween(afterSeq, beforeSeq), lastChange: this.p.changes.last() };
   }
 
   lastSeq(): number {
-    return this.log.lastSeq;
+    return this.p.log.lastSeq;
   }
 
   /** Stops an AI reply that is streaming (REST; the WebSocket frame does the same). */
@@ -133,9 +91,26 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Regenerating costs a generation, so it draws on the same per-user budget as sending. */
   async regenerateReply(seq: number, userId: string) {
-    const wait = this.sends.takeToken(userId);
+    const wait = this.p.sends.takeToken(userId);
     if (wait > 0) return { code: "rate_limited", message: `Too many requests; try again in ${Math.ceil(wait / 1000)} s.` };
     return this.ai.regenerate(seq);
+  }
+
+  /** An author's edit (REST; the `edit` frame does the same). */
+  editMessage(room: RoomConfig, user: OnlineUser, seq: number, content: string) {
+    this.p.membership.configure(room, true);
+    return this.p.edits.edit(user, seq, content);
+  }
+
+  /** A delete by the author or the room's owner (REST; the `delete` frame does the same). */
+  deleteMessage(room: RoomConfig, user: OnlineUser, seq: number) {
+    this.p.membership.configure(room, true);
+    return this.p.edits.remove(user, seq);
+  }
+
+  /** Which version of a regenerated reply everyone sees (REST; `select_version` frame). */
+  selectVersion(user: OnlineUser, seq: number, version: number) {
+    return this.p.edits.select(user, seq, version);
   }
 
   /** For `POST .../messages?wait=true`: the AI's final reply to `seq`, or null on timeout. */
@@ -145,24 +120,24 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** A member was removed: their sockets close with 4003 (see membership.ts). */
   kick(userId: string): void {
-    this.membership.kick(userId);
+    this.p.membership.kick(userId);
   }
 
   /** Sessions of `userId` were ended: their sockets here close with 4001. */
   endSessions(userId: string, sids: string[]): number {
-    return this.sockets.closeSessions(userId, sids, CloseCode.sessionEnded, "Session ended");
+    return this.p.sockets.closeSessions(userId, sids, CloseCode.sessionEnded, "Session ended");
   }
 
   /** The room's members (on create), or one added or removed: see member-updates.ts. */
   updateMembers(update: MemberListUpdate): void {
-    this.memberUpdates.updateMembers(update);
+    this.p.memberUpdates.updateMembers(update);
   }
 
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */
   async destroy(): Promise<void> {
-    const roomId = this.membership.room?.roomId;
-    await this.membership.destroy();
-    if (roomId) this.flush.forget(roomId);
+    const roomId = this.p.membership.room?.roomId;
+    await this.p.membership.destroy();
+    if (roomId) this.p.flush.forget(roomId);
   }
 
   // ---- RPC from the generate queue's consumers (worker/queue; see ai.ts) ------------------
@@ -194,52 +169,44 @@ export class ChatRoom extends DurableObject<Env> {
   // ---- The runtime's entry points ---------------------------------------------------------
 
   override fetch(request: Request): Promise<Response> {
-    return this.connections.upgrade(request);
+    return this.p.connections.upgrade(request);
   }
 
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     return dispatch(ws, data, {
-      sockets: this.sockets,
-      hello: (ws, info, afterSeq) => this.catchUp.hello(ws, info, afterSeq),
-      send: (ws, user, frame) => this.sends.enqueue(ws, user, frame),
-      typing: (ws, user) => this.connections.typing(ws, user),
+      sockets: this.p.sockets,
+      hello: (ws, info, afterSeq, afterChange) => this.p.catchUp.hello(ws, info, afterSeq, afterChange),
+      send: (ws, user, frame) => this.p.sends.enqueue(ws, user, frame),
+      typing: (ws, user) => this.p.connections.typing(ws, user),
       stop: (seq) => this.ai.stop(seq),
       regenerate: (seq, userId) => this.regenerateReply(seq, userId),
+      edit: (user, seq, content) => this.p.edits.edit(user, seq, content),
+      remove: (user, seq) => this.p.edits.remove(user, seq),
+      selectVersion: (user, seq, version) => this.p.edits.select(user, seq, version),
     });
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    this.sends.forget(ws);
-    this.connections.closed(ws, code, reason);
+    this.p.sends.forget(ws);
+    this.p.connections.closed(ws, code, reason);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    this.connections.closed(ws, 1011, "Connection error");
+    this.p.connections.closed(ws, 1011, "Connection error");
   }
 
   override alarm(): Promise<void> {
     return runTimers(
-      this.timers,
-      this.membership.room?.roomId,
+      this.p.timers,
+      this.p.membership.room?.roomId,
       {
-        [FLUSH_TIMER]: () => this.flush.run(),
-        [EXPIRY_TIMER]: () => this.connections.expire(),
-        [MEMBER_UPDATES_TIMER]: () => this.memberUpdates.run(),
-        [UPLOADS_TIMER]: async () => void (await this.uploads.sweep()),
+        [FLUSH_TIMER]: () => this.p.flush.run(),
+        [EXPIRY_TIMER]: () => this.p.connections.expire(),
+        [MEMBER_UPDATES_TIMER]: () => this.p.memberUpdates.run(),
+        [UPLOADS_TIMER]: async () => void (await this.p.uploads.sweep()),
       },
       (name) => this.ai.onTimer(name),
     );
-  }
-
-  /** What follows stored (and broadcast) messages, REST or WebSocket: the flush is armed once,
-   * and each message may start an AI reply. Returns, per message, whether one was started. */
-  private async afterWrites(messages: Message[]): Promise<boolean[]> {
-    if (messages.length === 0) return [];
-    await this.flush.schedule();
-    await this.memberUpdates.note(messages);
-    const started: boolean[] = [];
-    for (const message of messages) started.push(await this.ai.onUserMessage(message));
-    return started;
   }
 }
 

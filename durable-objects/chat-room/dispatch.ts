@@ -6,16 +6,20 @@
 import { ClientFrame } from "../../shared/schemas";
 import { CloseCode, MAX_FRAME_BYTES, type OnlineUser, unhandled } from "../../shared/wire";
 import type { ActionError } from "./ai";
+import type { EditResult } from "./edits";
 import { type RoomSockets, type SocketInfo, send } from "./sockets";
 
 /** Who handles each frame type. */
 export type FrameHandlers = {
   sockets: RoomSockets;
-  hello(ws: WebSocket, info: SocketInfo, afterSeq: number | undefined): Promise<void>;
+  hello(ws: WebSocket, info: SocketInfo, afterSeq: number | undefined, afterChange: number | undefined): Promise<void>;
   send(ws: WebSocket, user: OnlineUser, frame: { clientId: string; content: string; attachments?: string[] }): Promise<void>;
   typing(ws: WebSocket, user: OnlineUser): void;
   stop(seq: number): Promise<ActionError | undefined>;
   regenerate(seq: number, userId: string): Promise<ActionError | undefined>;
+  edit(user: OnlineUser, seq: number, content: string): Promise<EditResult>;
+  remove(user: OnlineUser, seq: number): Promise<EditResult>;
+  selectVersion(user: OnlineUser, seq: number, version: number): Promise<EditResult>;
 };
 
 export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: FrameHandlers): Promise<void> {
@@ -25,7 +29,7 @@ export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: Fr
   if (!frame) return;
   switch (frame.type) {
     case "hello":
-      return on.hello(ws, info, frame.afterSeq);
+      return on.hello(ws, info, frame.afterSeq, frame.afterChange);
     case "send":
       return on.send(ws, info.user, frame);
     case "typing":
@@ -34,6 +38,12 @@ export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: Fr
       return answer(ws, await on.stop(frame.seq));
     case "regenerate":
       return answer(ws, await on.regenerate(frame.seq, info.user.id));
+    case "edit":
+      return answerEdit(ws, frame.clientId, await on.edit(info.user, frame.seq, frame.content));
+    case "delete":
+      return answerEdit(ws, frame.clientId, await on.remove(info.user, frame.seq));
+    case "select_version":
+      return answerEdit(ws, frame.clientId, await on.selectVersion(info.user, frame.seq, frame.version));
     case "ping":
       return send(ws, { type: "pong" });
     default:
@@ -68,6 +78,19 @@ function parse(ws: WebSocket, data: string | ArrayBuffer): ClientFrame | null {
 
 function answer(ws: WebSocket, error: ActionError | undefined) {
   if (error) send(ws, { type: "error", code: error.code, message: error.message });
+}
+
+/** An edit, delete or version choice: acked by its clientId (the change itself reaches every
+ * socket as `message_updated`), or refused like a send. */
+function answerEdit(ws: WebSocket, clientId: string | undefined, result: EditResult) {
+  const id = clientId ? { clientId } : {};
+  if (result.ok) {
+    if (clientId) send(ws, { type: "ack", clientId, seq: result.message.seq });
+  } else if (result.code === "rate_limited") {
+    send(ws, { type: "rate_limited", retryAfterMs: result.retryAfterMs ?? 1000, ...id });
+  } else {
+    send(ws, { type: "error", code: result.code, message: result.message, ...id });
+  }
 }
 
 /** Whether a frame is over 64 KiB. A string is only encoded when it could be (a UTF-16 code

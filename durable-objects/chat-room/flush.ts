@@ -37,6 +37,7 @@ export class Flush {
   private reportedAt = 0;
   /** The messages the last report counted: a room that reported none stays quiet. */
   private reported = 0;
+  private inFlight: Promise<void> | null = null;
   private readonly lag = new FlushLag();
 
   constructor(
@@ -70,9 +71,19 @@ export class Flush {
   }
 
   /** The flush timer. Never throws: a failure re-arms the timer with backoff, so the copy is
-   * retried until it succeeds (the alarm's own retries give up). */
+   * retried until it succeeds (the alarm's own retries give up). Runs one at a time: a copy
+   * that overlapped another could land after it with an older version of a row. */
   async run(): Promise<void> {
-    if (this.running) return;
+    while (this.inFlight) await this.inFlight;
+    this.inFlight = this.copy();
+    try {
+      await this.inFlight;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  private async copy(): Promise<void> {
     this.armed = false;
     const batch = this.log.dirty(FLUSH_BATCH);
     const room = this.membership.room;

@@ -17,6 +17,8 @@ export type RoomConfig = {
   characterId: string | null;
   characterName: string | null;
   aiMode: AiMode;
+  /** Who owns the room: they may delete anyone's message. */
+  ownerId?: string;
   /** The room's updatedAt (epoch ms): an older config never replaces a newer one. */
   version?: number;
 };

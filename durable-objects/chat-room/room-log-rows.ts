@@ -1,6 +1,6 @@
 // The hot log's table and its rows: the schema, and the conversions between a row and the
 // wire's Message. See room-log.ts for what the log guarantees.
-import type { Attachment, Author, Message, MessageStatus } from "../../shared/wire";
+import type { Attachment, Author, Message, MessageStatus, MessageVersion } from "../../shared/wire";
 
 export type Row = {
   seq: number;
@@ -21,7 +21,23 @@ export type Row = {
   version: number;
   /** JSON of the message's attachments, or null. */
   attachments: string | null;
+  edited_at: number | null;
+  deleted_at: number | null;
+  /** JSON: every version of a regenerated AI reply (MessageVersion[]); the entry of the current
+   * one may be stale, the row's own columns hold it. Null until the first regenerate. */
+  versions: string | null;
+  current_version: number | null;
 };
+
+/** Columns added after the table first shipped: objects created before them get them here. */
+const LATER_COLUMNS = [
+  "author_username TEXT",
+  "attachments TEXT",
+  "edited_at INTEGER",
+  "deleted_at INTEGER",
+  "versions TEXT",
+  "current_version INTEGER",
+];
 
 export type NewMessage = {
   author: Author;
@@ -40,12 +56,6 @@ export function createLogTables(sql: SqlStorage): void {
     reply_to INTEGER, error TEXT, retry_at INTEGER, job_id TEXT, stream_index INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
     version INTEGER NOT NULL DEFAULT 1, flushed INTEGER NOT NULL DEFAULT 0)`);
-  // Logs created before usernames were recorded gain the column (null for their old rows).
-  try {
-    sql.exec("ALTER TABLE messages ADD COLUMN author_username TEXT");
-  } catch {
-    // Already there.
-  }
   // clientIds are chosen by clients, so they are unique per author, not per room.
   sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(author_id, client_id) WHERE client_id IS NOT NULL");
   sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_job ON messages(job_id) WHERE job_id IS NOT NULL");
@@ -53,10 +63,13 @@ export function createLogTables(sql: SqlStorage): void {
   sql.exec("CREATE INDEX IF NOT EXISTS messages_streaming ON messages(seq) WHERE status = 'streaming'");
   // Pruned rows leave their seq behind, so the next message never reuses one.
   sql.exec("CREATE TABLE IF NOT EXISTS log_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-  // Added after the table first shipped: rooms created before it get the column here.
-  if (!sql.exec("SELECT * FROM messages LIMIT 0").columnNames.includes("attachments")) {
-    sql.exec("ALTER TABLE messages ADD COLUMN attachments TEXT");
-  }
+  const have = new Set(
+    sql
+      .exec<{ name: string }>("SELECT name FROM pragma_table_info('messages')")
+      .toArray()
+      .map((c) => c.name),
+  );
+  for (const column of LATER_COLUMNS) if (!have.has(column.split(" ")[0]!)) sql.exec(`ALTER TABLE messages ADD COLUMN ${column}`);
 }
 
 /** The row `append` just wrote, as it is in the table (read back, it would be the same). */
@@ -79,7 +92,21 @@ export function newRow(m: NewMessage, seq: number, id: string, now: number): Row
     created_at: now,
     version: 1,
     attachments: m.attachments?.length ? JSON.stringify(m.attachments) : null,
+    edited_at: null,
+    deleted_at: null,
+    versions: null,
+    current_version: null,
   };
+}
+
+/** A row's versions with the current one filled in from the row itself. */
+export function versionsOf(r: Row): MessageVersion[] | null {
+  if (r.versions === null || r.current_version === null) return null;
+  const list = JSON.parse(r.versions) as MessageVersion[];
+  const current: MessageVersion = { content: r.content, status: r.status, createdAt: list[r.current_version - 1]!.createdAt };
+  if (r.error) current.error = r.error;
+  list[r.current_version - 1] = current;
+  return list;
 }
 
 export function toMessage(r: Row, roomId: string): Message {
@@ -99,6 +126,13 @@ export function toMessage(r: Row, roomId: string): Message {
   if (r.status === "streaming") {
     m.streamIndex = r.stream_index;
     if (r.retry_at != null) m.retryAt = new Date(r.retry_at).toISOString();
+  }
+  if (r.edited_at != null) m.editedAt = new Date(r.edited_at).toISOString();
+  if (r.deleted_at != null) m.deletedAt = new Date(r.deleted_at).toISOString();
+  const versions = versionsOf(r);
+  if (versions && r.current_version !== null) {
+    m.version = r.current_version;
+    m.versions = versions;
   }
   return m;
 }

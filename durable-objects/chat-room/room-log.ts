@@ -5,6 +5,7 @@
 // version > flushed. Everything here survives eviction and restarts.
 import type { Message, MessageStatus } from "../../shared/wire";
 import { createLogTables, type NewMessage, newRow, type Row, toMessage } from "./room-log-rows";
+import { chooseVersion, type Revision, reviseRow, startVersion } from "./room-log-versions";
 
 export type { NewMessage } from "./room-log-rows";
 
@@ -109,6 +110,25 @@ export class RoomLog {
     return this.get(seq);
   }
 
+  /** A person's edit or delete (see room-log-versions.ts). */
+  revise(seq: number, patch: Revision): Message | undefined {
+    reviseRow(this.sql, seq, patch);
+    return this.get(seq);
+  }
+
+  /** Starts a new, current version of an AI reply, keeping the earlier ones. */
+  newVersion(seq: number, now = Date.now()): Message | undefined {
+    const r = this.row(seq);
+    if (r) startVersion(this.sql, r, now);
+    return r && this.get(seq);
+  }
+
+  /** Makes version `n` (1-based) of an AI reply the one everyone sees and the AI reads. */
+  selectVersion(seq: number, n: number): Message | undefined {
+    const r = this.row(seq);
+    return r && chooseVersion(this.sql, r, n) ? this.get(seq) : undefined;
+  }
+
   /** Appends streamed text; returns the delta's index. */
   appendText(seq: number, text: string): number {
     const row = this.sql
@@ -122,39 +142,27 @@ export class RoomLog {
   }
 
   get(seq: number): Message | undefined {
-    const r = this.row(seq);
-    return r && this.toMessage(r);
+    return this.list("SELECT * FROM messages WHERE seq = ?", seq)[0];
   }
 
   byClientId(authorId: string, clientId: string): Message | undefined {
-    const [r] = this.sql.exec<Row>("SELECT * FROM messages WHERE author_id = ? AND client_id = ?", authorId, clientId).toArray();
-    return r && this.toMessage(r);
+    return this.list("SELECT * FROM messages WHERE author_id = ? AND client_id = ?", authorId, clientId)[0];
   }
 
   /** Messages with seq > afterSeq in seq order, at most `limit`. */
   after(afterSeq: number, limit: number): Message[] {
-    return this.sql
-      .exec<Row>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit)
-      .toArray()
-      .map((r) => this.toMessage(r));
+    return this.list("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
   }
 
   /** The last `limit` messages at or before `seq`, ascending. */
   upTo(seq: number, limit: number): Message[] {
-    return this.sql
-      .exec<Row>("SELECT * FROM messages WHERE seq <= ? ORDER BY seq DESC LIMIT ?", seq, limit)
-      .toArray()
-      .reverse()
-      .map((r) => this.toMessage(r));
+    return this.list("SELECT * FROM messages WHERE seq <= ? ORDER BY seq DESC LIMIT ?", seq, limit).reverse();
   }
 
   /** Messages in (from, to] edited after they were written (AI replies that streamed,
    * stopped or failed), ascending. */
   editedBetween(from: number, to: number): Message[] {
-    return this.sql
-      .exec<Row>("SELECT * FROM messages WHERE seq > ? AND seq <= ? AND version > 1 ORDER BY seq", from, to)
-      .toArray()
-      .map((r) => this.toMessage(r));
+    return this.list("SELECT * FROM messages WHERE seq > ? AND seq <= ? AND version > 1 ORDER BY seq", from, to);
   }
 
   /** Rows the history store has not seen in their current version, oldest first. */
@@ -167,24 +175,18 @@ export class RoomLog {
 
   /** Dirty rows within a seq window, for read-your-writes merges into REST pages. */
   dirtyBetween(afterSeq: number, beforeSeq: number): Message[] {
-    return this.sql
-      .exec<Row>("SELECT * FROM messages WHERE version > flushed AND seq > ? AND seq < ? ORDER BY seq", afterSeq, beforeSeq)
-      .toArray()
-      .map((r) => this.toMessage(r));
+    return this.list("SELECT * FROM messages WHERE version > flushed AND seq > ? AND seq < ? ORDER BY seq", afterSeq, beforeSeq);
   }
 
   markFlushed(rows: { seq: number; version: number }[]) {
-    for (const { seq, version } of rows) {
-      this.sql.exec("UPDATE messages SET flushed = max(flushed, ?) WHERE seq = ?", version, seq);
-    }
+    for (const r of rows) this.sql.exec("UPDATE messages SET flushed = max(flushed, ?) WHERE seq = ?", r.version, r.seq);
   }
 
   hasDirty(): boolean {
     return this.sql.exec("SELECT 1 FROM messages WHERE version > flushed LIMIT 1").toArray().length > 0;
   }
 
-  /** How many rows the history store lacks in their current version, and the oldest one's
-   * creation time (epoch ms; null when none). */
+  /** Rows the history store lacks in their current version; the oldest one's time (or null). */
   backlog(): { messages: number; oldestAt: number | null } {
     const row = this.sql
       .exec<{ n: number; oldest: number | null }>("SELECT count(*) AS n, min(created_at) AS oldest FROM messages WHERE version > flushed")
@@ -194,6 +196,13 @@ export class RoomLog {
 
   private row(seq: number): Row | undefined {
     return this.sql.exec<Row>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
+  }
+
+  private list(query: string, ...bindings: SqlStorageValue[]): Message[] {
+    return this.sql
+      .exec<Row>(query, ...bindings)
+      .toArray()
+      .map((r) => this.toMessage(r));
   }
 
   private toMessage(r: Row): Message {

@@ -179,21 +179,21 @@ export class Sends {
   private freeOutcome(author: OnlineUser, content: string, clientId: string | undefined, hasFiles: boolean): PostResult | undefined {
     const existing = clientId ? this.log.byClientId(author.id, clientId) : undefined;
     if (existing) return { ok: true, message: existing, duplicate: true, aiReply: false };
-    return contentRefusal(content, this.config.maxMessageChars, hasFiles);
+    const invalid = contentError(content, this.config.maxMessageChars, hasFiles);
+    return invalid ? { ok: false, code: "invalid_content", message: invalid } : undefined;
   }
 }
 
-/** The outcomes that cost no token: a known clientId (acked again) or content refused. */
-function contentRefusal(content: string, maxChars: number, hasFiles: boolean): PostResult | undefined {
-  // With attachments the text may be empty: a picture can be the whole message.
-  if (content.trim().length === 0 && !hasFiles) return { ok: false, code: "invalid_content", message: "A message cannot be empty." };
+/** Why `content` cannot be a message's text, or null. With attachments it may be empty (a
+ * picture can be the whole message); an edit has none, so its text may not. */
+export function contentError(content: string, maxChars: number, hasFiles = false): string | null {
+  if (content.trim().length === 0 && !hasFiles) return "A message cannot be empty.";
   // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
-  if (content.includes("\u0000")) return { ok: false, code: "invalid_content", message: "A message cannot contain NUL characters." };
+  if (content.includes("\u0000")) return "A message cannot contain NUL characters.";
   // Lone surrogates would be stored as U+FFFD, three bytes each: refused, not silently changed.
-  if (!isWellFormedText(content))
-    return { ok: false, code: "invalid_content", message: "A message cannot contain invalid characters (lone surrogates)." };
-  if (content.length > maxChars) return { ok: false, code: "invalid_content", message: `A message can be at most ${maxChars} characters.` };
-  return undefined;
+  if (!isWellFormedText(content)) return "A message cannot contain invalid characters (lone surrogates).";
+  if (content.length > maxChars) return `A message can be at most ${maxChars} characters.`;
+  return null;
 }
 
 function answerSend(ws: WebSocket, clientId: string, result: PostResult) {

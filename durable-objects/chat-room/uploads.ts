@@ -75,6 +75,18 @@ export class Uploads {
     for (const id of ids) this.sql.exec("UPDATE uploads SET seq = ? WHERE id = ?", seq, id);
   }
 
+  /** Message `seq` was deleted: the files it carried leave R2 and this record. */
+  async discard(seq: number): Promise<number> {
+    const ids = this.sql
+      .exec<{ id: string }>("SELECT id FROM uploads WHERE seq = ?", seq)
+      .toArray()
+      .map((r) => r.id);
+    if (ids.length === 0) return 0;
+    await this.bucket.delete(ids.map((id) => attachmentKey(this.roomId(), id)));
+    for (const id of ids) this.sql.exec("DELETE FROM uploads WHERE id = ?", id);
+    return ids.length;
+  }
+
   /** Deletes uploads no message carries that are older than `unsentMs`; re-arms for the rest. */
   async sweep(now = Date.now()): Promise<number> {
     const stale = this.sql

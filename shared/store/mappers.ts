@@ -1,5 +1,5 @@
 // Row → wire-shape conversions shared by the store's repositories.
-import type { Attachment, Character, Message, Room, User } from "../wire";
+import type { Attachment, Character, Message, MessageVersion, Room, User } from "../wire";
 import type { Tables } from "./db";
 
 export type UserRow = Tables["users"]["$inferSelect"];
@@ -55,6 +55,12 @@ export function toMessage(r: MessageRow): Message {
   if (r.replyTo != null) m.replyTo = Number(r.replyTo);
   if (r.error) m.error = r.error;
   if (r.attachments) m.attachments = JSON.parse(r.attachments) as Attachment[];
+  if (r.editedAt != null) m.editedAt = iso(r.editedAt);
+  if (r.deletedAt != null) m.deletedAt = iso(r.deletedAt);
+  if (r.versions != null && r.currentVersion != null) {
+    m.version = Number(r.currentVersion);
+    m.versions = JSON.parse(r.versions) as MessageVersion[];
+  }
   return m;
 }
 
@@ -75,5 +81,9 @@ export function fromMessage(m: Message, updatedAt: number): MessageRow {
     attachments: m.attachments?.length ? JSON.stringify(m.attachments) : null,
     createdAt: Date.parse(m.createdAt),
     updatedAt,
+    editedAt: m.editedAt ? Date.parse(m.editedAt) : null,
+    deletedAt: m.deletedAt ? Date.parse(m.deletedAt) : null,
+    versions: m.versions ? JSON.stringify(m.versions) : null,
+    currentVersion: m.version ?? null,
   };
 }

@@ -25,7 +25,8 @@ export function messagesRepo(ctx: DbContext) {
       if (!room) return false;
       const lastSeq = Math.max(...rows.map((r) => r.seq));
       const lastAt = Math.max(...rows.map((r) => r.createdAt));
-      const firstUser = rows.filter((r) => r.authorKind === "user").sort((a, b) => a.seq - b.seq)[0];
+      // A tombstone names nothing: its text is gone.
+      const firstUser = rows.filter((r) => r.authorKind === "user" && r.deletedAt == null).sort((a, b) => a.seq - b.seq)[0];
       const readers = new Map<string, number>();
       for (const r of rows) if (r.authorKind === "user") readers.set(r.authorId, Math.max(readers.get(r.authorId) ?? 0, r.seq));
       await ctx.atomic((d) => [
@@ -40,6 +41,10 @@ export function messagesRepo(ctx: DbContext) {
                 status: sql`excluded.status`,
                 error: sql`excluded.error`,
                 updatedAt: sql`excluded.updated_at`,
+                editedAt: sql`excluded.edited_at`,
+                deletedAt: sql`excluded.deleted_at`,
+                versions: sql`excluded.versions`,
+                currentVersion: sql`excluded.current_version`,
               },
               setWhere: sql`excluded.updated_at >= ${m.updatedAt}`,
             }),
@@ -76,6 +81,35 @@ export function messagesRepo(ctx: DbContext) {
       const page = rows.slice(0, limit);
       if (!forward) page.reverse();
       return { messages: page.map(toMessage), hasMore };
+    },
+
+    /** One message, or null. */
+    async get(roomId: string, seq: number): Promise<Message | null> {
+      const [row] = await db
+        .select()
+        .from(m)
+        .where(and(eq(m.roomId, roomId), eq(m.seq, seq)))
+        .limit(1);
+      return row ? toMessage(row) : null;
+    },
+
+    /**
+     * An edit or delete of a message the room no longer keeps itself (the room, its single
+     * writer, calls this; rows it still keeps reach the store through the flush). A delete
+     * leaves a tombstone: no content, error or versions. Returns the message as stored now.
+     */
+    async revise(roomId: string, seq: number, patch: { content: string; editedAt?: number; deletedAt?: number }) {
+      const gone = patch.deletedAt !== undefined;
+      await db
+        .update(m)
+        .set({
+          content: patch.content,
+          updatedAt: Date.now(),
+          ...(patch.editedAt !== undefined ? { editedAt: patch.editedAt } : {}),
+          ...(gone ? { deletedAt: patch.deletedAt, error: null, versions: null, currentVersion: null, attachments: null } : {}),
+        })
+        .where(and(eq(m.roomId, roomId), eq(m.seq, seq)));
+      return this.get(roomId, seq);
     },
 
     /** The whole history in seq order, read in bounded pages. */

@@ -110,6 +110,15 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
         .set({ ...patch, updatedAt: now })
         .where(eq(rooms.id, id));
     },
+    /** A message the room's title was derived from was deleted: the title goes with it (an
+     * untitled room shows a name from its messages). Only a title equal to `derived` is reset. */
+    async forgetTitle(id: string, derived: string): Promise<void> {
+      await db
+        .update(rooms)
+        .set({ title: null })
+        .where(and(eq(rooms.id, id), eq(rooms.title, derived)));
+    },
+
     async delete(id: string): Promise<void> {
       // Messages and memberships go with the room (ON DELETE CASCADE).
       await db.delete(rooms).where(eq(rooms.id, id));

@@ -90,6 +90,13 @@ export const messages = pgTable(
     attachments: text("attachments"),
     createdAt: millis("created_at").notNull(),
     updatedAt: millis("updated_at").notNull(),
+    /** When the author last edited it; null if never. */
+    editedAt: millis("edited_at"),
+    /** Set on a tombstone: the content (and any versions) are gone. */
+    deletedAt: millis("deleted_at"),
+    /** A regenerated AI reply's versions (JSON, MessageVersion[]) and which one is current. */
+    versions: text("versions"),
+    currentVersion: integer("current_version"),
   },
   (t) => [
     primaryKey({ columns: [t.roomId, t.seq] }),

@@ -88,6 +88,13 @@ export const messages = sqliteTable(
     attachments: text("attachments"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** When the author last edited it; null if never. */
+    editedAt: integer("edited_at"),
+    /** Set on a tombstone: the content (and any versions) are gone. */
+    deletedAt: integer("deleted_at"),
+    /** A regenerated AI reply's versions (JSON, MessageVersion[]) and which one is current. */
+    versions: text("versions"),
+    currentVersion: integer("current_version"),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.seq] }), index("messages_created").on(t.roomId, t.createdAt)],
 );

@@ -50,6 +50,10 @@ function msg(roomId: string, seq: number, content: string, extra: Partial<Messag
     attachments: null,
     createdAt: now + seq,
     updatedAt: now + seq,
+    editedAt: null,
+    deletedAt: null,
+    versions: null,
+    currentVersion: null,
     ...extra,
   };
 }

@@ -5,7 +5,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { ALLOWED_ELEMENTS, ALLOWED_SCHEMES, HOSTILE_MESSAGES } from "../xss";
-import { a11yViolations, bubbles, launch, live, type Person, person, seed, shot, signUp } from "./support";
+import { a11yViolations, bubbles, launch, live, type Person, person, recordFailure, seed, shot, signUp } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -21,14 +21,7 @@ beforeAll(async () => {
   bob = await person(browser, baseURL, "Bob Carter", { scheme: "dark" });
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state !== "fail") return;
-  const name = task.name.replace(/\W+/g, "-").slice(0, 40);
-  for (const p of [ada, bob]) {
-    await shot(p.page, `FAILED-${name}-${p.username.split("_")[0]}`).catch(() => {});
-    console.log(`${p.displayName} at ${p.page.url()}:\n${[...p.errors, ...p.console].join("\n")}`);
-  }
-});
+afterEach(({ task }) => recordFailure(task, [ada, bob]));
 
 afterAll(async () => {
   await browser?.close();

@@ -45,13 +45,14 @@ export async function person(
   browser: Browser,
   baseURL: string,
   displayName: string,
-  opts: { scheme?: "light" | "dark"; width?: number; height?: number } = {},
+  opts: { scheme?: "light" | "dark"; width?: number; height?: number; touch?: boolean } = {},
 ): Promise<Person> {
   const ctx = await browser.newContext({
     baseURL,
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     colorScheme: opts.scheme ?? "light",
     deviceScaleFactor: 1,
+    ...(opts.touch ? { hasTouch: true, isMobile: true } : {}),
   });
   const page = await ctx.newPage();
   const username = `${displayName.split(" ")[0]?.toLowerCase()}_${Math.random().toString(36).slice(2, 8)}`;
@@ -115,6 +116,16 @@ export async function shot(page: Page, name: string, dir = ARTIFACTS) {
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(250);
   await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
+/** After a failed test: a screenshot of each person's page and their errors, to see why. */
+export async function recordFailure(task: { name: string; result?: { state?: string } }, people: Person[]) {
+  if (task.result?.state !== "fail") return;
+  const name = task.name.replace(/\W+/g, "-").slice(0, 40);
+  for (const p of people) {
+    await shot(p.page, `FAILED-${name}-${p.username.split("_")[0]}`).catch(() => {});
+    console.log(`${p.displayName} at ${p.page.url()}:\n${[...p.errors, ...p.console].join("\n")}`);
+  }
 }
 
 /** POSTs JSON to the app's API; throws with the body on anything but 2xx. */

@@ -172,7 +172,9 @@ export const api = {
   /** A page of history: the latest, `before`/`after` a seq, or `around` one (then `hasMore` is
    * about older messages and `hasMoreAfter` about newer ones). */
   messages: (id: string, query: { before?: number; after?: number; around?: number; limit?: number } = {}) =>
-    json<{ messages: Message[]; hasMore: boolean; hasMoreAfter?: boolean }>("GET", `/rooms/${enc(id)}/messages`, { query }),
+    json<{ messages: Message[]; hasMore: boolean; hasMoreAfter?: boolean; lastChange?: number }>("GET", `/rooms/${enc(id)}/messages`, {
+      query,
+    }),
   /** Not in API.md v1: the Worker's read marker that drives `unread` in the room list. */
   markRead: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/read`, { body: { seq } }),
   stop: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/messages/${seq}/stop`),

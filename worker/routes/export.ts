@@ -3,6 +3,7 @@
 // flushed are taken from the room's hot log. In Markdown, every piece of user text (title,
 // names, message content) is escaped, so only the export itself writes structure: a message
 // cannot forge a "**Name** · date" author line, a heading or raw HTML.
+// Tombstones stay as a note (their content is gone); a regenerated reply keeps every version.
 import type { Context } from "hono";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import type { Message } from "../../shared/wire";
@@ -11,7 +12,7 @@ import type { AppEnv } from "../types";
 export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"): Promise<Response> {
   const room = c.get("room");
   const store = c.get("store");
-  const pending = new Map((await chatRoom(c.env, room.id).unflushed(0, Number.MAX_SAFE_INTEGER)).map((m) => [m.seq, m]));
+  const pending = new Map((await chatRoom(c.env, room.id).unflushed(0, Number.MAX_SAFE_INTEGER)).messages.map((m) => [m.seq, m]));
   const encoder = new TextEncoder();
   const title = room.title ?? "Untitled room";
 
@@ -68,17 +69,32 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
   });
 }
 
-/** One message in the Markdown export: an author line the export writes, then the text. */
+/** One message in the Markdown export: an author line the export writes, then the body. */
 function markdownEntry(m: Message): string {
   const handle = m.author.username ? ` (@${m.author.username})` : "";
   const who =
     m.author.kind === "ai" ? `${escapeMarkdown(m.author.name)} (AI)` : `${escapeMarkdown(m.author.name)}${escapeMarkdown(handle)}`;
-  const note = m.status === "complete" ? "" : ` _(${m.status}${m.error ? `: ${escapeMarkdown(m.error)}` : ""})_`;
   // Names are the uploader's text; the url and type are the server's own.
   const files = (m.attachments ?? [])
     .map((a) => `\n- Attachment: [${escapeMarkdown(a.name)}](${a.url}) (${a.mimeType}, ${a.size} bytes)`)
     .join("");
-  return `\n**${who}** · ${m.createdAt}${note}\n\n${escapeMarkdown(m.content)}\n${files ? `${files}\n` : ""}`;
+  return `\n**${who}** · ${m.createdAt}${markdownBody(m)}\n${files ? `${files}\n` : ""}`;
+}
+
+/** A message's Markdown after its heading line: a tombstone's note, the content with its status,
+ * or every version of a regenerated reply (the current one marked). */
+function markdownBody(m: Message): string {
+  if (m.deletedAt) return ` _(deleted ${m.deletedAt})_\n`;
+  const edited = m.editedAt ? ` _(edited ${m.editedAt})_` : "";
+  const note = (v: Pick<Message, "status" | "error">) =>
+    v.status === "complete" ? "" : ` _(${v.status}${v.error ? `: ${escapeMarkdown(v.error)}` : ""})_`;
+  if (!m.versions) return `${edited}${note(m)}\n\n${escapeMarkdown(m.content)}`;
+  return m.versions
+    .map(
+      (v, i) =>
+        `\n\n_Version ${i + 1} of ${m.versions?.length}${i + 1 === m.version ? ", shown" : ""}_${note(v)}\n\n${escapeMarkdown(v.content)}`,
+    )
+    .join("");
 }
 
 /**

@@ -42,7 +42,7 @@ async function readPage(env: Env, store: Store, roomId: string, q: PageQuery) {
   // way round, or at once, a message flushed in between could be in neither.)
   const pending = await chatRoom(env, roomId).unflushed(q.after ?? 0, q.before ?? Number.MAX_SAFE_INTEGER);
   const page = await store.messages.page(roomId, q);
-  return mergePage(page, pending, q.limit, q.after !== undefined);
+  return { ...mergePage(page, pending.messages, q.limit, q.after !== undefined), lastChange: pending.lastChange };
 }
 
 export const messageRoutes = router()
@@ -75,6 +75,9 @@ export const messageRoutes = router()
             messages: z.array(Message),
             hasMore: z.boolean(),
             hasMoreAfter: z.boolean().optional().openapi({ description: "With `around` only: whether newer messages exist." }),
+            lastChange: z.number().int().openapi({
+              description: "The room's last change number (edits, deletes, versions) this page reflects: send it as `hello {afterChange}`.",
+            }),
           }),
           "A page",
         ),
@@ -91,7 +94,15 @@ export const messageRoutes = router()
         const older = Math.ceil(limit / 2);
         const back = await readPage(c.env, c.get("store"), roomId, { before: around + 1, limit: older });
         const forward = await readPage(c.env, c.get("store"), roomId, { after: around, limit: limit - older });
-        return c.json({ messages: [...back.messages, ...forward.messages], hasMore: back.hasMore, hasMoreAfter: forward.hasMore }, 200);
+        return c.json(
+          {
+            messages: [...back.messages, ...forward.messages],
+            hasMore: back.hasMore,
+            hasMoreAfter: forward.hasMore,
+            lastChange: Math.min(back.lastChange, forward.lastChange),
+          },
+          200,
+        );
       }
       return c.json(await readPage(c.env, c.get("store"), roomId, { before, after, limit }), 200);
     },

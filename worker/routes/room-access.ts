@@ -141,6 +141,7 @@ export function roomConfigOf(room: Room, characterName: string | null): RoomConf
     characterId: hasCharacter ? room.characterId : null,
     characterName: hasCharacter ? characterName : null,
     aiMode: hasCharacter ? room.aiMode : "off",
+    ownerId: room.ownerId,
     version: Date.parse(room.updatedAt),
   };
 }

@@ -1,22 +1,13 @@
 // One message's states and the actions they offer: Stop while streaming, Regenerate on the
-// newest AI reply, Retry (same clientId) and Discard on a failed send.
+// newest AI reply, Retry (same clientId) and Discard on a failed send; the message actions (copy,
+// edit, delete, regenerate, versions) and how an edited or deleted message shows.
 import "../test/dom";
-import { fireEvent, render, screen } from "@solidjs/testing-library";
-import { describe, expect, it, vi } from "vitest";
-import type { Message } from "../../../shared/wire";
+import { fireEvent, render, screen, within } from "@solidjs/testing-library";
+import { describe, expect, it } from "vitest";
+import { actions, aMessage } from "../test/messages";
 import { MessageItem, PendingItem } from "./MessageItem";
 
-const actions = () => ({ stop: vi.fn(), regenerate: vi.fn(), retry: vi.fn(), discard: vi.fn() });
-const ai = (extra: Partial<Message> = {}): Message => ({
-  id: "m7",
-  roomId: "r1",
-  seq: 7,
-  author: { kind: "ai", id: "assistant", name: "Assistant" },
-  content: "Partial answer",
-  status: "complete",
-  createdAt: new Date().toISOString(),
-  ...extra,
-});
+const ai = aMessage;
 
 describe("MessageItem", () => {
   it("names a person by display name and @username, so two people called Alice differ", () => {
@@ -50,7 +41,7 @@ describe("MessageItem", () => {
     expect(screen.getByRole("img", { name: "Thinking" })).toBeInTheDocument();
   });
 
-  it("offers Regenerate on the newest stopped reply only", () => {
+  it("offers Regenerate in the open on the newest stopped reply, and among the actions on older ones", () => {
     const a = actions();
     const { unmount } = render(() => (
       <MessageItem message={ai({ status: "stopped" })} mine={false} compact={false} groupEnd latestAi actions={a} />
@@ -58,9 +49,13 @@ describe("MessageItem", () => {
     expect(screen.getByText("Stopped")).toBeInTheDocument();
     fireEvent.click(screen.getByRole("button", { name: "Regenerate" }));
     expect(a.regenerate).toHaveBeenCalledWith(7);
+    fireEvent.pointerEnter(document.querySelector("article") as HTMLElement);
+    expect(within(screen.getByRole("toolbar")).queryByRole("button", { name: "Regenerate" })).toBeNull();
     unmount();
     render(() => <MessageItem message={ai({ status: "stopped" })} mine={false} compact={false} groupEnd latestAi={false} actions={a} />);
-    expect(screen.queryByRole("button", { name: "Regenerate" })).toBeNull();
+    fireEvent.pointerEnter(document.querySelector("article") as HTMLElement);
+    expect(screen.getAllByRole("button", { name: "Regenerate" })).toHaveLength(1);
+    expect(within(screen.getByRole("toolbar")).getByRole("button", { name: "Regenerate" })).toBeInTheDocument();
   });
 
   it("says why an AI reply failed", () => {

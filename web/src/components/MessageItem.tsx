@@ -1,7 +1,8 @@
 // One message in the log: author and time (folded away for a run of messages from the same
 // person), the Markdown body, and its state: sending, not sent (with Retry), streaming (with
-// Stop), stopped or failed AI replies (with Regenerate).
-import { Match, Show, Switch } from "solid-js";
+// Stop), stopped or failed AI replies (with Regenerate), edited, deleted (a tombstone), and a
+// regenerated reply's versions; the actions on it are in MessageTools.tsx.
+import { createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { clockTime } from "../format";
 import type { LocalSend } from "../stores/messages";
@@ -9,12 +10,16 @@ import { AttachmentList } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { Markdown } from "./Markdown";
+import { longPress, MessageEditor, MessageTools, RegenerateOffer, VersionFlipper } from "./MessageTools";
 
 export type MessageActions = {
   stop: (seq: number) => void;
   regenerate: (seq: number) => void;
   retry: (clientId: string) => void;
   discard: (clientId: string) => void;
+  edit?: (seq: number, content: string) => void;
+  remove?: (seq: number) => void;
+  selectVersion?: (seq: number, version: number) => void;
 };
 
 type Props = {
@@ -28,6 +33,10 @@ type Props = {
   latestAi: boolean;
   /** The message a search hit (or a link) pointed at: highlighted, and focusable. */
   target?: boolean;
+  /** You own the room: you may delete anyone's message. */
+  canDeleteAny?: boolean;
+  /** The seq of the AI reply that answered this message, if any. */
+  answeredBy?: number;
   actions: MessageActions;
 };
 
@@ -35,6 +44,30 @@ export function MessageItem(props: Props) {
   const m = () => props.message;
   const ai = () => m().author.kind === "ai";
   const name = () => (props.mine ? "You" : m().author.name);
+  const [editing, setEditing] = createSignal(false);
+  const [offer, setOffer] = createSignal(false);
+  // The actions are built the first time a pointer or the keyboard reaches the message (a long
+  // log stays light); a long press on a phone shows them until the next touch elsewhere.
+  const [armed, setArmed] = createSignal(false);
+  const [open, setOpen] = createSignal(false);
+  let article: HTMLElement | undefined;
+  const closeOutside = (e: PointerEvent) => {
+    if (article?.contains(e.target as Node)) return;
+    setOpen(false);
+    document.removeEventListener("pointerdown", closeOutside);
+  };
+  const openActions = () => {
+    setArmed(true);
+    setOpen(true);
+    document.addEventListener("pointerdown", closeOutside);
+  };
+  onCleanup(() => document.removeEventListener("pointerdown", closeOutside));
+  const deleted = () => Boolean(m().deletedAt);
+  const saveEdit = (text: string) => {
+    props.actions.edit?.(m().seq, text);
+    setEditing(false);
+    if (props.answeredBy !== undefined) setOffer(true);
+  };
   return (
     <Show
       when={m().author.kind !== "system"}
@@ -45,6 +78,11 @@ export function MessageItem(props: Props) {
       }
     >
       <article
+        ref={article}
+        {...longPress(openActions)}
+        onPointerEnter={() => setArmed(true)}
+        onFocusIn={() => setArmed(true)}
+        onContextMenu={(e) => open() && e.preventDefault()}
         class="msg"
         classList={{
           "is-mine": props.mine,
@@ -52,9 +90,12 @@ export function MessageItem(props: Props) {
           "is-compact": props.compact,
           "is-streaming": m().status === "streaming",
           "is-target": props.target,
+          "is-deleted": deleted(),
+          "is-actions-open": open(),
         }}
         data-seq={m().seq}
-        tabIndex={props.target ? -1 : undefined}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: each message is a tab stop (as articles in a feed are), so the keyboard reaches its actions
+        tabIndex={0}
         aria-current={props.target ? "true" : undefined}
         aria-busy={m().status === "streaming" ? "true" : undefined}
       >
@@ -75,15 +116,49 @@ export function MessageItem(props: Props) {
               {clockTime(m().createdAt)}
             </time>
           </header>
-          <Show when={m().content || !m().attachments?.length}>
-            <div class="bubble">
-              <Show when={m().content || m().status !== "streaming"} fallback={<ThinkingDots />}>
-                <Markdown text={m().content} streaming={m().status === "streaming"} />
+          <Show when={!editing()} fallback={<MessageEditor content={m().content} onSave={saveEdit} onCancel={() => setEditing(false)} />}>
+            <Show when={deleted() || m().content || !m().attachments?.length}>
+              <div class="bubble">
+                <Show when={!deleted()} fallback={<span class="msg-deleted">Message deleted</span>}>
+                  <Show when={m().content || m().status !== "streaming"} fallback={<ThinkingDots />}>
+                    <Markdown text={m().content} streaming={m().status === "streaming"} />
+                  </Show>
+                </Show>
+              </div>
+            </Show>
+            <Show when={!deleted() && m().attachments?.length}>
+              <AttachmentList attachments={m().attachments ?? []} />
+            </Show>
+          </Show>
+          <Show when={!deleted() && !editing()}>
+            <div class="msg-bar">
+              <Show when={m().versions && m().version}>
+                <VersionFlipper
+                  version={m().version ?? 1}
+                  count={m().versions?.length ?? 1}
+                  disabled={m().status === "streaming"}
+                  select={(v) => props.actions.selectVersion?.(m().seq, v)}
+                />
+              </Show>
+              <Show when={m().editedAt}>
+                <span class="msg-edited">edited</span>
+              </Show>
+              <Show when={armed() && m().status !== "streaming"}>
+                <MessageTools
+                  message={m()}
+                  canEdit={props.mine}
+                  canDelete={props.mine || Boolean(props.canDeleteAny)}
+                  onEdit={() => setEditing(true)}
+                  onDelete={() => props.actions.remove?.(m().seq)}
+                  onRegenerate={
+                    ai() && !(props.latestAi && m().status !== "complete") ? () => props.actions.regenerate(m().seq) : undefined
+                  }
+                />
               </Show>
             </div>
           </Show>
-          <Show when={m().attachments?.length}>
-            <AttachmentList attachments={m().attachments ?? []} />
+          <Show when={offer() && props.answeredBy !== undefined}>
+            <RegenerateOffer regenerate={() => props.actions.regenerate(props.answeredBy as number)} dismiss={() => setOffer(false)} />
           </Show>
           <Switch>
             <Match when={m().status === "streaming"}>
@@ -114,11 +189,6 @@ export function MessageItem(props: Props) {
                 <Show when={props.latestAi}>
                   <RegenerateButton onClick={() => props.actions.regenerate(m().seq)} />
                 </Show>
-              </div>
-            </Match>
-            <Match when={ai() && props.latestAi}>
-              <div class="msg-meta msg-meta-hover">
-                <RegenerateButton onClick={() => props.actions.regenerate(m().seq)} />
               </div>
             </Match>
             <Match when={props.mine && props.groupEnd}>

@@ -28,6 +28,8 @@ type Props = {
   loadingOlder: boolean;
   loadOlder: () => Promise<void>;
   actions: MessageActions;
+  /** You own the room: you may delete anyone's message. */
+  canDeleteAny?: boolean;
   label: string;
   /** Shown in an empty room: what to do first. */
   intro?: string;
@@ -73,6 +75,11 @@ export function MessageList(props: Props) {
     for (let i = props.messages.length - 1; i >= 0; i--) if (props.messages[i]?.author.kind === "ai") return props.messages[i]?.seq;
     return undefined;
   });
+
+  /** message seq → the seq of the AI reply that answered it (to offer a regenerate after an edit). */
+  const answers = createMemo(
+    () => new Map(props.messages.filter((m) => m.author.kind === "ai" && m.replyTo).map((m) => [m.replyTo, m.seq])),
+  );
 
   let inner!: HTMLDivElement;
   let scroll: LogScroll | undefined;
@@ -263,6 +270,8 @@ export function MessageList(props: Props) {
                   groupEnd={!compactAt(i() + 1)}
                   latestAi={m.seq === latestAiSeq()}
                   target={m.seq === highlighted()}
+                  canDeleteAny={props.canDeleteAny}
+                  answeredBy={answers().get(m.seq)}
                   actions={props.actions}
                 />
                 <Show when={gapAfter(m.seq)}>

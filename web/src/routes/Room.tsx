@@ -224,7 +224,11 @@ function RoomView(props: { id: string }) {
             regenerate: (seq) => store.control("regenerate", seq),
             retry: (id) => store.retry(id),
             discard: (id) => store.discard(id),
+            edit: (seq, content) => store.edit(seq, content),
+            remove: (seq) => store.remove(seq),
+            selectVersion: (seq, version) => store.selectVersion(seq, version),
           }}
+          canDeleteAny={info()?.room.ownerId === me()?.id}
         />
       </Show>
       <TypingIndicator users={store.state.typing.map((t) => t.user)} />

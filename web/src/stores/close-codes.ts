@@ -1,6 +1,7 @@
 // Why a room's connection ended, in words for the person in it: each close code the server
 // uses (CloseCode, from the wire module) and whether reconnecting can help.
 import { CloseCode } from "../../../shared/wire";
+import { ApiError } from "../api";
 
 export type Ended = { code: number; title: string; detail: string; canRetry: boolean };
 
@@ -62,4 +63,16 @@ export function explainRefusal(status: 403 | 404): Ended {
         canRetry: false,
       }
     : { code: CloseCode.removed, title: "You're not in this room", detail: "Ask someone in it to invite you.", canRetry: false };
+}
+
+/** Asks REST about the room after failed handshakes: why it ended (deleted, not a member), or
+ * null when the answer says nothing of the kind (offline, say). */
+export async function whyRefused(probeRoom?: () => Promise<unknown>): Promise<Ended | null> {
+  try {
+    await probeRoom?.();
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 403))
+      return explainClose(err.status === 404 ? CloseCode.roomDeleted : CloseCode.removed, false);
+  }
+  return null;
 }

@@ -85,6 +85,37 @@ describe("room connection", () => {
     expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 100 });
   });
 
+  it("applies edits, deletes and versions as they come, and asks for changes since the last one on a reconnect", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, lastChange: 4, online: [] });
+    ws.receive({ type: "message_updated", message: msg(1, { content: "fixed", editedAt: "2026-01-01T00:01:00.000Z" }), change: 5 });
+    ws.receive({ type: "message_updated", message: msg(2, { content: "", deletedAt: "2026-01-01T00:02:00.000Z" }), change: 6 });
+    expect(room.messages.state.messages.map((m) => [m.content, Boolean(m.editedAt), Boolean(m.deletedAt)])).toEqual([
+      ["fixed", true, false],
+      ["", false, true],
+    ]);
+    room.edit(1, "  fixed again ");
+    room.remove(2);
+    room.selectVersion(2, 1);
+    expect(ws.frames().slice(1)).toEqual([
+      { type: "edit", seq: 1, content: "fixed again" },
+      { type: "delete", seq: 2 },
+      { type: "select_version", seq: 2, version: 1 },
+    ]);
+    ws.drop(1006);
+    const next = await connected(2);
+    expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 2, afterChange: 6 });
+  });
+
+  it("asks for the changes made since the first page was read, even before the socket said anything", async () => {
+    const { room } = setup({ fetchPage: async () => ({ messages: [msg(1)], hasMore: false, lastChange: 3 }) });
+    await room.start();
+    const ws = await connected();
+    expect(ws.frames()[0]).toEqual({ type: "hello", afterSeq: 1, afterChange: 3 });
+  });
+
   it("catches up from 0 in a room whose history loaded empty", async () => {
     const { room } = setup({ page: [] });
     await room.start();

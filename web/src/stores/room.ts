@@ -7,7 +7,6 @@ import { createStore } from "solid-js/store";
 import {
   type Attachment,
   type Author,
-  CloseCode,
   hello,
   type Message,
   type OnlineUser,
@@ -18,10 +17,9 @@ import {
 } from "../../../shared/wire";
 import { ApiError } from "../api";
 import { createSocket, type SocketOptions } from "../socket";
-import { type Ended, explainClose, explainRefusal, FINAL } from "./close-codes";
+import { type Ended, explainClose, explainRefusal, FINAL, whyRefused } from "./close-codes";
 import { createMessageStore } from "./messages";
-
-export type { Ended } from "./close-codes";
+import { createRoomChanges } from "./room-changes";
 
 export type Connection = "connecting" | "live" | "reconnecting" | "closed";
 type Deps = {
@@ -30,7 +28,7 @@ type Deps = {
   token: () => string | null;
   sessionExpired: () => boolean;
   /** REST: a page of history (see api.messages). */
-  fetchPage: (q: { before?: number; limit: number }) => Promise<{ messages: Message[]; hasMore: boolean }>;
+  fetchPage: (q: { before?: number; limit: number }) => Promise<{ messages: Message[]; hasMore: boolean; lastChange?: number }>;
   /** REST probe after failed handshakes, to tell "deleted" or "not a member" from "offline". */
   probeRoom?: () => Promise<unknown>;
   wsUrl?: (roomId: string) => string;
@@ -80,6 +78,10 @@ export function createRoomStore(deps: Deps) {
   /** Whether the latest REST page loaded: then the socket catches up from its last seq, 0 included. */
   let historyLoaded = false;
   let failedHandshakes = 0;
+  const changes = createRoomChanges({
+    send: (frame) => state.connection === "live" && !!socket?.send(frame),
+    offline: () => setState("notice", "You are offline; try again once reconnected."),
+  });
   let socket: ReturnType<typeof createSocket> | undefined;
   // The socket is opened after the first history page arrives (outside the synchronous
   // component setup), so it is attached to the creating component's owner explicitly and
@@ -97,6 +99,7 @@ export function createRoomStore(deps: Deps) {
     switch (frame.type) {
       case "ready":
         failedHandshakes = 0;
+        changes.saw(frame.lastChange);
         setState({ connection: "live", online: frame.online, trouble: null });
         flushWaiting();
         break;
@@ -107,6 +110,10 @@ export function createRoomStore(deps: Deps) {
         if (author.kind === "user") setState("typing", (ts) => ts.filter((t) => t.user.id !== author.id));
         break;
       }
+      case "message_updated":
+        messages.receive(frame.message);
+        changes.saw(frame.change);
+        break;
       case "ack":
         messages.ack(frame.clientId, frame.seq);
         break;
@@ -140,18 +147,8 @@ export function createRoomStore(deps: Deps) {
   }
 
   async function probe() {
-    try {
-      await deps.probeRoom?.();
-    } catch (err) {
-      if (!(err instanceof ApiError)) return;
-      const ended =
-        err.status === 404
-          ? explainClose(CloseCode.roomDeleted, false)
-          : err.status === 403
-            ? explainClose(CloseCode.removed, false)
-            : null;
-      if (ended) end(ended);
-    }
+    const ended = await whyRefused(deps.probeRoom);
+    if (ended) end(ended);
   }
 
   function dispose() {
@@ -182,7 +179,7 @@ export function createRoomStore(deps: Deps) {
           // traffic. With no history at all (the REST page failed), ask for the latest
           // messages instead of the whole room; older ones load on scroll.
           const afterSeq = messages.state.lastSeq;
-          socket?.send(hello(historyLoaded || afterSeq > 0 ? afterSeq : undefined));
+          socket?.send(hello(historyLoaded || afterSeq > 0 ? afterSeq : undefined, changes.last()));
         },
         onFrame,
         onClose: (code) => {
@@ -204,6 +201,7 @@ export function createRoomStore(deps: Deps) {
     try {
       const page = await deps.fetchPage({ limit: PAGE });
       messages.addPage(page.messages, page.hasMore, "latest");
+      changes.saw(page.lastChange);
       historyLoaded = true;
       setState({ loaded: true, loadError: null });
     } catch (err) {
@@ -270,6 +268,9 @@ export function createRoomStore(deps: Deps) {
     control(kind: "stop" | "regenerate", seq: number) {
       if (!socket?.send({ type: kind, seq })) setState("notice", "You are offline; try again once reconnected.");
     },
+
+    /** edit, remove, selectVersion: see room-changes.ts. */
+    ...changes,
 
     async loadOlder() {
       const first = messages.state.messages[0];

@@ -1,0 +1,97 @@
+// How a ChatRoom is put together: each capability of this folder built once and wired to the
+// ones it needs, in dependency order. ChatRoom (chat-room.ts) holds the result and is left
+// with its RPC surface and the runtime's entry points.
+import { readConfig } from "../../shared/config";
+import { openStore, type Store } from "../../shared/store";
+import type { ChannelFrame, Message } from "../../shared/wire";
+import { userChannel } from "../user-channel/user-channel";
+import { RoomAi } from "./ai";
+import { CatchUp } from "./catch-up";
+import { Changes } from "./changes";
+import { Connections } from "./connections";
+import { Edits } from "./edits";
+import { Flush } from "./flush";
+import { MemberUpdates } from "./member-updates";
+import { Membership } from "./membership";
+import { RoomLog } from "./room-log";
+import { Sends } from "./sends";
+import { RoomSockets } from "./sockets";
+import { Timers } from "./timers";
+import { Uploads } from "./uploads";
+
+export interface RoomParts {
+  log: RoomLog;
+  sockets: RoomSockets;
+  timers: Timers;
+  membership: Membership;
+  connections: Connections;
+  sends: Sends;
+  catchUp: CatchUp;
+  flush: Flush;
+  changes: Changes;
+  edits: Edits;
+  memberUpdates: MemberUpdates;
+  uploads: Uploads;
+  ai: RoomAi;
+}
+
+export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
+  const config = readConfig(env);
+  // The history store, one for the object's lifetime (a Postgres connection is reused across
+  // flushes and catch-ups); a failed flush drops it so the next attempt opens a fresh one.
+  let store: Store | undefined;
+  const history = () => (store ??= openStore(env));
+  const sockets = new RoomSockets(ctx);
+  const membership = new Membership(ctx, sockets);
+  const room = () => membership.room;
+  const roomId = () => room()?.roomId ?? "";
+  const log = new RoomLog(ctx.storage.sql, roomId);
+  const timers = new Timers(ctx.storage);
+  const flush = new Flush(ctx, config, log, timers, membership, history, () => {
+    store = undefined;
+  });
+  const changes = new Changes(ctx.storage.sql);
+  const push = (userId: string, frame: ChannelFrame) => userChannel(env, userId).push(frame);
+  const memberUpdates = new MemberUpdates(ctx.storage.sql, log, sockets, timers, room, history, push);
+  const broadcast = sockets.broadcast.bind(sockets);
+  const replyWritten = async () => {
+    await flush.schedule();
+    await memberUpdates.soon();
+  };
+  const ai = new RoomAi(env, log, timers, broadcast, room, replyWritten, ctx.storage.sql, changes);
+  const uploads = new Uploads(ctx.storage.sql, timers, env.ATTACHMENTS, roomId, config.attachments.unsentMs);
+  // What follows stored (and broadcast) messages, REST or WebSocket: the flush is armed once,
+  // the members' sidebars hear of it, and each message may start an AI reply.
+  const afterWrites = async (messages: Message[]) => {
+    if (messages.length === 0) return [];
+    await flush.schedule();
+    await memberUpdates.note(messages);
+    const started: boolean[] = [];
+    for (const message of messages) started.push(await ai.onUserMessage(message));
+    return started;
+  };
+  const sends = new Sends(ctx, config, log, sockets, membership, afterWrites, uploads);
+  const edits = new Edits(log, changes, membership, history, {
+    broadcast,
+    takeToken: (userId) => sends.takeToken(userId),
+    flushSoon: () => flush.schedule(),
+    replyBusy: (seq) => ai.writing(seq),
+    deleted: async (message) => void (await uploads.discard(message.seq)),
+    maxChars: config.maxMessageChars,
+  });
+  return {
+    log,
+    sockets,
+    timers,
+    membership,
+    connections: new Connections(ctx, sockets, membership, timers),
+    sends,
+    catchUp: new CatchUp(log, sockets, membership, history, changes),
+    flush,
+    changes,
+    edits,
+    memberUpdates,
+    uploads,
+    ai,
+  };
+}

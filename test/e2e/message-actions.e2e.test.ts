@@ -1,0 +1,167 @@
+// Acting on messages in the real app, two people in two windows: Ada at a desktop (1366×850)
+// and Bob on a phone (390×844, touch). Actions show on hover, for the keyboard and after a long
+// press; a copy is the Markdown source; an edit and a delete reach the other window; an edit the
+// AI had answered offers a new reply; regenerating twice leaves ‹ 3 / 3 › in both windows, and
+// flipping in one flips the other.
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, live, type Person, person, recordFailure, shot, signUp } from "./support";
+
+const baseURL = inject("baseURL");
+let browser: Browser;
+let ada: Person;
+let bob: Person;
+const inRoom = (u: URL) => /^\/rooms\/(?!new$)[^/]+$/.test(u.pathname);
+
+/** A message in the log, by the text its bubble shows. */
+const message = (page: Page, text: string) => page.getByRole("log").locator(".msg:not(.is-ai)").filter({ hasText: text }).last();
+const reply = (page: Page) => page.getByRole("log").locator(".msg.is-ai").last();
+const opacity = (l: Locator) => l.evaluate((el) => getComputedStyle(el).opacity);
+/** Whether the actions show: built (on first approach) and neither hidden nor transparent. */
+const shown = async (l: Locator) =>
+  (await l.count()) > 0 && l.evaluate((el) => getComputedStyle(el).display !== "none" && getComputedStyle(el).opacity === "1");
+
+/** A finger resting on the element for `ms` (real touch events through the DevTools protocol). */
+async function longPress(p: Person, l: Locator, ms = 800) {
+  const box = await l.boundingBox();
+  if (!box) throw new Error("nothing to press");
+  const cdp = await p.ctx.newCDPSession(p.page);
+  const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
+  await p.page.waitForTimeout(ms);
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await cdp.detach();
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  ada = await person(browser, baseURL, "Ada Lovelace", { width: 1366, height: 850 });
+  bob = await person(browser, baseURL, "Bob Carter", { width: 390, height: 844, touch: true, scheme: "dark" });
+  await ada.ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
+});
+
+afterEach(({ task }) => recordFailure(task, [ada, bob]));
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("message actions, desktop and phone", () => {
+  it("opens a room with the Assistant for both", async () => {
+    await signUp(ada);
+    // On a phone the home screen is the room list, without the desktop's heading.
+    await bob.page.goto("/signup");
+    await bob.page.getByLabel("Username").fill(bob.username);
+    await bob.page.getByLabel("Display name").fill(bob.displayName);
+    await bob.page.getByLabel("Password", { exact: true }).fill("correct horse battery");
+    await bob.page.getByRole("button", { name: "Create account" }).tap();
+    await bob.page.waitForURL((u) => u.pathname === "/");
+    await ada.page.getByRole("link", { name: "New room" }).first().click();
+    await ada.page.getByLabel("Title").fill("Trip notes");
+    await ada.page.getByRole("radio", { name: /Assistant/ }).check({ force: true });
+    const invite = ada.page.getByLabel("Invite people");
+    await invite.fill(bob.username);
+    await invite.press("Enter");
+    await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).waitFor();
+    await ada.page.getByRole("button", { name: "Create room" }).click();
+    await ada.page.waitForURL(inRoom);
+    await live(ada.page);
+    await bob.page.goto(new URL(ada.page.url()).pathname);
+    await live(bob.page);
+  });
+
+  it("shows actions on hover and copies the Markdown source", async () => {
+    await ada.page.getByLabel("Message Trip notes").fill("Pack a **tent**");
+    await ada.page.keyboard.press("Enter");
+    await reply(ada.page).locator(".bubble").waitFor();
+    await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    const mine = message(ada.page, "Pack a tent");
+    const tools = mine.locator(".msg-tools");
+    await ada.page.mouse.move(5, 5);
+    await expect.poll(() => shown(tools)).toBe(false);
+    await mine.locator(".bubble").hover();
+    await expect.poll(() => shown(tools)).toBe(true);
+    await ada.page.mouse.move(5, 5);
+    await expect.poll(() => opacity(tools)).toBe("0");
+    await mine.locator(".bubble").hover();
+    await expect.poll(() => opacity(tools)).toBe("1");
+    await tools.getByRole("button", { name: "Copy message as Markdown" }).click();
+    await tools.getByText("Copied").waitFor();
+    expect(await ada.page.evaluate(() => navigator.clipboard.readText())).toBe("Pack a **tent**");
+    await shot(ada.page, "actions-hover-desktop");
+  });
+
+  it("edits a message; the other window shows it, and the AI's reply can be regenerated", async () => {
+    const mine = message(ada.page, "Pack a tent");
+    await mine.locator(".bubble").hover();
+    await mine.getByRole("button", { name: "Edit" }).click();
+    const box = ada.page.getByRole("textbox", { name: "Edit message" });
+    await box.fill("Pack a **tent** and a stove");
+    await box.press("Enter");
+    const theirs = message(bob.page, "Pack a tent and a stove");
+    await theirs.getByText("edited").waitFor();
+    expect(await theirs.locator("strong").textContent()).toBe("tent");
+
+    await mine.getByRole("button", { name: "Regenerate reply" }).click();
+    for (const p of [ada, bob]) {
+      await reply(p.page).getByRole("group", { name: "Reply versions" }).getByText("2 / 2").waitFor({ timeout: 30_000 });
+    }
+    await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+  });
+
+  it("regenerates again from the phone after a long press, and flips versions in both windows", async () => {
+    await bob.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    const theirs = reply(bob.page);
+    // Hidden on a phone until a long press (so out of the accessibility tree: found by class).
+    const tools = theirs.locator(".msg-tools");
+    expect(await shown(tools)).toBe(false);
+    await longPress(bob, theirs.locator(".bubble"));
+    await expect.poll(() => shown(tools)).toBe(true);
+    const box = await tools.boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    await shot(bob.page, "actions-long-press-phone");
+    await tools.getByRole("button", { name: "Regenerate" }).tap();
+    for (const p of [ada, bob]) {
+      await reply(p.page).getByRole("group", { name: "Reply versions" }).getByText("3 / 3").waitFor({ timeout: 30_000 });
+    }
+    await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    const third = (await reply(ada.page).locator(".bubble").textContent()) ?? "";
+
+    // Ada flips back to the first version: Bob's window follows.
+    const flipper = reply(ada.page).getByRole("group", { name: "Reply versions" });
+    await flipper.getByRole("button", { name: "Previous version" }).click();
+    await flipper.getByText("2 / 3").waitFor();
+    await flipper.getByRole("button", { name: "Previous version" }).click();
+    for (const p of [ada, bob]) await reply(p.page).getByRole("group", { name: "Reply versions" }).getByText("1 / 3").waitFor();
+    expect(await reply(bob.page).locator(".bubble").textContent()).toBe(await reply(ada.page).locator(".bubble").textContent());
+    expect(third.length).toBeGreaterThan(0);
+  });
+
+  it("deletes a message by keyboard; the other window shows the tombstone", async () => {
+    await ada.page.getByLabel("Message Trip notes").fill("Delete me, please");
+    await ada.page.keyboard.press("Enter");
+    const mine = message(ada.page, "Delete me, please");
+    await mine.locator(".bubble").waitFor();
+    await message(bob.page, "Delete me, please").waitFor();
+    await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    await ada.page.mouse.move(5, 5);
+    // The message takes keyboard focus; Tab goes on into its actions (shown while focused) to
+    // Delete; Enter asks, Tab moves from Cancel to Delete, Enter confirms.
+    await mine.focus();
+    await ada.page.keyboard.press("Tab");
+    await expect.poll(() => opacity(mine.locator(".msg-tools"))).toBe("1");
+    for (let i = 0; i < 4; i++) {
+      if (await mine.getByRole("button", { name: "Delete message" }).evaluate((el) => el === document.activeElement)) break;
+      await ada.page.keyboard.press("Tab");
+    }
+    await ada.page.keyboard.press("Enter");
+    await ada.page.keyboard.press("Tab");
+    await ada.page.keyboard.press("Enter");
+    for (const p of [ada, bob]) {
+      await p.page.getByRole("log").getByText("Message deleted").waitFor();
+      expect(await message(p.page, "Delete me, please").count()).toBe(0);
+    }
+    expect([...ada.errors, ...bob.errors]).toEqual([]);
+    expect([...ada.dialogs, ...bob.dialogs]).toEqual([]);
+  });
+});

@@ -1,0 +1,111 @@
+// The actions on a message already in the room: copy the Markdown source, edit your own in
+// place (Enter saves, Escape cancels) and be offered a new AI reply to the new text, delete
+// after confirming, flip a regenerated reply's versions; a tombstone offers nothing.
+import "../test/dom";
+import { fireEvent, render, screen, within } from "@solidjs/testing-library";
+import { describe, expect, it, vi } from "vitest";
+import type { Message } from "../../../shared/wire";
+import { actions, aMessage } from "../test/messages";
+import { MessageItem } from "./MessageItem";
+
+const mine = (extra: Partial<Message> = {}) =>
+  aMessage({ id: "m3", seq: 3, author: { kind: "user", id: "me", name: "Me" }, content: "**bold** words", ...extra });
+/** The message rendered, with the pointer over it (the actions are built on first approach). */
+function item(message: Message, a = actions(), extra: { mine?: boolean; answeredBy?: number; canDeleteAny?: boolean } = {}) {
+  const r = render(() => (
+    <MessageItem message={message} mine={extra.mine ?? true} compact={false} groupEnd latestAi={false} actions={a} {...extra} />
+  ));
+  fireEvent.pointerEnter(r.container.querySelector("article") as HTMLElement);
+  return r;
+}
+
+describe("message actions", () => {
+  it("builds the actions only once a pointer or the keyboard reaches the message", () => {
+    const r = render(() => <MessageItem message={mine()} mine compact={false} groupEnd latestAi={false} actions={actions()} />);
+    expect(screen.queryByRole("toolbar")).toBeNull();
+    fireEvent.focusIn(r.container.querySelector("article") as HTMLElement);
+    expect(screen.getByRole("toolbar", { name: "Message actions" })).toBeInTheDocument();
+  });
+
+  it("copies the Markdown source, not the rendered text", async () => {
+    const writeText = vi.fn(async () => {});
+    Object.assign(navigator, { clipboard: { writeText } });
+    item(mine());
+    fireEvent.click(screen.getByRole("button", { name: "Copy message as Markdown" }));
+    expect(writeText).toHaveBeenCalledWith("**bold** words");
+    expect(await screen.findByText("Copied")).toBeInTheDocument();
+  });
+
+  it("edits your message in place, and offers to regenerate the reply that answered it", () => {
+    const a = actions();
+    item(mine(), a, { answeredBy: 4 });
+    fireEvent.click(screen.getByRole("button", { name: "Edit" }));
+    const box = screen.getByRole("textbox", { name: "Edit message" }) as HTMLTextAreaElement;
+    expect(box.value).toBe("**bold** words");
+    fireEvent.input(box, { target: { value: "new words" } });
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(a.edit).toHaveBeenCalledWith(3, "new words");
+    fireEvent.click(screen.getByRole("button", { name: /Regenerate reply/ }));
+    expect(a.regenerate).toHaveBeenCalledWith(4);
+    expect(screen.queryByRole("button", { name: /Regenerate reply/ })).toBeNull();
+  });
+
+  it("cancels an edit with Escape and changes nothing", () => {
+    const a = actions();
+    item(mine(), a);
+    fireEvent.click(screen.getByRole("button", { name: "Edit" }));
+    fireEvent.keyDown(screen.getByRole("textbox", { name: "Edit message" }), { key: "Escape" });
+    expect(a.edit).not.toHaveBeenCalled();
+    expect(screen.getByText("bold")).toBeInTheDocument();
+  });
+
+  it("deletes after confirming; others' messages only as the room's owner", () => {
+    const a = actions();
+    const { unmount } = item(mine(), a);
+    fireEvent.click(screen.getByRole("button", { name: "Delete message" }));
+    fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    expect(a.remove).toHaveBeenCalledWith(3);
+    unmount();
+    const theirs = mine({ author: { kind: "user", id: "bob", name: "Bob" } });
+    const second = item(theirs, a, { mine: false });
+    expect(screen.queryByRole("button", { name: "Edit" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Delete message" })).toBeNull();
+    second.unmount();
+    item(theirs, a, { mine: false, canDeleteAny: true });
+    expect(screen.getByRole("button", { name: "Delete message" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Edit" })).toBeNull();
+  });
+
+  it("shows a tombstone with no actions, and marks an edited message", () => {
+    const { unmount } = item(mine({ content: "", deletedAt: new Date().toISOString() }));
+    expect(screen.getByText("Message deleted")).toBeInTheDocument();
+    expect(screen.queryByRole("toolbar")).toBeNull();
+    unmount();
+    item(mine({ editedAt: new Date().toISOString() }));
+    expect(screen.getByText("edited")).toBeInTheDocument();
+  });
+
+  it("flips a regenerated reply's versions", () => {
+    const a = actions();
+    const at = new Date().toISOString();
+    const reply = mine({
+      author: { kind: "ai", id: "assistant", name: "Assistant" },
+      content: "second",
+      version: 2,
+      versions: [
+        { content: "first", status: "complete", createdAt: at },
+        { content: "second", status: "complete", createdAt: at },
+        { content: "", status: "stopped", createdAt: at },
+      ],
+    });
+    item(reply, a, { mine: false });
+    const flipper = screen.getByRole("group", { name: "Reply versions" });
+    expect(flipper).toHaveTextContent("2 / 3");
+    fireEvent.click(within(flipper).getByRole("button", { name: "Previous version" }));
+    expect(a.selectVersion).toHaveBeenCalledWith(3, 1);
+    fireEvent.click(within(flipper).getByRole("button", { name: "Next version" }));
+    expect(a.selectVersion).toHaveBeenCalledWith(3, 3);
+    fireEvent.click(within(screen.getByRole("toolbar")).getByRole("button", { name: "Regenerate" }));
+    expect(a.regenerate).toHaveBeenCalledWith(3);
+  });
+});

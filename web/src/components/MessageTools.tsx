@@ -1,0 +1,162 @@
+// What a person can do to a message already in the room, shown on hover, when a control in the
+// message has keyboard focus, or after a long press on a phone: copy its Markdown source, edit
+// or delete your own (the room's owner may delete any), and on an AI reply regenerate it and
+// flip between its versions (‹ 2 / 3 ›, the same version for everyone in the room). Also the
+// inline editor an edit opens.
+import { createSignal, Show } from "solid-js";
+import type { Message } from "../../../shared/wire";
+import { copyText } from "../markdown/code-block";
+import { ConfirmButton } from "./ConfirmButton";
+import { Icon } from "./Icon";
+
+type ToolProps = {
+  message: Message;
+  canEdit: boolean;
+  canDelete: boolean;
+  onEdit: () => void;
+  onDelete: () => void;
+  onRegenerate?: () => void;
+};
+
+export function MessageTools(props: ToolProps) {
+  const [copied, setCopied] = createSignal<boolean | null>(null);
+  const copy = async () => {
+    setCopied(await copyText(props.message.content));
+    setTimeout(() => setCopied(null), 1500);
+  };
+  return (
+    <div class="msg-tools" role="toolbar" aria-label="Message actions">
+      <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={copy} aria-label="Copy message as Markdown">
+        <Icon name="copy" /> {copied() === null ? "Copy" : copied() ? "Copied" : "Copy failed"}
+      </button>
+      <Show when={props.onRegenerate}>
+        {(regenerate) => (
+          <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={() => regenerate()()}>
+            <Icon name="regenerate" /> Regenerate
+          </button>
+        )}
+      </Show>
+      <Show when={props.canEdit}>
+        <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={() => props.onEdit()}>
+          <Icon name="edit" /> Edit
+        </button>
+      </Show>
+      <Show when={props.canDelete}>
+        <ConfirmButton label="Delete message" confirmLabel="Delete" onConfirm={() => props.onDelete()}>
+          <Icon name="trash" /> Delete
+        </ConfirmButton>
+      </Show>
+    </div>
+  );
+}
+
+/** ‹ n / N › on a regenerated reply: flipping changes the version everyone sees. */
+export function VersionFlipper(props: { version: number; count: number; disabled: boolean; select: (version: number) => void }) {
+  return (
+    <fieldset class="msg-versions" aria-label="Reply versions">
+      <button
+        type="button"
+        class="btn btn-sm btn-ghost msg-action"
+        aria-label="Previous version"
+        disabled={props.disabled || props.version <= 1}
+        onClick={() => props.select(props.version - 1)}
+      >
+        ‹
+      </button>
+      <span class="msg-version-label" aria-live="polite">
+        {props.version} / {props.count}
+      </span>
+      <button
+        type="button"
+        class="btn btn-sm btn-ghost msg-action"
+        aria-label="Next version"
+        disabled={props.disabled || props.version >= props.count}
+        onClick={() => props.select(props.version + 1)}
+      >
+        ›
+      </button>
+    </fieldset>
+  );
+}
+
+/** Editing your message in place: Enter saves, Shift+Enter is a new line, Escape cancels. */
+export function MessageEditor(props: { content: string; onSave: (text: string) => void; onCancel: () => void }) {
+  let area: HTMLTextAreaElement | undefined;
+  const save = () => {
+    const text = area?.value.trim() ?? "";
+    if (text && text !== props.content) props.onSave(text);
+    else props.onCancel();
+  };
+  return (
+    <div class="msg-editor">
+      <textarea
+        ref={(el) => {
+          area = el;
+          queueMicrotask(() => {
+            el.focus();
+            el.setSelectionRange(el.value.length, el.value.length);
+          });
+        }}
+        class="input"
+        aria-label="Edit message"
+        rows={Math.min(8, props.content.split("\n").length + 1)}
+        value={props.content}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") props.onCancel();
+          else if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            save();
+          }
+        }}
+      />
+      <div class="msg-editor-actions">
+        <button type="button" class="btn btn-sm btn-ghost" onClick={() => props.onCancel()}>
+          Cancel
+        </button>
+        <button type="button" class="btn btn-sm btn-primary" onClick={save}>
+          Save
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** After you edit a message the AI answered: offer a new reply to the new text. */
+export function RegenerateOffer(props: { regenerate: () => void; dismiss: () => void }) {
+  return (
+    <div class="msg-meta msg-offer" role="status">
+      <span class="msg-state">The AI answered your earlier text.</span>
+      <button
+        type="button"
+        class="btn btn-sm msg-action"
+        onClick={() => {
+          props.regenerate();
+          props.dismiss();
+        }}
+      >
+        <Icon name="regenerate" /> Regenerate reply
+      </button>
+      <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={() => props.dismiss()}>
+        Keep
+      </button>
+    </div>
+  );
+}
+
+/** Calls `open` after a finger rests on the element for LONG_PRESS_MS (phones have no hover). */
+export function longPress(open: () => void) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cancel = () => clearTimeout(timer);
+  return {
+    onPointerDown: (e: PointerEvent) => {
+      if (e.pointerType !== "touch") return;
+      cancel();
+      timer = setTimeout(open, LONG_PRESS_MS);
+    },
+    onPointerUp: cancel,
+    onPointerCancel: cancel,
+    onPointerLeave: cancel,
+  };
+}
+
+const LONG_PRESS_MS = 500;

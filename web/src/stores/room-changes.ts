@@ -1,0 +1,31 @@
+// Changes to messages already in the room: editing your own, deleting (yours, or any as the
+// room's owner), and choosing which version of an AI reply everyone sees. They go over the
+// room's socket; the room answers everyone with `message_updated`, which the message store
+// applies like any new version of a message, and numbers each change. The last number seen is
+// sent as `hello {afterChange}` on every reconnect, so what changed while away comes too.
+import type { ClientFrame } from "../../../shared/wire";
+
+type ChangeFrame = Extract<ClientFrame, { type: "edit" | "delete" | "select_version" }>;
+
+export function createRoomChanges(deps: { send: (frame: ChangeFrame) => boolean; offline: () => void }) {
+  let lastChange: number | undefined;
+  const change = (frame: ChangeFrame) => {
+    if (!deps.send(frame)) deps.offline();
+  };
+  return {
+    /** The last change number seen, for `hello`; undefined before the first `ready`. */
+    last: () => lastChange,
+    /** A `ready` or `message_updated` frame's change number. */
+    saw(n: number | undefined) {
+      if (typeof n === "number") lastChange = Math.max(lastChange ?? 0, n);
+    },
+    /** Your new text for one of your messages. */
+    edit(seq: number, content: string) {
+      const text = content.trim();
+      if (text) change({ type: "edit", seq, content: text });
+    },
+    remove: (seq: number) => change({ type: "delete", seq }),
+    /** Shows version `version` (1-based) of an AI reply, to everyone in the room. */
+    selectVersion: (seq: number, version: number) => change({ type: "select_version", seq, version }),
+  };
+}
