@@ -22,6 +22,15 @@ describe("FlushLag", () => {
     await waitForSample("parlor_history_flush_failures_total", "", (v) => v >= failures + 1);
   });
 
+  it("counts each batch of a draining backlog from its own oldest message, not the outage's start", () => {
+    const lag = new FlushLag();
+    lag.dirty(1_000);
+    const first = lag.begin([user(1_000), user(1_100)]);
+    expect(first).toBe(1_000);
+    lag.end(first, true, true, 60_000); // a full batch: more rows wait
+    expect(lag.begin([user(30_000), user(30_100)])).toBe(30_000);
+  });
+
   it("falls back to the oldest person's message after a restart, ignoring AI replies", () => {
     expect(new FlushLag().begin([ai(10), user(50), user(70)])).toBe(50);
     expect(new FlushLag().begin([ai(10)])).toBeUndefined();

@@ -20,8 +20,12 @@ export class FlushLag {
     return this.since;
   }
 
+  /** A flush takes the wait over. While a backlog drains batch by batch, each batch counts from
+   * the later of the room's mark and its own oldest person's message, so one old outage is not
+   * reported again by every batch after it. */
   begin(batch: { message: { author: { kind: string } }; createdAt: number }[]): number | undefined {
-    const since = this.since ?? Math.min(...batch.filter((b) => b.message.author.kind === "user").map((b) => b.createdAt));
+    const oldest = Math.min(...batch.filter((b) => b.message.author.kind === "user").map((b) => b.createdAt));
+    const since = this.since === undefined ? oldest : Number.isFinite(oldest) ? Math.max(this.since, oldest) : this.since;
     this.since = undefined;
     return Number.isFinite(since) ? since : undefined;
   }

@@ -5,7 +5,7 @@ import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { Message, PostMessageInput } from "../../shared/schemas";
 import type { Store } from "../../shared/store";
 import { MAX_SEQ } from "../../shared/wire";
-import { ApiError, badRequest, rateLimited } from "../errors";
+import { ApiError, badRequest, rateLimited, storeUnavailable } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 import { exportRoom } from "./export";
 import { roomConfigOf } from "./room-access";
@@ -88,6 +88,13 @@ export const messageRoutes = router()
       const { before, after, around, limit } = c.req.valid("query");
       if ([before, after, around].filter((v) => v !== undefined).length > 1)
         throw badRequest("Use one of before, after and around, not several.");
+      if (c.get("memberUnverified")) {
+        // The store is down: the latest page is what the room still holds itself.
+        const cursor = before !== undefined || after !== undefined || around !== undefined;
+        const page = cursor ? null : await chatRoom(c.env, c.req.param("id")).recentFor(c.get("session").id, limit);
+        if (!page) throw storeUnavailable();
+        return c.json(page, 200);
+      }
       const roomId = c.get("room").id;
       if (around !== undefined) {
         // The message itself counts with the older half.
@@ -130,16 +137,14 @@ export const messageRoutes = router()
     }),
     async (c) => {
       const { content, clientId, attachments } = c.req.valid("json");
-      const room = c.get("room");
       const s = c.get("session");
-      const stub = chatRoom(c.env, room.id);
-      const result = await stub.post(
-        roomConfigOf(room, c.get("roomCharacterName")),
-        { id: s.id, username: s.username, displayName: s.displayName },
-        content,
-        clientId,
-        attachments,
-      );
+      const author = { id: s.id, username: s.username, displayName: s.displayName };
+      const stub = chatRoom(c.env, c.req.param("id"));
+      // The store is down (membership unread): the room takes posts from members it knows.
+      const result = c.get("memberUnverified")
+        ? await stub.postKnown(author, content, clientId, attachments)
+        : await stub.post(roomConfigOf(c.get("room"), c.get("roomCharacterName")), author, content, clientId, attachments);
+      if (!result) throw storeUnavailable();
       if (!result.ok) {
         if (result.code === "rate_limited") throw rateLimited(result.retryAfterMs, "You are sending messages too quickly.");
         throw new ApiError(400, result.code, result.message);

@@ -112,13 +112,15 @@ export function roomMember(): MiddlewareHandler<AppEnv> {
     const id = c.req.param("id");
     if (!id) throw notFound("Room");
     const userId = c.get("session").id;
+    // During an outage the socket route and the messages route (latest page, posting) hand the
+    // decision to the room, which admits the members it knows; every other route answers 503.
+    const handOff = (err: unknown) => {
+      if (isStoreDown(err) && (c.req.path.endsWith(`/rooms/${id}/ws`) || c.req.path.endsWith(`/rooms/${id}/messages`))) return null;
+      throw err;
+    };
     const found = isUpgrade(c)
-      ? await upgradeMembership(c.get("store"), id, userId).catch((err) => {
-          // Only the socket route can hand the decision to the room.
-          if (isStoreDown(err) && c.req.path.endsWith(`/rooms/${id}/ws`)) return null;
-          throw err;
-        })
-      : await membership(c.get("store"), id, userId);
+      ? await upgradeMembership(c.get("store"), id, userId).catch(handOff)
+      : await membership(c.get("store"), id, userId).catch(handOff);
     if (found === null) {
       c.set("memberUnverified", true);
       return next();
