@@ -2,9 +2,10 @@
 // point one way and never in a circle, only worker/ai and configuration name an AI provider,
 // and no file or class outside tests grows past what can be read in one sitting. Each check
 // is first shown to catch what it is for, on a small tree made up for it.
-import { resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { importCycles, importGraph, layerViolations, oversized, providerNames, readSources, type Source } from "./layers";
+import { importCycles, importGraph, layerViolations, MAX_FILE_LINES, oversized, providerNames, readSources, type Source } from "./layers";
 
 const repo = resolve(import.meta.dirname, "..");
 const tree = readSources(repo);
@@ -77,5 +78,15 @@ describe("the source tree", () => {
 
   it("has no file over 300 lines and no class over 200 outside tests", () => {
     expect(oversized(tree)).toEqual([]);
+  });
+
+  it("has no style sheet over 300 lines either", () => {
+    const dir = join(repo, "web/src/styles");
+    const sheets = readdirSync(dir).filter((name) => name.endsWith(".css"));
+    expect(sheets.length).toBeGreaterThan(1);
+    const long = sheets
+      .map((name) => [name, readFileSync(join(dir, name), "utf8").replace(/\n$/, "").split("\n").length] as const)
+      .filter(([, lines]) => lines > MAX_FILE_LINES);
+    expect(long).toEqual([]);
   });
 });

@@ -4,7 +4,11 @@ import { Route, Router } from "@solidjs/router";
 import { lazy } from "solid-js";
 import { render } from "solid-js/web";
 import "./styles/base.css";
+import "./styles/controls.css";
 import "./styles/app.css";
+import "./styles/pages.css";
+import "./styles/screens.css";
+import "./styles/notices.css";
 import { App } from "./App";
 import { Shell } from "./Shell";
 

@@ -24,6 +24,10 @@ import { createReadMarker } from "../stores/read";
 import { createRoomStore } from "../stores/room";
 import { toast } from "../stores/toasts";
 import "../styles/chat.css";
+import "../styles/messages.css";
+import "../styles/markdown.css";
+import "../styles/composer.css";
+import "../styles/message-extras.css";
 
 // The server's default MAX_MESSAGE_CHARS; a deployment with a lower limit refuses the send with
 // an error frame, which shows on the message itself.
