@@ -15,7 +15,9 @@ export function securityHeaders(opts: { connect?: string[]; inlineStyles?: boole
     "default-src 'self'",
     "script-src 'self'",
     `style-src 'self'${opts.inlineStyles ? " 'unsafe-inline'" : ""}`,
-    "img-src 'self' data:",
+    // blob: for attachments: the app fetches their bytes with the token and shows them from a
+    // blob URL (an <img> cannot send the Authorization header).
+    "img-src 'self' data: blob:",
     "font-src 'self'",
     ["connect-src 'self'", ...(opts.connect ?? [])].join(" "),
     "object-src 'none'",

@@ -17,7 +17,7 @@ async function prunedTo(roomId: string, firstSeq: number) {
   let seen = 0;
   for (let i = 0; i < 100 && seen < firstSeq; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    seen = await runInDurableObject(chatRoom(env, roomId), (instance) => (instance as unknown as { log: RoomLog }).log.firstSeq);
+    seen = await runInDurableObject(chatRoom(env, roomId), (instance) => (instance as unknown as { p: { log: RoomLog } }).p.log.firstSeq);
   }
   expect(seen).toBe(firstSeq);
 }

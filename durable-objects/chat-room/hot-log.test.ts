@@ -11,7 +11,7 @@ import { chatRoom } from "./chat-room";
 import type { RoomLog } from "./room-log";
 
 /** The room object's log, from inside it (the field is private to the class). */
-const logOf = (instance: unknown) => (instance as { log: RoomLog }).log;
+const logOf = (instance: unknown) => (instance as { p: { log: RoomLog } }).p.log;
 
 /** Seqs of the `message` frames a socket gets until it has seen `lastSeq`. */
 async function seqsUntil(client: Client, lastSeq: number): Promise<number[]> {

@@ -56,7 +56,9 @@ describe("reply versions", () => {
     expect(chosen.status).toBe(200);
     expect(chosen.body.message).toMatchObject({ version: 1, content: first.message.content, status: "complete" });
     expect((await a.next("message_updated", (f) => f.message.version === 1)).message).toEqual(chosen.body.message);
-    const context = await runInDurableObject(chatRoom(env, room.id), (obj) => (obj as unknown as { log: RoomLog }).log.upTo(seq, 60));
+    const context = await runInDurableObject(chatRoom(env, room.id), (obj) =>
+      (obj as unknown as { p: { log: RoomLog } }).p.log.upTo(seq, 60),
+    );
     expect(context.at(-1)?.content).toBe(first.message.content);
     expect((await api(`/rooms/${room.id}/messages/${seq}/version`, { method: "PUT", token: bob.token, body: { version: 9 } })).status).toBe(
       400,

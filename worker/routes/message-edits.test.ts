@@ -156,7 +156,7 @@ describe("editing and deleting messages", () => {
     const [room, ann] = await roomWith("ann");
     await post(ann, room.id, "before the race");
     await runInDurableObject(chatRoom(env, room.id), async (instance) => {
-      const { flush, edits } = instance as unknown as { flush: Flush; edits: Edits };
+      const { flush, edits } = (instance as unknown as { p: { flush: Flush; edits: Edits } }).p;
       const copying = flush.run();
       // The flush has read the row and is waiting on the store: the edit lands now.
       const edited = await edits.edit(
