@@ -1,7 +1,7 @@
 // Attachments through the front doors, against Miniflare's local R2: upload (members only,
 // typed by bytes, limits), serving (members only, inert), sending them with messages over REST
-// and WebSocket, how history, catch-up, export and search show them, and deletion (the room's
-// objects with the room, unsent uploads after a while).
+// and WebSocket, how history, catch-up, export and search show them, and deletion (a message's
+// files with the message, the room's objects with the room, unsent uploads after a while).
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -150,6 +150,23 @@ describe("attachments", () => {
 
     expect((await api(`/rooms/${room.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);
     expect(await objectsOf(room.id)).toEqual([]);
+  });
+
+  it("deletes a message's files with the message: the tombstone carries none, and they are gone from R2", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    const kept = (await upload(ann, room.id, png(1, 1), "kept.png")).body.attachment;
+    const gone = (await upload(ann, room.id, pdf(), "gone.pdf")).body.attachment;
+    await send(ann, room.id, { content: "stays", attachments: [kept.id] });
+    const doomed = (await send(ann, room.id, { content: "goes", attachments: [gone.id] })).body.message;
+    const removed = await api<{ message: Message }>(`/rooms/${room.id}/messages/${doomed.seq}`, { method: "DELETE", token: ann.token });
+    expect(removed.status).toBe(200);
+    expect(removed.body.message.attachments ?? []).toEqual([]);
+    expect((await download(bob, gone.url)).status).toBe(404);
+    expect((await download(bob, kept.url)).status).toBe(200);
+    expect(await objectsOf(room.id)).toEqual([`rooms/${room.id}/${kept.id}`]);
+    await flush(room.id);
+    const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages`, { token: bob.token });
+    expect(page.body.messages.map((m) => m.attachments?.map((x) => x.name) ?? [])).toEqual([["kept.png"], []]);
   });
 
   it("lets the AI see them: without keys the dummy says what it received", async () => {

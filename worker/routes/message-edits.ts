@@ -73,7 +73,7 @@ export const messageEditRoutes = router()
       tags: ["Messages"],
       summary: "Delete a message",
       description:
-        "The author, or the room's owner for any message. Leaves a tombstone under the same seq (`deletedAt`, empty content, no versions); the content is gone from the room, the history, search and export. Deleting it again changes nothing.",
+        "The author, or the room's owner for any message. Leaves a tombstone under the same seq (`deletedAt`, empty content, no versions, no attachments); the content is gone from the room, the history, search and export, and the files it carried from storage. Deleting it again changes nothing.",
       security: bearer,
       request: { params: SeqParam },
       responses: changed,
