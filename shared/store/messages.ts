@@ -1,6 +1,6 @@
 // Message history in the store: the idempotent upsert the ChatRoom flush uses, seq-keyed
 // pages, export, and full-text search (FTS5 on D1, tsvector on Postgres).
-import { and, asc, desc, eq, getTableColumns, gt, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, lt, or, sql } from "drizzle-orm";
 import { titleFrom } from "../markdown";
 import type { Message } from "../wire";
 import type { DbContext } from "./db";
@@ -13,6 +13,42 @@ const MAX_BOUND_PARAMETERS = 100;
 export function messagesRepo(ctx: DbContext) {
   const { db, t } = ctx;
   const { messages: m, rooms, roomMembers: rm } = t;
+
+  type Opts = { offset: number; limit: number };
+
+  /** Postgres: the GIN index on the tsvector, newest first. */
+  const searchPg = (words: string[], userId: string, opts: Opts) =>
+    db
+      .select({ msg: m, room: rooms })
+      .from(m)
+      .innerJoin(rm, and(eq(rm.roomId, m.roomId), eq(rm.userId, userId)))
+      .innerJoin(rooms, eq(rooms.id, m.roomId))
+      .where(sql`to_tsvector('simple', ${m.content}) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(" & ")})`)
+      .orderBy(desc(m.createdAt), desc(m.seq))
+      .limit(opts.limit + 1)
+      .offset(opts.offset);
+
+  /**
+   * D1: driven by the FTS5 index in rowid order, newest first (the order the store received
+   * the messages), membership checked per hit, so the work is bounded by the page, not by the
+   * size of the user's rooms; then the page's rows are read by key.
+   */
+  async function searchD1(words: string[], userId: string, opts: Opts) {
+    const keys = await ctx.rows<{ room_id: string; seq: number }>(
+      sql`select m.room_id, m.seq from messages_fts join messages m on m.rowid = messages_fts.rowid
+          join room_members rm on rm.room_id = m.room_id and rm.user_id = ${userId}
+          where messages_fts match ${words.map((w) => `"${w}"*`).join(" ")}
+          order by messages_fts.rowid desc limit ${opts.limit + 1} offset ${opts.offset}`,
+    );
+    if (keys.length === 0) return [];
+    const rows = await db
+      .select({ msg: m, room: rooms })
+      .from(m)
+      .innerJoin(rooms, eq(rooms.id, m.roomId))
+      .where(or(...keys.map((k) => and(eq(m.roomId, k.room_id), eq(m.seq, k.seq)))));
+    const at = new Map(keys.map((k, i) => [`${k.room_id}/${k.seq}`, i]));
+    return rows.sort((a, b) => (at.get(`${a.msg.roomId}/${a.msg.seq}`) ?? 0) - (at.get(`${b.msg.roomId}/${b.msg.seq}`) ?? 0));
+  }
   return {
     /**
      * Writes a batch from a room's hot log. Idempotent: a row already stored is overwritten
@@ -127,19 +163,7 @@ export function messagesRepo(ctx: DbContext) {
     async search(userId: string, q: string, opts: { offset: number; limit: number }) {
       const words = q.match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
       if (words.length === 0) return { results: [], nextOffset: null };
-      const match =
-        ctx.dialect === "pg"
-          ? sql`to_tsvector('simple', ${m.content}) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(" & ")})`
-          : sql`"messages"."rowid" in (select rowid from messages_fts where messages_fts match ${words.map((w) => `"${w}"*`).join(" ")})`;
-      const rows = await db
-        .select({ msg: m, room: rooms })
-        .from(m)
-        .innerJoin(rm, and(eq(rm.roomId, m.roomId), eq(rm.userId, userId)))
-        .innerJoin(rooms, eq(rooms.id, m.roomId))
-        .where(match)
-        .orderBy(desc(m.createdAt), desc(m.seq))
-        .limit(opts.limit + 1)
-        .offset(opts.offset);
+      const rows = ctx.dialect === "pg" ? await searchPg(words, userId, opts) : await searchD1(words, userId, opts);
       const page = rows.slice(0, opts.limit);
       return {
         results: page.map(({ msg, room }) => ({ room: toRoom(room as RoomRow), message: toMessage(msg) })),
