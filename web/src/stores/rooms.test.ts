@@ -65,6 +65,20 @@ describe("room list store", () => {
     expect(search).toHaveBeenCalledWith("pasta", expect.any(AbortSignal));
   });
 
+  it("keeps a room a channel frame added while a snapshot was on its way, and drops one it removed", async () => {
+    let answer: (v: { rooms: RoomListItem[]; nextCursor: null }) => void = () => {};
+    const list = vi.fn(() => new Promise<{ rooms: RoomListItem[]; nextCursor: null }>((resolve) => (answer = resolve)));
+    const search = vi.fn(async () => ({ results: [], nextCursor: null }));
+    const store = createRoomListStore({ list, search });
+    const pending = store.refresh();
+    // The snapshot was read before "new" existed and while "old" still did.
+    store.upsertRoom({ ...room("new", "2026-01-03T00:00:00Z"), lastSeq: 0 });
+    store.removeRoom("old");
+    answer({ rooms: [room("old", "2026-01-01T00:00:00Z"), room("kept", "2026-01-02T00:00:00Z")], nextCursor: null });
+    await pending;
+    expect(store.state.rooms.map((r) => r.id)).toEqual(["new", "kept"]);
+  });
+
   it("reports a failed load in words", async () => {
     const store = createRoomListStore({
       list: async () => {

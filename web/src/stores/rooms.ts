@@ -63,12 +63,18 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
   };
   /** Rooms whose unread count we know is zero because they are open. */
   let openRoom: string | null = null;
+  // A snapshot read while a channel frame adds or removes a room may predate that frame: each
+  // refresh has a number, and what a frame did during it outlives the snapshot's answer.
+  let generation = 0;
+  const framedAt = new Map<string, { gen: number; gone: boolean }>();
+  const framed = (id: string, gone: boolean) => framedAt.set(id, { gen: generation, gone });
 
   const sort = (list: RoomListItem[]) => [...list].sort((a, b) => (activity(a) < activity(b) ? 1 : activity(a) > activity(b) ? -1 : 0));
 
   async function refresh() {
     controller?.abort();
     const ctl = (controller = new AbortController());
+    const gen = ++generation;
     const q = state.query.trim();
     setState({ loading: true, error: null });
     try {
@@ -79,8 +85,13 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
         loadPlainText(),
       ]);
       if (ctl.signal.aborted) return;
-      const rooms = page.rooms.map((r) => (r.id === openRoom ? { ...r, unread: 0 } : newerOf(r, state.rooms)));
-      setState({ rooms, nextCursor: page.nextCursor, hits, loading: false, loaded: true });
+      const during = (id: string) => ((framedAt.get(id)?.gen ?? -1) >= gen ? framedAt.get(id) : undefined);
+      const listed = new Set(page.rooms.map((r) => r.id));
+      const rooms = page.rooms
+        .filter((r) => !during(r.id)?.gone)
+        .map((r) => (r.id === openRoom ? { ...r, unread: 0 } : newerOf(r, state.rooms)));
+      const added = state.rooms.filter((r) => !listed.has(r.id) && during(r.id)?.gone === false);
+      setState({ rooms: sort([...added, ...rooms]), nextCursor: page.nextCursor, hits, loading: false, loaded: true });
     } catch (err) {
       if (ctl.signal.aborted) return;
       setState({ loading: false, loaded: true, error: describeError(err) });
@@ -173,6 +184,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
 
     /** A room created, joined or changed: new ones arrive unread up to their lastSeq. */
     upsertRoom(room: Room) {
+      framed(room.id, false);
       const i = state.rooms.findIndex((r) => r.id === room.id);
       if (i >= 0) setState("rooms", i, (r) => ({ ...r, ...room, lastSeq: Math.max(r.lastSeq, room.lastSeq) }));
       else {
@@ -184,6 +196,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
     },
 
     removeRoom(roomId: string) {
+      framed(roomId, true);
       setState("rooms", (list) => list.filter((r) => r.id !== roomId));
     },
   };
