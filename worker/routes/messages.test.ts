@@ -172,7 +172,10 @@ describe("messages", () => {
       const rows = state.storage.sql.exec("SELECT count(*) AS n FROM messages WHERE version > flushed").one();
       expect(rows.n).toBe(0);
     });
-  });
+    // Twice, on Postgres with the machine loaded, this ran past the default 20 s (cause not yet
+    // found: the evicted object's Hyperdrive connection is the suspect). What is asserted is the
+    // outcome, exactly once, not how long it took.
+  }, 60_000);
 
   it("exports the history as JSON and Markdown", async () => {
     const ann = await signUp("ann");
