@@ -60,13 +60,13 @@ export class ChatRoom extends DurableObject<Env> {
   /** A REST post while the history store is down (the Worker could not read the membership):
    * accepted, as `post`, from a member this room knows; null for anyone else. */
   async postKnown(author: OnlineUser, content: string, clientId?: string, attachments?: string[]): Promise<PostResult | null> {
-    if (!this.p.membership.room || this.p.membership.refusal(author.id, 0, true)) return null;
+    if (!this.p.membership.vouchesFor(author.id)) return null;
     return this.p.sends.post(author, { content, clientId, attachments });
   }
 
   /** The latest page from the room's own log while the store is down, for a member it knows. */
   recentFor(userId: string, limit: number): { messages: Message[]; hasMore: boolean; lastChange: number } | null {
-    if (!this.p.membership.room || this.p.membership.refusal(userId, 0, true)) return null;
+    if (!this.p.membership.vouchesFor(userId)) return null;
     const messages = this.p.log.upTo(this.p.log.lastSeq, limit);
     return { messages, hasMore: (messages[0]?.seq ?? 1) > 1, lastChange: this.p.changes.last() };
   }

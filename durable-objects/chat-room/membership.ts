@@ -91,6 +91,12 @@ export class Membership {
     return undefined;
   }
 
+  /** Whether the room itself can vouch for `userId` while the store cannot (an outage): it knows
+   * its settings and this member, who was not removed, and the room was not deleted. */
+  vouchesFor(userId: string): boolean {
+    return Boolean(this.room) && !this.refusal(userId, 0, true);
+  }
+
   /** Records a member whose membership the Worker checked (an upgrade, a post). */
   know(userId: string): void {
     if (this.known.has(userId)) return;
