@@ -2,7 +2,8 @@
 // each ChatRoom, the queue consumer) adds events to a small in-memory batch; at most once per
 // FLUSH_EVERY_MS that batch goes to the Metrics Durable Object in a single RPC, inside
 // waitUntil. Nothing on a request's or a message's path ever waits for it, and the Metrics
-// object sees about one call per busy isolate per second however heavy the traffic is.
+// object sees about one call per busy isolate per second however heavy the traffic is. A
+// queue invocation sends its counts when it ends instead (flushedAtEnd), so no timer keeps it open.
 // What an isolate that dies between flushes takes with it: under a second of counts.
 import { env, waitUntil } from "cloudflare:workers";
 import { log } from "./log";
@@ -170,6 +171,31 @@ export function metricsObject(bindings: Pick<Env, "METRICS">) {
   return bindings.METRICS.get(bindings.METRICS.idFromName("global"));
 }
 
+/** Events running under flushedAtEnd(): while any runs, no flush holds the event open. */
+let flushingAtEnd = 0;
+
+async function send() {
+  const batch = recorder.take();
+  if (!batch) return;
+  try {
+    await metricsObject(env).record(batch);
+  } catch (err) {
+    recorder.restore(batch);
+    log.warn("metrics_flush_failed", { error: String(err).slice(0, 300) });
+  }
+}
+
+/** Hands `promise` to the current event's waitUntil, when there is an event to hand it to. */
+function keepAlive(promise: Promise<void>) {
+  // waitUntil keeps a Worker's context alive until the flush is done; a Durable Object stays
+  // up for its pending timer anyway, so there a refusal to take the promise costs nothing.
+  try {
+    waitUntil(promise);
+  } catch {
+    // Outside any event (e.g. module scope): the timer still fires.
+  }
+}
+
 function schedule() {
   const now = Date.now();
   if (scheduledAt && now - scheduledAt < STUCK_AFTER_MS) return;
@@ -177,21 +203,26 @@ function schedule() {
   const flush = (async () => {
     await new Promise((resolve) => setTimeout(resolve, FLUSH_EVERY_MS));
     scheduledAt = 0;
-    const batch = recorder.take();
-    if (!batch) return;
-    try {
-      await metricsObject(env).record(batch);
-    } catch (err) {
-      recorder.restore(batch);
-      log.warn("metrics_flush_failed", { error: String(err).slice(0, 300) });
-    }
+    await send();
   })();
-  // waitUntil keeps a Worker's context alive until the flush is done; a Durable Object stays
-  // up for its pending timer anyway, so there a refusal to take the promise costs nothing.
+  // During a flushedAtEnd() event the isolate is up anyway and its end sends the counts, so
+  // the timer needs no waitUntil (which would keep that event open a second after its work).
+  if (flushingAtEnd === 0) keepAlive(flush);
+}
+
+/**
+ * Runs one event whose counts are sent as soon as it ends instead of by the timer. For the
+ * queue consumer: an invocation stays open until its waitUntil promises settle, and a queue
+ * hands its consumer the next batch only then, so a flush a second away would hold the next
+ * AI reply back by up to that second. One small RPC per batch of AI jobs costs nothing.
+ */
+export async function flushedAtEnd<T>(run: () => Promise<T>): Promise<T> {
+  flushingAtEnd++;
   try {
-    waitUntil(flush);
-  } catch {
-    // Outside any event (e.g. module scope): the timer still fires.
+    return await run();
+  } finally {
+    flushingAtEnd--;
+    keepAlive(send());
   }
 }
 

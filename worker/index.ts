@@ -1,6 +1,7 @@
 // The Worker's entry: HTTP through the Hono app, the consumers of the generate queue and its
 // dead-letter queue, and the Durable Object classes the runtime instantiates by name.
 import type { DeadJob, GenerateJob } from "../shared/jobs";
+import { flushedAtEnd } from "../shared/metrics";
 import { createApp } from "./app";
 import { consumeDeadLetters } from "./queue/dead-letter";
 import { consumeGenerate } from "./queue/generate";
@@ -16,8 +17,10 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async queue(batch, env) {
-    if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch as MessageBatch<DeadJob>, env);
-    return consumeGenerate(batch as MessageBatch<GenerateJob>, env);
-  },
+  queue: (batch, env) =>
+    flushedAtEnd(() =>
+      batch.queue.endsWith("-dlq")
+        ? consumeDeadLetters(batch as MessageBatch<DeadJob>, env)
+        : consumeGenerate(batch as MessageBatch<GenerateJob>, env),
+    ),
 } satisfies ExportedHandler<Env, GenerateJob | DeadJob>;

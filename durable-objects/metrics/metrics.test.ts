@@ -3,8 +3,8 @@
 // malformed input is ignored rather than stored. Each test uses a fresh object of its own.
 // (A room's flush-lag bookkeeping is tested beside it, in chat-room/flush-lag.test.ts.)
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { FAMILIES, labels, type MetricBatch, Recorder } from "../../shared/metrics";
+import { describe, expect, it, vi } from "vitest";
+import { FAMILIES, flushedAtEnd, labels, type MetricBatch, metrics, metricsObject, Recorder } from "../../shared/metrics";
 import { sample } from "../../test/metrics";
 
 const fresh = () => env.METRICS.get(env.METRICS.idFromName(`test-${crypto.randomUUID()}`));
@@ -104,5 +104,27 @@ describe("Recorder", () => {
     const [h] = r.take()?.histograms ?? [];
     expect(h?.buckets).toHaveLength(FAMILIES.parlor_history_flush_lag_seconds.buckets.length);
     expect(h?.buckets.slice(0, 3)).toEqual([0, 0, 1]);
+  });
+});
+
+describe("flushedAtEnd", () => {
+  // The queue consumer's invocation stays open while a flush waits in its waitUntil, and the
+  // queue hands over the next AI job only after that: its counts must go when it ends, not a
+  // timer's second later. The timer is frozen here, so only the end's own flush can deliver.
+  it("sends an event's counts when the event ends, without waiting for the flush timer", async () => {
+    const global = metricsObject(env);
+    const series = labels({ outcome: "stopped" });
+    const before = sample(await global.render(), "parlor_ai_jobs_total", series);
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    try {
+      await flushedAtEnd(async () => metrics.aiJob("stopped"));
+      let after = before;
+      for (let i = 0; i < 200 && after === before; i++) {
+        after = sample(await global.render(), "parlor_ai_jobs_total", series);
+      }
+      expect(after).toBe(before + 1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
