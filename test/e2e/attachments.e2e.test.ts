@@ -6,7 +6,7 @@
 // characters page.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, live, type Person, person, post, shot, signUp } from "./support";
+import { launch, live, type Person, person, post, recordFailure, shot, signUp } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -66,13 +66,7 @@ beforeAll(async () => {
   roomId = room.id;
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state !== "fail") return;
-  for (const p of [ada, bob]) {
-    await shot(p.page, `FAILED-attachments-${p.username.split("_")[0]}`).catch(() => {});
-    console.log(`${p.displayName} at ${p.page.url()}:\n${[...p.errors, ...p.console].join("\n")}`);
-  }
-});
+afterEach(({ task }) => recordFailure(task, [ada, bob]));
 
 afterAll(async () => {
   await browser?.close();

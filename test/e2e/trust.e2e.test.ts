@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { securityHeaders } from "../../shared/security-headers";
-import { launch, live, type Person, person, post, signUp } from "./support";
+import { launch, live, type Person, person, post, recordFailure, signUp } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -39,10 +39,7 @@ beforeAll(async () => {
   for (const p of [alice, impostor, bob]) await watchViolations(p.page);
 });
 
-afterEach(async ({ task }) => {
-  if (task.result?.state !== "fail") return;
-  for (const p of [alice, impostor, bob]) console.log(`${p.username} at ${p.page.url()}:\n${[...p.errors, ...p.console].join("\n")}`);
-});
+afterEach(({ task }) => recordFailure(task, [alice, impostor, bob]));
 
 afterAll(async () => {
   await browser?.close();
