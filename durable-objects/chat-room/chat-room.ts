@@ -94,6 +94,18 @@ export class ChatRoom extends DurableObject<Env> {
     return { messages: this.p.log.dirtyBetween(afterSeq, beforeSeq), lastChange: this.p.changes.last() };
   }
 
+  /** The same for a reader whose membership came from a Worker's cached member list, read at
+   * `checkedAt`: refused if they were removed since, or the room was deleted, as upgrades are. */
+  unflushedFor(
+    reader: { userId: string; checkedAt: number },
+    afterSeq: number,
+    beforeSeq: number,
+  ): { messages: Message[]; lastChange: number } | { refused: "removed" | "deleted" } {
+    const refusal = this.p.membership.refusal(reader.userId, reader.checkedAt);
+    if (refusal) return { refused: refusal[0] === CloseCode.roomDeleted ? "deleted" : "removed" };
+    return this.unflushed(afterSeq, beforeSeq);
+  }
+
   lastSeq(): number {
     return this.p.log.lastSeq;
   }

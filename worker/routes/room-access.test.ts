@@ -1,10 +1,12 @@
 // The per-isolate member list behind WebSocket upgrades, against the real D1 store: a room
 // filling up reads its members once, a read that may predate a change is not trusted, and a
-// copy dropped by a change is not put back by a read that was already under way.
+// copy dropped by a change is not put back by a read that was already under way. History pages
+// read the same copy, and the room refuses what it knows to be stale.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { openStore, type Store } from "../../shared/store";
-import { createRoom, signUp } from "../../test/helpers";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { api, createRoom, post, signUp } from "../../test/helpers";
 import { forgetRoomAccess, upgradeMembership } from "./room-access";
 
 /** The real store, counting member-list reads; `hold` delays a read's answer (not its query)
@@ -132,5 +134,31 @@ describe("upgrade membership", () => {
     const owner = await signUp("ann");
     const { store } = countingStore();
     expect(await upgradeMembership(store, crypto.randomUUID(), owner.user.id)).toBeUndefined();
+  });
+});
+
+describe("history pages from the cached member list", () => {
+  // A page read takes its membership from this isolate's copy of the member list, as upgrades
+  // do; what another isolate changed since is caught by the room itself. Here the removal and
+  // the deletion are made as another isolate's routes make them: in the store and in the room,
+  // leaving this isolate's copy (which names the member) in place.
+  it("refuses a member removed, or a room deleted, after the copy was read", async () => {
+    const owner = await signUp("ann");
+    const bob = await signUp("bob");
+    const room = await createRoom(owner, { members: [bob.user.username] });
+    await post(owner, room.id, "before the removal");
+    const page = () => api<{ messages: { content: string }[] }>(`/rooms/${room.id}/messages`, { token: bob.token });
+    const first = await page();
+    expect(first.status).toBe(200);
+    expect(first.body.messages.map((m) => m.content)).toEqual(["before the removal"]);
+
+    await openStore(env).rooms.removeMember(room.id, bob.user.id);
+    await chatRoom(env, room.id).kick(bob.user.id);
+    expect(await page()).toMatchObject({ status: 403, body: { error: { code: "not_a_member" } } });
+
+    const ownerPage = () => api(`/rooms/${room.id}/messages`, { token: owner.token });
+    expect((await ownerPage()).status).toBe(200);
+    await chatRoom(env, room.id).destroy();
+    expect(await ownerPage()).toMatchObject({ status: 404 });
   });
 });

@@ -1,6 +1,7 @@
 // Room access: every /rooms/:id route passes through `roomMember()`, which loads the room
 // and the caller's membership in one query: 404 for an unknown room, 403 for a non-member.
-// WebSocket upgrades read a per-isolate copy of the room's member list instead (see below);
+// WebSocket upgrades and history pages read a per-isolate copy of the room's member list
+// instead (see below), as the ChatRoom checks both again against removals and deletion;
 // when the store cannot be read for one, the upgrade goes on unverified and the room object
 // admits only members it knows (durable-objects/chat-room/membership.ts).
 import { waitUntil } from "cloudflare:workers";
@@ -106,6 +107,10 @@ async function membership(store: Store, roomId: string, userId: string) {
 }
 
 const isUpgrade = (c: Context<AppEnv>) => c.req.method === "GET" && c.req.header("Upgrade")?.toLowerCase() === "websocket";
+/** Reads the ChatRoom checks again itself (sockets, history pages: see ChatRoom.unflushed),
+ * which may therefore take their membership from the cached member list. */
+const roomRechecks = (c: Context<AppEnv>, id: string) =>
+  isUpgrade(c) || (c.req.method === "GET" && c.req.path.endsWith(`/rooms/${id}/messages`));
 
 export function roomMember(): MiddlewareHandler<AppEnv> {
   return async function roomMember(c, next) {
@@ -118,7 +123,7 @@ export function roomMember(): MiddlewareHandler<AppEnv> {
       if (isStoreDown(err) && (c.req.path.endsWith(`/rooms/${id}/ws`) || c.req.path.endsWith(`/rooms/${id}/messages`))) return null;
       throw err;
     };
-    const found = isUpgrade(c)
+    const found = roomRechecks(c, id)
       ? await upgradeMembership(c.get("store"), id, userId).catch(handOff)
       : await membership(c.get("store"), id, userId).catch(handOff);
     if (found === null) {
