@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { Message, PostMessageInput } from "../../shared/schemas";
-import type { Store } from "../../shared/store";
+import { isStoreDown, type Store } from "../../shared/store";
 import { MAX_SEQ } from "../../shared/wire";
 import { ApiError, badRequest, forbidden, notFound, rateLimited, storeUnavailable } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
@@ -91,13 +91,14 @@ export const messageRoutes = router()
       const { before, after, around, limit } = c.req.valid("query");
       if ([before, after, around].filter((v) => v !== undefined).length > 1)
         throw badRequest("Use one of before, after and around, not several.");
-      if (c.get("memberUnverified")) {
-        // The store is down: the latest page is what the room still holds itself.
+      // The store is down: the latest page is what the room still holds itself.
+      const fromRoom = async () => {
         const cursor = before !== undefined || after !== undefined || around !== undefined;
         const page = cursor ? null : await chatRoom(c.env, c.req.param("id")).recentFor(c.get("session").id, limit);
         if (!page) throw storeUnavailable();
         return c.json(page, 200);
-      }
+      };
+      if (c.get("memberUnverified")) return fromRoom();
       const roomId = c.get("room").id;
       const reader = { userId: c.get("session").id, checkedAt: c.get("accessCheckedAt") };
       if (around !== undefined) {
@@ -115,7 +116,13 @@ export const messageRoutes = router()
           200,
         );
       }
-      return c.json(await readPage(c.env, c.get("store"), roomId, reader, { before, after, limit }), 200);
+      try {
+        return c.json(await readPage(c.env, c.get("store"), roomId, reader, { before, after, limit }), 200);
+      } catch (err) {
+        // Membership came from the cached member list, and only the page read found the store down.
+        if (isStoreDown(err)) return fromRoom();
+        throw err;
+      }
     },
   )
   .openapi(
