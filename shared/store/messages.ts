@@ -20,14 +20,15 @@ export function messagesRepo(ctx: DbContext) {
   type Key = { room_id: string; seq: number };
 
   /**
-   * Postgres: a GIN index cannot hand out its matches newest first, so the query takes one of
-   * two exact ways, chosen inside the one statement by what the index finds: up to
-   * SEARCH_SORT_AT matches in the user's rooms (a rare word) are all sorted, newest first;
-   * more (a common word) and each room is walked newest first through `messages_created`
-   * instead, testing rows until it has a page's worth, and the rooms' pages are merged.
-   * Either way the work is bounded by the page or by the matches, not by the rooms' size.
+   * Postgres: a GIN index cannot hand out its matches newest first, so one statement takes
+   * one of two exact ways, by what the index finds: up to SEARCH_SORT_AT matches in the user's
+   * rooms (a rare word) are all sorted; more (a common word), and each room is walked newest
+   * first through `messages_created`, testing rows until it has a page's worth (offset
+   * included), and the rooms' pages are merged. Sorting every match of a common word is what
+   * this avoids; a room where the word is rare while common in the user's other rooms is
+   * still walked through.
    */
-  const searchPgKeys = (words: string[], userId: string, opts: Opts) => {
+  const searchPg = (words: string[], userId: string, opts: Opts) => {
     const match = sql`to_tsvector('simple', m.content) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(" & ")})`;
     const want = opts.offset + opts.limit + 1;
     return ctx.rows<Key>(
@@ -51,7 +52,7 @@ export function messagesRepo(ctx: DbContext) {
    * the messages), membership checked per hit, so the work is bounded by the page, not by the
    * size of the user's rooms.
    */
-  const searchD1Keys = (words: string[], userId: string, opts: Opts) =>
+  const searchD1 = (words: string[], userId: string, opts: Opts) =>
     ctx.rows<Key>(
       sql`select m.room_id, m.seq from messages_fts join messages m on m.rowid = messages_fts.rowid
           join room_members rm on rm.room_id = m.room_id and rm.user_id = ${userId}
@@ -184,7 +185,7 @@ export function messagesRepo(ctx: DbContext) {
     async search(userId: string, q: string, opts: { offset: number; limit: number }) {
       const words = q.match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
       if (words.length === 0) return { results: [], nextOffset: null };
-      const rows = await byKeys(ctx.dialect === "pg" ? await searchPgKeys(words, userId, opts) : await searchD1Keys(words, userId, opts));
+      const rows = await byKeys(ctx.dialect === "pg" ? await searchPg(words, userId, opts) : await searchD1(words, userId, opts));
       const page = rows.slice(0, opts.limit);
       return {
         results: page.map(({ msg, room }) => ({ room: toRoom(room as RoomRow), message: toMessage(msg) })),
