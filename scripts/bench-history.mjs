@@ -139,9 +139,10 @@ function checkView(view, count) {
 
 /**
  * The whole phase against a target already running with HISTORY_VARS.
- * @param {{ t: object, store?: string, count: number, rounds: number, catchUps: number }} o
+ * `afterLoad`, if given, runs once the copy to the history store has drained, before the reads.
+ * @param {{ t: object, store?: string, count: number, rounds: number, catchUps: number, afterLoad?: () => Promise<string> }} o
  */
-export async function historyPhase({ t, store = "d1", count, rounds, catchUps }) {
+export async function historyPhase({ t, store = "d1", count, rounds, catchUps, afterLoad }) {
   const users = await registerUsers(t.api, 2, "hist_", []);
   const room = await createRoom(t.api, users, "bench history");
   t.log(
@@ -154,6 +155,8 @@ export async function historyPhase({ t, store = "d1", count, rounds, catchUps })
   t.log(
     `history: seeded in ${seedSeconds.toFixed(1)} s; the copy to the history store drained ${flushWaitMs === null ? "not within 180 s" : `in ${(flushWaitMs / 1000).toFixed(1)} s more`}`,
   );
+  const afterLoadNote = afterLoad ? await afterLoad() : undefined;
+  if (afterLoadNote) t.log(`history: ${afterLoadNote}`);
   // 50,000 back; in a --quick run's smaller room, halfway.
   const back = count > 50_000 ? count - 50_000 : Math.floor(count / 2);
   const read = await reads(t, users[1].token, readSpecs(room.id, count, back), rounds);
@@ -176,6 +179,7 @@ export async function historyPhase({ t, store = "d1", count, rounds, catchUps })
     common: COMMON,
     seedSeconds,
     flushWaitMs,
+    afterLoad: afterLoadNote,
     rounds,
     read,
     catchUp,

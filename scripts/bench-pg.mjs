@@ -38,6 +38,21 @@ export async function freshPgDatabase({ database, server, url }) {
   }
 }
 
+/**
+ * What autovacuum would have done by now to a table that grew by a bulk load: statistics for
+ * the planner (without them it estimates a room at a handful of rows and sorts a whole room
+ * for a page) and the GIN index's pending list merged (until then every search scans it).
+ * The shared test server runs with autovacuum off, so the benchmark does it itself.
+ */
+export async function vacuumAnalyze(url) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe("VACUUM ANALYZE");
+  } finally {
+    await sql.end();
+  }
+}
+
 /** Binds HYPERDRIVE in the snapshot's wrangler.toml (a copy; the tree's own is untouched). */
 export function bindHyperdrive(snap, url) {
   const block = [
@@ -53,7 +68,7 @@ export function bindHyperdrive(snap, url) {
 
 /**
  * A fresh database, a snapshot bound to it, and a dev server on it with `vars` (not started).
- * Returns { snap, server, database }; the caller starts, stops and removes them.
+ * Returns { snap, server, database, url }; the caller starts, stops and removes them.
  */
 export async function pgServer(repo, vars) {
   const pg = pgBenchUrl();
@@ -63,5 +78,5 @@ export async function pgServer(repo, vars) {
   prebundle(snap);
   // D1 stays bound (the Worker's other tables do not use it in this mode); migrated for parity.
   applyMigrations(snap);
-  return { snap, server: new DevServer(snap, await freePort(), vars), database: pg.database };
+  return { snap, server: new DevServer(snap, await freePort(), vars), database: pg.database, url: pg.url };
 }

@@ -6,6 +6,7 @@
 // by file, and writes the .cpuprofile (open it in Chrome DevTools) beside the bench results.
 // With --history N --read PATH it instead seeds a room of N messages (as the bench's history
 // phase does) and repeats one GET while sampling, e.g. a search, to see where a read's time goes.
+// --pg runs it on Postgres through Hyperdrive, as the bench's history-pg phase does (bench-pg.mjs).
 // A diagnostic, not a benchmark: sampling slows the isolate, so its throughput is not reported.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import WebSocket from "ws";
 import { Api, closeAll, connectAll, createRoom, RoomClient, registerUsers } from "./bench-client.mjs";
 import { quiesce, runPhase } from "./bench-fanout.mjs";
 import { seed } from "./bench-history.mjs";
+import { pgServer } from "./bench-pg.mjs";
 import { applyMigrations, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 
 const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     rate: { type: "string" },
     history: { type: "string" },
     read: { type: "string" },
+    pg: { type: "boolean", default: false },
     out: { type: "string", default: join(repo, "load", "results", "profile.cpuprofile") },
   },
 });
@@ -73,11 +76,9 @@ const n = Number(args.clients);
 const senders = Number(args.senders ?? args.clients);
 const log = (m) => console.error(`[profile] ${m}`);
 
-const snap = snapshot(repo);
-const server = new DevServer(snap, await freePort(), { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000" });
+const vars = { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000" };
+const { snap, server } = args.pg ? await pgServer(repo, vars) : await d1Server(vars);
 try {
-  prebundle(snap);
-  applyMigrations(snap);
   await server.start();
   const api = new Api(server.base);
   const users = await registerUsers(api, Math.max(n, 2), "prof_", []);
@@ -144,6 +145,14 @@ try {
 } finally {
   await server.stop();
   removeSnapshot(snap);
+}
+
+/** A snapshot of the tree on D1, bundled and migrated, and its dev server (not started). */
+async function d1Server(vars) {
+  const snap = snapshot(repo);
+  prebundle(snap);
+  applyMigrations(snap);
+  return { snap, server: new DevServer(snap, await freePort(), vars) };
 }
 
 /** One GET after another for `ms`; returns each one's ms (a wrong status throws). */

@@ -91,7 +91,7 @@ export function historySection(h) {
   return [
     `#### The history path (${h.store === "postgres" ? "Postgres through Hyperdrive" : "D1"})`,
     "",
-    `A room of ${fmtInt(h.count)} messages that keeps only its newest ${h.hotLog.HOT_LOG_ROWS} itself (HOT_LOG_HOURS=${h.hotLog.HOT_LOG_HOURS}); seeded through ${h.seedSockets} sockets in ${fmt(h.seedSeconds, 1)} s, the copy to the history store drained ${h.flushWaitMs === null ? "not within 180 s" : `${fmt(h.flushWaitMs / 1000, 1)} s later`}. ${h.rounds} reads of each kind, interleaved round by round, through wrangler dev's proxy, by the other member:`,
+    `A room of ${fmtInt(h.count)} messages that keeps only its newest ${h.hotLog.HOT_LOG_ROWS} itself (HOT_LOG_HOURS=${h.hotLog.HOT_LOG_HOURS}); seeded through ${h.seedSockets} sockets in ${fmt(h.seedSeconds, 1)} s, the copy to the history store drained ${h.flushWaitMs === null ? "not within 180 s" : `${fmt(h.flushWaitMs / 1000, 1)} s later`}${h.afterLoad ? `, ${h.afterLoad}` : ""}. ${h.rounds} reads of each kind, interleaved round by round, through wrangler dev's proxy, by the other member:`,
     "",
     "| read | p50 | p99 | max | wrong answers | p50 ÷ /api/me | p99 ÷ /api/me |",
     "|---|---|---|---|---|---|---|",

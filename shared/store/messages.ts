@@ -9,37 +9,59 @@ import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
 /** D1 binds at most 100 parameters per statement; a message row binds at most one per column,
  * so a column added to the table shrinks the chunks by itself. */
 const MAX_BOUND_PARAMETERS = 100;
+/** Postgres search sorts up to this many matches itself; past it, rooms are walked newest first. */
+const SEARCH_SORT_AT = 1000;
 
 export function messagesRepo(ctx: DbContext) {
   const { db, t } = ctx;
   const { messages: m, rooms, roomMembers: rm } = t;
 
   type Opts = { offset: number; limit: number };
+  type Key = { room_id: string; seq: number };
 
-  /** Postgres: the GIN index on the tsvector, newest first. */
-  const searchPg = (words: string[], userId: string, opts: Opts) =>
-    db
-      .select({ msg: m, room: rooms })
-      .from(m)
-      .innerJoin(rm, and(eq(rm.roomId, m.roomId), eq(rm.userId, userId)))
-      .innerJoin(rooms, eq(rooms.id, m.roomId))
-      .where(sql`to_tsvector('simple', ${m.content}) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(" & ")})`)
-      .orderBy(desc(m.createdAt), desc(m.seq))
-      .limit(opts.limit + 1)
-      .offset(opts.offset);
+  /**
+   * Postgres: a GIN index cannot hand out its matches newest first, so one statement takes
+   * one of two exact ways, by what the index finds: up to SEARCH_SORT_AT matches in the user's
+   * rooms (a rare word) are all sorted; more (a common word), and each room is walked newest
+   * first through `messages_created`, testing rows until it has a page's worth (offset
+   * included), and the rooms' pages are merged. Sorting every match of a common word is what
+   * this avoids; a room where the word is rare while common in the user's other rooms is
+   * still walked through.
+   */
+  const searchPg = (words: string[], userId: string, opts: Opts) => {
+    const match = sql`to_tsvector('simple', m.content) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(" & ")})`;
+    const want = opts.offset + opts.limit + 1;
+    return ctx.rows<Key>(
+      sql`with hits as materialized (
+            select m.room_id, m.seq, m.created_at from messages m
+            join room_members rm on rm.room_id = m.room_id and rm.user_id = ${userId}
+            where ${match} limit ${SEARCH_SORT_AT + 1})
+          (select room_id, seq from hits where (select count(*) from hits) <= ${SEARCH_SORT_AT}
+           order by created_at desc, seq desc limit ${opts.limit + 1} offset ${opts.offset})
+          union all
+          (select w.room_id, w.seq from room_members rm cross join lateral (
+             select m.room_id, m.seq, m.created_at from messages m where m.room_id = rm.room_id and ${match}
+             order by m.created_at desc, m.seq desc limit ${want}) w
+           where rm.user_id = ${userId} and (select count(*) from hits) > ${SEARCH_SORT_AT}
+           order by w.created_at desc, w.seq desc limit ${opts.limit + 1} offset ${opts.offset})`,
+    );
+  };
 
   /**
    * D1: driven by the FTS5 index in rowid order, newest first (the order the store received
    * the messages), membership checked per hit, so the work is bounded by the page, not by the
-   * size of the user's rooms; then the page's rows are read by key.
+   * size of the user's rooms.
    */
-  async function searchD1(words: string[], userId: string, opts: Opts) {
-    const keys = await ctx.rows<{ room_id: string; seq: number }>(
+  const searchD1 = (words: string[], userId: string, opts: Opts) =>
+    ctx.rows<Key>(
       sql`select m.room_id, m.seq from messages_fts join messages m on m.rowid = messages_fts.rowid
           join room_members rm on rm.room_id = m.room_id and rm.user_id = ${userId}
           where messages_fts match ${words.map((w) => `"${w}"*`).join(" ")}
           order by messages_fts.rowid desc limit ${opts.limit + 1} offset ${opts.offset}`,
     );
+
+  /** The messages (with their rooms) named by `keys`, in the keys' order. */
+  async function byKeys(keys: Key[]) {
     if (keys.length === 0) return [];
     const rows = await db
       .select({ msg: m, room: rooms })
@@ -163,7 +185,7 @@ export function messagesRepo(ctx: DbContext) {
     async search(userId: string, q: string, opts: { offset: number; limit: number }) {
       const words = q.match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
       if (words.length === 0) return { results: [], nextOffset: null };
-      const rows = ctx.dialect === "pg" ? await searchPg(words, userId, opts) : await searchD1(words, userId, opts);
+      const rows = await byKeys(ctx.dialect === "pg" ? await searchPg(words, userId, opts) : await searchD1(words, userId, opts));
       const page = rows.slice(0, opts.limit);
       return {
         results: page.map(({ msg, room }) => ({ room: toRoom(room as RoomRow), message: toMessage(msg) })),

@@ -159,6 +159,37 @@ describe(`history store (${store.dialect})`, () => {
     expect((await store.messages.search(u.id, "***", { offset: 0, limit: 5 })).results).toEqual([]);
   });
 
+  it("pages search results across rooms newest first, for a word in a few messages and one in more than a thousand", async () => {
+    const [u, v] = [await user(), await user()];
+    const [older, newer, other] = [await room(u.id), await room(u.id), await room(v.id)];
+    // The rooms' times do not overlap and the older room is written first, so "newest first"
+    // is one order on both backends (D1 orders by arrival at the store, Postgres by time).
+    const rows = (roomId: string, count: number, from: number) =>
+      Array.from({ length: count }, (_, i) =>
+        msg(roomId, i + 1, `walrus ${i + 1}${(i + 1) % 100 === 0 ? " narwhal" : ""}`, { createdAt: from + i }),
+      );
+    await store.messages.upsert(older.id, rows(older.id, 600, now));
+    await store.messages.upsert(newer.id, rows(newer.id, 500, now + 10_000));
+    await store.messages.upsert(other.id, rows(other.id, 50, now + 20_000));
+    const expected = (every: number) => [
+      ...Array.from({ length: 500 / every }, (_, i) => `${newer.id}/${500 - i * every}`),
+      ...Array.from({ length: 600 / every }, (_, i) => `${older.id}/${600 - i * every}`),
+    ];
+    const page = async (q: string, offset: number, limit: number) => {
+      const r = await store.messages.search(u.id, q, { offset, limit });
+      return { keys: r.results.map((x) => `${x.room.id}/${x.message.seq}`), nextOffset: r.nextOffset };
+    };
+    // 11 matches: all of them sorted.
+    const rare = expected(100);
+    expect(await page("narwhal", 0, 4)).toEqual({ keys: rare.slice(0, 4), nextOffset: 4 });
+    expect(await page("narwhal", 8, 4)).toEqual({ keys: rare.slice(8), nextOffset: null });
+    // 1,100 matches: every room walked newest first; the pages meet where the rooms do.
+    const common = expected(1);
+    expect(await page("walrus", 0, 7)).toEqual({ keys: common.slice(0, 7), nextOffset: 7 });
+    expect(await page("walrus", 497, 7)).toEqual({ keys: common.slice(497, 504), nextOffset: 504 });
+    expect(await page("walrus", 1095, 7)).toEqual({ keys: common.slice(1095), nextOffset: null });
+  });
+
   it("answers a ping", async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });
