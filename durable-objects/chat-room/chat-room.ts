@@ -12,7 +12,7 @@ import { EXPIRY_TIMER } from "./connections";
 import { dispatch } from "./dispatch";
 import { FLUSH_TIMER } from "./flush";
 import { MEMBER_UPDATES_TIMER, type MemberListUpdate } from "./member-updates";
-import type { RoomConfig } from "./membership";
+import type { Reader, RoomConfig, Stale } from "./membership";
 import { composeRoom, type RoomParts } from "./parts";
 import type { PostResult } from "./sends";
 import { UPLOADS_TIMER, type Upload } from "./uploads";
@@ -88,22 +88,11 @@ export class ChatRoom extends DurableObject<Env> {
     return this.p.flush.wake();
   }
 
-  /** Messages the history store may not have yet (read-your-writes for REST pages), and the
-   * room's last change number: every change up to it is in these or in the store already. */
-  unflushed(afterSeq: number, beforeSeq: number): { messages: Message[]; lastChange: number } {
-    return { messages: this.p.log.dirtyBetween(afterSeq, beforeSeq), lastChange: this.p.changes.last() };
-  }
-
-  /** The same for a reader whose membership came from a Worker's cached member list, read at
-   * `checkedAt`: refused if they were removed since, or the room was deleted, as upgrades are. */
-  unflushedFor(
-    reader: { userId: string; checkedAt: number },
-    afterSeq: number,
-    beforeSeq: number,
-  ): { messages: Message[]; lastChange: number } | { refused: "removed" | "deleted" } {
-    const refusal = this.p.membership.refusal(reader.userId, reader.checkedAt);
-    if (refusal) return { refused: refusal[0] === CloseCode.roomDeleted ? "deleted" : "removed" };
-    return this.unflushed(afterSeq, beforeSeq);
+  /** Messages the history store may not have yet (read-your-writes for REST reads) and the last
+   * change number (every change up to it is in these or in the store); refused as upgrades are. */
+  unflushed(reader: Reader, afterSeq: number, beforeSeq: number): { messages: Message[]; lastChange: number } | { refused: Stale } {
+    const refused = this.p.membership.staleRead(reader.userId, reader.checkedAt);
+    return refused ? { refused } : { messages: this.p.log.dirtyBetween(afterSeq, beforeSeq), lastChange: this.p.changes.last() };
   }
 
   lastSeq(): number {

@@ -12,6 +12,11 @@ import { type AiMode, CloseCode } from "../../shared/wire";
 import type { RoomSockets } from "./sockets";
 
 /** What the room object knows of its room's settings. */
+/** Who reads the room over REST, and when the Worker read their membership. */
+export type Reader = { userId: string; checkedAt: number };
+/** Why such a read is refused: the reader was removed since, or the room was deleted. */
+export type Stale = "removed" | "deleted";
+
 export type RoomConfig = {
   roomId: string;
   characterId: string | null;
@@ -89,6 +94,13 @@ export class Membership {
       return [CloseCode.removed, "You were removed from this room"];
     if (unverified && !this.knows(userId)) return [CloseCode.overloaded, "Message history is briefly unavailable; try again shortly"];
     return undefined;
+  }
+
+  /** Why a REST read whose membership was read at `checkedAt` (perhaps from a Worker's cached
+   * member list) must be refused, if it must: as refusal() does for upgrades. */
+  staleRead(userId: string, checkedAt: number): Stale | undefined {
+    const refusal = this.refusal(userId, checkedAt);
+    return refusal && (refusal[0] === CloseCode.roomDeleted ? "deleted" : "removed");
   }
 
   /** Whether the room itself can vouch for `userId` while the store cannot (an outage): it knows

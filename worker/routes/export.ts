@@ -5,14 +5,14 @@
 // cannot forge a "**Name** · date" author line, a heading or raw HTML.
 // Tombstones stay as a note (their content is gone); a regenerated reply keeps every version.
 import type { Context } from "hono";
-import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import type { Message } from "../../shared/wire";
 import type { AppEnv } from "../types";
+import { unflushedFor } from "./room-access";
 
 export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"): Promise<Response> {
   const room = c.get("room");
   const store = c.get("store");
-  const pending = new Map((await chatRoom(c.env, room.id).unflushed(0, Number.MAX_SAFE_INTEGER)).messages.map((m) => [m.seq, m]));
+  const pending = new Map((await unflushedFor(c)).messages.map((m) => [m.seq, m]));
   const encoder = new TextEncoder();
   const title = room.title ?? "Untitled room";
 

@@ -1,14 +1,16 @@
 // A room's messages over REST: history pages, posting (through the room's ChatRoom object,
 // the single writer), stop/regenerate of AI replies, and export.
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { Message, PostMessageInput } from "../../shared/schemas";
-import { isStoreDown, type Store } from "../../shared/store";
+import { isStoreDown } from "../../shared/store";
 import { MAX_SEQ } from "../../shared/wire";
-import { ApiError, badRequest, forbidden, notFound, rateLimited, storeUnavailable } from "../errors";
+import { ApiError, badRequest, rateLimited, storeUnavailable } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import type { AppEnv } from "../types";
 import { exportRoom } from "./export";
-import { roomConfigOf } from "./room-access";
+import { roomConfigOf, unflushedFor } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const SeqParam = RoomId.extend({
@@ -34,17 +36,13 @@ export function mergePage(stored: { messages: Message[]; hasMore: boolean }, pen
 }
 
 type PageQuery = { before?: number; after?: number; limit: number };
-/** Who reads, and when their membership was read (it may come from a cached member list). */
-type Reader = { userId: string; checkedAt: number };
-
 /** A page of history: the room's unflushed messages over what the history store holds. */
-async function readPage(env: Env, store: Store, roomId: string, reader: Reader, q: PageQuery) {
+async function readPage(c: Context<AppEnv>, q: PageQuery) {
   // The room's unflushed messages first, then the store: the flush writes the store before it
   // marks rows flushed, so every message is in at least one of the two reads. (Read the other
   // way round, or at once, a message flushed in between could be in neither.)
-  const pending = await chatRoom(env, roomId).unflushedFor(reader, q.after ?? 0, q.before ?? Number.MAX_SAFE_INTEGER);
-  if ("refused" in pending) throw pending.refused === "deleted" ? notFound("Room") : forbidden("You are not a member of this room.", "not_a_member");
-  const page = await store.messages.page(roomId, q);
+  const pending = await unflushedFor(c, q.after ?? 0, q.before ?? Number.MAX_SAFE_INTEGER);
+  const page = await c.get("store").messages.page(c.get("room").id, q);
   return { ...mergePage(page, pending.messages, q.limit, q.after !== undefined), lastChange: pending.lastChange };
 }
 
@@ -99,13 +97,11 @@ export const messageRoutes = router()
         return c.json(page, 200);
       };
       if (c.get("memberUnverified")) return fromRoom();
-      const roomId = c.get("room").id;
-      const reader = { userId: c.get("session").id, checkedAt: c.get("accessCheckedAt") };
       if (around !== undefined) {
         // The message itself counts with the older half.
         const older = Math.ceil(limit / 2);
-        const back = await readPage(c.env, c.get("store"), roomId, reader, { before: around + 1, limit: older });
-        const forward = await readPage(c.env, c.get("store"), roomId, reader, { after: around, limit: limit - older });
+        const back = await readPage(c, { before: around + 1, limit: older });
+        const forward = await readPage(c, { after: around, limit: limit - older });
         return c.json(
           {
             messages: [...back.messages, ...forward.messages],
@@ -117,7 +113,7 @@ export const messageRoutes = router()
         );
       }
       try {
-        return c.json(await readPage(c.env, c.get("store"), roomId, reader, { before, after, limit }), 200);
+        return c.json(await readPage(c, { before, after, limit }), 200);
       } catch (err) {
         // Membership came from the cached member list, and only the page read found the store down.
         if (isStoreDown(err)) return fromRoom();

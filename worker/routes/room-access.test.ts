@@ -4,8 +4,8 @@
 // read the same copy, and the room refuses what it knows to be stale.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { openStore, type Store } from "../../shared/store";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { openStore, type Store } from "../../shared/store";
 import { api, createRoom, post, signUp } from "../../test/helpers";
 import { forgetRoomAccess, upgradeMembership } from "./room-access";
 

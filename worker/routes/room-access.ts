@@ -6,7 +6,7 @@
 // admits only members it knows (durable-objects/chat-room/membership.ts).
 import { waitUntil } from "cloudflare:workers";
 import type { Context, MiddlewareHandler } from "hono";
-import type { RoomConfig } from "../../durable-objects/chat-room/chat-room";
+import { chatRoom, type RoomConfig } from "../../durable-objects/chat-room/chat-room";
 import { isStoreDown, type Store } from "../../shared/store";
 import type { MemberRow } from "../../shared/store/rooms";
 import type { Room } from "../../shared/wire";
@@ -157,4 +157,15 @@ export function roomConfigOf(room: Room, characterName: string | null): RoomConf
 export async function roomConfig(store: Store, room: Room): Promise<RoomConfig> {
   const character = room.characterId ? await store.characters.byId(room.characterId) : undefined;
   return roomConfigOf(room, character?.name ?? null);
+}
+
+/** The room's messages in (afterSeq, beforeSeq) that the history store may not have yet, for
+ * the caller of a REST read; the room refuses a caller it knows was removed after the member
+ * list this request used was read, or a room it knows was deleted. */
+export async function unflushedFor(c: Context<AppEnv>, afterSeq = 0, beforeSeq = Number.MAX_SAFE_INTEGER) {
+  const reader = { userId: c.get("session").id, checkedAt: c.get("accessCheckedAt") };
+  const pending = await chatRoom(c.env, c.get("room").id).unflushed(reader, afterSeq, beforeSeq);
+  if ("refused" in pending)
+    throw pending.refused === "deleted" ? notFound("Room") : forbidden("You are not a member of this room.", "not_a_member");
+  return pending;
 }
