@@ -67,11 +67,25 @@ export class RoomLog {
   }
 
   append(m: NewMessage, now = Date.now()): Message {
+    // With no ON CONFLICT clause the insert either writes its row or throws.
+    return this.insert(m, now, "") as Message;
+  }
+
+  /**
+   * Appends `m` unless its author already sent its clientId (a resend): then nothing is written
+   * and undefined comes back. One statement, the unique index answering the question, instead
+   * of a lookup before every insert: this is the path of every WebSocket send.
+   */
+  appendOnce(m: NewMessage & { clientId: string }, now = Date.now()): Message | undefined {
+    return this.insert(m, now, " ON CONFLICT (author_id, client_id) WHERE client_id IS NOT NULL DO NOTHING");
+  }
+
+  private insert(m: NewMessage, now: number, onConflict: string): Message | undefined {
     const seq = this.lastSeq + 1;
     const id = crypto.randomUUID();
-    this.sql.exec(
+    const inserted = this.sql.exec(
       `INSERT INTO messages (seq, id, author_kind, author_id, author_name, author_username, content, status, client_id, reply_to, job_id, created_at, attachments)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${onConflict} RETURNING seq`,
       seq,
       id,
       m.author.kind,
@@ -86,6 +100,7 @@ export class RoomLog {
       now,
       m.attachments?.length ? JSON.stringify(m.attachments) : null,
     );
+    if (inserted.toArray().length === 0) return undefined;
     this.lastSeq = seq;
     // Built from what was just written rather than read back: this is the hot path.
     return this.toMessage(newRow(m, seq, id, now));
@@ -151,6 +166,8 @@ export class RoomLog {
 
   /** Messages with seq > afterSeq in seq order, at most `limit`. */
   after(afterSeq: number, limit: number): Message[] {
+    // A client that is up to date (every reconnect in a quiet room) costs no query.
+    if (afterSeq >= this.lastSeq) return [];
     return this.list("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
   }
 
@@ -162,6 +179,7 @@ export class RoomLog {
   /** Messages in (from, to] edited after they were written (AI replies that streamed,
    * stopped or failed), ascending. */
   editedBetween(from: number, to: number): Message[] {
+    if (from >= to) return [];
     return this.list("SELECT * FROM messages WHERE seq > ? AND seq <= ? AND version > 1 ORDER BY seq", from, to);
   }
 
