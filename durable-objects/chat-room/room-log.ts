@@ -196,8 +196,14 @@ export class RoomLog {
     return this.list("SELECT * FROM messages WHERE version > flushed AND seq > ? AND seq < ? ORDER BY seq", afterSeq, beforeSeq);
   }
 
+  /** One statement for the whole batch: it runs on the room's thread between its messages. */
   markFlushed(rows: { seq: number; version: number }[]) {
-    for (const r of rows) this.sql.exec("UPDATE messages SET flushed = max(flushed, ?) WHERE seq = ?", r.version, r.seq);
+    if (rows.length === 0) return;
+    this.sql.exec(
+      `UPDATE messages SET flushed = max(flushed, f.value ->> 'version')
+       FROM json_each(?) AS f WHERE messages.seq = f.value ->> 'seq'`,
+      JSON.stringify(rows),
+    );
   }
 
   hasDirty(): boolean {
