@@ -4,7 +4,7 @@
 // streams); `flushed` is the version the history store last received, so a row is dirty while
 // version > flushed. Everything here survives eviction and restarts.
 import type { Message, MessageStatus } from "../../shared/wire";
-import { createLogTables, type NewMessage, newRow, type Row, toMessage } from "./room-log-rows";
+import { createLogTables, insertRow, markRowsFlushed, type NewMessage, newRow, type Row, toMessage } from "./room-log-rows";
 import { chooseVersion, type Revision, reviseRow, startVersion } from "./room-log-versions";
 
 export type { NewMessage } from "./room-log-rows";
@@ -68,39 +68,19 @@ export class RoomLog {
 
   append(m: NewMessage, now = Date.now()): Message {
     // With no ON CONFLICT clause the insert either writes its row or throws.
-    return this.insert(m, now, "") as Message;
+    return this.insert(m, now, false) as Message;
   }
 
-  /**
-   * Appends `m` unless its author already sent its clientId (a resend): then nothing is written
-   * and undefined comes back. One statement, the unique index answering the question, instead
-   * of a lookup before every insert: this is the path of every WebSocket send.
-   */
+  /** Appends `m` unless its author already sent its clientId (a resend: nothing is written,
+   * undefined comes back). One statement instead of a lookup and an insert, for every send. */
   appendOnce(m: NewMessage & { clientId: string }, now = Date.now()): Message | undefined {
-    return this.insert(m, now, " ON CONFLICT (author_id, client_id) WHERE client_id IS NOT NULL DO NOTHING");
+    return this.insert(m, now, true);
   }
 
-  private insert(m: NewMessage, now: number, onConflict: string): Message | undefined {
+  private insert(m: NewMessage, now: number, onceByClient: boolean): Message | undefined {
     const seq = this.lastSeq + 1;
     const id = crypto.randomUUID();
-    const inserted = this.sql.exec(
-      `INSERT INTO messages (seq, id, author_kind, author_id, author_name, author_username, content, status, client_id, reply_to, job_id, created_at, attachments)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${onConflict} RETURNING seq`,
-      seq,
-      id,
-      m.author.kind,
-      m.author.id,
-      m.author.name,
-      m.author.username ?? null,
-      m.content,
-      m.status,
-      m.clientId ?? null,
-      m.replyTo ?? null,
-      m.jobId ?? null,
-      now,
-      m.attachments?.length ? JSON.stringify(m.attachments) : null,
-    );
-    if (inserted.toArray().length === 0) return undefined;
+    if (!insertRow(this.sql, m, seq, id, now, onceByClient)) return undefined;
     this.lastSeq = seq;
     // Built from what was just written rather than read back: this is the hot path.
     return this.toMessage(newRow(m, seq, id, now));
@@ -196,14 +176,8 @@ export class RoomLog {
     return this.list("SELECT * FROM messages WHERE version > flushed AND seq > ? AND seq < ? ORDER BY seq", afterSeq, beforeSeq);
   }
 
-  /** One statement for the whole batch: it runs on the room's thread between its messages. */
   markFlushed(rows: { seq: number; version: number }[]) {
-    if (rows.length === 0) return;
-    this.sql.exec(
-      `UPDATE messages SET flushed = max(flushed, f.value ->> 'version')
-       FROM json_each(?) AS f WHERE messages.seq = f.value ->> 'seq'`,
-      JSON.stringify(rows),
-    );
+    markRowsFlushed(this.sql, rows);
   }
 
   hasDirty(): boolean {
