@@ -112,7 +112,7 @@ export function report(res) {
     const fallback = REFERENCE[k] === undefined ? [] : kb(k, [REFERENCE[k]]);
     const ref = r ? kb(k, r[k]) : fallback;
     const theirs = b ? kb(k, b[k]) : [];
-    const refCell = ref.length === 0 ? "—" : cell(ref, unit, digits);
+    const refCell = ref.length === 0 ? "—" : r ? cell(ref, unit, digits) : `${ref[0].toLocaleString("en-US")}${unit}`;
     push(
       `| ${name} | ${refCell} | ${cell(ours, unit, digits)} | ${ratio(ours, ref)} |${b ? ` ${cell(theirs, unit, digits)} | ${ratio(ours, theirs)} |` : ""} ${better} |`,
     );
