@@ -143,7 +143,7 @@ export class RoomClient {
       ws.on("open", () => {
         // Upgrade answered (auth, membership, the room object accepted the socket).
         this.openMs = performance.now() - started;
-        ws.send(JSON.stringify({ type: "hello", afterSeq }));
+        ws.send(this.helloFrame(afterSeq));
       });
       ws.on("unexpected-response", (_req, res) => {
         clearTimeout(timer);
@@ -160,13 +160,13 @@ export class RoomClient {
       });
       ws.on("message", (data) => {
         const frame = JSON.parse(String(data));
-        if (frame.type === "ready") {
+        if (this.isReady(frame)) {
           clearTimeout(timer);
           resolve(performance.now() - started);
           // Unacked sends go again with the same clientId: the server must not store twice.
           for (const [clientId, content] of this.outbox) {
             this.counters.resends++;
-            ws.send(JSON.stringify({ type: "send", clientId, content }));
+            ws.send(this.sendFrame(clientId, content));
           }
           return;
         }
@@ -214,7 +214,20 @@ export class RoomClient {
 
   send(clientId, content = stampContent(clientId)) {
     this.outbox.set(clientId, content);
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: "send", clientId, content }));
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(this.sendFrame(clientId, content));
+  }
+
+  // The protocol's frames, overridden by the reference's client adapter (bench-reference.mjs).
+  helloFrame(afterSeq) {
+    return JSON.stringify({ type: "hello", afterSeq });
+  }
+
+  isReady(frame) {
+    return frame.type === "ready";
+  }
+
+  sendFrame(clientId, content) {
+    return JSON.stringify({ type: "send", clientId, content });
   }
 
   isOpen() {

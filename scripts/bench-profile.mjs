@@ -124,11 +124,10 @@ try {
       log(`connect storm ${i + 1}: slowest ready ${Math.max(...ready).toFixed(0)} ms`);
     }
   } else {
-    r = await runPhase(
-      clients,
-      { label: "prof", senders, durationMs: Number(args.seconds) * 1000, inflight: Number(args.inflight) },
-      server,
-    );
+    // --rate M: the fixed load (M messages/s over the senders, open loop) instead of saturation.
+    const load = args.rate ? { rate: Number(args.rate) } : { inflight: Number(args.inflight) };
+    r = await runPhase(clients, { label: "prof", senders, durationMs: Number(args.seconds) * 1000, ...load }, server);
+    log(`send to receipt while sampling: p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms`);
   }
   const { profile } = await inspector.call("Profiler.stop");
   if (perf) {

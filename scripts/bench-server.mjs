@@ -110,6 +110,8 @@ export class DevServer {
     this.port = port;
     this.vars = { JWT_SECRET: randomBytes(32).toString("hex"), ADMIN_TOKEN: randomBytes(16).toString("hex"), ...vars };
     this.base = `http://127.0.0.1:${port}`;
+    /** What answers once the Worker is up, and a mark its body holds (the reference has no /api/health). */
+    this.health = snap.health ?? { path: "/api/health", mark: '"status"' };
     this.log = [];
     this.child = undefined;
   }
@@ -137,7 +139,7 @@ export class DevServer {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${this.tail()}`);
       try {
-        const res = await fetch(`${this.base}/api/health`, { signal: AbortSignal.timeout(2000) });
+        const res = await fetch(`${this.base}${this.health.path}`, { signal: AbortSignal.timeout(2000) });
         await res.arrayBuffer();
         if (res.status === 200 || res.status === 503) return;
       } catch {
@@ -145,7 +147,7 @@ export class DevServer {
       }
       await sleep(250);
     }
-    throw new Error(`wrangler dev did not answer /api/health within ${timeoutMs} ms:\n${this.tail()}`);
+    throw new Error(`wrangler dev did not answer ${this.health.path} within ${timeoutMs} ms:\n${this.tail()}`);
   }
 
   /** Restarts on the same port and state with `vars` added, unless it already runs with them. */
@@ -209,9 +211,9 @@ export class DevServer {
     for (const port of listeningPorts(pids)) {
       if (port === this.inspectorPort) continue;
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(2000) });
+        const res = await fetch(`http://127.0.0.1:${port}${this.health.path}`, { signal: AbortSignal.timeout(2000) });
         const body = await res.text();
-        if ((res.status === 200 || res.status === 503) && body.includes('"status"')) {
+        if ((res.status === 200 || res.status === 503) && body.includes(this.health.mark)) {
           this.runtimePortFound = { port, pids: pids.join(",") };
           return port;
         }

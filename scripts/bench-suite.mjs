@@ -3,27 +3,29 @@
 // Results are appended to `t.out`; nothing here asserts anything about timings.
 import { setTimeout as sleep } from "node:timers/promises";
 import { withChannels } from "./bench-channels.mjs";
-import { closeAll, connectAll, createRoom, RoomClient } from "./bench-client.mjs";
+import { closeAll, connectAll } from "./bench-client.mjs";
 import { quiesce, runPhase } from "./bench-fanout.mjs";
 import { percentiles } from "./bench-stats.mjs";
 
 /**
  * @typedef {{ name: string, server: import("./bench-server.mjs").DevServer,
  *   api: import("./bench-client.mjs").Api, users: object[], ackOnEcho: boolean, log: (m: string) => void,
+ *   createRoom: (members: object[], title: string) => Promise<{ id: string }>,
+ *   Client: typeof import("./bench-client.mjs").RoomClient,
  *   opts: { runs: number, runsForUnreferenced: number, seconds: number, window: number, minInflight: number,
  *     maxInflight: number, fixedSeconds: number },
- *   out: { memory?: object, fanout: object[], connect: object[], connectDirect: object[], fixedPooled?: object } }} Target
+ *   out: { memory?: object, fanout: object[], connect: object[], connectDirect: object[], fixedPooled: object[] } }} Target
  */
 
 const clientsFor = (t, room, users) =>
-  users.map((user, index) => new RoomClient({ port: t.server.port, roomId: room.id, user, index, ackOnEcho: t.ackOnEcho }));
+  users.map((user, index) => new t.Client({ port: t.server.port, roomId: room.id, user, index, ackOnEcho: t.ackOnEcho }));
 
 /** 1,000 idle sockets over 10 rooms of 100 members; RSS of workerd against a warmed baseline. */
 export async function memory(t, roomCount = 10, perRoom = 100) {
   t.log(`${t.name} memory: ${roomCount} rooms x ${perRoom} idle sockets`);
   const members = t.users.slice(0, perRoom);
   const rooms = [];
-  for (let r = 0; r < roomCount; r++) rooms.push(await createRoom(t.api, members, `bench memory ${r}`));
+  for (let r = 0; r < roomCount; r++) rooms.push(await t.createRoom(members, `bench memory ${r}`));
   // Wake every room object once so the baseline already holds them; the delta is the sockets.
   for (const room of rooms) await closeAll(await connected(clientsFor(t, room, members.slice(0, 1))));
   // Median of five readings, per process (runtime and the proxy in front of it).
@@ -84,7 +86,7 @@ export async function fanoutRoom(targets, n) {
   const rooms = [];
   for (const t of targets) {
     const members = t.users.slice(0, n);
-    const room = await createRoom(t.api, members, `bench fan-out ${n}`);
+    const room = await t.createRoom(members, `bench fan-out ${n}`);
     rooms.push({ t, room, members, clients: clientsFor(t, room, members) });
   }
   // Everyone connects at once, like a room filling up after a link is shared; for 100 clients
@@ -119,10 +121,12 @@ export async function fanoutRoom(targets, n) {
   for (const { t, clients } of rooms) await runPhase(clients, { label: `warm${n}`, senders: n, durationMs: 1000, rate: 50 }, t.server);
   // The fixed load goes first, so no backlog from a saturated phase (such as the write-behind
   // flush of thousands of messages) is still running under it.
+  // The quiet rooms: 2 clients at 100 messages/s (both sending), and 100 clients at 2,500
+  // deliveries/s = 25 messages/s spread over all 100 senders.
+  const fixedRate = { 2: 100, 100: 25 }[n];
   const specs = [];
-  for (let rep = 1; rep <= runs && n === 100; rep++) {
-    // The reference's fixed load: 2,500 deliveries/s = 25 messages/s to 100 clients.
-    specs.push({ rep, label: `rate${n}r${rep}`, senders: n, durationMs: fixedSeconds * 1000, rate: 2500 / n });
+  for (let rep = 1; rep <= runs && fixedRate !== undefined; rep++) {
+    specs.push({ rep, label: `rate${n}r${rep}`, senders: n, durationMs: fixedSeconds * 1000, rate: fixedRate });
   }
   const inflightFor = (senders) =>
     senders * Math.max(1, Math.min(Math.max(window, Math.ceil(minInflight / senders)), Math.floor(maxInflight / senders)));
@@ -141,7 +145,9 @@ export async function fanoutRoom(targets, n) {
       t.out.fanout.push({ ...r, run: rep });
       if (spec.rate !== undefined) fixedSamples.get(t)?.push(...samples);
       const what =
-        spec.rate === undefined ? `${spec.senders} sender(s): ${Math.round(r.deliveriesPerSec)} deliveries/s,` : "at 2,500 deliveries/s:";
+        spec.rate === undefined
+          ? `${spec.senders} sender(s): ${Math.round(r.deliveriesPerSec)} deliveries/s,`
+          : `at ${spec.rate} messages/s:`;
       t.log(
         `${t.name} fan-out ${n}, ${what} run ${rep}, p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, lost ${r.lost}, dup ${r.duplicated}`,
       );
@@ -150,7 +156,7 @@ export async function fanoutRoom(targets, n) {
   // The fixed load's percentiles over every run's deliveries together: a single stall (one
   // slow fsync on the runtime's only thread) decides one 6 s run's p99, less so the pool's.
   for (const [t, samples] of fixedSamples) {
-    if (samples.length > 0) t.out.fixedPooled = { clients: n, runs, ...percentiles(samples) };
+    if (samples.length > 0) t.out.fixedPooled.push({ clients: n, runs, ...percentiles(samples) });
   }
   for (const r of rooms) if (r.t.absent) await channelPhases(r, servers, n, runs, { durationMs: seconds * 1000, inflight: inflightFor(n) });
   for (const { clients } of rooms) await closeAll(clients);

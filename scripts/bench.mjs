@@ -4,10 +4,11 @@
 // crash-restart soak, then prints a Markdown report with
 // ratios against the reference (docs/benchmarks.md, "Method") and writes the raw
 // results as JSON. With --baseline it also runs the same workloads, interleaved, against a
-// minimal store-then-broadcast server (load/baseline) for same-run ratios. A benchmark, not a
+// minimal store-then-broadcast server (load/baseline) for same-run ratios, and with
+// --reference PATH against a local copy of the reference (bench-reference.mjs). A benchmark, not a
 // test: it asserts nothing about timings. Everything targets 127.0.0.1; every loop is bounded.
 //
-//   npm run bench [-- --quick] [--baseline] [--runs 3] [--sizes 2,10,50,100] [--seconds 3]
+//   npm run bench [-- --quick] [--baseline] [--reference PATH] [--runs 3] [--sizes 2,10,50,100] [--seconds 3]
 //                 [--window 8] [--skip startup,memory,fanout,channels,ai,flood,soak,history,history-pg]
 //                 [--out load/results/bench-latest.json]
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
@@ -15,11 +16,12 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { aiPhase, aiVars } from "./bench-ai.mjs";
-import { Api, createRoom, registerUsers } from "./bench-client.mjs";
+import { Api, createRoom, RoomClient, registerUsers } from "./bench-client.mjs";
 import { startGeminiDouble } from "./bench-double.mjs";
 import { flood } from "./bench-flood.mjs";
 import { HISTORY_VARS, historyPhase } from "./bench-history.mjs";
 import { pgServer, vacuumAnalyze } from "./bench-pg.mjs";
+import { ReferenceClient, referenceRoom, referenceSnapshot, referenceUsers } from "./bench-reference.mjs";
 import { report } from "./bench-report.mjs";
 import { applyMigrations, baselineSnapshot, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 import { soak } from "./bench-soak.mjs";
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     baseline: { type: "boolean", default: false },
+    reference: { type: "string" },
     runs: { type: "string" },
     sizes: { type: "string" },
     seconds: { type: "string" },
@@ -112,6 +115,28 @@ try {
     await base.start();
     log(`baseline: wrangler dev on 127.0.0.1:${base.port}`);
     targets.push(await target("baseline", base, true));
+  }
+  if (args.reference) {
+    const snap = referenceSnapshot(repo, resolve(args.reference));
+    snaps.push(snap);
+    const ref = new DevServer(snap, await freePort(), {});
+    ref.logFile = createWriteStream(logPath("reference"));
+    servers.push(ref);
+    await ref.start();
+    log(`reference (${args.reference}): wrangler dev on 127.0.0.1:${ref.port}`);
+    results.reference = { fanout: [], connect: [], connectDirect: [], fixedPooled: [] };
+    const createRoom = () => referenceRoom(ref.base);
+    targets.push({
+      name: "reference",
+      server: ref,
+      users: referenceUsers(userCount),
+      ackOnEcho: true,
+      log,
+      opts,
+      out: results.reference,
+      createRoom,
+      Client: ReferenceClient,
+    });
   }
   // Interleaved, so a burst of someone else's work on the machine hits both alike.
   if (!skip.has("memory")) for (const t of targets) await memory(t);
@@ -197,8 +222,9 @@ async function target(name, server, ackOnEcho) {
   const channels = name === "parlor" && !skip.has("channels");
   const users = await registerUsers(api, userCount + (channels ? ABSENT : 0), "bench_", name === "parlor" ? notes : []);
   log(`${name}: registered ${users.length} users`);
-  results[name] = { fanout: [], connect: [], connectDirect: [] };
+  results[name] = { fanout: [], connect: [], connectDirect: [], fixedPooled: [] };
   // Only Parlor has channels; --skip channels leaves their phases out.
   const absent = channels ? users.splice(userCount, ABSENT) : undefined;
-  return { name, server, api, users, absent, ackOnEcho, log, opts, out: results[name] };
+  const room = (members, title) => createRoom(api, members, title);
+  return { name, server, api, users, absent, ackOnEcho, log, opts, out: results[name], createRoom: room, Client: RoomClient };
 }

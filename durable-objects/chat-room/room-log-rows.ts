@@ -72,6 +72,47 @@ export function createLogTables(sql: SqlStorage): void {
   for (const column of LATER_COLUMNS) if (!have.has(column.split(" ")[0]!)) sql.exec(`ALTER TABLE messages ADD COLUMN ${column}`);
 }
 
+/**
+ * Inserts message `seq`; returns whether a row was written. With `onceByClient`, a clientId
+ * its author already used writes nothing (the unique index on both decides) instead of
+ * failing.
+ */
+export function insertRow(sql: SqlStorage, m: NewMessage, seq: number, id: string, now: number, onceByClient: boolean): boolean {
+  const onConflict = onceByClient ? " ON CONFLICT (author_id, client_id) WHERE client_id IS NOT NULL DO NOTHING" : "";
+  return (
+    sql
+      .exec(
+        `INSERT INTO messages (seq, id, author_kind, author_id, author_name, author_username, content, status, client_id, reply_to, job_id, created_at, attachments)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${onConflict} RETURNING seq`,
+        seq,
+        id,
+        m.author.kind,
+        m.author.id,
+        m.author.name,
+        m.author.username ?? null,
+        m.content,
+        m.status,
+        m.clientId ?? null,
+        m.replyTo ?? null,
+        m.jobId ?? null,
+        now,
+        m.attachments?.length ? JSON.stringify(m.attachments) : null,
+      )
+      .toArray().length > 0
+  );
+}
+
+/** Records that the history store holds these versions: one statement for the whole batch,
+ * which runs on the room's thread between its messages. */
+export function markRowsFlushed(sql: SqlStorage, rows: { seq: number; version: number }[]): void {
+  if (rows.length === 0) return;
+  sql.exec(
+    `UPDATE messages SET flushed = max(flushed, f.value ->> 'version')
+     FROM json_each(?) AS f WHERE messages.seq = f.value ->> 'seq'`,
+    JSON.stringify(rows),
+  );
+}
+
 /** The row `append` just wrote, as it is in the table (read back, it would be the same). */
 export function newRow(m: NewMessage, seq: number, id: string, now: number): Row {
   return {

@@ -4,7 +4,7 @@
 // streams); `flushed` is the version the history store last received, so a row is dirty while
 // version > flushed. Everything here survives eviction and restarts.
 import type { Message, MessageStatus } from "../../shared/wire";
-import { createLogTables, type NewMessage, newRow, type Row, toMessage } from "./room-log-rows";
+import { createLogTables, insertRow, markRowsFlushed, type NewMessage, newRow, type Row, toMessage } from "./room-log-rows";
 import { chooseVersion, type Revision, reviseRow, startVersion } from "./room-log-versions";
 
 export type { NewMessage } from "./room-log-rows";
@@ -67,25 +67,20 @@ export class RoomLog {
   }
 
   append(m: NewMessage, now = Date.now()): Message {
+    // With no ON CONFLICT clause the insert either writes its row or throws.
+    return this.insert(m, now, false) as Message;
+  }
+
+  /** Appends `m` unless its author already sent its clientId (a resend: nothing is written,
+   * undefined comes back). One statement instead of a lookup and an insert, for every send. */
+  appendOnce(m: NewMessage & { clientId: string }, now = Date.now()): Message | undefined {
+    return this.insert(m, now, true);
+  }
+
+  private insert(m: NewMessage, now: number, onceByClient: boolean): Message | undefined {
     const seq = this.lastSeq + 1;
     const id = crypto.randomUUID();
-    this.sql.exec(
-      `INSERT INTO messages (seq, id, author_kind, author_id, author_name, author_username, content, status, client_id, reply_to, job_id, created_at, attachments)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      seq,
-      id,
-      m.author.kind,
-      m.author.id,
-      m.author.name,
-      m.author.username ?? null,
-      m.content,
-      m.status,
-      m.clientId ?? null,
-      m.replyTo ?? null,
-      m.jobId ?? null,
-      now,
-      m.attachments?.length ? JSON.stringify(m.attachments) : null,
-    );
+    if (!insertRow(this.sql, m, seq, id, now, onceByClient)) return undefined;
     this.lastSeq = seq;
     // Built from what was just written rather than read back: this is the hot path.
     return this.toMessage(newRow(m, seq, id, now));
@@ -151,6 +146,8 @@ export class RoomLog {
 
   /** Messages with seq > afterSeq in seq order, at most `limit`. */
   after(afterSeq: number, limit: number): Message[] {
+    // A client that is up to date (every reconnect in a quiet room) costs no query.
+    if (afterSeq >= this.lastSeq) return [];
     return this.list("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
   }
 
@@ -162,6 +159,7 @@ export class RoomLog {
   /** Messages in (from, to] edited after they were written (AI replies that streamed,
    * stopped or failed), ascending. */
   editedBetween(from: number, to: number): Message[] {
+    if (from >= to) return [];
     return this.list("SELECT * FROM messages WHERE seq > ? AND seq <= ? AND version > 1 ORDER BY seq", from, to);
   }
 
@@ -179,7 +177,7 @@ export class RoomLog {
   }
 
   markFlushed(rows: { seq: number; version: number }[]) {
-    for (const r of rows) this.sql.exec("UPDATE messages SET flushed = max(flushed, ?) WHERE seq = ?", r.version, r.seq);
+    markRowsFlushed(this.sql, rows);
   }
 
   hasDirty(): boolean {
