@@ -62,3 +62,14 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 function rethrow(err: unknown): never {
   throw isStoreDown(err) ? new StoreUnavailable(err) : err;
 }
+
+/** True when an insert failed on a unique constraint (D1 and Postgres word it differently). */
+export function isUniqueViolation(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const { code, message } = e as { code?: string; message?: string };
+    if (code === "23505" || /UNIQUE constraint failed/i.test(message ?? "")) return true;
+  }
+  return false;
+}
