@@ -1,9 +1,10 @@
-// The zod schemas of the wire contract: the Worker validates request bodies and WebSocket
-// frames with them and generates /api/openapi.json from them. The shapes themselves are
+// The zod schemas of the REST contract: the Worker validates request bodies with them and
+// generates /api/openapi.json from them (WebSocket frames have theirs in frames.ts). The shapes themselves are
 // declared once, as plain types, in wire.ts (which clients import without pulling in zod);
 // the checks at the bottom make the compiler refuse a schema that drifts from its type.
 // Each schema is exported under its type's name, so one import brings both.
 import { z } from "@hono/zod-openapi";
+import { type Agree, AttachmentIds, ClientId, type Same, seq } from "./frames";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password-rules";
 import * as W from "./wire";
 
@@ -21,8 +22,6 @@ const safeName = (max: number) =>
     .max(max);
 
 const isoTime = () => z.string().openapi({ format: "date-time" });
-/** Seqs as clients send them: Postgres integers, so anything larger is invalid input. */
-const seq = (min: number) => z.number().int().min(min).max(W.MAX_SEQ);
 
 export const User = z.object({ id: z.string(), username: z.string(), displayName: z.string(), createdAt: isoTime() }).openapi("User");
 export type User = W.User;
@@ -166,37 +165,19 @@ export const RoomPatch = z.object({
 });
 export type RoomPatch = W.RoomPatch;
 
-export const ClientId = z.string().min(1).max(W.MAX_CLIENT_ID_LENGTH);
-const AttachmentIds = z
-  .array(z.string().min(1).max(64))
-  .max(W.MAX_ATTACHMENTS_PER_MESSAGE)
-  .openapi({ description: "Ids of your own uploads to this room that no message carries yet" });
-export const PostMessageInput = z.object({ content: z.string(), clientId: ClientId.optional(), attachments: AttachmentIds.optional() });
+export const PostMessageInput = z.object({
+  content: z.string(),
+  clientId: ClientId.optional(),
+  attachments: AttachmentIds.openapi({ description: "Ids of your own uploads to this room that no message carries yet" }).optional(),
+});
 export type PostMessageInput = W.PostMessageInput;
 export const EditMessageInput = z.object({ content: z.string() }).openapi("EditMessageInput");
 export const SelectVersionInput = z.object({ version: seq(1) }).openapi("SelectVersionInput");
 export const ReadInput = z.object({ seq: seq(0) });
 export const AddMemberInput = z.object({ username: Username });
 
-// ---- WebSocket frames ---------------------------------------------------------------------
-
-export const ClientFrame = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("hello"), afterSeq: seq(0).optional(), afterChange: seq(0).optional() }),
-  z.object({ type: z.literal("send"), clientId: ClientId, content: z.string(), attachments: AttachmentIds.optional() }),
-  z.object({ type: z.literal("typing") }),
-  z.object({ type: z.literal("stop"), seq: seq(1) }),
-  z.object({ type: z.literal("regenerate"), seq: seq(1) }),
-  z.object({ type: z.literal("edit"), seq: seq(1), content: z.string(), clientId: ClientId.optional() }),
-  z.object({ type: z.literal("delete"), seq: seq(1), clientId: ClientId.optional() }),
-  z.object({ type: z.literal("select_version"), seq: seq(1), version: seq(1), clientId: ClientId.optional() }),
-  z.object({ type: z.literal("ping") }),
-]);
-export type ClientFrame = W.ClientFrame;
-
 // ---- The schemas agree with wire.ts ------------------------------------------------------
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Agree<T extends true> = T;
 /** Never used at run time: a schema whose output drifts from its type fails to compile here. */
 export type SchemasAgreeWithWire = [
   Agree<Same<z.infer<typeof User>, W.User>>,
@@ -215,5 +196,4 @@ export type SchemasAgreeWithWire = [
   Agree<Same<z.infer<typeof PostMessageInput>, W.PostMessageInput>>,
   Agree<Same<z.infer<typeof EditMessageInput>, W.EditMessageInput>>,
   Agree<Same<z.infer<typeof SelectVersionInput>, W.SelectVersionInput>>,
-  Agree<Same<z.infer<typeof ClientFrame>, W.ClientFrame>>,
 ];
