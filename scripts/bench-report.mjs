@@ -228,7 +228,7 @@ function startupSection({ parlorMs, floorMs, bundle, hotspots = [] }) {
   return [
     "#### Start-up",
     "",
-    "Active CPU of the start-up phase (`wrangler check startup` on the Worker as `npm run deploy` uploads it, median (min–max) of the runs, interleaved with the floor):",
+    "Active CPU of the start-up phase (`wrangler check startup` on the Worker as `npm run deploy` uploads it, median (min–max) of all the start-ups profiled, 5 per run, interleaved with the floor):",
     "",
     "| Parlor ms | floor (Hono + one Durable Object) ms | Parlor ÷ floor |",
     "|---|---|---|",

@@ -117,7 +117,13 @@ export function whereItGoes(profiles, { app, dir }, top = 8) {
     .map(([where, perRun]) => ({ where, ms: perRun }));
 }
 
-/** Runs the phase against a snapshot of the tree (bench-server.mjs); `runs` profiles each. */
+/** Start-ups profiled per run and side. The profiler samples every few ms at best, so a start-up
+ * as small as the floor's is a handful of samples, some runs none at all: one profile per run
+ * read 0 ms for the floor as often as not. The median of many is steady. */
+const STARTUPS_PER_RUN = 5;
+
+/** Runs the phase against a snapshot of the tree (bench-server.mjs): `runs` rounds, each
+ * profiling STARTUPS_PER_RUN start-ups of Parlor and of the floor, interleaved. */
 export function startup({ repo, snap, runs, log }) {
   const floorRoot = mkdtempSync(join(tmpdir(), "parlor-floor-"));
   const floor = join(floorRoot, "app");
@@ -132,11 +138,11 @@ export function startup({ repo, snap, runs, log }) {
     const profiles = [];
     const parlorMs = [];
     const floorMs = [];
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < runs * STARTUPS_PER_RUN; i++) {
       profiles.push(startupOnce(snap.app, bundles.parlor, join(snap.root, `startup-${i}.cpuprofile`)));
       parlorMs.push(activeMs(profiles.at(-1)));
       floorMs.push(activeMs(startupOnce(floor, bundles.floor, join(floorRoot, `startup-${i}.cpuprofile`))));
-      log(`start-up run ${i + 1}/${runs}: parlor ${parlorMs.at(-1).toFixed(1)} ms, floor ${floorMs.at(-1).toFixed(1)} ms`);
+      log(`start-up ${i + 1}/${runs * STARTUPS_PER_RUN}: parlor ${parlorMs.at(-1).toFixed(1)} ms, floor ${floorMs.at(-1).toFixed(1)} ms`);
     }
     const bundle = bundleSplit(build);
     const hotspots = whereItGoes(profiles, { app: snap.app, dir: build.dir });
