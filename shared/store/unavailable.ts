@@ -4,7 +4,8 @@
 // as StoreUnavailable (the original kept as its cause), as is a call with no answer within
 // STORE_TIMEOUT_SECONDS; the API answers StoreUnavailable with 503
 // `store_unavailable` and Retry-After instead of a generic 500. Errors about the data itself
-// (constraints, invalid input, bad SQL) pass through unchanged.
+// (constraints, invalid input, bad SQL) pass through unchanged; `isUniqueViolation` tells one
+// of them, a taken unique key, apart in either dialect's words.
 
 export class StoreUnavailable extends Error {
   constructor(cause: unknown) {
