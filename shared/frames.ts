@@ -1,14 +1,16 @@
 // The zod schema of what a client may send over a room's WebSocket, apart from the REST
 // schemas (schemas.ts) and without their OpenAPI extension: a room imports it on its first
 // frame, so neither an isolate's start-up nor a room that only ever sees REST pays for it.
-// schemas.ts builds its REST bodies from the same pieces.
+// schemas.ts declares the same limits for REST bodies with zod's OpenAPI extension: a schema
+// built here may exist before that extension does (chunk order in the deployed build), so it
+// cannot be given OpenAPI metadata there.
 import { z } from "zod";
 import * as W from "./wire";
 
 /** Seqs as clients send them: Postgres integers, so anything larger is invalid input. */
-export const seq = (min: number) => z.number().int().min(min).max(W.MAX_SEQ);
-export const ClientId = z.string().min(1).max(W.MAX_CLIENT_ID_LENGTH);
-export const AttachmentIds = z.array(z.string().min(1).max(64)).max(W.MAX_ATTACHMENTS_PER_MESSAGE);
+const seq = (min: number) => z.number().int().min(min).max(W.MAX_SEQ);
+const ClientId = z.string().min(1).max(W.MAX_CLIENT_ID_LENGTH);
+const AttachmentIds = z.array(z.string().min(1).max(64)).max(W.MAX_ATTACHMENTS_PER_MESSAGE);
 
 export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("hello"), afterSeq: seq(0).optional(), afterChange: seq(0).optional() }),

@@ -1,10 +1,11 @@
 // The zod schemas of the REST contract: the Worker validates request bodies with them and
-// generates /api/openapi.json from them (WebSocket frames have theirs in frames.ts). The shapes themselves are
-// declared once, as plain types, in wire.ts (which clients import without pulling in zod);
-// the checks at the bottom make the compiler refuse a schema that drifts from its type.
-// Each schema is exported under its type's name, so one import brings both.
+// generates /api/openapi.json from them (WebSocket frames have theirs, in frames.ts). The
+// shapes themselves are declared once, as plain types, in wire.ts (which clients import
+// without pulling in zod); the checks at the bottom make the compiler refuse a schema that
+// drifts from its type. Each schema is exported under its type's name, so one import brings
+// both.
 import { z } from "@hono/zod-openapi";
-import { type Agree, AttachmentIds, ClientId, type Same, seq } from "./frames";
+import type { Agree, Same } from "./frames";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password-rules";
 import * as W from "./wire";
 
@@ -22,6 +23,8 @@ const safeName = (max: number) =>
     .max(max);
 
 const isoTime = () => z.string().openapi({ format: "date-time" });
+/** Seqs as clients send them: Postgres integers, so anything larger is invalid input. */
+const seq = (min: number) => z.number().int().min(min).max(W.MAX_SEQ);
 
 export const User = z.object({ id: z.string(), username: z.string(), displayName: z.string(), createdAt: isoTime() }).openapi("User");
 export type User = W.User;
@@ -165,11 +168,12 @@ export const RoomPatch = z.object({
 });
 export type RoomPatch = W.RoomPatch;
 
-export const PostMessageInput = z.object({
-  content: z.string(),
-  clientId: ClientId.optional(),
-  attachments: AttachmentIds.openapi({ description: "Ids of your own uploads to this room that no message carries yet" }).optional(),
-});
+export const ClientId = z.string().min(1).max(W.MAX_CLIENT_ID_LENGTH);
+const AttachmentIds = z
+  .array(z.string().min(1).max(64))
+  .max(W.MAX_ATTACHMENTS_PER_MESSAGE)
+  .openapi({ description: "Ids of your own uploads to this room that no message carries yet" });
+export const PostMessageInput = z.object({ content: z.string(), clientId: ClientId.optional(), attachments: AttachmentIds.optional() });
 export type PostMessageInput = W.PostMessageInput;
 export const EditMessageInput = z.object({ content: z.string() }).openapi("EditMessageInput");
 export const SelectVersionInput = z.object({ version: seq(1) }).openapi("SelectVersionInput");
