@@ -93,7 +93,7 @@ export function whereItGoes(profiles, { app, dir }, top = 8) {
   const place = ({ url, functionName, lineNumber, columnNumber }) => {
     if (!url) return functionName;
     // The module `check startup` wraps the Worker in, named by a random UUID.
-    if (/^[\da-f]{8}-[\da-f-]{27}$/.test(url)) return "(the profiler's entry)";
+    if (/(^|\/)[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/.test(url)) return "(the profiler's entry)";
     const chunk = url.replace(/^.*\/(assets\/)?/, "");
     if (lineNumber < 0) return `${chunk} (top level)`;
     const built = mapOf(url);
