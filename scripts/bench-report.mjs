@@ -234,20 +234,24 @@ export function report(res) {
   return lines.join("\n");
 }
 
-/** Start-up CPU next to the floor's (same run, interleaved), and the deployed bundle's split. */
-function startupSection({ parlorMs, floorMs, bundle }) {
+/** Start-up CPU next to the floor's (same run, interleaved), where Parlor's went, and the
+ * deployed bundle's split. */
+function startupSection({ parlorMs, floorMs, bundle, hotspots = [] }) {
   const kib = (x) => `${fmt(x / 1024, 0)} KB`;
   const lazy = bundle.lazy.map((c) => `${c.file} ${kib(c.bytes)} (${kib(c.gzip)} gzipped)`).join(", ");
+  const where = hotspots.map((h) => `${h.where} ${fmt(h.ms, 1)} ms`).join(", ");
   return [
     "#### Start-up",
     "",
-    "Active CPU of the start-up phase (`wrangler check startup`, median (min–max) of the runs, interleaved), and the Worker that `npm run deploy` uploads:",
+    "Active CPU of the start-up phase (`wrangler check startup` on the Worker as `npm run deploy` uploads it, median (min–max) of all the start-ups profiled, 5 per run, interleaved with the floor):",
     "",
     "| Parlor ms | floor (Hono + one Durable Object) ms | Parlor ÷ floor |",
     "|---|---|---|",
     `| ${fmtSpread(spread(parlorMs))} | ${fmtSpread(spread(floorMs))} | ${fmt(med(parlorMs) / med(floorMs), 2)} |`,
     "",
-    `Evaluated when an isolate starts: ${kib(bundle.eager.bytes)} (${kib(bundle.eager.gzip)} gzipped). Imported on first use: ${lazy || "nothing"}.`,
+    `Where Parlor's start-up went (self time per run, the runs' samples pooled; sampling is coarse): ${where || "no samples"}.`,
+    "",
+    `Evaluated when an isolate starts: ${kib(bundle.eager.bytes)} (${kib(bundle.eager.gzip)} gzipped) in ${bundle.eager.chunks ?? 1} file(s). Imported on first use: ${lazy || "nothing"}.`,
   ];
 }
 

@@ -5,15 +5,17 @@
 // `#`, `_` or `*` that is not Markdown syntax ("Alice #59", snake_case) survives, and one that
 // is (`**bold**`) goes. Imports only the parser packages: nothing from worker/ or web/.
 import type { Nodes, Root } from "mdast";
-import { fromMarkdown } from "mdast-util-from-markdown";
+import { fromMarkdown, type Options } from "mdast-util-from-markdown";
 import { gfmFromMarkdown } from "mdast-util-gfm";
 import { gfm } from "micromark-extension-gfm";
 import { truncate } from "./text";
 
-// Built once: the extension objects are plain data the parser only reads.
-const options = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
+// Built once, on first use rather than at import (a Worker isolate may never parse Markdown):
+// the extension objects are plain data the parser only reads.
+let options: Options | undefined;
 
 export function parseMarkdown(src: string): Root {
+  options ??= { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
   return fromMarkdown(src, options);
 }
 

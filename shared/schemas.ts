@@ -1,9 +1,11 @@
-// The zod schemas of the wire contract: the Worker validates request bodies and WebSocket
-// frames with them and generates /api/openapi.json from them. The shapes themselves are
-// declared once, as plain types, in wire.ts (which clients import without pulling in zod);
-// the checks at the bottom make the compiler refuse a schema that drifts from its type.
-// Each schema is exported under its type's name, so one import brings both.
+// The zod schemas of the REST contract: the Worker validates request bodies with them and
+// generates /api/openapi.json from them (WebSocket frames have theirs, in frames.ts). The
+// shapes themselves are declared once, as plain types, in wire.ts (which clients import
+// without pulling in zod); the checks at the bottom make the compiler refuse a schema that
+// drifts from its type. Each schema is exported under its type's name, so one import brings
+// both.
 import { z } from "@hono/zod-openapi";
+import type { Agree, Same } from "./frames";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password-rules";
 import * as W from "./wire";
 
@@ -178,25 +180,8 @@ export const SelectVersionInput = z.object({ version: seq(1) }).openapi("SelectV
 export const ReadInput = z.object({ seq: seq(0) });
 export const AddMemberInput = z.object({ username: Username });
 
-// ---- WebSocket frames ---------------------------------------------------------------------
-
-export const ClientFrame = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("hello"), afterSeq: seq(0).optional(), afterChange: seq(0).optional() }),
-  z.object({ type: z.literal("send"), clientId: ClientId, content: z.string(), attachments: AttachmentIds.optional() }),
-  z.object({ type: z.literal("typing") }),
-  z.object({ type: z.literal("stop"), seq: seq(1) }),
-  z.object({ type: z.literal("regenerate"), seq: seq(1) }),
-  z.object({ type: z.literal("edit"), seq: seq(1), content: z.string(), clientId: ClientId.optional() }),
-  z.object({ type: z.literal("delete"), seq: seq(1), clientId: ClientId.optional() }),
-  z.object({ type: z.literal("select_version"), seq: seq(1), version: seq(1), clientId: ClientId.optional() }),
-  z.object({ type: z.literal("ping") }),
-]);
-export type ClientFrame = W.ClientFrame;
-
 // ---- The schemas agree with wire.ts ------------------------------------------------------
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Agree<T extends true> = T;
 /** Never used at run time: a schema whose output drifts from its type fails to compile here. */
 export type SchemasAgreeWithWire = [
   Agree<Same<z.infer<typeof User>, W.User>>,
@@ -215,5 +200,4 @@ export type SchemasAgreeWithWire = [
   Agree<Same<z.infer<typeof PostMessageInput>, W.PostMessageInput>>,
   Agree<Same<z.infer<typeof EditMessageInput>, W.EditMessageInput>>,
   Agree<Same<z.infer<typeof SelectVersionInput>, W.SelectVersionInput>>,
-  Agree<Same<z.infer<typeof ClientFrame>, W.ClientFrame>>,
 ];

@@ -5,7 +5,18 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { importCycles, importGraph, layerViolations, MAX_FILE_LINES, oversized, providerNames, readSources, type Source } from "./layers";
+import {
+  evaluatedAtStart,
+  importCycles,
+  importGraph,
+  layerViolations,
+  MAX_FILE_LINES,
+  NOT_AT_START,
+  oversized,
+  providerNames,
+  readSources,
+  type Source,
+} from "./layers";
 
 const repo = resolve(import.meta.dirname, "..");
 const tree = readSources(repo);
@@ -47,6 +58,16 @@ describe("the checks", () => {
     expect(providerNames(made)).toEqual(['worker/routes/admin.ts:1: const provider = "gemini";']);
     expect(oversized(made)).toEqual(["durable-objects/big.ts: 351 lines", "durable-objects/big.ts:1: class Big is 201 lines"]);
   });
+
+  it("follow what an entry evaluates through its value imports, not type-only ones or import()", () => {
+    const made = [
+      file("worker/index.ts", 'import type { App } from "./app";\nexport { Room } from "./room";\nconst app = () => import(`./app`);\n'),
+      file("worker/app.ts", 'import { z } from "zod";\n'),
+      file("worker/room.ts", 'import { type Frame, MAX } from "./frames";\n'),
+      file("worker/frames.ts", 'import {\n  drizzle,\n} from "drizzle-orm/d1";\n'),
+    ];
+    expect(evaluatedAtStart(made, "worker/index.ts")).toEqual(["worker/index.ts", "worker/room.ts", "worker/frames.ts", "drizzle-orm/d1"]);
+  });
 });
 
 describe("the source tree", () => {
@@ -66,6 +87,12 @@ describe("the source tree", () => {
     const channel = [...graph].filter(([path]) => path.startsWith("durable-objects/user-channel/"));
     expect(channel.length).toBeGreaterThan(0);
     expect(channel.flatMap(([path, deps]) => deps.filter((d) => !d.startsWith("shared/")).map((d) => `${path} imports ${d}`))).toEqual([]);
+  });
+
+  it("keeps zod, the OpenAPI routes, drizzle, postgres.js, the Markdown parser and the AI SDK off an isolate's start-up", () => {
+    const evaluated = evaluatedAtStart(tree, "worker/index.ts");
+    expect(evaluated).toContain("durable-objects/chat-room/chat-room.ts");
+    expect(evaluated.filter((spec) => NOT_AT_START.some((heavy) => heavy.test(spec)))).toEqual([]);
   });
 
   it("has no import cycle", () => {

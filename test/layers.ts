@@ -156,3 +156,37 @@ export function oversized(sources: Source[]): string[] {
   }
   return out;
 }
+
+/** Packages no isolate evaluates at start (docs/benchmarks.md, "Worker start-up"): the
+ * Worker's entry reaches them only through `import()`, on first use. */
+export const NOT_AT_START = [
+  /^zod/,
+  /^@hono\/zod-openapi/,
+  /^drizzle-orm/,
+  /^postgres$/,
+  /^micromark/,
+  /^mdast-util/,
+  /^@google\/genai/,
+  /^@zxcvbn-ts/,
+];
+
+/** What evaluating `entry` evaluates: the files and packages it imports for their values,
+ * and theirs in turn. Type-only imports are erased and `import()` waits for its call, so
+ * neither counts; `import { type A }` does (verbatimModuleSyntax keeps it as `import {}`). */
+export function evaluatedAtStart(sources: Source[], entry: string): string[] {
+  const known = new Set(sources.map((s) => s.path));
+  const text = new Map(sources.map((s) => [s.path, s.text]));
+  const valueImport = /^(?:import|export)\s+(?!type\b)(?:[^;]*?\bfrom\s+)?["']([^"']+)["']/gms;
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const [, spec = ""] of (text.get(path) ?? "").matchAll(valueImport)) {
+      const file = resolveImport(path, spec, known);
+      if (file) visit(file);
+      else seen.add(spec);
+    }
+  };
+  visit(entry);
+  return [...seen];
+}

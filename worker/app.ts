@@ -7,7 +7,7 @@ import { matchedRoutes } from "hono/route";
 import { log, redactUrl, withLogContext } from "../shared/log";
 import { metrics } from "../shared/metrics";
 import { securityHeaders } from "../shared/security-headers";
-import { lazyStore } from "../shared/store";
+import { openStore } from "../shared/store";
 import { requireAdmin } from "./auth/admin";
 import { requireAuth } from "./auth/middleware";
 import { errorBody, onError, tooLarge } from "./errors";
@@ -50,7 +50,8 @@ function requestContext(): MiddlewareHandler<AppEnv> {
   return async function requestContext(c, next) {
     const requestId = c.req.header("CF-Ray") ?? crypto.randomUUID();
     c.set("requestId", requestId);
-    c.set("store", lazyStore(c.env));
+    // Opened on its first call: many requests never touch the store.
+    c.set("store", openStore(c.env));
     const started = Date.now();
     try {
       await withLogContext({ requestId }, next);

@@ -3,8 +3,7 @@
 // capability that handles its type. The `switch` names every client frame type and ends in an
 // exhaustiveness check, so a frame type added to the wire module without a case here does not
 // compile.
-import { ClientFrame } from "../../shared/schemas";
-import { CloseCode, MAX_FRAME_BYTES, type OnlineUser, unhandled } from "../../shared/wire";
+import { type ClientFrame, CloseCode, MAX_FRAME_BYTES, type OnlineUser, unhandled } from "../../shared/wire";
 import type { ActionError } from "./ai";
 import type { EditResult } from "./edits";
 import { type RoomSockets, type SocketInfo, send } from "./sockets";
@@ -25,7 +24,7 @@ export type FrameHandlers = {
 export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: FrameHandlers): Promise<void> {
   const info = on.sockets.info(ws);
   if (!info) return ws.close(CloseCode.policy, "Unknown connection");
-  const frame = parse(ws, data);
+  const frame = await parse(ws, data);
   if (!frame) return;
   switch (frame.type) {
     case "hello":
@@ -52,7 +51,7 @@ export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: Fr
 }
 
 /** The frame, or null once the sender has been told (or the socket closed) why not. */
-function parse(ws: WebSocket, data: string | ArrayBuffer): ClientFrame | null {
+async function parse(ws: WebSocket, data: string | ArrayBuffer): Promise<ClientFrame | null> {
   if (overFrameLimit(data)) {
     ws.close(CloseCode.tooBig, "Frame larger than 64 KiB");
     return null;
@@ -68,6 +67,8 @@ function parse(ws: WebSocket, data: string | ArrayBuffer): ClientFrame | null {
     send(ws, { type: "error", code: "invalid_json", message: "Frames must be JSON objects." });
     return null;
   }
+  // Imported on the isolate's first frame: zod stays off its start-up.
+  const { ClientFrame } = await import("../../shared/frames");
   const parsed = ClientFrame.safeParse(json);
   if (parsed.success) return parsed.data;
   const clientId = typeof (json as { clientId?: unknown })?.clientId === "string" ? (json as { clientId: string }).clientId : undefined;

@@ -8,7 +8,6 @@
 // `message_updated`. Edits and deletes draw on the author's send budget. A room whose title was
 // taken from a deleted message loses that title too.
 import { log } from "../../shared/log";
-import { titleFrom } from "../../shared/markdown";
 import type { Store } from "../../shared/store";
 import type { Message, OnlineUser, ServerFrame } from "../../shared/wire";
 import { type Changes, updatedFrame } from "./changes";
@@ -114,6 +113,8 @@ export class Edits {
   private async forgetTitle(content: string) {
     const roomId = this.membership.room?.roomId;
     try {
+      // The Markdown parser is imported here, not at the top: it stays off the isolate's start-up.
+      const { titleFrom } = await import("../../shared/markdown");
       if (roomId) await this.history().rooms.forgetTitle(roomId, titleFrom(content));
     } catch (err) {
       log.warn("forget_title_failed", { roomId, error: String(err).slice(0, 300) });

@@ -6,14 +6,11 @@
 
 import type { SQL } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle as drizzleD1 } from "drizzle-orm/d1";
-import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
-import * as pgSchema from "./schema.pg";
+import { type Dialect, type StoreBindings, storeTimeoutMs } from "./bindings";
 import * as sqliteSchema from "./schema.sqlite";
 
 export type Tables = typeof sqliteSchema;
 export type Db = DrizzleD1Database<Record<string, never>>;
-export type Dialect = "sqlite" | "pg";
 
 export interface DbContext {
   db: Db;
@@ -25,23 +22,11 @@ export interface DbContext {
   rows<T>(query: SQL): Promise<T[]>;
 }
 
-export interface StoreBindings {
-  DB: D1Database;
-  HYPERDRIVE?: Hyperdrive;
-  /** A store call not answered within this many seconds fails as unavailable (default 15). */
-  STORE_TIMEOUT_SECONDS?: string;
-}
-
-/** How long a store call may take before it counts as unavailable (ms). */
-export function storeTimeoutMs(env: StoreBindings): number {
-  return (Number(env.STORE_TIMEOUT_SECONDS) || 15) * 1000;
-}
-
 /** A Postgres connection not ready by then fails (CONNECT_TIMEOUT) rather than after
  * postgres.js's default half minute. */
 const CONNECT_TIMEOUT_SECONDS = 5;
 
-export function openDb(env: StoreBindings): DbContext {
+export async function openDb(env: StoreBindings): Promise<DbContext> {
   if (env.HYPERDRIVE)
     return openPg(env.HYPERDRIVE.connectionString, Math.min(CONNECT_TIMEOUT_SECONDS, Math.ceil(storeTimeoutMs(env) / 2000)));
   const db = drizzleD1(env.DB);
@@ -59,7 +44,13 @@ export function openDb(env: StoreBindings): DbContext {
   };
 }
 
-function openPg(connectionString: string, connectTimeout: number): DbContext {
+async function openPg(connectionString: string, connectTimeout: number): Promise<DbContext> {
+  // Loaded only here: a D1 deployment never evaluates postgres.js or the Postgres tables.
+  const [{ default: postgres }, { drizzle: drizzlePg }, pgSchema] = await Promise.all([
+    import("postgres"),
+    import("drizzle-orm/postgres-js"),
+    import("./schema.pg"),
+  ]);
   // Hyperdrive pools connections at the edge, so a small client per request is what it
   // expects. fetch_types off saves a round trip per connection (we use no custom types).
   // There is no explicit end(): the runtime closes a request's sockets when it finishes, and
@@ -81,15 +72,4 @@ function openPg(connectionString: string, connectTimeout: number): DbContext {
       return (await orm.execute(query)) as unknown as T[];
     },
   };
-}
-
-/** True when an insert failed on a unique constraint (D1 and Postgres word it differently). */
-export function isUniqueViolation(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  for (let e: unknown = err; e && !seen.has(e); e = (e as { cause?: unknown }).cause) {
-    seen.add(e);
-    const { code, message } = e as { code?: string; message?: string };
-    if (code === "23505" || /UNIQUE constraint failed/i.test(message ?? "")) return true;
-  }
-  return false;
 }

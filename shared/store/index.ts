@@ -1,44 +1,43 @@
 // The history store: the system of record for REST reads, room lists, search and export.
-// `openStore(env)` picks Postgres (HYPERDRIVE binding) or D1.
-import { sql } from "drizzle-orm";
-import { openDb, type StoreBindings, storeTimeoutMs } from "./db";
-import { messagesRepo } from "./messages";
-import { roomsRepo } from "./rooms";
-import { guardStore } from "./unavailable";
-import { charactersRepo, usersRepo } from "./users";
+// `openStore(env)` picks Postgres (HYPERDRIVE binding) or D1. What it returns is a front door:
+// the implementation (open.ts: drizzle, the table definitions, postgres.js) is imported and
+// the store opened on its first call, so an isolate that never touches the store (a Durable
+// Object at start, a metrics scrape, a WebSocket upgrade answered from a room's cache) never
+// evaluates any of it.
+import { dialectOf, type StoreBindings } from "./bindings";
+import type { Store } from "./open";
 
-export function openStore(env: StoreBindings) {
-  const ctx = openDb(env);
-  const guard = <T extends object>(repo: T) => guardStore(repo, storeTimeoutMs(env));
-  // Every call that fails because the store cannot be reached throws StoreUnavailable.
-  return {
-    dialect: ctx.dialect,
-    users: guard(usersRepo(ctx)),
-    characters: guard(charactersRepo(ctx)),
-    rooms: guard(roomsRepo(ctx)),
-    messages: guard(messagesRepo(ctx)),
-    ...guard({
-      /** A real round trip, for the health check. */
-      async ping(): Promise<void> {
-        await ctx.rows(sql`select 1 as ok`);
+export type { Store } from "./open";
+export { isStoreDown, isUniqueViolation, StoreUnavailable } from "./unavailable";
+
+/** One store per call, opened (for Postgres, with a client of its own) on its first call. */
+export function openStore(env: StoreBindings): Store {
+  let opened: Promise<Store> | undefined;
+  const real = () => (opened ??= import("./open").then(({ open }) => open(env)));
+  /** Stands in for one of the store's repositories: a method's call awaits the store, then
+   * runs. What it returns serves as the promise of an async method's result and as the
+   * iterable of an async generator's (messages.all), so callers cannot tell. */
+  const later = <T extends object>(pick: (store: Store) => T): T =>
+    new Proxy({} as T, {
+      // No `then`: a repository is not a promise, even when something awaits it.
+      get: (_target, method) => {
+        if (method === "then") return undefined;
+        return (...args: unknown[]) => {
+          const result = real().then((store) => (pick(store) as Record<PropertyKey, (...a: unknown[]) => unknown>)[method]?.(...args));
+          return Object.assign(result, {
+            async *[Symbol.asyncIterator]() {
+              yield* (await result) as AsyncIterable<unknown>;
+            },
+          });
+        };
       },
-    }),
+    });
+  return {
+    dialect: dialectOf(env),
+    users: later((store) => store.users),
+    characters: later((store) => store.characters),
+    rooms: later((store) => store.rooms),
+    messages: later((store) => store.messages),
+    ping: async () => (await real()).ping(),
   };
 }
-
-export type Store = ReturnType<typeof openStore>;
-
-/** A request's store, opened on first use: many requests never touch it (a WebSocket upgrade
- * answered from the room's cached member list, the metrics scrape, docs), and opening one
- * builds every repository (for Postgres, a client too). */
-export function lazyStore(env: StoreBindings): Store {
-  let store: Store | undefined;
-  return new Proxy({} as Store, {
-    get: (_target, key) => {
-      store ??= openStore(env);
-      return store[key as keyof Store];
-    },
-  });
-}
-export { isUniqueViolation } from "./db";
-export { isStoreDown, StoreUnavailable } from "./unavailable";

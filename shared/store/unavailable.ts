@@ -4,7 +4,8 @@
 // as StoreUnavailable (the original kept as its cause), as is a call with no answer within
 // STORE_TIMEOUT_SECONDS; the API answers StoreUnavailable with 503
 // `store_unavailable` and Retry-After instead of a generic 500. Errors about the data itself
-// (constraints, invalid input, bad SQL) pass through unchanged.
+// (constraints, invalid input, bad SQL) pass through unchanged; `isUniqueViolation` tells one
+// of them, a taken unique key, apart in either dialect's words.
 
 export class StoreUnavailable extends Error {
   constructor(cause: unknown) {
@@ -61,4 +62,15 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 function rethrow(err: unknown): never {
   throw isStoreDown(err) ? new StoreUnavailable(err) : err;
+}
+
+/** True when an insert failed on a unique constraint (D1 and Postgres word it differently). */
+export function isUniqueViolation(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const { code, message } = e as { code?: string; message?: string };
+    if (code === "23505" || /UNIQUE constraint failed/i.test(message ?? "")) return true;
+  }
+  return false;
 }

@@ -92,7 +92,7 @@ describe("sessions", () => {
 
   it("answers a deleted account's token with 401, not 500", async () => {
     const gone = await signUp("gone");
-    await openDb(env).rows(sql`delete from users where id = ${gone.user.id}`);
+    await (await openDb(env)).rows(sql`delete from users where id = ${gone.user.id}`);
     for (const [path, body] of [
       ["/rooms", {}],
       ["/characters", { name: "X", systemPrompt: "Be brief." }],
