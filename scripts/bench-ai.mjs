@@ -16,11 +16,10 @@ const KEYS = Array.from({ length: 8 }, (_, i) => `bench-key-${i + 1}`);
 export const PACE = { chunks: 12, delayMs: 50 };
 const TURN_TIMEOUT_MS = 30_000;
 /**
- * The pause before each turn, as a person reading the reply would take. Locally it also lets
- * the previous turn's queue invocation end: the local queue hands its consumer one batch at a
- * time, and an invocation stays open until the metrics flush it scheduled (1 s later) is done,
- * so a turn sent right after a reply waits for that ("Where the time goes"). The back-to-back
- * series shows that wait.
+ * The pause before each turn, as a person reading the reply would take. The back-to-back
+ * series leaves it out: the local queue hands its consumer one batch at a time, so it shows
+ * whatever keeps an invocation open after its reply (it was the metrics flush, a second later,
+ * until queue invocations sent their metrics as they ended).
  */
 const THINK_MS = 1200;
 const MIN_SAMPLES = 12;

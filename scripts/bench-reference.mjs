@@ -1,5 +1,5 @@
 // The reference as a third benchmark target (`npm run bench -- --reference PATH`): a local copy
-// of cloudflare/workers-chat-demo (never committed; docs/benchmarks.md, "Method", says how to
+// of cloudflare/workers-chat-demo (never committed; docs/benchmarks.md, "Getting the reference", says how to
 // get it and which one line to edit), served by the project's wrangler like the baseline, and a
 // client adapter for its protocol so the same phases drive it: join by sending {name}, `ready`
 // after the join, send {message}, every member (sender included) receives
