@@ -76,6 +76,7 @@ export function report(res) {
   push(
     `${a.runs} run(s) per workload${a.runsForUnreferenced !== undefined && a.runsForUnreferenced !== a.runs ? ` (${a.runsForUnreferenced} for room sizes without a reference number)` : ""}; saturated phases ${a.seconds} s (throughput counted after the first quarter, at most 1 s), each sender keeping ${a.window} sends in flight and the room at least ${a.minInflight}, at most ${a.maxInflight ?? "∞"}; fixed load ${a.fixedSeconds} s per run.`,
   );
+  if (res.store === "pg") push("Parlor's history store: Postgres through Hyperdrive (`--store pg`), in every phase.");
   for (const n of res.notes) push(`- Note: ${n}`);
   for (const [name, out] of [
     ["Parlor", res.parlor],

@@ -8,7 +8,7 @@
 // --reference PATH against a local copy of the reference (bench-reference.mjs). A benchmark, not a
 // test: it asserts nothing about timings. Everything targets 127.0.0.1; every loop is bounded.
 //
-//   npm run bench [-- --quick] [--baseline] [--reference PATH] [--runs 3] [--sizes 2,10,50,100] [--seconds 3]
+//   npm run bench [-- --quick] [--baseline] [--reference PATH] [--store d1|pg] [--runs 3] [--sizes 2,10,50,100] [--seconds 3]
 //                 [--window 8] [--skip startup,memory,fanout,channels,ai,flood,soak,history,history-pg]
 //                 [--out load/results/bench-latest.json]
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     baseline: { type: "boolean", default: false },
     reference: { type: "string" },
+    store: { type: "string", default: "d1" },
     runs: { type: "string" },
     sizes: { type: "string" },
     seconds: { type: "string" },
@@ -78,12 +79,19 @@ const results = {
   notes,
 };
 
-const snaps = [snapshot(repo)];
-results.revision = `${snaps[0].rev}${snaps[0].dirty ? " + uncommitted changes" : ""}`;
 // The per-user send limit (SEND_PER_SECOND=1, burst 10) would make this a benchmark of the
 // limiter: it is lifted here, and only here.
 const LIFTED_LIMITS = { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000" };
-const parlor = new DevServer(snaps[0], await freePort(), { ...LIFTED_LIMITS });
+if (!["d1", "pg"].includes(args.store)) throw new Error("--store is d1 or pg");
+// --store pg: Parlor keeps its history in Postgres through Hyperdrive for every phase (as the
+// history-pg phase does), so the write-behind copy leaves the runtime's thread: locally D1 runs
+// inside the runtime, Postgres in a process of its own, as a production store would.
+const onPg = args.store === "pg" ? await pgServer(repo, { ...LIFTED_LIMITS }) : undefined;
+if (onPg) skip.add("history-pg");
+const snaps = [onPg?.snap ?? snapshot(repo)];
+results.revision = `${snaps[0].rev}${snaps[0].dirty ? " + uncommitted changes" : ""}`;
+results.store = args.store;
+const parlor = onPg?.server ?? new DevServer(snaps[0], await freePort(), { ...LIFTED_LIMITS });
 const servers = [parlor];
 // Each server's output goes beside the results (git-ignored), for when a phase misbehaves.
 mkdirSync(dirname(args.out), { recursive: true });
@@ -101,8 +109,10 @@ process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
 
 try {
   log(`snapshot of ${results.revision}; bundling, applying D1 migrations`);
-  prebundle(snaps[0]);
-  applyMigrations(snaps[0]);
+  if (!onPg) {
+    prebundle(snaps[0]);
+    applyMigrations(snaps[0]);
+  }
   if (!skip.has("startup")) results.startup = startup({ repo, snap: snaps[0], runs: opts.runs, log });
   await parlor.start();
   log(`parlor: wrangler dev on 127.0.0.1:${parlor.port}, workerd ${JSON.stringify(parlor.processes())}`);
