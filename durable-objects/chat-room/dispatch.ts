@@ -50,6 +50,10 @@ export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: Fr
   }
 }
 
+/** The frame schema, imported on the isolate's first frame (zod stays off its start-up) and
+ * kept, so later frames do not wait on an import. */
+let frames: typeof import("../../shared/frames") | undefined;
+
 /** The frame, or null once the sender has been told (or the socket closed) why not. */
 async function parse(ws: WebSocket, data: string | ArrayBuffer): Promise<ClientFrame | null> {
   if (overFrameLimit(data)) {
@@ -67,9 +71,8 @@ async function parse(ws: WebSocket, data: string | ArrayBuffer): Promise<ClientF
     send(ws, { type: "error", code: "invalid_json", message: "Frames must be JSON objects." });
     return null;
   }
-  // Imported on the isolate's first frame: zod stays off its start-up.
-  const { ClientFrame } = await import("../../shared/frames");
-  const parsed = ClientFrame.safeParse(json);
+  frames ??= await import("../../shared/frames");
+  const parsed = frames.ClientFrame.safeParse(json);
   if (parsed.success) return parsed.data;
   const clientId = typeof (json as { clientId?: unknown })?.clientId === "string" ? (json as { clientId: string }).clientId : undefined;
   const message = parsed.error.issues.map((i) => `${i.path.join(".") || "frame"}: ${i.message}`).join("; ");

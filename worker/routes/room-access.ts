@@ -106,6 +106,7 @@ async function membership(store: Store, roomId: string, userId: string) {
   return found && { ...found, checkedAt };
 }
 
+const notAMember = () => forbidden("You are not a member of this room.", "not_a_member");
 const isUpgrade = (c: Context<AppEnv>) => c.req.method === "GET" && c.req.header("Upgrade")?.toLowerCase() === "websocket";
 /** Reads the ChatRoom checks again itself (sockets, history pages: see ChatRoom.unflushed),
  * which may therefore take their membership from the cached member list. */
@@ -131,7 +132,7 @@ export function roomMember(): MiddlewareHandler<AppEnv> {
       return next();
     }
     if (!found) throw notFound("Room");
-    if (!found.member) throw forbidden("You are not a member of this room.", "not_a_member");
+    if (!found.member) throw notAMember();
     c.set("accessCheckedAt", found.checkedAt);
     c.set("room", found.room);
     c.set("member", found.member);
@@ -165,7 +166,6 @@ export async function roomConfig(store: Store, room: Room): Promise<RoomConfig> 
 export async function unflushedFor(c: Context<AppEnv>, afterSeq = 0, beforeSeq = Number.MAX_SAFE_INTEGER) {
   const reader = { userId: c.get("session").id, checkedAt: c.get("accessCheckedAt") };
   const pending = await chatRoom(c.env, c.get("room").id).unflushed(reader, afterSeq, beforeSeq);
-  if ("refused" in pending)
-    throw pending.refused === "deleted" ? notFound("Room") : forbidden("You are not a member of this room.", "not_a_member");
+  if ("refused" in pending) throw pending.refused === "deleted" ? notFound("Room") : notAMember();
   return pending;
 }
