@@ -3,12 +3,12 @@
 import { and, asc, desc, eq, getTableColumns, gt, lt, or, sql } from "drizzle-orm";
 import { titleFrom } from "../markdown";
 import type { Message } from "../wire";
-import type { DbContext } from "./db";
+import type { Db, DbContext } from "./db";
 import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
 
-/** D1 binds at most 100 parameters per statement; a message row binds at most one per column,
- * so a column added to the table shrinks the chunks by itself. */
-const MAX_BOUND_PARAMETERS = 100;
+/** Rows per Postgres insert: a message row binds one parameter per column, and a statement
+ * stays far below Postgres's 65,535. */
+const PG_CHUNK = 500;
 /** Postgres search sorts up to this many matches itself; past it, rooms are walked newest first. */
 const SEARCH_SORT_AT = 1000;
 
@@ -71,6 +71,31 @@ export function messagesRepo(ctx: DbContext) {
     const at = new Map(keys.map((k, i) => [`${k.room_id}/${k.seq}`, i]));
     return rows.sort((a, b) => (at.get(`${a.msg.roomId}/${a.msg.seq}`) ?? 0) - (at.get(`${b.msg.roomId}/${b.msg.seq}`) ?? 0));
   }
+  /** A stored row is overwritten by the flush only with a version at least as new, and then
+   * only in what an edit, a stream or a deletion changes. */
+  const revised = new Set(["content", "status", "error", "updated_at", "edited_at", "deleted_at", "versions", "current_version"]);
+  const columns = Object.entries(getTableColumns(m));
+  const onConflict = {
+    target: [m.roomId, m.seq],
+    set: Object.fromEntries(columns.filter(([, c]) => revised.has(c.name)).map(([key, c]) => [key, sql.raw(`excluded."${c.name}"`)])),
+    setWhere: sql`excluded.updated_at >= ${m.updatedAt}`,
+  };
+
+  /**
+   * The flush's insert. Postgres: multi-row inserts. D1: the whole batch in one statement.
+   * D1 binds at most 100 parameters, which split a flush of 200 rows into 40 statements; here
+   * the rows travel as one JSON array of arrays (in the table's column order) that `json_each`
+   * unpacks: one statement to prepare and run, and far less work for the runtime that runs D1
+   * locally, on the thread it shares with the rooms. `where true` is SQLite's required
+   * disambiguation for an upsert whose rows come from a select.
+   */
+  const upsertRows = (d: Db, rows: MessageRow[]) => {
+    if (ctx.dialect === "pg") return chunk(rows, PG_CHUNK).map((part) => d.insert(m).values(part).onConflictDoUpdate(onConflict));
+    const json = JSON.stringify(rows.map((r) => columns.map(([key]) => r[key as keyof MessageRow] ?? null)));
+    const picks = sql.raw(columns.map((_, i) => `value ->> ${i}`).join(", "));
+    return [d.insert(m).select(sql`select ${picks} from json_each(${json}) where true`).onConflictDoUpdate(onConflict)];
+  };
+
   return {
     /**
      * Writes a batch from a room's hot log. Idempotent: a row already stored is overwritten
@@ -88,25 +113,7 @@ export function messagesRepo(ctx: DbContext) {
       const readers = new Map<string, number>();
       for (const r of rows) if (r.authorKind === "user") readers.set(r.authorId, Math.max(readers.get(r.authorId) ?? 0, r.seq));
       await ctx.atomic((d) => [
-        ...chunk(rows, Math.floor(MAX_BOUND_PARAMETERS / Object.keys(getTableColumns(m)).length)).map((part) =>
-          d
-            .insert(m)
-            .values(part)
-            .onConflictDoUpdate({
-              target: [m.roomId, m.seq],
-              set: {
-                content: sql`excluded.content`,
-                status: sql`excluded.status`,
-                error: sql`excluded.error`,
-                updatedAt: sql`excluded.updated_at`,
-                editedAt: sql`excluded.edited_at`,
-                deletedAt: sql`excluded.deleted_at`,
-                versions: sql`excluded.versions`,
-                currentVersion: sql`excluded.current_version`,
-              },
-              setWhere: sql`excluded.updated_at >= ${m.updatedAt}`,
-            }),
-        ),
+        ...upsertRows(d, rows),
         d
           .update(rooms)
           .set({
