@@ -38,6 +38,8 @@ export class MemberUpdates {
   private generation = 0;
   /** username -> the newest message since the last round that mentions them. */
   private readonly mentions = new Map<string, Message>();
+  /** How many members the list in SQLite holds; undefined until read, or while not known. */
+  private memberTotal?: number;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -58,9 +60,14 @@ export class MemberUpdates {
     await this.soon();
   }
 
-  /** Something the sidebar shows changed (a message, a reply finished): arm the next round. */
+  /** Something the sidebar shows changed (a message, a reply finished): arm the next round,
+   * unless every member has the room open (they see it themselves; a round would tell no one). */
   async soon(): Promise<void> {
     if (this.armed) return;
+    if (this.sockets.online().length >= this.memberCount()) {
+      this.mentions.clear();
+      return;
+    }
     this.armed = true;
     const now = Date.now();
     await this.timers.schedule(MEMBER_UPDATES_TIMER, Math.max(now + FIRST_DELAY_MS, this.lastRoundAt + MEMBER_UPDATES_EVERY_MS));
@@ -70,6 +77,7 @@ export class MemberUpdates {
    * object does not hold yet waits for the store read at the next round, which includes it. */
   updateMembers(update: MemberListUpdate): void {
     this.generation++;
+    this.memberTotal = undefined;
     this.createTable();
     if ("set" in update) {
       this.sql.exec("DELETE FROM member_list");
@@ -114,7 +122,19 @@ export class MemberUpdates {
     this.sql.exec("DELETE FROM member_list");
     for (const m of members) this.insert(m);
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('members_loaded', '1')");
+    this.memberTotal = undefined;
     return members;
+  }
+
+  /** Members in the list, read once and kept until it changes; Infinity while the list is not
+   * known yet (the next round reads it). */
+  private memberCount(): number {
+    if (this.memberTotal === undefined) {
+      this.createTable();
+      if (!this.loaded()) return Number.POSITIVE_INFINITY;
+      this.memberTotal = Number(this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM member_list").one().n);
+    }
+    return this.memberTotal;
   }
 
   private loaded(): boolean {

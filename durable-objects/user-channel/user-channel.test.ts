@@ -80,6 +80,29 @@ describe("the person's channel", () => {
     for (const ch of [a, b, c]) ch.close();
   });
 
+  it("arms no round while every member has the room open, and does again once one has not", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    const [a, b] = [await connect(ann.token, room.id), await connect(bob.token, room.id)];
+    const armed = () =>
+      runInDurableObject(chatRoom(env, room.id), (_o, state) =>
+        state.storage.sql
+          .exec("SELECT name FROM timers")
+          .toArray()
+          .map((r) => r.name),
+      );
+    // A REST post answers once what follows the write (the flush, the rounds) is armed.
+    await post(ann, room.id, "both here");
+    expect(await armed()).not.toContain("member-updates");
+    b.close();
+    await b.closed;
+    const channel = await connectChannel(bob.token);
+    await post(ann, room.id, "bob left");
+    expect(await armed()).toContain("member-updates");
+    expect((await channel.waitFor("activity", (f) => f.rooms.some((r) => r.lastSeq === 2))).rooms[0]).toMatchObject({ roomId: room.id });
+    a.close();
+    channel.close();
+  });
+
   it("coalesces a burst: far fewer updates per member than messages, the last one current", async () => {
     const [room, ann, bob, cat, dan] = await roomWith("ann", "bob", "cat", "dan");
     const d = await connectChannel(dan.token);
