@@ -130,8 +130,22 @@ export class RoomClient {
     this.url = `ws://127.0.0.1:${port}/api/rooms/${this.roomId}/ws?token=${encodeURIComponent(this.user.token)}`;
   }
 
-  /** Opens the socket, says hello with afterSeq, resolves with ms from open() to `ready`. */
+  /** Where a reconnect resumes: one before the last message seen. A quiet room sends a message
+   * to the others just before writing it, so the last one may be lost in a crash; the room
+   * sends it again if it has it (docs/API.md, "Early delivery"). */
+  resumeFrom() {
+    return Math.max(0, this.lastSeq - 1);
+  }
+
+  /** Opens the socket, says hello with afterSeq, resolves with ms from open() to `ready`. What
+   * the view holds beyond afterSeq is taken out of it: the catch-up sends what the room has. */
   connect(afterSeq = this.lastSeq, timeoutMs = 30_000) {
+    if (afterSeq < this.lastSeq) {
+      const keep = [];
+      for (let k = 0; k < this.view.length; k += 2) if (this.view[k] <= afterSeq) keep.push(this.view[k], this.view[k + 1]);
+      this.view = keep;
+      this.lastSeq = afterSeq;
+    }
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(this.url, { perMessageDeflate: false });

@@ -21,12 +21,14 @@ export async function soak(o) {
     // One loop per client: failed attempts close too, and must not start loops of their own.
     if (c.reconnecting) return;
     c.reconnecting = true;
+    // From one before the last message seen, fixed for every try of this reconnect.
+    const from = c.resumeFrom();
     // Bounded: 240 tries x 250 ms = a minute, well past a wrangler restart.
     for (let attempt = 0; attempt < 240 && !finished; attempt++) {
       await sleep(250);
       if (!serverUp) continue;
       try {
-        await c.connect(c.lastSeq, 10_000);
+        await c.connect(from, 10_000);
         c.counters.reconnects++;
         break;
       } catch {

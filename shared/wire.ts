@@ -233,6 +233,8 @@ export const CloseCode = {
   /** Policy: token expired or membership revoked. */
   policy: 1008,
   tooBig: 1009,
+  /** The room lost a message it had sent early (docs/API.md, "Early delivery"): reconnect. */
+  restart: 1012,
   /** Too many sockets, or the room is over capacity, or history is briefly unreadable. */
   overloaded: 1013,
   /** The member was removed from the room. */
@@ -281,11 +283,8 @@ export function hello(afterSeq?: number, afterChange?: number): ClientFrame {
   return afterChange === undefined ? { type: "hello", afterSeq } : { type: "hello", afterSeq, afterChange };
 }
 
-/**
- * A server frame from a text frame, or null for anything that is not a JSON object with a
- * string `type`. The server is trusted to send the shapes above; this only keeps a stray
- * frame (a proxy's, a newer server's) from throwing in a client's handler.
- */
+/** A server frame from a text frame, or null for anything that is not a JSON object with a
+ * string `type`: the server sends the shapes above; a stray frame must not throw in a handler. */
 export function parseServerFrame(data: unknown): ServerFrame | null {
   if (typeof data !== "string") return null;
   let frame: unknown;

@@ -177,3 +177,30 @@ export function toMessage(r: Row, roomId: string): Message {
   }
   return m;
 }
+
+/**
+ * Deletes the log's rows from `firstSeq` through `bound`, stopping before the first row that
+ * is unflushed, still streaming, or written after `keepSince`, and records how far the log
+ * was pruned (so a seq is never reused). Returns the last seq deleted (firstSeq - 1: none).
+ */
+export function pruneRows(sql: SqlStorage, firstSeq: number, bound: number, keepSince: number): number {
+  if (bound < firstSeq) return firstSeq - 1;
+  const stops = sql
+    .exec<{ dirty: number | null; streaming: number | null; young: number | null }>(
+      `SELECT (SELECT min(seq) FROM messages WHERE version > flushed) AS dirty,
+              (SELECT min(seq) FROM messages WHERE status = 'streaming') AS streaming,
+              (SELECT min(seq) FROM messages WHERE seq <= ? AND created_at > ?) AS young`,
+      bound,
+      keepSince,
+    )
+    .one();
+  let last = bound;
+  for (const stop of [stops.dirty, stops.streaming, stops.young]) if (stop != null) last = Math.min(last, stop - 1);
+  if (last < firstSeq) return firstSeq - 1;
+  sql.exec("DELETE FROM messages WHERE seq <= ?", last);
+  sql.exec(
+    "INSERT INTO log_meta (key, value) VALUES ('pruned_through', ?) ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
+    last,
+  );
+  return last;
+}

@@ -4,7 +4,7 @@
 // streams); `flushed` is the version the history store last received, so a row is dirty while
 // version > flushed. Everything here survives eviction and restarts.
 import type { Message, MessageStatus } from "../../shared/wire";
-import { createLogTables, insertRow, markRowsFlushed, type NewMessage, newRow, type Row, toMessage } from "./room-log-rows";
+import { createLogTables, insertRow, markRowsFlushed, type NewMessage, newRow, pruneRows, type Row, toMessage } from "./room-log-rows";
 import { chooseVersion, type Revision, reviseRow, startVersion } from "./room-log-versions";
 
 export type { NewMessage } from "./room-log-rows";
@@ -39,31 +39,14 @@ export class RoomLog {
   /**
    * Drops the oldest rows the history store already holds, keeping the newest `keepRows` and
    * everything written after `keepSince` (epoch ms), at most `maxRows` at a time. Only a
-   * prefix goes: nothing at or after the first row that is unflushed or still streaming, so
-   * the log stays gap-free from `firstSeq` to `lastSeq`. Returns how many rows went.
+   * prefix goes (see pruneRows), so the log stays gap-free from `firstSeq` to `lastSeq`.
+   * Returns how many rows went.
    */
   prune(keepRows: number, keepSince: number, maxRows: number): number {
-    let bound = Math.min(this.lastSeq - keepRows, this.firstSeq + maxRows - 1);
-    if (bound < this.firstSeq) return 0;
-    const stops = this.sql
-      .exec<{ dirty: number | null; streaming: number | null; young: number | null }>(
-        `SELECT (SELECT min(seq) FROM messages WHERE version > flushed) AS dirty,
-                (SELECT min(seq) FROM messages WHERE status = 'streaming') AS streaming,
-                (SELECT min(seq) FROM messages WHERE seq <= ? AND created_at > ?) AS young`,
-        bound,
-        keepSince,
-      )
-      .one();
-    for (const stop of [stops.dirty, stops.streaming, stops.young]) if (stop != null) bound = Math.min(bound, stop - 1);
-    if (bound < this.firstSeq) return 0;
+    const bound = pruneRows(this.sql, this.firstSeq, Math.min(this.lastSeq - keepRows, this.firstSeq + maxRows - 1), keepSince);
     const gone = bound - this.firstSeq + 1;
-    this.sql.exec("DELETE FROM messages WHERE seq <= ?", bound);
-    this.sql.exec(
-      "INSERT INTO log_meta (key, value) VALUES ('pruned_through', ?) ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
-      bound,
-    );
-    this.firstSeq = bound + 1;
-    return gone;
+    if (gone > 0) this.firstSeq = bound + 1;
+    return Math.max(0, gone);
   }
 
   append(m: NewMessage, now = Date.now()): Message {
@@ -75,6 +58,21 @@ export class RoomLog {
    * undefined comes back). One statement instead of a lookup and an insert, for every send. */
   appendOnce(m: NewMessage & { clientId: string }, now = Date.now()): Message | undefined {
     return this.insert(m, now, true);
+  }
+
+  /**
+   * The message `m` becomes as the next seq, and the write that makes it so, apart: the room
+   * may send it to the others before it writes it (Sends.sendEarly). Nothing else may be
+   * appended in between; `commit` throws if the row cannot be written.
+   */
+  prepare(m: NewMessage, now = Date.now()): { message: Message; commit: () => void } {
+    const seq = this.lastSeq + 1;
+    const id = crypto.randomUUID();
+    const commit = () => {
+      insertRow(this.sql, m, seq, id, now, false);
+      this.lastSeq = seq;
+    };
+    return { message: this.toMessage(newRow(m, seq, id, now)), commit };
   }
 
   private insert(m: NewMessage, now: number, onceByClient: boolean): Message | undefined {

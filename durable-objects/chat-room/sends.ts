@@ -1,8 +1,10 @@
 // The write path: every message, from a WebSocket `send` or a REST post, is checked (content,
-// per-user send limit), written to the room's log with the next seq, broadcast, and only then
+// per-user send limit), written to the room's log with the next seq, broadcast, and
 // acknowledged. The SQLite write is synchronous and the output gate holds every frame and RPC
-// reply sent after it until the write is durable, so nobody hears of a message that could
-// still be lost. In a busy room WebSocket sends are written in batches, one transaction each.
+// reply sent after it until the write is durable, so the sender hears "acked" only of a
+// durable message. In a busy room WebSocket sends are written in batches, one transaction
+// each, then broadcast; in a quiet room a lone send reaches the others just before its write
+// (sendEarly), and the sender's copy and ack just after it.
 // Per-user limits live in memory: an evicted object forgets them, which errs towards letting
 // people talk, never towards losing a message. A WebSocket send pays its token as it arrives,
 // before it is queued: a refused frame costs one bucket check and at most one small reply (no
@@ -24,6 +26,7 @@ export type PostResult =
   | { ok: false; code: "invalid_content" | "invalid_attachment"; message: string };
 
 type SendFrame = { clientId: string; content: string; attachments?: string[] };
+type Queued = { ws: WebSocket; author: OnlineUser; frame: SendFrame };
 
 /** A send arriving within this long of the previous one waits a turn to batch with others. */
 const BATCH_WITHIN_MS = 5;
@@ -32,7 +35,7 @@ export class Sends {
   private readonly buckets = new Map<string, TokenBucket>();
   private lastSendAt = 0;
   /** WebSocket sends waiting for the next batch (see enqueue()). */
-  private inbox: { ws: WebSocket; author: OnlineUser; frame: SendFrame }[] = [];
+  private inbox: Queued[] = [];
   /** Refused sends in a row, per socket (in memory: hibernation forgives). */
   private readonly strikes = new Map<WebSocket, number>();
   /** Sockets closed for flooding whose frames may still be arriving: dropped unread. */
@@ -71,6 +74,7 @@ export class Sends {
     if (busy) await scheduler.wait(0);
     const batch = this.inbox;
     this.inbox = [];
+    if (batch.length === 1 && this.canSendEarly(batch[0]!)) return this.sendEarly(batch[0]!);
     let results: PostResult[];
     const writeAll = () => batch.map(({ author, frame }) => this.write(author, frame, true));
     try {
@@ -83,9 +87,7 @@ export class Sends {
       this.log.reload();
       log.error("send_batch_failed", { roomId: this.membership.room?.roomId, size: batch.length, error: String(err).slice(0, 300) });
       // Nothing was stored: each sender may resend with the same clientId.
-      for (const { ws, frame } of batch) {
-        send(ws, { type: "error", code: "internal", message: "The message could not be stored; send it again.", clientId: frame.clientId });
-      }
+      for (const { ws, frame } of batch) notStored(ws, frame.clientId);
       return;
     }
     const fresh: Message[] = [];
@@ -97,6 +99,39 @@ export class Sends {
       answerSend(batch[i]!.ws, batch[i]!.frame.clientId, result);
     });
     await this.afterWrites(fresh);
+  }
+
+  /** A lone send of valid text, not a resend: what sendEarly() takes. */
+  private canSendEarly({ author, frame }: Queued): boolean {
+    if (frame.attachments?.length || contentError(frame.content, this.config.maxMessageChars) !== null) return false;
+    return this.log.byClientId(author.id, frame.clientId) === undefined;
+  }
+
+  /**
+   * A lone send in a quiet room reaches the others before it is written. The output gate holds
+   * every frame sent after a write until the write is durable, and in a quiet room that wait is
+   * most of a message's latency; sent first, the others' copies skip it (docs/benchmarks.md).
+   * The sender's own copy and its ack still follow the write: acked means durable. Every frame
+   * after this one waits for the write, so a message is known durable once anything follows it
+   * on the socket. If the write fails, the message the others heard of does not exist: their
+   * sockets are closed with 1012, and they reconnect asking from before it (docs/API.md,
+   * "Early delivery"), as they would after a crash in between.
+   */
+  private async sendEarly({ ws, author, frame }: Queued): Promise<void> {
+    const next = this.log.prepare({ author: authorOf(author), content: frame.content, status: "complete", clientId: frame.clientId });
+    const data = this.sockets.broadcast({ type: "message", message: next.message }, ws);
+    try {
+      next.commit();
+    } catch (err) {
+      this.log.reload();
+      log.error("early_send_failed", { roomId: this.membership.room?.roomId, seq: next.message.seq, error: String(err).slice(0, 300) });
+      this.sockets.closeReady(CloseCode.restart, "A message was lost; reconnect", ws);
+      return notStored(ws, frame.clientId);
+    }
+    metrics.messageAccepted();
+    send(ws, data);
+    send(ws, { type: "ack", clientId: frame.clientId, seq: next.message.seq });
+    await this.afterWrites([next.message]);
   }
 
   /**
@@ -207,6 +242,11 @@ const authorOf = (user: OnlineUser) => ({ kind: "user" as const, id: user.id, na
 function accepted(message: Message): PostResult {
   metrics.messageAccepted();
   return { ok: true, message, duplicate: false, aiReply: false };
+}
+
+/** Nothing of the send was stored: the sender may send it again with the same clientId. */
+function notStored(ws: WebSocket, clientId: string) {
+  send(ws, { type: "error", code: "internal", message: "The message could not be stored; send it again.", clientId });
 }
 
 function answerSend(ws: WebSocket, clientId: string, result: PostResult) {

@@ -60,13 +60,21 @@ export class RoomSockets {
     return this.onlineCache;
   }
 
-  /** Sends to every socket that has said hello (the others get it in their catch-up). */
-  broadcast(frame: ServerFrame, except?: WebSocket) {
+  /** Sends to every socket that has said hello (the others get it in their catch-up); returns
+   * the frame as sent. */
+  broadcast(frame: ServerFrame, except?: WebSocket): string {
     const data = JSON.stringify(frame);
     for (const [ws, info] of this.cache) {
       if (ws === except || !info.ready) continue;
       send(ws, data);
     }
+    return data;
+  }
+
+  /** Closes every socket that has said hello but `except`. */
+  closeReady(code: number, reason: string, except?: WebSocket) {
+    for (const [ws, info] of this.cache) if (ws !== except && info.ready) close(ws, code, reason);
+    this.onlineCache = undefined;
   }
 
   closeUser(userId: string, code: number, reason: string) {

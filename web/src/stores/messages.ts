@@ -170,6 +170,21 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
       return target ? failPending(target, "Not sent: you're sending messages too quickly.", Date.now() + retryAfterMs) : false;
     },
 
+    /**
+     * Where a reconnect resumes: one before the last message, which comes again. A room sends a
+     * quiet room's message to the others just before writing it, so a socket that closed right
+     * after one may have seen a message the room lost in a crash; asking for it again (and
+     * retractAfter) replaces or removes it. Everything before it is known durable.
+     */
+    resumeFrom: () => Math.max(0, state.lastSeq - 1),
+
+    /** `ready`: the room's last seq. Anything beyond it was lost before it was written. */
+    retractAfter(lastSeq: number) {
+      if (state.lastSeq <= lastSeq) return;
+      setState("messages", (list) => list.filter((m) => m.seq <= lastSeq));
+      setState("lastSeq", lastSeq);
+    },
+
     /** A REST page of history. Known seqs are kept as they are: the socket is fresher. */
     addPage(messages: Message[], hasMore: boolean, which: "latest" | "older") {
       const wasEmpty = state.messages.length === 0;

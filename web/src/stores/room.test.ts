@@ -53,11 +53,11 @@ async function connected(n = 1) {
 }
 
 describe("room connection", () => {
-  it("sends hello with the last seq from history as the first frame, then goes live", async () => {
+  it("sends hello from one before the last seq from history as the first frame, then goes live", async () => {
     const { room } = setup();
     await room.start();
     const ws = await connected();
-    expect(ws.frames()[0]).toEqual({ type: "hello", afterSeq: 2 });
+    expect(ws.frames()[0]).toEqual({ type: "hello", afterSeq: 1 });
     expect(room.state.connection).toBe("connecting");
     ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [bob] });
     expect(room.state.connection).toBe("live");
@@ -82,7 +82,7 @@ describe("room connection", () => {
     // A reconnect then continues from what it has.
     ws.drop(1006);
     const next = await connected(2);
-    expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 100 });
+    expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 99 });
   });
 
   it("applies edits, deletes and versions as they come, and asks for changes since the last one on a reconnect", async () => {
@@ -106,14 +106,14 @@ describe("room connection", () => {
     ]);
     ws.drop(1006);
     const next = await connected(2);
-    expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 2, afterChange: 6 });
+    expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 1, afterChange: 6 });
   });
 
   it("asks for the changes made since the first page was read, even before the socket said anything", async () => {
     const { room } = setup({ fetchPage: async () => ({ messages: [msg(1)], hasMore: false, lastChange: 3 }) });
     await room.start();
     const ws = await connected();
-    expect(ws.frames()[0]).toEqual({ type: "hello", afterSeq: 1, afterChange: 3 });
+    expect(ws.frames()[0]).toEqual({ type: "hello", afterSeq: 0, afterChange: 3 });
   });
 
   it("catches up from 0 in a room whose history loaded empty", async () => {
@@ -123,7 +123,7 @@ describe("room connection", () => {
     expect(ws.frames()[0]).toEqual({ type: "hello", afterSeq: 0 });
   });
 
-  it("reconnects with a fresh token and says hello with the newest seq it saw", async () => {
+  it("reconnects with a fresh token and says hello from one before the newest seq it saw", async () => {
     const { room, setToken } = setup();
     await room.start();
     const ws = await connected();
@@ -138,7 +138,34 @@ describe("room connection", () => {
     // The token travels as a subprotocol, never in the URL.
     expect(next.protocols).toEqual(["parlor", "bearer.t2"]);
     expect(next.url).not.toContain("t2");
-    expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 3 });
+    expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 2 });
+  });
+
+  it("after a crash, drops a message the room lost and takes the one it kept in its place", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    // Sent to us just before the room wrote it, and the room went down before the write.
+    ws.receive({ type: "message", message: msg(3, { content: "never stored" }) });
+    ws.drop(1012);
+    const next = await connected(2);
+    expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 2 });
+    next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    expect(room.messages.state.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(room.messages.state.lastSeq).toBe(2);
+    // Someone else's message then takes seq 3; a later reconnect gets it again, in place.
+    next.receive({ type: "message", message: msg(3, { content: "stored" }) });
+    next.drop(1006);
+    const third = await connected(3);
+    expect(third.frames()[0]).toEqual({ type: "hello", afterSeq: 2 });
+    third.receive({ type: "ready", roomId: "r1", lastSeq: 3, online: [] });
+    third.receive({ type: "message", message: msg(3, { content: "stored" }) });
+    expect(room.messages.state.messages.map((m) => [m.seq, m.content])).toEqual([
+      [1, expect.any(String)],
+      [2, expect.any(String)],
+      [3, "stored"],
+    ]);
   });
 
   it.each([
@@ -239,7 +266,7 @@ describe("sending", () => {
     ws.drop(1006);
     expect(room.messages.state.pending[0]?.status).toBe("pending");
     const next = await connected(2);
-    expect(next.frames()).toEqual([{ type: "hello", afterSeq: 2 }]);
+    expect(next.frames()).toEqual([{ type: "hello", afterSeq: 1 }]);
     next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
     expect(next.frames()[1]).toEqual({ type: "send", clientId: early?.clientId, content: "written early" });
     expect(room.messages.state.pending[0]?.waiting).toBeUndefined();

@@ -100,6 +100,7 @@ export function createRoomStore(deps: Deps) {
       case "ready":
         failedHandshakes = 0;
         changes.saw(frame.lastChange);
+        messages.retractAfter(frame.lastSeq);
         setState({ connection: "live", online: frame.online, trouble: null });
         flushWaiting();
         break;
@@ -175,11 +176,10 @@ export function createRoomStore(deps: Deps) {
         },
         finalCodes: FINAL,
         onOpen: () => {
-          // Always the first frame: the server replays everything after lastSeq before live
-          // traffic. With no history at all (the REST page failed), ask for the latest
-          // messages instead of the whole room; older ones load on scroll.
-          const afterSeq = messages.state.lastSeq;
-          socket?.send(hello(historyLoaded || afterSeq > 0 ? afterSeq : undefined, changes.last()));
+          // Always the first frame: the server replays everything after our last message (and
+          // that one again: see resumeFrom) before live traffic. With no history at all (the REST
+          // page failed), ask for the latest messages instead; older ones load on scroll.
+          socket?.send(hello(historyLoaded || messages.state.lastSeq > 0 ? messages.resumeFrom() : undefined, changes.last()));
         },
         onFrame,
         onClose: (code) => {
