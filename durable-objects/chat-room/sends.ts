@@ -3,8 +3,8 @@
 // acknowledged. The SQLite write is synchronous and the output gate holds every frame and RPC
 // reply sent after it until the write is durable, so the sender hears "acked" only of a
 // durable message. In a busy room WebSocket sends are written in batches, one transaction
-// each, then broadcast; in a quiet room a lone send reaches the others just before its write
-// (sendEarly), and the sender's copy and ack just after it.
+// each, then broadcast; in a quiet room a lone send is broadcast just before its write and
+// acked just after it (sendEarly).
 // Per-user limits live in memory: an evicted object forgets them, which errs towards letting
 // people talk, never towards losing a message. A WebSocket send pays its token as it arrives,
 // before it is queued: a refused frame costs one bucket check and at most one small reply (no
@@ -108,29 +108,28 @@ export class Sends {
   }
 
   /**
-   * A lone send in a quiet room reaches the others before it is written. The output gate holds
-   * every frame sent after a write until the write is durable, and in a quiet room that wait is
-   * most of a message's latency; sent first, the others' copies skip it (docs/benchmarks.md).
-   * The sender's own copy and its ack still follow the write: acked means durable. Every frame
-   * after this one waits for the write, so a message is known durable once anything follows it
-   * on the socket. If the write fails, the message the others heard of does not exist: their
-   * sockets are closed with 1012, and they reconnect asking from before it (docs/API.md,
-   * "Early delivery"), as they would after a crash in between.
+   * A lone send in a quiet room is broadcast, to its sender too, just before it is written,
+   * and only the ack waits for the write. The output gate holds every frame sent after a
+   * write until the write is durable, and in a quiet room that wait is most of a message's
+   * latency (docs/benchmarks.md); acked still means durable. Every frame after this one waits
+   * for the write, so a message is known durable once anything follows it on the socket. If
+   * the write fails, the message everyone heard of does not exist: every socket is closed with
+   * 1012, and clients reconnect asking from before it (docs/API.md, "Early delivery"), as they
+   * would after a crash in between; the sender, never acked, sends it again.
    */
   private async sendEarly({ ws, author, frame }: Queued): Promise<void> {
     const next = this.log.prepare({ author: authorOf(author), content: frame.content, status: "complete", clientId: frame.clientId });
-    const data = this.sockets.broadcast({ type: "message", message: next.message }, ws);
+    this.sockets.broadcast({ type: "message", message: next.message });
     try {
       next.commit();
     } catch (err) {
       this.log.reload();
       log.error("early_send_failed", { roomId: this.membership.room?.roomId, seq: next.message.seq, error: String(err).slice(0, 300) });
-      this.sockets.closeReady(CloseCode.restart, "A message was lost; reconnect", ws);
-      return notStored(ws, frame.clientId);
+      this.sockets.closeReady(CloseCode.restart, "A message was lost; reconnect");
+      return;
     }
     metrics.messageAccepted();
-    send(ws, data);
-    send(ws, { type: "ack", clientId: frame.clientId, seq: next.message.seq });
+    answerSend(ws, frame.clientId, { ok: true, message: next.message, duplicate: false, aiReply: false });
     await this.afterWrites([next.message]);
   }
 

@@ -60,20 +60,18 @@ export class RoomSockets {
     return this.onlineCache;
   }
 
-  /** Sends to every socket that has said hello (the others get it in their catch-up); returns
-   * the frame as sent. */
-  broadcast(frame: ServerFrame, except?: WebSocket): string {
+  /** Sends to every socket that has said hello (the others get it in their catch-up). */
+  broadcast(frame: ServerFrame, except?: WebSocket) {
     const data = JSON.stringify(frame);
     for (const [ws, info] of this.cache) {
       if (ws === except || !info.ready) continue;
       send(ws, data);
     }
-    return data;
   }
 
-  /** Closes every socket that has said hello but `except`. */
-  closeReady(code: number, reason: string, except?: WebSocket) {
-    for (const [ws, info] of this.cache) if (ws !== except && info.ready) close(ws, code, reason);
+  /** Closes every socket that has said hello. */
+  closeReady(code: number, reason: string) {
+    for (const [ws, info] of this.cache) if (info.ready) close(ws, code, reason);
     this.onlineCache = undefined;
   }
 

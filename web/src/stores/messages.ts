@@ -46,6 +46,8 @@ export function newClientId(): string {
 export function createMessageStore(opts: { roomId: string; me: () => Author | null }) {
   const [state, setState] = createStore<MessageState>({ messages: [], pending: [], lastSeq: 0, hasMoreBefore: false });
   const nextDelta = new Map<number, number>();
+  /** Own sends whose message came before their ack, until the ack: see onMessage. */
+  const echoed = new Map<string, LocalSend>();
 
   /** Index of `seq` in state.messages, or -(insertion point) - 1 when absent. */
   function find(seq: number): number {
@@ -105,11 +107,17 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     upsert(m);
     trackStream(m);
     if (m.seq > state.lastSeq) setState("lastSeq", m.seq);
-    // Our own message arrived before its ack: the pending copy would otherwise show twice.
-    if (m.clientId && m.author.kind === "user" && m.author.id === opts.me()?.id) dropPending(m.clientId);
+    // Our own message arrived before its ack: the pending copy would otherwise show twice. A
+    // quiet room sends it just before writing it, so until the ack it is kept aside (echoed).
+    if (m.clientId && m.author.kind === "user" && m.author.id === opts.me()?.id) {
+      const p = state.pending.find((q) => q.clientId === m.clientId && q.status === "pending");
+      if (p) echoed.set(m.clientId, { ...p });
+      dropPending(m.clientId);
+    }
   }
 
   function onAck(clientId: string, seq: number) {
+    echoed.delete(clientId);
     const i = state.pending.findIndex((p) => p.clientId === clientId);
     if (i < 0) return;
     const p = state.pending[i] as LocalSend;
@@ -240,6 +248,14 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     /** The socket closed: nothing it carried without an ack can be assumed delivered. Sends
      * still waiting for a connection stay pending. */
     failAllPending(error: string) {
+      // Shown but never acked: a crash at that moment may have lost it. It is failed, to retry;
+      // if the room has it after all, the catch-up sends it again and that drops the copy.
+      if (echoed.size)
+        setState(
+          "pending",
+          produce((list) => void list.push(...[...echoed.values()].map((p) => ({ ...p, status: "failed" as const, error })))),
+        );
+      echoed.clear();
       setState(
         "pending",
         (p) => p.status === "pending" && !p.waiting,

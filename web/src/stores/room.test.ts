@@ -288,6 +288,37 @@ describe("sending", () => {
     expect(room.messages.state.pending[0]?.status).toBe("pending");
   });
 
+  it("fails an own message shown before its ack if the socket closes first: retried if the room lost it, dropped if it has it", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    room.send("lost");
+    const lost = room.messages.state.pending[0];
+    // A quiet room sends our message just before writing it; the room then goes down.
+    ws.receive({ type: "message", message: msg(3, { author: me, content: "lost", clientId: lost?.clientId }) });
+    expect(room.messages.state.pending).toEqual([]);
+    ws.drop(1012);
+    expect(room.messages.state.pending[0]).toMatchObject({ clientId: lost?.clientId, status: "failed" });
+    const next = await connected(2);
+    next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    expect(room.messages.state.messages.map((m) => m.seq)).toEqual([1, 2]);
+    // Shown again, and this time the socket closes before the ack though the room wrote it.
+    room.retry(lost?.clientId as string);
+    next.receive({ type: "message", message: msg(3, { author: me, content: "lost", clientId: lost?.clientId }) });
+    next.drop(1006);
+    expect(room.messages.state.pending[0]?.status).toBe("failed");
+    const third = await connected(3);
+    third.receive({ type: "ready", roomId: "r1", lastSeq: 3, online: [] });
+    third.receive({ type: "message", message: msg(3, { author: me, content: "lost", clientId: lost?.clientId }) });
+    expect(room.messages.state.pending).toEqual([]);
+    expect(room.messages.state.messages.map((m) => [m.seq, m.content])).toEqual([
+      [1, "message 1"],
+      [2, "message 2"],
+      [3, "lost"],
+    ]);
+  });
+
   it("fails sends at once when the room has ended", async () => {
     const { room } = setup();
     await room.start();
