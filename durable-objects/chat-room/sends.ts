@@ -111,11 +111,11 @@ export class Sends {
    * A lone send in a quiet room is broadcast, to its sender too, just before it is written,
    * and only the ack waits for the write. The output gate holds every frame sent after a
    * write until the write is durable, and in a quiet room that wait is most of a message's
-   * latency (docs/benchmarks.md); acked still means durable. Every frame after this one waits
-   * for the write, so a message is known durable once anything follows it on the socket. If
-   * the write fails, the message everyone heard of does not exist: every socket is closed with
-   * 1012, and clients reconnect asking from before it (docs/API.md, "Early delivery"), as they
-   * would after a crash in between; the sender, never acked, sends it again.
+   * latency (docs/benchmarks.md); acked still means durable. Every later frame (but a `pong`,
+   * which the runtime answers) waits for the write, so only a socket's last message can be
+   * unconfirmed. If the write fails, the message everyone heard of does not exist: every
+   * socket is closed with 1012, and clients reconnect asking from before it (docs/API.md,
+   * "Early delivery"), as after a crash in between; the sender, never acked, sends it again.
    */
   private async sendEarly({ ws, author, frame }: Queued): Promise<void> {
     const next = this.log.prepare({ author: authorOf(author), content: frame.content, status: "complete", clientId: frame.clientId });
