@@ -276,6 +276,15 @@ describe("when the connection or the room goes away", () => {
     await bob.page.getByRole("log").getByText("Are you back?").waitFor();
     await ada.page.getByRole("log").getByText("Sorry, train tunnel").waitFor();
     await bob.page.getByText("Waiting for connection…").waitFor({ state: "detached" });
+    // The reconnect asked again for the last message Bob had (early delivery): one row per seq,
+    // in order, each message once.
+    const seqs = await bob.page
+      .getByRole("log")
+      .locator("article[data-seq]")
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-seq"))));
+    expect(seqs.length).toBeGreaterThan(2);
+    expect(seqs).toEqual([...new Set(seqs)].sort((x, y) => x - y));
+    expect(await bob.page.getByRole("log").getByText("Are you back?").count()).toBe(1);
   });
 
   it("tells Bob he was removed and stops reconnecting", async () => {
