@@ -43,10 +43,10 @@ export class RoomLog {
    * Returns how many rows went.
    */
   prune(keepRows: number, keepSince: number, maxRows: number): number {
-    const bound = pruneRows(this.sql, this.firstSeq, Math.min(this.lastSeq - keepRows, this.firstSeq + maxRows - 1), keepSince);
-    const gone = bound - this.firstSeq + 1;
-    if (gone > 0) this.firstSeq = bound + 1;
-    return Math.max(0, gone);
+    const last = pruneRows(this.sql, this.firstSeq, Math.min(this.lastSeq - keepRows, this.firstSeq + maxRows - 1), keepSince);
+    const gone = last - this.firstSeq + 1;
+    this.firstSeq = last + 1;
+    return gone;
   }
 
   append(m: NewMessage, now = Date.now()): Message {
@@ -62,26 +62,25 @@ export class RoomLog {
 
   /**
    * The message `m` becomes as the next seq, and the write that makes it so, apart: the room
-   * may send it to the others before it writes it (Sends.sendEarly). Nothing else may be
-   * appended in between; `commit` throws if the row cannot be written.
+   * may send it before it writes it (Sends.sendEarly). Nothing else may be appended in
+   * between. `commit` throws if the row cannot be written; with `onceByClient` a clientId its
+   * author already used writes nothing and returns false instead.
    */
-  prepare(m: NewMessage, now = Date.now()): { message: Message; commit: () => void } {
+  prepare(m: NewMessage, now = Date.now()): { message: Message; commit: (onceByClient?: boolean) => boolean } {
     const seq = this.lastSeq + 1;
     const id = crypto.randomUUID();
-    const commit = () => {
-      insertRow(this.sql, m, seq, id, now, false);
+    const commit = (onceByClient = false) => {
+      if (!insertRow(this.sql, m, seq, id, now, onceByClient)) return false;
       this.lastSeq = seq;
+      return true;
     };
+    // Built from what is written rather than read back: this is the hot path.
     return { message: this.toMessage(newRow(m, seq, id, now)), commit };
   }
 
   private insert(m: NewMessage, now: number, onceByClient: boolean): Message | undefined {
-    const seq = this.lastSeq + 1;
-    const id = crypto.randomUUID();
-    if (!insertRow(this.sql, m, seq, id, now, onceByClient)) return undefined;
-    this.lastSeq = seq;
-    // Built from what was just written rather than read back: this is the hot path.
-    return this.toMessage(newRow(m, seq, id, now));
+    const next = this.prepare(m, now);
+    return next.commit(onceByClient) ? next.message : undefined;
   }
 
   /** Edits a message; bumps its version so the flush sends it again. */
