@@ -16,8 +16,9 @@ export interface DbContext {
   db: Db;
   t: Tables;
   dialect: Dialect;
-  /** Runs statements atomically: a D1 batch, or a Postgres transaction. */
-  atomic(build: (db: Db) => unknown[]): Promise<void>;
+  /** Runs statements atomically (a D1 batch, or a Postgres transaction, in order) and
+   * returns each one's result. */
+  atomic(build: (db: Db) => unknown[]): Promise<readonly unknown[]>;
   /** Runs raw SQL and returns its rows (used where the dialects differ, e.g. search). */
   rows<T>(query: SQL): Promise<T[]>;
 }
@@ -36,7 +37,7 @@ export async function openDb(env: StoreBindings): Promise<DbContext> {
     dialect: "sqlite",
     async atomic(build) {
       const statements = build(db) as unknown as Parameters<Db["batch"]>[0];
-      if (statements.length > 0) await db.batch(statements);
+      return statements.length > 0 ? await db.batch(statements) : [];
     },
     async rows<T>(query: SQL) {
       return (await db.all(query)) as T[];
@@ -64,8 +65,10 @@ async function openPg(connectionString: string, connectTimeout: number): Promise
     t: pgSchema as unknown as Tables,
     dialect: "pg",
     async atomic(build) {
-      await orm.transaction(async (tx) => {
-        for (const statement of build(tx as unknown as Db)) await statement;
+      return orm.transaction(async (tx) => {
+        const results: unknown[] = [];
+        for (const statement of build(tx as unknown as Db)) results.push(await statement);
+        return results;
       });
     },
     async rows<T>(query: SQL) {

@@ -1,6 +1,6 @@
 // Message history in the store: the idempotent upsert the ChatRoom flush uses, seq-keyed
 // pages, export, and full-text search (FTS5 on D1, tsvector on Postgres).
-import { and, asc, desc, eq, getTableColumns, gt, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { titleFrom } from "../markdown";
 import type { Message } from "../wire";
 import type { Db, DbContext } from "./db";
@@ -9,6 +9,8 @@ import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
 /** Rows per Postgres insert: a message row binds one parameter per column, and a statement
  * stays far below Postgres's 65,535. */
 const PG_CHUNK = 500;
+/** Authors per read-marks statement (two bound parameters each; D1 binds at most 100). */
+const READ_MARKS_CHUNK = 40;
 /** Postgres search sorts up to this many matches itself; past it, rooms are walked newest first. */
 const SEARCH_SORT_AT = 1000;
 
@@ -86,34 +88,66 @@ export function messagesRepo(ctx: DbContext) {
    * D1 binds at most 100 parameters, which split a flush of 200 rows into 40 statements; here
    * the rows travel as one JSON array of arrays (in the table's column order) that `json_each`
    * unpacks: one statement to prepare and run, and far less work for the runtime that runs D1
-   * locally, on the thread it shares with the rooms. `where true` is SQLite's required
-   * disambiguation for an upsert whose rows come from a select.
+   * locally, on the thread it shares with the rooms. It inserts nothing once the room is gone
+   * (the WHERE also serves as SQLite's required disambiguation for an upsert from a select).
    */
-  const upsertRows = (d: Db, rows: MessageRow[]) => {
+  const upsertRows = (d: Db, roomId: string, rows: MessageRow[]) => {
     if (ctx.dialect === "pg") return chunk(rows, PG_CHUNK).map((part) => d.insert(m).values(part).onConflictDoUpdate(onConflict));
     const json = JSON.stringify(rows.map((r) => columns.map(([key]) => r[key as keyof MessageRow] ?? null)));
     const picks = sql.raw(columns.map((_, i) => `value ->> ${i}`).join(", "));
-    return [d.insert(m).select(sql`select ${picks} from json_each(${json}) where true`).onConflictDoUpdate(onConflict)];
+    const roomExists = sql`exists (select 1 from ${rooms} where ${rooms.id} = ${roomId})`;
+    return [d.insert(m).select(sql`select ${picks} from json_each(${json}) where ${roomExists}`).onConflictDoUpdate(onConflict)];
   };
+
+  /**
+   * Each author's own messages count as read by them, and a mark never moves back: one
+   * statement per READ_MARKS_CHUNK authors (a CASE picks each one's seq; a seq is an integer,
+   * written inline, so each author binds two parameters and D1's limit of 100 holds).
+   */
+  const markOwnRead = (d: Db, roomId: string, readers: Map<string, number>) =>
+    chunk([...readers], READ_MARKS_CHUNK).map((part) => {
+      const seqOf = sql`case ${rm.userId} ${sql.join(
+        part.map(([userId, seq]) => sql`when ${userId} then ${sql.raw(String(Math.trunc(seq)))}`),
+        sql` `,
+      )} end`;
+      return d
+        .update(rm)
+        .set({ lastReadSeq: sql`${sql.raw(ctx.dialect === "pg" ? "greatest" : "max")}(${rm.lastReadSeq}, ${seqOf})` })
+        .where(
+          and(
+            eq(rm.roomId, roomId),
+            inArray(
+              rm.userId,
+              part.map(([userId]) => userId),
+            ),
+          ),
+        );
+    });
 
   return {
     /**
      * Writes a batch from a room's hot log. Idempotent: a row already stored is overwritten
      * only by a version at least as new, so a retried or repeated flush changes nothing.
      * Returns false when the room no longer exists (deleted meanwhile): nothing to keep.
+     * On D1 this is one call of three statements (the room's row, whose update says whether
+     * the room is there; the messages; the read marks): locally D1 runs on the thread the
+     * rooms share, and each call and statement there is time a quiet room's next message
+     * waits (docs/benchmarks.md). Postgres asks first: its multi-row inserts cannot skip a
+     * deleted room's rows.
      */
     async upsert(roomId: string, rows: MessageRow[]): Promise<boolean> {
       if (rows.length === 0) return true;
-      const [room] = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).limit(1);
-      if (!room) return false;
+      if (ctx.dialect === "pg") {
+        const [room] = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, roomId)).limit(1);
+        if (!room) return false;
+      }
       const lastSeq = Math.max(...rows.map((r) => r.seq));
       const lastAt = Math.max(...rows.map((r) => r.createdAt));
       // A tombstone names nothing: its text is gone.
       const firstUser = rows.filter((r) => r.authorKind === "user" && r.deletedAt == null).sort((a, b) => a.seq - b.seq)[0];
       const readers = new Map<string, number>();
       for (const r of rows) if (r.authorKind === "user") readers.set(r.authorId, Math.max(readers.get(r.authorId) ?? 0, r.seq));
-      await ctx.atomic((d) => [
-        ...upsertRows(d, rows),
+      const [touched] = await ctx.atomic((d) => [
         d
           .update(rooms)
           .set({
@@ -121,15 +155,12 @@ export function messagesRepo(ctx: DbContext) {
             lastActivityAt: sql`case when ${rooms.lastActivityAt} < ${lastAt} then ${lastAt} else ${rooms.lastActivityAt} end`,
             ...(firstUser ? { title: sql`coalesce(${rooms.title}, ${deriveTitle(titleText(firstUser))})` } : {}),
           })
-          .where(eq(rooms.id, roomId)),
-        ...[...readers].map(([userId, seq]) =>
-          d
-            .update(rm)
-            .set({ lastReadSeq: sql`case when ${rm.lastReadSeq} < ${seq} then ${seq} else ${rm.lastReadSeq} end` })
-            .where(and(eq(rm.roomId, roomId), eq(rm.userId, userId))),
-        ),
+          .where(eq(rooms.id, roomId))
+          .returning({ id: rooms.id }),
+        ...upsertRows(d, roomId, rows),
+        ...markOwnRead(d, roomId, readers),
       ]);
-      return true;
+      return (touched as unknown[]).length > 0;
     },
 
     /** One page in ascending seq order: after a seq, before one, or the latest. */

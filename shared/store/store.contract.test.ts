@@ -144,6 +144,27 @@ describe(`history store (${store.dialect})`, () => {
     expect(newer.id).toBeTruthy();
   });
 
+  it("counts each author's own messages as read by them, for many authors in one batch, never lowering a mark", async () => {
+    const authors = await Promise.all(Array.from({ length: 45 }, () => user("own")));
+    const r = await room(
+      authors[0]!.id,
+      authors.slice(1).map((a) => a.id),
+    );
+    // Author i wrote seq i: each has read up to their own message, and the later ones are unread.
+    await store.messages.upsert(
+      r.id,
+      authors.map((a, i) => msg(r.id, i + 1, `from ${i + 1}`, { authorId: a.id })),
+    );
+    const unread = async (i: number) => (await store.rooms.list(authors[i]!.id, { limit: 5 })).rooms.find((x) => x.id === r.id)?.unread;
+    expect(await unread(0)).toBe(44);
+    expect(await unread(39)).toBe(5);
+    expect(await unread(44)).toBe(0);
+    // A later copy of an early message (an edit) does not move its author's mark back.
+    await store.rooms.markRead(r.id, authors[0]!.id, 45);
+    await store.messages.upsert(r.id, [msg(r.id, 1, "from 1, edited", { authorId: authors[0]!.id, updatedAt: now + 1000 })]);
+    expect(await unread(0)).toBe(0);
+  });
+
   it("searches words by prefix, only in the user's rooms, newest first", async () => {
     const [u, v] = [await user(), await user()];
     const mine = await room(u.id);
