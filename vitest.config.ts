@@ -113,6 +113,7 @@ export default defineConfig({
         extra: () => ({ bindings: { HOT_LOG_ROWS: "5", HOT_LOG_HOURS: "0", SEND_BURST: "1000", SEND_PER_SECOND: "1000" } }),
       }),
       workerProject("worker-pg", ["shared/store/**/*.test.ts", "worker/routes/**/*.test.ts"], {
+        exclude: ["shared/store/d1-limits.test.ts"],
         globalSetup: ["./test/pg-global-setup.ts"],
         extra: (inject) => ({ hyperdrives: { HYPERDRIVE: inject<string>("pgUrl") } }),
       }),

@@ -9,6 +9,9 @@ import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
 /** Rows per Postgres insert: a message row binds one parameter per column, and a statement
  * stays far below Postgres's 65,535. */
 const PG_CHUNK = 500;
+/** D1 refuses a string value over its documented limit (1,000,000 bytes): each JSON array of
+ * rows stays under this. */
+const D1_MAX_VALUE_BYTES = 900_000;
 /** Authors per read-marks statement (two bound parameters each; D1 binds at most 100). */
 const READ_MARKS_CHUNK = 40;
 /** Postgres search sorts up to this many matches itself; past it, rooms are walked newest first. */
@@ -88,15 +91,18 @@ export function messagesRepo(ctx: DbContext) {
    * D1 binds at most 100 parameters, which split a flush of 200 rows into 40 statements; here
    * the rows travel as one JSON array of arrays (in the table's column order) that `json_each`
    * unpacks: one statement to prepare and run, and far less work for the runtime that runs D1
-   * locally, on the thread it shares with the rooms. It inserts nothing once the room is gone
+   * locally, on the thread it shares with the rooms. A batch of long messages is split so no
+   * one array is over D1's limit for a single value. It inserts nothing once the room is gone
    * (the WHERE also serves as SQLite's required disambiguation for an upsert from a select).
    */
   const upsertRows = (d: Db, roomId: string, rows: MessageRow[]) => {
     if (ctx.dialect === "pg") return chunk(rows, PG_CHUNK).map((part) => d.insert(m).values(part).onConflictDoUpdate(onConflict));
-    const json = JSON.stringify(rows.map((r) => columns.map(([key]) => r[key as keyof MessageRow] ?? null)));
     const picks = sql.raw(columns.map((_, i) => `value ->> ${i}`).join(", "));
     const roomExists = sql`exists (select 1 from ${rooms} where ${rooms.id} = ${roomId})`;
-    return [d.insert(m).select(sql`select ${picks} from json_each(${json}) where ${roomExists}`).onConflictDoUpdate(onConflict)];
+    const arrays = rows.map((r) => JSON.stringify(columns.map(([key]) => r[key as keyof MessageRow] ?? null)));
+    return jsonArrays(arrays, D1_MAX_VALUE_BYTES).map((json) =>
+      d.insert(m).select(sql`select ${picks} from json_each(${json}) where ${roomExists}`).onConflictDoUpdate(onConflict),
+    );
   };
 
   /**
@@ -245,5 +251,28 @@ function titleText(row: MessageRow): string {
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * JSON arrays of the given JSON texts, each at most `maxBytes` of UTF-8 (a UTF-16 code unit is
+ * at most three bytes, so lengths are counted at three; one text longer than that still gets
+ * an array of its own).
+ */
+export function jsonArrays(items: string[], maxBytes: number): string[] {
+  const out: string[] = [];
+  let part: string[] = [];
+  let bytes = 2;
+  for (const item of items) {
+    const size = item.length * 3 + 1;
+    if (part.length > 0 && bytes + size > maxBytes) {
+      out.push(`[${part.join(",")}]`);
+      part = [];
+      bytes = 2;
+    }
+    part.push(item);
+    bytes += size;
+  }
+  if (part.length > 0) out.push(`[${part.join(",")}]`);
   return out;
 }
