@@ -9,9 +9,10 @@ import { percentiles } from "./bench-stats.mjs";
 
 /**
  * @param {import("./bench-client.mjs").RoomClient[]} clients
- * @param {{label: string, senders: number, durationMs: number, inflight?: number, rate?: number}} spec
+ * @param {{label: string, senders: number, durationMs: number, inflight?: number, rate?: number, onSample?: (latencyMs: number) => void}} spec
  *   `rate` (messages/s) selects the open-loop mode; otherwise `inflight` sends are kept in flight
- *   in total, split evenly over the senders (at least one each).
+ *   in total, split evenly over the senders (at least one each). `onSample` hears each delivery
+ *   of the phase as it arrives.
  */
 export async function runPhase(clients, spec, server) {
   const prefix = `${spec.label}.`;
@@ -45,6 +46,7 @@ export async function runPhase(clients, spec, server) {
       if (m.clientId === undefined || !m.clientId.startsWith(prefix)) return;
       phaseDeliveries++;
       latencies.push(latency);
+      spec.onSample?.(latency);
       const now = performance.now();
       if (now >= measureFrom && now <= end) inWindow++;
     };

@@ -7,6 +7,8 @@
 // With --history N --read PATH it instead seeds a room of N messages (as the bench's history
 // phase does) and repeats one GET while sampling, e.g. a search, to see where a read's time goes.
 // --pg runs it on Postgres through Hyperdrive, as the bench's history-pg phase does (bench-pg.mjs).
+// --timeline (with --rate) samples nothing: it times every delivery of the fixed load and prints
+// when the slowest ones arrived, which shows a periodic stall (e.g. the write-behind copy).
 // A diagnostic, not a benchmark: sampling slows the isolate, so its throughput is not reported.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     history: { type: "string" },
     read: { type: "string" },
     pg: { type: "boolean", default: false },
+    timeline: { type: "boolean", default: false },
     out: { type: "string", default: join(repo, "load", "results", "profile.cpuprofile") },
   },
 });
@@ -86,7 +89,7 @@ try {
   const clients = users
     .slice(0, n)
     .map((user, index) => new RoomClient({ port: server.port, roomId: room.id, user, index, ackOnEcho: false }));
-  const t = { api, server, log };
+  const t = { api, server, log, users };
   if (args.history) {
     log(`seeding ${args.history} messages`);
     await seed(t, room, users[0], Number(args.history));
@@ -97,6 +100,52 @@ try {
   // Warm the JIT and the room before sampling.
   if (readPath) await repeatRead(api, users[1].token, readPath, 2000);
   else if (!args.connect) await runPhase(clients, { label: "warm", senders, durationMs: 2000, inflight: Number(args.inflight) }, server);
+  if (args.timeline) {
+    if (!args.rate) throw new Error("--timeline needs --rate");
+    await timeline(clients, server);
+    await closeAll(clients);
+  } else await sample(clients, readPath, t);
+} finally {
+  await server.stop();
+  removeSnapshot(snap);
+}
+
+/** The fixed load, every delivery timed: percentiles, each second's slowest, and when the
+ * slowest 1 % arrived (ms since the start, and that modulo one second). */
+async function timeline(clients, server) {
+  const at = [];
+  const start = performance.now();
+  const r = await runPhase(
+    clients,
+    {
+      label: "timeline",
+      senders,
+      durationMs: Number(args.seconds) * 1000,
+      rate: Number(args.rate),
+      onSample: (ms) => at.push([performance.now() - start, ms]),
+    },
+    server,
+  );
+  if (at.length === 0) throw new Error("no deliveries were timed");
+  const worst = new Map();
+  for (const [t, ms] of at) worst.set(Math.floor(t / 1000), Math.max(worst.get(Math.floor(t / 1000)) ?? 0, ms));
+  const perSecond = [...worst.values()].sort((a, b) => a - b);
+  console.log(`${at.length} deliveries: p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, lost ${r.lost}`);
+  console.log(
+    `slowest delivery of each second: median ${perSecond[perSecond.length >> 1].toFixed(1)} ms, max ${perSecond.at(-1).toFixed(1)} ms`,
+  );
+  const slow = [...at].sort((a, b) => b[1] - a[1]).slice(0, Math.ceil(at.length / 100));
+  console.log("the slowest 1 % (at ms: latency ms, at modulo 1000):");
+  console.log(
+    slow
+      .sort((a, b) => a[0] - b[0])
+      .map(([t, ms]) => `${t.toFixed(0)}: ${ms.toFixed(1)} (${(t % 1000).toFixed(0)})`)
+      .join("\n"),
+  );
+}
+
+/** The CPU profile (and with --perf the native one) of whatever --read, --connect or the load does. */
+async function sample(clients, readPath, { api, server, log, users }) {
   const inspector = await Inspector.open(server.inspectorPort);
   await inspector.call("Profiler.enable");
   await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
@@ -141,9 +190,6 @@ try {
   writeFileSync(args.out, JSON.stringify(profile));
   console.log(summarize(profile, Number(args.top)));
   log(`profile written to ${args.out}`);
-} finally {
-  await server.stop();
-  removeSnapshot(snap);
 }
 
 /** A snapshot of the tree on D1, bundled and migrated, and its dev server (not started). */
