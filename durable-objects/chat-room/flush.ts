@@ -20,7 +20,12 @@ import type { Timers } from "./timers";
 
 export const FLUSH_TIMER = "flush";
 
-const FLUSH_BATCH = 200;
+/** Rows per copy at most: more means a backlog, and the next copy runs at once. */
+const FLUSH_BATCH = 600;
+/** A copy of at least this many rows means a busy room (20 messages a second at the default
+ * delay): its next copy waits BUSY_DELAY_FACTOR times FLUSH_DELAY_MS, and carries more. */
+const BUSY_ROWS = 20;
+const BUSY_DELAY_FACTOR = 5;
 /** Rows pruned from the hot log per flush at most (see RoomLog.prune). */
 const PRUNE_BATCH = 1000;
 /** The first retry's wait; each failure doubles it, up to config.flushRetryMaxMs. */
@@ -39,6 +44,9 @@ export class Flush {
   private reported = 0;
   private inFlight: Promise<void> | null = null;
   private readonly lag = new FlushLag();
+  /** How long a write waits for its copy: FLUSH_DELAY_MS, or longer while the room is busy
+   * (see pace()). In memory: a room that wakes up starts at FLUSH_DELAY_MS. */
+  private delayMs: number;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -50,15 +58,17 @@ export class Flush {
     private readonly dropHistory: () => void,
   ) {
     this.armed = timers.has(FLUSH_TIMER);
+    this.delayMs = config.flushDelayMs;
   }
 
-  /** Something was written: the copy runs FLUSH_DELAY_MS after the first unflushed write. */
+  /** Something was written: the copy runs FLUSH_DELAY_MS after the first unflushed write
+   * (longer in a busy room, see pace()). */
   async schedule(): Promise<void> {
     this.lag.dirty();
     if (this.failures > 0) this.report(false);
     if (this.armed || this.running) return;
     this.armed = true;
-    await this.timers.schedule(FLUSH_TIMER, Date.now() + this.config.flushDelayMs);
+    await this.timers.schedule(FLUSH_TIMER, Date.now() + this.delayMs);
   }
 
   /** The history store answered (a catch-up read, the Worker's health check): a copy waiting
@@ -114,9 +124,10 @@ export class Flush {
       this.failures = 0;
       this.lag.end(since, true, batch.length === FLUSH_BATCH);
       this.report(true);
+      this.pace(batch.length);
       // A full batch means a backlog: go again at once. Otherwise (e.g. a reply still
-      // streaming) wait the usual delay rather than rewriting the same row back to back.
-      if (this.log.hasDirty()) await this.rearm(batch.length === FLUSH_BATCH ? 0 : this.config.flushDelayMs);
+      // streaming) wait, rather than rewriting the same row back to back.
+      if (this.log.hasDirty()) await this.rearm(batch.length === FLUSH_BATCH ? 0 : this.delayMs);
     } catch (err) {
       // A fresh client next time: one whose connections hang must not hold up the next attempt.
       this.dropHistory();
@@ -127,6 +138,19 @@ export class Flush {
       log.error("flush_failed", { roomId, attempt: this.failures, retryInMs: delay, ...errorFields(err) });
       await this.rearm(delay);
     }
+  }
+
+  /**
+   * Spaces a busy room's copies out: after a copy of BUSY_ROWS rows or more, the next write
+   * waits BUSY_DELAY_FACTOR times FLUSH_DELAY_MS for its copy, and after a smaller one the usual
+   * delay. On D1, one database for the whole deployment, a room taking many messages a second
+   * then writes one larger batch every few seconds instead of one a second; locally, where D1
+   * runs on the rooms' thread, it also holds its messages up for a D1 call that much less often
+   * (docs/benchmarks.md). Search and the room list trail such a room by up to that long; REST
+   * history, export, catch-up and the AI read the room's own log and never do.
+   */
+  private pace(rows: number) {
+    this.delayMs = rows >= BUSY_ROWS ? this.config.flushDelayMs * BUSY_DELAY_FACTOR : this.config.flushDelayMs;
   }
 
   private async rearm(delayMs: number) {

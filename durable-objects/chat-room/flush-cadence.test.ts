@@ -1,0 +1,62 @@
+// A busy room's copies to the history store are spaced out (Flush.pace): after a copy of 20
+// rows or more, the next write waits five times FLUSH_DELAY_MS for its copy; after a smaller
+// one, FLUSH_DELAY_MS again.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { testBindings } from "../../test/bindings";
+import { api, roomWith } from "../../test/helpers";
+import { chatRoom } from "./chat-room";
+import { FLUSH_TIMER } from "./flush";
+import type { RoomParts } from "./parts";
+
+const DELAY = Number(testBindings.FLUSH_DELAY_MS);
+
+/** In the room's object: `count` messages by `authorId`, each scheduling the copy as a send
+ * does, then the copy itself, run as its timer would run it. */
+const writeThenCopy = (roomId: string, authorId: string, count: number) =>
+  runInDurableObject(chatRoom(env, roomId), async (instance) => {
+    const p = (instance as unknown as { p: RoomParts }).p;
+    for (let i = 0; i < count; i++) {
+      p.log.append({ author: { kind: "user", id: authorId, name: "Ann" }, content: `m${i}`, status: "complete" });
+      await p.flush.schedule();
+    }
+    p.timers.clear(FLUSH_TIMER);
+    await p.flush.run();
+    return Number(p.log.backlog().messages);
+  });
+
+/** One more message: how long until its copy is due (ms). */
+const nextCopyDueIn = (roomId: string, authorId: string) =>
+  runInDurableObject(chatRoom(env, roomId), async (instance, state) => {
+    const p = (instance as unknown as { p: RoomParts }).p;
+    p.log.append({ author: { kind: "user", id: authorId, name: "Ann" }, content: "one more", status: "complete" });
+    const before = Date.now();
+    await p.flush.schedule();
+    const row = state.storage.sql.exec<{ at: number }>("SELECT at FROM timers WHERE name = ?", FLUSH_TIMER).one();
+    return row.at - before;
+  });
+
+describe("the write-behind copy's pace", () => {
+  it("waits five times longer after a busy copy, and the usual delay again once the room calms", async () => {
+    const [room, ann] = await roomWith("ann");
+    expect((await api(`/rooms/${room.id}/messages`, { token: ann.token, body: { content: "hello" } })).status).toBe(201);
+
+    // A quiet spell: a copy of a few rows, and the next write waits the usual delay.
+    expect(await writeThenCopy(room.id, ann.user.id, 3)).toBe(0);
+    const quiet = await nextCopyDueIn(room.id, ann.user.id);
+    expect(quiet).toBeGreaterThan(0);
+    expect(quiet).toBeLessThanOrEqual(DELAY);
+
+    // A busy second: 25 rows in one copy (everything copied), and the next write waits longer.
+    expect(await writeThenCopy(room.id, ann.user.id, 25)).toBe(0);
+    const busy = await nextCopyDueIn(room.id, ann.user.id);
+    expect(busy).toBeGreaterThan(4 * DELAY);
+    expect(busy).toBeLessThanOrEqual(5 * DELAY);
+
+    // It calms: a copy of that one row, and the usual delay is back.
+    expect(await writeThenCopy(room.id, ann.user.id, 0)).toBe(0);
+    const calm = await nextCopyDueIn(room.id, ann.user.id);
+    expect(calm).toBeLessThanOrEqual(DELAY);
+  });
+});
