@@ -3,9 +3,8 @@
 // documented limit on every bound value, and the flush's upsert must stay within it.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { uniqueName } from "../../test/helpers";
+import { storeRows } from "../../test/store-rows";
 import { openStore } from ".";
-import type { MessageRow } from "./mappers";
 import { jsonArrays } from "./messages";
 
 const D1_MAX_VALUE_BYTES = 1_000_000;
@@ -40,45 +39,13 @@ function limitedD1(db: D1Database): D1Database {
 describe("the flush's upsert on D1's limits", () => {
   it("stores a batch of 200 messages of 8,000 three-byte characters (4.8 MB), none of it in one value over 1 MB", async () => {
     const store = openStore({ ...env, DB: limitedD1(env.DB) });
-    const now = Date.now();
-    const user = { id: crypto.randomUUID(), username: uniqueName("big"), displayName: "Big", passwordHash: "x", createdAt: now };
-    await store.users.create(user);
-    const room = {
-      id: crypto.randomUUID(),
-      title: null,
-      ownerId: user.id,
-      characterId: null,
-      aiMode: "off" as const,
-      createdAt: now,
-      updatedAt: now,
-      lastSeq: 0,
-      lastActivityAt: now,
-    };
-    await store.rooms.create(room, []);
+    const { user, room, msg } = storeRows(store);
+    const ann = await user("big");
+    const r = await room(ann.id);
     const text = (seq: number) => `${seq} ${"€".repeat(7_990)}`;
-    const rows: MessageRow[] = Array.from({ length: 200 }, (_, i) => ({
-      roomId: room.id,
-      seq: i + 1,
-      id: crypto.randomUUID(),
-      authorKind: "user",
-      authorId: user.id,
-      authorName: "Big",
-      authorUsername: user.username,
-      content: text(i + 1),
-      status: "complete",
-      clientId: null,
-      replyTo: null,
-      error: null,
-      attachments: null,
-      createdAt: now + i,
-      updatedAt: now + i,
-      editedAt: null,
-      deletedAt: null,
-      versions: null,
-      currentVersion: null,
-    }));
-    expect(await store.messages.upsert(room.id, rows)).toBe(true);
-    const page = await store.messages.page(room.id, { after: 0, limit: 200 });
+    const rows = Array.from({ length: 200 }, (_, i) => msg(r.id, i + 1, text(i + 1), { authorId: ann.id }));
+    expect(await store.messages.upsert(r.id, rows)).toBe(true);
+    const page = await store.messages.page(r.id, { after: 0, limit: 200 });
     expect(page.messages.map((m) => m.seq)).toEqual(rows.map((r) => r.seq));
     expect(page.messages.every((m, i) => m.content === text(i + 1))).toBe(true);
   });

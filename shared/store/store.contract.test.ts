@@ -3,60 +3,14 @@
 // (project worker-pg), so both backends provably behave the same.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { uniqueName } from "../../test/helpers";
+import { storeRows } from "../../test/store-rows";
 import { isUniqueViolation, openStore } from ".";
-import type { MessageRow } from "./mappers";
 import { deriveTitle } from "./messages";
 
 const store = openStore(env);
 const now = Date.now();
 
-async function user(prefix = "s") {
-  const row = { id: crypto.randomUUID(), username: uniqueName(prefix), displayName: "Store Test", passwordHash: "x", createdAt: now };
-  await store.users.create(row);
-  return row;
-}
-
-async function room(ownerId: string, members: string[] = [], title: string | null = null) {
-  const row = {
-    id: crypto.randomUUID(),
-    title,
-    ownerId,
-    characterId: null,
-    aiMode: "off" as const,
-    createdAt: now,
-    updatedAt: now,
-    lastSeq: 0,
-    lastActivityAt: now,
-  };
-  await store.rooms.create(row, members);
-  return row;
-}
-
-function msg(roomId: string, seq: number, content: string, extra: Partial<MessageRow> = {}): MessageRow {
-  return {
-    roomId,
-    seq,
-    id: crypto.randomUUID(),
-    authorKind: "user",
-    authorId: "someone",
-    authorName: "Someone",
-    authorUsername: "someone",
-    content,
-    status: "complete",
-    clientId: null,
-    replyTo: null,
-    error: null,
-    attachments: null,
-    createdAt: now + seq,
-    updatedAt: now + seq,
-    editedAt: null,
-    deletedAt: null,
-    versions: null,
-    currentVersion: null,
-    ...extra,
-  };
-}
+const { user, room, msg } = storeRows(store, now);
 
 describe(`history store (${store.dialect})`, () => {
   it("finds users case-insensitively and reports duplicate usernames as unique violations", async () => {
