@@ -51,6 +51,8 @@ function workerProject(
     globalSetup?: string[];
     extra?: (inject: Inject) => { bindings?: Record<string, string>; hyperdrives?: Record<string, string> };
     testTimeout?: number;
+    /** Files one at a time: for suites that share one double's scripted replies and log. */
+    serial?: boolean;
   } = {},
 ): TestProjectInlineConfiguration {
   return {
@@ -73,6 +75,7 @@ function workerProject(
       globalSetup: opts.globalSetup ?? [],
       setupFiles: ["./test/setup-worker.ts"],
       testTimeout: opts.testTimeout ?? 20_000,
+      ...(opts.serial ? { fileParallelism: false } : {}),
     },
   };
 }
@@ -94,6 +97,9 @@ const fastRetries = { KEYS_MAX_PER_MINUTE: "1000", QUEUE_RETRY_DELAYS: "0,0,0" }
 
 export default defineConfig({
   test: {
+    // Two files at a time (vitest's default on two cores is one): each workerd file has its own
+    // storage, and the suites that share an AI double, a browser or a server run serially.
+    maxWorkers: 2,
     // Access-log lines from the Worker are noise in test output; errors still show.
     onConsoleLog: (line) => !line.includes('"event":"request"'),
     // postgres.js's Workers socket leaves a rejected read behind when the server cuts the
@@ -138,6 +144,7 @@ export default defineConfig({
       workerProject("worker-ai", aiTests, {
         globalSetup: aiDoubles,
         extra: gemini("alpha:test-alpha-key-1111,alpha:test-alpha-key-2222,test-solo-key-3333", {}, true),
+        serial: true,
       }),
       // Two keys in projects of their own, so a 429 on one leaves the other usable.
       workerProject("worker-pipeline", pipelineTests, {
@@ -149,11 +156,13 @@ export default defineConfig({
           true,
         ),
         testTimeout: 30_000,
+        serial: true,
       }),
       workerProject("worker-ops", opsAiTests, {
         globalSetup: aiDoubles,
         extra: gemini("ops-key-cccc,ops-key-dddd", { ...fastRetries, QUEUE_MAX_RETRIES: "2" }),
         testTimeout: 30_000,
+        serial: true,
       }),
       {
         test: {
