@@ -3,8 +3,8 @@
 // acknowledged. The SQLite write is synchronous and the output gate holds every frame and RPC
 // reply sent after it until the write is durable, so the sender hears "acked" only of a
 // durable message. In a busy room WebSocket sends are written in batches, one transaction
-// each, then broadcast; in a quiet room a lone send is broadcast a moment before its write
-// and acked just after it (sendEarly).
+// each, then broadcast; in a quiet room a lone send is broadcast just before its write and
+// acked just after it (sendEarly).
 // Per-user limits live in memory: an evicted object forgets them, which errs towards letting
 // people talk, never towards losing a message. A WebSocket send pays its token as it arrives,
 // before it is queued: a refused frame costs one bucket check and at most one small reply (no
@@ -30,8 +30,6 @@ type Queued = { ws: WebSocket; author: OnlineUser; frame: SendFrame };
 
 /** A send arriving within this long of the previous one waits a turn to batch with others. */
 const BATCH_WITHIN_MS = 5;
-/** How long an early message's write waits for its copies to leave the runtime (sendEarly). */
-const EARLY_WRITE_AFTER_MS = 1;
 
 export class Sends {
   private readonly buckets = new Map<string, TokenBucket>();
@@ -110,33 +108,26 @@ export class Sends {
   }
 
   /**
-   * A lone send in a quiet room is broadcast, to its sender too, before it is written, and
-   * only the ack waits for the write: the output gate holds every frame sent after a write
-   * until it is durable, most of a quiet room's latency (docs/benchmarks.md). The write waits
-   * EARLY_WRITE_AFTER_MS so the copies leave the runtime before the insert and its commit take
-   * the thread (one turn of the event loop was not enough locally); meanwhile the room takes
-   * no other event (blockConcurrencyWhile), so nothing else can take this seq, be written
-   * first, or be sent between the copy and its write. Every later frame (but a `pong`) waits
-   * for the write, so only a socket's last message can be unconfirmed. If the write fails,
-   * every socket is closed with 1012 and clients reconnect asking from before it (docs/API.md,
-   * "Early delivery"), as after a crash; the sender, never acked, sends it again.
+   * A lone send in a quiet room is broadcast, to its sender too, just before it is written,
+   * and only the ack waits for the write. The output gate holds every frame sent after a
+   * write until the write is durable, and in a quiet room that wait is most of a message's
+   * latency (docs/benchmarks.md); acked still means durable. Every later frame (but a `pong`,
+   * which the runtime answers) waits for the write, so only a socket's last message can be
+   * unconfirmed. If the write fails, the message everyone heard of does not exist: every
+   * socket is closed with 1012, and clients reconnect asking from before it (docs/API.md,
+   * "Early delivery"), as after a crash in between; the sender, never acked, sends it again.
    */
   private async sendEarly({ ws, author, frame }: Queued): Promise<void> {
     const next = this.log.prepare({ author: authorOf(author), content: frame.content, status: "complete", clientId: frame.clientId });
     this.sockets.broadcast({ type: "message", message: next.message });
-    const written = await this.ctx.blockConcurrencyWhile(async () => {
-      await scheduler.wait(EARLY_WRITE_AFTER_MS);
-      try {
-        next.commit();
-        return true;
-      } catch (err) {
-        this.log.reload();
-        log.error("early_send_failed", { roomId: this.membership.room?.roomId, seq: next.message.seq, error: String(err).slice(0, 300) });
-        this.sockets.closeReady(CloseCode.restart, "A message was lost; reconnect");
-        return false;
-      }
-    });
-    if (!written) return;
+    try {
+      next.commit();
+    } catch (err) {
+      this.log.reload();
+      log.error("early_send_failed", { roomId: this.membership.room?.roomId, seq: next.message.seq, error: String(err).slice(0, 300) });
+      this.sockets.closeReady(CloseCode.restart, "A message was lost; reconnect");
+      return;
+    }
     metrics.messageAccepted();
     answerSend(ws, frame.clientId, { ok: true, message: next.message, duplicate: false, aiReply: false });
     await this.afterWrites([next.message]);
