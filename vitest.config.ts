@@ -51,7 +51,8 @@ function workerProject(
     globalSetup?: string[];
     extra?: (inject: Inject) => { bindings?: Record<string, string>; hyperdrives?: Record<string, string> };
     testTimeout?: number;
-    /** Files one at a time: for suites that share one double's scripted replies and log. */
+    /** Files one at a time, in the second group: suites that share one double's scripted
+     * replies and request log. */
     serial?: boolean;
   } = {},
 ): TestProjectInlineConfiguration {
@@ -75,7 +76,7 @@ function workerProject(
       globalSetup: opts.globalSetup ?? [],
       setupFiles: ["./test/setup-worker.ts"],
       testTimeout: opts.testTimeout ?? 20_000,
-      ...(opts.serial ? { fileParallelism: false } : {}),
+      ...(opts.serial ? { fileParallelism: false, sequence: { groupOrder: 1 } } : { sequence: { groupOrder: 0 } }),
     },
   };
 }
@@ -98,7 +99,8 @@ const fastRetries = { KEYS_MAX_PER_MINUTE: "1000", QUEUE_RETRY_DELAYS: "0,0,0" }
 export default defineConfig({
   test: {
     // Two files at a time (vitest's default on two cores is one): each workerd file has its own
-    // storage, and the suites that share an AI double, a browser or a server run serially.
+    // storage. The groups run one after another: 0 the parallel suites, 1 those sharing an AI
+    // double (one file at a time each), 2 the browser, 3 the black-box servers.
     maxWorkers: 2,
     // Access-log lines from the Worker are noise in test output; errors still show.
     onConsoleLog: (line) => !line.includes('"event":"request"'),
@@ -175,7 +177,7 @@ export default defineConfig({
           include: ["test/e2e/**/*.e2e.test.ts"],
           globalSetup: ["./test/e2e/global-setup.ts"],
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           testTimeout: 90_000,
           hookTimeout: 240_000,
         },
@@ -192,17 +194,17 @@ export default defineConfig({
           include: ["test/blackbox/**/*.blackbox.test.ts"],
           globalSetup: ["./test/blackbox/global-setup.ts"],
           fileParallelism: false,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           testTimeout: 90_000,
           hookTimeout: 60_000,
         },
       },
       {
         plugins: [solid()],
-        test: { name: "web", environment: "jsdom", include: ["web/**/*.test.{ts,tsx}", ...textTests] },
+        test: { name: "web", environment: "jsdom", include: ["web/**/*.test.{ts,tsx}", ...textTests], sequence: { groupOrder: 0 } },
       },
       // The layering and size rules of docs/architecture.md, over the source tree as text.
-      { test: { name: "layers", environment: "node", include: ["test/layers.test.ts"] } },
+      { test: { name: "layers", environment: "node", include: ["test/layers.test.ts"], sequence: { groupOrder: 0 } } },
     ],
   },
 });
