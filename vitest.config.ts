@@ -42,6 +42,10 @@ const hotLogTests = ["durable-objects/chat-room/hot-log.test.ts", "durable-objec
 
 type Inject = <T>(key: string) => T;
 
+/** The groups run one after another (`sequence.groupOrder`), each project's files two at a
+ * time unless it says otherwise. */
+const GROUP = { parallel: 0, aiDoubles: 1, browser: 2, blackbox: 3 } as const;
+
 /** A project running inside workerd with the Worker from wrangler.toml and the test bindings. */
 function workerProject(
   name: string,
@@ -76,7 +80,9 @@ function workerProject(
       globalSetup: opts.globalSetup ?? [],
       setupFiles: ["./test/setup-worker.ts"],
       testTimeout: opts.testTimeout ?? 20_000,
-      ...(opts.serial ? { fileParallelism: false, sequence: { groupOrder: 1 } } : { sequence: { groupOrder: 0 } }),
+      ...(opts.serial
+        ? { fileParallelism: false, sequence: { groupOrder: GROUP.aiDoubles } }
+        : { sequence: { groupOrder: GROUP.parallel } }),
     },
   };
 }
@@ -99,8 +105,8 @@ const fastRetries = { KEYS_MAX_PER_MINUTE: "1000", QUEUE_RETRY_DELAYS: "0,0,0" }
 export default defineConfig({
   test: {
     // Two files at a time (vitest's default on two cores is one): each workerd file has its own
-    // storage. The groups run one after another: 0 the parallel suites, 1 those sharing an AI
-    // double (one file at a time each), 2 the browser, 3 the black-box servers.
+    // storage. The suites sharing an AI double, the browser and the black-box servers run one
+    // file at a time, each group after the one before (GROUP).
     maxWorkers: 2,
     // Access-log lines from the Worker are noise in test output; errors still show.
     onConsoleLog: (line) => !line.includes('"event":"request"'),
@@ -177,7 +183,7 @@ export default defineConfig({
           include: ["test/e2e/**/*.e2e.test.ts"],
           globalSetup: ["./test/e2e/global-setup.ts"],
           fileParallelism: false,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: GROUP.browser },
           testTimeout: 90_000,
           hookTimeout: 240_000,
         },
@@ -194,17 +200,22 @@ export default defineConfig({
           include: ["test/blackbox/**/*.blackbox.test.ts"],
           globalSetup: ["./test/blackbox/global-setup.ts"],
           fileParallelism: false,
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: GROUP.blackbox },
           testTimeout: 90_000,
           hookTimeout: 60_000,
         },
       },
       {
         plugins: [solid()],
-        test: { name: "web", environment: "jsdom", include: ["web/**/*.test.{ts,tsx}", ...textTests], sequence: { groupOrder: 0 } },
+        test: {
+          name: "web",
+          environment: "jsdom",
+          include: ["web/**/*.test.{ts,tsx}", ...textTests],
+          sequence: { groupOrder: GROUP.parallel },
+        },
       },
       // The layering and size rules of docs/architecture.md, over the source tree as text.
-      { test: { name: "layers", environment: "node", include: ["test/layers.test.ts"], sequence: { groupOrder: 0 } } },
+      { test: { name: "layers", environment: "node", include: ["test/layers.test.ts"], sequence: { groupOrder: GROUP.parallel } } },
     ],
   },
 });
