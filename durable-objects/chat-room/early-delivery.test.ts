@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../shared/wire";
 import { api, roomWith } from "../../test/helpers";
-import { connect } from "../../test/ws";
+import { type Client, connect } from "../../test/ws";
 import { chatRoom } from "./chat-room";
 
 /** Turns the room's message writes off (`on` false) or back on. Off, a write of a new clientId
@@ -77,6 +77,41 @@ describe("early delivery", () => {
     b.send({ type: "ping" });
     await b.next("pong");
     expect(b.frames.filter((f) => f.type === "message").map((f) => (f as { message: Message }).message.seq)).toEqual([1]);
+    a.close();
+    b.close();
+  });
+
+  it("writes an early message before anything that follows it: a send, a resend and a REST post right behind it", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    const a = await connect(ann.token, room.id);
+    const b = await connect(bob.token, room.id);
+    // Ann's send goes early and is written a turn later; her resend, Bob's send and his post
+    // arrive meanwhile.
+    a.send({ type: "send", clientId: "a1", content: "first" });
+    a.send({ type: "send", clientId: "a1", content: "first" });
+    b.send({ type: "send", clientId: "b1", content: "second" });
+    const post = api<{ message: Message }>(`/rooms/${room.id}/messages`, { token: bob.token, body: { content: "third", clientId: "b2" } });
+    const acks = [await a.next("ack", (f) => f.clientId === "a1"), await a.next("ack", (f) => f.clientId === "a1")];
+    expect(acks.map((f) => f.seq)).toEqual([1, 1]);
+    // Bob's send and post take the next two seqs, in whichever order they reached the room.
+    const sent = (await b.next("ack", (f) => f.clientId === "b1")).seq;
+    const posted = await post;
+    expect(posted.status).toBe(201);
+    expect([sent, posted.body.message.seq].sort()).toEqual([2, 3]);
+    const seqsOf = (c: Client) => c.frames.filter((f) => f.type === "message").map((f) => (f as { message: Message }).message.seq);
+    for (const c of [a, b]) {
+      for (let i = 0; i < 100 && !seqsOf(c).includes(3); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(seqsOf(c)).toEqual([1, 2, 3]);
+    }
+    const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages`, { token: ann.token });
+    const second = sent === 2 ? "second" : "third";
+    expect(page.body.messages.map((m) => [m.seq, m.content])).toEqual([
+      [1, "first"],
+      [2, second],
+      [3, second === "second" ? "third" : "second"],
+    ]);
+    // Nobody was sent to reconnect: no write collided with another.
+    for (const c of [a, b]) expect(await Promise.race([c.closed.then(() => "closed"), Promise.resolve("open")])).toBe("open");
     a.close();
     b.close();
   });

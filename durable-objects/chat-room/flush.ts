@@ -49,7 +49,6 @@ export class Flush {
   private delayMs: number;
 
   constructor(
-    private readonly ctx: DurableObjectState,
     private readonly config: Config,
     private readonly log: RoomLog,
     private readonly timers: Timers,
@@ -185,7 +184,7 @@ export class Flush {
   private prune() {
     try {
       // Its own savepoint: a failure part-way leaves every row where it was.
-      this.ctx.storage.transactionSync(() => this.log.prune(this.config.hotLogRows, Date.now() - this.config.hotLogMs, PRUNE_BATCH));
+      this.log.transaction(() => this.log.prune(this.config.hotLogRows, Date.now() - this.config.hotLogMs, PRUNE_BATCH));
     } catch (err) {
       this.log.reload();
       log.error("prune_failed", { roomId: this.membership.room?.roomId, ...errorFields(err) });

@@ -45,9 +45,9 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
   const membership = new Membership(ctx, sockets);
   const room = () => membership.room;
   const roomId = () => room()?.roomId ?? "";
-  const log = new RoomLog(ctx.storage.sql, roomId);
+  const log = new RoomLog(ctx.storage, roomId);
   const timers = new Timers(ctx.storage);
-  const flush = new Flush(ctx, config, log, timers, membership, history, () => {
+  const flush = new Flush(config, log, timers, membership, history, () => {
     store = undefined;
   });
   const changes = new Changes(ctx.storage.sql);
@@ -70,7 +70,7 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     for (const message of messages) started.push(await ai.onUserMessage(message));
     return started;
   };
-  const sends = new Sends(ctx, config, log, sockets, membership, afterWrites, uploads);
+  const sends = new Sends(config, log, sockets, membership, afterWrites, uploads);
   const edits = new Edits(log, changes, membership, history, {
     broadcast,
     takeToken: (userId) => sends.takeToken(userId),

@@ -4,36 +4,41 @@
 // streams); `flushed` is the version the history store last received, so a row is dirty while
 // version > flushed. Everything here survives eviction and restarts.
 import type { Message, MessageStatus } from "../../shared/wire";
-import { createLogTables, insertRow, markRowsFlushed, type NewMessage, newRow, pruneRows, type Row, toMessage } from "./room-log-rows";
+import { LogWriter, type Reservation } from "./log-writer";
+import { createLogTables, markRowsFlushed, type NewMessage, pruneRows, type Row, toMessage } from "./room-log-rows";
 import { chooseVersion, type Revision, reviseRow, startVersion } from "./room-log-versions";
 
+export type { Reservation } from "./log-writer";
 export type { NewMessage } from "./room-log-rows";
 
 export class RoomLog {
-  lastSeq: number;
-  /** The oldest seq still here (lastSeq + 1 when empty): rows before it were pruned, and are
-   * in the history store. */
-  firstSeq: number;
+  /** The seqs and the write order; every statement goes through its `sql`. */
+  private readonly w: LogWriter;
 
   constructor(
-    private readonly sql: SqlStorage,
+    storage: Pick<DurableObjectStorage, "sql" | "transactionSync">,
     private readonly roomId: () => string,
   ) {
-    createLogTables(sql);
-    this.lastSeq = 0;
-    this.firstSeq = 1;
-    this.reload();
+    createLogTables(storage.sql);
+    this.w = new LogWriter(storage);
+    this.w.reload();
+  }
+
+  /** The last seq written (a reserved row is written first). */
+  get lastSeq(): number {
+    this.w.settle();
+    return this.w.last;
+  }
+
+  /** The oldest seq still here (lastSeq + 1 when empty): rows before it were pruned, and are
+   * in the history store. */
+  get firstSeq(): number {
+    return this.w.first;
   }
 
   /** Re-reads the first and last seq from storage (after a rolled-back transaction). */
   reload() {
-    const row = this.sql
-      .exec<{ lo: number | null; hi: number | null; pruned: number | null }>(
-        "SELECT min(seq) AS lo, max(seq) AS hi, (SELECT value FROM log_meta WHERE key = 'pruned_through') AS pruned FROM messages",
-      )
-      .one();
-    this.lastSeq = Math.max(Number(row.hi ?? 0), Number(row.pruned ?? 0));
-    this.firstSeq = row.lo ?? this.lastSeq + 1;
+    this.w.reload();
   }
 
   /**
@@ -43,10 +48,11 @@ export class RoomLog {
    * Returns how many rows went.
    */
   prune(keepRows: number, keepSince: number, maxRows: number): number {
-    const last = pruneRows(this.sql, this.firstSeq, Math.min(this.lastSeq - keepRows, this.firstSeq + maxRows - 1), keepSince);
-    const gone = last - this.firstSeq + 1;
-    this.firstSeq = last + 1;
-    return gone;
+    const first = this.firstSeq;
+    const last = pruneRows(this.w.sql, first, Math.min(this.w.last - keepRows, first + maxRows - 1), keepSince);
+    if (last < first) return 0;
+    this.w.pruned(last + 1);
+    return last - first + 1;
   }
 
   append(m: NewMessage, now = Date.now()): Message {
@@ -60,27 +66,26 @@ export class RoomLog {
     return this.insert(m, now, true);
   }
 
-  /**
-   * The message `m` becomes as the next seq, and the write that makes it so, apart: the room
-   * may send it before it writes it (Sends.sendEarly). Nothing else may be appended in
-   * between. `commit` throws if the row cannot be written; with `onceByClient` a clientId its
-   * author already used writes nothing and returns false instead.
-   */
-  prepare(m: NewMessage, now = Date.now()): { message: Message; commit: (onceByClient?: boolean) => boolean } {
-    const seq = this.lastSeq + 1;
-    const id = crypto.randomUUID();
-    const commit = (onceByClient = false) => {
-      if (!insertRow(this.sql, m, seq, id, now, onceByClient)) return false;
-      this.lastSeq = seq;
-      return true;
-    };
-    // Built from what is written rather than read back: this is the hot path.
-    return { message: this.toMessage(newRow(m, seq, id, now)), commit };
+  /** Takes the next seq for `m`, to be written by settle(), which every other use of the log
+   * calls first (see log-writer.ts): the room sends it before it writes it (Sends.sendEarly). */
+  reserve(m: NewMessage, then: Reservation, now = Date.now()): Message {
+    return this.toMessage(this.w.reserve(m, then, now));
+  }
+
+  /** Writes the reserved row, if there is one (see reserve()). Never throws. */
+  settle(): void {
+    this.w.settle();
+  }
+
+  /** `fn` in one transaction, after the reserved row is written (outside it: a rollback of
+   * `fn` cannot take back a row that was already sent and acknowledged). */
+  transaction<T>(fn: () => T): T {
+    return this.w.transaction(fn);
   }
 
   private insert(m: NewMessage, now: number, onceByClient: boolean): Message | undefined {
-    const next = this.prepare(m, now);
-    return next.commit(onceByClient) ? next.message : undefined;
+    const next = this.w.prepare(m, now);
+    return next.commit(onceByClient) ? this.toMessage(next.row) : undefined;
   }
 
   /** Edits a message; bumps its version so the flush sends it again. */
@@ -90,7 +95,7 @@ export class RoomLog {
   ) {
     const cur = this.row(seq);
     if (!cur) return undefined;
-    this.sql.exec(
+    this.w.sql.exec(
       "UPDATE messages SET content = ?, status = ?, error = ?, retry_at = ?, stream_index = ?, version = version + 1 WHERE seq = ?",
       patch.content ?? cur.content,
       patch.status ?? cur.status,
@@ -104,26 +109,26 @@ export class RoomLog {
 
   /** A person's edit or delete (see room-log-versions.ts). */
   revise(seq: number, patch: Revision): Message | undefined {
-    reviseRow(this.sql, seq, patch);
+    reviseRow(this.w.sql, seq, patch);
     return this.get(seq);
   }
 
   /** Starts a new, current version of an AI reply, keeping the earlier ones. */
   newVersion(seq: number, now = Date.now()): Message | undefined {
     const r = this.row(seq);
-    if (r) startVersion(this.sql, r, now);
+    if (r) startVersion(this.w.sql, r, now);
     return r && this.get(seq);
   }
 
   /** Makes version `n` (1-based) of an AI reply the one everyone sees and the AI reads. */
   selectVersion(seq: number, n: number): Message | undefined {
     const r = this.row(seq);
-    return r && chooseVersion(this.sql, r, n) ? this.get(seq) : undefined;
+    return r && chooseVersion(this.w.sql, r, n) ? this.get(seq) : undefined;
   }
 
   /** Appends streamed text; returns the delta's index. */
   appendText(seq: number, text: string): number {
-    const row = this.sql
+    const row = this.w.sql
       .exec<{ stream_index: number }>(
         "UPDATE messages SET content = content || ?, stream_index = stream_index + 1, version = version + 1 WHERE seq = ? RETURNING stream_index",
         text,
@@ -138,13 +143,15 @@ export class RoomLog {
   }
 
   byClientId(authorId: string, clientId: string): Message | undefined {
+    // Almost every send asks about a clientId never used: that needs no query.
+    if (!this.w.mayHaveUsed(authorId, clientId)) return undefined;
     return this.list("SELECT * FROM messages WHERE author_id = ? AND client_id = ?", authorId, clientId)[0];
   }
 
   /** Messages with seq > afterSeq in seq order, at most `limit`. */
   after(afterSeq: number, limit: number): Message[] {
     // A client that is up to date (every reconnect in a quiet room) costs no query.
-    if (afterSeq >= this.lastSeq) return [];
+    if (afterSeq >= this.w.last) return [];
     return this.list("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", afterSeq, limit);
   }
 
@@ -162,7 +169,7 @@ export class RoomLog {
 
   /** Rows the history store has not seen in their current version, oldest first. */
   dirty(limit: number): { message: Message; version: number; createdAt: number }[] {
-    return this.sql
+    return this.w.sql
       .exec<Row>("SELECT * FROM messages WHERE version > flushed ORDER BY seq LIMIT ?", limit)
       .toArray()
       .map((r) => ({ message: this.toMessage(r), version: r.version, createdAt: r.created_at }));
@@ -174,27 +181,27 @@ export class RoomLog {
   }
 
   markFlushed(rows: { seq: number; version: number }[]) {
-    markRowsFlushed(this.sql, rows);
+    markRowsFlushed(this.w.sql, rows);
   }
 
   hasDirty(): boolean {
-    return this.sql.exec("SELECT 1 FROM messages WHERE version > flushed LIMIT 1").toArray().length > 0;
+    return this.w.sql.exec("SELECT 1 FROM messages WHERE version > flushed LIMIT 1").toArray().length > 0;
   }
 
   /** Rows the history store lacks in their current version; the oldest one's time (or null). */
   backlog(): { messages: number; oldestAt: number | null } {
-    const row = this.sql
+    const row = this.w.sql
       .exec<{ n: number; oldest: number | null }>("SELECT count(*) AS n, min(created_at) AS oldest FROM messages WHERE version > flushed")
       .one();
     return { messages: row.n, oldestAt: row.oldest };
   }
 
   private row(seq: number): Row | undefined {
-    return this.sql.exec<Row>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
+    return this.w.sql.exec<Row>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
   }
 
   private list(query: string, ...bindings: SqlStorageValue[]): Message[] {
-    return this.sql
+    return this.w.sql
       .exec<Row>(query, ...bindings)
       .toArray()
       .map((r) => this.toMessage(r));

@@ -42,7 +42,6 @@ export class Sends {
   private readonly cutOff = new WeakSet<WebSocket>();
 
   constructor(
-    private readonly ctx: DurableObjectState,
     private readonly config: Config,
     private readonly log: RoomLog,
     private readonly sockets: RoomSockets,
@@ -82,7 +81,7 @@ export class Sends {
       // without attachments writes one row in one statement, atomic by itself: it skips the
       // savepoint, which in a quiet room is a good part of a message's cost.
       const single = batch.length === 1 && !batch[0]?.frame.attachments?.length;
-      results = single ? writeAll() : this.ctx.storage.transactionSync(writeAll);
+      results = single ? writeAll() : this.log.transaction(writeAll);
     } catch (err) {
       this.log.reload();
       log.error("send_batch_failed", { roomId: this.membership.room?.roomId, size: batch.length, error: String(err).slice(0, 300) });
@@ -108,29 +107,38 @@ export class Sends {
   }
 
   /**
-   * A lone send in a quiet room is broadcast, to its sender too, just before it is written,
-   * and only the ack waits for the write. The output gate holds every frame sent after a
-   * write until the write is durable, and in a quiet room that wait is most of a message's
-   * latency (docs/benchmarks.md); acked still means durable. Every later frame (but a `pong`,
-   * which the runtime answers) waits for the write, so only a socket's last message can be
-   * unconfirmed. If the write fails, the message everyone heard of does not exist: every
-   * socket is closed with 1012, and clients reconnect asking from before it (docs/API.md,
-   * "Early delivery"), as after a crash in between; the sender, never acked, sends it again.
+   * A lone send in a quiet room is broadcast, to its sender too, before it is written, and
+   * only the ack waits for the write. The row is reserved (RoomLog.reserve) and written a
+   * moment later, once the copies have left: the write, its commit and the output gate that
+   * holds every frame sent after a write until it is durable are, in a quiet room, most of a
+   * message's latency (docs/benchmarks.md). Acked still means durable: the ack is sent when
+   * the row is written, by this send or by whatever uses the log first. Only a socket's last
+   * message can be unconfirmed. If the write fails, the message everyone heard of does not
+   * exist: every socket is closed with 1012, and clients reconnect asking from before it
+   * (docs/API.md, "Early delivery"), as after a crash in between; the sender, never acked,
+   * sends it again.
    */
   private async sendEarly({ ws, author, frame }: Queued): Promise<void> {
-    const next = this.log.prepare({ author: authorOf(author), content: frame.content, status: "complete", clientId: frame.clientId });
-    this.sockets.broadcast({ type: "message", message: next.message });
-    try {
-      next.commit();
-    } catch (err) {
-      this.log.reload();
-      log.error("early_send_failed", { roomId: this.membership.room?.roomId, seq: next.message.seq, error: String(err).slice(0, 300) });
-      this.sockets.closeReady(CloseCode.restart, "A message was lost; reconnect");
-      return;
-    }
-    metrics.messageAccepted();
-    answerSend(ws, frame.clientId, { ok: true, message: next.message, duplicate: false, aiReply: false });
-    await this.afterWrites([next.message]);
+    let written = false;
+    const message = this.log.reserve(
+      { author: authorOf(author), content: frame.content, status: "complete", clientId: frame.clientId },
+      {
+        written: () => {
+          written = true;
+          metrics.messageAccepted();
+          answerSend(ws, frame.clientId, { ok: true, message, duplicate: false, aiReply: false });
+        },
+        lost: (err) => {
+          log.error("early_send_failed", { roomId: this.membership.room?.roomId, seq: message.seq, error: String(err).slice(0, 300) });
+          this.sockets.closeReady(CloseCode.restart, "A message was lost; reconnect");
+        },
+      },
+    );
+    this.sockets.broadcast({ type: "message", message });
+    // One turn of the event loop: the runtime sends the copies before the write runs.
+    await scheduler.wait(0);
+    this.log.settle();
+    if (written) await this.afterWrites([message]);
   }
 
   /**
