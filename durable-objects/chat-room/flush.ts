@@ -36,12 +36,11 @@ const REPORT_EVERY_MS = 1000;
 export class Flush {
   /** Whether the flush timer is armed; rebuilt from the timers table when the object wakes. */
   private armed: boolean;
-  /** An attempt is in flight: it arms the next one itself when it ends. */
-  private running = false;
   private failures = 0;
   private reportedAt = 0;
   /** The messages the last report counted: a room that reported none stays quiet. */
   private reported = 0;
+  /** The copy in flight, if any: it arms the next one itself when it ends. */
   private inFlight: Promise<void> | null = null;
   private readonly lag = new FlushLag();
   /** How long a write waits for its copy: FLUSH_DELAY_MS, or longer while the room is busy
@@ -65,7 +64,7 @@ export class Flush {
   async schedule(): Promise<void> {
     this.lag.dirty();
     if (this.failures > 0) this.report(false);
-    if (this.armed || this.running) return;
+    if (this.armed || this.inFlight) return;
     this.armed = true;
     await this.timers.schedule(FLUSH_TIMER, Date.now() + this.delayMs);
   }
@@ -73,7 +72,7 @@ export class Flush {
   /** The history store answered (a catch-up read, the Worker's health check): a copy waiting
    * out its backoff runs now instead. True when one was waiting. */
   async wake(): Promise<boolean> {
-    if (this.failures === 0 || this.running) return false;
+    if (this.failures === 0 || this.inFlight) return false;
     this.armed = true;
     await this.timers.schedule(FLUSH_TIMER, Date.now());
     return true;
@@ -100,12 +99,7 @@ export class Flush {
       this.report(true);
       return;
     }
-    this.running = true;
-    try {
-      await this.attempt(room.roomId, batch);
-    } finally {
-      this.running = false;
-    }
+    await this.attempt(room.roomId, batch);
   }
 
   private async attempt(roomId: string, batch: ReturnType<RoomLog["dirty"]>) {
