@@ -22,7 +22,7 @@ const listen = (heard: string[]) => ({ written: () => heard.push("written"), los
 describe("a reserved row", () => {
   it("is not written until the log is next used, and then before anything else", async () => {
     const seqs = await inRoom((log, state, heard) => {
-      const early = log.reserve(text("early", "c1"), listen(heard));
+      const early = log.reserve(text("early", "c1"), listen(heard)).message;
       const unwritten = rowCount(state);
       const next = log.append(text("next"));
       return { early: early.seq, unwritten, next: next.seq, heard, rows: rowCount(state) };

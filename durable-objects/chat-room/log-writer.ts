@@ -17,10 +17,10 @@ export class LogWriter {
   /** The oldest seq still in the log (last + 1 when empty). */
   first = 1;
   /** A row sent before it was written: written by the next use of the log at the latest. */
-  private reserved: { write: () => boolean; then: Reservation } | undefined;
-  /** Every (author, clientId) in the log, and maybe a few more (a write that was rolled back,
-   * a row pruned since): a key not in it was never used, so a resend check needs no query.
-   * Loaded on first use, dropped when rows are pruned. */
+  private reserved: { write: () => boolean; then: Reservation; done: (written: boolean) => void } | undefined;
+  /** Every (author, clientId) in the log, and maybe a few more (a write that was rolled back
+   * or lost): a key not in it was never used, so a resend check needs no query. Loaded on
+   * first use (one scan after the object wakes), kept up to date from then on. */
   private clientIds: Set<string> | undefined;
 
   constructor(private readonly storage: Pick<DurableObjectStorage, "sql" | "transactionSync">) {}
@@ -59,16 +59,18 @@ export class LogWriter {
     return { row: newRow(m, seq, id, now), commit };
   }
 
-  /** Takes the next seq for `m` and writes it later (settle()); `then` hears which way it went,
-   * and a lost row leaves its seq free again. */
-  reserve(m: NewMessage, then: Reservation, now: number): Row {
+  /** Takes the next seq for `m` and writes it later (settle()); `then` hears which way it went
+   * when it happens, `written` after; a lost row leaves its seq free again. */
+  reserve(m: NewMessage, then: Reservation, now: number): { row: Row; written: Promise<boolean> } {
     const next = this.prepare(m, now);
     this.last = next.row.seq;
-    this.reserved = { write: () => next.commit(true), then };
-    return next.row;
+    const written = new Promise<boolean>((done) => {
+      this.reserved = { write: () => next.commit(true), then, done };
+    });
+    return { row: next.row, written };
   }
 
-  /** Writes the reserved row, if there is one. Never throws. */
+  /** Writes the reserved row, if there is one. Throws only if `then`'s callbacks do. */
   settle(): void {
     const pending = this.reserved;
     if (!pending) return;
@@ -80,12 +82,17 @@ export class LogWriter {
     } catch (err) {
       error = err;
     }
+    pending.done(written);
     if (written) {
       pending.then.written();
       return;
     }
-    this.reload();
     pending.then.lost(error);
+    try {
+      this.reload();
+    } catch {
+      // The log itself is gone (the room was deleted meanwhile): nothing to re-read.
+    }
   }
 
   /** `fn` in one transaction, after the reserved row is written (outside it: a rollback of
@@ -106,9 +113,9 @@ export class LogWriter {
     return this.clientIds.has(clientKey(authorId, clientId));
   }
 
-  /** Rows were pruned: the clientId set is read again when next needed. */
-  pruned(first: number) {
+  /** Rows were pruned: the log starts at `first` now, and their clientIds are gone with them. */
+  pruned(first: number, gone: { a: string; c: string }[]) {
     this.first = first;
-    this.clientIds = undefined;
+    for (const { a, c } of gone) this.clientIds?.delete(clientKey(a, c));
   }
 }

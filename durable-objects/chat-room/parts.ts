@@ -11,6 +11,7 @@ import { Changes } from "./changes";
 import { Connections } from "./connections";
 import { Edits } from "./edits";
 import { Flush } from "./flush";
+import { inOrder } from "./in-order";
 import { MemberUpdates } from "./member-updates";
 import { Membership } from "./membership";
 import { RoomLog } from "./room-log";
@@ -61,15 +62,17 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
   const ai = new RoomAi(env, log, timers, broadcast, room, replyWritten, ctx.storage.sql, changes);
   const uploads = new Uploads(ctx.storage.sql, timers, env.ATTACHMENTS, roomId, config.attachments.unsentMs);
   // What follows stored (and broadcast) messages, REST or WebSocket: the flush is armed once,
-  // the members' sidebars hear of it, and each message may start an AI reply.
-  const afterWrites = async (messages: Message[]) => {
+  // the members' sidebars hear of it, and each message may start an AI reply. One call at a
+  // time, in seq order, so each message's reply starts before the next one's (an early
+  // message queues its place before it is written: Sends.sendEarly).
+  const afterWrites = inOrder(async (messages: Message[]) => {
     if (messages.length === 0) return [];
     await flush.schedule();
     await memberUpdates.note(messages);
     const started: boolean[] = [];
     for (const message of messages) started.push(await ai.onUserMessage(message));
     return started;
-  };
+  });
   const sends = new Sends(config, log, sockets, membership, afterWrites, uploads);
   const edits = new Edits(log, changes, membership, history, {
     broadcast,

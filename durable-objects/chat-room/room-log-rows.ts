@@ -181,10 +181,17 @@ export function toMessage(r: Row, roomId: string): Message {
 /**
  * Deletes the log's rows from `firstSeq` through `bound`, stopping before the first row that
  * is unflushed, still streaming, or written after `keepSince`, and records how far the log
- * was pruned (so a seq is never reused). Returns the last seq deleted (firstSeq - 1: none).
+ * was pruned (so a seq is never reused). Returns the last seq deleted (firstSeq - 1: none) and
+ * the (author, clientId) pairs of the rows deleted.
  */
-export function pruneRows(sql: SqlStorage, firstSeq: number, bound: number, keepSince: number): number {
-  if (bound < firstSeq) return firstSeq - 1;
+export function pruneRows(
+  sql: SqlStorage,
+  firstSeq: number,
+  bound: number,
+  keepSince: number,
+): { last: number; clientIds: { a: string; c: string }[] } {
+  const none = { last: firstSeq - 1, clientIds: [] };
+  if (bound < firstSeq) return none;
   const stops = sql
     .exec<{ dirty: number | null; streaming: number | null; young: number | null }>(
       `SELECT (SELECT min(seq) FROM messages WHERE version > flushed) AS dirty,
@@ -196,11 +203,14 @@ export function pruneRows(sql: SqlStorage, firstSeq: number, bound: number, keep
     .one();
   let last = bound;
   for (const stop of [stops.dirty, stops.streaming, stops.young]) if (stop != null) last = Math.min(last, stop - 1);
-  if (last < firstSeq) return firstSeq - 1;
-  sql.exec("DELETE FROM messages WHERE seq <= ?", last);
+  if (last < firstSeq) return none;
+  const clientIds = sql
+    .exec<{ a: string; c: string }>("DELETE FROM messages WHERE seq <= ? RETURNING author_id AS a, client_id AS c", last)
+    .toArray()
+    .filter((r) => r.c !== null);
   sql.exec(
     "INSERT INTO log_meta (key, value) VALUES ('pruned_through', ?) ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
     last,
   );
-  return last;
+  return { last, clientIds };
 }

@@ -41,18 +41,16 @@ export class RoomLog {
     this.w.reload();
   }
 
-  /**
-   * Drops the oldest rows the history store already holds, keeping the newest `keepRows` and
-   * everything written after `keepSince` (epoch ms), at most `maxRows` at a time. Only a
-   * prefix goes (see pruneRows), so the log stays gap-free from `firstSeq` to `lastSeq`.
-   * Returns how many rows went.
-   */
+  /** Drops the oldest rows the history store already holds, keeping the newest `keepRows` and
+   * everything written after `keepSince` (epoch ms), at most `maxRows` at a time; returns how
+   * many went. Only a prefix goes (pruneRows): the log stays gap-free. */
   prune(keepRows: number, keepSince: number, maxRows: number): number {
+    this.w.settle();
     const first = this.firstSeq;
-    const last = pruneRows(this.w.sql, first, Math.min(this.w.last - keepRows, first + maxRows - 1), keepSince);
-    if (last < first) return 0;
-    this.w.pruned(last + 1);
-    return last - first + 1;
+    const gone = pruneRows(this.w.sql, first, Math.min(this.w.last - keepRows, first + maxRows - 1), keepSince);
+    if (gone.last < first) return 0;
+    this.w.pruned(gone.last + 1, gone.clientIds);
+    return gone.last - first + 1;
   }
 
   append(m: NewMessage, now = Date.now()): Message {
@@ -68,8 +66,9 @@ export class RoomLog {
 
   /** Takes the next seq for `m`, to be written by settle(), which every other use of the log
    * calls first (see log-writer.ts): the room sends it before it writes it (Sends.sendEarly). */
-  reserve(m: NewMessage, then: Reservation, now = Date.now()): Message {
-    return this.toMessage(this.w.reserve(m, then, now));
+  reserve(m: NewMessage, then: Reservation, now = Date.now()): { message: Message; written: Promise<boolean> } {
+    const { row, written } = this.w.reserve(m, then, now);
+    return { message: this.toMessage(row), written };
   }
 
   /** Writes the reserved row, if there is one (see reserve()). Never throws. */

@@ -46,9 +46,10 @@ export class Sends {
     private readonly log: RoomLog,
     private readonly sockets: RoomSockets,
     private readonly membership: Membership,
-    /** What follows stored and broadcast messages (the flush, AI replies); says, per message,
-     * whether an AI reply was started. */
-    private readonly afterWrites: (messages: Message[]) => Promise<boolean[]>,
+    /** What follows stored and broadcast messages (the flush, AI replies), one call at a time
+     * in the order of the calls; says, per message, whether an AI reply was started. The
+     * messages may still be pending (an early one, until it is written). */
+    private readonly afterWrites: (messages: Message[] | Promise<Message[]>) => Promise<boolean[]>,
     private readonly uploads: Uploads,
   ) {}
 
@@ -108,23 +109,19 @@ export class Sends {
 
   /**
    * A lone send in a quiet room is broadcast, to its sender too, before it is written, and
-   * only the ack waits for the write. The row is reserved (RoomLog.reserve) and written a
-   * moment later, once the copies have left: the write, its commit and the output gate that
-   * holds every frame sent after a write until it is durable are, in a quiet room, most of a
-   * message's latency (docs/benchmarks.md). Acked still means durable: the ack is sent when
-   * the row is written, by this send or by whatever uses the log first. Only a socket's last
-   * message can be unconfirmed. If the write fails, the message everyone heard of does not
-   * exist: every socket is closed with 1012, and clients reconnect asking from before it
-   * (docs/API.md, "Early delivery"), as after a crash in between; the sender, never acked,
-   * sends it again.
+   * only the ack waits for the write: the write, its commit and the output gate that holds
+   * every frame sent after a write until it is durable are, in a quiet room, most of a
+   * message's latency (docs/benchmarks.md). The row is reserved (RoomLog.reserve) and written
+   * a turn later, or by whatever uses the log first; the ack goes out then. If the write
+   * fails, the message everyone heard of does not exist: every socket is closed with 1012 and
+   * clients reconnect asking from before it (docs/API.md, "Early delivery"), as after a crash
+   * in between; the sender, never acked, sends it again.
    */
   private async sendEarly({ ws, author, frame }: Queued): Promise<void> {
-    let written = false;
-    const message = this.log.reserve(
+    const { message, written } = this.log.reserve(
       { author: authorOf(author), content: frame.content, status: "complete", clientId: frame.clientId },
       {
         written: () => {
-          written = true;
           metrics.messageAccepted();
           answerSend(ws, frame.clientId, { ok: true, message, duplicate: false, aiReply: false });
         },
@@ -134,11 +131,13 @@ export class Sends {
         },
       },
     );
+    // Its place among what follows writes is taken now, before it is written.
+    const after = this.afterWrites(written.then((ok) => (ok ? [message] : [])));
     this.sockets.broadcast({ type: "message", message });
     // One turn of the event loop: the runtime sends the copies before the write runs.
     await scheduler.wait(0);
     this.log.settle();
-    if (written) await this.afterWrites([message]);
+    await after;
   }
 
   /**
