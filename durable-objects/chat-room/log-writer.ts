@@ -31,7 +31,7 @@ export class LogWriter {
     return this.storage.sql;
   }
 
-  /** Re-reads the first and last seq from storage (after a rolled-back write). */
+  /** Re-reads the first and last seq from storage (after a rolled-back or lost write). */
   reload() {
     const row = this.sql
       .exec<{ lo: number | null; hi: number | null; pruned: number | null }>(
@@ -60,14 +60,14 @@ export class LogWriter {
   }
 
   /** Takes the next seq for `m` and writes it later (settle()); `then` hears which way it went
-   * when it happens, `written` after; a lost row leaves its seq free again. */
-  reserve(m: NewMessage, then: Reservation, now: number): { row: Row; written: Promise<boolean> } {
+   * as it happens, `outcome` (true: written) right after; a lost row leaves its seq free. */
+  reserve(m: NewMessage, then: Reservation, now: number): { row: Row; outcome: Promise<boolean> } {
     const next = this.prepare(m, now);
     this.last = next.row.seq;
-    const written = new Promise<boolean>((done) => {
+    const outcome = new Promise<boolean>((done) => {
       this.reserved = { write: () => next.commit(true), then, done };
     });
-    return { row: next.row, written };
+    return { row: next.row, outcome };
   }
 
   /** Writes the reserved row, if there is one. Throws only if `then`'s callbacks do. */

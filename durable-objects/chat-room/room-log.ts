@@ -8,7 +8,6 @@ import { LogWriter, type Reservation } from "./log-writer";
 import { createLogTables, markRowsFlushed, type NewMessage, pruneRows, type Row, toMessage } from "./room-log-rows";
 import { chooseVersion, type Revision, reviseRow, startVersion } from "./room-log-versions";
 
-export type { Reservation } from "./log-writer";
 export type { NewMessage } from "./room-log-rows";
 
 export class RoomLog {
@@ -66,12 +65,12 @@ export class RoomLog {
 
   /** Takes the next seq for `m`, to be written by settle(), which every other use of the log
    * calls first (see log-writer.ts): the room sends it before it writes it (Sends.sendEarly). */
-  reserve(m: NewMessage, then: Reservation, now = Date.now()): { message: Message; written: Promise<boolean> } {
-    const { row, written } = this.w.reserve(m, then, now);
-    return { message: this.toMessage(row), written };
+  reserve(m: NewMessage, then: Reservation, now = Date.now()): { message: Message; outcome: Promise<boolean> } {
+    const { row, outcome } = this.w.reserve(m, then, now);
+    return { message: this.toMessage(row), outcome };
   }
 
-  /** Writes the reserved row, if there is one (see reserve()). Never throws. */
+  /** Writes the reserved row, if there is one (see reserve()). Throws only if its callbacks do. */
   settle(): void {
     this.w.settle();
   }

@@ -118,7 +118,7 @@ export class Sends {
    * in between; the sender, never acked, sends it again.
    */
   private async sendEarly({ ws, author, frame }: Queued): Promise<void> {
-    const { message, written } = this.log.reserve(
+    const { message, outcome } = this.log.reserve(
       { author: authorOf(author), content: frame.content, status: "complete", clientId: frame.clientId },
       {
         written: () => {
@@ -132,7 +132,7 @@ export class Sends {
       },
     );
     // Its place among what follows writes is taken now, before it is written.
-    const after = this.afterWrites(written.then((ok) => (ok ? [message] : [])));
+    const after = this.afterWrites(outcome.then((written) => (written ? [message] : [])));
     this.sockets.broadcast({ type: "message", message });
     // One turn of the event loop: the runtime sends the copies before the write runs.
     await scheduler.wait(0);
