@@ -11,7 +11,8 @@ import { runTimers } from "./alarms";
 import { EXPIRY_TIMER } from "./connections";
 import { dispatch } from "./dispatch";
 import { FLUSH_TIMER } from "./flush";
-import { MEMBER_UPDATES_TIMER, type MemberListUpdate } from "./member-updates";
+import type { MemberListUpdate } from "./member-list";
+import { MEMBER_UPDATES_TIMER } from "./member-updates";
 import type { Reader, RoomConfig, Stale } from "./membership";
 import { composeRoom, type RoomParts } from "./parts";
 import type { PostResult } from "./sends";
@@ -20,7 +21,7 @@ import { UPLOADS_TIMER, type Upload } from "./uploads";
 export type { ActionError, Begun } from "./ai";
 export { IDENTITY_HEADER, type Identity } from "./connections";
 export type { EditResult } from "./edits";
-export type { MemberListUpdate } from "./member-updates";
+export type { MemberListUpdate } from "./member-list";
 export type { RoomConfig } from "./membership";
 export type { PostResult } from "./sends";
 export type { Upload } from "./uploads";
@@ -50,7 +51,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** A message posted over REST; the same path as a WebSocket `send`. */
   async post(room: RoomConfig, author: OnlineUser, content: string, clientId?: string, attachments?: string[]): Promise<PostResult> {
     this.p.membership.configure(room);
-    this.p.membership.know(author.id);
+    this.p.membership.know(author);
     // The Worker has just read this member from the store: if the copy is failing, it need
     // not wait out its backoff.
     await this.p.flush.wake();
@@ -143,9 +144,9 @@ export class ChatRoom extends DurableObject<Env> {
     return this.p.sockets.closeSessions(userId, sids, CloseCode.sessionEnded, "Session ended");
   }
 
-  /** The room's members (on create), or one added or removed: see member-updates.ts. */
+  /** The room's members (on create), or one added or removed: see member-list.ts. */
   updateMembers(update: MemberListUpdate): void {
-    this.p.memberUpdates.updateMembers(update);
+    this.p.members.apply(update);
   }
 
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */

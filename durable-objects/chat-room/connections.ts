@@ -77,7 +77,7 @@ export class Connections {
       return answer();
     }
     if (identity.room) this.membership.configure(identity.room, true);
-    this.membership.know(user.id);
+    this.membership.know(user);
     this.sockets.accept(server, { user, exp, sid, ready: false });
     metrics.roomSockets(this.ctx.id.toString(), this.sockets.count());
     if (exp * 1000 < this.expiryAt) {

@@ -4,11 +4,11 @@
 // checks membership before an upgrade, sometimes against a copy of the member list up to a
 // minute old (worker/routes/room-access.ts); what that copy could have missed, a removal or
 // the deletion, is known here, so such an upgrade is refused by the object. All of it lives in
-// SQLite (the `meta` and `removed` tables) and survives eviction. The room also keeps the
-// members it knows (`known`: everyone whose membership the Worker checked for an upgrade or a
-// post, dropped when removed), so that while the history store is down and the Worker cannot
-// read the member list, they still get in; anyone else is told to retry (1013).
+// SQLite (the `meta` and `removed` tables) and survives eviction. While the history store is
+// down and the Worker cannot read the member list, the room's own list (member-list.ts) lets
+// its members in; anyone else is told to retry (1013).
 import { type AiMode, CloseCode } from "../../shared/wire";
+import type { MemberList } from "./member-list";
 import type { RoomSockets } from "./sockets";
 
 /** What the room object knows of its room's settings. */
@@ -39,12 +39,11 @@ export class Membership {
   /** user id -> when they were removed, for the last REMEMBER_REMOVALS_MS (the removed table).
    * Every upgrade checks it: read once, kept beside the table. */
   private readonly removedAt: Map<string, number>;
-  /** The members this room knows (the known table), read once. */
-  private readonly known: Set<string>;
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly sockets: RoomSockets,
+    private readonly members: MemberList,
   ) {
     this.createTables();
     const sql = ctx.storage.sql;
@@ -54,12 +53,6 @@ export class Membership {
         .exec<{ user_id: string; at: number }>("SELECT user_id, at FROM removed")
         .toArray()
         .map((r) => [r.user_id, r.at]),
-    );
-    this.known = new Set(
-      sql
-        .exec<{ user_id: string }>("SELECT user_id FROM known")
-        .toArray()
-        .map((r) => r.user_id),
     );
     const [row] = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'room'").toArray();
     this.current = row ? (JSON.parse(row.value) as RoomConfig) : null;
@@ -92,7 +85,7 @@ export class Membership {
     if (this.deleted) return [CloseCode.roomDeleted, "This room was deleted"];
     if ((this.removedAt.get(userId) ?? Number.NEGATIVE_INFINITY) >= checkedAt)
       return [CloseCode.removed, "You were removed from this room"];
-    if (unverified && !this.knows(userId)) return [CloseCode.overloaded, "Message history is briefly unavailable; try again shortly"];
+    if (unverified && !this.members.has(userId)) return [CloseCode.overloaded, "Message history is briefly unavailable; try again shortly"];
     return undefined;
   }
 
@@ -110,14 +103,8 @@ export class Membership {
   }
 
   /** Records a member whose membership the Worker checked (an upgrade, a post). */
-  know(userId: string): void {
-    if (this.known.has(userId)) return;
-    this.known.add(userId);
-    this.ctx.storage.sql.exec("INSERT OR IGNORE INTO known (user_id) VALUES (?)", userId);
-  }
-
-  knows(userId: string): boolean {
-    return this.known.has(userId);
+  know(user: { id: string; username: string }): void {
+    this.members.vouch({ userId: user.id, username: user.username });
   }
 
   /** A member was removed: their open sockets close with a code the client can explain, and an
@@ -128,8 +115,7 @@ export class Membership {
     // Long past any Worker's cached member list (a minute): nothing left to refuse.
     this.ctx.storage.sql.exec("DELETE FROM removed WHERE at < ?", now - REMEMBER_REMOVALS_MS);
     this.removedAt.set(userId, now);
-    this.known.delete(userId);
-    this.ctx.storage.sql.exec("DELETE FROM known WHERE user_id = ?", userId);
+    this.members.remove(userId);
     for (const [id, at] of this.removedAt) if (at < now - REMEMBER_REMOVALS_MS) this.removedAt.delete(id);
     this.sockets.closeUser(userId, CloseCode.removed, "You were removed from this room");
   }
@@ -143,7 +129,7 @@ export class Membership {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.removedAt.clear();
-    this.known.clear();
+    this.members.reset();
     this.createTables();
     this.ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('deleted', '1')");
     this.deleted = true;
@@ -153,6 +139,5 @@ export class Membership {
   private createTables() {
     this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS removed (user_id TEXT PRIMARY KEY, at INTEGER NOT NULL)");
-    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS known (user_id TEXT PRIMARY KEY)");
   }
 }

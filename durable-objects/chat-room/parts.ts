@@ -12,6 +12,7 @@ import { Connections } from "./connections";
 import { Edits } from "./edits";
 import { Flush } from "./flush";
 import { inOrder } from "./in-order";
+import { MemberList } from "./member-list";
 import { MemberUpdates } from "./member-updates";
 import { Membership } from "./membership";
 import { RoomLog } from "./room-log";
@@ -25,6 +26,7 @@ export interface RoomParts {
   sockets: RoomSockets;
   timers: Timers;
   membership: Membership;
+  members: MemberList;
   connections: Connections;
   sends: Sends;
   catchUp: CatchUp;
@@ -43,7 +45,8 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
   let store: Store | undefined;
   const history = () => (store ??= openStore(env));
   const sockets = new RoomSockets(ctx);
-  const membership = new Membership(ctx, sockets);
+  const members = new MemberList(ctx.storage.sql);
+  const membership = new Membership(ctx, sockets, members);
   const room = () => membership.room;
   const roomId = () => room()?.roomId ?? "";
   const log = new RoomLog(ctx.storage, roomId);
@@ -53,7 +56,7 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
   });
   const changes = new Changes(ctx.storage.sql);
   const push = (userId: string, frame: ChannelFrame) => userChannel(env, userId).push(frame);
-  const memberUpdates = new MemberUpdates(ctx.storage.sql, log, sockets, timers, room, history, push);
+  const memberUpdates = new MemberUpdates(members, log, sockets, timers, room, history, push);
   const broadcast = sockets.broadcast.bind(sockets);
   const replyWritten = async () => {
     await flush.schedule();
@@ -87,6 +90,7 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     sockets,
     timers,
     membership,
+    members,
     connections: new Connections(ctx, sockets, membership, timers),
     sends,
     catchUp: new CatchUp(log, sockets, membership, history, changes),

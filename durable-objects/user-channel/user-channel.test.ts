@@ -136,9 +136,10 @@ describe("the person's channel", () => {
     const [room, ann, bob] = await roomWith("ann", "bob");
     // As for a room created before rooms kept their member lists.
     await runInDurableObject(chatRoom(env, room.id), async (_obj, state) => {
-      state.storage.sql.exec("DELETE FROM member_list");
+      state.storage.sql.exec("DELETE FROM members");
       state.storage.sql.exec("DELETE FROM meta WHERE key = 'members_loaded'");
     });
+    await evictDurableObject(chatRoom(env, room.id));
     const b = await connectChannel(bob.token);
     await post(ann, room.id, `hi @${bob.user.username}`);
     expect((await b.waitFor("activity")).rooms[0]).toMatchObject({ roomId: room.id, lastSeq: 1, mention: { seq: 1 } });

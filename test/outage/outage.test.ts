@@ -2,11 +2,11 @@
 // (`pg_ctl -m immediate`) and starts again, or makes fail slowly (test/outage/global-setup.ts).
 // Sends are acked throughout; REST answers 503 store_unavailable, except the latest page and
 // posting for a member the room knows (served by the room); a member the room knows can
-// rejoin; the backlog shows in /api/health and /metrics; once the store answers, a health check
+// rejoin, whether they connected before or were only on the list it was handed; the backlog shows in /api/health and /metrics; once the store answers, a health check
 // wakes the room and every message reaches it exactly once, long before the retry backoff
 // (here allowed to grow to a minute) would have run it. No timing is asserted: the waits poll
 // for states, with generous overall limits.
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
@@ -132,7 +132,8 @@ describe("the history store going down", () => {
   });
 
   it("acks sends, answers REST with 503, lets known members rejoin, and loses nothing", async () => {
-    const [room, ann, bob, carol] = await roomWith("ann", "bob", "carol");
+    const [room, ann, bob, carol, dave] = await roomWith("ann", "bob", "carol", "dave");
+    await forgetMember(room.id, dave);
     const a = await connect(ann.token, room.id);
     const b = await connect(bob.token, room.id);
     acked.clear();
@@ -145,9 +146,9 @@ describe("the history store going down", () => {
         contents.push(`during ${i}`);
         await send(i % 2 ? b : a, contents.at(-1) as string);
       }
-      await expectRestUnavailable(room.id, carol);
+      await expectRestUnavailable(room.id, dave);
       await expectServedByRoom(room.id, ann, contents);
-      await expectRejoin(room.id, bob, carol, b, contents.length);
+      await expectRejoin(room.id, bob, carol, dave, b, contents.length);
       const health = await until("health to show the backlog", async () => {
         const res = await healthBody();
         return res.status === 503 && (res.body.backlog.pg?.messages ?? 0) >= 20 ? res.body : undefined;
@@ -167,7 +168,7 @@ describe("the history store going down", () => {
         return res.status === 200 && Object.keys(res.body.backlog).length === 0;
       });
       // Every view: Ann's socket (open throughout), a fresh catch-up, and the Postgres rows.
-      const fresh = await connect(carol.token, room.id, { afterSeq: 0 });
+      const fresh = await connect(dave.token, room.id, { afterSeq: 0 });
       await fresh.next("message", (f) => f.message.seq === contents.length);
       const views = {
         annLive: seqsOf(a.frames),
@@ -220,17 +221,30 @@ async function expectRestUnavailable(roomId: string, who: Account) {
   }
 }
 
-/** Bob, whom the room knows, gets back in (this isolate's copy of the member list gone, as
- * after a minute); Carol, a member who never connected, is told to retry (1013). */
-async function expectRejoin(roomId: string, bob: Account, carol: Account, old: Client, count: number) {
+/** A member whose addition never reached the room object (the Worker's call to it failed, or
+ * the room predates the list it is handed): only the store knows them. */
+async function forgetMember(roomId: string, who: Account) {
+  await runInDurableObject(chatRoom(env, roomId), async (_room, state) => {
+    state.storage.sql.exec("DELETE FROM members WHERE user_id = ?", who.user.id);
+  });
+  await evictDurableObject(chatRoom(env, roomId));
+}
+
+/** Bob, who connected before, gets back in (this isolate's copy of the member list gone, as
+ * after a minute), and so does Carol, who never connected but was on the list the room was
+ * handed when it was created; Dave, a member the room was never told of, is told to retry
+ * (1013). */
+async function expectRejoin(roomId: string, bob: Account, carol: Account, dave: Account, old: Client, count: number) {
   old.close();
+  for (const who of [bob, carol]) {
+    forgetRoomAccess(roomId);
+    const again = await connect(who.token, roomId, { afterSeq: 0 });
+    await again.next("message", (f) => f.message.seq === count);
+    expect(again.frames.filter((f) => f.type === "message")).toHaveLength(count);
+    again.close();
+  }
   forgetRoomAccess(roomId);
-  const again = await connect(bob.token, roomId, { afterSeq: 0 });
-  await again.next("message", (f) => f.message.seq === count);
-  expect(again.frames.filter((f) => f.type === "message")).toHaveLength(count);
-  again.close();
-  forgetRoomAccess(roomId);
-  const res = await openSocket(carol.token, roomId);
+  const res = await openSocket(dave.token, roomId);
   expect(res.status).toBe(101);
   const ws = res.webSocket as WebSocket;
   const closed = new Promise<number>((resolve) => ws.addEventListener("close", (e) => resolve(e.code)));
