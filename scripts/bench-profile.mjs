@@ -9,6 +9,9 @@
 // --pg runs it on Postgres through Hyperdrive, as the bench's history-pg phase does (bench-pg.mjs).
 // --timeline (with --rate) samples nothing: it times every delivery of the fixed load and prints
 // when the slowest ones arrived, which shows a periodic stall (e.g. the write-behind copy).
+// --reference PATH (with --timeline) runs the same timeline against the reference instead
+// (a local copy of workers-chat-demo, as for `npm run bench`), to tell a stall of Parlor's
+// from one of the machine, the proxy or the client.
 // A diagnostic, not a benchmark: sampling slows the isolate, so its throughput is not reported.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,6 +22,7 @@ import { Api, closeAll, connectAll, createRoom, RoomClient, registerUsers } from
 import { quiesce, runPhase } from "./bench-fanout.mjs";
 import { seed } from "./bench-history.mjs";
 import { pgServer } from "./bench-pg.mjs";
+import { ReferenceClient, referenceRoom, referenceSnapshot, referenceUsers } from "./bench-reference.mjs";
 import { applyMigrations, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 
 const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -36,6 +40,7 @@ const { values: args } = parseArgs({
     read: { type: "string" },
     pg: { type: "boolean", default: false },
     timeline: { type: "boolean", default: false },
+    reference: { type: "string" },
     out: { type: "string", default: join(repo, "load", "results", "profile.cpuprofile") },
   },
 });
@@ -78,17 +83,23 @@ class Inspector {
 const n = Number(args.clients);
 const senders = Number(args.senders ?? args.clients);
 const log = (m) => console.error(`[profile] ${m}`);
+/** --rate M: the fixed load (M messages/s over the senders, open loop) instead of saturation. */
+const load = args.rate ? { rate: Number(args.rate) } : { inflight: Number(args.inflight) };
 
 const vars = { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000" };
-const { snap, server } = args.pg ? await pgServer(repo, vars) : await d1Server(vars);
+if (args.reference && !args.timeline) throw new Error("--reference needs --timeline");
+const { snap, server } = args.reference
+  ? await referenceServer(args.reference)
+  : args.pg
+    ? await pgServer(repo, vars)
+    : await d1Server(vars);
 try {
   await server.start();
   const api = new Api(server.base);
-  const users = await registerUsers(api, Math.max(n, 2), "prof_", []);
-  const room = await createRoom(api, users.slice(0, n), "profile");
-  const clients = users
-    .slice(0, n)
-    .map((user, index) => new RoomClient({ port: server.port, roomId: room.id, user, index, ackOnEcho: false }));
+  const { users, room, Client } = args.reference
+    ? { users: referenceUsers(n), room: await referenceRoom(server.base), Client: ReferenceClient }
+    : await parlorRoom(api);
+  const clients = users.slice(0, n).map((user, index) => new Client({ port: server.port, roomId: room.id, user, index, ackOnEcho: false }));
   const t = { api, server, log, users };
   if (args.history) {
     log(`seeding ${args.history} messages`);
@@ -97,9 +108,11 @@ try {
   }
   const readPath = args.read?.replace(":room", room.id);
   await connectAll(clients);
-  // Warm the JIT and the room before sampling.
+  // Warm the JIT and the room before sampling, with the load to be measured: a saturated
+  // warm-up before a fixed load would leave thousands of rows for the write-behind copy to
+  // work through during it.
   if (readPath) await repeatRead(api, users[1].token, readPath, 2000);
-  else if (!args.connect) await runPhase(clients, { label: "warm", senders, durationMs: 2000, inflight: Number(args.inflight) }, server);
+  else if (!args.connect) await runPhase(clients, { label: "warm", senders, durationMs: 2000, ...load }, server);
   if (args.timeline) {
     if (!args.rate) throw new Error("--timeline needs --rate");
     await timeline(clients, server);
@@ -173,8 +186,6 @@ async function sample(clients, readPath, { api, server, log, users }) {
       log(`connect storm ${i + 1}: slowest ready ${Math.max(...ready).toFixed(0)} ms`);
     }
   } else {
-    // --rate M: the fixed load (M messages/s over the senders, open loop) instead of saturation.
-    const load = args.rate ? { rate: Number(args.rate) } : { inflight: Number(args.inflight) };
     r = await runPhase(clients, { label: "prof", senders, durationMs: Number(args.seconds) * 1000, ...load }, server);
     log(`send to receipt while sampling: p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms`);
   }
@@ -190,6 +201,18 @@ async function sample(clients, readPath, { api, server, log, users }) {
   writeFileSync(args.out, JSON.stringify(profile));
   console.log(summarize(profile, Number(args.top)));
   log(`profile written to ${args.out}`);
+}
+
+/** Parlor's side: `n` members (at least 2) registered, and their room. */
+async function parlorRoom(api) {
+  const users = await registerUsers(api, Math.max(n, 2), "prof_", []);
+  return { users, room: await createRoom(api, users.slice(0, n), "profile"), Client: RoomClient };
+}
+
+/** The reference's copy and its dev server (not started). */
+async function referenceServer(path) {
+  const snap = referenceSnapshot(repo, resolve(path));
+  return { snap, server: new DevServer(snap, await freePort(), {}) };
 }
 
 /** A snapshot of the tree on D1, bundled and migrated, and its dev server (not started). */
