@@ -114,9 +114,27 @@ export class DevServer {
     this.health = snap.health ?? { path: "/api/health", mark: '"status"' };
     this.log = [];
     this.child = undefined;
+    /** Whether it answered once: from then on its port stays (see start()). */
+    this.started = false;
   }
 
+  /** Starts wrangler dev. A port found free can be taken before wrangler binds it (by another
+   * server's workerd, or a client connection's ephemeral port): a first start then moves to
+   * fresh ports and tries again; a restart keeps its port, which its clients know. */
   async start(timeoutMs = 90_000) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startOnce(timeoutMs);
+      } catch (err) {
+        const taken = /Address already in use/.test(String(err));
+        if (!taken || this.started || attempt === 3) throw err;
+        this.port = await freePort();
+        this.base = `http://127.0.0.1:${this.port}`;
+      }
+    }
+  }
+
+  async startOnce(timeoutMs) {
     const inspector = await freePort();
     this.inspectorPort = inspector;
     const args = [wranglerBin(this.snap.app), "dev", "--ip", "127.0.0.1", "--port", String(this.port)];
@@ -141,7 +159,10 @@ export class DevServer {
       try {
         const res = await fetch(`${this.base}${this.health.path}`, { signal: AbortSignal.timeout(2000) });
         await res.arrayBuffer();
-        if (res.status === 200 || res.status === 503) return;
+        if (res.status === 200 || res.status === 503) {
+          this.started = true;
+          return;
+        }
       } catch {
         // not listening yet
       }
