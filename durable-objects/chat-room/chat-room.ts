@@ -216,7 +216,7 @@ export class ChatRoom extends DurableObject<Env> {
       this.p.timers,
       this.p.membership.room?.roomId,
       {
-        [FLUSH_TIMER]: () => this.p.flush.run(),
+        [FLUSH_TIMER]: () => this.p.flush.due(),
         [EXPIRY_TIMER]: () => this.p.connections.expire(),
         [MEMBER_UPDATES_TIMER]: () => this.p.memberUpdates.run(),
         [UPLOADS_TIMER]: async () => void (await this.p.uploads.sweep()),

@@ -1,6 +1,7 @@
 // A busy room's copies to the history store are spaced out (Flush.pace): after a copy of 20
 // rows or more, the next write waits five times FLUSH_DELAY_MS for its copy; after a smaller
-// one, FLUSH_DELAY_MS again.
+// one, FLUSH_DELAY_MS again. And a copy that falls due while the room is writing waits for
+// its next pause (Flush.due), within a bound.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -58,5 +59,51 @@ describe("the write-behind copy's pace", () => {
     expect(await writeThenCopy(room.id, ann.user.id, 0)).toBe(0);
     const calm = await nextCopyDueIn(room.id, ann.user.id);
     expect(calm).toBeLessThanOrEqual(DELAY);
+  });
+});
+
+/** In the room's object, after everything so far is copied: one message written `writtenAgo`
+ * ms ago (its wait counted from `waitingFor` ms ago), then the flush timer rings. What the
+ * copy did at once, when the timer is due again, and what was left after `thenMs`. */
+const ringWhile = (
+  roomId: string,
+  authorId: string,
+  { writtenAgo = 0, waitingFor = writtenAgo, thenMs = 0 }: { writtenAgo?: number; waitingFor?: number; thenMs?: number },
+) =>
+  runInDurableObject(chatRoom(env, roomId), async (instance, state) => {
+    const p = (instance as unknown as { p: RoomParts }).p;
+    const now = Date.now();
+    p.log.append({ author: { kind: "user", id: authorId, name: "Ann" }, content: "in a burst", status: "complete" });
+    await p.flush.schedule(now - waitingFor);
+    await p.flush.schedule(now - writtenAgo);
+    p.timers.clear(FLUSH_TIMER); // as the alarm takes a due timer
+    await p.flush.due(now);
+    const left = Number(p.log.backlog().messages);
+    const [timer] = state.storage.sql.exec<{ at: number }>("SELECT at FROM timers WHERE name = ?", FLUSH_TIMER).toArray();
+    for (let waited = 0; waited < thenMs && p.log.backlog().messages > 0; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    return { left, dueIn: timer ? timer.at - now : undefined, leftLater: Number(p.log.backlog().messages) };
+  });
+
+describe("a copy due while the room writes", () => {
+  it("waits for the room's next pause, with the timer kept for a bound, and runs in the pause", async () => {
+    const [room, ann] = await roomWith("ann");
+    expect((await api(`/rooms/${room.id}/messages`, { token: ann.token, body: { content: "hello" } })).status).toBe(201);
+    expect(await writeThenCopy(room.id, ann.user.id, 0)).toBe(0);
+    const burst = await ringWhile(room.id, ann.user.id, { thenMs: 3000 });
+    expect(burst.left).toBe(1);
+    expect(burst.dueIn).toBe(10 * DELAY);
+    expect(burst.leftLater).toBe(0);
+    // The pause took over from the timer, which is gone with the copy.
+    expect(
+      await runInDurableObject(chatRoom(env, room.id), (instance) => (instance as unknown as { p: RoomParts }).p.timers.has(FLUSH_TIMER)),
+    ).toBe(false);
+  });
+
+  it("runs at once in a room that is already quiet, or once its oldest write has waited the bound", async () => {
+    const [room, ann] = await roomWith("ann");
+    expect((await api(`/rooms/${room.id}/messages`, { token: ann.token, body: { content: "hello" } })).status).toBe(201);
+    expect(await writeThenCopy(room.id, ann.user.id, 0)).toBe(0);
+    expect(await ringWhile(room.id, ann.user.id, { writtenAgo: 1000 })).toMatchObject({ left: 0, dueIn: undefined });
+    expect(await ringWhile(room.id, ann.user.id, { waitingFor: 10 * DELAY })).toMatchObject({ left: 0, dueIn: undefined });
   });
 });

@@ -5,7 +5,9 @@
 // succeeds; timers are rows in SQLite and the alarm survives eviction, so nothing acked is
 // ever lost between the ack and the copy. One attempt at a time: writes made while an attempt
 // is in flight never move its next attempt earlier (the backoff holds under traffic), while
-// word that the store answers again (wake()) does. The room reports its backlog (messages and
+// word that the store answers again (wake()) does. A room still taking messages when its copy
+// is due gets it in its next pause (PauseWatch), within a bound, so the copy's work does not
+// hold up the messages of a burst. The room reports its backlog (messages and
 // the oldest one's wait) to the metrics while it has one. After a successful flush the room
 // prunes what the store now holds beyond what it keeps itself.
 import type { Config } from "../../shared/config";
@@ -15,6 +17,7 @@ import type { Store } from "../../shared/store";
 import { fromMessage } from "../../shared/store/mappers";
 import { FlushLag } from "./flush-lag";
 import type { Membership } from "./membership";
+import { PauseWatch } from "./pause-watch";
 import type { RoomLog } from "./room-log";
 import type { Timers } from "./timers";
 
@@ -26,6 +29,10 @@ const FLUSH_BATCH = 600;
  * delay): its next copy waits BUSY_DELAY_FACTOR times FLUSH_DELAY_MS, and carries more. */
 const BUSY_ROWS = 20;
 const BUSY_DELAY_FACTOR = 5;
+/** A pause: this long without a write. A copy due while the room writes waits for one... */
+const QUIET_MS = 200;
+/** ...until its oldest write has waited this many times FLUSH_DELAY_MS; then it runs anyway. */
+const MAX_WAIT_FACTOR = 10;
 /** Rows pruned from the hot log per flush at most (see RoomLog.prune). */
 const PRUNE_BATCH = 1000;
 /** The first retry's wait; each failure doubles it, up to config.flushRetryMaxMs. */
@@ -46,6 +53,7 @@ export class Flush {
   /** How long a write waits for its copy: FLUSH_DELAY_MS, or longer while the room is busy
    * (see pace()). In memory: a room that wakes up starts at FLUSH_DELAY_MS. */
   private delayMs: number;
+  private readonly pause = new PauseWatch(QUIET_MS, () => this.runInPause());
 
   constructor(
     private readonly config: Config,
@@ -61,12 +69,13 @@ export class Flush {
 
   /** Something was written: the copy runs FLUSH_DELAY_MS after the first unflushed write
    * (longer in a busy room, see pace()). */
-  async schedule(): Promise<void> {
-    this.lag.dirty();
+  async schedule(now = Date.now()): Promise<void> {
+    this.lag.dirty(now);
+    this.pause.wrote(now);
     if (this.failures > 0) this.report(false);
     if (this.armed || this.inFlight) return;
     this.armed = true;
-    await this.timers.schedule(FLUSH_TIMER, Date.now() + this.delayMs);
+    await this.timers.schedule(FLUSH_TIMER, now + this.delayMs);
   }
 
   /** The history store answered (a catch-up read, the Worker's health check): a copy waiting
@@ -78,7 +87,30 @@ export class Flush {
     return true;
   }
 
-  /** The flush timer. Never throws: a failure re-arms the timer with backoff, so the copy is
+  /** The flush timer rang. If the room wrote in the last QUIET_MS, the copy waits for its next
+   * pause, with the timer armed for when its oldest write will have waited MAX_WAIT_FACTOR
+   * times FLUSH_DELAY_MS (in case the pause never comes, or the object is evicted meanwhile);
+   * otherwise, or past that, or while failing (the backoff decides then), it runs now. */
+  async due(now = Date.now()): Promise<void> {
+    const since = this.lag.oldest();
+    const deadline = since === undefined ? now : since + this.config.flushDelayMs * MAX_WAIT_FACTOR;
+    if (this.failures === 0 && now < deadline && this.pause.busy(now)) {
+      this.armed = true;
+      await this.timers.schedule(FLUSH_TIMER, deadline);
+      this.pause.watch();
+      return;
+    }
+    this.pause.cancel();
+    await this.run();
+  }
+
+  /** The pause came: the deadline the timer kept is not needed any more. */
+  private async runInPause() {
+    this.timers.clear(FLUSH_TIMER);
+    await this.run();
+  }
+
+  /** The copy, now. Never throws: a failure re-arms the timer with backoff, so the copy is
    * retried until it succeeds (the alarm's own retries give up). Runs one at a time: a copy
    * that overlapped another could land after it with an older version of a row. */
   async run(): Promise<void> {
