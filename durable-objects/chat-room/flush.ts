@@ -104,8 +104,10 @@ export class Flush {
     await this.run();
   }
 
-  /** The pause came: the deadline the timer kept is not needed any more. */
+  /** The pause came: the deadline the timer kept is not needed any more. (Unless the room was
+   * deleted meanwhile: its storage is gone, and so is what there was to copy.) */
   private async runInPause() {
+    if (!this.membership.room) return;
     this.timers.clear(FLUSH_TIMER);
     await this.run();
   }
@@ -199,6 +201,7 @@ export class Flush {
 
   /** The room was deleted with whatever it still had to copy: its backlog is reported gone. */
   forget(roomId: string) {
+    this.pause.cancel();
     this.failures = 0;
     this.armed = false;
     if (this.reported > 0) metrics.historyBacklog(roomId, this.history().dialect === "pg" ? "pg" : "d1", 0, null);
