@@ -89,7 +89,8 @@ describe("a copy due while the room writes", () => {
     const [room, ann] = await roomWith("ann");
     expect((await api(`/rooms/${room.id}/messages`, { token: ann.token, body: { content: "hello" } })).status).toBe(201);
     expect(await writeThenCopy(room.id, ann.user.id, 0)).toBe(0);
-    const burst = await ringWhile(room.id, ann.user.id, { thenMs: 3000 });
+    // Well before the bound (10 × DELAY), so only the pause can have run it.
+    const burst = await ringWhile(room.id, ann.user.id, { thenMs: 5 * DELAY });
     expect(burst.left).toBe(1);
     expect(burst.dueIn).toBe(10 * DELAY);
     expect(burst.leftLater).toBe(0);

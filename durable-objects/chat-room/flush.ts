@@ -68,7 +68,7 @@ export class Flush {
   }
 
   /** Something was written: the copy runs FLUSH_DELAY_MS after the first unflushed write
-   * (longer in a busy room, see pace()). */
+   * (longer in a busy room, see pace(); later if the room is still writing then, see due()). */
   async schedule(now = Date.now()): Promise<void> {
     this.lag.dirty(now);
     this.pause.wrote(now);
@@ -88,8 +88,9 @@ export class Flush {
   }
 
   /** The flush timer rang. If the room wrote in the last QUIET_MS, the copy waits for its next
-   * pause, with the timer armed for when its oldest write will have waited MAX_WAIT_FACTOR
-   * times FLUSH_DELAY_MS (in case the pause never comes, or the object is evicted meanwhile);
+   * pause, with the timer armed for when its oldest write (the first since the object woke)
+   * will have waited MAX_WAIT_FACTOR times FLUSH_DELAY_MS (in case the pause never comes, or
+   * the object is evicted meanwhile);
    * otherwise, or past that, or while failing (the backoff decides then), it runs now. */
   async due(now = Date.now()): Promise<void> {
     const since = this.lag.oldest();
@@ -104,12 +105,17 @@ export class Flush {
     await this.run();
   }
 
-  /** The pause came: the deadline the timer kept is not needed any more. (Unless the room was
-   * deleted meanwhile: its storage is gone, and so is what there was to copy.) */
+  /** The pause came. The timer keeps its deadline until the copy has gone well (a copy that
+   * fails re-arms it with backoff; one that throws leaves it as the backstop). A room deleted
+   * meanwhile has nothing left to copy: its storage is gone. */
   private async runInPause() {
     if (!this.membership.room) return;
-    this.timers.clear(FLUSH_TIMER);
-    await this.run();
+    try {
+      await this.run();
+      if (!this.armed && !this.inFlight) this.timers.clear(FLUSH_TIMER);
+    } catch (err) {
+      log.error("flush_failed", { roomId: this.membership.room?.roomId, inPause: true, ...errorFields(err) });
+    }
   }
 
   /** The copy, now. Never throws: a failure re-arms the timer with backoff, so the copy is
@@ -173,8 +179,9 @@ export class Flush {
    * delay. On D1, one database for the whole deployment, a room taking many messages a second
    * then writes one larger batch every few seconds instead of one a second; locally, where D1
    * runs on the rooms' thread, it also holds its messages up for a D1 call that much less often
-   * (docs/benchmarks.md). Search and the room list trail such a room by up to that long; REST
-   * history, export, catch-up and the AI read the room's own log and never do.
+   * (docs/benchmarks.md). Search and the room list trail such a room by up to that long (up to
+   * MAX_WAIT_FACTOR times FLUSH_DELAY_MS in one that never pauses, see due()); REST history,
+   * export, catch-up and the AI read the room's own log and never do.
    */
   private pace(rows: number) {
     this.delayMs = rows >= BUSY_ROWS ? this.config.flushDelayMs * BUSY_DELAY_FACTOR : this.config.flushDelayMs;

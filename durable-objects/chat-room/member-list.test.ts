@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { chatRoom } from "./chat-room";
 import { MemberList } from "./member-list";
+import type { RoomParts } from "./parts";
 
 const ann = { userId: "u-ann", username: "ann" };
 const bob = { userId: "u-bob", username: "bob" };
@@ -57,21 +58,44 @@ describe("a room's member list", () => {
     expect(kept).toEqual({ first: false, second: true, all: [ann, bob, cat] });
   });
 
-  it("merges the two tables rooms kept before: the handed-over list and the members seen", async () => {
+  it("merges the two tables rooms kept before: the handed-over list, and the members seen if it was not whole", async () => {
     const merged = await runInDurableObject(chatRoom(env, crypto.randomUUID()), (_instance, state) => {
       const sql = state.storage.sql;
-      sql.exec("DROP TABLE members");
-      sql.exec("CREATE TABLE member_list (user_id TEXT PRIMARY KEY, username TEXT NOT NULL)");
-      sql.exec("CREATE TABLE known (user_id TEXT PRIMARY KEY)");
-      sql.exec("INSERT INTO member_list VALUES (?, ?), (?, ?)", ann.userId, ann.username, bob.userId, bob.username);
-      sql.exec("INSERT INTO known VALUES (?), (?)", bob.userId, cat.userId);
-      sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('members_loaded', '1')");
-      const list = new MemberList(sql);
-      const tables = sql
-        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('member_list', 'known')")
-        .toArray();
-      return { all: sorted(list.all()), tables: tables.length };
+      const oldTables = (whole: boolean) => {
+        sql.exec("DROP TABLE IF EXISTS members");
+        sql.exec("DELETE FROM meta");
+        sql.exec("CREATE TABLE member_list (user_id TEXT PRIMARY KEY, username TEXT NOT NULL)");
+        sql.exec("CREATE TABLE known (user_id TEXT PRIMARY KEY)");
+        sql.exec("INSERT INTO member_list VALUES (?, ?), (?, ?)", ann.userId, ann.username, bob.userId, bob.username);
+        sql.exec("INSERT INTO known VALUES (?), (?)", bob.userId, cat.userId);
+        if (whole) sql.exec("INSERT INTO meta (key, value) VALUES ('members_loaded', '1')");
+      };
+      const leftOver = () =>
+        sql
+          .exec(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('member_list', 'known') UNION ALL SELECT key FROM meta WHERE key = 'members_loaded'",
+          )
+          .toArray().length;
+      oldTables(true);
+      const whole = new MemberList(sql);
+      const wholeSeen = { all: sorted(whole.all()), cat: whole.has(cat.userId), leftOver: leftOver() };
+      oldTables(false);
+      const partial = new MemberList(sql);
+      return { whole: wholeSeen, partial: { all: partial.all(), cat: partial.has(cat.userId), leftOver: leftOver() } };
     });
-    expect(merged).toEqual({ all: [ann, bob, { userId: cat.userId, username: "" }], tables: 0 });
+    // Cat, seen but missing from a whole list, was removed (or never added): not kept.
+    expect(merged.whole).toEqual({ all: [ann, bob], cat: false, leftOver: 0 });
+    expect(merged.partial).toEqual({ all: undefined, cat: true, leftOver: 0 });
+  });
+
+  it("does not list again a member removed while a post checked before the removal was on its way", async () => {
+    const listed = await runInDurableObject(chatRoom(env, crypto.randomUUID()), (instance) => {
+      const p = (instance as unknown as { p: RoomParts }).p;
+      p.members.apply({ set: [ann, bob] });
+      p.membership.kick(bob.userId);
+      p.membership.know({ id: bob.userId, username: bob.username });
+      return { bob: p.members.has(bob.userId), all: sorted(p.members.all()) };
+    });
+    expect(listed).toEqual({ bob: false, all: [ann] });
   });
 });

@@ -10,8 +10,10 @@ export type RoomMember = { userId: string; username: string };
 /** What the Worker reports: the whole list (a new room), or one member added or removed. */
 export type MemberListUpdate = { set: RoomMember[] } | { add: RoomMember } | { remove: string };
 
-/** The `meta` row that says the table holds every member, not only those seen so far. */
-const COMPLETE = "members_loaded";
+/** The `meta` row that says the table holds every member, not only those seen so far. (Not
+ * the old list's `members_loaded`, which the merge removes: an older version run again reads
+ * its list from the history store instead of trusting an empty table.) */
+const COMPLETE = "members_whole";
 
 export class MemberList {
   /** user id -> username: the table, read once. */
@@ -45,9 +47,9 @@ export class MemberList {
   }
 
   remove(userId: string): void {
-    if (!this.byId.delete(userId)) return;
+    // Counted even for someone not listed: a store read in flight may still name them.
     this.changes++;
-    this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
+    if (this.byId.delete(userId)) this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
   }
 
   /** Every member, or undefined while the room was never handed the whole list. */
@@ -104,8 +106,9 @@ export class MemberList {
     this.complete = this.sql.exec("SELECT 1 FROM meta WHERE key = ?", COMPLETE).toArray().length > 0;
   }
 
-  /** Rooms from before this table kept two lists: `member_list` (the handed-over one) and
-   * `known` (members seen by an upgrade or a post, ids only). Merged here once. */
+  /** Rooms from before this table kept two lists: `member_list` (the handed-over one, whole
+   * when `members_loaded` was set) and `known` (members seen by an upgrade or a post, ids
+   * only). Merged here once. */
   private mergeOldTables() {
     const old = new Set(
       this.sql
@@ -113,15 +116,18 @@ export class MemberList {
         .toArray()
         .map((r) => r.name),
     );
+    if (old.size === 0) return;
+    const whole = this.sql.exec("SELECT 1 FROM meta WHERE key = 'members_loaded'").toArray().length > 0;
     if (old.has("member_list")) {
       this.sql.exec("INSERT OR IGNORE INTO members (user_id, username) SELECT user_id, username FROM member_list");
       this.sql.exec("DROP TABLE member_list");
     }
-    if (old.has("known")) {
-      // No username was kept for these; a mention needs one only once the list is whole, and
-      // the handed-over list (merged first) names everyone in it.
-      this.sql.exec("INSERT OR IGNORE INTO members (user_id, username) SELECT user_id, '' FROM known");
-      this.sql.exec("DROP TABLE known");
-    }
+    // A whole list already names every member; a `known` id missing from it was removed (or its
+    // addition never arrived): not a member to keep. Otherwise the ids are what the room has, with
+    // no username (a mention needs one only once the list is whole, read from the store).
+    if (old.has("known") && !whole) this.sql.exec("INSERT OR IGNORE INTO members (user_id, username) SELECT user_id, '' FROM known");
+    if (old.has("known")) this.sql.exec("DROP TABLE known");
+    if (whole) this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", COMPLETE);
+    this.sql.exec("DELETE FROM meta WHERE key = 'members_loaded'");
   }
 }

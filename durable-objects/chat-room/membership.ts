@@ -102,8 +102,11 @@ export class Membership {
     return Boolean(this.room) && !this.refusal(userId, 0, true);
   }
 
-  /** Records a member whose membership the Worker checked (an upgrade, a post). */
+  /** Records a member whose membership the Worker checked (an upgrade, a post), unless they
+   * were removed lately: a post whose check came before the removal must not list them again
+   * (a member added back is listed by the Worker's own update). */
   know(user: { id: string; username: string }): void {
+    if (this.removedAt.has(user.id)) return;
     this.members.vouch({ userId: user.id, username: user.username });
   }
 

@@ -137,7 +137,7 @@ describe("the person's channel", () => {
     // As for a room created before rooms kept their member lists.
     await runInDurableObject(chatRoom(env, room.id), async (_obj, state) => {
       state.storage.sql.exec("DELETE FROM members");
-      state.storage.sql.exec("DELETE FROM meta WHERE key = 'members_loaded'");
+      state.storage.sql.exec("DELETE FROM meta WHERE key = 'members_whole'");
     });
     await evictDurableObject(chatRoom(env, room.id));
     const b = await connectChannel(bob.token);
