@@ -22,7 +22,7 @@ import { Api, closeAll, connectAll, createRoom, RoomClient, registerUsers } from
 import { quiesce, runPhase } from "./bench-fanout.mjs";
 import { seed } from "./bench-history.mjs";
 import { pgServer } from "./bench-pg.mjs";
-import { ReferenceClient, referenceRoom, referenceSnapshot, referenceUsers } from "./bench-reference.mjs";
+import { ReferenceClient, referenceRoom, referenceServer, referenceUsers } from "./bench-reference.mjs";
 import { applyMigrations, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 
 const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -89,7 +89,7 @@ const load = args.rate ? { rate: Number(args.rate) } : { inflight: Number(args.i
 const vars = { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000" };
 if (args.reference && !args.timeline) throw new Error("--reference needs --timeline");
 const { snap, server } = args.reference
-  ? await referenceServer(args.reference)
+  ? await referenceServer(repo, args.reference)
   : args.pg
     ? await pgServer(repo, vars)
     : await d1Server(vars);
@@ -207,12 +207,6 @@ async function sample(clients, readPath, { api, server, log, users }) {
 async function parlorRoom(api) {
   const users = await registerUsers(api, Math.max(n, 2), "prof_", []);
   return { users, room: await createRoom(api, users.slice(0, n), "profile"), Client: RoomClient };
-}
-
-/** The reference's copy and its dev server (not started). */
-async function referenceServer(path) {
-  const snap = referenceSnapshot(repo, resolve(path));
-  return { snap, server: new DevServer(snap, await freePort(), {}) };
 }
 
 /** A snapshot of the tree on D1, bundled and migrated, and its dev server (not started). */

@@ -7,8 +7,9 @@
 // for the baseline) and the timestamp, strictly increasing per room, stands in for the seq.
 import { cpSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { RoomClient } from "./bench-client.mjs";
+import { DevServer, freePort } from "./bench-server.mjs";
 
 const SKIP = new Set(["node_modules", ".wrangler", ".git"]);
 
@@ -20,6 +21,12 @@ export function referenceSnapshot(repo, path) {
   symlinkSync(join(repo, "node_modules"), join(app, "node_modules"));
   // It has no /api/health: its page at / answers once it is up.
   return { root, app, persist: join(root, "state"), rev: "reference", dirty: false, health: { path: "/", mark: "<" } };
+}
+
+/** The reference copied from `path` and its dev server (not started yet). */
+export async function referenceServer(repo, path) {
+  const snap = referenceSnapshot(repo, resolve(path));
+  return { snap, server: new DevServer(snap, await freePort(), {}) };
 }
 
 /** A private room: the reference hands out a fresh object id and stores nothing. */

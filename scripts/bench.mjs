@@ -21,7 +21,7 @@ import { startGeminiDouble } from "./bench-double.mjs";
 import { flood } from "./bench-flood.mjs";
 import { HISTORY_VARS, historyPhase } from "./bench-history.mjs";
 import { pgServer, vacuumAnalyze } from "./bench-pg.mjs";
-import { ReferenceClient, referenceRoom, referenceSnapshot, referenceUsers } from "./bench-reference.mjs";
+import { ReferenceClient, referenceRoom, referenceServer, referenceUsers } from "./bench-reference.mjs";
 import { report } from "./bench-report.mjs";
 import { applyMigrations, baselineSnapshot, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 import { soak } from "./bench-soak.mjs";
@@ -127,9 +127,8 @@ try {
     targets.push(await target("baseline", base, true));
   }
   if (args.reference) {
-    const snap = referenceSnapshot(repo, resolve(args.reference));
+    const { snap, server: ref } = await referenceServer(repo, args.reference);
     snaps.push(snap);
-    const ref = new DevServer(snap, await freePort(), {});
     ref.logFile = createWriteStream(logPath("reference"));
     servers.push(ref);
     await ref.start();

@@ -90,8 +90,8 @@ export class Flush {
   /** The flush timer rang. If the room wrote in the last QUIET_MS, the copy waits for its next
    * pause, with the timer armed for when its oldest write (the first since the object woke)
    * will have waited MAX_WAIT_FACTOR times FLUSH_DELAY_MS (in case the pause never comes, or
-   * the object is evicted meanwhile);
-   * otherwise, or past that, or while failing (the backoff decides then), it runs now. */
+   * the object is evicted meanwhile). Otherwise, or past that, or while failing (the backoff
+   * decides then), it runs now. */
   async due(now = Date.now()): Promise<void> {
     const since = this.lag.oldest();
     const deadline = since === undefined ? now : since + this.config.flushDelayMs * MAX_WAIT_FACTOR;

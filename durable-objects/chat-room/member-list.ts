@@ -40,10 +40,13 @@ export class MemberList {
 
   /** The Worker created the room, or added or removed a member. */
   apply(update: MemberListUpdate): void {
+    if ("remove" in update) {
+      this.remove(update.remove);
+      return;
+    }
     this.changes++;
     if ("set" in update) this.replace(update.set);
-    else if ("add" in update) this.put(update.add);
-    else this.remove(update.remove);
+    else this.put(update.add);
   }
 
   remove(userId: string): void {
@@ -125,8 +128,10 @@ export class MemberList {
     // A whole list already names every member; a `known` id missing from it was removed (or its
     // addition never arrived): not a member to keep. Otherwise the ids are what the room has, with
     // no username (a mention needs one only once the list is whole, read from the store).
-    if (old.has("known") && !whole) this.sql.exec("INSERT OR IGNORE INTO members (user_id, username) SELECT user_id, '' FROM known");
-    if (old.has("known")) this.sql.exec("DROP TABLE known");
+    if (old.has("known")) {
+      if (!whole) this.sql.exec("INSERT OR IGNORE INTO members (user_id, username) SELECT user_id, '' FROM known");
+      this.sql.exec("DROP TABLE known");
+    }
     if (whole) this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", COMPLETE);
     this.sql.exec("DELETE FROM meta WHERE key = 'members_loaded'");
   }
