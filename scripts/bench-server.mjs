@@ -1,5 +1,5 @@
 // Runs the app under `wrangler dev` for the benchmark: from a snapshot of the working tree,
-// bundled once up front and served with --no-bundle (wrangler otherwise watches every input,
+// built once up front as for a deploy and served unbundled (wrangler otherwise watches every input,
 // including the shared node_modules, and an `npm install` elsewhere reloads the runtime and
 // drops every socket mid-run; that happened before this was done), on a free
 // loopback port, with its own persistence directory and generated secrets, so the runner needs
@@ -77,16 +77,23 @@ const quietEnv = () => ({
   NO_COLOR: "1",
 });
 
-/** Bundles the snapshot once (`wrangler deploy --dry-run`); dev then serves that file as is. */
+/**
+ * Builds the snapshot as `npm run deploy` does (`vite build`: the Worker minified and split
+ * into chunks, the app's assets beside it); dev then serves that build as is, through the
+ * config the build writes (`no_bundle`), so what is measured is the Worker that would be
+ * uploaded, not wrangler's own development bundle (unminified, one file, and with esbuild's
+ * keep-names wrapper around every function it creates, zod's parsing closures included).
+ */
 export function prebundle(snap) {
-  const res = spawnSync(process.execPath, [wranglerBin(snap.app), "deploy", "--dry-run", "--outdir", "bench-bundle"], {
+  const vite = join(snap.app, "node_modules", "vite", "bin", "vite.js");
+  const res = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], {
     cwd: snap.app,
-    env: quietEnv(),
+    env: { ...quietEnv(), PARLOR_DIST: join(snap.app, "dist") },
     encoding: "utf8",
-    timeout: 120_000,
+    timeout: 180_000,
   });
-  if (res.status !== 0) throw new Error(`bundling failed:\n${res.stdout}\n${res.stderr}`);
-  snap.entry = "bench-bundle/index.js";
+  if (res.status !== 0) throw new Error(`vite build failed:\n${res.stdout}\n${res.stderr}`);
+  snap.config = join("dist", "parlor", "wrangler.json");
 }
 
 export function applyMigrations(snap) {
@@ -103,6 +110,7 @@ export function applyMigrations(snap) {
   if (res.status !== 0) throw new Error(`d1 migrations apply failed:\n${res.stdout}\n${res.stderr}`);
 }
 
+/** `wrangler dev` of a snapshot: its build (prebundle) or its one self-contained file. */
 export class DevServer {
   /** @param {{app: string, persist: string}} snap @param {number} port @param {Record<string, string>} vars */
   constructor(snap, port, vars) {
@@ -138,7 +146,8 @@ export class DevServer {
     const inspector = await freePort();
     this.inspectorPort = inspector;
     const args = [wranglerBin(this.snap.app), "dev", "--ip", "127.0.0.1", "--port", String(this.port)];
-    if (this.snap.entry) args.push(this.snap.entry, "--no-bundle");
+    if (this.snap.config) args.push("--config", this.snap.config);
+    else if (this.snap.entry) args.push(this.snap.entry, "--no-bundle");
     args.push("--inspector-port", String(inspector), "--persist-to", this.snap.persist, "--log-level", "warn");
     args.push("--show-interactive-dev-session=false");
     for (const [k, v] of Object.entries(this.vars)) args.push("--var", `${k}:${v}`);
