@@ -76,7 +76,7 @@ export class LogWriter {
     if (!pending) return;
     this.reserved = undefined;
     let written = false;
-    let error: unknown = new Error("its clientId was already used");
+    let error: unknown;
     try {
       written = pending.write();
     } catch (err) {
@@ -87,7 +87,8 @@ export class LogWriter {
       pending.then.written();
       return;
     }
-    pending.then.lost(error);
+    // Built only here: an Error captures a stack trace, and this runs for every early message.
+    pending.then.lost(error ?? new Error("its clientId was already used"));
     try {
       this.reload();
     } catch {
