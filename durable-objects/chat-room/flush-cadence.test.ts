@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { testBindings } from "../../test/bindings";
 import { api, roomWith } from "../../test/helpers";
 import { chatRoom } from "./chat-room";
-import { FLUSH_TIMER } from "./flush";
+import { FLUSH_TIMER, SLICE_GAP_MS, SLICE_ROWS } from "./flush";
 import type { RoomParts } from "./parts";
 
 const DELAY = Number(testBindings.FLUSH_DELAY_MS);
@@ -62,18 +62,26 @@ describe("the write-behind copy's pace", () => {
   });
 });
 
-/** In the room's object, after everything so far is copied: one message written `writtenAgo`
- * ms ago (its wait counted from `waitingFor` ms ago), then the flush timer rings. What the
- * copy did at once, when the timer is due again, and what was left after `thenMs`. */
+/** In the room's object, after everything so far is copied: `rows` messages, the last written
+ * `writtenAgo` ms ago (their wait counted from `waitingFor` ms ago), then the flush timer
+ * rings. What the copy left at once, when the timer is due again, and what was left after
+ * `thenMs`. */
 const ringWhile = (
   roomId: string,
   authorId: string,
-  { writtenAgo = 0, waitingFor = writtenAgo, thenMs = 0 }: { writtenAgo?: number; waitingFor?: number; thenMs?: number },
+  {
+    rows = 1,
+    writtenAgo = 0,
+    waitingFor = writtenAgo,
+    thenMs = 0,
+  }: { rows?: number; writtenAgo?: number; waitingFor?: number; thenMs?: number },
 ) =>
   runInDurableObject(chatRoom(env, roomId), async (instance, state) => {
     const p = (instance as unknown as { p: RoomParts }).p;
     const now = Date.now();
-    p.log.append({ author: { kind: "user", id: authorId, name: "Ann" }, content: "in a burst", status: "complete" });
+    for (let i = 0; i < rows; i++) {
+      p.log.append({ author: { kind: "user", id: authorId, name: "Ann" }, content: `in a burst ${i}`, status: "complete" });
+    }
     await p.flush.schedule(now - waitingFor);
     await p.flush.schedule(now - writtenAgo);
     p.timers.clear(FLUSH_TIMER); // as the alarm takes a due timer
@@ -106,5 +114,21 @@ describe("a copy due while the room writes", () => {
     expect(await writeThenCopy(room.id, ann.user.id, 0)).toBe(0);
     expect(await ringWhile(room.id, ann.user.id, { writtenAgo: 1000 })).toMatchObject({ left: 0, dueIn: undefined });
     expect(await ringWhile(room.id, ann.user.id, { waitingFor: 10 * DELAY })).toMatchObject({ left: 0, dueIn: undefined });
+  });
+
+  it("goes in slices a gap apart once the bound has passed with the room still writing, until all is copied", async () => {
+    const [room, ann] = await roomWith("ann");
+    expect((await api(`/rooms/${room.id}/messages`, { token: ann.token, body: { content: "hello" } })).status).toBe(201);
+    expect(await writeThenCopy(room.id, ann.user.id, 0)).toBe(0);
+    const rows = 2 * SLICE_ROWS + 50;
+    const sliced = await ringWhile(room.id, ann.user.id, { rows, waitingFor: 10 * DELAY, thenMs: 20 * DELAY });
+    // One slice at once; the rest of the backlog follows a gap later (by the alarm), not a
+    // full delay later, and is all copied.
+    expect(sliced.left).toBe(rows - SLICE_ROWS);
+    expect(sliced.dueIn).toBeGreaterThanOrEqual(SLICE_GAP_MS);
+    expect(sliced.dueIn).toBeLessThan(SLICE_GAP_MS + DELAY);
+    expect(sliced.leftLater).toBe(0);
+    // A pause copies the whole backlog at once, as before.
+    expect(await ringWhile(room.id, ann.user.id, { rows, writtenAgo: 1000, waitingFor: 10 * DELAY })).toMatchObject({ left: 0 });
   });
 });

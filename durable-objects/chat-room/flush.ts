@@ -33,6 +33,13 @@ const BUSY_DELAY_FACTOR = 5;
 const QUIET_MS = 200;
 /** ...until its oldest write has waited this many times FLUSH_DELAY_MS; then it runs anyway. */
 const MAX_WAIT_FACTOR = 10;
+/** Run anyway while the room still writes, a copy takes at most this many rows, and the next
+ * one follows SLICE_GAP_MS later, until a pause comes or the backlog is gone: a room writing
+ * without a pause would otherwise copy everything since its last copy in one go (1,000 rows
+ * at 100 messages a second, stalling its messages 45-60 ms here, where D1 runs on the room's
+ * thread; docs/benchmarks.md). */
+export const SLICE_ROWS = 100;
+export const SLICE_GAP_MS = 100;
 /** Rows pruned from the hot log per flush at most (see RoomLog.prune). */
 const PRUNE_BATCH = 1000;
 /** The first retry's wait; each failure doubles it, up to config.flushRetryMaxMs. */
@@ -91,18 +98,19 @@ export class Flush {
    * pause, with the timer armed for when its oldest write (the first since the object woke)
    * will have waited MAX_WAIT_FACTOR times FLUSH_DELAY_MS (in case the pause never comes, or
    * the object is evicted meanwhile). Otherwise, or past that, or while failing (the backoff
-   * decides then), it runs now. */
+   * decides then), it runs now: in slices while the room still writes (SLICE_ROWS). */
   async due(now = Date.now()): Promise<void> {
     const since = this.lag.oldest();
     const deadline = since === undefined ? now : since + this.config.flushDelayMs * MAX_WAIT_FACTOR;
-    if (this.failures === 0 && now < deadline && this.pause.busy(now)) {
+    const busy = this.failures === 0 && this.pause.busy(now);
+    if (busy && now < deadline) {
       this.armed = true;
       await this.timers.schedule(FLUSH_TIMER, deadline);
       this.pause.watch();
       return;
     }
     this.pause.cancel();
-    await this.run();
+    await this.run(busy ? SLICE_ROWS : FLUSH_BATCH);
   }
 
   /** The pause came. The timer keeps its deadline until the copy has gone well (a copy that
@@ -121,9 +129,9 @@ export class Flush {
   /** The copy, now. Never throws: a failure re-arms the timer with backoff, so the copy is
    * retried until it succeeds (the alarm's own retries give up). Runs one at a time: a copy
    * that overlapped another could land after it with an older version of a row. */
-  async run(): Promise<void> {
+  async run(limit = FLUSH_BATCH): Promise<void> {
     while (this.inFlight) await this.inFlight;
-    this.inFlight = this.copy();
+    this.inFlight = this.copy(limit);
     try {
       await this.inFlight;
     } finally {
@@ -131,18 +139,18 @@ export class Flush {
     }
   }
 
-  private async copy(): Promise<void> {
+  private async copy(limit: number): Promise<void> {
     this.armed = false;
-    const batch = this.log.dirty(FLUSH_BATCH);
+    const batch = this.log.dirty(limit);
     const room = this.membership.room;
     if (batch.length === 0 || !room) {
       this.report(true);
       return;
     }
-    await this.attempt(room.roomId, batch);
+    await this.attempt(room.roomId, batch, limit);
   }
 
-  private async attempt(roomId: string, batch: ReturnType<RoomLog["dirty"]>) {
+  private async attempt(roomId: string, batch: ReturnType<RoomLog["dirty"]>, limit: number) {
     const since = this.lag.begin(batch);
     try {
       const now = Date.now();
@@ -155,12 +163,14 @@ export class Flush {
       if (stored) this.prune();
       if (this.failures > 0) log.info("flush_recovered", { roomId, failedAttempts: this.failures });
       this.failures = 0;
-      this.lag.end(since, true, batch.length === FLUSH_BATCH);
+      const full = batch.length === limit;
+      this.lag.end(since, true, full);
       this.report(true);
       this.pace(batch.length);
-      // A full batch means a backlog: go again at once. Otherwise (e.g. a reply still
-      // streaming) wait, rather than rewriting the same row back to back.
-      if (this.log.hasDirty()) await this.rearm(batch.length === FLUSH_BATCH ? 0 : this.delayMs);
+      // A full batch means a backlog: go again at once (a slice, after a gap for the room's
+      // messages). Otherwise (e.g. a reply still streaming) wait, rather than rewriting the
+      // same row back to back.
+      if (this.log.hasDirty()) await this.rearm(full ? (limit < FLUSH_BATCH ? SLICE_GAP_MS : 0) : this.delayMs);
     } catch (err) {
       // A fresh client next time: one whose connections hang must not hold up the next attempt.
       this.dropHistory();
