@@ -120,6 +120,9 @@ export class RoomClient {
     this.acked = new Map();
     this.counters = { acks: 0, rateLimited: 0, errors: 0, reconnects: 0, unexpectedCloses: 0, resends: 0, conflictingAcks: 0 };
     this.onDelivery = undefined; // (latencyMs, message) => void, set per phase
+    /** Bytes of every `message` frame received (as the server sent it, before parsing). */
+    this.messageBytes = 0;
+    this.frameBytes = 0;
     this.onAck = undefined;
     this.ws = undefined;
     this.closing = false;
@@ -173,6 +176,7 @@ export class RoomClient {
         this.onClose?.();
       });
       ws.on("message", (data) => {
+        this.frameBytes = data.length;
         const frame = JSON.parse(String(data));
         if (this.isReady(frame)) {
           clearTimeout(timer);
@@ -194,6 +198,7 @@ export class RoomClient {
       case "message": {
         const m = frame.message;
         this.view.push(m.seq, m.clientId ?? "");
+        this.messageBytes += this.frameBytes;
         if (m.seq > this.lastSeq) this.lastSeq = m.seq;
         if (this.onDelivery !== undefined) this.onDelivery(performance.now() - readStamp(m.content), m);
         if (this.ackOnEcho && this.outbox.has(m.clientId)) this.handle({ type: "ack", clientId: m.clientId, seq: m.seq });

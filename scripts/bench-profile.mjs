@@ -11,7 +11,9 @@
 // when the slowest ones arrived, which shows a periodic stall (e.g. the write-behind copy).
 // --reference PATH (with --timeline) runs the same timeline against the reference instead
 // (a local copy of workers-chat-demo, as for `npm run bench`), to tell a stall of Parlor's
-// from one of the machine, the proxy or the client.
+// from one of the machine, the proxy or the client. --reference-pad N pads the reference's
+// message content by N characters, so its frames are about as large as Parlor's `message`
+// frames (N = 220 matches them at 100 clients), to tell a cost of the frame's size apart.
 // A diagnostic, not a benchmark: sampling slows the isolate, so its throughput is not reported.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     pg: { type: "boolean", default: false },
     timeline: { type: "boolean", default: false },
     reference: { type: "string" },
+    "reference-pad": { type: "string", default: "0" },
     out: { type: "string", default: join(repo, "load", "results", "profile.cpuprofile") },
   },
 });
@@ -99,7 +102,10 @@ try {
   const { users, room, Client } = args.reference
     ? { users: referenceUsers(n), room: await referenceRoom(server.base), Client: ReferenceClient }
     : await parlorRoom(api);
-  const clients = users.slice(0, n).map((user, index) => new Client({ port: server.port, roomId: room.id, user, index, ackOnEcho: false }));
+  const pad = Number(args["reference-pad"]);
+  const clients = users
+    .slice(0, n)
+    .map((user, index) => new Client({ port: server.port, roomId: room.id, user, index, ackOnEcho: false, pad }));
   const t = { api, server, log, users };
   if (args.history) {
     log(`seeding ${args.history} messages`);
@@ -143,7 +149,9 @@ async function timeline(clients, server) {
   const worst = new Map();
   for (const [t, ms] of at) worst.set(Math.floor(t / 1000), Math.max(worst.get(Math.floor(t / 1000)) ?? 0, ms));
   const perSecond = [...worst.values()].sort((a, b) => a - b);
+  const bytes = clients.reduce((sum, c) => sum + c.messageBytes, 0) / clients.reduce((sum, c) => sum + c.view.length / 2, 0);
   console.log(`${at.length} deliveries: p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms, lost ${r.lost}`);
+  console.log(`message frames: ${bytes.toFixed(0)} bytes on average (warm-up included)`);
   console.log(
     `slowest delivery of each second: median ${perSecond[perSecond.length >> 1].toFixed(1)} ms, max ${perSecond.at(-1).toFixed(1)} ms`,
   );

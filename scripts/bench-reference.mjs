@@ -40,8 +40,11 @@ export async function referenceRoom(base) {
 export const referenceUsers = (count) => Array.from({ length: count }, (_, i) => ({ username: `bench_${String(i).padStart(4, "0")}` }));
 
 export class ReferenceClient extends RoomClient {
-  constructor(opts) {
+  /** `pad`: characters added to every message's content (inside the reference's 256), so its
+   * frames can be made as large as Parlor's (the profiler's --reference-pad). */
+  constructor({ pad = 0, ...opts }) {
     super({ ...opts, ackOnEcho: true });
+    this.pad = pad > 0 ? ` ${"x".repeat(pad)}` : "";
   }
 
   usePort(port) {
@@ -58,6 +61,7 @@ export class ReferenceClient extends RoomClient {
 
   /** The clientId travels at the end of the content (stampContent), the only field it echoes. */
   sendFrame(_clientId, content) {
+    if (this.pad) content = `${content.slice(0, content.lastIndexOf(" "))}${this.pad}${content.slice(content.lastIndexOf(" "))}`;
     return JSON.stringify({ message: content });
   }
 
