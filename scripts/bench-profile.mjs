@@ -44,6 +44,7 @@ const { values: args } = parseArgs({
     timeline: { type: "boolean", default: false },
     reference: { type: "string" },
     "reference-pad": { type: "string", default: "0" },
+    "idle-before": { type: "string", default: "0" },
     out: { type: "string", default: join(repo, "load", "results", "profile.cpuprofile") },
   },
 });
@@ -121,6 +122,9 @@ try {
   else if (!args.connect) await runPhase(clients, { label: "warm", senders, durationMs: 2000, ...load }, server);
   if (args.timeline) {
     if (!args.rate) throw new Error("--timeline needs --rate");
+    // --idle-before S: the room sits idle first, as between the benchmark's interleaved runs
+    // (long enough for the runtime to hibernate it), so the timeline starts with its wake-up.
+    await new Promise((resolve) => setTimeout(resolve, Number(args["idle-before"]) * 1000));
     await timeline(clients, server);
     await closeAll(clients);
   } else await sample(clients, readPath, t);

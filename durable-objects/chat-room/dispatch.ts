@@ -85,9 +85,9 @@ async function parse(ws: WebSocket, data: string | ArrayBuffer): Promise<ClientF
 /**
  * The frame a room reads most, a `send` of text alone, checked without running the schema:
  * what the schema returns for it (its known fields, nothing else), or undefined for anything
- * else, which the schema then checks and explains. Zod's interpreted parse, which Workers
- * cannot compile ahead (no eval), was one of the largest costs of a quiet room's message.
- * dispatch.test.ts holds the two to the same answers.
+ * else, which the schema then checks and explains. Zod's parse, interpreted in Workers (no
+ * eval to compile it), was among the largest items of a quiet room's message in the V8
+ * profile. dispatch.test.ts holds the two to the same answers.
  */
 export function plainSend(json: unknown): ClientFrame | undefined {
   if (typeof json !== "object" || json === null) return undefined;

@@ -36,7 +36,7 @@ const MAX_WAIT_FACTOR = 10;
 /** Run anyway while the room still writes, a copy takes at most this many rows, and the next
  * one follows SLICE_GAP_MS later, until a pause comes or the backlog is gone: a room writing
  * without a pause would otherwise copy everything since its last copy in one go (1,000 rows
- * at 100 messages a second, stalling its messages 45-60 ms here, where D1 runs on the room's
+ * at 100 messages a second, stalling its messages 45-94 ms here, where D1 runs on the room's
  * thread; docs/benchmarks.md). */
 export const SLICE_ROWS = 100;
 export const SLICE_GAP_MS = 100;
