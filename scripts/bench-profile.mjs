@@ -122,9 +122,9 @@ try {
   else if (!args.connect) await runPhase(clients, { label: "warm", senders, durationMs: 2000, ...load }, server);
   if (args.timeline) {
     if (!args.rate) throw new Error("--timeline needs --rate");
-    // --idle-before S: the room sits idle first, as between the benchmark's interleaved runs
-    // (long enough for the runtime to hibernate it), so the timeline starts with its wake-up.
-    await new Promise((resolve) => setTimeout(resolve, Number(args["idle-before"]) * 1000));
+    // --idle-before S: the room sits idle first, as between the benchmark's interleaved runs.
+    const idle = Number(args["idle-before"]) * 1000;
+    if (idle > 0) await new Promise((resolve) => setTimeout(resolve, idle));
     await timeline(clients, server);
     await closeAll(clients);
   } else await sample(clients, readPath, t);

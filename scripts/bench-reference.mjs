@@ -61,7 +61,8 @@ export class ReferenceClient extends RoomClient {
 
   /** The clientId travels at the end of the content (stampContent), the only field it echoes. */
   sendFrame(_clientId, content) {
-    if (this.pad) content = `${content.slice(0, content.lastIndexOf(" "))}${this.pad}${content.slice(content.lastIndexOf(" "))}`;
+    const id = content.lastIndexOf(" ");
+    if (this.pad) content = `${content.slice(0, id)}${this.pad}${content.slice(id)}`;
     return JSON.stringify({ message: content });
   }
 

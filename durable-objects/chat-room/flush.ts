@@ -167,10 +167,11 @@ export class Flush {
       this.lag.end(since, true, full);
       this.report(true);
       this.pace(batch.length);
-      // A full batch means a backlog: go again at once (a slice, after a gap for the room's
-      // messages). Otherwise (e.g. a reply still streaming) wait, rather than rewriting the
-      // same row back to back.
-      if (this.log.hasDirty()) await this.rearm(full ? (limit < FLUSH_BATCH ? SLICE_GAP_MS : 0) : this.delayMs);
+      // A full batch means a backlog: go again at once, or after a gap for the room's messages
+      // when it was a slice. Otherwise (e.g. a reply still streaming) wait, rather than
+      // rewriting the same row back to back.
+      const backlogGap = limit === SLICE_ROWS ? SLICE_GAP_MS : 0;
+      if (this.log.hasDirty()) await this.rearm(full ? backlogGap : this.delayMs);
     } catch (err) {
       // A fresh client next time: one whose connections hang must not hold up the next attempt.
       this.dropHistory();
