@@ -59,6 +59,9 @@ export function createLogTables(sql: SqlStorage): void {
   // clientIds are chosen by clients, so they are unique per author, not per room.
   sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_client ON messages(author_id, client_id) WHERE client_id IS NOT NULL");
   sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS messages_job ON messages(job_id) WHERE job_id IS NOT NULL");
+  // Only edited rows are in it: a new row is written with flushed = version = 1 and is dirty by
+  // its seq (past copied_through) instead, so its insert adds no entry here and its copy
+  // rewrites neither the row nor the index.
   sql.exec("CREATE INDEX IF NOT EXISTS messages_dirty ON messages(seq) WHERE version > flushed");
   sql.exec("CREATE INDEX IF NOT EXISTS messages_streaming ON messages(seq) WHERE status = 'streaming'");
   // Pruned rows leave their seq behind, so the next message never reuses one.
@@ -70,6 +73,30 @@ export function createLogTables(sql: SqlStorage): void {
       .map((c) => c.name),
   );
   for (const column of LATER_COLUMNS) if (!have.has(column.split(" ")[0]!)) sql.exec(`ALTER TABLE messages ADD COLUMN ${column}`);
+  startCopiedThrough(sql);
+}
+
+/**
+ * Gives a log written before `copied_through` existed (every row's first copy was marked in
+ * `flushed`, from 0) its watermark: just before its first row never copied. Rows past it are
+ * dirty by their seq from then on, so they take flushed = 1 like a new row. Does nothing once
+ * the watermark is there.
+ */
+function startCopiedThrough(sql: SqlStorage) {
+  const started = sql
+    .exec(
+      `INSERT INTO log_meta (key, value)
+       SELECT 'copied_through', coalesce((SELECT min(seq) FROM messages WHERE flushed = 0) - 1, (SELECT max(seq) FROM messages),
+                                         (SELECT value FROM log_meta WHERE key = 'pruned_through'), 0)
+       WHERE NOT EXISTS (SELECT 1 FROM log_meta WHERE key = 'copied_through') RETURNING value`,
+    )
+    .toArray();
+  if (started.length > 0) sql.exec("UPDATE messages SET flushed = 1 WHERE flushed = 0");
+}
+
+/** The watermark of the first copies: every row up to it has reached the history store. */
+export function readCopiedThrough(sql: SqlStorage): number {
+  return Number(sql.exec<{ value: number }>("SELECT value FROM log_meta WHERE key = 'copied_through'").one().value);
 }
 
 /**
@@ -82,8 +109,8 @@ export function insertRow(sql: SqlStorage, m: NewMessage, seq: number, id: strin
   return (
     sql
       .exec(
-        `INSERT INTO messages (seq, id, author_kind, author_id, author_name, author_username, content, status, client_id, reply_to, job_id, created_at, attachments)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${onConflict} RETURNING seq`,
+        `INSERT INTO messages (seq, id, author_kind, author_id, author_name, author_username, content, status, client_id, reply_to, job_id, created_at, attachments, flushed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)${onConflict} RETURNING seq`,
         seq,
         id,
         m.author.kind,
@@ -102,15 +129,21 @@ export function insertRow(sql: SqlStorage, m: NewMessage, seq: number, id: strin
   );
 }
 
-/** Records that the history store holds these versions: one statement for the whole batch,
- * which runs on the room's thread between its messages. */
-export function markRowsFlushed(sql: SqlStorage, rows: { seq: number; version: number }[]): void {
-  if (rows.length === 0) return;
-  sql.exec(
-    `UPDATE messages SET flushed = max(flushed, f.value ->> 'version')
-     FROM json_each(?) AS f WHERE messages.seq = f.value ->> 'seq'`,
-    JSON.stringify(rows),
-  );
+/**
+ * Records that the history store holds these versions, and moves the watermark to `through`.
+ * Only edited rows are rewritten (a row's first version is covered by the watermark): at most
+ * two statements for the whole batch, which run on the room's thread between its messages.
+ */
+export function markRowsFlushed(sql: SqlStorage, rows: { seq: number; version: number }[], through: number | undefined): void {
+  const edited = rows.filter((r) => r.version > 1);
+  if (edited.length > 0) {
+    sql.exec(
+      `UPDATE messages SET flushed = max(flushed, f.value ->> 'version')
+       FROM json_each(?) AS f WHERE messages.seq = f.value ->> 'seq'`,
+      JSON.stringify(edited),
+    );
+  }
+  if (through !== undefined) sql.exec("UPDATE log_meta SET value = max(value, ?) WHERE key = 'copied_through'", through);
 }
 
 /** The row `append` just wrote, as it is in the table (read back, it would be the same). */
@@ -180,7 +213,8 @@ export function toMessage(r: Row, roomId: string): Message {
 
 /**
  * Deletes the log's rows from `firstSeq` through `bound`, stopping before the first row that
- * is unflushed, still streaming, or written after `keepSince`, and records how far the log
+ * is unflushed (past `copiedThrough` or edited since its copy), still streaming, or written
+ * after `keepSince`, and records how far the log
  * was pruned (so a seq is never reused). Returns the last seq deleted (firstSeq - 1: none) and
  * the (author, clientId) pairs of the rows deleted.
  */
@@ -189,8 +223,10 @@ export function pruneRows(
   firstSeq: number,
   bound: number,
   keepSince: number,
+  copiedThrough: number,
 ): { last: number; clientIds: { a: string; c: string }[] } {
   const none = { last: firstSeq - 1, clientIds: [] };
+  bound = Math.min(bound, copiedThrough);
   if (bound < firstSeq) return none;
   const stops = sql
     .exec<{ dirty: number | null; streaming: number | null; young: number | null }>(

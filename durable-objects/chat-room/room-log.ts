@@ -1,11 +1,14 @@
 // A room's hot log in the ChatRoom object's own SQLite storage. Every message is written here
 // first (that write is what "acked" means), gets its gap-free seq here, and is copied to the
 // history store later by the flush. `version` counts edits (an AI reply is edited as it
-// streams); `flushed` is the version the history store last received, so a row is dirty while
-// version > flushed. Everything here survives eviction and restarts.
+// streams). A row is dirty (the history store lacks its current version) while its seq is past
+// `copied_through`, the watermark of first copies, or while version > flushed, the version
+// the store last received: a new row is written with both at 1, so only an edit puts a row in
+// the partial index of dirty rows, and a first copy moves one number instead of rewriting its
+// rows. Everything here survives eviction and restarts.
 import type { Message, MessageStatus } from "../../shared/wire";
 import { LogWriter, type Reservation } from "./log-writer";
-import { createLogTables, markRowsFlushed, type NewMessage, pruneRows, type Row, toMessage } from "./room-log-rows";
+import { createLogTables, markRowsFlushed, type NewMessage, pruneRows, type Row, readCopiedThrough, toMessage } from "./room-log-rows";
 import { chooseVersion, type Revision, reviseRow, startVersion } from "./room-log-versions";
 
 export type { NewMessage } from "./room-log-rows";
@@ -13,6 +16,8 @@ export type { NewMessage } from "./room-log-rows";
 export class RoomLog {
   /** The seqs and the write order; every statement goes through its `sql`. */
   private readonly w: LogWriter;
+  /** Every row up to this seq has been copied at least once (log_meta's copied_through). */
+  private copied: number;
 
   constructor(
     storage: Pick<DurableObjectStorage, "sql" | "transactionSync">,
@@ -21,6 +26,7 @@ export class RoomLog {
     createLogTables(storage.sql);
     this.w = new LogWriter(storage);
     this.w.reload();
+    this.copied = readCopiedThrough(storage.sql);
   }
 
   /** The last seq written (a reserved row is written first). */
@@ -38,6 +44,7 @@ export class RoomLog {
   /** Re-reads the first and last seq from storage (after a rolled-back transaction). */
   reload() {
     this.w.reload();
+    this.copied = readCopiedThrough(this.w.sql);
   }
 
   /** Drops the oldest rows the history store already holds, keeping the newest `keepRows` and
@@ -46,7 +53,7 @@ export class RoomLog {
   prune(keepRows: number, keepSince: number, maxRows: number): number {
     this.w.settle();
     const first = this.firstSeq;
-    const gone = pruneRows(this.w.sql, first, Math.min(this.w.last - keepRows, first + maxRows - 1), keepSince);
+    const gone = pruneRows(this.w.sql, first, Math.min(this.w.last - keepRows, first + maxRows - 1), keepSince, this.copied);
     if (gone.last < first) return 0;
     this.w.pruned(gone.last + 1, gone.clientIds);
     return gone.last - first + 1;
@@ -165,33 +172,55 @@ export class RoomLog {
     return this.list("SELECT * FROM messages WHERE seq > ? AND seq <= ? AND version > 1 ORDER BY seq", from, to);
   }
 
-  /** Rows the history store has not seen in their current version, oldest first. */
+  /** Rows the history store has not seen in their current version, oldest first, at most
+   * `limit`: the edited ones (from the partial index) merged with those past the watermark. */
   dirty(limit: number): { message: Message; version: number; createdAt: number }[] {
-    return this.w.sql
-      .exec<Row>("SELECT * FROM messages WHERE version > flushed ORDER BY seq LIMIT ?", limit)
-      .toArray()
-      .map((r) => ({ message: this.toMessage(r), version: r.version, createdAt: r.created_at }));
+    const sql = this.w.sql;
+    const rows = mergeBySeq(
+      sql.exec<Row>("SELECT * FROM messages WHERE version > flushed ORDER BY seq LIMIT ?", limit).toArray(),
+      this.copied < this.w.last
+        ? sql.exec<Row>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", this.copied, limit).toArray()
+        : [],
+    ).slice(0, limit);
+    return rows.map((r) => ({ message: this.toMessage(r), version: r.version, createdAt: r.created_at }));
   }
 
   /** Dirty rows within a seq window, for read-your-writes merges into REST pages. */
   dirtyBetween(afterSeq: number, beforeSeq: number): Message[] {
-    return this.list("SELECT * FROM messages WHERE version > flushed AND seq > ? AND seq < ? ORDER BY seq", afterSeq, beforeSeq);
+    const sql = this.w.sql;
+    const fresh = Math.max(afterSeq, this.copied);
+    return mergeBySeq(
+      sql.exec<Row>("SELECT * FROM messages WHERE version > flushed AND seq > ? AND seq < ? ORDER BY seq", afterSeq, beforeSeq).toArray(),
+      fresh < this.w.last ? sql.exec<Row>("SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq", fresh, beforeSeq).toArray() : [],
+    ).map((r) => this.toMessage(r));
   }
 
+  /** The history store now holds these rows in these versions (a batch dirty() returned). */
   markFlushed(rows: { seq: number; version: number }[]) {
-    markRowsFlushed(this.w.sql, rows);
+    // dirty() returns every row past the watermark up to the last one it returns past it, so
+    // the watermark may move that far.
+    let through: number | undefined;
+    for (const r of rows) if (r.seq > this.copied && (through === undefined || r.seq > through)) through = r.seq;
+    markRowsFlushed(this.w.sql, rows, through);
+    if (through !== undefined) this.copied = through;
   }
 
   hasDirty(): boolean {
-    return this.w.sql.exec("SELECT 1 FROM messages WHERE version > flushed LIMIT 1").toArray().length > 0;
+    return this.copied < this.lastSeq || this.w.sql.exec("SELECT 1 FROM messages WHERE version > flushed LIMIT 1").toArray().length > 0;
   }
 
   /** Rows the history store lacks in their current version; the oldest one's time (or null). */
   backlog(): { messages: number; oldestAt: number | null } {
     const row = this.w.sql
-      .exec<{ n: number; oldest: number | null }>("SELECT count(*) AS n, min(created_at) AS oldest FROM messages WHERE version > flushed")
+      .exec<{ n: number; oldest: number | null }>(
+        `SELECT sum(n) AS n, min(oldest) AS oldest FROM (
+           SELECT count(*) AS n, min(created_at) AS oldest FROM messages WHERE seq > ?
+           UNION ALL SELECT count(*), min(created_at) FROM messages WHERE version > flushed AND seq <= ?)`,
+        this.copied,
+        this.copied,
+      )
       .one();
-    return { messages: row.n, oldestAt: row.oldest };
+    return { messages: Number(row.n), oldestAt: row.oldest };
   }
 
   private row(seq: number): Row | undefined {
@@ -208,4 +237,14 @@ export class RoomLog {
   private toMessage(r: Row): Message {
     return toMessage(r, this.roomId());
   }
+}
+
+/** Two seq-ordered lists of rows as one, each row once. */
+function mergeBySeq(a: Row[], b: Row[]): Row[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const bySeq = new Map<number, Row>();
+  for (const r of a) bySeq.set(r.seq, r);
+  for (const r of b) bySeq.set(r.seq, r);
+  return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
 }

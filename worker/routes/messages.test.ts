@@ -2,6 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { DIRTY_COUNT } from "../../durable-objects/chat-room/test-support";
 import { parseMarkdown } from "../../shared/markdown";
 import { openStore } from "../../shared/store";
 import type { Message } from "../../shared/wire";
@@ -169,7 +170,7 @@ describe("messages", () => {
     // A resend after the restart is still recognised.
     expect((await post(ann, room.id, "survives eviction", "evict-1")).status).toBe(200);
     await runInDurableObject(chatRoom(env, room.id), async (_obj, state) => {
-      const rows = state.storage.sql.exec("SELECT count(*) AS n FROM messages WHERE version > flushed").one();
+      const rows = state.storage.sql.exec(DIRTY_COUNT).one();
       expect(rows.n).toBe(0);
     });
     // Twice, on Postgres with the machine loaded, this ran past the default 20 s (cause not yet
