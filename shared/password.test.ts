@@ -1,6 +1,8 @@
 // Which passwords pass, and the reasons the rest are refused.
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { checkPassword } from "./password";
+import { checkPassword, estimatorHeld } from "./password";
 
 describe("checkPassword", () => {
   it.each(["12345678", "password", "aaaaaaaa", "qwertyuiop", "password1", "iloveyou2", "abcdefgh", "19841984"])(
@@ -27,5 +29,18 @@ describe("checkPassword", () => {
 
   it.each(["correct horse battery", "pale-lantern-orbit-7", "Tr4il mix & river stones"])("accepts the strong %s", (pw) => {
     expect(checkPassword(pw, ["ada_lovelace"])).toEqual({ ok: true });
+  });
+
+  it("lets its lookup tables go at the next full garbage collection, and builds them again when asked", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    expect(checkPassword("correct horse battery")).toEqual({ ok: true });
+    expect(estimatorHeld()).toBe(true);
+    // A weakly held object lives at least to the end of the task that last touched it.
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    expect(estimatorHeld()).toBe(false);
+    expect(checkPassword("password1")).toMatchObject({ ok: false, reason: expect.stringMatching(/commonly used|most used/) });
+    expect(estimatorHeld()).toBe(true);
   });
 });

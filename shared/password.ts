@@ -30,10 +30,22 @@ const WARNINGS: Record<string, string> = {
   userInputs: "It contains your username or name.",
 };
 
-// Built on first use: turning the word lists into lookup tables takes a few milliseconds, which
-// only a sign-up should pay.
-let estimator: ZxcvbnFactory | undefined;
-const estimate = () => (estimator ??= new ZxcvbnFactory({ dictionary: { ...dictionary }, graphs: adjacencyGraphs, maxLength: 64 }));
+// Built on first use, and held only weakly: its lookup tables take about 4 MB of heap, kept by
+// nothing else. A sign-up, or a form being typed in, reuses them; in a Worker's isolate, where
+// the rooms' sockets live too, the next full garbage collection lets them go instead of
+// marking them again in every later one (a full collection's pause grows with the live heap).
+// Building them again costs a sign-up a few tens of milliseconds.
+let estimator: WeakRef<ZxcvbnFactory> | undefined;
+function estimate(): ZxcvbnFactory {
+  const held = estimator?.deref();
+  if (held) return held;
+  const built = new ZxcvbnFactory({ dictionary: { ...dictionary }, graphs: adjacencyGraphs, maxLength: 64 });
+  estimator = new WeakRef(built);
+  return built;
+}
+
+/** Whether the estimator is still in memory (for tests). */
+export const estimatorHeld = (): boolean => estimator?.deref() !== undefined;
 
 export type PasswordVerdict = { ok: true } | { ok: false; reason: string };
 
