@@ -8,7 +8,8 @@
 // rows. Everything here survives eviction and restarts.
 import type { Message, MessageStatus } from "../../shared/wire";
 import { LogWriter, type Reservation } from "./log-writer";
-import { createLogTables, markRowsFlushed, type NewMessage, pruneRows, type Row, readCopiedThrough, toMessage } from "./room-log-rows";
+import { dirtyBacklog, dirtyRows, dirtyRowsBetween, hasEditedRows, markCopied } from "./room-log-dirty";
+import { createLogTables, type NewMessage, pruneRows, type Row, readCopiedThrough, toMessage } from "./room-log-rows";
 import { chooseVersion, type Revision, reviseRow, startVersion } from "./room-log-versions";
 
 export type { NewMessage } from "./room-log-rows";
@@ -173,54 +174,29 @@ export class RoomLog {
   }
 
   /** Rows the history store has not seen in their current version, oldest first, at most
-   * `limit`: the edited ones (from the partial index) merged with those past the watermark. */
+   * `limit` (room-log-dirty.ts). */
   dirty(limit: number): { message: Message; version: number; createdAt: number }[] {
-    const sql = this.w.sql;
-    const rows = mergeBySeq(
-      sql.exec<Row>("SELECT * FROM messages WHERE version > flushed ORDER BY seq LIMIT ?", limit).toArray(),
-      this.copied < this.w.last
-        ? sql.exec<Row>("SELECT * FROM messages WHERE seq > ? ORDER BY seq LIMIT ?", this.copied, limit).toArray()
-        : [],
-    ).slice(0, limit);
+    const rows = dirtyRows(this.w.sql, this.copied, this.w.last, limit);
     return rows.map((r) => ({ message: this.toMessage(r), version: r.version, createdAt: r.created_at }));
   }
 
   /** Dirty rows within a seq window, for read-your-writes merges into REST pages. */
   dirtyBetween(afterSeq: number, beforeSeq: number): Message[] {
-    const sql = this.w.sql;
-    const fresh = Math.max(afterSeq, this.copied);
-    return mergeBySeq(
-      sql.exec<Row>("SELECT * FROM messages WHERE version > flushed AND seq > ? AND seq < ? ORDER BY seq", afterSeq, beforeSeq).toArray(),
-      fresh < this.w.last ? sql.exec<Row>("SELECT * FROM messages WHERE seq > ? AND seq < ? ORDER BY seq", fresh, beforeSeq).toArray() : [],
-    ).map((r) => this.toMessage(r));
+    return dirtyRowsBetween(this.w.sql, this.copied, this.w.last, afterSeq, beforeSeq).map((r) => this.toMessage(r));
   }
 
   /** The history store now holds these rows in these versions (a batch dirty() returned). */
   markFlushed(rows: { seq: number; version: number }[]) {
-    // dirty() returns every row past the watermark up to the last one it returns past it, so
-    // the watermark may move that far.
-    let through: number | undefined;
-    for (const r of rows) if (r.seq > this.copied && (through === undefined || r.seq > through)) through = r.seq;
-    markRowsFlushed(this.w.sql, rows, through);
-    if (through !== undefined) this.copied = through;
+    this.copied = markCopied(this.w.sql, rows, this.copied);
   }
 
   hasDirty(): boolean {
-    return this.copied < this.lastSeq || this.w.sql.exec("SELECT 1 FROM messages WHERE version > flushed LIMIT 1").toArray().length > 0;
+    return this.copied < this.lastSeq || hasEditedRows(this.w.sql);
   }
 
   /** Rows the history store lacks in their current version; the oldest one's time (or null). */
   backlog(): { messages: number; oldestAt: number | null } {
-    const row = this.w.sql
-      .exec<{ n: number; oldest: number | null }>(
-        `SELECT sum(n) AS n, min(oldest) AS oldest FROM (
-           SELECT count(*) AS n, min(created_at) AS oldest FROM messages WHERE seq > ?
-           UNION ALL SELECT count(*), min(created_at) FROM messages WHERE version > flushed AND seq <= ?)`,
-        this.copied,
-        this.copied,
-      )
-      .one();
-    return { messages: Number(row.n), oldestAt: row.oldest };
+    return dirtyBacklog(this.w.sql, this.copied);
   }
 
   private row(seq: number): Row | undefined {
@@ -237,14 +213,4 @@ export class RoomLog {
   private toMessage(r: Row): Message {
     return toMessage(r, this.roomId());
   }
-}
-
-/** Two seq-ordered lists of rows as one, each row once. */
-function mergeBySeq(a: Row[], b: Row[]): Row[] {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
-  const bySeq = new Map<number, Row>();
-  for (const r of a) bySeq.set(r.seq, r);
-  for (const r of b) bySeq.set(r.seq, r);
-  return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
 }
