@@ -2,7 +2,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { checkPassword, estimatorHeld } from "./password";
+import { checkPassword, estimatorHeld, passwordChecker } from "./password";
 
 describe("checkPassword", () => {
   it.each(["12345678", "password", "aaaaaaaa", "qwertyuiop", "password1", "iloveyou2", "abcdefgh", "19841984"])(
@@ -42,5 +42,20 @@ describe("checkPassword", () => {
     expect(estimatorHeld()).toBe(false);
     expect(checkPassword("password1")).toMatchObject({ ok: false, reason: expect.stringMatching(/commonly used|most used/) });
     expect(estimatorHeld()).toBe(true);
+  });
+
+  it("keeps the tables while a form's checker is in use, and lets them go with it", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    let check: ReturnType<typeof passwordChecker> | undefined = passwordChecker();
+    expect(check("correct horse battery")).toEqual({ ok: true });
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    expect(estimatorHeld()).toBe(true);
+    expect(check("12345678")).toMatchObject({ ok: false });
+    check = undefined;
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    expect(estimatorHeld()).toBe(false);
   });
 });

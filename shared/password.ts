@@ -30,11 +30,11 @@ const WARNINGS: Record<string, string> = {
   userInputs: "It contains your username or name.",
 };
 
-// Built on first use, and held only weakly: its lookup tables take about 4 MB of heap, kept by
-// nothing else. A sign-up, or a form being typed in, reuses them; in a Worker's isolate, where
-// the rooms' sockets live too, the next full garbage collection lets them go instead of
-// marking them again in every later one (a full collection's pause grows with the live heap).
-// Building them again costs a sign-up a few tens of milliseconds.
+// Built on first use, and held here only weakly: its lookup tables take about 4 MB of heap. In
+// a Worker's isolate, where the rooms' sockets live too, the next full garbage collection lets
+// them go instead of marking them again in every later one (a full collection's pause grows
+// with the live heap); building them again costs a later sign-up a few tens of milliseconds.
+// A form being typed in holds them itself, through passwordChecker().
 let estimator: WeakRef<ZxcvbnFactory> | undefined;
 function estimate(): ZxcvbnFactory {
   const held = estimator?.deref();
@@ -52,9 +52,21 @@ export type PasswordVerdict = { ok: true } | { ok: false; reason: string };
 /** Whether `password` may be used, and if not, why, in a sentence for the person choosing it.
  * `personal` are words the password must not lean on (username, display name). */
 export function checkPassword(password: string, personal: string[] = []): PasswordVerdict {
+  return verdict(estimate, password, personal);
+}
+
+/** checkPassword for a form that checks on every keystroke: the checker keeps the lookup
+ * tables (built on its first call) for as long as the form keeps the checker. */
+export function passwordChecker(): typeof checkPassword {
+  let held: ZxcvbnFactory | undefined;
+  const get = () => (held ??= estimate());
+  return (password, personal = []) => verdict(get, password, personal);
+}
+
+function verdict(estimator: () => ZxcvbnFactory, password: string, personal: string[]): PasswordVerdict {
   if (password.length < PASSWORD_MIN) return { ok: false, reason: `Use at least ${PASSWORD_MIN} characters.` };
   if (password.length > PASSWORD_MAX) return { ok: false, reason: `Use at most ${PASSWORD_MAX} characters.` };
-  const result = estimate().check(
+  const result = estimator().check(
     password,
     personal.filter((w) => w.trim().length >= 3),
   );

@@ -79,6 +79,48 @@ describe("the hot log's dirty rows", () => {
     });
   });
 
+  it("keeps the watermark where it is when edited rows fill a copy, and copies the rest next", async () => {
+    await withLog((log, sql) => {
+      append(log, 10);
+      copy(log);
+      for (const seq of [1, 2, 3]) log.update(seq, { content: "edited" });
+      append(log, 2);
+      expect(copy(log, 3)).toEqual([1, 2, 3]);
+      expect(watermark(sql)).toBe(10);
+      expect(seqs(log.dirty(100))).toEqual([11, 12]);
+      expect(copy(log)).toEqual([11, 12]);
+      expect(log.hasDirty()).toBe(false);
+    });
+  });
+
+  it("keeps an edited row that is edited again during its copy dirty, in its newest version", async () => {
+    await withLog((log) => {
+      append(log, 3);
+      copy(log);
+      log.update(2, { content: "second" });
+      const batch = log.dirty(100);
+      expect(batch.map((r) => r.version)).toEqual([2]);
+      log.update(2, { content: "third" });
+      log.markFlushed(batch.map(({ message, version }) => ({ seq: message.seq, version })));
+      expect(log.dirty(100).map((r) => [r.message.seq, r.version, r.message.content])).toEqual([[2, 3, "third"]]);
+    });
+  });
+
+  it("takes rows an older version wrote after the watermark (flushed = 0) as new rows on waking", async () => {
+    await withLog((log, sql, storage) => {
+      append(log, 6);
+      expect(copy(log, 3)).toEqual([1, 2, 3]);
+      // An older version ran meanwhile: it copied row 4 and marked it, and left 5 and 6 at 0.
+      sql.exec("UPDATE messages SET flushed = CASE WHEN seq = 4 THEN 1 ELSE 0 END WHERE seq > 3");
+      const woken = new RoomLog(storage, () => "r");
+      expect(Number(sql.exec("SELECT count(*) AS n FROM messages WHERE flushed = 0").one().n)).toBe(0);
+      expect(watermark(sql)).toBe(3);
+      expect(copy(woken)).toEqual([4, 5, 6]);
+      expect(woken.hasDirty()).toBe(false);
+      expect(woken.backlog().messages).toBe(0);
+    });
+  });
+
   it("gives a log from before the watermark one on waking, with the same rows dirty", async () => {
     await withLog((log, sql, storage) => {
       append(log, 6);

@@ -1,5 +1,6 @@
 // The write-behind copy to the history store (D1 or Postgres). Acked messages are durable in
-// the room's own SQLite; a `flush` timer copies dirty rows (version > flushed) with an upsert
+// the room's own SQLite; a `flush` timer copies dirty rows (past the watermark of first copies,
+// or edited since their last copy: room-log-dirty.ts) with an upsert
 // on (room_id, seq), so a copy repeated after a crash is harmless. A failed flush re-arms the
 // timer with exponential backoff, capped at FLUSH_RETRY_MAX_MS, and is retried until it
 // succeeds; timers are rows in SQLite and the alarm survives eviction, so nothing acked is

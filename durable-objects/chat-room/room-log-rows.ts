@@ -78,20 +78,20 @@ export function createLogTables(sql: SqlStorage): void {
 
 /**
  * Gives a log written before `copied_through` existed (every row's first copy was marked in
- * `flushed`, from 0) its watermark: just before its first row never copied. Rows past it are
- * dirty by their seq from then on, so they take flushed = 1 like a new row. Does nothing once
- * the watermark is there.
+ * `flushed`, from 0) its watermark: just before its first row never copied. And on every wake,
+ * a row still at flushed = 0 (never copied, written by a version before the watermark, even
+ * one that ran after a later version) takes flushed = 1 like a new row: past the watermark it
+ * is dirty by its seq; edited, by its version. Without that, a copy would leave it at 0 and it
+ * would stay dirty for ever. The update reads only the partial index of dirty rows.
  */
 function startCopiedThrough(sql: SqlStorage) {
-  const started = sql
-    .exec(
-      `INSERT INTO log_meta (key, value)
-       SELECT 'copied_through', coalesce((SELECT min(seq) FROM messages WHERE flushed = 0) - 1, (SELECT max(seq) FROM messages),
-                                         (SELECT value FROM log_meta WHERE key = 'pruned_through'), 0)
-       WHERE NOT EXISTS (SELECT 1 FROM log_meta WHERE key = 'copied_through') RETURNING value`,
-    )
-    .toArray();
-  if (started.length > 0) sql.exec("UPDATE messages SET flushed = 1 WHERE flushed = 0");
+  sql.exec(
+    `INSERT INTO log_meta (key, value)
+     SELECT 'copied_through', coalesce((SELECT min(seq) FROM messages WHERE version > flushed AND flushed = 0) - 1,
+                                       (SELECT max(seq) FROM messages), (SELECT value FROM log_meta WHERE key = 'pruned_through'), 0)
+     WHERE NOT EXISTS (SELECT 1 FROM log_meta WHERE key = 'copied_through')`,
+  );
+  sql.exec("UPDATE messages SET flushed = 1 WHERE version > flushed AND flushed = 0");
 }
 
 /** The watermark of the first copies: every row up to it has reached the history store. */

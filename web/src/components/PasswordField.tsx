@@ -25,7 +25,8 @@ export function PasswordField(props: Props) {
   const [visible, setVisible] = createSignal(false);
   const [check, setCheck] = createSignal<Check | null>(null);
   onMount(() => {
-    if (props.purpose === "new") void import("../../../shared/password").then((m) => setCheck(() => m.checkPassword));
+    // The form's own checker keeps the estimator while the form is there (shared/password.ts).
+    if (props.purpose === "new") void import("../../../shared/password").then((m) => setCheck(() => m.passwordChecker()));
   });
   const verdict = createMemo(() => {
     const run = check();
