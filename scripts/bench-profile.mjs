@@ -14,6 +14,8 @@
 // from one of the machine, the proxy or the client. --reference-pad N pads the reference's
 // message content by N characters, so its frames are about as large as Parlor's `message`
 // frames (N = 220 matches them at 100 clients), to tell a cost of the frame's size apart.
+// --heap runs the load for --seconds, then prints what the isolate's live heap holds after a
+// full collection, by constructor (bench-heap.mjs).
 // A diagnostic, not a benchmark: sampling slows the isolate, so its throughput is not reported.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -22,6 +24,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { Api, closeAll, connectAll, createRoom, RoomClient, registerUsers } from "./bench-client.mjs";
 import { quiesce, runPhase } from "./bench-fanout.mjs";
+import { summarizeHeap, takeHeapSnapshot } from "./bench-heap.mjs";
 import { seed } from "./bench-history.mjs";
 import { pgServer } from "./bench-pg.mjs";
 import { ReferenceClient, referenceRoom, referenceServer, referenceUsers } from "./bench-reference.mjs";
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     read: { type: "string" },
     pg: { type: "boolean", default: false },
     timeline: { type: "boolean", default: false },
+    heap: { type: "boolean", default: false },
     reference: { type: "string" },
     "reference-pad": { type: "string", default: "0" },
     "idle-before": { type: "string", default: "0" },
@@ -65,8 +69,10 @@ class Inspector {
     this.ws = ws;
     this.next = 1;
     this.pending = new Map();
+    this.listeners = new Map();
     ws.on("message", (data) => {
       const msg = JSON.parse(String(data));
+      if (msg.method) this.listeners.get(msg.method)?.(msg.params);
       const p = msg.id !== undefined && this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
@@ -78,6 +84,9 @@ class Inspector {
     const id = this.next++;
     this.ws.send(JSON.stringify({ id, method, params }));
     return new Promise((ok, fail) => this.pending.set(id, { ok, fail }));
+  }
+  on(method, fn) {
+    this.listeners.set(method, fn);
   }
   close() {
     this.ws.close();
@@ -127,6 +136,14 @@ try {
     if (idle > 0) await new Promise((resolve) => setTimeout(resolve, idle));
     await timeline(clients, server);
     await closeAll(clients);
+  } else if (args.heap) {
+    // --heap: the load for --seconds, then what the live heap holds (bench-heap.mjs).
+    await runPhase(clients, { label: "heap", senders, durationMs: Number(args.seconds) * 1000, ...load }, server);
+    const inspector = await Inspector.open(server.inspectorPort);
+    const snapshot = await takeHeapSnapshot(inspector);
+    inspector.close();
+    await closeAll(clients);
+    console.log(summarizeHeap(snapshot, Number(args.top)));
   } else await sample(clients, readPath, t);
 } finally {
   await server.stop();
