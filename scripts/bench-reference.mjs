@@ -61,8 +61,10 @@ export class ReferenceClient extends RoomClient {
 
   /** The clientId travels at the end of the content (stampContent), the only field it echoes. */
   sendFrame(_clientId, content) {
-    const id = content.lastIndexOf(" ");
-    if (this.pad) content = `${content.slice(0, id)}${this.pad}${content.slice(id)}`;
+    if (this.pad) {
+      const id = content.lastIndexOf(" ");
+      content = `${content.slice(0, id)}${this.pad}${content.slice(id)}`;
+    }
     return JSON.stringify({ message: content });
   }
 

@@ -63,10 +63,11 @@ export function passwordChecker(): typeof checkPassword {
   return (password, personal = []) => verdict(get, password, personal);
 }
 
-function verdict(estimator: () => ZxcvbnFactory, password: string, personal: string[]): PasswordVerdict {
+/** The verdict; `tables` is asked for the estimator only once the length is right. */
+function verdict(tables: () => ZxcvbnFactory, password: string, personal: string[]): PasswordVerdict {
   if (password.length < PASSWORD_MIN) return { ok: false, reason: `Use at least ${PASSWORD_MIN} characters.` };
   if (password.length > PASSWORD_MAX) return { ok: false, reason: `Use at most ${PASSWORD_MAX} characters.` };
-  const result = estimator().check(
+  const result = tables().check(
     password,
     personal.filter((w) => w.trim().length >= 3),
   );

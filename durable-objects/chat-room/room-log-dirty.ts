@@ -5,7 +5,7 @@
 import { markRowsFlushed, type Row } from "./room-log-rows";
 
 /** The oldest `limit` dirty rows, in seq order. Every row past the watermark up to the last
- * one returned is among them (see copiedThroughAfter). */
+ * one returned is among them (see markCopied). */
 export function dirtyRows(sql: SqlStorage, copied: number, last: number, limit: number): Row[] {
   return mergeBySeq(
     sql.exec<Row>("SELECT * FROM messages WHERE version > flushed ORDER BY seq LIMIT ?", limit).toArray(),
