@@ -8,7 +8,11 @@
 // phase does) and repeats one GET while sampling, e.g. a search, to see where a read's time goes.
 // --pg runs it on Postgres through Hyperdrive, as the bench's history-pg phase does (bench-pg.mjs).
 // --timeline (with --rate) samples nothing: it times every delivery of the fixed load and prints
-// when the slowest ones arrived, which shows a periodic stall (e.g. the write-behind copy).
+// when the slowest ones arrived, which shows a periodic stall (e.g. the write-behind copy). With
+// --perf it records the runtime natively meanwhile (the isolate is not slowed by an inspector),
+// with --strace it counts the runtime's system calls (--strace-calls fsync,unlinkat lists those
+// calls one by one, with their files). --direct connects the sockets straight to the runtime,
+// past wrangler dev's proxy.
 // --reference PATH (with --timeline) runs the same timeline against the reference instead
 // (a local copy of workers-chat-demo, as for `npm run bench`), to tell a stall of Parlor's
 // from one of the machine, the proxy or the client. --reference-pad N pads the reference's
@@ -39,6 +43,9 @@ const { values: args } = parseArgs({
     inflight: { type: "string", default: "64" },
     top: { type: "string", default: "40" },
     perf: { type: "boolean", default: false },
+    strace: { type: "boolean", default: false },
+    "strace-calls": { type: "string" },
+    direct: { type: "boolean", default: false },
     connect: { type: "string" },
     rate: { type: "string" },
     history: { type: "string" },
@@ -113,9 +120,9 @@ try {
     ? { users: referenceUsers(n), room: await referenceRoom(server.base), Client: ReferenceClient }
     : await parlorRoom(api);
   const pad = Number(args["reference-pad"]);
-  const clients = users
-    .slice(0, n)
-    .map((user, index) => new Client({ port: server.port, roomId: room.id, user, index, ackOnEcho: false, pad }));
+  // --direct: the sockets go straight to the runtime, past wrangler dev's proxy (production has none).
+  const port = args.direct ? await server.runtimePort() : server.port;
+  const clients = users.slice(0, n).map((user, index) => new Client({ port, roomId: room.id, user, index, ackOnEcho: false, pad }));
   const t = { api, server, log, users };
   if (args.history) {
     log(`seeding ${args.history} messages`);
@@ -154,6 +161,10 @@ try {
  * slowest 1 % arrived (ms since the start, and that modulo one second). */
 async function timeline(clients, server) {
   const at = [];
+  // --perf: the runtime sampled natively while the timeline runs (no inspector attached);
+  // --strace: its system calls counted meanwhile.
+  const perf = args.perf && startPerf(server);
+  const strace = (args.strace || args["strace-calls"] !== undefined) && startStrace(server);
   const start = performance.now();
   const r = await runPhase(
     clients,
@@ -166,6 +177,8 @@ async function timeline(clients, server) {
     },
     server,
   );
+  if (perf) await stopPerf(perf);
+  if (strace) await stopPerf(strace);
   if (at.length === 0) throw new Error("no deliveries were timed");
   const worst = new Map();
   for (const [t, ms] of at) worst.set(Math.floor(t / 1000), Math.max(worst.get(Math.floor(t / 1000)) ?? 0, ms));
@@ -193,15 +206,7 @@ async function sample(clients, readPath, { api, server, log, users }) {
   await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
   await inspector.call("Profiler.start");
   // --perf: also samples the runtime process natively (SQLite, sockets, the kernel) with perf.
-  const perf =
-    args.perf &&
-    spawn(
-      "perf",
-      ["record", "-F", "999", "-g", "-o", args.out.replace(/\.cpuprofile$/, ".perf.data"), "-p", server.processes().runtime.join(",")],
-      {
-        stdio: "ignore",
-      },
-    );
+  const perf = args.perf && startPerf(server);
   // --connect K: K connect storms (everyone closes, then reconnects at once) instead of sends.
   let r = { lost: 0, duplicated: 0 };
   if (readPath) {
@@ -219,10 +224,7 @@ async function sample(clients, readPath, { api, server, log, users }) {
     log(`send to receipt while sampling: p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms`);
   }
   const { profile } = await inspector.call("Profiler.stop");
-  if (perf) {
-    perf.kill("SIGINT");
-    await new Promise((ok) => perf.once("exit", ok));
-  }
+  if (perf) await stopPerf(perf);
   inspector.close();
   await closeAll(clients);
   log(`${r.acked ?? "?"} acked while sampling; lost ${r.lost}, duplicated ${r.duplicated}`);
@@ -230,6 +232,30 @@ async function sample(clients, readPath, { api, server, log, users }) {
   writeFileSync(args.out, JSON.stringify(profile));
   console.log(summarize(profile, Number(args.top)));
   log(`profile written to ${args.out}`);
+}
+
+/** `perf record` of the runtime process, written beside --out (read it with `perf report -i`). */
+function startPerf(server) {
+  const out = args.out.replace(/\.cpuprofile$/, ".perf.data");
+  mkdirSync(dirname(out), { recursive: true });
+  const pids = server.processes().runtime.join(",");
+  return spawn("perf", ["record", "-F", "999", "-g", "-o", out, "-p", pids], { stdio: "ignore" });
+}
+
+/** `strace -c` of the runtime's threads (with --strace-calls LIST, every one of those calls, with
+ * its time and file), written beside --out. */
+function startStrace(server) {
+  const out = args.out.replace(/\.cpuprofile$/, ".strace.txt");
+  mkdirSync(dirname(out), { recursive: true });
+  const pids = server.processes().runtime.flatMap((pid) => ["-p", String(pid)]);
+  const calls = args["strace-calls"];
+  const mode = calls ? ["-y", "-ttt", "-e", `trace=${calls}`] : ["-c"];
+  return spawn("strace", [...mode, "-f", "-o", out, ...pids], { stdio: "ignore" });
+}
+
+async function stopPerf(perf) {
+  perf.kill("SIGINT");
+  await new Promise((ok) => perf.once("exit", ok));
 }
 
 /** Parlor's side: `n` members (at least 2) registered, and their room. */
