@@ -200,3 +200,21 @@ export async function quiesce(servers, maxMs = 90_000) {
   }
   return null;
 }
+
+/**
+ * Waits until the runtimes have evicted the per-person objects the setup woke (sign-ups, room
+ * creation, a connect storm: DevServer.perPersonObjects). Locally the runtime evicts an idle
+ * object about 10 s after its last event and closes its database then (two fsyncs each, on the
+ * thread the room runs on): after 100 connects that is a stall of the room 10 s later. In
+ * production those objects run elsewhere. Returns the ms waited, or null if some were still
+ * there after `maxMs`.
+ */
+export async function settle(servers, maxMs = 30_000) {
+  const list = Array.isArray(servers) ? servers : [servers];
+  const started = performance.now();
+  while (list.some((s) => s.perPersonObjects() > 0)) {
+    if (performance.now() - started > maxMs) return null;
+    await sleep(250);
+  }
+  return performance.now() - started;
+}

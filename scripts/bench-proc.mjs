@@ -1,7 +1,7 @@
 // What the benchmark reads about processes from /proc: the workerd processes a wrangler dev
 // started (the runtime, with the inspector, and the proxy in front of it), their resident
-// memory, CPU time and bytes written, the ports they listen on, and the whole machine's busy
-// CPU time. Linux only, like the benchmark.
+// memory, CPU time and bytes written, the ports they listen on, the Durable Object databases
+// they hold open, and the whole machine's busy CPU time. Linux only, like the benchmark.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
@@ -94,6 +94,24 @@ export function cpuSeconds(pids) {
     return Number(fields[11]) + Number(fields[12]);
   });
   return ticks / CLK_TCK;
+}
+
+/** Durable Object databases the processes hold open, by class: `{Sessions: 3, ChatRoom: 1}`.
+ * An object's database stays open while the object is in memory and closes when the runtime
+ * evicts it (locally about 10 s after its last event). */
+export function openObjectDatabases(pids) {
+  const byClass = {};
+  for (const pid of pids) {
+    let fds = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {}
+    for (const fd of fds) {
+      const cls = /\/do\/[^/]+-(\w+)\/[0-9a-f]{64}\.sqlite$/.exec(readlinkSafe(`/proc/${pid}/fd/${fd}`))?.[1];
+      if (cls) byClass[cls] = (byClass[cls] ?? 0) + 1;
+    }
+  }
+  return byClass;
 }
 
 /** The sum over the processes; one that has gone away counts 0. */

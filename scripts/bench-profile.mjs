@@ -27,7 +27,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { Api, closeAll, connectAll, createRoom, RoomClient, registerUsers } from "./bench-client.mjs";
-import { quiesce, runPhase } from "./bench-fanout.mjs";
+import { quiesce, runPhase, settle } from "./bench-fanout.mjs";
 import { summarizeHeap, takeHeapSnapshot } from "./bench-heap.mjs";
 import { seed } from "./bench-history.mjs";
 import { pgServer } from "./bench-pg.mjs";
@@ -131,6 +131,9 @@ try {
   }
   const readPath = args.read?.replace(":room", room.id);
   await connectAll(clients);
+  // A timeline waits, as the benchmark does, until the objects the sign-ups and the connects
+  // woke are evicted (settle()), so that their eviction is not measured.
+  if (args.timeline && (await settle(server)) === null) log("per-person objects still in memory after 30 s");
   // Warm the JIT and the room before sampling, with the load to be measured: a saturated
   // warm-up before a fixed load would leave thousands of rows for the write-behind copy to
   // work through during it.

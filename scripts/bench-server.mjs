@@ -12,7 +12,15 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { cpuSeconds, listeningPorts, rssBytes, runtimeAndProxy, workerdDescendants, writtenBytes } from "./bench-proc.mjs";
+import {
+  cpuSeconds,
+  listeningPorts,
+  openObjectDatabases,
+  rssBytes,
+  runtimeAndProxy,
+  workerdDescendants,
+  writtenBytes,
+} from "./bench-proc.mjs";
 
 export { machineBusySeconds } from "./bench-proc.mjs";
 
@@ -50,7 +58,11 @@ export function snapshot(repo) {
       encoding: "utf8",
     },
   ).stdout.trim();
-  return { root, app, persist: join(root, "state"), rev: rev || "none", dirty: dirty !== "" };
+  // Parlor's per-person objects: a session check at every authenticated request (the WebSocket
+  // upgrade too), the sign-up throttle per client address, each member's channel. None is the
+  // room; settle() waits until they are evicted.
+  const perPerson = ["Sessions", "RateLimiter", "UserChannel"];
+  return { root, app, persist: join(root, "state"), rev: rev || "none", dirty: dirty !== "", perPerson };
 }
 
 /** The baseline server (load/baseline) in a temp dir of its own, same layout as snapshot(). */
@@ -261,6 +273,12 @@ export class DevServer {
   /** Bytes the runtime process has written to storage so far (its SQLite files, fsynced). */
   writtenBytes() {
     return writtenBytes(this.processes().runtime);
+  }
+
+  /** How many objects of the snapshot's per-person classes (snapshot()) the runtime holds. */
+  perPersonObjects() {
+    const open = openObjectDatabases(this.processes().runtime);
+    return (this.snap.perPerson ?? []).reduce((n, cls) => n + (open[cls] ?? 0), 0);
   }
 
   /** user+system CPU seconds consumed so far: { runtime, proxy }. */
