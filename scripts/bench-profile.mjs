@@ -21,16 +21,15 @@
 // --heap runs the load for --seconds, then prints what the isolate's live heap holds after a
 // full collection, by constructor (bench-heap.mjs).
 // A diagnostic, not a benchmark: sampling slows the isolate, so its throughput is not reported.
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import WebSocket from "ws";
 import { Api, closeAll, connectAll, createRoom, RoomClient, registerUsers } from "./bench-client.mjs";
 import { quiesce, runPhase, settle } from "./bench-fanout.mjs";
 import { summarizeHeap, takeHeapSnapshot } from "./bench-heap.mjs";
 import { seed } from "./bench-history.mjs";
 import { pgServer } from "./bench-pg.mjs";
+import { Inspector, startPerf, startStrace, stopRecorder } from "./bench-recorders.mjs";
 import { ReferenceClient, referenceRoom, referenceServer, referenceUsers } from "./bench-reference.mjs";
 import { applyMigrations, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 
@@ -59,47 +58,6 @@ const { values: args } = parseArgs({
     out: { type: "string", default: join(repo, "load", "results", "profile.cpuprofile") },
   },
 });
-/** A minimal Chrome DevTools Protocol client over wrangler's inspector proxy. */
-class Inspector {
-  static async open(port) {
-    const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
-    const url = targets[0]?.webSocketDebuggerUrl;
-    if (!url) throw new Error(`no inspector target on port ${port}: ${JSON.stringify(targets)}`);
-    const ws = new WebSocket(url);
-    await new Promise((ok, fail) => {
-      ws.once("open", ok);
-      ws.once("error", fail);
-    });
-    return new Inspector(ws);
-  }
-  constructor(ws) {
-    this.ws = ws;
-    this.next = 1;
-    this.pending = new Map();
-    this.listeners = new Map();
-    ws.on("message", (data) => {
-      const msg = JSON.parse(String(data));
-      if (msg.method) this.listeners.get(msg.method)?.(msg.params);
-      const p = msg.id !== undefined && this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (msg.error) p.fail(new Error(JSON.stringify(msg.error)));
-      else p.ok(msg.result);
-    });
-  }
-  call(method, params = {}) {
-    const id = this.next++;
-    this.ws.send(JSON.stringify({ id, method, params }));
-    return new Promise((ok, fail) => this.pending.set(id, { ok, fail }));
-  }
-  on(method, fn) {
-    this.listeners.set(method, fn);
-  }
-  close() {
-    this.ws.close();
-  }
-}
-
 const n = Number(args.clients);
 const senders = Number(args.senders ?? args.clients);
 const log = (m) => console.error(`[profile] ${m}`);
@@ -122,6 +80,7 @@ try {
   const pad = Number(args["reference-pad"]);
   // --direct: the sockets go straight to the runtime, past wrangler dev's proxy (production has none).
   const port = args.direct ? await server.runtimePort() : server.port;
+  if (port === undefined) throw new Error("--direct: the runtime's own port was not found");
   const clients = users.slice(0, n).map((user, index) => new Client({ port, roomId: room.id, user, index, ackOnEcho: false, pad }));
   const t = { api, server, log, users };
   if (args.history) {
@@ -166,8 +125,8 @@ async function timeline(clients, server) {
   const at = [];
   // --perf: the runtime sampled natively while the timeline runs (no inspector attached);
   // --strace: its system calls counted meanwhile.
-  const perf = args.perf && startPerf(server);
-  const strace = (args.strace || args["strace-calls"] !== undefined) && startStrace(server);
+  const perf = args.perf && startPerf(server, args.out);
+  const strace = (args.strace || args["strace-calls"] !== undefined) && startStrace(server, args.out, args["strace-calls"]);
   const start = performance.now();
   const r = await runPhase(
     clients,
@@ -180,8 +139,8 @@ async function timeline(clients, server) {
     },
     server,
   );
-  if (perf) await stopPerf(perf);
-  if (strace) await stopPerf(strace);
+  if (perf) await stopRecorder(perf);
+  if (strace) await stopRecorder(strace);
   if (at.length === 0) throw new Error("no deliveries were timed");
   const worst = new Map();
   for (const [t, ms] of at) worst.set(Math.floor(t / 1000), Math.max(worst.get(Math.floor(t / 1000)) ?? 0, ms));
@@ -209,7 +168,7 @@ async function sample(clients, readPath, { api, server, log, users }) {
   await inspector.call("Profiler.setSamplingInterval", { interval: 200 });
   await inspector.call("Profiler.start");
   // --perf: also samples the runtime process natively (SQLite, sockets, the kernel) with perf.
-  const perf = args.perf && startPerf(server);
+  const perf = args.perf && startPerf(server, args.out);
   // --connect K: K connect storms (everyone closes, then reconnects at once) instead of sends.
   let r = { lost: 0, duplicated: 0 };
   if (readPath) {
@@ -227,7 +186,7 @@ async function sample(clients, readPath, { api, server, log, users }) {
     log(`send to receipt while sampling: p50 ${r.latency.p50.toFixed(1)} ms, p99 ${r.latency.p99.toFixed(1)} ms`);
   }
   const { profile } = await inspector.call("Profiler.stop");
-  if (perf) await stopPerf(perf);
+  if (perf) await stopRecorder(perf);
   inspector.close();
   await closeAll(clients);
   log(`${r.acked ?? "?"} acked while sampling; lost ${r.lost}, duplicated ${r.duplicated}`);
@@ -235,30 +194,6 @@ async function sample(clients, readPath, { api, server, log, users }) {
   writeFileSync(args.out, JSON.stringify(profile));
   console.log(summarize(profile, Number(args.top)));
   log(`profile written to ${args.out}`);
-}
-
-/** `perf record` of the runtime process, written beside --out (read it with `perf report -i`). */
-function startPerf(server) {
-  const out = args.out.replace(/\.cpuprofile$/, ".perf.data");
-  mkdirSync(dirname(out), { recursive: true });
-  const pids = server.processes().runtime.join(",");
-  return spawn("perf", ["record", "-F", "999", "-g", "-o", out, "-p", pids], { stdio: "ignore" });
-}
-
-/** `strace -c` of the runtime's threads (with --strace-calls LIST, every one of those calls, with
- * its time and file), written beside --out. */
-function startStrace(server) {
-  const out = args.out.replace(/\.cpuprofile$/, ".strace.txt");
-  mkdirSync(dirname(out), { recursive: true });
-  const pids = server.processes().runtime.flatMap((pid) => ["-p", String(pid)]);
-  const calls = args["strace-calls"];
-  const mode = calls ? ["-y", "-ttt", "-e", `trace=${calls}`] : ["-c"];
-  return spawn("strace", [...mode, "-f", "-o", out, ...pids], { stdio: "ignore" });
-}
-
-async function stopPerf(perf) {
-  perf.kill("SIGINT");
-  await new Promise((ok) => perf.once("exit", ok));
 }
 
 /** Parlor's side: `n` members (at least 2) registered, and their room. */
