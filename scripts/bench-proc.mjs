@@ -114,6 +114,20 @@ export function openObjectDatabases(pids) {
   return byClass;
 }
 
+/** On this process's exit, SIGKILL to the process group of `current()` (a detached child) if it
+ * still runs: a server outliving its runner would skew the next benchmark. */
+export function killGroupOnExit(current) {
+  const hook = () => {
+    const child = current();
+    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+  };
+  process.once("exit", hook);
+  return hook;
+}
+
 /** The sum over the processes; one that has gone away counts 0. */
 function sum(pids, read) {
   let total = 0;

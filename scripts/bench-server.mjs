@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   cpuSeconds,
+  killGroupOnExit,
   listeningPorts,
   openObjectDatabases,
   rssBytes,
@@ -166,6 +167,8 @@ export class DevServer {
     // Own process group, so a stop (or the soak's crash) takes workerd down with wrangler.
     const child = spawn(process.execPath, args, { cwd: this.snap.app, env: quietEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
+    // A runner that dies without stop() (an uncaught error, a closed stdout pipe) takes it along.
+    this.exitHook ??= killGroupOnExit(() => this.child);
     this.runtimePortFound = undefined;
     const keep = (chunk) => {
       this.log.push(String(chunk));
