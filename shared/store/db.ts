@@ -26,6 +26,10 @@ export interface DbContext {
 /** A Postgres connection not ready by then fails (CONNECT_TIMEOUT) rather than after
  * postgres.js's default half minute. */
 const CONNECT_TIMEOUT_SECONDS = 5;
+/** A Postgres connection idle this long is closed. A ChatRoom copies through its own client,
+ * and an open connection keeps the room in memory: it could never be evicted or hibernate. A
+ * busy room copies every few seconds and keeps reusing its connection. */
+export const STORE_IDLE_SECONDS = 5;
 
 export async function openDb(env: StoreBindings): Promise<DbContext> {
   if (env.HYPERDRIVE)
@@ -56,8 +60,15 @@ async function openPg(connectionString: string, connectTimeout: number): Promise
   // expects. fetch_types off saves a round trip per connection (we use no custom types).
   // There is no explicit end(): the runtime closes a request's sockets when it finishes, and
   // ending postgres.js's Workers socket by hand leaves a rejected read behind. A ChatRoom
-  // keeps one client for its lifetime instead of one per flush.
-  const client = postgres(connectionString, { max: 5, fetch_types: false, prepare: true, connect_timeout: connectTimeout });
+  // keeps one client for its lifetime instead of one per flush; its connections close once
+  // idle (STORE_IDLE_SECONDS), so that the room can still be evicted and hibernate.
+  const client = postgres(connectionString, {
+    max: 5,
+    fetch_types: false,
+    prepare: true,
+    connect_timeout: connectTimeout,
+    idle_timeout: STORE_IDLE_SECONDS,
+  });
   const orm = drizzlePg(client);
   const db = orm as unknown as Db;
   return {
