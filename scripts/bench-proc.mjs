@@ -114,12 +114,15 @@ export function openObjectDatabases(pids) {
   return byClass;
 }
 
+/** Whether a spawned child has neither exited nor been killed yet. */
+export const stillRunning = (child) => child.exitCode === null && child.signalCode === null;
+
 /** On this process's exit, SIGKILL to the process group of `current()` (a detached child) if it
  * still runs: a server outliving its runner would skew the next benchmark. */
 export function killGroupOnExit(current) {
   const hook = () => {
     const child = current();
-    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    if (child?.pid === undefined || !stillRunning(child)) return;
     try {
       process.kill(-child.pid, "SIGKILL");
     } catch {}

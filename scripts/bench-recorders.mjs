@@ -49,8 +49,7 @@ export class Inspector {
 
 /** `perf record` of the runtime process, beside `profileOut` (read it with `perf report -i`). */
 export function startPerf(server, profileOut) {
-  const out = profileOut.replace(/\.cpuprofile$/, ".perf.data");
-  mkdirSync(dirname(out), { recursive: true });
+  const out = beside(profileOut, ".perf.data");
   const pids = server.processes().runtime.join(",");
   return spawn("perf", ["record", "-F", "999", "-g", "-o", out, "-p", pids], { stdio: "ignore" });
 }
@@ -58,8 +57,7 @@ export function startPerf(server, profileOut) {
 /** `strace -c` of the runtime's threads (with `calls`, a list, each of those calls with its time
  * and file instead), beside `profileOut`. */
 export function startStrace(server, profileOut, calls) {
-  const out = profileOut.replace(/\.cpuprofile$/, ".strace.txt");
-  mkdirSync(dirname(out), { recursive: true });
+  const out = beside(profileOut, ".strace.txt");
   const pids = server.processes().runtime.flatMap((pid) => ["-p", String(pid)]);
   const mode = calls ? ["-y", "-ttt", "-e", `trace=${calls}`] : ["-c"];
   return spawn("strace", [...mode, "-f", "-o", out, ...pids], { stdio: "ignore" });
@@ -69,4 +67,11 @@ export function startStrace(server, profileOut, calls) {
 export async function stopRecorder(child) {
   child.kill("SIGINT");
   await new Promise((ok) => child.once("exit", ok));
+}
+
+/** The path next to the profile's, with `ext` for its extension; its directory made. */
+function beside(profileOut, ext) {
+  const out = profileOut.replace(/\.cpuprofile$/, ext);
+  mkdirSync(dirname(out), { recursive: true });
+  return out;
 }

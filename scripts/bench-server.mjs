@@ -19,6 +19,7 @@ import {
   openObjectDatabases,
   rssBytes,
   runtimeAndProxy,
+  stillRunning,
   workerdDescendants,
   writtenBytes,
 } from "./bench-proc.mjs";
@@ -214,7 +215,7 @@ export class DevServer {
 
   async stop(signal = "SIGTERM") {
     const child = this.child;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    if (child === undefined || !stillRunning(child)) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     try {
       process.kill(-child.pid, signal);
