@@ -110,18 +110,9 @@ export default defineConfig({
     maxWorkers: 2,
     // Access-log lines from the Worker are noise in test output; errors still show.
     onConsoleLog: (line) => !line.includes('"event":"request"'),
-    // postgres.js's Workers socket leaves a rejected read behind when the server cuts the
-    // connection (the outage tests do that on purpose), or a write it started as the socket
-    // was closing; the query itself fails and is handled.
-    onUnhandledError: (error) =>
-      !(
-        /^(Network connection lost|This socket has been closed|This WritableStream belongs to an object that is closing)\.$/.test(
-          error.message,
-        ) && String(error.stack).includes("postgres/cf/polyfills")
-      ),
     projects: [
       workerProject("worker-d1", ["shared/**/*.test.ts", "worker/**/*.test.ts", "durable-objects/**/*.test.ts"], {
-        exclude: [...aiTests, ...pipelineTests, ...opsAiTests, ...hotLogTests, ...textTests],
+        exclude: [...aiTests, ...pipelineTests, ...opsAiTests, ...hotLogTests, ...textTests, "shared/store/pg-socket.test.ts"],
       }),
       // Rooms that keep only their newest five messages, so pruning and the catch-up from the
       // history store that it implies run within a test's worth of messages.

@@ -51,23 +51,27 @@ export async function openDb(env: StoreBindings): Promise<DbContext> {
 
 async function openPg(connectionString: string, connectTimeout: number): Promise<DbContext> {
   // Loaded only here: a D1 deployment never evaluates postgres.js or the Postgres tables.
-  const [{ default: postgres }, { drizzle: drizzlePg }, pgSchema] = await Promise.all([
+  const [{ default: postgres }, { drizzle: drizzlePg }, pgSchema, { WorkersPgSocket, ownSocket }] = await Promise.all([
     import("postgres"),
     import("drizzle-orm/postgres-js"),
     import("./schema.pg"),
+    import("./pg-socket"),
   ]);
   // Hyperdrive pools connections at the edge, so a small client per request is what it
   // expects. fetch_types off saves a round trip per connection (we use no custom types).
-  // There is no explicit end(): the runtime closes a request's sockets when it finishes, and
-  // ending postgres.js's Workers socket by hand leaves a rejected read behind. A ChatRoom
-  // keeps one client for its lifetime instead of one per flush; its connections close once
-  // idle (STORE_IDLE_SECONDS), so that the room can still be evicted and hibernate.
+  // There is no explicit end(): the runtime closes a request's sockets when it finishes. A
+  // ChatRoom keeps one client for its lifetime instead of one per flush; its connections close
+  // once idle (STORE_IDLE_SECONDS), so that the room can still be evicted and hibernate. They
+  // go through WorkersPgSocket, which closes without leaving a rejected read behind.
   const client = postgres(connectionString, {
     max: 5,
     fetch_types: false,
     prepare: true,
     connect_timeout: connectTimeout,
     idle_timeout: STORE_IDLE_SECONDS,
+    ...(ownSocket(connectionString)
+      ? { socket: ({ host, port }: { host: string[]; port: number[] }) => new WorkersPgSocket(host[0] ?? "localhost", port[0] ?? 5432) }
+      : {}),
   });
   const orm = drizzlePg(client);
   const db = orm as unknown as Db;
