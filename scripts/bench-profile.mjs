@@ -128,6 +128,7 @@ async function timeline(clients, server) {
   const perf = args.perf && startPerf(server, args.out);
   const strace = (args.strace || args["strace-calls"] !== undefined) && startStrace(server, args.out, args["strace-calls"]);
   const start = performance.now();
+  const startEpoch = Date.now();
   const r = await runPhase(
     clients,
     {
@@ -152,7 +153,8 @@ async function timeline(clients, server) {
     `slowest delivery of each second: median ${perSecond[perSecond.length >> 1].toFixed(1)} ms, max ${perSecond.at(-1).toFixed(1)} ms`,
   );
   const slow = [...at].sort((a, b) => b[1] - a[1]).slice(0, Math.ceil(at.length / 100));
-  console.log("the slowest 1 % (at ms: latency ms, at modulo 1000):");
+  // The start in epoch ms, to line the slowest up with --strace-calls' timestamps.
+  console.log(`the slowest 1 % (at ms after ${startEpoch}: latency ms, at modulo 1000):`);
   console.log(
     slow
       .sort((a, b) => a[0] - b[0])

@@ -59,7 +59,7 @@ export function startPerf(server, profileOut) {
 export function startStrace(server, profileOut, calls) {
   const out = beside(profileOut, ".strace.txt");
   const pids = server.processes().runtime.flatMap((pid) => ["-p", String(pid)]);
-  const mode = calls ? ["-y", "-ttt", "-e", `trace=${calls}`] : ["-c"];
+  const mode = calls ? ["-y", "-ttt", "-T", "-e", `trace=${calls}`] : ["-c"];
   return spawn("strace", [...mode, "-f", "-o", out, ...pids], { stdio: "ignore" });
 }
 
