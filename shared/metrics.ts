@@ -2,13 +2,18 @@
 // each ChatRoom, the queue consumer) adds events to a small in-memory batch; at most once per
 // FLUSH_EVERY_MS that batch goes to the Metrics Durable Object in a single RPC, inside
 // waitUntil. Nothing on a request's or a message's path ever waits for it, and the Metrics
-// object sees about one call per busy isolate per second however heavy the traffic is. A
-// queue invocation sends its counts when it ends instead (flushedAtEnd), so no timer keeps it open.
-// What an isolate that dies between flushes takes with it: under a second of counts.
+// object sees about one call per busy isolate every five seconds however heavy the traffic
+// is. A queue invocation sends its counts when it ends instead (flushedAtEnd), so no timer
+// keeps it open. What an isolate that dies between flushes takes with it: under five seconds
+// of counts.
 import { env, waitUntil } from "cloudflare:workers";
 import { log } from "./log";
 
-const FLUSH_EVERY_MS = 1000;
+/** Five seconds, not one: the Metrics object is one object for the whole deployment, so every
+ * busy room's isolate calls it, and a scrape every 15 s or more sees no difference. Locally,
+ * where that object runs on the rooms' thread, the call once a second also showed in a quiet
+ * room's p99 (docs/benchmarks.md). */
+const FLUSH_EVERY_MS = 5000;
 /** A flush that never ran (its context was torn down) must not silence the isolate for good. */
 const STUCK_AFTER_MS = 30_000;
 
@@ -206,15 +211,15 @@ function schedule() {
     await send();
   })();
   // During a flushedAtEnd() event the isolate is up anyway and its end sends the counts, so
-  // the timer needs no waitUntil (which would keep that event open a second after its work).
+  // the timer needs no waitUntil (which would keep that event open seconds after its work).
   if (flushingAtEnd === 0) keepAlive(flush);
 }
 
 /**
  * Runs one event whose counts are sent as soon as it ends instead of by the timer. For the
  * queue consumer: an invocation stays open until its waitUntil promises settle, and a queue
- * hands its consumer the next batch only then, so a flush a second away would hold the next
- * AI reply back by up to that second. One small RPC per batch of AI jobs costs nothing.
+ * hands its consumer the next batch only then, so a flush seconds away would hold the next
+ * AI reply back by up to those seconds. One small RPC per batch of AI jobs costs nothing.
  */
 export async function flushedAtEnd<T>(run: () => Promise<T>): Promise<T> {
   flushingAtEnd++;

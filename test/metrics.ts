@@ -1,6 +1,6 @@
 // Helpers for tests of /metrics: scrape it through the Worker's real fetch handler, read one
 // sample out of the exposition text, and wait until a sample moves. Metrics reach the Metrics
-// object about a second after the event (isolates batch them), so tests poll, never sleep.
+// object up to five seconds after the event (isolates batch them), so tests poll, never sleep.
 import { env, exports } from "cloudflare:workers";
 import { vi } from "vitest";
 import { BASE } from "./helpers";
@@ -23,7 +23,7 @@ export async function read(name: string, labels = ""): Promise<number> {
 }
 
 /** Polls /metrics until `name{labels}` satisfies `ok`; returns the exposition text then. */
-export async function waitForSample(name: string, labels: string, ok: (value: number) => boolean, timeout = 10_000): Promise<string> {
+export async function waitForSample(name: string, labels: string, ok: (value: number) => boolean, timeout = 15_000): Promise<string> {
   return vi.waitFor(
     async () => {
       const text = await (await scrape()).text();
