@@ -13,11 +13,9 @@ import { connect } from "cloudflare:sockets";
 import { Buffer } from "node:buffer";
 import { EventEmitter } from "node:events";
 
-type State = "open" | "closed";
-
 export class WorkersPgSocket extends EventEmitter {
   /** Read by postgres.js: it sends its goodbye only to an open socket. */
-  readyState: State = "open";
+  readyState: "open" | "closed" = "open";
   readonly #socket: Socket;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
 
