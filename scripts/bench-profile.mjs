@@ -18,6 +18,9 @@
 // from one of the machine, the proxy or the client. --reference-pad N pads the reference's
 // message content by N characters, so its frames are about as large as Parlor's `message`
 // frames (N = 220 matches them at 100 clients), to tell a cost of the frame's size apart.
+// --trace-gc runs the runtime with V8's GC tracing and prints, at the end, the busiest isolate's
+// full collections (each one's pause, the heap before and after, the time in V8's own phases)
+// and how many scavenges it made.
 // --heap runs the load for --seconds, then prints what the isolate's live heap holds after a
 // full collection, by constructor (bench-heap.mjs).
 // A diagnostic, not a benchmark: sampling slows the isolate, so its throughput is not reported.
@@ -29,7 +32,7 @@ import { quiesce, runPhase, settle } from "./bench-fanout.mjs";
 import { summarizeHeap, takeHeapSnapshot } from "./bench-heap.mjs";
 import { seed } from "./bench-history.mjs";
 import { pgServer } from "./bench-pg.mjs";
-import { Inspector, startPerf, startStrace, stopRecorder } from "./bench-recorders.mjs";
+import { Inspector, startPerf, startStrace, stopRecorder, summarizeGc, traceGc } from "./bench-recorders.mjs";
 import { ReferenceClient, referenceRoom, referenceServer, referenceUsers } from "./bench-reference.mjs";
 import { applyMigrations, DevServer, freePort, prebundle, removeSnapshot, snapshot } from "./bench-server.mjs";
 
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     inflight: { type: "string", default: "64" },
     top: { type: "string", default: "40" },
     perf: { type: "boolean", default: false },
+    "trace-gc": { type: "boolean", default: false },
     strace: { type: "boolean", default: false },
     "strace-calls": { type: "string" },
     direct: { type: "boolean", default: false },
@@ -66,6 +70,7 @@ const load = args.rate ? { rate: Number(args.rate) } : { inflight: Number(args.i
 
 const vars = { SEND_PER_SECOND: "1000000", SEND_BURST: "1000000" };
 if (args.reference && !args.timeline) throw new Error("--reference needs --timeline");
+const gcLog = args["trace-gc"] ? traceGc(repo, args.out) : undefined;
 const { snap, server } = args.reference
   ? await referenceServer(repo, args.reference)
   : args.pg
@@ -118,6 +123,7 @@ try {
   await server.stop();
   removeSnapshot(snap);
 }
+if (gcLog) console.log(summarizeGc(gcLog));
 
 /** The fixed load, every delivery timed: percentiles, each second's slowest, and when the
  * slowest 1 % arrived (ms since the start, and that modulo one second). */

@@ -2,7 +2,8 @@
 // for the isolate (CPU profiles, heap snapshots) and native recorders of the runtime process
 // (`perf record`, `strace`), each written beside the profile's output path.
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import WebSocket from "ws";
 
@@ -61,6 +62,59 @@ export function startStrace(server, profileOut, calls) {
   const pids = server.processes().runtime.flatMap((pid) => ["-p", String(pid)]);
   const mode = calls ? ["-y", "-ttt", "-T", "-e", `trace=${calls}`] : ["-c"];
   return spawn("strace", [...mode, "-f", "-o", out, ...pids], { stdio: "ignore" });
+}
+
+/** --trace-gc: sets the environment so that the next runtime wrangler starts runs V8 with
+ * --trace-gc-nvp (one JSON record per collection: its pause, and the time of each of V8's own
+ * phases) and copies its stdout, line by line, beside `profileOut`. The runtime's stdout is a
+ * pipe, which it buffers, and wrangler keeps only the lines that are its JSON logs: so the
+ * runtime is started through a wrapper (stdbuf, tee). Returns the log's path. */
+export function traceGc(repo, profileOut) {
+  const out = beside(profileOut, ".gc.txt");
+  writeFileSync(out, "");
+  const fromWrangler = createRequire(createRequire(`${repo}/`).resolve("wrangler/package.json"));
+  const workerd = fromWrangler("workerd").default;
+  const wrapper = beside(profileOut, ".workerd.sh");
+  writeFileSync(wrapper, `#!/bin/bash\nexec stdbuf -oL ${JSON.stringify(workerd)} "$@" > >(tee -a ${JSON.stringify(out)})\n`);
+  chmodSync(wrapper, 0o755);
+  process.env.MINIFLARE_WORKERD_PATH = wrapper;
+  process.env.MINIFLARE_WORKERD_V8_FLAGS = "--trace-gc-nvp";
+  return out;
+}
+
+/** The phases V8 times in a full collection (their main-thread part). The pause holds more than
+ * their sum: the rest is work no phase timer covers. */
+const PHASES = ["mark", "evacuate", "clear", "finish", "sweep", "prologue", "epilogue"];
+
+/** The collections a --trace-gc log holds, for its busiest isolate: how many scavenges and
+ * their longest pause, and each full collection (mark-compact) with its pause, the heap's
+ * objects before and after (MB), and the part of the pause in V8's own phases. */
+export function summarizeGc(file) {
+  const isolates = new Map();
+  for (const text of readFileSync(file, "utf8").split("\n")) {
+    const m = /^\[\d+:(0x[0-9a-f]+)(?::\d+)?\]\s+(\d+) ms: GC: (\{.*\})\s*$/.exec(text);
+    if (!m) continue;
+    const gc = JSON.parse(m[3]);
+    const seen = isolates.get(m[1]) ?? { scavenges: 0, longest: 0, full: [] };
+    if (gc.gc === "s") {
+      seen.scavenges++;
+      seen.longest = Math.max(seen.longest, gc.pause);
+    } else {
+      const v8 = PHASES.reduce((sum, phase) => sum + (gc[phase] ?? 0), 0);
+      const mb = (bytes) => (bytes / 1e6).toFixed(1);
+      seen.full.push(
+        `at ${m[2]} ms: ${gc.pause.toFixed(1)} ms, objects ${mb(gc.start_object_size)} -> ${mb(gc.end_object_size)} MB, ` +
+          `in V8's phase timers ${v8.toFixed(1)} ms (mark ${(gc.mark ?? 0).toFixed(1)}), outside them ${(gc.pause - v8).toFixed(1)} ms`,
+      );
+    }
+    isolates.set(m[1], seen);
+  }
+  const busiest = [...isolates.values()].sort((a, b) => b.scavenges - a.scavenges)[0];
+  if (!busiest) return `no collections in ${file}`;
+  return [
+    `the busiest isolate: ${busiest.scavenges} scavenges (the longest ${busiest.longest.toFixed(1)} ms), ${busiest.full.length} full collections (ms since it started)`,
+    ...busiest.full,
+  ].join("\n");
 }
 
 /** Stops a recorder started above and waits until it has written its file. */
