@@ -1,6 +1,6 @@
 // Message history in the store: the idempotent upsert the ChatRoom flush uses, seq-keyed
 // pages, export, and full-text search (FTS5 on D1, tsvector on Postgres).
-import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { titleFrom } from "../markdown";
 import type { Message } from "../wire";
 import type { Db, DbContext } from "./db";
@@ -16,6 +16,8 @@ const D1_MAX_VALUE_BYTES = 900_000;
 const READ_MARKS_CHUNK = 40;
 /** Postgres search sorts up to this many matches itself; past it, rooms are walked newest first. */
 const SEARCH_SORT_AT = 1000;
+/** Postgres search first looks for the word in this many of the user's most active rooms. */
+const SEARCH_PROBE_ROOMS = 10;
 
 export function messagesRepo(ctx: DbContext) {
   const { db, t } = ctx;
@@ -26,28 +28,41 @@ export function messagesRepo(ctx: DbContext) {
 
   /**
    * Postgres: a GIN index cannot hand out its matches newest first, so one statement takes
-   * one of two exact ways, by what the index finds: up to SEARCH_SORT_AT matches in the user's
-   * rooms (a rare word) are all sorted; more (a common word), and each room is walked newest
-   * first through `messages_created`, testing rows until it has a page's worth (offset
-   * included), and the rooms' pages are merged. Sorting every match of a common word is what
-   * this avoids; a room where the word is rare while common in the user's other rooms is
-   * still walked through.
+   * one of two exact ways. A common word walks each room newest first through
+   * `messages_created`, testing rows until it has a page's worth (offset included), and merges
+   * the rooms' pages; a rare one takes every match from the index (at most SEARCH_SORT_AT, in
+   * the user's rooms) and sorts them. Which one: the word is common if the newest page's worth
+   * of the user's SEARCH_PROBE_ROOMS most active rooms already holds a page's worth of matches
+   * (`probe`), or else if the index finds more than SEARCH_SORT_AT (`hits`). The index is asked
+   * only when the probe says rare: for a word in every message it would list them all (a bitmap of 100,000 rows
+   * takes longer than the whole walk), however few it is asked for. A room where the word is
+   * rare while common in the user's other rooms is still walked through.
    */
   const searchPg = (words: string[], userId: string, opts: Opts) => {
-    const match = sql`to_tsvector('simple', m.content) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(" & ")})`;
+    const match = (content: SQL) =>
+      sql`to_tsvector('simple', ${content}) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(" & ")})`;
     const want = opts.offset + opts.limit + 1;
     return ctx.rows<Key>(
-      sql`with hits as materialized (
+      sql`with probe as materialized (
+            select count(*) as n from (
+              select 1 from (select rm.room_id from room_members rm join rooms r on r.id = rm.room_id
+                             where rm.user_id = ${userId} order by r.last_activity_at desc limit ${SEARCH_PROBE_ROOMS}) active
+              cross join lateral (select m.content from messages m where m.room_id = active.room_id
+                                  order by m.created_at desc, m.seq desc limit ${want}) recent
+              where ${match(sql`recent.content`)} limit ${want}) found),
+          hits as materialized (
             select m.room_id, m.seq, m.created_at from messages m
             join room_members rm on rm.room_id = m.room_id and rm.user_id = ${userId}
-            where ${match} limit ${SEARCH_SORT_AT + 1})
-          (select room_id, seq from hits where (select count(*) from hits) <= ${SEARCH_SORT_AT}
+            where ${match(sql`m.content`)} limit ${SEARCH_SORT_AT + 1}),
+          walk as materialized (
+            select (select n from probe) >= ${want} or (select count(*) from hits) > ${SEARCH_SORT_AT} as yes)
+          (select room_id, seq from hits where not (select yes from walk)
            order by created_at desc, seq desc limit ${opts.limit + 1} offset ${opts.offset})
           union all
           (select w.room_id, w.seq from room_members rm cross join lateral (
-             select m.room_id, m.seq, m.created_at from messages m where m.room_id = rm.room_id and ${match}
+             select m.room_id, m.seq, m.created_at from messages m where m.room_id = rm.room_id and ${match(sql`m.content`)}
              order by m.created_at desc, m.seq desc limit ${want}) w
-           where rm.user_id = ${userId} and (select count(*) from hits) > ${SEARCH_SORT_AT}
+           where rm.user_id = ${userId} and (select yes from walk)
            order by w.created_at desc, w.seq desc limit ${opts.limit + 1} offset ${opts.offset})`,
     );
   };

@@ -165,6 +165,25 @@ describe(`history store (${store.dialect})`, () => {
     expect(await page("walrus", 1095, 7)).toEqual({ keys: common.slice(1095), nextOffset: null });
   });
 
+  it("finds a word common only in older messages, and one frequent only among the newest", async () => {
+    const u = await user();
+    const r = await room(u.id);
+    // "kelp" in the first 1,020 messages, none in the newest 30; "orca" in 10 of the newest 12.
+    const text = (seq: number) => (seq <= 1020 ? `kelp ${seq}` : seq > 1040 ? `orca ${seq}` : `plain ${seq}`);
+    await store.messages.upsert(
+      r.id,
+      Array.from({ length: 1050 }, (_, i) => msg(r.id, i + 1, text(i + 1), { createdAt: now + i })),
+    );
+    const seqs = async (q: string, offset: number, limit: number) => {
+      const res = await store.messages.search(u.id, q, { offset, limit });
+      return { seqs: res.results.map((x) => x.message.seq), nextOffset: res.nextOffset };
+    };
+    expect(await seqs("kelp", 0, 5)).toEqual({ seqs: [1020, 1019, 1018, 1017, 1016], nextOffset: 5 });
+    expect(await seqs("kelp", 1015, 5)).toEqual({ seqs: [5, 4, 3, 2, 1], nextOffset: null });
+    expect(await seqs("orca", 0, 3)).toEqual({ seqs: [1050, 1049, 1048], nextOffset: 3 });
+    expect(await seqs("orca", 8, 3)).toEqual({ seqs: [1042, 1041], nextOffset: null });
+  });
+
   it("answers a ping", async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });
