@@ -34,9 +34,9 @@ export function messagesRepo(ctx: DbContext) {
    * the user's rooms) and sorts them. Which one: the word is common if the newest page's worth
    * of the user's SEARCH_PROBE_ROOMS most active rooms already holds a page's worth of matches
    * (`probe`), or else if the index finds more than SEARCH_SORT_AT (`hits`). The index is asked
-   * only when the probe says rare: for a word in every message it would list them all (a bitmap of 100,000 rows
-   * takes longer than the whole walk), however few it is asked for. A room where the word is
-   * rare while common in the user's other rooms is still walked through.
+   * only when the probe says rare: for a word in every message it would list them all, however
+   * few it is asked for (a bitmap of 100,000 rows takes longer than the whole walk). A room
+   * where the word is rare while common in the user's other rooms is still walked through.
    */
   const searchPg = (words: string[], userId: string, opts: Opts) => {
     const match = (content: SQL) =>
