@@ -85,6 +85,7 @@ export function traceGc(repo, profileOut) {
 /** The phases V8 times in a full collection (their main-thread part). The pause holds more than
  * their sum: the rest is work no phase timer covers. */
 const PHASES = ["mark", "evacuate", "clear", "finish", "sweep", "prologue", "epilogue"];
+const mb = (bytes) => (bytes / 1e6).toFixed(1);
 
 /** The collections a --trace-gc log holds, for its busiest isolate: how many scavenges and
  * their longest pause, and each full collection (mark-compact) with its pause, the heap's
@@ -101,7 +102,6 @@ export function summarizeGc(file) {
       seen.longest = Math.max(seen.longest, gc.pause);
     } else {
       const v8 = PHASES.reduce((sum, phase) => sum + (gc[phase] ?? 0), 0);
-      const mb = (bytes) => (bytes / 1e6).toFixed(1);
       seen.full.push(
         `at ${m[2]} ms: ${gc.pause.toFixed(1)} ms, objects ${mb(gc.start_object_size)} -> ${mb(gc.end_object_size)} MB, ` +
           `in V8's phase timers ${v8.toFixed(1)} ms (mark ${(gc.mark ?? 0).toFixed(1)}), outside them ${(gc.pause - v8).toFixed(1)} ms`,

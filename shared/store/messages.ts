@@ -39,8 +39,8 @@ export function messagesRepo(ctx: DbContext) {
    * where the word is rare while common in the user's other rooms is still walked through.
    */
   const searchPg = (words: string[], userId: string, opts: Opts) => {
-    const match = (content: SQL) =>
-      sql`to_tsvector('simple', ${content}) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(" & ")})`;
+    const query = words.map((w) => `${w}:*`).join(" & ");
+    const match = (content: SQL) => sql`to_tsvector('simple', ${content}) @@ to_tsquery('simple', ${query})`;
     const want = opts.offset + opts.limit + 1;
     return ctx.rows<Key>(
       sql`with probe as materialized (
