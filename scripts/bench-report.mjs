@@ -194,17 +194,23 @@ export function report(res) {
 
   if (res.flood) {
     const f = res.flood;
-    const row = (what, q, d) => `| ${what} | ${fmt(q.p50)} / ${fmt(q.p99)} | ${fmt(d.p50)} / ${fmt(d.p99)} | ${fmt(d.p99 / q.p99, 2)}× |`;
+    const cell = (q) => `${fmt(q.p50)} / ${fmt(q.p95)} / ${fmt(q.max)} (${q.n})`;
+    const row = (what, q, d) => `| ${what} | ${cell(q)} | ${cell(d)} | ${fmt(d.p95 / q.p95, 2)}× |`;
+    const fl = f.flooder;
     push("", "#### One member flooding a room (Parlor)", "");
     push(
-      `One socket sends ${fmtInt(f.frames)} \`send\` frames as fast as it takes them, under the real send limit; two other members of the room send one message every 1.1 s each, and a member of another room reads its history every 250 ms, for ${f.seconds} s, with the flood and without it.`,
+      `One member sends ${fmtInt(f.frames)} \`send\` frames from one socket as fast as it takes them, under the real send limit, and once cut off connects again and floods again, for the whole window; ${f.senders} other members of the room send one message every 1.1 s each, and a member of another room reads its history every 250 ms, for ${f.seconds} s, with the flood and without it.`,
       "",
-      "| the others' | without flood p50 / p99 (ms) | during flood p50 / p99 (ms) | p99 ratio |",
+      "| the others' | without flood p50 / p95 / max (samples), ms | during flood p50 / p95 / max (samples), ms | p95 ratio |",
       "|---|---|---|---|",
       row("acks in the flooded room", f.quiet.ack, f.during.ack),
       row("history reads in another room", f.quiet.read, f.during.read),
       "",
-      `The flooder was closed with **${f.flooder.closeCode}** after ${f.flooder.acks} acked sends and ${f.flooder.rateLimited} \`rate_limited\` replies: the rest of its frames were dropped unread.`,
+      `The flooder flooded ${fl.floods} time(s); its sockets were closed with ${Object.entries(fl.closeCodes)
+        .map(([code, count]) => `**${code}** ×${count}`)
+        .join(
+          ", ",
+        )}, after ${fmtInt(fl.acks)} acked sends and ${fmtInt(fl.rateLimited)} \`rate_limited\` replies in all, of ${fmtInt(fl.framesSent)} frames sent: the rest were dropped unread.`,
     );
   }
   if (res.soak) {

@@ -159,7 +159,8 @@ try {
     await parlor.stop();
     for (const name of Object.keys(LIFTED_LIMITS)) delete parlor.vars[name];
     await parlor.start();
-    const users = targets[0].users.slice(0, 4);
+    // The flooder, a reader in another room, and eight members sending at a human pace.
+    const users = targets[0].users.slice(0, 10);
     results.flood = await flood({ api: targets[0].api, port: parlor.port, users, log, seconds: quick ? 6 : 10 });
     // The phases after it measure the room again, not the limiter.
     await parlor.restartWith(LIFTED_LIMITS);
