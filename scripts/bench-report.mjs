@@ -199,18 +199,20 @@ export function report(res) {
     const fl = f.flooder;
     push("", "#### One member flooding a room (Parlor)", "");
     push(
-      `One member sends ${fmtInt(f.frames)} \`send\` frames from one socket as fast as it takes them, under the real send limit, and once cut off connects again and floods again, for the whole window; ${f.senders} other members of the room send one message every 1.1 s each, and a member of another room reads its history every 250 ms, for ${f.seconds} s, with the flood and without it.`,
+      `One member opens a socket and at once sends ${fmtInt(f.frames)} \`send\` frames on it as fast as it takes them, under the real send limit, and once the socket is closed connects again and floods again, for the whole window; ${f.senders} other members of the room send one message every 1.1 s each, and a member of another room reads its history every 250 ms, for ${f.seconds} s, with the flood and without it.`,
       "",
       "| the others' | without flood p50 / p95 / max (samples), ms | during flood p50 / p95 / max (samples), ms | p95 ratio |",
       "|---|---|---|---|",
       row("acks in the flooded room", f.quiet.ack, f.during.ack),
       row("history reads in another room", f.quiet.read, f.during.read),
       "",
-      `The flooder flooded ${fl.floods} time(s); its sockets were closed with ${Object.entries(fl.closeCodes)
+      `The flooder connected ${fl.connects} time(s) and sent ${fmtInt(fl.framesSent)} frames; ${fl.letIn} of its sockets got \`ready\`; they were closed with ${Object.entries(
+        fl.closeCodes,
+      )
         .map(([code, count]) => `**${code}** ×${count}`)
         .join(
           ", ",
-        )}, after ${fmtInt(fl.acks)} acked sends and ${fmtInt(fl.rateLimited)} \`rate_limited\` replies in all, of ${fmtInt(fl.framesSent)} frames sent: the rest were dropped unread.`,
+        )}, after ${fmtInt(fl.acks)} acks and ${fmtInt(fl.rateLimited)} \`rate_limited\` replies in all: the rest of its frames were dropped unread.`,
     );
   }
   if (res.soak) {
