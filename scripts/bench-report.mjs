@@ -206,7 +206,7 @@ export function report(res) {
       row("acks in the flooded room", f.quiet.ack, f.during.ack),
       row("history reads in another room", f.quiet.read, f.during.read),
       "",
-      `The flooder connected ${fl.connects} time(s) and sent ${fmtInt(fl.framesSent)} frames; ${fl.letIn} of its sockets got \`ready\`; they were closed with ${Object.entries(
+      `The flooder connected ${fl.connects} time(s) and sent ${fmtInt(fl.framesSent)} frames; ${fl.letIn} of its sockets got \`ready\`; its connections ended with ${Object.entries(
         fl.closeCodes,
       )
         .map(([code, count]) => `**${code}** ×${count}`)

@@ -4,7 +4,7 @@
 // room who is here and who is typing. Identities live in the sockets' attachments (sockets.ts),
 // so all of this survives hibernation; the presence and typing throttles are in memory only.
 import { metrics } from "../../shared/metrics";
-import { CloseCode, type OnlineUser, offeredProtocols, WS_PROTOCOL } from "../../shared/wire";
+import { CloseCode, type ErrorBody, type OnlineUser, offeredProtocols, WS_PROTOCOL } from "../../shared/wire";
 import type { Membership, RoomConfig } from "./membership";
 import type { RoomSockets } from "./sockets";
 import type { Timers } from "./timers";
@@ -51,6 +51,8 @@ export class Connections {
     private readonly sockets: RoomSockets,
     private readonly membership: Membership,
     private readonly timers: Timers,
+    /** How many ms until a member cut off for flooding may connect again (flood-guard.ts). */
+    private readonly floodWait: (userId: string) => number,
   ) {}
 
   async upgrade(request: Request): Promise<Response> {
@@ -70,6 +72,11 @@ export class Connections {
       (this.sockets.count(user.id) >= MAX_SOCKETS_PER_USER || this.sockets.count() >= MAX_SOCKETS
         ? ([CloseCode.overloaded, "Too many connections; try again later"] as const)
         : undefined);
+    // A member cut off for flooding who comes back too soon gets no socket at all: on an
+    // accepted one, a client that floods without waiting for `ready` would still make the
+    // runtime read its whole burst.
+    const floodWait = refusal ? 0 : this.floodWait(user.id);
+    if (floodWait > 0) return refusedForFlooding(floodWait);
     if (refusal) {
       // Accept, then close with a code a browser can read (a refused upgrade tells it nothing).
       server.accept();
@@ -137,4 +144,14 @@ function subprotocol(request: Request): HeadersInit | undefined {
   return offeredProtocols(request.headers.get("Sec-WebSocket-Protocol")).includes(WS_PROTOCOL)
     ? { "Sec-WebSocket-Protocol": WS_PROTOCOL }
     : undefined;
+}
+
+/** 429 with Retry-After, in the API's error shape, for the upgrade of a member still paused
+ * after being cut off for flooding. */
+function refusedForFlooding(waitMs: number): Response {
+  const seconds = Math.ceil(waitMs / 1000);
+  const body: ErrorBody = {
+    error: { code: "rate_limited", message: `Your last connection here was closed for flooding; reconnect in ${seconds} s.` },
+  };
+  return Response.json(body, { status: 429, headers: { "Retry-After": String(seconds) } });
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { CloseCode, FLOOD_STRIKES, type Message } from "../../shared/wire";
 import { api, createRoom, post, roomWith } from "../../test/helpers";
-import { type Client, connect } from "../../test/ws";
+import { type Client, connect, openSocket } from "../../test/ws";
 
 describe("a flooding socket", () => {
   it("is closed with 4008 after 10,000 frames sent as fast as it takes them; the others keep talking", async () => {
@@ -27,6 +27,35 @@ describe("a flooding socket", () => {
     const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages?limit=100`, { token: bob.token });
     expect(page.body.messages.filter((m) => m.author.id === ann.user.id).length).toBeLessThanOrEqual(10);
     b.close();
+  });
+
+  it("keeps its member out of the room for a while: an upgrade at once is refused with 429 and Retry-After", async () => {
+    const [room, ann, bob] = await roomWith("reflooder", "neighbour");
+    const other = await createRoom(ann);
+    const a = await connect(ann.token, room.id);
+    for (let i = 0; i < 10 + FLOOD_STRIKES + 1; i++) a.send({ type: "send", clientId: `r${i}`, content: `flood ${i}` });
+    const first = await a.closed;
+    expect(first.code).toBe(CloseCode.flooding);
+    expect(first.reason).toMatch(/reconnect in 30 s$/);
+    // Straight back in: no socket at all, so a burst sent without waiting for `ready` has
+    // nowhere to go; told how long is left.
+    const again = await openSocket(ann.token, room.id);
+    expect(again.status).toBe(429);
+    expect(again.webSocket).toBeNull();
+    expect(again.headers.get("X-Request-Id")).toBeTruthy();
+    expect(Number(again.headers.get("Retry-After"))).toBeGreaterThanOrEqual(29);
+    expect(Number(again.headers.get("Retry-After"))).toBeLessThanOrEqual(30);
+    const body = (await again.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("rate_limited");
+    expect(body.error.message).toMatch(/reconnect in (29|30) s/);
+    // Only the flooder, only in this room.
+    const b = await connect(bob.token, room.id);
+    b.send({ type: "send", clientId: "still", content: "still here" });
+    await b.next("ack", (f) => f.clientId === "still");
+    const elsewhere = await connect(ann.token, other.id);
+    expect(elsewhere.ws.readyState).toBe(WebSocket.OPEN);
+    b.close();
+    elsewhere.close();
   });
 
   it("is not cut off while it waits out rate_limited", async () => {

@@ -91,7 +91,7 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     timers,
     membership,
     members,
-    connections: new Connections(ctx, sockets, membership, timers),
+    connections: new Connections(ctx, sockets, membership, timers, (userId) => sends.floods.waitFor(userId, Date.now())),
     sends,
     catchUp: new CatchUp(log, sockets, membership, history, changes),
     flush,

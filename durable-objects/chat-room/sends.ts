@@ -9,12 +9,14 @@
 // people talk, never towards losing a message. A WebSocket send pays its token as it arrives,
 // before it is queued: a refused frame costs one bucket check and at most one small reply (no
 // storage, no log line), and a socket that keeps sending after FLOOD_STRIKES refusals in a row
-// is closed with 4008 (flooding), so one member's burst stays a bounded amount of work.
+// is closed with 4008 (flooding), so one member's burst stays a bounded amount of work; the
+// member's next sockets are then refused for a while (flood-guard.ts).
 import type { Config } from "../../shared/config";
 import { log } from "../../shared/log";
 import { metrics } from "../../shared/metrics";
-import { CloseCode, FLOOD_STRIKES, isWellFormedText, type Message, type OnlineUser } from "../../shared/wire";
+import { CloseCode, isWellFormedText, type Message, type OnlineUser } from "../../shared/wire";
 import { TokenBucket } from "../token-bucket";
+import { FloodGuard } from "./flood-guard";
 import type { Membership } from "./membership";
 import type { RoomLog } from "./room-log";
 import { type RoomSockets, send } from "./sockets";
@@ -36,10 +38,8 @@ export class Sends {
   private lastSendAt = 0;
   /** WebSocket sends waiting for the next batch (see enqueue()). */
   private inbox: Queued[] = [];
-  /** Refused sends in a row, per socket (in memory: hibernation forgives). */
-  private readonly strikes = new Map<WebSocket, number>();
-  /** Sockets closed for flooding whose frames may still be arriving: dropped unread. */
-  private readonly cutOff = new WeakSet<WebSocket>();
+  /** Refused sends in a row, sockets cut off, members waiting to reconnect. */
+  readonly floods = new FloodGuard();
 
   constructor(
     private readonly config: Config,
@@ -146,22 +146,20 @@ export class Sends {
    * still in flight from a closed socket are dropped. Constant work either way.
    */
   private admit(ws: WebSocket, userId: string, clientId: string): boolean {
-    if (this.cutOff.has(ws)) return false;
+    if (this.floods.isCutOff(ws)) return false;
     const wait = this.takeToken(userId);
     if (wait === 0) {
-      this.strikes.delete(ws);
+      this.floods.accepted(ws);
       return true;
     }
-    const strikes = (this.strikes.get(ws) ?? 0) + 1;
-    if (strikes <= FLOOD_STRIKES) {
-      this.strikes.set(ws, strikes);
+    const now = Date.now();
+    if (!this.floods.refused(ws, userId, now)) {
       send(ws, { type: "rate_limited", retryAfterMs: wait, clientId });
       return false;
     }
-    this.strikes.delete(ws);
-    this.cutOff.add(ws);
     try {
-      ws.close(CloseCode.flooding, "Flooding: too many sends after rate_limited");
+      const pause = Math.ceil(this.floods.waitFor(userId, now) / 1000);
+      ws.close(CloseCode.flooding, `Flooding: too many sends after rate_limited; reconnect in ${pause} s`);
     } catch {
       // Already closed.
     }
@@ -170,7 +168,7 @@ export class Sends {
 
   /** Forgets a closed socket's strikes. */
   forget(ws: WebSocket): void {
-    this.strikes.delete(ws);
+    this.floods.forget(ws);
   }
 
   /** A REST post: the same checks and write as a WebSocket send, one at a time. */
