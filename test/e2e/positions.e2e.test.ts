@@ -2,7 +2,7 @@
 // (390×844) sizes: a room of mixed-height messages (long paragraphs, code, tables) opens with
 // its newest message in view and stays there while the bubbles settle, after a reload too; a
 // wheel over the header or the composer moves only the message list, and neither the page nor
-// the main pane ever scrolls; a search hit opens its room at that message, highlighted, with
+// the main pane ever scrolls; a reader who scrolled up stays put when a message arrives; a search hit opens its room at that message, highlighted, with
 // older and newer history loading around it; a streaming reply stays in view as it grows.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -91,6 +91,18 @@ function geometry(page: Page, selector: string): Promise<Geometry | null> {
   }, selector);
 }
 
+/** The first row at least partly in the log's view: its seq and its top on screen. */
+function topRow(page: Page): Promise<{ seq: string; top: number }> {
+  return page.evaluate(() => {
+    const logTop = (document.querySelector(".log") as HTMLElement).getBoundingClientRect().top;
+    for (const el of document.querySelectorAll<HTMLElement>(".log [data-seq]")) {
+      const r = el.getBoundingClientRect();
+      if (r.bottom > logTop) return { seq: el.dataset.seq ?? "", top: r.top };
+    }
+    return { seq: "", top: 0 };
+  });
+}
+
 async function expectNewestInView(page: Page, seq: number) {
   const g = await geometry(page, `[data-seq="${seq}"]`);
   expect(g, `row ${seq} rendered`).not.toBeNull();
@@ -160,6 +172,65 @@ describe.each([
     // The header and the composer are still where they were.
     expect((await page.locator(".chat-head").boundingBox())?.y).toBe(head?.y);
     expect((await page.locator(".composer").boundingBox())?.y).toBe(composer?.y);
+  });
+
+  it("stays where the reader scrolled up to when someone's message arrives: after one wheel notch, after one scrollbar jump", async () => {
+    const friend = await post<{ token: string; user: { username: string } }>(baseURL, "/auth/register", {
+      username: `friend_${width}_${Date.now().toString(36)}`,
+      password: "correct horse battery",
+    });
+    const { room } = await post<{ room: { id: string } }>(
+      baseURL,
+      "/rooms",
+      { title: "Reading back", members: [friend.user.username] },
+      session.token,
+    );
+    await seed(
+      baseURL,
+      room.id,
+      session.token,
+      Array.from({ length: 60 }, (_, k) => content(k + 1)),
+    );
+    await page.goto(`/rooms/${room.id}`);
+    await live(page);
+    await page.locator('[data-seq="60"]').waitFor();
+    await page.waitForTimeout(600);
+    const fromBottom = () =>
+      page.evaluate(() =>
+        (({ scrollHeight, scrollTop, clientHeight }) => scrollHeight - scrollTop - clientHeight)(
+          document.querySelector(".log") as HTMLElement,
+        ),
+      );
+    const jumps: Array<[string, () => Promise<unknown>]> = [
+      [
+        "one wheel notch",
+        async () => {
+          const box = await page.getByRole("log").boundingBox();
+          await page.mouse.move((box?.x ?? 0) + (box?.width ?? 0) / 2, (box?.y ?? 0) + (box?.height ?? 0) / 2);
+          await page.mouse.wheel(0, -400);
+        },
+      ],
+      ["one scrollbar jump", () => page.evaluate(() => void ((document.querySelector(".log") as HTMLElement).scrollTop -= 500))],
+    ];
+    let sent = 0;
+    for (const [how, jump] of jumps) {
+      expect(await fromBottom(), `at the bottom before ${how}`).toBeLessThanOrEqual(2);
+      await jump();
+      await expect.poll(fromBottom, { message: how }).toBeGreaterThan(300);
+      await page.waitForTimeout(200);
+      const before = await topRow(page);
+      await post(baseURL, `/rooms/${room.id}/messages`, { content: `Written while you read back (${++sent})` }, friend.token);
+      await page.locator(".jump-latest").waitFor();
+      await page.waitForTimeout(300);
+      const after = await topRow(page);
+      expect(after.seq, how).toBe(before.seq);
+      expect(Math.abs(after.top - before.top), how).toBeLessThanOrEqual(2);
+      expect(await fromBottom(), how).toBeGreaterThan(300);
+      // Back to the newest for the next way of scrolling up.
+      await page.locator(".jump-latest").click();
+      await page.locator(`[data-seq="${60 + sent}"]`).waitFor();
+      await expect.poll(fromBottom).toBeLessThanOrEqual(2);
+    }
   });
 
   it("opens a search hit at that message, highlighted, with older and newer history around it", async () => {

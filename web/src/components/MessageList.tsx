@@ -102,12 +102,13 @@ export function MessageList(props: Props) {
 
   let busy = false;
   async function onScroll() {
+    const upward = scroll?.scrolled() ?? false;
     if (busy) return;
     const fromBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
     const [start, end] = range();
     if (fromBottom < 40 && atEnd()) {
       if (!follow()) setFollow(true);
-    } else if (follow() && fromBottom > 150 && scroll?.movedUp()) {
+    } else if (follow() && fromBottom > 150 && upward) {
       // Only the reader scrolling up lets go of the bottom; content growing below does not.
       freeze(start, end);
     }

@@ -15,15 +15,15 @@ export type LogScroll = {
   remember(): void;
   /** Put the remembered row back where it was. */
   restore(): void;
-  /** Whether the last scroll went up (towards older messages). */
-  movedUp(): boolean;
+  /** Notes a scroll event; returns whether it went up (towards older messages). The log's own
+   * scroll handler calls it first, so the answer is about this event, not the one before. */
+  scrolled(): boolean;
   dispose(): void;
 };
 
 export function createLogScroll(scroller: HTMLElement, content: HTMLElement, following: () => boolean): LogScroll {
   let anchor: { el: HTMLElement; top: number } | null = null;
   let lastTop = scroller.scrollTop;
-  let upward = false;
 
   const offset = (el: HTMLElement) => el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
 
@@ -52,10 +52,14 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
       const shift = offset(anchor.el) - anchor.top;
       if (Math.abs(shift) >= 1) scroller.scrollTop += shift;
     },
-    movedUp: () => upward,
+    // Which way the view moved: content growing does not move scrollTop, the reader does.
+    scrolled() {
+      const upward = scroller.scrollTop < lastTop - 1;
+      lastTop = scroller.scrollTop;
+      return upward;
+    },
     dispose() {
       observer.disconnect();
-      scroller.removeEventListener("scroll", onScroll);
     },
   };
 
@@ -65,13 +69,6 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
   });
   observer.observe(content);
   observer.observe(scroller);
-
-  // Which way the view moved: content growing does not move scrollTop, the reader does.
-  const onScroll = () => {
-    upward = scroller.scrollTop < lastTop - 1;
-    lastTop = scroller.scrollTop;
-  };
-  scroller.addEventListener("scroll", onScroll, { passive: true });
   return api;
 }
 
