@@ -2,10 +2,10 @@
 // and Bob on a phone (390×844, touch). Actions show on hover, for the keyboard and after a long
 // press; a copy is the Markdown source; an edit and a delete reach the other window; an edit the
 // AI had answered offers a new reply; regenerating twice leaves ‹ 3 / 3 › in both windows, and
-// flipping in one flips the other.
+// flipping in one flips the other; a confirm button stays readable hovered and in the dark.
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, live, type Person, person, recordFailure, shot, signUp } from "./support";
+import { launch, live, type Person, person, recordFailure, shot, signUp, textContrast } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -163,5 +163,35 @@ describe("message actions, desktop and phone", () => {
     }
     expect([...ada.errors, ...bob.errors]).toEqual([]);
     expect([...ada.dialogs, ...bob.dialogs]).toEqual([]);
+  });
+
+  it("keeps Delete's confirm readable: under Ada's pointer, and in Bob's dark theme", async () => {
+    const confirmIn = async (p: Person, text: string, open: (tools: Locator) => Promise<void>) => {
+      await p.page.getByLabel("Message Trip notes").fill(text);
+      await p.page.keyboard.press("Enter");
+      const mine = message(p.page, text);
+      await mine.locator(".bubble").waitFor();
+      await p.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+      await open(mine);
+      const confirm = mine.getByRole("button", { name: "Delete", exact: true });
+      await confirm.waitFor();
+      return { mine, confirm };
+    };
+    const a = await confirmIn(ada, "Readable under the pointer?", async (mine) => {
+      await mine.hover();
+      await mine.getByRole("button", { name: "Delete message" }).click();
+    });
+    await a.confirm.hover();
+    await ada.page.waitForTimeout(250); // the colour's transition
+    expect(await textContrast(a.confirm)).toBeGreaterThanOrEqual(4.5);
+    await a.mine.getByRole("button", { name: "Cancel" }).click();
+    const b = await confirmIn(bob, "Readable in the dark?", async (mine) => {
+      await longPress(bob, mine.locator(".bubble"));
+      await mine.getByRole("button", { name: "Delete message" }).tap();
+    });
+    await bob.page.waitForTimeout(250);
+    expect(await textContrast(b.confirm)).toBeGreaterThanOrEqual(4.5);
+    await b.mine.getByRole("button", { name: "Cancel" }).tap();
+    expect([...ada.errors, ...bob.errors]).toEqual([]);
   });
 });

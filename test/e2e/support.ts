@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 
 export const ARTIFACTS = join(import.meta.dirname, "artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -109,6 +109,31 @@ export async function a11yViolations(page: Page, atLeast: "minor" | "serious" = 
     }));
   });
   return found.filter((v) => IMPACTS.indexOf(v.impact) >= IMPACTS.indexOf(atLeast)).map((v) => v.line);
+}
+
+/** The WCAG contrast ratio between an element's text colour and the colour it is drawn on (its
+ * own background, or the nearest ancestor's that is not transparent), as computed right now:
+ * hovered, focused, in the page's colour scheme. */
+export function textContrast(l: Locator): Promise<number> {
+  return l.evaluate((el) => {
+    // rgb()/rgba() in 0–255, or color(srgb …) in 0–1, as Chromium computes colour-mix() results.
+    const rgba = (css: string) => {
+      const [r = 0, g = 0, b = 0, a = 1] = (css.match(/-?[\d.]+/g) ?? []).map(Number);
+      const scale = css.startsWith("color(") ? 1 : 255;
+      return { rgb: [r / scale, g / scale, b / scale], a };
+    };
+    const luminance = ([r, g, b]: number[]) => {
+      const lin = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(r ?? 0) + 0.7152 * lin(g ?? 0) + 0.0722 * lin(b ?? 0);
+    };
+    let back: number[] | undefined;
+    for (let node: Element | null = el; node && !back; node = node.parentElement) {
+      const bg = rgba(getComputedStyle(node).backgroundColor);
+      if (bg.a > 0.5) back = bg.rgb;
+    }
+    const [fg, bg] = [luminance(rgba(getComputedStyle(el).color).rgb), luminance(back ?? [1, 1, 1])];
+    return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+  });
 }
 
 export async function shot(page: Page, name: string, dir = ARTIFACTS) {
