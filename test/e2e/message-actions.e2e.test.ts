@@ -2,7 +2,8 @@
 // and Bob on a phone (390×844, touch). Actions show on hover, for the keyboard and after a long
 // press; a copy is the Markdown source; an edit and a delete reach the other window; an edit the
 // AI had answered offers a new reply; regenerating twice leaves ‹ 3 / 3 › in both windows, and
-// flipping in one flips the other; a confirm button stays readable hovered and in the dark.
+// flipping in one flips the other; a confirm button stays readable hovered and in the dark; a
+// tall message's actions show inside the log when its top is scrolled away.
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, live, type Person, person, recordFailure, shot, signUp, textContrast } from "./support";
@@ -21,12 +22,13 @@ const opacity = (l: Locator) => l.evaluate((el) => getComputedStyle(el).opacity)
 const shown = async (l: Locator) =>
   (await l.count()) > 0 && l.evaluate((el) => getComputedStyle(el).display !== "none" && getComputedStyle(el).opacity === "1");
 
-/** A finger resting on the element for `ms` (real touch events through the DevTools protocol). */
-async function longPress(p: Person, l: Locator, ms = 800) {
+/** A finger resting on the element (at `at`, or its middle) for `ms` (real touch events through
+ * the DevTools protocol). */
+async function longPress(p: Person, l: Locator, ms = 800, at?: { x: number; y: number }) {
   const box = await l.boundingBox();
   if (!box) throw new Error("nothing to press");
   const cdp = await p.ctx.newCDPSession(p.page);
-  const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const point = at ?? { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
   await p.page.waitForTimeout(ms);
   await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
@@ -192,6 +194,38 @@ describe("message actions, desktop and phone", () => {
     await bob.page.waitForTimeout(250);
     expect(await textContrast(b.confirm)).toBeGreaterThanOrEqual(4.5);
     await b.mine.getByRole("button", { name: "Cancel" }).tap();
+    expect([...ada.errors, ...bob.errors]).toEqual([]);
+  });
+
+  it("shows a tall message's actions inside the log when its top is scrolled away: hovered, and after a long press", async () => {
+    const text = Array.from({ length: 45 }, (_, i) => `- Line ${i + 1} of a long list.`).join("\n");
+    await bob.page.getByLabel("Message Trip notes").fill(text);
+    await bob.page.keyboard.press("Enter");
+    for (const p of [ada, bob]) await message(p.page, "Line 45 of a long list.").locator(".bubble").waitFor();
+    await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    /** The tall message with its bottom at the log's bottom, and the middle of its visible part. */
+    const scrolledTo = async (p: Person) => {
+      const tall = message(p.page, "Line 45 of a long list.");
+      await tall.evaluate((el) => el.scrollIntoView({ block: "end" }));
+      await p.page.waitForTimeout(300);
+      const [box, log] = [await tall.boundingBox(), await p.page.getByRole("log").boundingBox()];
+      if (!box || !log) throw new Error("not laid out");
+      expect(box.y, "its top is above the log").toBeLessThan(log.y);
+      return { tall, log, at: { x: box.x + box.width / 2, y: (log.y + Math.min(box.y + box.height, log.y + log.height)) / 2 } };
+    };
+    const insideLog = async (tools: Locator, log: { y: number; height: number }) => {
+      await expect.poll(() => shown(tools)).toBe(true);
+      const box = await tools.boundingBox();
+      expect(box?.y).toBeGreaterThanOrEqual(log.y);
+      expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(log.y + log.height);
+    };
+    const onDesk = await scrolledTo(ada);
+    await ada.page.mouse.move(onDesk.at.x, onDesk.at.y);
+    await insideLog(onDesk.tall.locator(".msg-tools"), onDesk.log);
+    await ada.page.mouse.move(5, 5);
+    const onPhone = await scrolledTo(bob);
+    await longPress(bob, onPhone.tall.locator(".bubble"), 800, onPhone.at);
+    await insideLog(onPhone.tall.locator(".msg-tools"), onPhone.log);
     expect([...ada.errors, ...bob.errors]).toEqual([]);
   });
 });

@@ -40,6 +40,9 @@ type Props = {
   actions: MessageActions;
 };
 
+/** How far above its message the actions bar sits (`.msg-tools`' top in message-extras.css). */
+const TOOLS_RISE = 18;
+
 export function MessageItem(props: Props) {
   const m = () => props.message;
   const ai = () => m().author.kind === "ai";
@@ -58,8 +61,22 @@ export function MessageItem(props: Props) {
   };
   const openActions = () => {
     setArmed(true);
+    placeTools();
     setOpen(true);
     document.addEventListener("pointerdown", closeOutside);
+  };
+  // The actions sit just above the message; for a tall one whose top is scrolled out of the log
+  // they come down to the log's top edge instead, where they can be seen and reached.
+  const placeTools = () => {
+    const log = article?.closest(".log");
+    if (!article || !log) return;
+    const hidden = log.getBoundingClientRect().top - article.getBoundingClientRect().top + TOOLS_RISE;
+    if (hidden > 0) article.style.setProperty("--tools-top", `${Math.min(hidden - TOOLS_RISE + 4, article.offsetHeight - 40)}px`);
+    else article.style.removeProperty("--tools-top");
+  };
+  const arm = () => {
+    setArmed(true);
+    placeTools();
   };
   onCleanup(() => document.removeEventListener("pointerdown", closeOutside));
   const deleted = () => Boolean(m().deletedAt);
@@ -80,8 +97,8 @@ export function MessageItem(props: Props) {
       <article
         ref={article}
         {...longPress(openActions)}
-        onPointerEnter={() => setArmed(true)}
-        onFocusIn={() => setArmed(true)}
+        onPointerEnter={arm}
+        onFocusIn={arm}
         onContextMenu={(e) => open() && e.preventDefault()}
         class="msg"
         classList={{
