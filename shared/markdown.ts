@@ -67,3 +67,10 @@ const TITLE_CHARS = 60;
 export function titleFrom(content: string): string {
   return truncate(plainText(content.slice(0, 2000)), TITLE_CHARS) || "New chat";
 }
+
+/** The name a message gives an untitled room: from its text, or, for files alone, the first
+ * file's name. */
+export function titleOfMessage(m: { content: string; attachments?: readonly { name: string }[] }): string {
+  const first = m.attachments?.[0];
+  return titleFrom(m.content.trim() || !first ? m.content : first.name);
+}

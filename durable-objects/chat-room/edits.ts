@@ -6,8 +6,7 @@
 // the change copies it again); a row already pruned is changed in the store directly, awaited
 // before anyone is told. Each change gets a change number (changes.ts) and is broadcast as
 // `message_updated`. Edits and deletes draw on the author's send budget. A room whose title was
-// taken from a deleted message loses that title too.
-import { log } from "../../shared/log";
+// taken from an edited or deleted message follows it (title.ts).
 import type { Store } from "../../shared/store";
 import type { Message, OnlineUser, ServerFrame } from "../../shared/wire";
 import { type Changes, updatedFrame } from "./changes";
@@ -28,6 +27,8 @@ export type EditHooks = {
   replyBusy(seq: number): boolean;
   /** A message became a tombstone: what it carried (its attachments) goes too. */
   deleted(message: Message): Promise<void>;
+  /** A message was edited or deleted: a room named after it follows (title.ts). */
+  renamed(roomId: string, before: Message, after: Message): Promise<void>;
   maxChars: number;
 };
 
@@ -55,7 +56,9 @@ export class Edits {
     const invalid = contentError(content, this.hooks.maxChars);
     if (invalid) return fail("invalid_content", invalid);
     if (content === m.content) return { ok: true, message: m };
-    return this.limited(user.id) ?? this.apply(seq, found.hot, { content, editedAt: Date.now() });
+    const result = this.limited(user.id) ?? (await this.apply(seq, found.hot, { content, editedAt: Date.now() }));
+    await this.renamed(result, m);
+    return result;
   }
 
   /** Deletes `seq`, leaving a tombstone. Deleting a tombstone again changes nothing. */
@@ -70,9 +73,15 @@ export class Edits {
     }
     if (this.hooks.replyBusy(seq)) return fail("busy", "That reply is being written; stop it first.");
     const result = this.limited(user.id) ?? (await this.apply(seq, found.hot, { content: "", deletedAt: Date.now() }));
-    if (result.ok && m.author.kind === "user") await this.forgetTitle(m.content);
+    await this.renamed(result, m);
     if (result.ok) await this.hooks.deleted(m);
     return result;
+  }
+
+  /** A room named after `before` follows its change (title.ts). */
+  private async renamed(result: EditResult, before: Message) {
+    const roomId = this.membership.room?.roomId;
+    if (result.ok && roomId) await this.hooks.renamed(roomId, before, result.message);
   }
 
   /** Makes version `version` of the AI reply `seq` the one everyone sees (and the AI reads). */
@@ -107,18 +116,6 @@ export class Edits {
     const roomId = this.membership.room?.roomId;
     const message = roomId ? await this.history().messages.get(roomId, seq) : null;
     return message ? { ok: true, message, hot: false } : missing;
-  }
-
-  /** A room named after the deleted message is named no longer (its text is gone). */
-  private async forgetTitle(content: string) {
-    const roomId = this.membership.room?.roomId;
-    try {
-      // The Markdown parser is imported here, not at the top: it stays off the isolate's start-up.
-      const { titleFrom } = await import("../../shared/markdown");
-      if (roomId) await this.history().rooms.forgetTitle(roomId, titleFrom(content));
-    } catch (err) {
-      log.warn("forget_title_failed", { roomId, error: String(err).slice(0, 300) });
-    }
   }
 
   private limited(userId: string): EditResult | undefined {

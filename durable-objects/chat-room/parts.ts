@@ -19,6 +19,7 @@ import { RoomLog } from "./room-log";
 import { Sends } from "./sends";
 import { RoomSockets } from "./sockets";
 import { Timers } from "./timers";
+import { renameAfter } from "./title";
 import { Uploads } from "./uploads";
 
 export interface RoomParts {
@@ -56,6 +57,10 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
   });
   const changes = new Changes(ctx.storage.sql);
   const push = (userId: string, frame: ChannelFrame) => userChannel(env, userId).push(frame);
+  const tellMembers = async (id: string, frame: ChannelFrame) => {
+    const ids = members.all()?.map((m) => m.userId) ?? (await history().rooms.members(id)).map((m) => m.user.id);
+    await Promise.allSettled(ids.map((userId) => push(userId, frame)));
+  };
   const memberUpdates = new MemberUpdates(members, log, sockets, timers, room, history, push);
   const broadcast = sockets.broadcast.bind(sockets);
   const replyWritten = async () => {
@@ -83,6 +88,8 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     flushSoon: () => flush.schedule(),
     replyBusy: (seq) => ai.writing(seq),
     deleted: async (message) => void (await uploads.discard(message.seq)),
+    renamed: (roomId, before, after) =>
+      renameAfter({ log, history, retitled: (room) => tellMembers(room.id, { type: "room", room }) }, roomId, before, after),
     maxChars: config.maxMessageChars,
   });
   return {

@@ -110,13 +110,16 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
         .set({ ...patch, updatedAt: now })
         .where(eq(rooms.id, id));
     },
-    /** A message the room's title was derived from was deleted: the title goes with it (an
-     * untitled room shows a name from its messages). Only a title equal to `derived` is reset. */
-    async forgetTitle(id: string, derived: string): Promise<void> {
-      await db
+    /** A message the room's title was derived from was deleted: the title goes with it, to
+     * `next` (the name the first message still there gives, or null: the next one names it).
+     * Only a title equal to `derived` changes; returns the room if it did. */
+    async retitle(id: string, derived: string, next: string | null, now: number): Promise<Room | undefined> {
+      const [row] = await db
         .update(rooms)
-        .set({ title: null })
-        .where(and(eq(rooms.id, id), eq(rooms.title, derived)));
+        .set({ title: next, updatedAt: now })
+        .where(and(eq(rooms.id, id), eq(rooms.title, derived)))
+        .returning();
+      return row && toRoom(row);
     },
 
     async delete(id: string): Promise<void> {

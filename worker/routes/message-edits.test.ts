@@ -11,6 +11,7 @@ import type { Flush } from "../../durable-objects/chat-room/flush";
 import { flushAll } from "../../durable-objects/chat-room/test-support";
 import { openStore } from "../../shared/store";
 import type { Message } from "../../shared/wire";
+import { connectChannel } from "../../test/channel";
 import { type Account, api, post, roomWith } from "../../test/helpers";
 import { connect } from "../../test/ws";
 
@@ -75,12 +76,49 @@ describe("editing and deleting messages", () => {
     ]);
     const md = await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: ann.token });
     expect(md.body).not.toContain("numbat");
-    // The room was named after its first message, which is gone: so is the name.
+    // The room was named after its first message, which is gone: so is the name (the one it
+    // took next followed the edit; see the test below).
     expect(md.body).not.toContain("bilby");
+    expect(md.body).not.toContain("quokka");
     expect(md.body).toContain("_(deleted ");
     // Deleting again changes nothing; editing a tombstone is refused.
     expect((await remove(ann, room.id, 3)).body.message).toEqual(gone.body.message);
     expect((await edit(ann, room.id, 3, "back again")).body).toMatchObject({ error: { code: "deleted" } });
+  });
+
+  it("renames a room named after its first message when that message is edited or deleted, and tells every member at once", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    await post(ann, room.id, "**Secret** plan: meet at noon");
+    await post(bob, room.id, "count me in");
+    await post(ann, room.id, "bring snacks");
+    await flush(room.id);
+    const title = async () => (await openStore(env).rooms.byId(room.id))?.title;
+    expect(await title()).toBe("Secret plan: meet at noon");
+    const channel = await connectChannel(bob.token);
+    const renamed = (to: string | null) => channel.waitFor("room", (f) => f.room.id === room.id && f.room.title === to);
+    // Edited: the name follows the new text.
+    expect((await edit(ann, room.id, 1, "Plan: meet at one")).status).toBe(200);
+    await renamed("Plan: meet at one");
+    // Deleted: named after the first message still there, at once (no flush waited for).
+    expect((await remove(ann, room.id, 1)).status).toBe(200);
+    await renamed("count me in");
+    expect(await title()).toBe("count me in");
+    // The rest deleted: no name left; the next message names it again.
+    expect((await remove(bob, room.id, 2)).status).toBe(200);
+    await renamed("bring snacks");
+    expect((await remove(ann, room.id, 3)).status).toBe(200);
+    await renamed(null);
+    await post(bob, room.id, "fresh start");
+    await flush(room.id);
+    expect(await title()).toBe("fresh start");
+    // A name set by hand stays whatever happens to the message it may match.
+    const set = await api(`/rooms/${room.id}`, { method: "PATCH", token: ann.token, body: { title: "Lunch" } });
+    expect(set.status).toBe(200);
+    await post(ann, room.id, "Lunch");
+    expect((await remove(ann, room.id, 5)).status).toBe(200);
+    expect((await edit(bob, room.id, 4, "fresh start, again")).status).toBe(200);
+    expect(await title()).toBe("Lunch");
+    channel.close();
   });
 
   it("lets the owner delete anyone's message, and nobody else edit or delete it", async () => {
