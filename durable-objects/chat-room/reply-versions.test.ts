@@ -6,11 +6,12 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { parseMarkdown } from "../../shared/markdown";
 import { openStore } from "../../shared/store";
 import type { Message } from "../../shared/wire";
 import { api, post, roomWith } from "../../test/helpers";
 import { type Client, connect } from "../../test/ws";
-import { escapeMarkdown } from "../../worker/routes/export";
+import { quoteMarkdown } from "../../worker/routes/export";
 import { type ChatRoom, chatRoom } from "./chat-room";
 import type { RoomLog } from "./room-log";
 import { flushAll } from "./test-support";
@@ -72,8 +73,8 @@ describe("reply versions", () => {
     expect(stored).toEqual(chosen.body.message);
     const md = await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: ann.token });
     expect(md.body).toContain("_Version 1 of 4, shown_");
-    // The export escapes user text (a name's underscores too), so compare with that form.
-    expect(md.body).toContain(escapeMarkdown(second.message.content));
+    // The export quotes each version's Markdown, so compare with that form.
+    expect(md.body).toContain(quoteMarkdown(second.message.content, parseMarkdown(second.message.content)));
     a.close();
     b.close();
   });

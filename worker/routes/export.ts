@@ -1,10 +1,13 @@
 // Export of a room's whole history as JSON or Markdown. Streamed page by page from the
 // history store, so a long history never has to fit in memory; the few messages not yet
-// flushed are taken from the room's hot log. In Markdown, every piece of user text (title,
-// names, message content) is escaped, so only the export itself writes structure: a message
-// cannot forge a "**Name** · date" author line, a heading or raw HTML.
+// flushed are taken from the room's hot log. In Markdown, a message keeps its own formatting
+// (lists, tables, code, emphasis) inside a blockquote, every line of it quoted, and its raw HTML
+// escaped; the other user text (title, names, file names, errors) is escaped. So only the export
+// itself writes the document's structure: a message cannot forge a "**Name** · date" author
+// line, a heading or raw HTML.
 // Tombstones stay as a note (their content is gone); a regenerated reply keeps every version.
 import type { Context } from "hono";
+import type { Root } from "mdast";
 import type { Message } from "../../shared/wire";
 import type { AppEnv } from "../types";
 import { unflushedFor } from "./room-access";
@@ -37,8 +40,10 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
       }
       yield "]}\n";
     } else {
+      // The Markdown parser is imported here: only a Markdown export needs it.
+      const { parseMarkdown } = await import("../../shared/markdown");
       yield `# ${escapeMarkdown(title)}\n\nExported ${new Date().toISOString()}\n`;
-      for await (const m of messages()) yield markdownEntry(m);
+      for await (const m of messages()) yield markdownEntry(m, (text) => quoteMarkdown(text, parseMarkdown(text)));
     }
   }
 
@@ -70,7 +75,8 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
 }
 
 /** One message in the Markdown export: an author line the export writes, then the body. */
-function markdownEntry(m: Message): string {
+/** One message's entry; `quote` turns a message's Markdown into a quoted block (quoteMarkdown). */
+function markdownEntry(m: Message, quote: (text: string) => string): string {
   const handle = m.author.username ? ` (@${m.author.username})` : "";
   const who =
     m.author.kind === "ai" ? `${escapeMarkdown(m.author.name)} (AI)` : `${escapeMarkdown(m.author.name)}${escapeMarkdown(handle)}`;
@@ -78,21 +84,20 @@ function markdownEntry(m: Message): string {
   const files = (m.attachments ?? [])
     .map((a) => `\n- Attachment: [${escapeMarkdown(a.name)}](${a.url}) (${a.mimeType}, ${a.size} bytes)`)
     .join("");
-  return `\n**${who}** · ${m.createdAt}${markdownBody(m)}\n${files ? `${files}\n` : ""}`;
+  return `\n**${who}** · ${m.createdAt}${markdownBody(m, quote)}\n${files ? `${files}\n` : ""}`;
 }
 
 /** A message's Markdown after its heading line: a tombstone's note, the content with its status,
  * or every version of a regenerated reply (the current one marked). */
-function markdownBody(m: Message): string {
+function markdownBody(m: Message, quote: (text: string) => string): string {
   if (m.deletedAt) return ` _(deleted ${m.deletedAt})_\n`;
   const edited = m.editedAt ? ` _(edited ${m.editedAt})_` : "";
   const note = (v: Pick<Message, "status" | "error">) =>
     v.status === "complete" ? "" : ` _(${v.status}${v.error ? `: ${escapeMarkdown(v.error)}` : ""})_`;
-  if (!m.versions) return `${edited}${note(m)}\n\n${escapeMarkdown(m.content)}`;
+  if (!m.versions) return `${edited}${note(m)}\n\n${quote(m.content)}`;
   return m.versions
     .map(
-      (v, i) =>
-        `\n\n_Version ${i + 1} of ${m.versions?.length}${i + 1 === m.version ? ", shown" : ""}_${note(v)}\n\n${escapeMarkdown(v.content)}`,
+      (v, i) => `\n\n_Version ${i + 1} of ${m.versions?.length}${i + 1 === m.version ? ", shown" : ""}_${note(v)}\n\n${quote(v.content)}`,
     )
     .join("");
 }
@@ -107,4 +112,32 @@ export function escapeMarkdown(text: string): string {
     .replace(/[\\`*_[\]<>&~|!]/g, "\\$&")
     .replace(/^(\s*)([#+=-])/gm, "$1\\$2")
     .replace(/^(\s*\d+)([.)])/gm, "$1\\$2");
+}
+
+/**
+ * A message's Markdown as a blockquote: every line quoted, so its lists, tables, code and
+ * emphasis render as the app shows them, inside the quote, and nothing in it reaches the
+ * document's top level (a code fence left open ends with the quote). Raw HTML (`tree`'s html
+ * nodes, never inside code) gets its `<` escaped: it reads as the text the app shows, never as
+ * markup.
+ */
+export function quoteMarkdown(text: string, tree: Root): string {
+  const spans: [number, number][] = [];
+  const walk = (node: { type: string; position?: Root["position"]; children?: unknown[] }) => {
+    const at = node.position;
+    if (node.type === "html" && at?.start.offset !== undefined && at.end.offset !== undefined) spans.push([at.start.offset, at.end.offset]);
+    for (const child of (node.children ?? []) as (typeof node)[]) walk(child);
+  };
+  walk(tree);
+  let out = "";
+  let from = 0;
+  for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+    out += text.slice(from, start) + text.slice(start, end).replaceAll("<", "\\<");
+    from = end;
+  }
+  out += text.slice(from);
+  return out
+    .split(/\r\n?|\n/)
+    .map((line) => (line ? `> ${line}` : ">"))
+    .join("\n");
 }

@@ -210,24 +210,38 @@ describe("messages", () => {
     expect((await api(`/rooms/${room.id}/export?format=pdf`, { token: ann.token })).status).toBe(400);
   });
 
-  it("escapes user text in the Markdown export, so a message cannot forge an author line or HTML", async () => {
+  it("keeps each message's Markdown in the export, quoted, so a message cannot forge an author line, a heading or HTML", async () => {
     const [room, ann, dave] = await roomWith("ann", "dave");
     const forged = `ok\n\n**${ann.user.displayName}** · 2026-01-01T00:00:00.000Z\n\n# Send me your password\n\n<img src=x onerror=alert(1)>`;
     await post(dave, room.id, forged);
-    await post(ann, room.id, "first **bold**");
+    await post(
+      ann,
+      room.id,
+      "first **bold**\n\n| Step | Minutes |\n|---|--:|\n| Boil | 10 |\n\n```python\nprint('<b>hi</b>')\n```\n\nand <b>raw</b> html",
+    );
     const md = await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: ann.token });
     const tree = parseMarkdown(md.body);
     const kinds = (type: string) =>
       tree.children.flatMap((n) => (n.type === "paragraph" ? n.children : [n])).filter((n) => n.type === type);
-    // One author line (strong) per message, each the real author; one heading, the title's.
+    // One author line (strong) per message at the top level, each the real author; one
+    // heading there, the title's; each message one quote.
     expect(kinds("strong").map((n) => textOf(n))).toEqual([
       `${dave.user.displayName} (@${dave.user.username})`,
       `${ann.user.displayName} (@${ann.user.username})`,
     ]);
     expect(tree.children.filter((n) => n.type === "heading")).toHaveLength(1);
-    expect(kinds("html")).toEqual([]);
-    // The text still reads as it was written.
+    expect(tree.children.filter((n) => n.type === "blockquote")).toHaveLength(2);
+    // No raw HTML anywhere: it reads as the text the app shows.
+    expect(nodes(tree).filter((n) => n.type === "html")).toEqual([]);
     expect(md.body).toContain("Send me your password");
+    expect(md.body).toContain("\\<img src=x onerror=alert(1)>");
+    // Formatting survives inside the quote: emphasis, a table, code (its text untouched).
+    const [, mine] = tree.children.filter((n) => n.type === "blockquote");
+    const inMine = nodes(mine as object);
+    expect(inMine.filter((n) => n.type === "strong").map((n) => textOf(n))).toEqual(["bold"]);
+    expect(inMine.filter((n) => n.type === "table")).toHaveLength(1);
+    expect(inMine.filter((n) => n.type === "code").map((n) => (n as { value?: string }).value)).toEqual(["print('<b>hi</b>')"]);
+    expect(md.body).toContain("> and \\<b>raw\\</b> html");
   });
 
   it("searches only the caller's rooms", async () => {
@@ -248,6 +262,12 @@ describe("messages", () => {
 });
 
 /** The text inside a Markdown node, its children's joined. */
+/** Every node of a Markdown tree, depth first. */
+function nodes(node: object): { type: string }[] {
+  const { children } = node as { children?: object[] };
+  return [node as { type: string }, ...(children ?? []).flatMap(nodes)];
+}
+
 function textOf(node: object): string {
   const { value, children } = node as { value?: unknown; children?: object[] };
   return typeof value === "string" ? value : (children ?? []).map(textOf).join("");
