@@ -189,7 +189,8 @@ describe.each([
       baseURL,
       room.id,
       session.token,
-      Array.from({ length: 60 }, (_, k) => content(k + 1)),
+      // Not the rows around NEEDLE: the search below must find one message only.
+      Array.from({ length: 60 }, (_, k) => content(k + 201)),
     );
     await page.goto(`/rooms/${room.id}`);
     await live(page);
@@ -291,6 +292,20 @@ describe("small things", () => {
     await live(page);
     const composer = page.getByRole("textbox", { name: /^Message / });
     expect(await composer.getAttribute("placeholder")).toBe("Write a message");
+    await page.context().close();
+  });
+
+  it("keeps the conversation in view on a short phone screen (its keyboard up) while a long draft is typed", async () => {
+    const page = await signedIn(390, 450);
+    await page.goto(`/rooms/${roomId}`);
+    await live(page);
+    await page
+      .getByRole("textbox", { name: /^Message / })
+      .fill(Array.from({ length: 30 }, (_, i) => `line ${i + 1} of a long draft`).join("\n"));
+    await page.waitForTimeout(200);
+    const [composer, log] = [await page.locator(".composer").boundingBox(), await page.getByRole("log").boundingBox()];
+    expect(composer?.height).toBeLessThanOrEqual(450 * 0.4);
+    expect(log?.height).toBeGreaterThanOrEqual(150);
     await page.context().close();
   });
 

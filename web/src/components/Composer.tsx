@@ -39,9 +39,12 @@ export function Composer(props: Props) {
     if (files?.length) setError(uploads.add(files));
   };
 
+  // Grows with its text up to the CSS max-height (a share of a short screen, so a long draft
+  // leaves the conversation in view), then scrolls.
   const resize = () => {
     area.style.height = "auto";
-    area.style.height = `${Math.min(area.scrollHeight, 240)}px`;
+    const max = Number.parseFloat(getComputedStyle(area).maxHeight) || 240;
+    area.style.height = `${Math.min(area.scrollHeight, max)}px`;
   };
 
   onMount(() => {

@@ -56,7 +56,7 @@ export function Sidebar(props: { asMain?: boolean }) {
           aria-keyshortcuts="Control+K Meta+K"
           class="input search-input"
           type="search"
-          placeholder="Search rooms and messages"
+          placeholder="Search"
           autocomplete="off"
           value={rooms.state.query}
           onInput={(e) => rooms.setQuery(e.currentTarget.value)}
