@@ -35,6 +35,21 @@ async function longPress(p: Person, l: Locator, ms = 800, at?: { x: number; y: n
   await cdp.detach();
 }
 
+/** Sets the open room's AI to answer mentions only, through the API as `p` (owner). */
+async function repliesOnMentionOnly(p: Person) {
+  const roomId = new URL(p.page.url()).pathname.split("/").pop();
+  const status = await p.page.evaluate(async (id) => {
+    const { token } = JSON.parse(localStorage.getItem("parlor.session") ?? "{}") as { token?: string };
+    const res = await fetch(`/api/rooms/${id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ aiMode: "mention" }),
+    });
+    return res.status;
+  }, roomId);
+  expect(status).toBe(200);
+}
+
 beforeAll(async () => {
   browser = await launch();
   ada = await person(browser, baseURL, "Ada Lovelace", { width: 1366, height: 850 });
@@ -168,6 +183,8 @@ describe("message actions, desktop and phone", () => {
   });
 
   it("keeps Delete's confirm readable: under Ada's pointer, and in Bob's dark theme", async () => {
+    // From here on the Assistant answers mentions only: these checks need no replies to wait for.
+    await repliesOnMentionOnly(ada);
     const confirmIn = async (p: Person, text: string, open: (tools: Locator) => Promise<void>) => {
       await p.page.getByLabel("Message Trip notes").fill(text);
       await p.page.keyboard.press("Enter");
