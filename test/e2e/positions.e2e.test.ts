@@ -309,6 +309,24 @@ describe("small things", () => {
     await page.context().close();
   });
 
+  it("gives a long room name the phone header's width: a live connection there is its dot alone", async () => {
+    const { room } = await post<{ room: { id: string } }>(
+      baseURL,
+      "/rooms",
+      { title: "Weekend plans for the long hike up to the lake and back" },
+      session.token,
+    );
+    const page = await signedIn(390, 844);
+    await page.goto(`/rooms/${room.id}`);
+    await live(page);
+    const [pill, title] = [await page.locator(".chat-head .conn").boundingBox(), await page.locator("#room-title").boundingBox()];
+    expect(pill?.width).toBeLessThanOrEqual(30);
+    expect(title?.width).toBeGreaterThanOrEqual(180);
+    // Still announced and named for a screen reader.
+    expect(await page.getByRole("status").filter({ hasText: "Live" }).count()).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
   it("says a room that never existed was not found, not that it was deleted", async () => {
     const page = await signedIn(1366, 850);
     await page.goto("/rooms/no-such-room");

@@ -8,7 +8,9 @@ export function ConnectionStatus(props: { state: Connection; onRetry: () => void
     <div class={`conn conn-${props.state}`} role="status" aria-live="polite">
       <span class="conn-dot" aria-hidden="true" />
       <Switch>
-        <Match when={props.state === "live"}>Live</Match>
+        <Match when={props.state === "live"}>
+          <span class="conn-label">Live</span>
+        </Match>
         <Match when={props.state === "connecting"}>Connecting…</Match>
         <Match when={props.state === "reconnecting"}>Reconnecting…</Match>
         <Match when={props.state === "closed"}>Disconnected</Match>
