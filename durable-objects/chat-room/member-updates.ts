@@ -87,6 +87,14 @@ export class MemberUpdates {
     await Promise.allSettled(sends);
   }
 
+  /** One frame to every member (a rename, say), whether or not they have the room open. */
+  async tell(frame: ChannelFrame): Promise<void> {
+    const room = this.room();
+    if (!room) return;
+    const members = await this.members(room.roomId);
+    await Promise.allSettled(members.map((m) => this.push(m.userId, frame)));
+  }
+
   /** Who is in the room: the room's own list, or the history store's while it has none. */
   private async members(roomId: string): Promise<RoomMember[]> {
     const known = this.list.all();

@@ -57,10 +57,6 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
   });
   const changes = new Changes(ctx.storage.sql);
   const push = (userId: string, frame: ChannelFrame) => userChannel(env, userId).push(frame);
-  const tellMembers = async (id: string, frame: ChannelFrame) => {
-    const ids = members.all()?.map((m) => m.userId) ?? (await history().rooms.members(id)).map((m) => m.user.id);
-    await Promise.allSettled(ids.map((userId) => push(userId, frame)));
-  };
   const memberUpdates = new MemberUpdates(members, log, sockets, timers, room, history, push);
   const broadcast = sockets.broadcast.bind(sockets);
   const replyWritten = async () => {
@@ -89,7 +85,7 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     replyBusy: (seq) => ai.writing(seq),
     deleted: async (message) => void (await uploads.discard(message.seq)),
     renamed: (roomId, before, after) =>
-      renameAfter({ log, history, retitled: (room) => tellMembers(room.id, { type: "room", room }) }, roomId, before, after),
+      renameAfter({ log, history, retitled: (room) => memberUpdates.tell({ type: "room", room }) }, roomId, before, after),
     maxChars: config.maxMessageChars,
   });
   return {

@@ -1,7 +1,7 @@
 // Message history in the store: the idempotent upsert the ChatRoom flush uses, seq-keyed
 // pages, export, and full-text search (FTS5 on D1, tsvector on Postgres).
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
-import { titleFrom } from "../markdown";
+import { titleFrom, titleOfMessage } from "../markdown";
 import type { Message } from "../wire";
 import type { Db, DbContext } from "./db";
 import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
@@ -174,7 +174,11 @@ export function messagesRepo(ctx: DbContext) {
           .set({
             lastSeq: sql`case when ${rooms.lastSeq} < ${lastSeq} then ${lastSeq} else ${rooms.lastSeq} end`,
             lastActivityAt: sql`case when ${rooms.lastActivityAt} < ${lastAt} then ${lastAt} else ${rooms.lastActivityAt} end`,
-            ...(firstUser ? { title: sql`coalesce(${rooms.title}, ${deriveTitle(titleText(firstUser))})` } : {}),
+            ...(firstUser
+              ? {
+                  title: sql`coalesce(${rooms.title}, ${titleOfMessage({ content: firstUser.content, attachments: firstUser.attachments ? JSON.parse(firstUser.attachments) : undefined })})`,
+                }
+              : {}),
           })
           .where(eq(rooms.id, roomId))
           .returning({ id: rooms.id }),
@@ -256,12 +260,6 @@ export function messagesRepo(ctx: DbContext) {
 
 /** An untitled room's name from its first message: the text a reader sees, without Markdown. */
 export const deriveTitle = titleFrom;
-
-/** What a room is named after: the message's text, or its first attachment's name if it has none. */
-function titleText(row: MessageRow): string {
-  if (row.content.trim() || !row.attachments) return row.content;
-  return (JSON.parse(row.attachments) as { name: string }[])[0]?.name ?? row.content;
-}
 
 function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
