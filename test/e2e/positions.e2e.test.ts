@@ -2,7 +2,8 @@
 // (390×844) sizes: a room of mixed-height messages (long paragraphs, code, tables) opens with
 // its newest message in view and stays there while the bubbles settle, after a reload too; a
 // wheel over the header or the composer moves only the message list, and neither the page nor
-// the main pane ever scrolls; a reader who scrolled up stays put when a message arrives; a search hit opens its room at that message, highlighted, with
+// the main pane ever scrolls; a reader who scrolled up stays put when a message arrives; a
+// message stays still while its editor opens (the newest one's editor comes into view); a search hit opens its room at that message, highlighted, with
 // older and newer history loading around it; a streaming reply stays in view as it grows.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -232,6 +233,58 @@ describe.each([
       await page.locator(`[data-seq="${60 + sent}"]`).waitFor();
       await expect.poll(fromBottom).toBeLessThanOrEqual(2);
     }
+  });
+
+  it("keeps a message still while its editor opens and closes, and shows the newest one's editor whole", async () => {
+    // Still in "Reading back", at its newest message.
+    const fromBottom = () => geometry(page, ".log").then((g) => (g as Geometry).fromBottom);
+    expect(await fromBottom()).toBeLessThanOrEqual(2);
+    // One of the reader's own messages wholly in view, not the last row.
+    const seq = await page.evaluate(() => {
+      const box = (document.querySelector(".log") as HTMLElement).getBoundingClientRect();
+      const rows = [...document.querySelectorAll<HTMLElement>(".log .msg.is-mine[data-seq]")].filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.top >= box.top && r.bottom <= box.bottom - 120;
+      });
+      return rows.at(-1)?.dataset.seq ?? "";
+    });
+    expect(seq).not.toBe("");
+    const row = `.msg[data-seq="${seq}"]`;
+    const editor = page.getByRole("textbox", { name: "Edit message" });
+    const before = (await geometry(page, row)) as Geometry;
+    await page.locator(`${row} .bubble`).hover();
+    await page.locator(row).getByRole("button", { name: "Edit" }).click();
+    await expect.poll(() => editor.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.waitForTimeout(300);
+    const open = (await geometry(page, row)) as Geometry;
+    expect(Math.abs(open.top - before.top)).toBeLessThanOrEqual(1);
+    expect(open.bottom).toBeGreaterThan(before.bottom + 20);
+    await page.keyboard.press("Escape");
+    await editor.waitFor({ state: "detached" });
+    await page.waitForTimeout(300);
+    expect(Math.abs(((await geometry(page, row)) as Geometry).top - before.top)).toBeLessThanOrEqual(1);
+    expect(await fromBottom()).toBeLessThanOrEqual(2);
+
+    // The newest message: its editor grows below the view's edge, so the log brings it up,
+    // Save and all.
+    await page.getByRole("textbox", { name: /^Message / }).fill("One last note");
+    await page.keyboard.press("Enter");
+    const last = page.locator(".log .msg.is-mine[data-seq]").filter({ hasText: "One last note" });
+    await last.waitFor();
+    const lastSeq = await last.getAttribute("data-seq");
+    await expect.poll(fromBottom).toBeLessThanOrEqual(2);
+    await last.locator(".bubble").hover();
+    await last.getByRole("button", { name: "Edit" }).click();
+    await editor.waitFor();
+    await page.waitForTimeout(300);
+    const save = await page.locator(`.msg[data-seq="${lastSeq}"]`).getByRole("button", { name: "Save" }).boundingBox();
+    const g = (await geometry(page, `.msg[data-seq="${lastSeq}"]`)) as Geometry;
+    expect(g.top).toBeGreaterThanOrEqual(g.logTop);
+    expect((save?.y ?? 0) + (save?.height ?? 0)).toBeLessThanOrEqual(g.logBottom + 1);
+    await page.keyboard.press("Escape");
+    await editor.waitFor({ state: "detached" });
+    await expect.poll(fromBottom).toBeLessThanOrEqual(2);
+    expect([g.page, g.main]).toEqual([0, 0]);
   });
 
   it("opens a search hit at that message, highlighted, with older and newer history around it", async () => {

@@ -38,6 +38,8 @@ type Props = {
   /** The seq of the AI reply that answered this message, if any. */
   answeredBy?: number;
   actions: MessageActions;
+  /** Hold this row still in the log while it changes size in place (`on`), or let it go. */
+  hold?: (el: HTMLElement, on: boolean) => void;
 };
 
 /** How far above its message the actions bar sits (`.msg-tools`' top in message-extras.css). */
@@ -80,9 +82,15 @@ export function MessageItem(props: Props) {
   };
   onCleanup(() => document.removeEventListener("pointerdown", closeOutside));
   const deleted = () => Boolean(m().deletedAt);
+  // The row stays where the reader is looking while its editor opens, grows and closes.
+  const edit = (on: boolean) => {
+    if (on && article) props.hold?.(article, true);
+    setEditing(on);
+    if (!on && article) props.hold?.(article, false);
+  };
   const saveEdit = (text: string) => {
     props.actions.edit?.(m().seq, text);
-    setEditing(false);
+    edit(false);
     if (props.answeredBy !== undefined) setOffer(true);
   };
   return (
@@ -133,7 +141,7 @@ export function MessageItem(props: Props) {
               {clockTime(m().createdAt)}
             </time>
           </header>
-          <Show when={!editing()} fallback={<MessageEditor content={m().content} onSave={saveEdit} onCancel={() => setEditing(false)} />}>
+          <Show when={!editing()} fallback={<MessageEditor content={m().content} onSave={saveEdit} onCancel={() => edit(false)} />}>
             <Show when={deleted() || m().content || !m().attachments?.length}>
               <div class="bubble">
                 <Show when={!deleted()} fallback={<span class="msg-deleted">Message deleted</span>}>
@@ -165,7 +173,7 @@ export function MessageItem(props: Props) {
                   message={m()}
                   canEdit={props.mine}
                   canDelete={props.mine || Boolean(props.canDeleteAny)}
-                  onEdit={() => setEditing(true)}
+                  onEdit={() => edit(true)}
                   onDelete={() => props.actions.remove?.(m().seq)}
                   onRegenerate={
                     ai() && !(props.latestAi && m().status !== "complete") ? () => props.actions.regenerate(m().seq) : undefined

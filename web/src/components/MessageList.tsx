@@ -274,6 +274,7 @@ export function MessageList(props: Props) {
                   canDeleteAny={props.canDeleteAny}
                   answeredBy={answers().get(m.seq)}
                   actions={props.actions}
+                  hold={(el, on) => scroll?.hold(el, on)}
                 />
                 <Show when={gapAfter(m.seq)}>
                   <div class="log-gap log-loading" data-after={m.seq}>

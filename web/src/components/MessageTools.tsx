@@ -93,7 +93,8 @@ export function MessageEditor(props: { content: string; onSave: (text: string) =
         ref={(el) => {
           area = el;
           queueMicrotask(() => {
-            el.focus();
+            // The log brings the editor into view itself (log-scroll.ts), keeping the row still.
+            el.focus({ preventScroll: true });
             el.setSelectionRange(el.value.length, el.value.length);
           });
         }}

@@ -5,6 +5,8 @@
 // log to the bottom (while following the conversation) or puts the row the reader was looking
 // at back where it was on screen. Only a scroll upwards (the reader's wheel, touch, keys or
 // scrollbar) leaves the bottom; content growing never does, since it does not move scrollTop.
+// A row that changes size in place because the reader acted on it (its editor opening) is held
+// still instead, even at the bottom, and its lower edge is brought into view if it grows past.
 
 export type LogScroll = {
   /** Scroll to the bottom now. */
@@ -15,6 +17,8 @@ export type LogScroll = {
   remember(): void;
   /** Put the remembered row back where it was. */
   restore(): void;
+  /** Hold `el` still through its own changes of size (`on`), even while following; or let go. */
+  hold(el: HTMLElement, on: boolean): void;
   /** Notes a scroll event; returns whether it went up (towards older messages). The log's own
    * scroll handler calls it first, so the answer is about this event, not the one before. */
   scrolled(): boolean;
@@ -23,6 +27,7 @@ export type LogScroll = {
 
 export function createLogScroll(scroller: HTMLElement, content: HTMLElement, following: () => boolean): LogScroll {
   let anchor: { el: HTMLElement; top: number } | null = null;
+  let held: HTMLElement | null = null;
   let lastTop = scroller.scrollTop;
 
   const offset = (el: HTMLElement) => el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
@@ -52,6 +57,12 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
       const shift = offset(anchor.el) - anchor.top;
       if (Math.abs(shift) >= 1) scroller.scrollTop += shift;
     },
+    hold(el, on) {
+      if (on) {
+        held = el;
+        anchor = { el, top: offset(el) };
+      } else if (held === el) held = null;
+    },
     // Which way the view moved: content growing does not move scrollTop, the reader does.
     scrolled() {
       const upward = scroller.scrollTop < lastTop - 1;
@@ -63,8 +74,18 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
     },
   };
 
+  /** The held row stays where it was (or the row the reader scrolled to since), and whatever
+   * of it grew below the view comes up into it, short of pushing its top out. */
+  const keepHeld = (el: HTMLElement) => {
+    api.restore();
+    const below = el.getBoundingClientRect().bottom - scroller.getBoundingClientRect().bottom;
+    if (below > 0) scroller.scrollTop += Math.min(below, Math.max(0, offset(el)));
+    if (anchor) anchor.top = offset(anchor.el);
+  };
+
   const observer = new ResizeObserver(() => {
-    if (following()) api.toBottom();
+    if (held?.isConnected) keepHeld(held);
+    else if (following()) api.toBottom();
     else api.restore();
   });
   observer.observe(content);
