@@ -9,7 +9,7 @@ import { entry } from "./lib/entry.ts";
 import * as t from "./lib/thresholds.ts";
 import { aiScenario } from "./scenarios/ai-turns.ts";
 import { fanoutScenario } from "./scenarios/fanout.ts";
-import { eveningStages, readersScenario, writersScenario } from "./scenarios/rest.ts";
+import { eveningStages, perMinute, readersScenario, writersScenario } from "./scenarios/rest.ts";
 
 export { aiTurns } from "./scenarios/ai-turns.ts";
 export { fanout } from "./scenarios/fanout.ts";
@@ -17,16 +17,17 @@ export { readers, writers } from "./scenarios/rest.ts";
 
 const evening = durationMs(str("DURATION", "5m"));
 
-const scenarios: NonNullable<Options["scenarios"]> = {
-  readers: readersScenario(evening, "0s", eveningStages(config.readRate, evening)),
-  writers: writersScenario(evening, "0s", eveningStages(config.writeRate, evening)),
-  fanout: fanoutScenario(evening),
-};
+// READ_RATE=0, WRITE_RATE=0 or AI_ROOMS=0 leaves that part out, with its thresholds.
+const reading = perMinute(config.readRate) > 0;
+const writing = perMinute(config.writeRate) > 0;
+const scenarios: NonNullable<Options["scenarios"]> = { fanout: fanoutScenario(evening) };
+if (reading) scenarios.readers = readersScenario(evening, "0s", eveningStages(config.readRate, evening));
+if (writing) scenarios.writers = writersScenario(evening, "0s", eveningStages(config.writeRate, evening));
 if (config.aiRooms > 0) scenarios.ai = aiScenario(evening);
 
 export const { options, setup, teardown } = entry({
   scenarios,
-  thresholds: [t.readers, t.writers, t.fanout, config.aiRooms > 0 ? t.ai : {}],
+  thresholds: [reading ? t.readers : {}, writing ? t.writers : {}, t.fanout, config.aiRooms > 0 ? t.ai : {}],
   needs: { rooms: true, seed: true, aiRooms: config.aiRooms > 0 },
   setupTimeout: "15m",
 });

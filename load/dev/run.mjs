@@ -113,11 +113,17 @@ async function runScenario(name, s) {
   const vus = Array.from({ length: s.preAllocatedVUs ?? 1 }, newVu);
   const t0 = performance.now();
   const running = [];
-  for (let k = 0; ; k++) {
+  // Iterations owed so far: the rate integrated over time, in small steps, so a ramp from 0 or
+  // a rate per minute starts on time instead of after one long wait at the starting rate.
+  let owed = 1;
+  let k = 0;
+  for (let last = 0; ; ) {
     const t = performance.now() - t0;
     if (t >= total) break;
-    running.push(iterate(scn, vus[k % vus.length], counters, fn, 60_000));
-    await sleep(unit / Math.max(rateAt(t), 0.1));
+    owed += (rateAt(t) * (t - last)) / unit;
+    last = t;
+    for (; owed >= 1; owed--) running.push(iterate(scn, vus[k++ % vus.length], counters, fn, 60_000));
+    await sleep(Math.min(50, total - t));
   }
   await Promise.all(running);
 }

@@ -28,8 +28,9 @@ export interface RoomSocket {
   isOpen(): boolean;
 }
 
-/** The spec's OPEN readyState. k6's WebSocket constructor defines no OPEN constant (up to at
- * least v2.2, whatever @types/k6 says), so `WebSocket.OPEN` is undefined there. */
+/** The spec's readyStates. k6's WebSocket constructor defines no such constants before v2.3
+ * (whatever @types/k6 says), so `WebSocket.OPEN` is undefined there. */
+const CONNECTING = 0;
 const OPEN = 1;
 
 export function openRoomSocket(opts: RoomSocketOptions): RoomSocket {
@@ -44,7 +45,11 @@ export function openRoomSocket(opts: RoomSocketOptions): RoomSocket {
     tags: { name: "WS /api/rooms/:id/ws", url: "/api/rooms/:id/ws", scenario: opts.scenario },
   });
 
-  ws.onopen = () => ws.send(JSON.stringify({ type: "hello", afterSeq: opts.afterSeq } satisfies ClientFrame));
+  ws.onopen = () => {
+    // Asked to close while the handshake was still under way: do it now (see close() below).
+    if (closing) ws.close(1000, "load test done");
+    else ws.send(JSON.stringify({ type: "hello", afterSeq: opts.afterSeq } satisfies ClientFrame));
+  };
   ws.onmessage = (event) => {
     if (event === undefined || typeof event.data !== "string") return;
     let frame: ServerFrame;
@@ -62,7 +67,8 @@ export function openRoomSocket(opts: RoomSocketOptions): RoomSocket {
       return;
     }
     if (frame.type === "error") {
-      m.wsErrorFrames.add(1, { code: frame.code });
+      // A tag k6 cannot take (undefined, null) would throw here and close the socket.
+      m.wsErrorFrames.add(1, { code: String(frame.code ?? "none") });
       console.warn(`ws error frame in ${opts.scenario}: ${frame.code} ${frame.message}`);
     }
     if (frame.type === "rate_limited") m.wsRateLimited.add(1, { scenario: opts.scenario });
@@ -84,7 +90,9 @@ export function openRoomSocket(opts: RoomSocketOptions): RoomSocket {
     close: () => {
       if (closing) return;
       closing = true;
-      ws.close(1000, "load test done");
+      // k6 before v2.3 blocks the VU for good on close() during the handshake (grafana/k6#6351),
+      // so a socket still connecting is closed from onopen instead, or never opens at all.
+      if (ws.readyState !== CONNECTING) ws.close(1000, "load test done");
     },
     isOpen: () => ws.readyState === OPEN && !closing,
   };

@@ -4,8 +4,10 @@
 // differ by provider (dummy vs a real key), hence the env overrides.
 //
 // Every script also needs `count>0` on what it exists to measure (reads, writes, deliveries,
-// acks, AI replies): k6 evaluates a latency threshold on a trend with no samples as passed
-// (its percentiles read 0), so without these a run that measured nothing would exit 0.
+// acks, AI replies), scoped to the scenario that must produce it: k6 evaluates a latency
+// threshold on a trend with no samples as passed (its percentiles read 0), and a threshold on
+// a rate with no samples passes whatever its rule (metrics/thresholds.go), so without these a
+// run that measured nothing would exit 0.
 import type { Threshold } from "k6/options";
 import { flag, int } from "./config.ts";
 
@@ -23,10 +25,13 @@ export const common: Thresholds = {
   http_req_failed: ["rate<0.01"],
 };
 
+// An arrival-rate scenario that runs out of VUs skips iterations (dropped_iterations): the
+// load it promised was not offered, so its latencies would flatter the server.
 export const readers: Thresholds = {
   ...latency({ "http_req_duration{scenario:readers}": ["p(95)<300", "p(99)<800"] }),
   reads_history_ordered: ["rate==1"],
   reads_ok: ["count>0"],
+  "dropped_iterations{scenario:readers}": ["count==0"],
 };
 
 export const writers: Thresholds = {
@@ -34,11 +39,13 @@ export const writers: Thresholds = {
   writes_rate_limited: ["rate<0.01"],
   writes_idempotent_resend: ["rate==1"],
   writes_ok: ["count>0"],
+  "dropped_iterations{scenario:writers}": ["count==0"],
 };
 
 export const fanout: Thresholds = {
-  // Send-to-receipt across the Worker, the room object and back out to every member.
-  ...latency({ ws_delivery_latency: ["p(50)<100", "p(95)<250", "p(99)<500"] }),
+  // Send-to-receipt across the Worker, the room object and back out to every member, for
+  // messages sent on a socket (a REST writer's stamp also holds its POST's round trip).
+  ...latency({ "ws_delivery_latency{src:ws}": ["p(50)<100", "p(95)<250", "p(99)<500"] }),
   ...latency({ ws_ack_latency: ["p(99)<500"] }),
   ...latency({ ws_connect_to_ready: ["p(99)<1500"] }),
   ws_ready_received: ["rate==1"],
@@ -49,8 +56,9 @@ export const fanout: Thresholds = {
   ws_unacked: ["count==0"],
   ws_unexpected_closes: ["count==0"],
   ws_rate_limited: ["count==0"],
-  ws_deliveries: ["count>0"],
-  ws_acks: ["count>0"],
+  // The fan-out's own senders: in busy-evening, REST writes and AI turns feed these metrics too.
+  "ws_deliveries{src:ws}": ["count>0"],
+  "ws_acks{scenario:fanout}": ["count>0"],
 };
 
 export const ai: Thresholds = {
@@ -58,7 +66,8 @@ export const ai: Thresholds = {
   ...latency({ ai_time_to_final: [`p(95)<${int("AI_FINAL_P95_MS", 15000)}`] }),
   ai_reply_ok: ["rate>0.99"],
   ai_replies: ["count>0"],
-  ws_acks: ["count>0"],
+  "ws_acks{scenario:ai}": ["count>0"],
+  "ws_ready_received{scenario:ai}": ["rate==1"],
   ws_unexpected_closes: ["count==0"],
 };
 

@@ -79,8 +79,13 @@ export function aiTurns(data: Fixture): void {
     onReady: () => startTurn(),
     onClose() {
       m.touchCorrectness(scenario);
-      // Pending timers would keep the iteration alive after the socket is gone.
-      if (turn !== undefined) clearTimeout(turn.timeout);
+      // Pending timers would keep the iteration alive after the socket is gone; a turn still
+      // waiting for its reply has failed.
+      if (turn !== undefined) {
+        clearTimeout(turn.timeout);
+        m.aiReplyOk.add(false);
+        turn = undefined;
+      }
       if (thinking !== undefined) clearTimeout(thinking);
       clearTimeout(hardStop);
     },

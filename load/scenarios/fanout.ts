@@ -99,8 +99,9 @@ export function fanout(data: Fixture): void {
         if (!tracker.observe(frame.message, scenario)) return;
         // Catch-up replays (seq <= ready.lastSeq) are old news: latency is for live traffic.
         if (frame.message.seq <= liveFrom) return;
-        m.deliveries.add(1, { scenario });
         const s = readStamp(frame.message.content);
+        // src: who sent it (this scenario's sockets, or REST writers in the same rooms).
+        m.deliveries.add(1, { scenario, src: s?.source ?? "none" });
         if (s !== undefined) m.deliveryLatency.add(Date.now() - s.sentAt, { scenario, src: s.source });
       }
     },

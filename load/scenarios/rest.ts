@@ -11,7 +11,12 @@ import type { Fixture, LoadRoom, LoadUser } from "../lib/fixtures.ts";
 import { stamp } from "../lib/marker.ts";
 import * as m from "../lib/metrics.ts";
 
+/** Arrival rates are counted per minute, so a fractional READ_RATE or WRITE_RATE (0.5/s) is
+ * offered as asked instead of rounded to whole iterations per second. */
+export const perMinute = (perSecond: number): number => Math.round(perSecond * 60);
+
 function arrival(exec: string, rate: number, durationMs: number, startTime: string, stages?: Stage[]): Scenario {
+  if (!(perMinute(rate) > 0)) throw new Error(`${exec}: its rate must be at least 1 a minute, got ${rate}/s`);
   // Enough VUs for the rate at ~250 ms per iteration; k6 adds up to maxVUs if the server slows.
   const preAllocatedVUs = Math.max(2, Math.ceil(rate / 2));
   if (stages !== undefined) {
@@ -19,7 +24,7 @@ function arrival(exec: string, rate: number, durationMs: number, startTime: stri
       executor: "ramping-arrival-rate",
       exec,
       startRate: 0,
-      timeUnit: "1s",
+      timeUnit: "1m",
       stages,
       preAllocatedVUs,
       maxVUs: preAllocatedVUs * 5,
@@ -29,8 +34,8 @@ function arrival(exec: string, rate: number, durationMs: number, startTime: stri
   return {
     executor: "constant-arrival-rate",
     exec,
-    rate: Math.max(1, Math.round(rate)),
-    timeUnit: "1s",
+    rate: perMinute(rate),
+    timeUnit: "1m",
     duration: k6Duration(durationMs),
     preAllocatedVUs,
     maxVUs: preAllocatedVUs * 5,
@@ -102,12 +107,13 @@ export function writers(data: Fixture): void {
   m.idempotentResend.add(same !== undefined && same.seq === message.seq && same.id === message.id);
 }
 
-/** Busy-evening shape: ramp to the peak over the first 20%, hold 60%, ramp down 20%. */
+/** Busy-evening shape: ramp to the peak (per second) over the first 20%, hold 60%, ramp down
+ * 20%; targets per minute, as the scenarios count them. */
 export function eveningStages(peak: number, durationMs: number): Stage[] {
   const ramp = k6Duration(durationMs * 0.2);
   return [
-    { target: Math.max(1, Math.round(peak)), duration: ramp },
-    { target: Math.max(1, Math.round(peak)), duration: k6Duration(durationMs * 0.6) },
+    { target: perMinute(peak), duration: ramp },
+    { target: perMinute(peak), duration: k6Duration(durationMs * 0.6) },
     { target: 0, duration: ramp },
   ];
 }

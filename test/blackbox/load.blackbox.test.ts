@@ -65,4 +65,44 @@ describe.runIf(vite !== undefined)("the k6 suite through the stand-in, against n
     rmSync(dir, { recursive: true, force: true });
     expect(run.out).toContain("k6 has no WebSocket.OPEN");
   });
+
+  it("closes a room socket asked to close during its handshake from onopen, which k6 before v2.3 needs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parlor-k6-"));
+    const script = join(dir, "early-close.ts");
+    const lib = join(REPO, "load/lib/room-socket.ts");
+    writeFileSync(
+      script,
+      `import { openRoomSocket } from ${JSON.stringify(lib)};\nexport default function () {\n  const s = openRoomSocket({ token: "t", roomId: "r", afterSeq: 0, scenario: "early", onReady() {}, onFrame() {} });\n  s.close();\n}\n`,
+    );
+    const run = await standIn(script, { BASE_URL: base });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.out).not.toContain("grafana/k6#6351");
+    expect(run.out).not.toMatch(/VU error/);
+    expect(run.code, run.out.slice(-3000)).toBe(0);
+  });
+
+  it("passes a threshold on a rate that got no samples, as k6 does, and still fails count>0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parlor-k6-"));
+    const script = join(dir, "empty-rate.ts");
+    writeFileSync(
+      script,
+      [
+        'import { Counter, Rate } from "k6/metrics";',
+        'new Rate("never_fed");',
+        'const fed = new Counter("fed");',
+        'export const options = { thresholds: { never_fed: ["rate==1"], fed: ["count>0"] } };',
+        "export default function () {",
+        '  if (__ENV.FEED === "1") fed.add(1);',
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const fed = await standIn(script, { FEED: "1" });
+    const unfed = await standIn(script, { FEED: "0" });
+    rmSync(dir, { recursive: true, force: true });
+    expect(fed.out).toContain("no samples: k6 passes it");
+    expect(fed.code, fed.out.slice(-2000)).toBe(0);
+    expect(unfed.out).toMatch(/✗ 'count>0' count=0/);
+    expect(unfed.code).toBe(99);
+  });
 });

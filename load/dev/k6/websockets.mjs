@@ -9,6 +9,8 @@
 // - send and ping throw "InvalidStateError" unless the socket is open; close takes 1000 or
 //   3000-4999 and a reason of at most 123 bytes; messages arriving after close() started are
 //   dropped, as k6 only delivers them while the socket is OPEN;
+// - close() during the handshake throws: k6 before v2.3 never returns from it (its write queue
+//   is read only once connected; grafana/k6#6351), which hangs the VU for good;
 // - events carry type, target and timestamp, plus data and origin (message), error (error),
 //   code and reason (close).
 // k6's ws_* built-in metrics are recorded, and an open socket keeps its VU iteration alive.
@@ -124,11 +126,11 @@ function WebSocketShim(url, protocols, params) {
     }
     if (Buffer.byteLength(String(reason)) > 123)
       throw new Error("SyntaxError: Failed to execute 'close' on 'WebSocket': The message must not be greater than 123 bytes");
-    const wasConnecting = state === CONNECTING;
+    if (state === CONNECTING)
+      throw new Error("k6 before v2.3 never returns from close() during the handshake (grafana/k6#6351): close from onopen");
     state = CLOSING;
     closeCode = code || 1000;
-    if (wasConnecting) ws.terminate();
-    else ws.close(closeCode, reason);
+    ws.close(closeCode, reason);
   };
   const proxy = strict(self, [...INSTANCE, ...METHODS, ...EVENTS.map((e) => `on${e}`)], "WebSocket instance");
   return proxy;
