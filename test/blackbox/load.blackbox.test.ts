@@ -25,6 +25,21 @@ function standIn(script: string, env: Record<string, string>): Promise<{ code: n
   });
 }
 
+/** Writes a one-off script (its lines) to a temp dir and runs it through the stand-in once
+ * per environment given, one after another. */
+async function scripted(lines: string[], envs: Record<string, string>[]) {
+  const dir = mkdtempSync(join(tmpdir(), "parlor-k6-"));
+  const script = join(dir, "script.ts");
+  writeFileSync(script, `${lines.join("\n")}\n`);
+  try {
+    const runs = [];
+    for (const env of envs) runs.push(await standIn(script, env));
+    return runs;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The count a summary line like `ws_deliveries......: 42 3.1/s` reports, or 0. */
 const count = (out: string, metric: string) => Number(new RegExp(`${metric}\\.+: (\\d+)`).exec(out)?.[1] ?? 0);
 
@@ -55,37 +70,37 @@ describe.runIf(vite !== undefined)("the k6 suite through the stand-in, against n
   });
 
   it("refuses WebSocket.OPEN, which k6's WebSocket constructor does not define", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "parlor-k6-"));
-    const script = join(dir, "uses-open.ts");
-    writeFileSync(
-      script,
-      'import { WebSocket } from "k6/websockets";\nexport default function () {\n  if (WebSocket.OPEN !== 1) throw new Error("unreachable");\n}\n',
+    const [run] = await scripted(
+      [
+        'import { WebSocket } from "k6/websockets";',
+        "export default function () {",
+        '  if (WebSocket.OPEN !== 1) throw new Error("unreachable");',
+        "}",
+      ],
+      [{}],
     );
-    const run = await standIn(script, {});
-    rmSync(dir, { recursive: true, force: true });
-    expect(run.out).toContain("k6 has no WebSocket.OPEN");
+    expect(run?.out).toContain("k6 has no WebSocket.OPEN");
   });
 
   it("closes a room socket asked to close during its handshake from onopen, which k6 before v2.3 needs", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "parlor-k6-"));
-    const script = join(dir, "early-close.ts");
-    const lib = join(REPO, "load/lib/room-socket.ts");
-    writeFileSync(
-      script,
-      `import { openRoomSocket } from ${JSON.stringify(lib)};\nexport default function () {\n  const s = openRoomSocket({ token: "t", roomId: "r", afterSeq: 0, scenario: "early", onReady() {}, onFrame() {} });\n  s.close();\n}\n`,
+    const lib = JSON.stringify(join(REPO, "load/lib/room-socket.ts"));
+    const [run] = await scripted(
+      [
+        `import { openRoomSocket } from ${lib};`,
+        "export default function () {",
+        '  const s = openRoomSocket({ token: "t", roomId: "r", afterSeq: 0, scenario: "early", onReady() {}, onFrame() {} });',
+        "  s.close();",
+        "}",
+      ],
+      [{ BASE_URL: base }],
     );
-    const run = await standIn(script, { BASE_URL: base });
-    rmSync(dir, { recursive: true, force: true });
-    expect(run.out).not.toContain("grafana/k6#6351");
-    expect(run.out).not.toMatch(/VU error/);
-    expect(run.code, run.out.slice(-3000)).toBe(0);
+    expect(run?.out).not.toContain("grafana/k6#6351");
+    expect(run?.out).not.toMatch(/VU error/);
+    expect(run?.code, run?.out.slice(-3000)).toBe(0);
   });
 
   it("passes a threshold on a rate that got no samples, as k6 does, and still fails count>0", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "parlor-k6-"));
-    const script = join(dir, "empty-rate.ts");
-    writeFileSync(
-      script,
+    const [fed, unfed] = await scripted(
       [
         'import { Counter, Rate } from "k6/metrics";',
         'new Rate("never_fed");',
@@ -94,15 +109,12 @@ describe.runIf(vite !== undefined)("the k6 suite through the stand-in, against n
         "export default function () {",
         '  if (__ENV.FEED === "1") fed.add(1);',
         "}",
-        "",
-      ].join("\n"),
+      ],
+      [{ FEED: "1" }, { FEED: "0" }],
     );
-    const fed = await standIn(script, { FEED: "1" });
-    const unfed = await standIn(script, { FEED: "0" });
-    rmSync(dir, { recursive: true, force: true });
-    expect(fed.out).toContain("no samples: k6 passes it");
-    expect(fed.code, fed.out.slice(-2000)).toBe(0);
-    expect(unfed.out).toMatch(/✗ 'count>0' count=0/);
-    expect(unfed.code).toBe(99);
+    expect(fed?.out).toContain("no samples: k6 passes it");
+    expect(fed?.code, fed?.out.slice(-2000)).toBe(0);
+    expect(unfed?.out).toMatch(/✗ 'count>0' count=0/);
+    expect(unfed?.code).toBe(99);
   });
 });
