@@ -175,8 +175,11 @@ describe("message actions, desktop and phone", () => {
     await ada.page.keyboard.press("Tab");
     await ada.page.keyboard.press("Enter");
     for (const p of [ada, bob]) {
-      await p.page.getByRole("log").getByText("Message deleted").waitFor();
+      const tombstone = p.page.getByRole("log").getByText("Message deleted");
+      await tombstone.waitFor();
       expect(await message(p.page, "Delete me, please").count()).toBe(0);
+      // Readable on Ada's own side (light) as on Bob's (dark): not grey on her bubble's colour.
+      expect(await textContrast(tombstone)).toBeGreaterThanOrEqual(4.5);
     }
     expect([...ada.errors, ...bob.errors]).toEqual([]);
     expect([...ada.dialogs, ...bob.dialogs]).toEqual([]);

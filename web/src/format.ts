@@ -117,7 +117,17 @@ export function searchSnippet(markdown: string, query: string, max = 120): Snipp
 export function previewLine(m: Message | null, myId: string | undefined): string {
   if (!m) return "No messages yet";
   const who = m.author.kind === "user" && m.author.id === myId ? "You" : m.author.name;
-  return `${who}: ${plainPreview(m.content) || (m.status === "streaming" ? "…" : "")}`;
+  return `${who}: ${previewOf(m)}`;
+}
+
+/** What a room row says of its last message: never blank for one that is there. */
+function previewOf(m: Message): string {
+  if (m.deletedAt) return "Message deleted";
+  const text = plainPreview(m.content);
+  if (text) return text;
+  const files = m.attachments ?? [];
+  if (files.length > 0) return files.length === 1 ? (files[0]?.name ?? "1 file") : `${files.length} files`;
+  return m.status === "streaming" ? "…" : "";
 }
 
 export const roomTitle = (r: Pick<Room, "title"> | null | undefined) => r?.title?.trim() || "Untitled room";

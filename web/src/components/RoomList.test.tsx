@@ -41,6 +41,21 @@ describe("RoomList", () => {
     expect(screen.getByRole("link", { name: /Hiking/ })).toHaveTextContent("3 unread");
   });
 
+  it("says a deleted last message was deleted, and names a last message that is only files", () => {
+    const deleted = room("r1", "Hiking", 0, "gone");
+    const last = deleted.lastMessage as NonNullable<RoomListItem["lastMessage"]>;
+    deleted.lastMessage = { ...last, content: "", deletedAt: new Date().toISOString(), author: { kind: "user", id: "u1", name: "Ann" } };
+    const files = room("r2", "Photos", 0, "x");
+    const file = { id: "f", mimeType: "image/png" as const, size: 1, url: "/f" };
+    files.lastMessage = { ...last, roomId: "r2", content: "", attachments: [{ ...file, name: "summit.png" }] };
+    const two = room("r3", "Docs", 0, "x");
+    two.lastMessage = { ...last, roomId: "r3", content: "", attachments: [{ ...file, name: "a.png" }, { ...file, id: "g", name: "b.png" }] };
+    renderAt("/", () => <RoomList rooms={[deleted, files, two]} hits={[]} query="" myId="u1" />);
+    expect(screen.getByText("You: Message deleted")).toBeInTheDocument();
+    expect(screen.getByText("Bob: summit.png")).toBeInTheDocument();
+    expect(screen.getByText("Bob: 2 files")).toBeInTheDocument();
+  });
+
   it("marks the open room as the current page and hides its badge", () => {
     renderAt("/rooms/r1", () => <RoomList rooms={[room("r1", "Hiking", 3), room("r2", null, 0)]} hits={[]} query="" />);
     expect(screen.getByRole("link", { name: /Hiking/ })).toHaveAttribute("aria-current", "page");
