@@ -49,7 +49,15 @@ describe("RoomList", () => {
     const file = { id: "f", mimeType: "image/png" as const, size: 1, url: "/f" };
     files.lastMessage = { ...last, roomId: "r2", content: "", attachments: [{ ...file, name: "summit.png" }] };
     const two = room("r3", "Docs", 0, "x");
-    two.lastMessage = { ...last, roomId: "r3", content: "", attachments: [{ ...file, name: "a.png" }, { ...file, id: "g", name: "b.png" }] };
+    two.lastMessage = {
+      ...last,
+      roomId: "r3",
+      content: "",
+      attachments: [
+        { ...file, name: "a.png" },
+        { ...file, id: "g", name: "b.png" },
+      ],
+    };
     renderAt("/", () => <RoomList rooms={[deleted, files, two]} hits={[]} query="" myId="u1" />);
     expect(screen.getByText("You: Message deleted")).toBeInTheDocument();
     expect(screen.getByText("Bob: summit.png")).toBeInTheDocument();
