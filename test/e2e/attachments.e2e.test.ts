@@ -100,6 +100,26 @@ describe("attachments", () => {
     expect([...ada.errors, ...bob.errors]).toEqual([]);
   });
 
+  it("keeps a long file name inside a phone's screen, cut with an ellipsis and its size shown", async () => {
+    const name = "A very long file name for the quarterly travel budget report 2026 final v3.txt";
+    await bob.page.getByLabel("Attach files").setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from("Budget: 1,200\n") });
+    const send = bob.page.getByRole("button", { name: "Send message" });
+    await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await send.click();
+    const chip = bob.page.getByRole("log").locator(".file-chip").filter({ hasText: "quarterly travel" });
+    await chip.waitFor();
+    const [log, box, size, label] = await Promise.all([
+      bob.page.getByRole("log").boundingBox(),
+      chip.boundingBox(),
+      chip.locator(".file-chip-size").boundingBox(),
+      chip.locator(".file-chip-name").evaluate((el) => ({ cut: el.scrollWidth > el.clientWidth, overflow: getComputedStyle(el).textOverflow })),
+    ]);
+    expect(box && log && box.x + box.width).toBeLessThanOrEqual((log?.x ?? 0) + (log?.width ?? 0));
+    expect(size && box && size.x + size.width).toBeLessThanOrEqual((box?.x ?? 0) + (box?.width ?? 0));
+    expect(label).toEqual({ cut: true, overflow: "ellipsis" });
+    expect(await bob.page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0)).toBeLessThanOrEqual(390);
+  });
+
   it("tells a person over the daily AI budget so, with the time it resets", async () => {
     // A long message costs the dummy about 2,000 prompt tokens, and each reply's context holds
     // the ones before it: three replies, one after the other, spend well over 7,000.

@@ -120,6 +120,28 @@ describe("Composer", () => {
     expect(screen.queryByText("chart.png")).toBeNull();
   });
 
+  it("shows a picture only for a file the server found to be one", async () => {
+    const named = (name: string, mimeType: Attachment["mimeType"]): Attachment => ({
+      id: name,
+      name,
+      mimeType,
+      size: 3,
+      url: `/a/${name}`,
+    });
+    const upload = vi.fn((file: File) => Promise.resolve(named(file.name, file.name === "fake.png" ? "text/plain" : "image/png")));
+    const { box } = setup({ upload });
+    for (const name of ["fake.png", "real.png"]) {
+      fireEvent.paste(box, { clipboardData: { files: [new File(["x"], name, { type: "image/png" })] } });
+    }
+    const tray = screen.getByRole("list", { name: "Files to send" });
+    await waitFor(() => expect(tray.querySelectorAll(".upload.is-done")).toHaveLength(2));
+    const rows = [...tray.querySelectorAll(".upload")];
+    expect(rows.map((r) => [r.querySelector(".upload-name")?.textContent, r.querySelector("img") !== null])).toEqual([
+      ["fake.png", false],
+      ["real.png", true],
+    ]);
+  });
+
   it("attaches files dropped on the composer or picked with the button", () => {
     const upload = vi.fn(() => new Promise<Attachment>(() => {}));
     const { box } = setup({ upload });

@@ -51,7 +51,14 @@ export function createUploads(upload: Uploader) {
       };
       setItems(items.length, { key, name, progress: 0, status: "uploading", preview, cancel });
       upload(file, (p) => index(key) >= 0 && setItems(index(key), "progress", p), controller.signal).then(
-        (attachment) => index(key) >= 0 && setItems(index(key), { status: "done", progress: 1, attachment }),
+        (attachment) => {
+          const i = index(key);
+          if (i < 0) return;
+          // The server types a file by its bytes: a "photo.png" that is really text gets no picture.
+          const image = attachment.mimeType.startsWith("image/");
+          if (!image && preview) URL.revokeObjectURL(preview);
+          setItems(i, { status: "done", progress: 1, attachment, ...(image ? {} : { preview: undefined }) });
+        },
         (err) => {
           if (controller.signal.aborted || index(key) < 0) return;
           setItems(index(key), { status: "failed", error: describeError(err) });
