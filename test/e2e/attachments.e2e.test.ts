@@ -112,7 +112,9 @@ describe("attachments", () => {
       bob.page.getByRole("log").boundingBox(),
       chip.boundingBox(),
       chip.locator(".file-chip-size").boundingBox(),
-      chip.locator(".file-chip-name").evaluate((el) => ({ cut: el.scrollWidth > el.clientWidth, overflow: getComputedStyle(el).textOverflow })),
+      chip
+        .locator(".file-chip-name")
+        .evaluate((el) => ({ cut: el.scrollWidth > el.clientWidth, overflow: getComputedStyle(el).textOverflow })),
     ]);
     expect(box && log && box.x + box.width).toBeLessThanOrEqual((log?.x ?? 0) + (log?.width ?? 0));
     expect(size && box && size.x + size.width).toBeLessThanOrEqual((box?.x ?? 0) + (box?.width ?? 0));
