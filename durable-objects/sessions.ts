@@ -2,10 +2,12 @@
 // of each session that may still be used, and the rooms each one opened a socket in. Every
 // authenticated request asks it whether its session is still open (an in-memory map after the
 // object's first read, so the check is one RPC without storage), and ending a session (logout,
-// sign out everywhere, a password change) deletes it here and closes its sockets in those
-// rooms with 4001. A refresh rotates: the old id goes as the new one comes, in one step.
+// sign out everywhere, a password change) deletes it here and closes its sockets with 4001: in
+// those rooms, and on the person's channel (UserChannel, the sidebar's socket), which every
+// session may have opened. A refresh rotates: the old id goes as the new one comes, in one step.
 import { DurableObject } from "cloudflare:workers";
 import { chatRoom } from "./chat-room/chat-room";
+import { userChannel } from "./user-channel/user-channel";
 
 /** `earlier`: the ids this session had before it was refreshed, which its older sockets carry. */
 type Entry = { exp: number; rooms: string[]; earlier?: string[] };
@@ -61,7 +63,11 @@ export class Sessions extends DurableObject<Env> {
       open.delete(s);
     }
     await this.ctx.storage.delete(ending.map((s) => KEY + s));
-    await Promise.all([...rooms].map((room) => chatRoom(this.env, room).endSessions(userId, ids)));
+    if (ids.length === 0) return 0;
+    await Promise.all([
+      userChannel(this.env, userId).endSessions(ids),
+      ...[...rooms].map((room) => chatRoom(this.env, room).endSessions(userId, ids)),
+    ]);
     return ending.length;
   }
 

@@ -7,6 +7,8 @@ import { BASE } from "./helpers";
 
 export type ChannelClient = {
   frames: ChannelFrame[];
+  /** Settles when the server closes the socket (or the test does), with its code and reason. */
+  closed: Promise<{ code: number; reason: string }>;
   /** The frames of one type, in arrival order. */
   of<T extends ChannelFrame["type"]>(type: T): Extract<ChannelFrame, { type: T }>[];
   /** The first frame of `type` matching `match`, waiting up to `timeoutMs` for it. */
@@ -35,9 +37,13 @@ export async function connectChannel(token: string): Promise<ChannelClient> {
     if (!frame) throw new Error(`the server sent a frame that is not one: ${String(e.data).slice(0, 200)}`);
     frames.push(frame);
   });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })),
+  );
   const of = <T extends ChannelFrame["type"]>(type: T) => frames.filter((f): f is Extract<ChannelFrame, { type: T }> => f.type === type);
   const client: ChannelClient = {
     frames,
+    closed,
     of,
     async waitFor(type, match, timeoutMs = 8000) {
       const until = Date.now() + timeoutMs;

@@ -1,16 +1,22 @@
 // The person's channel (GET /api/me/ws) over real WebSockets through the Worker: refusals
 // before the upgrade, what the Worker pushes on room changes (created, invited, renamed,
 // removed, deleted, read), and the rooms' coalesced activity: one update per room per member
-// per round, with mentions, none for a member who has the room open.
+// per round, with mentions, none for a member who has the room open; and how a socket ends
+// (its token's expiry, 1008; its session ending, 4001, in worker/routes/sessions.test.ts).
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
-import type { RoomActivity } from "../../shared/wire";
+import { CloseCode, type RoomActivity } from "../../shared/wire";
+import { testBindings } from "../../test/bindings";
 import { connectChannel, openChannel } from "../../test/channel";
 import { api, post, roomWith, signUp } from "../../test/helpers";
 import { connect } from "../../test/ws";
 import { chatRoom } from "../chat-room/chat-room";
 import { userChannel } from "./user-channel";
+
+/** The claims of `token` (a test's own, so unchecked). */
+const claimsOf = (token: string) => JSON.parse(atob((token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/")));
 
 const activityOf = (frames: { type: string; rooms?: RoomActivity[] }[], roomId: string) =>
   frames.flatMap((f) => (f.type === "activity" ? (f.rooms ?? []).filter((r) => r.roomId === roomId) : []));
@@ -144,6 +150,43 @@ describe("the person's channel", () => {
     await post(ann, room.id, `hi @${bob.user.username}`);
     expect((await b.waitFor("activity")).rooms[0]).toMatchObject({ roomId: room.id, lastSeq: 1, mention: { seq: 1 } });
     b.close();
+  });
+
+  it("closes a socket whose token expires with 1008, as a room's", async () => {
+    const ann = await signUp("ann");
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    // The same (open) session as ann's token, signed with a short expiry.
+    const short = await sign(
+      { sub: ann.user.id, usr: ann.user.username, name: ann.user.displayName, jti: claimsOf(ann.token).jti, exp },
+      testBindings.JWT_SECRET,
+      "HS256",
+    );
+    const [expiring, lasting] = [await connectChannel(short), await connectChannel(ann.token)];
+    expect((await expiring.closed).code).toBe(CloseCode.policy);
+    expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
+    await lasting.ping();
+    lasting.close();
+  });
+
+  it("closes with 4001 an upgrade that reaches it after its session was ended", async () => {
+    const ann = await signUp("ann");
+    // As when the Worker checked the session just before the logout ended it: the object
+    // hears of the end first, then the upgrade.
+    expect(await userChannel(env, ann.user.id).endSessions([claimsOf(ann.token).jti])).toBe(0);
+    const res = await openChannel(ann.token);
+    expect(res.status).toBe(101);
+    const ws = res.webSocket as WebSocket;
+    // "open" if it is still open after 3 s: a failing test says so rather than timing out.
+    const closed = Promise.race([
+      new Promise<number>((resolve) => ws.addEventListener("close", (e) => resolve(e.code))),
+      new Promise<"open">((resolve) => setTimeout(() => resolve("open"), 3000)),
+    ]);
+    const frames: string[] = [];
+    ws.addEventListener("message", (e) => frames.push(String(e.data)));
+    ws.accept();
+    expect(await closed).toBe(CloseCode.sessionEnded);
+    expect(frames).toEqual([]);
+    expect(await userChannel(env, ann.user.id).connected()).toBe(0);
   });
 
   it("keeps a tab's socket across the channel object's eviction (hibernation)", async () => {

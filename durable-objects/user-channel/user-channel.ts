@@ -4,19 +4,31 @@
 // and each room's coalesced activity (sent by the room objects, see
 // chat-room/member-updates.ts). It keeps no state beyond the sockets: a client that connects
 // reads the room list over REST and applies what arrives here on top, so a push to a person
-// with no tab open costs nothing but the call. Sockets hibernate; each one's token expiry is
-// in its attachment and the object's alarm closes it then (1008).
+// with no tab open costs nothing but the call. Sockets hibernate; each one's token expiry and
+// session id are in its attachment: the object's alarm closes it at the expiry (1008), and
+// ending the session (logout, sign out everywhere, a password change: durable-objects/
+// sessions.ts) closes it at once (4001).
 import { DurableObject } from "cloudflare:workers";
 import { type ChannelFrame, CloseCode, offeredProtocols, WS_PROTOCOL } from "../../shared/wire";
 
 /** Header through which the Worker hands the authenticated person to the upgrade. */
 export const CHANNEL_IDENTITY_HEADER = "X-Parlor-Channel-Identity";
-export type ChannelIdentity = { userId: string; exp: number };
+/** `sid`: the session the socket is opened with (the token's jti), closed when it ends. */
+export type ChannelIdentity = { userId: string; exp: number; sid: string };
 
 /** More tabs than anyone uses; a runaway client gets 1013 rather than unbounded sockets. */
 const MAX_SOCKETS = 16;
+/** Ended sessions remembered for upgrades already past the Worker's session check. */
+const ENDED_KEPT = 256;
 
 export class UserChannel extends DurableObject<Env> {
+  /**
+   * Sessions ended while this instance was up. An upgrade whose session was checked open by the
+   * Worker just before it ended may arrive after endSessions(); it is closed with 4001 too. The
+   * two calls are milliseconds apart, so memory is enough: the object is awake for both.
+   */
+  private readonly ended = new Set<string>();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Answered by the runtime without waking the object: idle tabs keep it hibernating.
@@ -43,21 +55,38 @@ export class UserChannel extends DurableObject<Env> {
     return this.ctx.getWebSockets().length;
   }
 
+  /** Sessions `sids` were ended: the sockets opened with them close with 4001. Returns how many. */
+  endSessions(sids: readonly string[]): number {
+    for (const sid of sids) this.ended.add(sid);
+    for (const sid of this.ended) if (this.ended.size > ENDED_KEPT) this.ended.delete(sid);
+    let closed = 0;
+    for (const ws of this.ctx.getWebSockets()) {
+      const sid = (ws.deserializeAttachment() as ChannelIdentity | null)?.sid;
+      if (sid && sids.includes(sid)) {
+        close(ws, CloseCode.sessionEnded, "Session ended");
+        closed++;
+      }
+    }
+    return closed;
+  }
+
   override async fetch(request: Request): Promise<Response> {
     const header = request.headers.get(CHANNEL_IDENTITY_HEADER);
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !header) {
       return new Response("Expected an authenticated WebSocket upgrade", { status: 400 });
     }
-    const { userId, exp } = JSON.parse(header) as ChannelIdentity;
+    const { userId, exp, sid } = JSON.parse(header) as ChannelIdentity;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    const full = this.ctx.getWebSockets().length >= MAX_SOCKETS;
-    if (full) {
+    if (this.ended.has(sid)) {
+      server.accept();
+      server.close(CloseCode.sessionEnded, "Session ended");
+    } else if (this.ctx.getWebSockets().length >= MAX_SOCKETS) {
       server.accept();
       server.close(CloseCode.overloaded, "Too many connections; try again later");
     } else {
       this.ctx.acceptWebSocket(server);
-      server.serializeAttachment({ userId, exp } satisfies ChannelIdentity);
+      server.serializeAttachment({ userId, exp, sid } satisfies ChannelIdentity);
       server.send(JSON.stringify({ type: "ready", userId } satisfies ChannelFrame));
       const alarm = await this.ctx.storage.getAlarm();
       if (alarm === null || exp * 1000 < alarm) await this.ctx.storage.setAlarm(exp * 1000);
@@ -71,11 +100,7 @@ export class UserChannel extends DurableObject<Env> {
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
     // Answer the client's close frame, or the browser reports an abnormal closure (1006).
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-    } catch {
-      // Already closed.
-    }
+    close(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
   }
 
   /** Closes the sockets whose token expired and waits for the next expiry. */
@@ -84,13 +109,8 @@ export class UserChannel extends DurableObject<Env> {
     let next = Number.POSITIVE_INFINITY;
     for (const ws of this.ctx.getWebSockets()) {
       const { exp } = (ws.deserializeAttachment() as ChannelIdentity | null) ?? { exp: 0 };
-      if (exp * 1000 <= now) {
-        try {
-          ws.close(CloseCode.policy, "Session expired");
-        } catch {
-          // Already closed.
-        }
-      } else next = Math.min(next, exp * 1000);
+      if (exp * 1000 <= now) close(ws, CloseCode.policy, "Session expired");
+      else next = Math.min(next, exp * 1000);
     }
     if (next !== Number.POSITIVE_INFINITY) await this.ctx.storage.setAlarm(next);
   }
@@ -99,4 +119,12 @@ export class UserChannel extends DurableObject<Env> {
 /** The person `userId`'s channel: the one place their id becomes an object id. */
 export function userChannel(env: Pick<Env, "USER_CHANNEL">, userId: string) {
   return env.USER_CHANNEL.get(env.USER_CHANNEL.idFromName(userId));
+}
+
+function close(ws: WebSocket, code: number, reason: string) {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // Already closed.
+  }
 }

@@ -1,5 +1,6 @@
 // The signed-in person's channel: GET /api/me/ws upgrades to a WebSocket on their UserChannel
-// object, after the same token and Origin checks as a room's socket. What travels on it is in
+// object, after the same token and Origin checks as a room's socket; the socket carries its
+// session id, so ending that session closes it with 4001. What travels on it is in
 // docs/API.md ("The channel") and shared/wire.ts (ChannelFrame).
 import { createRoute } from "@hono/zod-openapi";
 import { CHANNEL_IDENTITY_HEADER, type ChannelIdentity, userChannel } from "../../durable-objects/user-channel/user-channel";
@@ -26,7 +27,7 @@ const route = createRoute({
 
 export const channelRoutes = router().openapi(route, async (c) => {
   const headers = upgradeHeaders(c);
-  const { id, exp } = c.get("session");
-  headers.set(CHANNEL_IDENTITY_HEADER, JSON.stringify({ userId: id, exp } satisfies ChannelIdentity));
+  const { id, exp, sid } = c.get("session");
+  headers.set(CHANNEL_IDENTITY_HEADER, JSON.stringify({ userId: id, exp, sid } satisfies ChannelIdentity));
   return userChannel(c.env, id).fetch(new Request(c.req.raw, { headers }));
 });

@@ -1,18 +1,29 @@
 // Sessions end for real: a refresh rotates the token, logout and sign-out-everywhere revoke
-// (REST 401, WebSockets closed with 4001), a password change revokes the other sessions, a
-// stranger's password guesses never lock the owner out, and a deleted account's token is 401.
+// (REST 401, WebSockets closed with 4001: a room's and the person's channel, /api/me/ws), a
+// password change revokes the other sessions, a stranger's password guesses never lock the
+// owner out, and a deleted account's token is 401.
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDb } from "../../shared/store/db";
 import { CloseCode } from "../../shared/wire";
-import { type Account, api, roomWith, signUp } from "../../test/helpers";
+import { type ChannelClient, connectChannel, openChannel } from "../../test/channel";
+import { type Account, api, post, roomWith, signUp } from "../../test/helpers";
 import { connect } from "../../test/ws";
 
 const password = "correct horse battery";
 const login = (username: string, pw = password, ip = "198.51.100.1") =>
   api<Account>("/auth/login", { body: { username, password: pw }, headers: { "CF-Connecting-IP": ip } });
 const code = (r: { body: unknown }) => (r.body as { error?: { code: string } }).error?.code;
+/** The channel's close code, or "open" if it is still open after `ms` (a failing test says so
+ * rather than timing out). */
+const closeOf = (ch: ChannelClient, ms = 3000) =>
+  Promise.race([ch.closed.then((c) => c.code), new Promise<"open">((r) => setTimeout(() => r("open"), ms))]);
+/** Whether an upgrade of the channel with `token` is refused as an ended session. */
+const channelRefused = async (token: string) => {
+  const r = await openChannel(token);
+  return r.status === 401 && ((await r.json()) as { error: { code: string } }).error.code === "session_ended";
+};
 
 describe("sessions", () => {
   it("rotates on refresh: the old token stops working, the new one works once", async () => {
@@ -75,6 +86,58 @@ describe("sessions", () => {
     expect((await api("/me", { token: ann.token })).status).toBe(200);
     expect((await login(ann.user.username, password, "198.51.100.2")).status).toBe(401);
     expect((await login(ann.user.username, "a brand new passphrase", "198.51.100.3")).status).toBe(200);
+  });
+
+  describe("the channel socket (/api/me/ws)", () => {
+    it("closes on logout with 4001, only that session's: the other session's channel still gets activity", async () => {
+      const [room, ann, bob] = await roomWith("chbye", "chbob");
+      const other = (await login(ann.user.username)).body;
+      const [mine, theirs] = [await connectChannel(ann.token), await connectChannel(other.token)];
+      expect((await api("/auth/logout", { method: "POST", token: ann.token })).status).toBe(204);
+      expect(await closeOf(mine)).toBe(CloseCode.sessionEnded);
+      expect(await channelRefused(ann.token)).toBe(true);
+      // Other people's message text reaches the session still open, and no longer the ended one.
+      await post(bob, room.id, "after the logout");
+      const seen = await theirs.waitFor("activity", (f) => f.rooms.some((r) => r.lastMessage?.content === "after the logout"));
+      expect(seen.rooms[0]).toMatchObject({ roomId: room.id });
+      expect(mine.of("activity")).toEqual([]);
+      expect(await closeOf(theirs, 100)).toBe("open");
+      theirs.close();
+    });
+
+    it("closes a channel opened before a refresh when the refreshed session ends", async () => {
+      const ann = await signUp("chrenew");
+      const channel = await connectChannel(ann.token);
+      const fresh = await api<Account>("/auth/refresh", { method: "POST", token: ann.token });
+      expect((await api("/auth/logout", { method: "POST", token: fresh.body.token })).status).toBe(204);
+      expect(await closeOf(channel)).toBe(CloseCode.sessionEnded);
+    });
+
+    it("closes every session's channel on sign out everywhere", async () => {
+      const ann = await signUp("chall");
+      const other = (await login(ann.user.username)).body;
+      const channels = [await connectChannel(ann.token), await connectChannel(other.token), await connectChannel(other.token)];
+      expect((await api<{ ended: number }>("/auth/logout-all", { method: "POST", token: other.token })).body.ended).toBe(2);
+      for (const ch of channels) expect(await closeOf(ch)).toBe(CloseCode.sessionEnded);
+      for (const t of [ann.token, other.token]) expect(await channelRefused(t)).toBe(true);
+    });
+
+    it("closes the other sessions' channels on a password change, not the caller's", async () => {
+      const [room, ann, bob] = await roomWith("chpwd", "chpwb");
+      const other = (await login(ann.user.username)).body;
+      const [mine, theirs] = [await connectChannel(ann.token), await connectChannel(other.token)];
+      const done = await api<{ ended: number }>("/auth/password", {
+        token: ann.token,
+        body: { currentPassword: password, newPassword: "a brand new passphrase" },
+      });
+      expect(done.body.ended).toBe(1);
+      expect(await closeOf(theirs)).toBe(CloseCode.sessionEnded);
+      expect(await channelRefused(other.token)).toBe(true);
+      await post(bob, room.id, "after the change");
+      await mine.waitFor("activity", (f) => f.rooms.some((r) => r.lastMessage?.content === "after the change"));
+      expect(await closeOf(mine, 100)).toBe("open");
+      mine.close();
+    });
   });
 
   it("throttles a stranger's guesses without locking the owner out", async () => {
