@@ -7,6 +7,7 @@
 // change (changes.ts) are resent in their current version too.
 import { log } from "../../shared/log";
 import type { Store } from "../../shared/store";
+import type { Message } from "../../shared/wire";
 import { CloseCode, MAX_SEQ, RECENT_ON_HELLO } from "../../shared/wire";
 import type { Changes } from "./changes";
 import type { Membership } from "./membership";
@@ -53,11 +54,14 @@ export class CatchUp {
     const lastChange = this.changes.last();
     send(ws, { type: "ready", roomId: roomId ?? "", lastSeq: this.log.lastSeq, lastChange, online: this.sockets.online() });
     let from = afterSeq ?? Math.max(0, this.log.lastSeq - RECENT_ON_HELLO);
+    /** Messages at or before `afterSeq` resent so far, each once. */
+    const resent = new Set<number>();
     try {
       // A reply the client saw start may have finished, stopped or failed while it was away:
-      // resend the current version of recently edited messages it already has.
-      if (afterSeq !== undefined) await this.resendEdited(ws, afterSeq);
-      if (afterSeq !== undefined && afterChange !== undefined) await this.resendChangedInStore(ws, afterChange, afterSeq);
+      // resend the current version of recently edited messages it already has (AI replies
+      // only, when `afterChange` says which edits and deletes it has seen: those come below).
+      if (afterSeq !== undefined) await this.resendEdited(ws, afterSeq, afterChange !== undefined, resent);
+      if (afterSeq !== undefined && afterChange !== undefined) await this.resendChangedInStore(ws, afterChange, afterSeq, resent);
       // Until the store has brought the client up to the room's oldest row. Checked again after
       // every read (a flush may prune meanwhile), and the last check runs in the same turn as
       // the reads from the room's log and the ready mark below.
@@ -74,7 +78,12 @@ export class CatchUp {
       return ws.close(CloseCode.overloaded, "The history changed during catch-up; try again");
     }
     if (afterSeq !== undefined) {
-      const seqs = this.changes.since(afterChange ?? lastChange, afterSeq).filter((seq) => seq >= this.log.firstSeq);
+      // Changed since the client's change (or, without one, during this catch-up); one already
+      // resent above goes again only if it changed once more meanwhile.
+      const during = new Set(this.changes.since(lastChange, afterSeq));
+      const seqs = this.changes
+        .since(afterChange ?? lastChange, afterSeq)
+        .filter((seq) => seq >= this.log.firstSeq && (!resent.has(seq) || during.has(seq)));
       for (const seq of seqs) {
         const message = this.log.get(seq);
         if (message) send(ws, { type: "message", message });
@@ -94,28 +103,38 @@ export class CatchUp {
   /** Resends the AI replies among the EDITED_ON_HELLO messages up to `afterSeq`: edited ones
    * from the room's log, and, for the part it no longer keeps, every AI reply from the store
    * (pruned rows are final, so what the store has is their last version). */
-  private async resendEdited(ws: WebSocket, afterSeq: number) {
+  private async resendEdited(ws: WebSocket, afterSeq: number, aiOnly: boolean, resent: Set<number>) {
     const from = Math.max(0, afterSeq - EDITED_ON_HELLO);
     const roomId = this.membership.room?.roomId;
     const storeUntil = Math.min(afterSeq, this.log.firstSeq - 1);
+    const resend = (message: Message) => {
+      send(ws, { type: "message", message });
+      resent.add(message.seq);
+    };
     if (roomId && from < storeUntil) {
       const { messages } = await this.history().messages.page(roomId, { after: from, limit: EDITED_ON_HELLO });
       for (const message of messages) {
-        if (message.seq <= storeUntil && message.author.kind === "ai") send(ws, { type: "message", message });
+        if (message.seq <= storeUntil && message.author.kind === "ai") resend(message);
       }
     }
-    for (const message of this.log.editedBetween(Math.max(from, storeUntil), afterSeq)) send(ws, { type: "message", message });
+    for (const message of this.log.editedBetween(Math.max(from, storeUntil), afterSeq)) {
+      if (!aiOnly || message.author.kind === "ai") resend(message);
+    }
   }
 
   /** Resends, from the history store, the messages up to `afterSeq` the room no longer keeps
    * that were changed after change `afterChange`. */
-  private async resendChangedInStore(ws: WebSocket, afterChange: number, afterSeq: number) {
+  private async resendChangedInStore(ws: WebSocket, afterChange: number, afterSeq: number, resent: Set<number>) {
     const roomId = this.membership.room?.roomId;
     if (!roomId) return;
     for (const seq of this.changes.since(afterChange, afterSeq)) {
       if (seq >= this.log.firstSeq) break;
+      if (resent.has(seq)) continue;
       const message = await this.history().messages.get(roomId, seq);
-      if (message) send(ws, { type: "message", message });
+      if (message) {
+        send(ws, { type: "message", message });
+        resent.add(seq);
+      }
     }
   }
 

@@ -1,10 +1,12 @@
 // plainSend, the schema-free check of a text `send`, against the frame schema it stands in for:
 // every frame it takes, the schema takes too and returns the same; every text send the schema
 // takes, it takes (so the room's commonest frame never runs the schema).
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import * as schema from "../../shared/frames";
 import { ClientFrame } from "../../shared/frames";
 import { MAX_CLIENT_ID_LENGTH } from "../../shared/wire";
-import { plainSend } from "./dispatch";
+import { dispatch, type FrameHandlers, plainSend, unloadFrameSchema } from "./dispatch";
+import type { SocketInfo } from "./sockets";
 
 const id = (n: number) => "c".repeat(n);
 const frames: unknown[] = [
@@ -52,5 +54,34 @@ describe("plainSend", () => {
       clientId: "a",
       content: "hi",
     });
+  });
+});
+
+describe("dispatch", () => {
+  afterEach(() => unloadFrameSchema());
+
+  it("hands frames on in the order they came while the frame schema is still loading", async () => {
+    // A room's first frames after a start: the hello needs the schema, the text send after it
+    // does not, and must not overtake it.
+    let release = () => {};
+    unloadFrameSchema(() => new Promise((resolve) => (release = () => resolve(schema))));
+    const order: string[] = [];
+    const info: SocketInfo = { user: { id: "u1", username: "ann", displayName: "Ann" }, exp: Number.MAX_SAFE_INTEGER, ready: false };
+    const ws = { send() {}, close() {} } as unknown as WebSocket;
+    const on = {
+      sockets: { info: () => info },
+      hello: async () => void order.push("hello"),
+      send: async (_ws: WebSocket, _user: unknown, frame: { clientId: string }) => void order.push(`send ${frame.clientId}`),
+    } as unknown as FrameHandlers;
+    const done = [
+      dispatch(ws, JSON.stringify({ type: "hello", afterSeq: 0 }), on),
+      dispatch(ws, JSON.stringify({ type: "send", clientId: "A", content: "first", attachments: [] }), on),
+      dispatch(ws, JSON.stringify({ type: "send", clientId: "B", content: "second" }), on),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(order).toEqual([]);
+    release();
+    await Promise.all(done);
+    expect(order).toEqual(["hello", "send A", "send B"]);
   });
 });

@@ -50,9 +50,23 @@ export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: Fr
   }
 }
 
+type FrameSchema = typeof import("../../shared/frames");
+const importSchema = (): Promise<FrameSchema> => import("../../shared/frames");
+
 /** The frame schema, imported on the isolate's first frame (zod stays off its start-up) and
- * kept, so later frames do not wait on an import. */
-let frames: typeof import("../../shared/frames") | undefined;
+ * kept, so later frames do not wait on an import. Until it has loaded, every frame waits for
+ * it, a text send too, so frames are handed on in the order they came: on a room's first
+ * frames after a start, a send must not overtake the hello sent before it. */
+let frames: FrameSchema | undefined;
+let loading: Promise<FrameSchema> | undefined;
+let loadSchema = importSchema;
+
+/** For tests: forget the loaded schema, and load it with `load` from the next frame on. */
+export function unloadFrameSchema(load: () => Promise<FrameSchema> = importSchema) {
+  frames = undefined;
+  loading = undefined;
+  loadSchema = load;
+}
 
 /** The frame, or null once the sender has been told (or the socket closed) why not. */
 async function parse(ws: WebSocket, data: string | ArrayBuffer): Promise<ClientFrame | null> {
@@ -71,10 +85,13 @@ async function parse(ws: WebSocket, data: string | ArrayBuffer): Promise<ClientF
     send(ws, { type: "error", code: "invalid_json", message: "Frames must be JSON objects." });
     return null;
   }
+  if (!frames) {
+    loading ??= loadSchema().then((schema) => (frames = schema));
+    await loading;
+  }
   const plain = plainSend(json);
   if (plain) return plain;
-  frames ??= await import("../../shared/frames");
-  const parsed = frames.ClientFrame.safeParse(json);
+  const parsed = (frames as FrameSchema).ClientFrame.safeParse(json);
   if (parsed.success) return parsed.data;
   const clientId = typeof (json as { clientId?: unknown })?.clientId === "string" ? (json as { clientId: string }).clientId : undefined;
   const message = parsed.error.issues.map((i) => `${i.path.join(".") || "frame"}: ${i.message}`).join("; ");

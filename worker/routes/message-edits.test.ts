@@ -183,7 +183,16 @@ describe("editing and deleting messages", () => {
     expect((await again.next("message", (f) => f.message.seq === 1)).message.content).toBe("one, edited");
     expect((await again.next("message", (f) => f.message.seq === 2)).message.deletedAt).toBeDefined();
     expect(again.frames.find((f) => f.type === "ready")).toMatchObject({ lastChange: 2 });
+    // Each once: the edited and the deleted message are not sent a second time.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const resent = (c: typeof again) => c.frames.flatMap((f) => (f.type === "message" ? [f.message.seq] : []));
+    expect(resent(again)).toEqual([1, 2]);
     again.close();
+    // A client that has seen every change gets none of them again.
+    const upToDate = await connect(bob.token, room.id, { afterSeq: 2, afterChange: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(resent(upToDate)).toEqual([]);
+    upToDate.close();
     // A history page says which change it reflects, for a client that starts from REST.
     const page = await api<{ messages: Message[]; lastChange: number }>(`/rooms/${room.id}/messages`, { token: bob.token });
     expect(page.body.lastChange).toBe(2);
