@@ -3,12 +3,14 @@
 // syntax tree. The web app builds DOM from that tree (web/src/markdown/render.ts); the app and
 // the Worker both take plain text from it for previews, search snippets and room titles, so a
 // `#`, `_` or `*` that is not Markdown syntax ("Alice #59", snake_case) survives, and one that
-// is (`**bold**`) goes. Imports only the parser packages: nothing from worker/ or web/.
+// is (`**bold**`) goes. Imports only the parser packages and the wire contract (the rules of
+// names, which titles follow): nothing from worker/ or web/.
 import type { Nodes, Root } from "mdast";
 import { fromMarkdown, type Options } from "mdast-util-from-markdown";
 import { gfmFromMarkdown } from "mdast-util-gfm";
 import { gfm } from "micromark-extension-gfm";
-import { truncate } from "./text";
+import { truncate, withoutUnsafeNameChars } from "./text";
+import { nameProblem } from "./wire";
 
 // Built once, on first use rather than at import (a Worker isolate may never parse Markdown):
 // the extension objects are plain data the parser only reads.
@@ -63,9 +65,15 @@ export function plainText(src: string): string {
 const TITLE_CHARS = 60;
 
 /** The name an untitled room gets from its first message (the server stores it; the app shows
- * the same until it arrives). Only the start of a long message is read. */
+ * the same until it arrives). Only the start of a long message is read. A title obeys the
+ * rules of names (nameProblem) like one set by hand: the characters a name may not contain
+ * (controls, direction overrides, zero-width characters) are dropped from the text. */
 export function titleFrom(content: string): string {
-  return truncate(plainText(content.slice(0, 2000)), TITLE_CHARS) || "New chat";
+  const text = withoutUnsafeNameChars(plainText(content.slice(0, 2000)))
+    .replace(/\s+/g, " ")
+    .trim();
+  const title = truncate(text, TITLE_CHARS);
+  return title && !nameProblem(title) ? title : "New chat";
 }
 
 /** The name a message gives an untitled room: from its text, or, for files alone, the first

@@ -42,7 +42,7 @@ export const UNSAFE_NAME_CHARS = /[\p{Cc}\u061C\u200B-\u200F\u202A-\u202E\u2060-
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one:
  * text that is not valid UTF-16 (stored, each would become U+FFFD). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Whether `text` is valid UTF-16 (String.prototype.isWellFormed, for older runtimes too). */
 export function isWellFormedText(text: string): boolean {

@@ -12,7 +12,8 @@ export type Layer = "wire" | "text" | "shared" | "durable-objects" | "worker" | 
 export const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   wire: [],
   // What the Worker and the web app both run on text: Markdown to plain text, password strength.
-  text: ["text"],
+  // The wire contract imports nothing, so it may be read here too (the rules of names).
+  text: ["text", "wire"],
   shared: ["shared", "text", "wire"],
   "durable-objects": ["durable-objects", "shared", "text", "wire"],
   worker: ["worker", "durable-objects", "shared", "text", "wire"],

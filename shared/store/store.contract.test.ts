@@ -201,4 +201,12 @@ describe("deriveTitle", () => {
     expect(deriveTitle("Alice #59 renamed my_var_name > 3 ~ 4")).toBe("Alice #59 renamed my_var_name > 3 ~ 4");
     expect(deriveTitle("- one\n- two\n\n> quoted `code`")).toBe("one two quoted code");
   });
+
+  it("drops the characters names may not contain, as a title set by hand may not", () => {
+    expect(deriveTitle("\u202Egnp.exe\u200B\u0007 **bold**\u2066x")).toBe("gnp.exe boldx");
+    expect(deriveTitle("a\u0001b \u200E\u061C\u2060\uFEFF\u180E c\uD800")).toBe("ab c");
+    expect(deriveTitle("👩\u200D💻 team\u200D")).toBe("👩\u200D💻 team");
+    expect(deriveTitle("\u202E\u2066\u200B")).toBe("New chat");
+    expect(deriveTitle(`${"\u200B".repeat(50)}${"y".repeat(70)}`)).toBe(`${"y".repeat(59)}…`);
+  });
 });

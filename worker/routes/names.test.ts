@@ -1,8 +1,11 @@
 // Names people read cannot hide or reorder characters, and every message names its author's
 // unique @username beside the free-text display name, so two people called "Alice" are told
 // apart. Text that is not valid UTF-16 is refused rather than stored changed.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../shared/wire";
+import { flushAll } from "../../durable-objects/chat-room/test-support";
+import { openStore } from "../../shared/store";
+import { type Message, nameProblem } from "../../shared/wire";
 import { api, post, roomWith, signUp, uniqueName } from "../../test/helpers";
 import { connect } from "../../test/ws";
 
@@ -32,6 +35,32 @@ describe("names", () => {
     // Names in any script, emoji included, are fine.
     const ok = await api("/auth/register", { body: { username: uniqueName("ok"), password, displayName: "Zoë 李 👩‍💻" } });
     expect(ok.status).toBe(201);
+  });
+
+  it("keeps the characters names refuse out of a room title taken from a message, as from one set by hand", async () => {
+    const [room, ann] = await roomWith("title");
+    const spoof = "\u202Egnp.exe\u200B\u0007 **bold**\u2066x";
+    expect((await api(`/rooms/${room.id}`, { method: "PATCH", token: ann.token, body: { title: "x\u202Ey" } })).status).toBe(400);
+    expect((await post(ann, room.id, spoof)).status).toBe(201);
+    await flushAll(room.id);
+    const title = async () => (await api<{ room: { title: string | null } }>(`/rooms/${room.id}`, { token: ann.token })).body.room.title;
+    expect(await title()).toBe("gnp.exe boldx");
+    // An edit renames the room by the same rule; emoji sequences keep their joiners.
+    const edited = await api(`/rooms/${room.id}/messages/1`, {
+      method: "PATCH",
+      token: ann.token,
+      body: { content: "\uFEFF👩\u200D💻 at\u2067 work\u200F" },
+    });
+    expect(edited.status).toBe(200);
+    for (let i = 0; i < 100 && (await title()) !== "👩\u200D💻 at work"; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await title()).toBe("👩\u200D💻 at work");
+    // Nothing a name may hold: the stand-in name.
+    const [other, bob] = await roomWith("title");
+    expect((await post(bob, other.id, "\u202E\u200B\u0007")).status).toBe(201);
+    await flushAll(other.id);
+    const stored = (await openStore(env).rooms.byId(other.id))?.title;
+    expect(stored).toBe("New chat");
+    for (const t of [await title(), stored]) expect(nameProblem(t ?? "")).toBeNull();
   });
 
   it("shows the author's @username on every message: REST, WebSocket, and from the history store", async () => {
