@@ -2,10 +2,11 @@
 // shared/markdown.ts) into DOM nodes. Every element and attribute is chosen here from a fixed
 // list, and every piece of message text goes in through createTextNode/textContent, so there
 // is no path by which a message can create markup: raw HTML in a message shows as the text it
-// is. Links are http(s) or mailto only (parsed with URL) and open in a new tab without opener
-// or referrer; images are not loaded (a link to them instead), so a message cannot make every
-// reader's browser fetch a URL. Re-rendering keeps the DOM of top-level blocks whose source did
-// not change, so a streaming reply only rebuilds its last block.
+// is. A line break the author typed is a line break (<br>), as in Slack or a GitHub comment,
+// not CommonMark's space. Links are http(s) or mailto only (parsed with URL) and open in a new
+// tab without opener or referrer; images are not loaded (a link to them instead), so a message
+// cannot make every reader's browser fetch a URL. Re-rendering keeps the DOM of top-level
+// blocks whose source did not change, so a streaming reply only rebuilds its last block.
 import type { Definition, Nodes, Parents, RootContent, TableCell } from "mdast";
 import { parseMarkdown } from "../../../shared/markdown";
 import { codeBlock, el } from "./code-block";
@@ -31,6 +32,20 @@ function withChildren<T extends Node>(parent: T, node: Parents, ctx: Ctx): T {
     if (dom) parent.appendChild(dom);
   }
   return parent;
+}
+
+/** Text with each line ending in it shown as a line break: a newline typed in a message (a
+ * CommonMark soft break) breaks the line, as the author saw it in the composer. Code spans keep
+ * CommonMark's space; code blocks are whole lines of their own. */
+function withLineBreaks(value: string): Node {
+  const lines = value.split(/\r\n?|\n/);
+  if (lines.length === 1) return document.createTextNode(value);
+  const frag = document.createDocumentFragment();
+  lines.forEach((line, i) => {
+    if (i > 0) frag.appendChild(el("br"));
+    if (line) frag.appendChild(document.createTextNode(line));
+  });
+  return frag;
 }
 
 function link(url: string, node: Parents | null, text: string, ctx: Ctx): Node {
@@ -80,7 +95,7 @@ function render(node: RootContent, ctx: Ctx): Node | null {
   switch (node.type) {
     case "text":
     case "html":
-      return document.createTextNode(node.value);
+      return withLineBreaks(node.value);
     case "paragraph":
       // A tight list's items hold their text directly, as a browser would render them.
       return ctx.tight ? withChildren(document.createDocumentFragment(), node, ctx) : withChildren(el("p"), node, ctx);
