@@ -64,6 +64,19 @@ describe("rooms", () => {
     expect(after?.unread).toBe(0);
   });
 
+  it("marks a room read no further than its last message, so later messages still count as unread", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    await post(ann, room.id, "one");
+    await post(ann, room.id, "two");
+    expect((await api(`/rooms/${room.id}/read`, { token: bob.token, body: { seq: 2147483647 } })).status).toBe(204);
+    const members = (await api<{ members: Member[] }>(`/rooms/${room.id}`, { token: bob.token })).body.members;
+    expect(members.find((m) => m.user.id === bob.user.id)?.lastReadSeq).toBe(2);
+    await post(ann, room.id, "three");
+    await flushed(bob, room.id, 3);
+    const item = (await api<{ rooms: RoomListItem[] }>("/rooms?limit=100", { token: bob.token })).body.rooms.find((r) => r.id === room.id);
+    expect(item?.unread).toBe(1);
+  });
+
   it("paginates the room list with a cursor and filters by title", async () => {
     const ann = await signUp("ann");
     for (const title of ["alpha", "beta", "gamma"]) await createRoom(ann, { title });

@@ -230,14 +230,19 @@ export const roomRoutes = router()
       path: "/rooms/{id}/read",
       tags: ["Rooms"],
       summary: "Mark the room read up to a seq (drives `unread` in the room list)",
+      description:
+        "A `seq` above the room's last message marks it read up to that message: the mark never moves backwards, so one past the end would hide every later message from `unread`.",
       security: bearer,
       request: { params: RoomId, ...jsonBody(ReadInput) },
       responses: { 204: { description: "Marked" }, ...commonErrors },
     }),
     async (c) => {
-      const { seq } = c.req.valid("json");
-      await c.get("store").rooms.markRead(c.get("room").id, c.get("session").id, seq);
-      tellPeople(c.env, [c.get("session").id], { type: "read", roomId: c.get("room").id, seq });
+      const room = c.get("room");
+      // The room's own lastSeq: the store's lags the flush, and a client marks what it was sent.
+      const lastSeq = Math.max(room.lastSeq, await chatRoom(c.env, room.id).lastSeq());
+      const seq = Math.min(c.req.valid("json").seq, lastSeq);
+      await c.get("store").rooms.markRead(room.id, c.get("session").id, seq);
+      tellPeople(c.env, [c.get("session").id], { type: "read", roomId: room.id, seq });
       return c.body(null, 204);
     },
   );
