@@ -46,6 +46,29 @@ describe("MessageList", () => {
     expect(screen.queryByText("message number 1")).toBeNull();
   });
 
+  it("counts the newer messages not loaded yet when it opens at a search hit", async () => {
+    // A page around seq 40 and the latest page, with seqs 151-272 not loaded between them.
+    const loaded = [...Array.from({ length: 150 }, (_, i) => msg(i + 1)), ...Array.from({ length: 50 }, (_, i) => msg(i + 273))];
+    render(() => (
+      <MessageList
+        messages={loaded}
+        pending={[]}
+        myId="u1"
+        hasMoreBefore={false}
+        loadingOlder={false}
+        loadOlder={async () => {}}
+        actions={actions}
+        label="Messages in Test"
+        now={Date.now()}
+        target={{ seq: 40 }}
+        gaps={[{ after: 150, before: 273 }]}
+      />
+    ));
+    const last = Number([...document.querySelectorAll("[data-seq]")].at(-1)?.getAttribute("data-seq"));
+    expect(await screen.findByRole("button", { name: `${322 - last} newer messages` })).toBeInTheDocument();
+    expect(322 - last).toBeGreaterThan(150);
+  });
+
   it("is a labelled log region", () => {
     list([msg(1)]);
     expect(screen.getByRole("log", { name: "Messages in Test" })).toBeInTheDocument();

@@ -70,7 +70,9 @@ export function MessageList(props: Props) {
   });
   const visible = createMemo(() => props.messages.slice(range()[0], range()[1]));
   const atEnd = () => range()[1] >= props.messages.length;
-  const unseen = () => props.messages.length - range()[1];
+  /** Messages newer than the window, by seq (gap-free per room), so a run not loaded yet
+   * between the window and the newest counts too. */
+  const unseen = () => (props.messages.at(-1)?.seq ?? 0) - (props.messages[range()[1] - 1]?.seq ?? 0);
   const latestAiSeq = createMemo(() => {
     for (let i = props.messages.length - 1; i >= 0; i--) if (props.messages[i]?.author.kind === "ai") return props.messages[i]?.seq;
     return undefined;
