@@ -1,13 +1,30 @@
 // How Markdown in a bubble is laid out, measured in Chromium at desktop (1280×800) and phone
-// (390×844) sizes: lines typed with Shift+Enter stay on lines of their own.
+// (390×844) sizes: lines typed with Shift+Enter stay on lines of their own; a table keeps every
+// word and number whole in its cells and, when wider than the bubble, scrolls sideways inside
+// it; long unbroken text in a paragraph (a URL, a long word) still wraps inside the bubble; and
+// neither the page nor the log ever scrolls sideways.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, live, post, seed } from "./support";
+import { launch, live, post, seed, shot } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
 let session: { token: string; user: unknown };
 let roomId = "";
+
+const ORDER = [
+  "| Name | Qty | Price | Total | Category | Notes |",
+  "|:--|--:|--:|--:|:--|:--|",
+  "| Trail mix | 3 | 1.50 | 4.50 | Snacks | Ships in 2 days |",
+  "| Headlamp | 1 | 24.99 | 24.99 | Equipment | Batteries included |",
+  "| Water filter | 2 | 1,234.95 | 2,469.90 | Equipment | Backordered until 2025-07-14 |",
+].join("\n");
+const WEEK = [
+  `| ${["Week", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Distance"].join(" | ")} |`,
+  `|${"---|".repeat(9)}`,
+  `| ${["First", "Rest", "Hills", "Intervals", "Recovery", "Rest", "Long run", "Cross-training", "42.195 km"].join(" | ")} |`,
+].join("\n");
+const URL_TEXT = `Details at https://trails.example.com/${"switchback-".repeat(14)}end and ${"Pneumonoultramicroscopic".repeat(3)} too.`;
 
 beforeAll(async () => {
   browser = await launch();
@@ -18,7 +35,7 @@ beforeAll(async () => {
   });
   const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Gear list" }, session.token);
   roomId = room.id;
-  await seed(baseURL, roomId, session.token, ["Lines typed on their own stay on their own:"]);
+  await seed(baseURL, roomId, session.token, [`The order:\n\n${ORDER}`, `The plan:\n\n${WEEK}`, URL_TEXT]);
 });
 
 afterAll(async () => {
@@ -26,6 +43,15 @@ afterAll(async () => {
 });
 
 type Box = { top: number; bottom: number; left: number; rows: number };
+
+/** How far the page, the main pane and the log could scroll sideways (all must be 0). */
+function sideways(page: Page): Promise<number[]> {
+  return page.evaluate(() =>
+    [document.scrollingElement, document.querySelector("main.main"), document.querySelector(".log")].map((el) =>
+      el ? el.scrollWidth - el.clientWidth : -1,
+    ),
+  );
+}
 
 describe.each([
   { size: "desktop", width: 1280, height: 800 },
@@ -39,7 +65,7 @@ describe.each([
     await page.evaluate((s) => localStorage.setItem("parlor.session", s), JSON.stringify(session));
     await page.goto(`/rooms/${roomId}`);
     await live(page);
-    await page.locator(".log .bubble p").first().waitFor();
+    await page.locator(".log .md-table").nth(1).waitFor();
     await page.evaluate(() => document.fonts.ready);
   });
   afterAll(async () => {
@@ -90,5 +116,77 @@ describe.each([
     expect(Math.abs(b.left - a.left)).toBeLessThanOrEqual(0.5);
     expect(Math.abs(c.left - a.left)).toBeLessThanOrEqual(0.5);
     expect(await page.locator(".log .bubble p", { hasText: lines[0] as string }).count()).toBe(1);
+  });
+
+  it("keeps every word and number in a table cell whole, and scrolls a wide table inside its bubble", async () => {
+    const tables = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>(".log .md-table")].map((wrap) => {
+        // A word split over two lines has a box on each.
+        const split: string[] = [];
+        for (const cell of wrap.querySelectorAll("th, td")) {
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            for (const m of (n.textContent ?? "").matchAll(/\S+/g)) {
+              const range = document.createRange();
+              range.setStart(n, m.index);
+              range.setEnd(n, m.index + m[0].length);
+              const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+              if (tops.size > 1) split.push(m[0]);
+            }
+          }
+        }
+        const bubble = wrap.closest(".bubble") as HTMLElement;
+        const log = document.querySelector(".log") as HTMLElement;
+        const w = wrap.getBoundingClientRect();
+        const b = bubble.getBoundingClientRect();
+        const l = log.getBoundingClientRect();
+        const before = wrap.scrollLeft;
+        wrap.scrollLeft = 10_000;
+        const scrolled = wrap.scrollLeft - before;
+        wrap.scrollLeft = 0;
+        return {
+          split,
+          overflow: wrap.scrollWidth - wrap.clientWidth,
+          scrolled,
+          wrapInBubble: w.left >= b.left - 0.5 && w.right <= b.right + 0.5,
+          bubbleInLog: b.left >= l.left - 0.5 && b.right <= l.right + 0.5,
+        };
+      }),
+    );
+    expect(tables).toHaveLength(2);
+    for (const t of tables) {
+      expect(t.split).toEqual([]);
+      expect(t.wrapInBubble).toBe(true);
+      expect(t.bubbleInLog).toBe(true);
+      // What does not fit scrolls, all the way to the table's end.
+      expect(t.scrolled).toBe(t.overflow);
+    }
+    // The week's nine columns are wider than any bubble: they scroll.
+    expect(tables[1]?.overflow).toBeGreaterThan(20);
+    if (size === "phone") expect(tables[0]?.overflow).toBeGreaterThan(20);
+    expect(await sideways(page)).toEqual([0, 0, 0]);
+    await page.locator(".log .md-table").first().scrollIntoViewIfNeeded();
+    await shot(page, `markdown-tables-${size}`);
+  });
+
+  it("still wraps a long URL and a long word in a paragraph inside the bubble", async () => {
+    const p = page.locator(".log .bubble p", { hasText: "Details at" });
+    const m = await p.evaluate((el) => {
+      const bubble = el.closest(".bubble") as HTMLElement;
+      const link = el.querySelector("a") as HTMLElement;
+      const b = bubble.getBoundingClientRect();
+      const l = (document.querySelector(".log") as HTMLElement).getBoundingClientRect();
+      return {
+        overflow: el.scrollWidth - el.clientWidth,
+        linkLines: new Set([...link.getClientRects()].map((r) => Math.round(r.top))).size,
+        lines: Math.round(el.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(el).lineHeight)),
+        bubbleInLog: b.left >= l.left - 0.5 && b.right <= l.right + 0.5,
+      };
+    });
+    expect(m.overflow).toBe(0);
+    expect(m.linkLines).toBeGreaterThan(1);
+    expect(m.lines).toBeGreaterThan(2);
+    expect(m.bubbleInLog).toBe(true);
+    expect(await sideways(page)).toEqual([0, 0, 0]);
   });
 });

@@ -3,10 +3,11 @@
 // list, and every piece of message text goes in through createTextNode/textContent, so there
 // is no path by which a message can create markup: raw HTML in a message shows as the text it
 // is. A line break the author typed is a line break (<br>), as in Slack or a GitHub comment,
-// not CommonMark's space. Links are http(s) or mailto only (parsed with URL) and open in a new
-// tab without opener or referrer; images are not loaded (a link to them instead), so a message
-// cannot make every reader's browser fetch a URL. Re-rendering keeps the DOM of top-level
-// blocks whose source did not change, so a streaming reply only rebuilds its last block.
+// not CommonMark's space; a table cell breaks its lines at spaces only. Links are http(s) or
+// mailto only (parsed with URL) and open in a new tab without opener or referrer; images are
+// not loaded (a link to them instead), so a message cannot make every reader's browser fetch a
+// URL. Re-rendering keeps the DOM of top-level blocks whose source did not change, so a
+// streaming reply only rebuilds its last block.
 import type { Definition, Nodes, Parents, RootContent, TableCell } from "mdast";
 import { parseMarkdown } from "../../../shared/markdown";
 import { codeBlock, el } from "./code-block";
@@ -24,7 +25,8 @@ export function safeHref(raw: string): string | null {
   }
 }
 
-type Ctx = { defs: Map<string, Definition>; tight: boolean };
+/** `cell`: inside a table cell, whose words and numbers are kept whole (see cellText). */
+type Ctx = { defs: Map<string, Definition>; tight: boolean; cell?: boolean };
 
 function withChildren<T extends Node>(parent: T, node: Parents, ctx: Ctx): T {
   for (const child of node.children) {
@@ -45,6 +47,30 @@ function withLineBreaks(value: string): Node {
     if (i > 0) frag.appendChild(el("br"));
     if (line) frag.appendChild(document.createTextNode(line));
   });
+  return frag;
+}
+
+/** A run of non-space that a browser could break inside: a number (`1,234.50`, `10%`), or a
+ * word with a hyphen, dash or slash in it (`2025-07-14`, `10–12`, `and/or`). */
+const BREAKABLE = /[\d/\u2010-\u2015-]/;
+
+/** A table cell's text, with each breakable run in a span kept on one line: a cell's lines
+ * break at spaces only, so its words and numbers stay whole (the bubble's own text may break
+ * anywhere), and a table wider than the bubble scrolls instead. */
+function cellText(value: string): Node {
+  if (!BREAKABLE.test(value)) return document.createTextNode(value);
+  const frag = document.createDocumentFragment();
+  let text = "";
+  for (const part of value.split(/(\s+)/)) {
+    if (!BREAKABLE.test(part)) {
+      text += part;
+      continue;
+    }
+    if (text) frag.appendChild(document.createTextNode(text));
+    text = "";
+    frag.appendChild(el("span", "md-nowrap", part));
+  }
+  if (text) frag.appendChild(document.createTextNode(text));
   return frag;
 }
 
@@ -81,7 +107,7 @@ function table(node: Extract<Nodes, { type: "table" }>, ctx: Ctx): HTMLElement {
     const tr = el("tr");
     row.children.forEach((cell: TableCell, c) => {
       const align = node.align?.[c];
-      tr.appendChild(withChildren(el(r === 0 ? "th" : "td", align ? `align-${align}` : undefined), cell, ctx));
+      tr.appendChild(withChildren(el(r === 0 ? "th" : "td", align ? `align-${align}` : undefined), cell, { ...ctx, cell: true }));
     });
     if (r === 0) t.appendChild(el("thead")).appendChild(tr);
     else body.appendChild(tr);
@@ -95,7 +121,7 @@ function render(node: RootContent, ctx: Ctx): Node | null {
   switch (node.type) {
     case "text":
     case "html":
-      return withLineBreaks(node.value);
+      return ctx.cell ? cellText(node.value) : withLineBreaks(node.value);
     case "paragraph":
       // A tight list's items hold their text directly, as a browser would render them.
       return ctx.tight ? withChildren(document.createDocumentFragment(), node, ctx) : withChildren(el("p"), node, ctx);
@@ -132,7 +158,8 @@ function render(node: RootContent, ctx: Ctx): Node | null {
       return withChildren(el("del"), node, ctx);
     case "inlineCode": {
       const code = el("code", "md-code");
-      code.textContent = node.value;
+      if (ctx.cell) code.appendChild(cellText(node.value));
+      else code.textContent = node.value;
       return code;
     }
     case "break":
