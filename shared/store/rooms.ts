@@ -13,7 +13,8 @@ export const encodeCursor = (c: ListCursor) => btoa(JSON.stringify(c));
 export function decodeCursor(s: string): ListCursor | null {
   try {
     const c = JSON.parse(atob(s));
-    return typeof c?.at === "number" && typeof c?.id === "string" ? c : null;
+    // An integer the databases take: a cursor saying 1e300 or 1.5 is refused, not sent to them.
+    return Number.isSafeInteger(c?.at) && typeof c?.id === "string" ? c : null;
   } catch {
     return null;
   }

@@ -259,6 +259,24 @@ describe("messages", () => {
     expect(r.body.results[0]?.message.content).toContain("marsupial");
     expect((await api("/search?q=", { token: ann.token })).status).toBe(400);
   });
+
+  it("refuses a search cursor it could not have issued with 400, however large, and pages past the end to nothing", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    await post(ann, room.id, "a numbat");
+    await flush(room.id);
+    for (const cursor of ["1e300", "99999999999999999999", "2147483648", "-1", "abc", "1.5", "0x10", " 7"]) {
+      const r = await api<{ error: { code: string } }>(`/search?q=numbat&cursor=${encodeURIComponent(cursor)}`, { token: ann.token });
+      expect(r.status, cursor).toBe(400);
+      expect(r.body.error.code, cursor).toBe("invalid_input");
+    }
+    const far = await api<{ results: unknown[]; nextCursor: string | null }>("/search?q=numbat&cursor=2147483647", { token: ann.token });
+    expect(far.status).toBe(200);
+    expect(far.body).toEqual({ results: [], nextCursor: null });
+    // An empty cursor is no cursor: the first page.
+    const first = await api<{ results: unknown[] }>("/search?q=numbat&cursor=", { token: ann.token });
+    expect(first.body.results).toHaveLength(1);
+  });
 });
 
 /** The text inside a Markdown node, its children's joined. */

@@ -91,6 +91,11 @@ describe("rooms", () => {
     expect(page2.body.nextCursor).toBeNull();
     const found = await api<{ rooms: RoomListItem[] }>("/rooms?q=ETA", { token: ann.token });
     expect(found.body.rooms.map((r) => r.title)).toEqual(["beta"]);
+    // A cursor it could not have issued is 400, not a database error.
+    for (const at of ["1e300", "1.5", '"1"']) {
+      const forged = encodeURIComponent(btoa(`{"at":${at},"id":"x"}`));
+      expect((await api(`/rooms?cursor=${forged}`, { token: ann.token })).status, at).toBe(400);
+    }
     expect((await api("/rooms?cursor=garbage", { token: ann.token })).status).toBe(400);
   });
 
