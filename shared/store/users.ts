@@ -1,8 +1,8 @@
 // Accounts and AI characters in the history store.
 import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import type { Character, CharacterInput } from "../wire";
+import type { Character, CharacterInput, Room } from "../wire";
 import type { DbContext } from "./db";
-import { toCharacter, type UserRow } from "./mappers";
+import { type RoomRow, toCharacter, toRoom, type UserRow } from "./mappers";
 
 export function usersRepo({ db, t }: DbContext) {
   return {
@@ -48,7 +48,7 @@ export function usersRepo({ db, t }: DbContext) {
   };
 }
 
-export function charactersRepo({ db, t }: DbContext) {
+export function charactersRepo({ db, t, atomic }: DbContext) {
   const c = t.characters;
   return {
     /** Built-ins first, then the caller's own, each group by name. */
@@ -87,8 +87,19 @@ export function charactersRepo({ db, t }: DbContext) {
         .set({ ...patch, updatedAt: now })
         .where(and(eq(c.id, id), eq(c.builtIn, false)));
     },
-    async delete(id: string): Promise<void> {
-      await db.delete(c).where(and(eq(c.id, id), eq(c.builtIn, false), sql`${c.ownerId} is not null`));
+    /** Deletes a person's character. The rooms that used it lose it and their AI turns off, as
+     * when a PATCH removes a room's character; returns those rooms as they are now. */
+    async delete(id: string, now: number): Promise<Room[]> {
+      const deletable = and(eq(c.id, id), eq(c.builtIn, false), sql`${c.ownerId} is not null`);
+      const [rooms] = await atomic((d) => [
+        d
+          .update(t.rooms)
+          .set({ characterId: null, aiMode: "off", updatedAt: now })
+          .where(and(eq(t.rooms.characterId, id), inArray(t.rooms.characterId, d.select({ id: c.id }).from(c).where(deletable))))
+          .returning(),
+        d.delete(c).where(deletable),
+      ]);
+      return (rooms as RoomRow[]).map(toRoom);
     },
     /** Characters a room may use: built-ins and the given user's own. */
     async usableBy(id: string, userId: string): Promise<Character | undefined> {

@@ -1,6 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Character } from "../../shared/wire";
-import { api, signUp } from "../../test/helpers";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import type { Character, Room } from "../../shared/wire";
+import { connectChannel } from "../../test/channel";
+import { api, createRoom, signUp } from "../../test/helpers";
 
 type One = { character: Character };
 
@@ -39,6 +43,28 @@ describe("characters", () => {
     expect(patched.body.character).toMatchObject({ name: "Renamed", model: "gemini-2.5-pro", systemPrompt: "p" });
     expect((await api(`/characters/${character.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);
     expect((await api(`/characters/${character.id}`, { token: ann.token })).status).toBe(404);
+  });
+
+  it("turns AI off in the rooms that used a deleted character, for the store, the room and its members", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const { character } = (await api<One>("/characters", { token: ann.token, body: { name: "Gone soon", systemPrompt: "p" } })).body;
+    const room = await createRoom(ann, { characterId: character.id, members: [bob.user.username] });
+    const other = await createRoom(ann, { characterId: "assistant", aiMode: "mention" });
+    expect(room).toMatchObject({ characterId: character.id, aiMode: "always" });
+    const channel = await connectChannel(bob.token);
+    expect((await api(`/characters/${character.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);
+    const got = await api<{ room: Room }>(`/rooms/${room.id}`, { token: bob.token });
+    expect(got.body.room).toMatchObject({ characterId: null, aiMode: "off" });
+    // Members hear of it as of any change of character, and the room itself stops replying.
+    await channel.waitFor("room", (f) => f.room.id === room.id && f.room.aiMode === "off" && f.room.characterId === null);
+    const config = await runInDurableObject(chatRoom(env, room.id), (_o, state) =>
+      JSON.parse(String(state.storage.sql.exec("SELECT value FROM meta WHERE key = 'room'").one().value)),
+    );
+    expect(config).toMatchObject({ characterId: null, aiMode: "off" });
+    // Another room's character is left alone.
+    const untouched = await api<{ room: Room }>(`/rooms/${other.id}`, { token: ann.token });
+    expect(untouched.body.room).toMatchObject({ characterId: "assistant", aiMode: "mention" });
+    channel.close();
   });
 
   it("keeps the built-in Assistant read-only", async () => {

@@ -1,12 +1,15 @@
 // AI characters: personas with a system prompt. Built-ins (the Assistant) are visible to
 // everyone and read-only; everyone else's are private to their owner.
 import { createRoute, z } from "@hono/zod-openapi";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { Character, CharacterInput } from "../../shared/schemas";
 import type { Store } from "../../shared/store";
 import { MODEL_NAME, MODEL_NAME_HINT } from "../ai";
 import { signedInAccount } from "../auth/sign-in";
 import { forbidden, notFound } from "../errors";
+import { tellPeople } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { forgetRoomAccess, roomConfigOf } from "./room-access";
 
 const Fields = CharacterInput.extend({
   // Only models the deployment's providers serve: a character runs on the operator's keys.
@@ -89,7 +92,7 @@ export const characterRoutes = router()
       method: "delete",
       path: "/characters/{id}",
       tags: ["Characters"],
-      summary: "Delete your character (rooms using it keep talking, without AI)",
+      summary: "Delete your character (rooms using it keep talking, without AI: their `aiMode` turns `off`)",
       security: bearer,
       request: { params: IdParam },
       responses: { 204: { description: "Deleted" }, 403: commonErrors[403], 404: commonErrors[404] },
@@ -98,7 +101,20 @@ export const characterRoutes = router()
       const store = c.get("store");
       const { id } = c.req.valid("param");
       await owned(store, id, c.get("session").id);
-      await store.characters.delete(id);
+      const rooms = await store.characters.delete(id, Date.now());
+      // As for a PATCH that removes the character: each room stops replying, its members hear.
+      await Promise.all(
+        rooms.map(async (room) => {
+          forgetRoomAccess(room.id);
+          await chatRoom(c.env, room.id).configure(roomConfigOf(room, null));
+          const members = await store.rooms.members(room.id);
+          tellPeople(
+            c.env,
+            members.map((m) => m.user.id),
+            { type: "room", room },
+          );
+        }),
+      );
       return c.body(null, 204);
     },
   );
