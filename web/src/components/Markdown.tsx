@@ -1,7 +1,8 @@
 // Renders message text as Markdown. The DOM is built from the syntax tree by
 // markdown/render.ts (text nodes only); while a reply streams, its half-written syntax is
 // settled first (markdown/streaming.ts) so the bubble does not flicker as chunks arrive, and
-// only the block that changed is rebuilt.
+// only the block that changed is rebuilt. `streaming` means the text may end mid-syntax: a
+// reply streaming in, or one stopped or failed part-way, which stays as it looked.
 import { createEffect } from "solid-js";
 import { type BlockCache, renderInto } from "../markdown/render";
 import { stabilize } from "../markdown/streaming";

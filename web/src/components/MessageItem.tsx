@@ -82,6 +82,9 @@ export function MessageItem(props: Props) {
   };
   onCleanup(() => document.removeEventListener("pointerdown", closeOutside));
   const deleted = () => Boolean(m().deletedAt);
+  // A reply stopped or failed part-way may end mid-Markdown, as a streaming one does: it is
+  // rendered the same tolerant way, so it keeps looking as it did when it stopped.
+  const cutShort = () => m().status === "streaming" || m().status === "stopped" || m().status === "error";
   // The row stays where the reader is looking while its editor opens, grows and closes.
   const edit = (on: boolean) => {
     if (on && article) props.hold?.(article, true);
@@ -146,7 +149,7 @@ export function MessageItem(props: Props) {
               <div class="bubble">
                 <Show when={!deleted()} fallback={<span class="msg-deleted">Message deleted</span>}>
                   <Show when={m().content || m().status !== "streaming"} fallback={<ThinkingDots />}>
-                    <Markdown text={m().content} streaming={m().status === "streaming"} />
+                    <Markdown text={m().content} streaming={cutShort()} />
                   </Show>
                 </Show>
               </div>
