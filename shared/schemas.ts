@@ -9,18 +9,34 @@ import type { Agree, Same } from "./frames";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password-rules";
 import * as W from "./wire";
 
-/** A name people read: refused when it could hide or reorder characters (W.nameProblem). */
+/** Refuses a name that could hide or reorder characters (W.nameProblem). */
+const nameRule = (value: string, ctx: z.RefinementCtx<string>) => {
+  const problem = W.nameProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+};
+
+/** A name people read. */
 const safeName = (max: number) =>
   z
     .string()
     // Checked before trimming, which would quietly drop a leading U+FEFF.
-    .superRefine((value, ctx) => {
-      const problem = W.nameProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    })
+    .superRefine(nameRule)
     .trim()
     .min(1)
     .max(max);
+
+/** Control characters other than tab, line feed and carriage return. */
+const CONTROL_BUT_LINES = /(?![\t\n\r])\p{Cc}/u;
+
+/** Text written at length (a character's description or system prompt): lines and tabs are
+ * kept, as in messages; NUL (which Postgres text cannot hold), other control characters and
+ * lone surrogates (which would be stored changed) are refused. */
+const longText = () =>
+  z.string().superRefine((value, ctx) => {
+    if (CONTROL_BUT_LINES.test(value))
+      ctx.addIssue({ code: "custom", message: "contains NUL or another control character (tabs and line breaks are fine)" });
+    else if (!W.isWellFormedText(value)) ctx.addIssue({ code: "custom", message: "contains an invalid character (a lone surrogate)" });
+  });
 
 const isoTime = () => z.string().openapi({ format: "date-time" });
 /** Seqs as clients send them: Postgres integers, so anything larger is invalid input. */
@@ -145,11 +161,18 @@ export const LoginInput = Credentials.extend({ username: z.string().max(64) });
 /** `model` is any string here; the characters route narrows it to what the AI providers accept. */
 export const CharacterInput = z.object({
   name: safeName(40),
-  systemPrompt: z.string().trim().min(1).max(8000),
-  description: z.string().max(280).optional(),
+  systemPrompt: longText().trim().min(1).max(8000),
+  description: longText().max(280).optional(),
   model: z.string().max(80).nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
-  avatar: z.string().max(16).nullable().optional().openapi({ description: "An emoji or short text shown as the avatar" }),
+  // Shown beside the character's name, so it follows the rules of names.
+  avatar: z
+    .string()
+    .max(16)
+    .superRefine(nameRule)
+    .nullable()
+    .optional()
+    .openapi({ description: "An emoji or short text shown as the avatar" }),
 });
 export type CharacterInput = W.CharacterInput;
 

@@ -85,6 +85,43 @@ describe("characters", () => {
     expect((await api("/characters")).status).toBe(401);
   });
 
+  it("refuses NUL and control characters in every field, and in the avatar what names refuse; keeps lines and tabs in long text", async () => {
+    const ann = await signUp("ann");
+    const { character } = (await api<One>("/characters", { token: ann.token, body: { name: "Mine", systemPrompt: "p" } })).body;
+    const refused = async (body: Record<string, unknown>, path: string) => {
+      const created = await api<{ error: { code: string; details: { path: string }[] } }>("/characters", {
+        token: ann.token,
+        body: { name: "Bot", systemPrompt: "Be brief.", ...body },
+      });
+      expect(created.status, JSON.stringify(body)).toBe(400);
+      expect(created.body.error.code).toBe("invalid_input");
+      expect(created.body.error.details.map((d) => d.path)).toEqual([path]);
+      const patched = await api(`/characters/${character.id}`, { method: "PATCH", token: ann.token, body });
+      expect(patched.status, JSON.stringify(body)).toBe(400);
+    };
+    for (const bad of ["Be \u0000brief.", "Be brief.\u0007", "\u001BBe brief.", "Be \uD800brief."]) {
+      await refused({ systemPrompt: bad }, "systemPrompt");
+      await refused({ description: bad }, "description");
+    }
+    for (const bad of ["\u202E🐙", "🐙\u200B", "\u0007", "\uFEFF", "🐙\u2066", "\u0000", "\uD83D"])
+      await refused({ avatar: bad }, "avatar");
+    const ok = await api<One>("/characters", {
+      token: ann.token,
+      body: { name: "Bot", systemPrompt: "Rules:\n\t- be brief\r\n\t- be kind", description: "Line one\nline two", avatar: "👩\u200D💻" },
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body.character).toMatchObject({
+      systemPrompt: "Rules:\n\t- be brief\r\n\t- be kind",
+      description: "Line one\nline two",
+      avatar: "👩\u200D💻",
+    });
+    // Right-to-left text is fine in long text (a prompt in Arabic or Hebrew), as in messages.
+    expect(
+      (await api("/characters", { token: ann.token, body: { name: "Bot", systemPrompt: "\u202Bمرحبا\u202C", description: "שלום" } }))
+        .status,
+    ).toBe(201);
+  });
+
   it("takes a model any of the deployment's providers serves, and names them when refusing one", async () => {
     const ann = await signUp("ann");
     const made = await api<One>("/characters", {
