@@ -138,7 +138,8 @@ export type ErrorBody = W.ErrorBody;
 
 // ---- Request bodies -----------------------------------------------------------------------
 
-export const Username = z.string().regex(W.USERNAME_PATTERN, "not a valid username");
+/** A username naming someone (an invite): any case, as login and /users/:username take it. */
+export const Username = z.string().toLowerCase().regex(W.USERNAME_PATTERN, "not a valid username");
 
 export const Credentials = z.object({
   username: z.string().regex(W.USERNAME_PATTERN, "3–32 characters: lowercase letters, digits and _").openapi({ example: "ada_l" }),

@@ -35,6 +35,21 @@ describe("rooms", () => {
     expect(got.body.members).toHaveLength(25);
   });
 
+  it("finds members by username whatever its case, as login and /users/:username do", async () => {
+    const [ann, bob, cat] = [await signUp("ann"), await signUp("bob"), await signUp("cat")];
+    const room = await createRoom(ann, { members: [bob.user.username.toUpperCase()] });
+    const add = await api<{ member: Member }>(`/rooms/${room.id}/members`, {
+      token: ann.token,
+      body: { username: cat.user.username.toUpperCase() },
+    });
+    expect(add.status).toBe(201);
+    expect(add.body.member.user.username).toBe(cat.user.username);
+    const got = await api<{ members: Member[] }>(`/rooms/${room.id}`, { token: ann.token });
+    expect(got.body.members.map((m) => m.user.id).sort()).toEqual([ann.user.id, bob.user.id, cat.user.id].sort());
+    // Still a username: other characters are 400.
+    expect((await api(`/rooms/${room.id}/members`, { token: ann.token, body: { username: "ab-c" } })).status).toBe(400);
+  });
+
   it("refuses unknown member usernames with 400 and names them", async () => {
     const ann = await signUp("ann");
     const r = await api<{ error: { message: string } }>("/rooms", { token: ann.token, body: { members: ["no_such_user_xyz"] } });
