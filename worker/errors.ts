@@ -59,6 +59,13 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/** What hono's own refusals become in this API's terms (docs/API.md lists each code). */
+const HTTP_EXCEPTIONS: Partial<Record<number, [code: string, message?: string]>> = {
+  400: ["invalid_json", "The request body is not valid JSON."],
+  413: ["payload_too_large"],
+  415: ["unsupported_media_type", "This route takes a JSON body: send it with Content-Type: application/json."],
+};
+
 export function onError(err: Error, c: Context): Response {
   if (!(err instanceof ApiError) && isStoreDown(err)) {
     // An outage, not a bug: one line with its cause, no stack.
@@ -69,11 +76,11 @@ export function onError(err: Error, c: Context): Response {
     return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
   }
   if (err instanceof HTTPException) {
-    // Raised by hono itself, e.g. the JSON validator on a malformed body.
+    // Raised by hono itself: the JSON validator on a malformed body, or the route's check of
+    // the body's Content-Type against the type it declares.
     const status = err.status as ContentfulStatusCode;
-    const code = status === 400 ? "invalid_json" : status === 413 ? "payload_too_large" : "http_error";
-    const message = status === 400 ? "The request body is not valid JSON." : err.message || "Request failed.";
-    return c.json(errorBody(code, message), status);
+    const [code, message] = HTTP_EXCEPTIONS[status] ?? ["http_error"];
+    return c.json(errorBody(code, message ?? (err.message || "Request failed.")), status);
   }
   log.error("unhandled_error", { requestId: c.get("requestId"), path: c.req.path, error: String(err), stack: err.stack });
   return c.json(errorBody("internal_error", "Something went wrong on our side. Please try again."), 500);

@@ -54,6 +54,30 @@ describe("docs and the error shape", () => {
     expect(expected["Content-Security-Policy"]).not.toMatch(/unsafe-(inline|eval)/);
   });
 
+  it("answers a JSON route sent no JSON Content-Type with 415 unsupported_media_type, a code the contract lists", async () => {
+    const body = JSON.stringify({ username: "ann_x", password: "correct horse battery" });
+    for (const type of [null, "text/plain", "application/x-www-form-urlencoded"]) {
+      const res = await exports.default.fetch(
+        new Request(`${BASE}/api/auth/login`, { method: "POST", body, headers: type ? { "Content-Type": type } : {} }),
+      );
+      expect(res.status, String(type)).toBe(415);
+      const reply = (await res.json()) as { error: { code: string; message: string } };
+      expect(reply.error.code, String(type)).toBe("unsupported_media_type");
+      expect(reply.error.message).toContain("application/json");
+    }
+    const { token } = await signUp("ctype");
+    const res = await exports.default.fetch(
+      new Request(`${BASE}/api/rooms`, {
+        method: "POST",
+        body: "{}",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "text/plain" },
+      }),
+    );
+    expect(res.status).toBe(415);
+    // With a charset, JSON is JSON.
+    expect((await api("/rooms", { token, body: "{}", headers: { "Content-Type": "application/json; charset=utf-8" } })).status).toBe(201);
+  });
+
   it("answers unknown routes with a JSON 404", async () => {
     const r = await api<{ error: { code: string } }>("/no/such/route");
     expect(r.status).toBe(404);
