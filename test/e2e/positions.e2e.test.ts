@@ -388,4 +388,37 @@ describe("small things", () => {
     expect(await page.getByText("This room was deleted").count()).toBe(0);
     await page.context().close();
   });
+
+  it("keeps the newer-messages pill on one line, its arrow beside the words, on a narrow phone", async () => {
+    const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Pill" }, session.token);
+    await seed(
+      baseURL,
+      room.id,
+      session.token,
+      Array.from({ length: 30 }, (_, i) => content(i + 1)),
+    );
+    const page = await signedIn(360, 740);
+    await page.goto(`/rooms/${room.id}`);
+    await live(page);
+    await page.getByRole("log").evaluate((log) => (log.scrollTop = 0));
+    const pill = page.locator(".jump-latest");
+    await pill.waitFor();
+    await seed(
+      baseURL,
+      room.id,
+      session.token,
+      Array.from({ length: 150 }, (_, i) => `Later ${i + 1}`),
+    );
+    await expect.poll(() => pill.textContent(), { timeout: 15_000 }).toBe("150 newer messages");
+    const { lines, arrow, words } = await pill.evaluate((el) => {
+      const text = document.createRange();
+      text.selectNodeContents(el.lastChild as Node);
+      const rects = [...text.getClientRects()];
+      const icon = (el.querySelector(".icon") as Element).getBoundingClientRect();
+      return { lines: rects.length, arrow: icon.top + icon.height / 2, words: (rects[0]?.top ?? 0) + (rects[0]?.height ?? 0) / 2 };
+    });
+    expect(lines).toBe(1);
+    expect(Math.abs(arrow - words)).toBeLessThanOrEqual(2);
+    await page.context().close();
+  });
 });
