@@ -248,4 +248,39 @@ describe("message actions, desktop and phone", () => {
     await insideLog(onPhone.tall.locator(".msg-tools"), onPhone.log);
     expect([...ada.errors, ...bob.errors]).toEqual([]);
   });
+
+  it("reaches the newest message from the header by Tab, without a jump up the log; the arrows go on, and the ring stands out", async () => {
+    const log = ada.page.getByRole("log");
+    await log.evaluate((el) => void (el.scrollTop = el.scrollHeight));
+    await ada.page.waitForTimeout(300);
+    const scrollTop = () => log.evaluate((el) => el.scrollTop);
+    const before = await scrollTop();
+    // From the header's last control: Tab reaches the log, and Tab again its newest message.
+    await ada.page.getByRole("link", { name: "Room settings" }).focus();
+    await ada.page.keyboard.press("Tab");
+    expect(await log.evaluate((el) => el === document.activeElement)).toBe(true);
+    await ada.page.keyboard.press("Tab");
+    const active = () => ada.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.seq ?? "");
+    const newest = await ada.page.evaluate(() =>
+      Math.max(...[...document.querySelectorAll<HTMLElement>(".log [data-seq]")].map((e) => Number(e.dataset.seq))),
+    );
+    expect(await active()).toBe(String(newest));
+    // Brought wholly into view at most, not a jump up the conversation.
+    expect(Math.abs((await scrollTop()) - before)).toBeLessThanOrEqual(40);
+    await ada.page.keyboard.press("ArrowUp");
+    expect(Number(await active())).toBeLessThan(newest);
+    // The ring: its outer colour against the log's background, at least 3:1 (WCAG 2.2, 1.4.11).
+    const ring = await ada.page.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const colours = getComputedStyle(el).boxShadow.match(/rgba?\([^)]*\)/g) ?? [];
+      const lum = (css: string) => {
+        const [r = 0, g = 0, b = 0] = (css.match(/[\d.]+/g) ?? []).map((v) => Number(v) / 255);
+        const lin = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+      };
+      const [fg, bg] = [lum(colours.at(-1) ?? ""), lum(getComputedStyle(document.querySelector(".log") as HTMLElement).backgroundColor)];
+      return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    });
+    expect(ring).toBeGreaterThanOrEqual(3);
+  });
 });

@@ -5,7 +5,8 @@ import "../test/dom";
 import { fireEvent, render, screen, within } from "@solidjs/testing-library";
 import { describe, expect, it } from "vitest";
 import { actions, aMessage } from "../test/messages";
-import { MessageItem, PendingItem } from "./MessageItem";
+import { MessageItem } from "./MessageItem";
+import { PendingItem } from "./PendingItem";
 
 const ai = aMessage;
 

@@ -1,11 +1,10 @@
 // One message in the log: author and time (folded away for a run of messages from the same
-// person), the Markdown body, and its state: sending, not sent (with Retry), streaming (with
-// Stop), stopped or failed AI replies (with Regenerate), edited, deleted (a tombstone), and a
-// regenerated reply's versions; the actions on it are in MessageTools.tsx.
+// person), the Markdown body, and its state: streaming (with Stop), stopped or failed AI
+// replies (with Regenerate), edited, deleted (a tombstone), and a regenerated reply's
+// versions; the actions on it are in MessageTools.tsx, a send not yet acked in PendingItem.tsx.
 import { createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { clockTime } from "../format";
-import type { LocalSend } from "../stores/messages";
 import { AttachmentList } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
@@ -40,6 +39,8 @@ type Props = {
   actions: MessageActions;
   /** Hold this row still in the log while it changes size in place (`on`), or let it go. */
   hold?: (el: HTMLElement, on: boolean) => void;
+  /** The log's one message in the tab order (the arrow keys move between the others). */
+  tabStop?: boolean;
 };
 
 /** How far above its message the actions bar sits (`.msg-tools`' top in message-extras.css). */
@@ -122,8 +123,9 @@ export function MessageItem(props: Props) {
           "is-actions-open": open(),
         }}
         data-seq={m().seq}
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: each message is a tab stop (as articles in a feed are), so the keyboard reaches its actions
-        tabIndex={0}
+        // A message takes focus (one of them in the tab order, as in a feed), so the keyboard
+        // reaches its actions.
+        tabIndex={props.tabStop === false ? -1 : 0}
         aria-current={props.target ? "true" : undefined}
         aria-busy={m().status === "streaming" ? "true" : undefined}
       >
@@ -248,54 +250,5 @@ function ThinkingDots() {
       <span />
       <span />
     </span>
-  );
-}
-
-/** A local send that has no seq yet: pending, or failed with the reason and a Retry. */
-export function PendingItem(props: { send: LocalSend; actions: MessageActions; now: number }) {
-  const waiting = () => Math.max(0, Math.ceil(((props.send.retryAt ?? 0) - props.now) / 1000));
-  return (
-    <article class="msg is-mine" classList={{ "is-pending": props.send.status === "pending", "is-failed": props.send.status === "failed" }}>
-      <div class="msg-gutter" />
-      <div class="msg-main">
-        <header class="msg-head sr-only">
-          <span class="msg-author">You</span>
-        </header>
-        <Show when={props.send.content}>
-          <div class="bubble">
-            <Markdown text={props.send.content} />
-          </div>
-        </Show>
-        <Show when={props.send.attachments?.length}>
-          <AttachmentList attachments={props.send.attachments ?? []} />
-        </Show>
-        <Show
-          when={props.send.status === "failed"}
-          fallback={
-            <div class="msg-meta msg-meta-mine">
-              <span class="msg-state">
-                <Icon name="clock" /> {props.send.waiting ? "Waiting for connection…" : "Sending…"}
-              </span>
-            </div>
-          }
-        >
-          <div class="msg-meta msg-meta-mine msg-meta-error" role="alert">
-            <Icon name="alert" />
-            <span class="msg-state">{props.send.error ?? "Not sent."}</span>
-            <button
-              type="button"
-              class="btn btn-sm msg-action"
-              disabled={waiting() > 0}
-              onClick={() => props.actions.retry(props.send.clientId)}
-            >
-              <Icon name="regenerate" /> {waiting() > 0 ? `Retry in ${waiting()} s` : "Retry"}
-            </button>
-            <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={() => props.actions.discard(props.send.clientId)}>
-              Discard
-            </button>
-          </div>
-        </Show>
-      </div>
-    </article>
   );
 }

@@ -1,7 +1,7 @@
 // The message log: a capped window of rows however long the room, grouping, day separators,
 // local sends at the end, and the log's accessible name and role.
 import "../test/dom";
-import { render, screen } from "@solidjs/testing-library";
+import { fireEvent, render, screen } from "@solidjs/testing-library";
 import { describe, expect, it, vi } from "vitest";
 import type { Message } from "../../../shared/wire";
 import type { LocalSend } from "../stores/messages";
@@ -67,6 +67,25 @@ describe("MessageList", () => {
     const last = Number([...document.querySelectorAll("[data-seq]")].at(-1)?.getAttribute("data-seq"));
     expect(await screen.findByRole("button", { name: `${322 - last} newer messages` })).toBeInTheDocument();
     expect(322 - last).toBeGreaterThan(150);
+  });
+
+  it("puts one message in the tab order, the newest, and moves between them with the arrow keys", () => {
+    const { container } = list(Array.from({ length: 6 }, (_, i) => msg(i + 1)));
+    const stops = () =>
+      [...container.querySelectorAll<HTMLElement>("[data-seq]")].filter((el) => el.tabIndex === 0).map((el) => el.dataset.seq);
+    expect(stops()).toEqual(["6"]);
+    const row = (seq: number) => container.querySelector<HTMLElement>(`[data-seq="${seq}"]`) as HTMLElement;
+    row(6).focus();
+    fireEvent.keyDown(row(6), { key: "ArrowUp" });
+    expect(document.activeElement).toBe(row(5));
+    expect(stops()).toEqual(["5"]);
+    fireEvent.keyDown(row(5), { key: "Home" });
+    expect(document.activeElement).toBe(row(1));
+    fireEvent.keyDown(row(1), { key: "ArrowUp" });
+    expect(document.activeElement).toBe(row(1));
+    fireEvent.keyDown(row(1), { key: "End" });
+    expect(document.activeElement).toBe(row(6));
+    expect(stops()).toEqual(["6"]);
   });
 
   it("is a labelled log region", () => {

@@ -12,9 +12,11 @@ import { dayLabel } from "../format";
 import type { Gap } from "../stores/history";
 import type { LocalSend } from "../stores/messages";
 import { Icon } from "./Icon";
-import { groupRows } from "./log-layout";
+import { createLogKeys } from "./log-keys";
+import { groupRows, lowerBound } from "./log-layout";
 import { createLogScroll, type LogScroll } from "./log-scroll";
-import { type MessageActions, MessageItem, PendingItem } from "./MessageItem";
+import { type MessageActions, MessageItem } from "./MessageItem";
+import { PendingItem } from "./PendingItem";
 
 export const WINDOW = 120;
 const STEP = 40;
@@ -43,18 +45,6 @@ type Props = {
   fillGap?: (gap: Gap, direction: "forward" | "backward") => Promise<void>;
 };
 
-/** First index whose seq is >= seq. */
-function lowerBound(list: Message[], seq: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid] as Message).seq < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export function MessageList(props: Props) {
   let scroller!: HTMLDivElement;
   const [follow, setFollow] = createSignal(true);
@@ -70,8 +60,7 @@ export function MessageList(props: Props) {
   });
   const visible = createMemo(() => props.messages.slice(range()[0], range()[1]));
   const atEnd = () => range()[1] >= props.messages.length;
-  /** Messages newer than the window, by seq (gap-free per room), so a run not loaded yet
-   * between the window and the newest counts too. */
+  /** Messages newer than the window, by seq (gap-free): a run not loaded yet counts too. */
   const unseen = () => (props.messages.at(-1)?.seq ?? 0) - (props.messages[range()[1] - 1]?.seq ?? 0);
   const latestAiSeq = createMemo(() => {
     for (let i = props.messages.length - 1; i >= 0; i--) if (props.messages[i]?.author.kind === "ai") return props.messages[i]?.seq;
@@ -223,6 +212,11 @@ export function MessageList(props: Props) {
 
   const gapAfter = (seq: number) => props.gaps?.some((g) => g.after === seq) ?? false;
 
+  const keys = createLogKeys(
+    () => scroller,
+    () => visible().map((m) => m.seq),
+  );
+
   // Grouping and day breaks for the whole window in one pass, so a window shift does not make
   // every row re-derive them from its neighbours.
   const layout = createMemo(() => groupRows(visible(), range()[0] === 0 && !props.hasMoreBefore));
@@ -242,6 +236,9 @@ export function MessageList(props: Props) {
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so keyboards can scroll it
         tabIndex={0}
         onScroll={onScroll}
+        onKeyDown={keys.onKeyDown}
+        onFocusIn={keys.onFocusIn}
+        onFocusOut={keys.onFocusOut}
       >
         <div class="log-inner" ref={inner}>
           <Show when={range()[0] === 0 && !props.hasMoreBefore}>
@@ -277,6 +274,7 @@ export function MessageList(props: Props) {
                   answeredBy={answers().get(m.seq)}
                   actions={props.actions}
                   hold={(el, on) => scroll?.hold(el, on)}
+                  tabStop={m.seq === keys.tabStop()}
                 />
                 <Show when={gapAfter(m.seq)}>
                   <div class="log-gap log-loading" data-after={m.seq}>

@@ -1,5 +1,6 @@
 // How the rows of the message log group: a message shortly after one by the same author folds
-// its name and avatar away, and a new calendar day gets a separator.
+// its name and avatar away, and a new calendar day gets a separator; and where a seq falls in
+// the loaded list.
 import type { Message } from "../../../shared/wire";
 import { dayKey } from "../format";
 
@@ -24,4 +25,16 @@ export function groupRows(rows: readonly Message[], startsConversation: boolean)
     prevDay = day;
   });
   return { compact, newDay };
+}
+
+/** The first index in `list` (ascending by seq) whose seq is >= `seq`. */
+export function lowerBound(list: readonly Message[], seq: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as Message).seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
