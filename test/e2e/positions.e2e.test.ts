@@ -389,6 +389,37 @@ describe("small things", () => {
     await page.context().close();
   });
 
+  it("keeps a long room name readable on a phone while the connection is down: a dot and a retry icon", async () => {
+    const { room } = await post<{ room: { id: string } }>(
+      baseURL,
+      "/rooms",
+      { title: "Weekend plans for the long hike up to the lake and back" },
+      session.token,
+    );
+    const page = await signedIn(390, 844);
+    await page.goto(`/rooms/${room.id}`);
+    await live(page);
+    await page.context().setOffline(true);
+    try {
+      await page.getByRole("status").filter({ hasText: "Reconnecting" }).first().waitFor({ timeout: 15_000 });
+      const retry = page.getByRole("button", { name: "Retry now" });
+      expect(await retry.isVisible()).toBe(true);
+      const [pill, title, sub] = [
+        await page.locator(".chat-head .conn").boundingBox(),
+        await page.locator("#room-title").boundingBox(),
+        await page.locator(".chat-sub").boundingBox(),
+      ];
+      expect(pill?.width).toBeLessThanOrEqual(56);
+      expect(title?.width).toBeGreaterThanOrEqual(160);
+      expect(sub?.width).toBeGreaterThanOrEqual(160);
+      // The words are still there for a screen reader.
+      expect(await page.locator(".chat-head .conn").textContent()).toContain("Reconnecting…");
+    } finally {
+      await page.context().setOffline(false);
+    }
+    await page.context().close();
+  });
+
   it("keeps the newer-messages pill on one line, its arrow beside the words, on a narrow phone", async () => {
     const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Pill" }, session.token);
     await seed(
