@@ -389,6 +389,24 @@ describe("small things", () => {
     await page.context().close();
   });
 
+  it.each([
+    { width: 1366, height: 850 },
+    { width: 390, height: 844 },
+    { width: 360, height: 740 },
+  ])("fits the placeholder of a room whose AI answers mentions on the composer's one line at $width px", async ({ width, height }) => {
+    const page = await signedIn(width, height);
+    await page.goto(`/rooms/${aiRoomId}`);
+    await live(page);
+    const composer = page.getByRole("textbox", { name: /^Message / });
+    await expect.poll(() => composer.getAttribute("placeholder"), { timeout: 10_000 }).toContain("@Assistant");
+    // An empty textarea's scroll height is its placeholder's: one line fits the box, two do not.
+    const fit = () => composer.evaluate((el) => el.scrollHeight - el.clientHeight);
+    await expect.poll(fit, { timeout: 3000 }).toBeLessThanOrEqual(0);
+    expect((await composer.boundingBox())?.height).toBeLessThanOrEqual(44);
+    if (width > 1000) expect(await composer.getAttribute("placeholder")).toBe("Message the room, or @Assistant for the AI");
+    await page.context().close();
+  });
+
   it("keeps a long room name readable on a phone while the connection is down: a dot and a retry icon", async () => {
     const { room } = await post<{ room: { id: string } }>(
       baseURL,

@@ -3,8 +3,9 @@
 // room, the box grows with its text, and rate limits and closed connections say why sending
 // is not possible right now. Files are attached with the paperclip (on a phone it offers the
 // camera and the photo library), by pasting or by dropping them on the composer; each uploads
-// at once (stores/uploads.ts) and goes with the next send.
-import { createEffect, createSignal, on, onMount, Show } from "solid-js";
+// at once (stores/uploads.ts) and goes with the next send. The placeholder is the longest of
+// its wordings that fits the box on one line, so a phone never shows half a second line.
+import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from "solid-js";
 import type { Attachment } from "../../../shared/wire";
 import { createUploads, type Uploader } from "../stores/uploads";
 import { UploadTray } from "./Attachments";
@@ -13,7 +14,8 @@ import { Icon } from "./Icon";
 type Props = {
   roomId: string;
   label: string;
-  placeholder: string;
+  /** What the empty box says: the first of these that fits on its one line (the last if none does). */
+  placeholder: string | readonly string[];
   /** Returns an error to show, or null when the message was handed over. */
   onSend: (text: string, attachments: Attachment[]) => string | null;
   upload: Uploader;
@@ -29,6 +31,20 @@ type Props = {
 
 const draftKey = (roomId: string) => `parlor.draft.${roomId}`;
 
+let measurer: OffscreenCanvasRenderingContext2D | null | undefined;
+
+/** Whether `text` fits the textarea's one line in its own font; true where nothing is laid out (jsdom). */
+function fitsOneLine(area: HTMLTextAreaElement, text: string): boolean {
+  const style = getComputedStyle(area);
+  const room = area.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+  measurer ??= typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1).getContext("2d") : null;
+  if (!measurer || !(room > 0)) return true;
+  // Built from its parts: Chromium computes the `font` shorthand as "" for a variable font.
+  measurer.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  // A pixel to spare for rounding, which would otherwise wrap the last word.
+  return measurer.measureText(text).width <= room - 2;
+}
+
 export function Composer(props: Props) {
   const [text, setText] = createSignal(sessionStorage.getItem(draftKey(props.roomId)) ?? "");
   const [error, setError] = createSignal<string | null>(null);
@@ -38,6 +54,13 @@ export function Composer(props: Props) {
   const attach = (files: FileList | null | undefined) => {
     if (files?.length) setError(uploads.add(files));
   };
+  // Measured once the box is laid out, and again when its width changes or a web font arrives.
+  const [layout, setLayout] = createSignal(0);
+  const placeholder = createMemo(() => {
+    const options = typeof props.placeholder === "string" ? [props.placeholder] : props.placeholder;
+    if (!layout()) return options[0] ?? "";
+    return options.find((text) => fitsOneLine(area, text)) ?? options[options.length - 1] ?? "";
+  });
 
   // Grows with its text up to the CSS max-height (a share of a short screen, so a long draft
   // leaves the conversation in view), then scrolls.
@@ -48,7 +71,20 @@ export function Composer(props: Props) {
   };
 
   onMount(() => {
+    const relayout = () => setLayout((n) => n + 1);
+    relayout();
     resize();
+    let width = area.clientWidth;
+    const observer = new ResizeObserver(() => {
+      if (area.clientWidth !== width) relayout();
+      width = area.clientWidth;
+    });
+    observer.observe(area);
+    document.fonts?.addEventListener("loadingdone", relayout);
+    onCleanup(() => {
+      observer.disconnect();
+      document.fonts?.removeEventListener("loadingdone", relayout);
+    });
     // Focus where people expect it: straight into the box, unless on a touch screen where the
     // keyboard would pop up over the conversation.
     if (!globalThis.matchMedia?.("(pointer: coarse)").matches) area.focus();
@@ -137,7 +173,7 @@ export function Composer(props: Props) {
           id="composer-input"
           class="composer-input"
           rows={1}
-          placeholder={props.disabledReason ?? props.placeholder}
+          placeholder={props.disabledReason ?? placeholder()}
           disabled={!!props.disabledReason}
           value={text()}
           aria-describedby="composer-hint"

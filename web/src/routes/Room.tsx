@@ -156,12 +156,17 @@ function RoomView(props: { id: string }) {
     if (memberCount()) parts.push(`${memberCount()} member${memberCount() === 1 ? "" : "s"}`);
     return parts.join(" · ");
   };
-  // Short: a title derived from a first message can be a whole sentence.
-  const placeholder = () => {
+  // Wordings from longest to shortest: the composer shows the first that fits its one line (a
+  // phone gets a shorter one). Never the whole title: one derived from a first message can be a
+  // sentence.
+  const placeholder = (): string[] => {
     const c = character();
-    if (c && info()?.room.aiMode === "mention") return `Message the room, or @${c.name.split(/\s+/)[0]} for the AI`;
-    if (c) return `Message ${c.name}`;
-    return title().length <= 24 ? `Message ${title()}` : "Write a message";
+    if (c && info()?.room.aiMode === "mention") {
+      const at = `@${c.name.split(/\s+/)[0]}`;
+      return [`Message the room, or ${at} for the AI`, `Message, or ${at} for the AI`, `${at} to ask the AI`, "Write a message"];
+    }
+    if (c) return [`Message ${c.name}`, "Write a message"];
+    return title().length <= 24 ? [`Message ${title()}`, "Write a message"] : ["Write a message"];
   };
 
   return (
