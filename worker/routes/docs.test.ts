@@ -23,6 +23,32 @@ describe("docs and the error shape", () => {
       expect(Object.keys(r.body.paths)).toContain(path);
   });
 
+  it("names /api as its server, so every path it lists resolves to a route there", async () => {
+    const r = await api<{ servers: { url: string }[]; paths: Record<string, Record<string, unknown>> }>("/openapi.json");
+    expect(r.body.servers).toEqual([{ url: "/api" }]);
+    const { token } = await signUp("docs");
+    const noRoute = (res: Response, body: string) => res.status === 404 && body.includes("No route for");
+    for (const [path, item] of Object.entries(r.body.paths)) {
+      const concrete = path.replace(/\{[^}]+\}/g, "x");
+      for (const method of Object.keys(item)) {
+        // Everything but the session's own ending, which would sign the rest out.
+        if (path.startsWith("/auth/logout") || path === "/auth/password") continue;
+        const call = async (url: string) => {
+          const res = await exports.default.fetch(
+            new Request(url, { method: method.toUpperCase(), headers: { Authorization: `Bearer ${token}` } }),
+          );
+          return noRoute(res, await res.text());
+        };
+        expect(await call(`${BASE}${r.body.servers[0]?.url}${concrete}`), `${method} ${path}`).toBe(false);
+        expect(await call(`${BASE}${concrete}`), `${method} ${path} without the server's /api`).toBe(true);
+      }
+    }
+    // The page shows each path under the server's URL.
+    const script = await (await exports.default.fetch(`${BASE}/api/docs.js`)).text();
+    expect(script).toContain("doc.servers");
+    expect(script).toContain("esc(base+path)");
+  });
+
   it("serves the docs page without external resources", async () => {
     const r = await api<string>("/docs");
     expect(r.status).toBe(200);

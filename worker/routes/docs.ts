@@ -22,10 +22,10 @@ details{background:var(--card);border-radius:10px;margin:8px 0;padding:8px 14px}
 
 /** The page's script, served on its own: the CSP allows no inline script. */
 const SCRIPT = `const esc=s=>String(s).replace(/[&<>"']/g,c=>({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c]));
-fetch("/api/openapi.json").then(r=>r.json()).then(doc=>{const groups={};
+fetch("/api/openapi.json").then(r=>r.json()).then(doc=>{const groups={},base=(doc.servers&&doc.servers[0]&&doc.servers[0].url)||"";
 for(const [path,item] of Object.entries(doc.paths))for(const [method,op] of Object.entries(item)){(groups[(op.tags||["Other"])[0]]??=[]).push({path,method,op})}
 document.getElementById("ops").innerHTML=Object.entries(groups).map(([tag,ops])=>"<h2>"+esc(tag)+"</h2>"+ops.map(({path,method,op})=>
-"<details><summary><span class=m>"+method.toUpperCase()+"</span> "+esc(path)+" — "+esc(op.summary||"")+"</summary>"+(op.description?"<p>"+esc(op.description)+"</p>":"")+
+"<details><summary><span class=m>"+method.toUpperCase()+"</span> "+esc(base+path)+" — "+esc(op.summary||"")+"</summary>"+(op.description?"<p>"+esc(op.description)+"</p>":"")+
 "<pre>"+esc(JSON.stringify({parameters:op.parameters,requestBody:op.requestBody,responses:op.responses},null,2))+"</pre></details>").join("")).join("")+
 "<h2>Schemas</h2><pre>"+esc(JSON.stringify(doc.components?.schemas??{},null,2))+"</pre>"})
 .catch(e=>{document.getElementById("ops").textContent="Could not load the document: "+e});
@@ -35,6 +35,8 @@ export function mountDocs(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
+    // The paths are the API app's own, mounted under /api: a client resolves them against this.
+    servers: [{ url: "/api" }],
     info: {
       title: "Parlor API",
       version: VERSION,
