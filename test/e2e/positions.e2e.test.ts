@@ -380,12 +380,36 @@ describe("small things", () => {
     await page.context().close();
   });
 
-  it("says a room that never existed was not found, not that it was deleted", async () => {
-    const page = await signedIn(1366, 850);
+  it.each([
+    { width: 1366, height: 850 },
+    { width: 390, height: 844 },
+  ])("says a room that never existed was not found, not that it was deleted, and only that, at $width px", async ({ width, height }) => {
+    const page = await signedIn(width, height);
     await page.goto("/rooms/no-such-room");
     await page.getByRole("alert").getByText("Room not found").waitFor();
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Room not found");
     expect(await page.getByText("This room was deleted").count()).toBe(0);
+    // Nothing that looks like a room: no avatar, connection pill, settings, log or composer.
+    for (const [what, count] of [
+      ["header", page.locator(".chat-head").count()],
+      [
+        "connection pill",
+        page
+          .getByRole("status")
+          .filter({ hasText: /Disconnected|Connecting/ })
+          .count(),
+      ],
+      ["room settings", page.getByRole("link", { name: "Room settings" }).count()],
+      ["conversation start", page.getByText(/beginning of the conversation/).count()],
+      ["composer", page.getByRole("textbox", { name: /^Message / }).count()],
+    ] as const)
+      expect(await count, what).toBe(0);
+    // The way back, in view, and it works.
+    const back = page.getByRole("link", { name: "Back to your rooms" });
+    const box = await back.boundingBox();
+    expect(box && box.y >= 0 && box.y + box.height <= height && box.x >= 0 && box.x + box.width <= width).toBe(true);
+    await back.click();
+    await page.waitForURL((u) => u.pathname === "/");
     await page.context().close();
   });
 

@@ -2,7 +2,8 @@
 // message log, who is typing, and the composer. A room store per open room; switching rooms
 // disposes the old one (and its socket) and builds a new one. `?at=SEQ` (a search hit) opens
 // the room at that message. Only the log scrolls: a wheel over the header or the composer
-// scrolls the log too, and never the page.
+// scrolls the log too, and never the page. A room that cannot be opened (not there, or not
+// yours) is only that: what happened and the way back to the rooms.
 import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
 import { titleFrom } from "../../../shared/markdown";
@@ -19,6 +20,7 @@ import { useRooms } from "../context";
 import { roomTitle } from "../format";
 import { settled } from "../resource";
 import { session } from "../session";
+import { explainRefusal } from "../stores/close-codes";
 import { createHistory } from "../stores/history";
 import { createReadMarker } from "../stores/read";
 import { createRoomStore } from "../stores/room";
@@ -115,6 +117,12 @@ function RoomView(props: { id: string }) {
     return room?.title?.trim() || derivedTitle() || roomTitle(room);
   };
   createEffect(() => (document.title = `${title()} · Parlor`));
+  // Refused by either request (the room's details, or its first page of messages).
+  const closedDoor = () => {
+    const status = refused();
+    if (status === 403 || status === 404) return explainRefusal(status);
+    return store.state.ended?.refused ? store.state.ended : null;
+  };
 
   createReadMarker(
     () => store.messages.state.lastSeq,
@@ -169,7 +177,7 @@ function RoomView(props: { id: string }) {
     return title().length <= 24 ? [`Message ${title()}`, "Write a message"] : ["Write a message"];
   };
 
-  return (
+  const chat = () => (
     <section class="chat" aria-labelledby="room-title" onWheel={(e) => log && forwardWheel(e, log)}>
       <header class="chat-head">
         <A href="/" class="icon-btn mobile-only" aria-label="Back to rooms">
@@ -259,5 +267,28 @@ function RoomView(props: { id: string }) {
         maxChars={MAX_CHARS}
       />
     </section>
+  );
+
+  return (
+    <Show when={!closedDoor()} fallback={<ClosedDoor title={closedDoor()?.title ?? ""} detail={closedDoor()?.detail ?? ""} />}>
+      {chat()}
+    </Show>
+  );
+}
+
+/** In place of a room that is not there or not yours: no header, log or composer to suggest
+ * otherwise; an alert, so a screen reader hears it when it replaces the loading room. */
+function ClosedDoor(props: { title: string; detail: string }) {
+  return (
+    <div class="empty-state" role="alert">
+      <div class="empty-mark" aria-hidden="true">
+        <Icon name="alert" />
+      </div>
+      <h1 id="room-title">{props.title}</h1>
+      <p>{props.detail}</p>
+      <A href="/" class="btn btn-primary">
+        Back to your rooms
+      </A>
+    </div>
   );
 }

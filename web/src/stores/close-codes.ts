@@ -3,7 +3,14 @@
 import { CloseCode } from "../../../shared/wire";
 import { ApiError } from "../api";
 
-export type Ended = { code: number; title: string; detail: string; canRetry: boolean };
+export type Ended = {
+  code: number;
+  title: string;
+  detail: string;
+  canRetry: boolean;
+  /** The room could not be opened at all (explainRefusal): there is no room to show. */
+  refused?: true;
+};
 
 /** After these the socket stays closed: reconnecting cannot help. */
 export const FINAL: readonly number[] = [CloseCode.removed, CloseCode.roomDeleted, CloseCode.policy, CloseCode.sessionEnded];
@@ -61,8 +68,15 @@ export function explainRefusal(status: 403 | 404): Ended {
         title: "Room not found",
         detail: "There's no room at this address. The link may be wrong, or the room was deleted.",
         canRetry: false,
+        refused: true,
       }
-    : { code: CloseCode.removed, title: "You're not in this room", detail: "Ask someone in it to invite you.", canRetry: false };
+    : {
+        code: CloseCode.removed,
+        title: "You're not in this room",
+        detail: "Ask someone in it to invite you.",
+        canRetry: false,
+        refused: true,
+      };
 }
 
 /** Asks REST about the room after failed handshakes: why it ended (deleted, not a member), or
