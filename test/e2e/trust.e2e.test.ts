@@ -160,12 +160,34 @@ describe("signing out", () => {
     await alice.page.getByRole("button", { name: "Sign out everywhere" }).click();
     await alice.page.getByRole("button", { name: "Sign out everywhere" }).click();
     await alice.page.getByRole("heading", { name: "Welcome back" }).waitFor();
-    // The room there closes (4001) or, if a request got there first, the sign-in page says why.
+    // The room there closes (4001), saying so with a way to sign in again, or, if a request got
+    // there first, the sign-in page says why.
     await other.page
       .getByText(/You were signed out|Your session has ended/)
       .first()
       .waitFor();
+    if (new URL(other.page.url()).pathname !== "/signin") {
+      await other.page.getByRole("alert").getByRole("button", { name: "Sign in" }).click();
+      await other.page.waitForURL((u) => u.pathname === "/signin" && u.searchParams.get("next") === `/rooms/${roomId}`);
+    }
+    await other.page.getByRole("heading", { name: "Welcome back" }).waitFor();
+    await other.page.getByText(/You were signed out|Your session has ended/).waitFor();
     expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${second.token}` } })).status).toBe(401);
     await other.ctx.close();
+  });
+
+  it("says why at the sign-in page when the app opens with a session that ran out while it was closed", async () => {
+    const late = await person(browser, baseURL, "Alice");
+    await late.page.goto("/signin");
+    const now = Math.floor(Date.now() / 1000);
+    // The app reads only the token's claims to know it ran out; the server is never asked.
+    const token = `h.${Buffer.from(JSON.stringify({ sub: "u1", iat: now - 7200, exp: now - 60 })).toString("base64url")}.s`;
+    const user = { id: "u1", username: "alice_late", displayName: "Alice", createdAt: new Date().toISOString() };
+    await late.page.evaluate((s) => localStorage.setItem("parlor.session", s), JSON.stringify({ token, user }));
+    await late.page.goto(`/rooms/${roomId}`);
+    await late.page.waitForURL((u) => u.pathname === "/signin");
+    await late.page.getByRole("heading", { name: "Welcome back" }).waitFor();
+    expect(await late.page.getByRole("status").filter({ hasText: "Your session expired" }).count()).toBe(1);
+    await late.ctx.close();
   });
 });

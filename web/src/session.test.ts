@@ -57,6 +57,21 @@ describe("sliding sessions", () => {
   });
 });
 
+describe("a session that ran out while the app was closed", () => {
+  it("is gone at start, and the sign-in page is told why", () => {
+    const now = Date.now() / 1000;
+    const storage = memory();
+    storage.setItem("parlor.session", JSON.stringify({ token: token(now - 7200, now - 60), user }));
+    const s = createSession(storage);
+    expect(s.current()).toBeNull();
+    expect(s.notice()).toBe("Your session expired. Please sign in again.");
+    expect(storage.getItem("parlor.session")).toBeNull();
+    // A live one says nothing.
+    storage.setItem("parlor.session", JSON.stringify({ token: token(now, now + 1000), user }));
+    expect(createSession(storage).notice()).toBeNull();
+  });
+});
+
 describe("signing out", () => {
   it("ends the session on the server (one or all), then here, even when the server cannot be reached", async () => {
     const calls: string[] = [];

@@ -32,20 +32,31 @@ export function tokenNeedsRefresh(token: string, nowMs = Date.now()): boolean {
   return now >= iat + (exp - iat) / 2 && now < exp;
 }
 
+const runOut = (token: string) => {
+  const exp = tokenExpiry(token);
+  return exp !== null && exp * 1000 < Date.now();
+};
+
 export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "removeItem">) {
-  const read = (): Session | null => {
+  const stored = (): Session | null => {
     try {
       const s = JSON.parse(storage.getItem(KEY) ?? "null") as Session | null;
-      if (!s?.token || !s.user) return null;
-      const exp = tokenExpiry(s.token);
-      return exp !== null && exp * 1000 < Date.now() ? null : s;
+      return s?.token && s.user ? s : null;
     } catch {
       return null;
     }
   };
+  const read = (): Session | null => {
+    const s = stored();
+    return s && !runOut(s.token) ? s : null;
+  };
+  const atStart = stored();
+  const expiredAtStart = !!atStart && runOut(atStart.token);
+  // A session that ran out while the app was closed is gone, and the sign-in page says so.
+  if (expiredAtStart) storage.removeItem(KEY);
   const [current, setCurrent] = createSignal<Session | null>(read());
   /** Why the user was signed out, shown once on the sign-in screen. */
-  const [notice, setNotice] = createSignal<string | null>(null);
+  const [notice, setNotice] = createSignal<string | null>(expiredAtStart ? "Your session expired. Please sign in again." : null);
 
   const signIn = (s: Session) => {
     storage.setItem(KEY, JSON.stringify(s));

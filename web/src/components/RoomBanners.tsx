@@ -1,12 +1,18 @@
-// The strips under a room's header: why the room ended (deleted, removed, not found, session
-// expired) with what to do next, connection trouble while reconnecting, one-off notices, and a
-// history page that could not be loaded.
+// The strips under a room's header: why the room ended (deleted, removed, the session expired
+// or ended on another device) with what to do next (back to the rooms, reconnect, sign in),
+// connection trouble while reconnecting, one-off notices, and a history page that could not be
+// loaded.
 import { A } from "@solidjs/router";
 import { Show } from "solid-js";
+import { CloseCode } from "../../../shared/wire";
+import type { Ended } from "../stores/close-codes";
 import type { RoomStore } from "../stores/room";
 import { Icon } from "./Icon";
 
-export function RoomBanners(props: { store: RoomStore; onSignInAgain: () => void }) {
+/** The session is over (expired, or ended on another device): only signing in again helps. */
+const sessionOver = (ended: Ended) => (ended.code === CloseCode.policy && !ended.canRetry) || ended.code === CloseCode.sessionEnded;
+
+export function RoomBanners(props: { store: RoomStore; onSignInAgain: (why: Ended) => void }) {
   const state = () => props.store.state;
   return (
     <>
@@ -17,9 +23,9 @@ export function RoomBanners(props: { store: RoomStore; onSignInAgain: () => void
             <div>
               <strong>{ended().title}.</strong> {ended().detail}
             </div>
-            <Show when={ended().code === 1008 && !ended().canRetry}>
-              <button type="button" class="btn btn-sm" onClick={() => props.onSignInAgain()}>
-                Sign in again
+            <Show when={sessionOver(ended())}>
+              <button type="button" class="btn btn-sm" onClick={() => props.onSignInAgain(ended())}>
+                Sign in
               </button>
             </Show>
             <Show when={ended().canRetry}>

@@ -201,8 +201,9 @@ function RoomView(props: { id: string }) {
 
       <RoomBanners
         store={store}
-        onSignInAgain={() => {
-          session.signOut("Your session has expired. Please sign in again.");
+        onSignInAgain={(why) => {
+          // The sign-in page says why, and brings the person back here afterwards.
+          session.signOut(`${why.title}. ${why.detail}`);
           navigate(`/signin?next=${encodeURIComponent(`/rooms/${props.id}`)}`);
         }}
       />
