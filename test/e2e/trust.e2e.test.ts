@@ -3,6 +3,9 @@
 // highlighter included; an injected inline script and eval do not run; the app refuses to be
 // framed), someone who takes Alice's display name is told apart by @username, and signing out
 // ends the session on the server.
+// Signing out asks first; a room open on a device whose session was ended elsewhere offers to
+// sign in again, and the sign-in page says why, as it does for a session that ran out while the
+// app was closed.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -136,7 +139,14 @@ describe("signing out", () => {
   it("ends the session on the server: the old token no longer works", async () => {
     const token = await tokenOf(impostor);
     expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    // A stray tap does not sign out: the button asks first, with Cancel (the safe choice) focused.
     await impostor.page.getByRole("button", { name: "Sign out" }).first().click();
+    await expect.poll(() => impostor.page.evaluate(() => document.activeElement?.textContent)).toBe("Cancel");
+    expect(new URL(impostor.page.url()).pathname).not.toBe("/signin");
+    expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await impostor.page.getByRole("button", { name: "Cancel" }).click();
+    await impostor.page.getByRole("button", { name: "Sign out" }).first().click();
+    await impostor.page.getByRole("button", { name: "Sign out", exact: true }).click();
     await impostor.page.getByRole("heading", { name: "Welcome back" }).waitFor();
     expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });

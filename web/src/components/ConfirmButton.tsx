@@ -2,7 +2,15 @@
 // decision happens where the user is looking, and focus moves to Cancel (the safe choice).
 import { createSignal, type JSX, Show } from "solid-js";
 
-type Props = { label: string; confirmLabel: string; onConfirm: () => void | Promise<void>; children: JSX.Element };
+type Props = {
+  label: string;
+  confirmLabel: string;
+  onConfirm: () => void | Promise<void>;
+  children: JSX.Element;
+  /** The first button's look: a small danger button unless given (an icon button, say). */
+  class?: string;
+  title?: string;
+};
 
 export function ConfirmButton(props: Props) {
   const [asking, setAsking] = createSignal(false);
@@ -19,7 +27,14 @@ export function ConfirmButton(props: Props) {
     <Show
       when={asking()}
       fallback={
-        <button ref={trigger} type="button" class="btn btn-danger btn-sm" aria-label={props.label} onClick={ask}>
+        <button
+          ref={trigger}
+          type="button"
+          class={props.class ?? "btn btn-danger btn-sm"}
+          aria-label={props.label}
+          title={props.title}
+          onClick={ask}
+        >
           {props.children}
         </button>
       }

@@ -1,4 +1,5 @@
-// The sidebar: brand, new-room button, search, the room list and the signed-in user's menu.
+// The sidebar: brand, new-room button, search, the room list and the signed-in user's menu
+// (signing out asks first).
 // On a phone's home screen it is the whole page: then it is the main landmark with an h1.
 import { A, useNavigate } from "@solidjs/router";
 import { onCleanup, onMount, Show } from "solid-js";
@@ -7,6 +8,7 @@ import { useRooms } from "../context";
 import { askForNotifications, notificationPermission } from "../notify";
 import { session, signOutEverywhere } from "../session";
 import { Avatar } from "./Avatar";
+import { ConfirmButton } from "./ConfirmButton";
 import { Icon } from "./Icon";
 import { RoomList } from "./RoomList";
 
@@ -130,18 +132,19 @@ export function Sidebar(props: { asMain?: boolean }) {
         <A href="/account" class="icon-btn" aria-label="Account and sessions" title="Account and sessions">
           <Icon name="settings" />
         </A>
-        <button
-          type="button"
+        {/* Asks first: a stray tap beside Account must not sign anyone out. */}
+        <ConfirmButton
           class="icon-btn"
-          aria-label="Sign out"
+          label="Sign out"
           title="Sign out"
-          onClick={async () => {
+          confirmLabel="Sign out"
+          onConfirm={async () => {
             await signOutEverywhere(false);
             navigate("/signin");
           }}
         >
           <Icon name="logout" />
-        </button>
+        </ConfirmButton>
       </footer>
     </Dynamic>
   );
