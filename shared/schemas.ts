@@ -107,7 +107,11 @@ export const Room = z
   .openapi("Room");
 export type Room = W.Room;
 
-export const RoomListItem = Room.extend({ lastMessage: Message.nullable(), unread: z.number().int() }).openapi("RoomListItem");
+/** A message or null. Not `Message.nullable()`: for a named schema that generates
+ * `allOf: [Message, {type: [object, null]}]`, which null does not satisfy. */
+export const MaybeMessage = z.union([Message, z.null()]);
+
+export const RoomListItem = Room.extend({ lastMessage: MaybeMessage, unread: z.number().int() }).openapi("RoomListItem");
 export type RoomListItem = W.RoomListItem;
 
 export const Member = z

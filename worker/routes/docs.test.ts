@@ -49,6 +49,30 @@ describe("docs and the error shape", () => {
     expect(script).toContain("esc(base+path)");
   });
 
+  it("declares a nullable object as one that null satisfies (reply: null, lastMessage: null)", async () => {
+    type Schema = Record<string, unknown>;
+    const r = await api<{ paths: Record<string, Record<string, Schema>>; components: { schemas: Record<string, Schema> } }>(
+      "/openapi.json",
+    );
+    // allOf [Message, {type: [object, null]}] asks for both, which null never is.
+    const unsatisfiable: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (!node || typeof node !== "object") return;
+      const allOf = (node as Schema).allOf;
+      if (Array.isArray(allOf) && allOf.some((s) => Array.isArray(s?.type) && s.type.includes("null"))) unsatisfiable.push(at);
+      for (const [key, value] of Object.entries(node)) walk(value, `${at}/${key}`);
+    };
+    walk(r.body, "#");
+    expect(unsatisfiable).toEqual([]);
+    const reply = r.body.paths["/rooms/{id}/messages"]?.post as {
+      responses: Record<string, { content: Record<string, { schema: Schema }> }>;
+    };
+    const props = reply.responses["201"]?.content["application/json"]?.schema.properties as Record<string, Schema>;
+    expect(props.reply).toEqual({ anyOf: [{ $ref: "#/components/schemas/Message" }, { type: "null" }] });
+    const item = JSON.stringify(r.body.components.schemas.RoomListItem);
+    expect(item).toContain('"lastMessage":{"anyOf":[{"$ref":"#/components/schemas/Message"},{"type":"null"}]}');
+  });
+
   it("serves the docs page without external resources", async () => {
     const r = await api<string>("/docs");
     expect(r.status).toBe(200);

@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
-import { Message, PostMessageInput } from "../../shared/schemas";
+import { MaybeMessage, Message, PostMessageInput } from "../../shared/schemas";
 import { isStoreDown } from "../../shared/store";
 import { MAX_SEQ } from "../../shared/wire";
 import { ApiError, badRequest, rateLimited, storeUnavailable } from "../errors";
@@ -136,7 +136,7 @@ export const messageRoutes = router()
         ...jsonBody(PostMessageInput),
       },
       responses: {
-        201: jsonReply(z.object({ message: Message, reply: Message.nullable().optional() }), "Stored"),
+        201: jsonReply(z.object({ message: Message, reply: MaybeMessage.optional() }), "Stored"),
         200: jsonReply(z.object({ message: Message }), "A resend of an earlier clientId"),
         202: jsonReply(z.object({ message: Message }), "Stored; with wait=true, the AI reply did not finish in time"),
         ...commonErrors,
