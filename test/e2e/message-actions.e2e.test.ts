@@ -98,6 +98,11 @@ describe("message actions, desktop and phone", () => {
     await expect.poll(() => shown(tools)).toBe(false);
     await mine.locator(".bubble").hover();
     await expect.poll(() => shown(tools)).toBe(true);
+    // Beside her bubble, level with it: covering neither its text nor the message above.
+    const [bar, bubble] = [await tools.boundingBox(), await mine.locator(".bubble").boundingBox()];
+    if (!bar || !bubble) throw new Error("not laid out");
+    expect(bar.x + bar.width).toBeLessThanOrEqual(bubble.x);
+    expect(bar.y).toBeGreaterThanOrEqual(bubble.y - 1);
     await ada.page.mouse.move(5, 5);
     await expect.poll(() => opacity(tools)).toBe("0");
     await mine.locator(".bubble").hover();

@@ -10,6 +10,7 @@ import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { Markdown } from "./Markdown";
 import { longPress, MessageEditor, MessageTools, RegenerateOffer, VersionFlipper } from "./MessageTools";
+import { placeActions } from "./place-actions";
 
 export type MessageActions = {
   stop: (seq: number) => void;
@@ -43,9 +44,6 @@ type Props = {
   tabStop?: boolean;
 };
 
-/** How far above its message the actions bar sits (`.msg-tools`' top in message-extras.css). */
-const TOOLS_RISE = 18;
-
 export function MessageItem(props: Props) {
   const m = () => props.message;
   const ai = () => m().author.kind === "ai";
@@ -64,19 +62,11 @@ export function MessageItem(props: Props) {
   };
   const openActions = () => {
     setArmed(true);
-    placeTools();
     setOpen(true);
+    placeTools();
     document.addEventListener("pointerdown", closeOutside);
   };
-  // The actions sit just above the message; for a tall one whose top is scrolled out of the log
-  // they come down to the log's top edge instead, where they can be seen and reached.
-  const placeTools = () => {
-    const log = article?.closest(".log");
-    if (!article || !log) return;
-    const hidden = log.getBoundingClientRect().top - article.getBoundingClientRect().top + TOOLS_RISE;
-    if (hidden > 0) article.style.setProperty("--tools-top", `${Math.min(hidden - TOOLS_RISE + 4, article.offsetHeight - 40)}px`);
-    else article.style.removeProperty("--tools-top");
-  };
+  const placeTools = () => article && placeActions(article);
   const arm = () => {
     setArmed(true);
     placeTools();
