@@ -49,6 +49,9 @@ describe("messages", () => {
     expect(mid.status).toBe(200);
     expect(mid.body.messages.map((m) => m.seq)).toEqual([4, 5, 6, 7, 8]);
     expect([mid.body.hasMore, mid.body.hasMoreAfter]).toEqual([true, true]);
+    // The shape API.md gives: lastChange too, as on other pages.
+    expect(Object.keys(mid.body).sort()).toEqual(["hasMore", "hasMoreAfter", "lastChange", "messages"]);
+    expect((mid.body as Around & { lastChange: unknown }).lastChange).toBe(0);
     const start = await api<Around>(`/rooms/${room.id}/messages?around=1&limit=4`, { token: ann.token });
     expect(start.body.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect([start.body.hasMore, start.body.hasMoreAfter]).toEqual([false, true]);
