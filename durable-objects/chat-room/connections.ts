@@ -67,7 +67,10 @@ export class Connections {
     const answer = () => new Response(null, { status: 101, webSocket: client, headers: subprotocol(request) });
     // The Worker may have checked membership against a copy of the member list up to a minute
     // old: the deletions and removals it could have missed are known here.
+    // A session ended just after the Worker checked it is known here too (sockets.ts).
+    const ended: [number, string] | undefined = this.sockets.sessionEnded(sid) ? [CloseCode.sessionEnded, "Session ended"] : undefined;
     const refusal =
+      ended ??
       this.membership.refusal(user.id, identity.checkedAt ?? Date.now(), identity.unverified === true) ??
       (this.sockets.count(user.id) >= MAX_SOCKETS_PER_USER || this.sockets.count() >= MAX_SOCKETS
         ? ([CloseCode.overloaded, "Too many connections; try again later"] as const)

@@ -6,8 +6,14 @@ import type { OnlineUser, ServerFrame } from "../../shared/wire";
 /** `sid`: the session the socket was opened with (absent on sockets opened before sessions). */
 export type SocketInfo = { user: OnlineUser; exp: number; ready: boolean; sid?: string };
 
+/** Ended sessions remembered for upgrades already past the Worker's session check. */
+const ENDED_KEPT = 256;
+
 export class RoomSockets {
   private cache = new Map<WebSocket, SocketInfo>();
+  /** Sessions ended while this instance was up: an upgrade the Worker let through just before
+   * the end may reach the room just after it (milliseconds apart, so memory is enough). */
+  private readonly endedSids = new Set<string>();
   /** online(), kept until a socket joins or leaves: every hello and presence frame needs it. */
   private onlineCache: OnlineUser[] | undefined;
 
@@ -80,8 +86,15 @@ export class RoomSockets {
     this.onlineCache = undefined;
   }
 
+  /** Whether session `sid` was ended here (closeSessions) while this instance was up. */
+  sessionEnded(sid: string | undefined): boolean {
+    return sid !== undefined && this.endedSids.has(sid);
+  }
+
   /** Closes `userId`'s sockets opened with one of `sids`; returns how many. */
   closeSessions(userId: string, sids: readonly string[], code: number, reason: string): number {
+    for (const sid of sids) this.endedSids.add(sid);
+    for (const sid of this.endedSids) if (this.endedSids.size > ENDED_KEPT) this.endedSids.delete(sid);
     let closed = 0;
     for (const ws of this.ctx.getWebSockets(userId)) {
       const sid = this.info(ws)?.sid;

@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { openDb } from "../../shared/store/db";
 import { CloseCode } from "../../shared/wire";
 import { type ChannelClient, connectChannel, openChannel } from "../../test/channel";
@@ -43,6 +44,18 @@ describe("sessions", () => {
     const fresh = await api<Account>("/auth/refresh", { method: "POST", token: ann.token });
     expect((await api("/auth/logout", { method: "POST", token: fresh.body.token })).status).toBe(204);
     expect((await socket.closed).code).toBe(CloseCode.sessionEnded);
+  });
+
+  it("closes with 4001 a room upgrade that reaches the room after it heard the session end", async () => {
+    // As when the Worker checked the session just before a logout ended it: the room hears of
+    // the end first, then the upgrade arrives.
+    const [room, ann] = await roomWith("late");
+    const jti = JSON.parse(atob((ann.token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"))).jti as string;
+    expect(await chatRoom(env, room.id).endSessions(ann.user.id, [jti])).toBe(0);
+    const late = await connect(ann.token, room.id, null);
+    const closed = Promise.race([late.closed.then((c) => c.code), new Promise<"open">((r) => setTimeout(() => r("open"), 3000))]);
+    expect(await closed).toBe(CloseCode.sessionEnded);
+    expect(late.frames).toEqual([]);
   });
 
   it("logs out one session: its token is refused and its socket closes with 4001; others live on", async () => {
