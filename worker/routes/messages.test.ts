@@ -37,6 +37,23 @@ describe("messages", () => {
     expect((await api(`/rooms/${room.id}/messages?before=99999999999`, { token: ann.token })).status).toBe(400);
   });
 
+  it("reads an empty before, after or around as none: the latest page", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    for (let i = 1; i <= 5; i++) await post(ann, room.id, `m${i}`);
+    for (const query of ["before=", "after=", "around=", "before=%20", "before=&limit=2", "after=&around="]) {
+      const r = await api<Page>(`/rooms/${room.id}/messages?${query}`, { token: ann.token });
+      expect(r.status, query).toBe(200);
+      expect(
+        r.body.messages.map((m) => m.seq),
+        query,
+      ).toEqual(query.includes("limit=2") ? [4, 5] : [1, 2, 3, 4, 5]);
+    }
+    // Beside a cursor that has a value, an empty one is not a second cursor.
+    const back = await api<Page>(`/rooms/${room.id}/messages?before=3&after=`, { token: ann.token });
+    expect(back.body.messages.map((m) => m.seq)).toEqual([1, 2]);
+  });
+
   it("gives a page around a message, with older and newer history flagged on each side", async () => {
     const ann = await signUp("ann");
     const room = await createRoom(ann);

@@ -21,6 +21,10 @@ const SeqParam = RoomId.extend({
     .openapi({ param: { name: "seq", in: "path" } }),
 });
 const Seq = z.coerce.number().int().min(0).max(MAX_SEQ);
+/** A seq given in the query string, as a cursor: an empty one (`?before=`) is the same as none,
+ * not 0 (which coercion would make it, and `before=0` is an empty page). */
+const SeqQuery = (seq: z.ZodCoercedNumber) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), seq.optional());
 const WAIT_FOR_REPLY_MS = 30_000;
 
 /**
@@ -59,14 +63,15 @@ export const messageRoutes = router()
       request: {
         params: RoomId,
         query: z.object({
-          before: Seq.optional(),
-          after: Seq.optional(),
-          around: z.coerce
-            .number()
-            .int()
-            .min(1)
-            .max(MAX_SEQ - 1)
-            .optional(),
+          before: SeqQuery(Seq),
+          after: SeqQuery(Seq),
+          around: SeqQuery(
+            z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(MAX_SEQ - 1),
+          ),
           limit: z.coerce.number().int().min(1).max(100).default(50),
         }),
       },
