@@ -5,7 +5,7 @@
 // the main pane ever scrolls; a reader who scrolled up stays put when a message arrives; a
 // message stays still while its editor opens (the newest one's editor comes into view); a search hit opens its room at that message, highlighted, with
 // older and newer history loading around it; a streaming reply stays in view as it grows.
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, live, post, seed } from "./support";
 
@@ -115,8 +115,13 @@ async function expectNewestInView(page: Page, seq: number) {
   expect([pageScroll, main]).toEqual([0, 0]);
 }
 
-async function signedIn(width: number, height: number): Promise<Page> {
-  const ctx = await browser.newContext({ baseURL, viewport: { width, height }, deviceScaleFactor: 1 });
+async function signedIn(width: number, height: number, touch = false): Promise<Page> {
+  const ctx = await browser.newContext({
+    baseURL,
+    viewport: { width, height },
+    deviceScaleFactor: 1,
+    ...(touch ? { hasTouch: true, isMobile: true } : {}),
+  });
   const page = await ctx.newPage();
   await page.goto("/signin");
   await page.evaluate((s) => localStorage.setItem("parlor.session", s), JSON.stringify(session));
@@ -492,6 +497,84 @@ describe("small things", () => {
     });
     expect(lines).toBe(1);
     expect(Math.abs(arrow - words)).toBeLessThanOrEqual(2);
+    await page.context().close();
+  });
+
+  it("gives every control on a touch phone 44 × 44 px to hit, the layout unchanged", async () => {
+    const page = await signedIn(390, 844, true);
+    await page.goto(`/rooms/${roomId}`);
+    await live(page);
+    /** The taps 21 px from each control's centre (each side) that would miss it. */
+    const misses = async (controls: Locator[]) =>
+      (
+        await Promise.all(
+          controls.map((l) =>
+            l.evaluate((el) => {
+              const r = el.getBoundingClientRect();
+              const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+              const name = `${el.getAttribute("aria-label") ?? el.textContent?.trim()} (${Math.round(r.width)}×${Math.round(r.height)})`;
+              return [
+                [-21, 0],
+                [21, 0],
+                [0, -21],
+                [0, 21],
+              ]
+                .filter(([dx = 0, dy = 0]) => !el.contains(document.elementFromPoint(x + dx, y + dy)))
+                .map(([dx, dy]) => `${name} at ${dx},${dy}`);
+            }),
+          ),
+        )
+      ).flat();
+    const head = page.locator(".chat-head");
+    const composer = page.locator(".composer");
+    expect(
+      await misses([
+        head.getByRole("link", { name: "Back to rooms" }),
+        head.getByRole("link", { name: "Room settings" }),
+        composer.locator(".composer-attach"),
+        composer.getByRole("button", { name: "Send message" }),
+      ]),
+    ).toEqual([]);
+    // As tall as before: the composer is one 48 px row, the header 56.
+    expect((await page.locator(".composer-box").boundingBox())?.height).toBeLessThanOrEqual(50);
+    expect((await head.boundingBox())?.height).toBeLessThanOrEqual(57);
+    // A message's toolbar (messages.css draws its buttons 26–28 px tall), shown by a long press.
+    const at = await page.locator(`[data-seq="${COUNT}"] .bubble`).boundingBox();
+    const cdp = await page.context().newCDPSession(page);
+    const finger = { x: (at?.x ?? 0) + 10, y: (at?.y ?? 0) + (at?.height ?? 0) / 2 };
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [finger] });
+    await page.waitForTimeout(800);
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+    await cdp.detach();
+    const tools = page.locator(`[data-seq="${COUNT}"]`).getByRole("toolbar", { name: "Message actions" });
+    await tools.getByRole("button", { name: "Delete message" }).waitFor();
+    expect(
+      await misses([
+        tools.getByRole("button", { name: "Copy message as Markdown" }),
+        tools.getByRole("button", { name: "Edit" }),
+        tools.getByRole("button", { name: "Delete message" }),
+      ]),
+    ).toEqual([]);
+    await page.context().setOffline(true);
+    try {
+      await page.getByRole("button", { name: "Retry now" }).waitFor({ timeout: 15_000 });
+      expect(await misses([page.getByRole("button", { name: "Retry now" })])).toEqual([]);
+    } finally {
+      await page.context().setOffline(false);
+    }
+    await page.goto("/");
+    const foot = page.locator(".sidebar-foot");
+    await foot.getByRole("button", { name: "Sign out" }).waitFor();
+    expect(
+      await misses([
+        page.getByRole("link", { name: "Parlor home" }),
+        page.getByRole("link", { name: "New room" }),
+        foot.getByRole("link", { name: "AI characters" }),
+        foot.getByRole("link", { name: "Account and sessions" }),
+        foot.getByRole("button", { name: "Sign out" }),
+      ]),
+    ).toEqual([]);
+    expect((await page.getByRole("searchbox").boundingBox())?.height).toBeGreaterThanOrEqual(44);
     await page.context().close();
   });
 });
