@@ -1,10 +1,12 @@
 // The channel's frames applied to the room list: other rooms' activity raising unread counts
 // and reordering, mentions, reads from other tabs, invitations, removals, and a snapshot that
 // arrives after a newer frame not undoing it. Also the unread count in the tab's title.
+import { createRoot } from "solid-js";
 import { describe, expect, it, vi } from "vitest";
-import type { Message, Room, RoomListItem } from "../../../shared/wire";
+import { CloseCode, type Message, type Room, type RoomListItem } from "../../../shared/wire";
 import { withUnread } from "../tab-title";
-import { applyChannelFrame } from "./channel";
+import { FakeSocket } from "../test/fake-socket";
+import { applyChannelFrame, createChannel } from "./channel";
 import { createRoomListStore, mentions } from "./rooms";
 
 const at = (day: number) => `2026-01-0${day}T00:00:00Z`;
@@ -100,5 +102,22 @@ describe("the tab title", () => {
     expect(withUnread("Room · Parlor", 3)).toBe("(3) Room · Parlor");
     expect(withUnread("(3) Room · Parlor", 0)).toBe("Room · Parlor");
     expect(withUnread("(3) Parlor", 120)).toBe("(99+) Parlor");
+  });
+});
+
+describe("the channel's socket", () => {
+  it("stops reconnecting once its session was ended (4001), and reconnects after a drop", async () => {
+    FakeSocket.reset();
+    const { store } = setup([]);
+    createRoot(() => createChannel({ rooms: store, token: () => "t", socket: { WebSocket: FakeSocket, delay: () => 0, heartbeatMs: 0 } }));
+    await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(1));
+    FakeSocket.last().open();
+    FakeSocket.last().drop(1006);
+    await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(2));
+    FakeSocket.last().open();
+    FakeSocket.last().drop(CloseCode.sessionEnded);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.reset();
   });
 });

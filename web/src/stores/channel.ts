@@ -3,7 +3,7 @@
 // reconnect) the list is read again over REST, the snapshot; the frames that follow are
 // applied on top of it. While the channel is down the list falls back to a slow poll.
 import { type Accessor, onCleanup } from "solid-js";
-import { CHANNEL_SOCKET_PATH, type ChannelFrame, parseChannelFrame, tokenProtocols, unhandled } from "../../../shared/wire";
+import { CHANNEL_SOCKET_PATH, type ChannelFrame, CloseCode, parseChannelFrame, tokenProtocols, unhandled } from "../../../shared/wire";
 import { createSocket, type SocketOptions, type SocketStatus } from "../socket";
 import type { RoomListStore } from "./rooms";
 
@@ -56,6 +56,9 @@ export function createChannel(deps: Deps): { status: Accessor<SocketStatus> } {
     },
     parse: parseChannelFrame,
     onFrame: (frame) => applyChannelFrame(deps.rooms, frame),
+    // The session was ended (logout, sign out everywhere, a password change): its token opens
+    // nothing any more, so the channel stops trying; the next request signs the tab out.
+    finalCodes: [CloseCode.sessionEnded],
     ...deps.socket,
   });
   const poll = setInterval(() => {
