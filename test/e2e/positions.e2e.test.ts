@@ -341,6 +341,20 @@ describe.each([
   });
 });
 
+/** A new room with a long name, open and live on a 390×844 page. */
+async function longNamedRoomOnPhone(): Promise<Page> {
+  const { room } = await post<{ room: { id: string } }>(
+    baseURL,
+    "/rooms",
+    { title: "Weekend plans for the long hike up to the lake and back" },
+    session.token,
+  );
+  const page = await signedIn(390, 844);
+  await page.goto(`/rooms/${room.id}`);
+  await live(page);
+  return page;
+}
+
 describe("small things", () => {
   it("keeps the composer's placeholder short when the room is named after a long first message", async () => {
     const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", {}, session.token);
@@ -368,15 +382,7 @@ describe("small things", () => {
   });
 
   it("gives a long room name the phone header's width: a live connection there is its dot alone", async () => {
-    const { room } = await post<{ room: { id: string } }>(
-      baseURL,
-      "/rooms",
-      { title: "Weekend plans for the long hike up to the lake and back" },
-      session.token,
-    );
-    const page = await signedIn(390, 844);
-    await page.goto(`/rooms/${room.id}`);
-    await live(page);
+    const page = await longNamedRoomOnPhone();
     const [pill, title] = [await page.locator(".chat-head .conn").boundingBox(), await page.locator("#room-title").boundingBox()];
     expect(pill?.width).toBeLessThanOrEqual(30);
     expect(title?.width).toBeGreaterThanOrEqual(180);
@@ -437,15 +443,7 @@ describe("small things", () => {
   });
 
   it("keeps a long room name readable on a phone while the connection is down: a dot and a retry icon", async () => {
-    const { room } = await post<{ room: { id: string } }>(
-      baseURL,
-      "/rooms",
-      { title: "Weekend plans for the long hike up to the lake and back" },
-      session.token,
-    );
-    const page = await signedIn(390, 844);
-    await page.goto(`/rooms/${room.id}`);
-    await live(page);
+    const page = await longNamedRoomOnPhone();
     await page.context().setOffline(true);
     try {
       await page.getByRole("status").filter({ hasText: "Reconnecting" }).first().waitFor({ timeout: 15_000 });
