@@ -1,10 +1,11 @@
 // Message history in the store: the idempotent upsert the ChatRoom flush uses, seq-keyed
 // pages, export, and full-text search (FTS5 on D1, tsvector on Postgres).
-import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { titleFrom, titleOfMessage } from "../markdown";
 import type { Message } from "../wire";
 import type { Db, DbContext } from "./db";
 import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
+import { cursorAfter, type SearchCursor, searchKeys } from "./search";
 
 /** Rows per Postgres insert: a message row binds one parameter per column, and a statement
  * stays far below Postgres's 65,535. */
@@ -12,82 +13,29 @@ const PG_CHUNK = 500;
 /** D1 refuses a string value over its documented limit (1,000,000 bytes): each JSON array of
  * rows stays under this. */
 const D1_MAX_VALUE_BYTES = 900_000;
-/** Authors per read-marks statement (two bound parameters each; D1 binds at most 100). */
-const READ_MARKS_CHUNK = 40;
-/** Postgres search sorts up to this many matches itself; past it, rooms are walked newest first. */
-const SEARCH_SORT_AT = 1000;
-/** Postgres search first looks for the word in this many of the user's most active rooms. */
-const SEARCH_PROBE_ROOMS = 10;
+/** Authors per read-marks statement, and messages per read by key (two bound parameters each;
+ * D1 binds at most 100). */
+const PAIRS_PER_STATEMENT = 40;
 
 export function messagesRepo(ctx: DbContext) {
   const { db, t } = ctx;
   const { messages: m, rooms, roomMembers: rm } = t;
 
-  type Opts = { offset: number; limit: number };
   type Key = { room_id: string; seq: number };
 
-  /**
-   * Postgres: a GIN index cannot hand out its matches newest first, so one statement takes
-   * one of two exact ways. A common word walks each room newest first through
-   * `messages_created`, testing rows until it has a page's worth (offset included), and merges
-   * the rooms' pages; a rare one takes every match from the index (at most SEARCH_SORT_AT, in
-   * the user's rooms) and sorts them. Which one: the word is common if the newest page's worth
-   * of the user's SEARCH_PROBE_ROOMS most active rooms already holds a page's worth of matches
-   * (`probe`), or else if the index finds more than SEARCH_SORT_AT (`hits`). The index is asked
-   * only when the probe says rare: for a word in every message it would list them all, however
-   * few it is asked for (a bitmap of 100,000 rows takes longer than the whole walk). A room
-   * where the word is rare while common in the user's other rooms is still walked through.
-   */
-  const searchPg = (words: string[], userId: string, opts: Opts) => {
-    const query = words.map((w) => `${w}:*`).join(" & ");
-    const match = (content: SQL) => sql`to_tsvector('simple', ${content}) @@ to_tsquery('simple', ${query})`;
-    const want = opts.offset + opts.limit + 1;
-    return ctx.rows<Key>(
-      sql`with probe as materialized (
-            select count(*) as n from (
-              select 1 from (select rm.room_id from room_members rm join rooms r on r.id = rm.room_id
-                             where rm.user_id = ${userId} order by r.last_activity_at desc limit ${SEARCH_PROBE_ROOMS}) active
-              cross join lateral (select m.content from messages m where m.room_id = active.room_id
-                                  order by m.created_at desc, m.seq desc limit ${want}) recent
-              where ${match(sql`recent.content`)} limit ${want}) found),
-          hits as materialized (
-            select m.room_id, m.seq, m.created_at from messages m
-            join room_members rm on rm.room_id = m.room_id and rm.user_id = ${userId}
-            where ${match(sql`m.content`)} limit ${SEARCH_SORT_AT + 1}),
-          walk as materialized (
-            select (select n from probe) >= ${want} or (select count(*) from hits) > ${SEARCH_SORT_AT} as yes)
-          (select room_id, seq from hits where not (select yes from walk)
-           order by created_at desc, seq desc limit ${opts.limit + 1} offset ${opts.offset})
-          union all
-          (select w.room_id, w.seq from room_members rm cross join lateral (
-             select m.room_id, m.seq, m.created_at from messages m where m.room_id = rm.room_id and ${match(sql`m.content`)}
-             order by m.created_at desc, m.seq desc limit ${want}) w
-           where rm.user_id = ${userId} and (select yes from walk)
-           order by w.created_at desc, w.seq desc limit ${opts.limit + 1} offset ${opts.offset})`,
-    );
-  };
-
-  /**
-   * D1: driven by the FTS5 index in rowid order, newest first (the order the store received
-   * the messages), membership checked per hit, so the work is bounded by the page, not by the
-   * size of the user's rooms.
-   */
-  const searchD1 = (words: string[], userId: string, opts: Opts) =>
-    ctx.rows<Key>(
-      sql`select m.room_id, m.seq from messages_fts join messages m on m.rowid = messages_fts.rowid
-          join room_members rm on rm.room_id = m.room_id and rm.user_id = ${userId}
-          where messages_fts match ${words.map((w) => `"${w}"*`).join(" ")}
-          order by messages_fts.rowid desc limit ${opts.limit + 1} offset ${opts.offset}`,
-    );
-
-  /** The messages (with their rooms) named by `keys`, in the keys' order. */
+  /** The messages (with their rooms) named by `keys`, in the keys' order. Each key binds two
+   * parameters, so a page of up to 100 is read in parts (D1 binds at most 100). */
   async function byKeys(keys: Key[]) {
-    if (keys.length === 0) return [];
-    const rows = await db
-      .select({ msg: m, room: rooms })
-      .from(m)
-      .innerJoin(rooms, eq(rooms.id, m.roomId))
-      .where(or(...keys.map((k) => and(eq(m.roomId, k.room_id), eq(m.seq, k.seq)))));
+    const parts = await Promise.all(
+      chunk(keys, PAIRS_PER_STATEMENT).map((part) =>
+        db
+          .select({ msg: m, room: rooms })
+          .from(m)
+          .innerJoin(rooms, eq(rooms.id, m.roomId))
+          .where(or(...part.map((k) => and(eq(m.roomId, k.room_id), eq(m.seq, k.seq))))),
+      ),
+    );
+    const rows = parts.flat();
     const at = new Map(keys.map((k, i) => [`${k.room_id}/${k.seq}`, i]));
     return rows.sort((a, b) => (at.get(`${a.msg.roomId}/${a.msg.seq}`) ?? 0) - (at.get(`${b.msg.roomId}/${b.msg.seq}`) ?? 0));
   }
@@ -122,11 +70,11 @@ export function messagesRepo(ctx: DbContext) {
 
   /**
    * Each author's own messages count as read by them, and a mark never moves back: one
-   * statement per READ_MARKS_CHUNK authors (a CASE picks each one's seq; a seq is an integer,
+   * statement per PAIRS_PER_STATEMENT authors (a CASE picks each one's seq; a seq is an integer,
    * written inline, so each author binds two parameters and D1's limit of 100 holds).
    */
   const markOwnRead = (d: Db, roomId: string, readers: Map<string, number>) =>
-    chunk([...readers], READ_MARKS_CHUNK).map((part) => {
+    chunk([...readers], PAIRS_PER_STATEMENT).map((part) => {
       const seqOf = sql`case ${rm.userId} ${sql.join(
         part.map(([userId, seq]) => sql`when ${userId} then ${sql.raw(String(Math.trunc(seq)))}`),
         sql` `,
@@ -244,15 +192,18 @@ export function messagesRepo(ctx: DbContext) {
       }
     },
 
-    /** Full-text search over the rooms the user belongs to, newest first. */
-    async search(userId: string, q: string, opts: { offset: number; limit: number }) {
+    /** Full-text search over the rooms the user belongs to, newest first, one page after
+     * `after` (search.ts). */
+    async search(userId: string, q: string, opts: { after?: SearchCursor; limit: number }) {
       const words = q.match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
-      if (words.length === 0) return { results: [], nextOffset: null };
-      const rows = await byKeys(ctx.dialect === "pg" ? await searchPg(words, userId, opts) : await searchD1(words, userId, opts));
-      const page = rows.slice(0, opts.limit);
+      if (words.length === 0) return { results: [], nextCursor: null };
+      const keys = await searchKeys(ctx, words, userId, opts);
+      const page = keys.slice(0, opts.limit);
+      const rows = await byKeys(page);
+      const last = page.at(-1);
       return {
-        results: page.map(({ msg, room }) => ({ room: toRoom(room as RoomRow), message: toMessage(msg) })),
-        nextOffset: rows.length > opts.limit ? opts.offset + opts.limit : null,
+        results: rows.map(({ msg, room }) => ({ room: toRoom(room as RoomRow), message: toMessage(msg) })),
+        nextCursor: keys.length > opts.limit && last ? cursorAfter(last) : null,
       };
     },
   };

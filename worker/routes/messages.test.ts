@@ -280,22 +280,31 @@ describe("messages", () => {
     expect((await api("/search?q=", { token: ann.token })).status).toBe(400);
   });
 
-  it("refuses a search cursor it could not have issued with 400, however large, and pages past the end to nothing", async () => {
+  it("pages search by the cursor it hands out, and refuses one it could not have issued with 400", async () => {
     const ann = await signUp("ann");
     const room = await createRoom(ann);
     await post(ann, room.id, "a numbat");
+    await post(ann, room.id, "another numbat");
     await flush(room.id);
-    for (const cursor of ["1e300", "99999999999999999999", "2147483648", "-1", "abc", "1.5", "0x10", " 7"]) {
+    type Page = { results: { message: Message }[]; nextCursor: string | null };
+    const first = await api<Page>("/search?q=numbat&limit=1", { token: ann.token });
+    expect(first.body.results.map((x) => x.message.content)).toEqual(["another numbat"]);
+    const next = await api<Page>(`/search?q=numbat&limit=1&cursor=${encodeURIComponent(first.body.nextCursor ?? "")}`, {
+      token: ann.token,
+    });
+    expect(next.body.results.map((x) => x.message.content)).toEqual(["a numbat"]);
+    expect(next.body.nextCursor).toBeNull();
+    // Offsets (what cursors used to be) among them.
+    for (const cursor of ["1", "20", "1e300", "99999999999999999999", "-1", "abc", "1.5", "0x10", " 7", "1.2.a b", "1.9999999999.r"]) {
       const r = await api<{ error: { code: string } }>(`/search?q=numbat&cursor=${encodeURIComponent(cursor)}`, { token: ann.token });
       expect(r.status, cursor).toBe(400);
       expect(r.body.error.code, cursor).toBe("invalid_input");
     }
-    const far = await api<{ results: unknown[]; nextCursor: string | null }>("/search?q=numbat&cursor=2147483647", { token: ann.token });
-    expect(far.status).toBe(200);
+    // Before everything there is nothing; an empty cursor is no cursor: the first page.
+    const far = await api<Page>(`/search?q=numbat&cursor=0.0.${room.id}`, { token: ann.token });
     expect(far.body).toEqual({ results: [], nextCursor: null });
-    // An empty cursor is no cursor: the first page.
-    const first = await api<{ results: unknown[] }>("/search?q=numbat&cursor=", { token: ann.token });
-    expect(first.body.results).toHaveLength(1);
+    const whole = await api<Page>("/search?q=numbat&cursor=", { token: ann.token });
+    expect(whole.body.results).toHaveLength(2);
   });
 });
 

@@ -1,17 +1,17 @@
 // Full-text search over the caller's rooms.
 import { createRoute, z } from "@hono/zod-openapi";
 import { Message, Room } from "../../shared/schemas";
-import { MAX_SEQ } from "../../shared/wire";
+import { parseCursor, type SearchCursor } from "../../shared/store/search";
 import { badRequest } from "../errors";
 import { bearer, commonErrors, jsonReply, router } from "../lib/openapi";
 
-/** A cursor is the offset of the next page among the matches: digits only (not `1e300`), at
- * most MAX_SEQ, so the databases always take it; empty or absent is the first page. */
-function offsetOf(cursor: string | undefined): number {
-  if (!cursor) return 0;
-  const offset = /^\d{1,10}$/.test(cursor) ? Number(cursor) : Number.NaN;
-  if (!(offset <= MAX_SEQ)) throw badRequest("cursor: not a cursor this API issued");
-  return offset;
+/** A cursor is where the last page ended (shared/store/search.ts); empty or absent is the
+ * first page. One the API could not have issued (an old offset among them) is refused. */
+function cursorOf(text: string | undefined): SearchCursor | undefined {
+  if (!text) return undefined;
+  const cursor = parseCursor(text);
+  if (!cursor) throw badRequest("cursor: not a cursor this API issued");
+  return cursor;
 }
 
 export const searchRoutes = router().openapi(
@@ -39,8 +39,7 @@ export const searchRoutes = router().openapi(
   }),
   async (c) => {
     const { q, cursor, limit } = c.req.valid("query");
-    const offset = offsetOf(cursor);
-    const { results, nextOffset } = await c.get("store").messages.search(c.get("session").id, q, { offset, limit });
-    return c.json({ results, nextCursor: nextOffset === null ? null : String(nextOffset) }, 200);
+    const after = cursorOf(cursor);
+    return c.json(await c.get("store").messages.search(c.get("session").id, q, { after, limit }), 200);
   },
 );
