@@ -105,8 +105,8 @@ const fastRetries = { KEYS_MAX_PER_MINUTE: "1000", QUEUE_RETRY_DELAYS: "0,0,0" }
 export default defineConfig({
   test: {
     // Two files at a time (vitest's default on two cores is one): each workerd file has its own
-    // storage. The suites sharing an AI double, the browser and the black-box servers run one
-    // file at a time, each group after the one before (GROUP).
+    // storage. The suites sharing an AI double and the black-box servers run one file at a
+    // time; each group runs after the one before (GROUP).
     maxWorkers: 2,
     // Access-log lines from the Worker are noise in test output; errors still show.
     onConsoleLog: (line) => !line.includes('"event":"request"'),
@@ -169,13 +169,13 @@ export default defineConfig({
         test: {
           // Debian's Chromium through playwright-core against the built app served by
           // `vite preview` with the Cloudflare plugin (test/e2e/global-setup.ts builds and
-          // starts it with a fresh state directory). Runs after the other projects, one file
-          // at a time, so the browser isn't competing with workerd suites for the two cores.
+          // starts it with a fresh state directory). Runs after the other projects, so the
+          // browser isn't competing with workerd suites for the two cores; two files at a time,
+          // each with its own Chromium and its own people.
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.e2e.test.ts"],
           globalSetup: ["./test/e2e/global-setup.ts"],
-          fileParallelism: false,
           sequence: { groupOrder: GROUP.browser },
           testTimeout: 90_000,
           hookTimeout: 240_000,

@@ -108,6 +108,8 @@ describe("attachments", () => {
     await send.click();
     const chip = bob.page.getByRole("log").locator(".file-chip").filter({ hasText: "quarterly travel" });
     await chip.waitFor();
+    // Measured on the stored message, not on the pending copy it replaces.
+    await bob.page.locator(".msg.is-pending").waitFor({ state: "detached" });
     const [log, box, size, label] = await Promise.all([
       bob.page.getByRole("log").boundingBox(),
       chip.boundingBox(),

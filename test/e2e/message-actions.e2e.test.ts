@@ -6,7 +6,7 @@
 // tall message's actions show inside the log when its top is scrolled away.
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, live, type Person, person, recordFailure, shot, signUp, textContrast } from "./support";
+import { launch, live, type Person, person, recordFailure, shot, signUp, textContrast, touchMisses } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -148,6 +148,11 @@ describe("message actions, desktop and phone", () => {
     }
     await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
     const third = (await reply(ada.page).locator(".bubble").textContent()) ?? "";
+    // On Bob's phone the arrows are small to look at but 44 × 44 px to hit.
+    const bobFlipper = reply(bob.page).getByRole("group", { name: "Reply versions" });
+    const arrow = (name: string) => bobFlipper.getByRole("button", { name });
+    await bobFlipper.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    expect(await touchMisses([arrow("Previous version")])).toEqual([]);
 
     // Ada flips back to the first version: Bob's window follows.
     const flipper = reply(ada.page).getByRole("group", { name: "Reply versions" });
@@ -155,6 +160,8 @@ describe("message actions, desktop and phone", () => {
     await flipper.getByText("2 / 3").waitFor();
     await flipper.getByRole("button", { name: "Previous version" }).click();
     for (const p of [ada, bob]) await reply(p.page).getByRole("group", { name: "Reply versions" }).getByText("1 / 3").waitFor();
+    await bobFlipper.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    expect(await touchMisses([arrow("Next version")])).toEqual([]);
     expect(await reply(bob.page).locator(".bubble").textContent()).toBe(await reply(ada.page).locator(".bubble").textContent());
     expect(third.length).toBeGreaterThan(0);
   });
@@ -198,6 +205,8 @@ describe("message actions, desktop and phone", () => {
       await p.page.keyboard.press("Enter");
       const mine = message(p.page, text);
       await mine.locator(".bubble").waitFor();
+      // The pending copy gives way to the stored message: press that one, not the one leaving.
+      await p.page.locator(".msg.is-pending").waitFor({ state: "detached" });
       await p.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
       await open(mine);
       const confirm = mine.getByRole("button", { name: "Delete", exact: true });

@@ -5,9 +5,9 @@
 // the main pane ever scrolls; a reader who scrolled up stays put when a message arrives; a
 // message stays still while its editor opens (the newest one's editor comes into view); a search hit opens its room at that message, highlighted, with
 // older and newer history loading around it; a streaming reply stays in view as it grows.
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, live, post, seed } from "./support";
+import { launch, live, post, seed, shot, touchMisses } from "./support";
 
 const baseURL = inject("baseURL");
 const COUNT = 260;
@@ -502,31 +502,10 @@ describe("small things", () => {
     const page = await signedIn(390, 844, true);
     await page.goto(`/rooms/${roomId}`);
     await live(page);
-    /** The taps 21 px from each control's centre (each side) that would miss it. */
-    const misses = async (controls: Locator[]) =>
-      (
-        await Promise.all(
-          controls.map((l) =>
-            l.evaluate((el) => {
-              const r = el.getBoundingClientRect();
-              const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
-              const name = `${el.getAttribute("aria-label") ?? el.textContent?.trim()} (${Math.round(r.width)}×${Math.round(r.height)})`;
-              return [
-                [-21, 0],
-                [21, 0],
-                [0, -21],
-                [0, 21],
-              ]
-                .filter(([dx = 0, dy = 0]) => !el.contains(document.elementFromPoint(x + dx, y + dy)))
-                .map(([dx, dy]) => `${name} at ${dx},${dy}`);
-            }),
-          ),
-        )
-      ).flat();
     const head = page.locator(".chat-head");
     const composer = page.locator(".composer");
     expect(
-      await misses([
+      await touchMisses([
         head.getByRole("link", { name: "Back to rooms" }),
         head.getByRole("link", { name: "Room settings" }),
         composer.locator(".composer-attach"),
@@ -547,16 +526,21 @@ describe("small things", () => {
     const tools = page.locator(`[data-seq="${COUNT}"]`).getByRole("toolbar", { name: "Message actions" });
     await tools.getByRole("button", { name: "Delete message" }).waitFor();
     expect(
-      await misses([
+      await touchMisses([
         tools.getByRole("button", { name: "Copy message as Markdown" }),
         tools.getByRole("button", { name: "Edit" }),
         tools.getByRole("button", { name: "Delete message" }),
       ]),
     ).toEqual([]);
+    // A code block's Copy (message COUNT - 2 has one).
+    const code = page.locator(`[data-seq="${COUNT - 2}"]`).getByRole("button", { name: "Copy ts to clipboard" });
+    await code.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    expect(await touchMisses([code])).toEqual([]);
+    await shot(page, "code-block-phone");
     await page.context().setOffline(true);
     try {
       await page.getByRole("button", { name: "Retry now" }).waitFor({ timeout: 15_000 });
-      expect(await misses([page.getByRole("button", { name: "Retry now" })])).toEqual([]);
+      expect(await touchMisses([page.getByRole("button", { name: "Retry now" })])).toEqual([]);
     } finally {
       await page.context().setOffline(false);
     }
@@ -564,7 +548,7 @@ describe("small things", () => {
     const foot = page.locator(".sidebar-foot");
     await foot.getByRole("button", { name: "Sign out" }).waitFor();
     expect(
-      await misses([
+      await touchMisses([
         page.getByRole("link", { name: "Parlor home" }),
         page.getByRole("link", { name: "New room" }),
         foot.getByRole("link", { name: "AI characters" }),

@@ -136,6 +136,30 @@ export function textContrast(l: Locator): Promise<number> {
   });
 }
 
+/** The taps 21 px from each control's centre (each side) that would miss it: empty when every
+ * control has 44 × 44 px to hit. The controls must be on screen. */
+export async function touchMisses(controls: Locator[]): Promise<string[]> {
+  const each = await Promise.all(
+    controls.map((l) =>
+      l.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+        const name = `${el.getAttribute("aria-label") ?? el.textContent?.trim()} (${Math.round(r.width)}×${Math.round(r.height)})`;
+        return [
+          [-21, 0],
+          [21, 0],
+          [0, -21],
+          [0, 21],
+        ]
+          .map(([dx = 0, dy = 0]) => ({ dx, dy, hit: document.elementFromPoint(x + dx, y + dy) }))
+          .filter(({ hit }) => !el.contains(hit))
+          .map(({ dx, dy, hit }) => `${name} at ${dx},${dy} (${hit?.tagName.toLowerCase()}.${hit?.className})`);
+      }),
+    ),
+  );
+  return each.flat();
+}
+
 export async function shot(page: Page, name: string, dir = ARTIFACTS) {
   // Let fonts and transitions settle so the artifact shows the screen as a person sees it.
   await page.evaluate(() => document.fonts.ready);
