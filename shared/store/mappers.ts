@@ -1,4 +1,5 @@
 // Row → wire-shape conversions shared by the store's repositories.
+import { withoutUnsafeNameChars } from "../text";
 import type { Attachment, Character, Message, MessageVersion, Room, User } from "../wire";
 import type { Tables } from "./db";
 
@@ -31,7 +32,9 @@ export function toCharacter(r: CharacterRow): Character {
 export function toRoom(r: RoomRow): Room {
   return {
     id: r.id,
-    title: r.title ?? null,
+    // A title stored before titles from messages followed the rules of names may still hold a
+    // direction override or a zero-width character: shown without them.
+    title: r.title == null ? null : withoutUnsafeNameChars(r.title) || "New chat",
     ownerId: r.ownerId,
     characterId: r.characterId ?? null,
     aiMode: r.aiMode,

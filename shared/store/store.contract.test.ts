@@ -119,6 +119,14 @@ describe(`history store (${store.dialect})`, () => {
     expect(await unread(0)).toBe(0);
   });
 
+  it("shows a title stored before the rules of names without the characters they refuse", async () => {
+    const u = await user();
+    const spoofed = await room(u.id, [], "\u202Egnp.exe\u202C plans\u200B for \u2066Oslo\u2069 👩\u200D💻");
+    expect((await store.rooms.byId(spoofed.id))?.title).toBe("gnp.exe plans for Oslo 👩\u200D💻");
+    const blank = await room(u.id, [], "\u200B\u200E");
+    expect((await store.rooms.byId(blank.id))?.title).toBe("New chat");
+  });
+
   it("answers a ping", async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

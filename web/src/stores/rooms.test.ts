@@ -43,6 +43,13 @@ describe("room list store", () => {
     expect(store.state.rooms[0]?.lastMessage?.seq).toBe(5);
   });
 
+  it("names an untitled room after its first message as the server will, without direction overrides", async () => {
+    const { store } = setup([{ ...room("a", "2026-01-02T00:00:00Z"), title: null, lastSeq: 0 }]);
+    await store.refresh();
+    store.noteMessage("a", { ...message("a", 1, "2026-01-03T00:00:00Z"), content: "\u202Egnp.exe\u202C trip\u200B plans" });
+    expect(store.state.rooms[0]?.title).toBe("gnp.exe trip plans");
+  });
+
   it("keeps the open room's unread count at zero, even across refreshes", async () => {
     const { store } = setup([room("a", "2026-01-02T00:00:00Z", 4)]);
     await store.refresh();

@@ -5,6 +5,7 @@
 // Unread counts move with each room's lastSeq: unread = lastSeq - what was read. A mention of
 // you in a new message is handed to `onMention` (the browser notification, notify.ts).
 import { createStore, produce } from "solid-js/store";
+import { withoutUnsafeNameChars } from "../../../shared/text";
 import type { Message, Room, RoomActivity, RoomListItem } from "../../../shared/wire";
 import { api, describeError, type SearchResult } from "../api";
 import { loadPlainText, plainPreview } from "../format";
@@ -112,7 +113,8 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
         if (message && (!r.lastMessage || r.lastMessage.seq <= message.seq)) r.lastMessage = message;
         // The server names an untitled room after its first message when it stores it;
         // name it the same way here until the next refresh brings that title.
-        if (!r.title && message?.author.kind === "user") r.title = plainPreview(message.content, 60) || "New chat";
+        if (!r.title && message?.author.kind === "user")
+          r.title = withoutUnsafeNameChars(plainPreview(message.content, 60)).trim() || "New chat";
       }),
     );
     setState("rooms", (list) => sort(list));
