@@ -559,4 +559,44 @@ describe("small things", () => {
     expect((await page.getByRole("searchbox").boundingBox())?.height).toBeGreaterThanOrEqual(44);
     await page.context().close();
   });
+
+  it("pages the sidebar's message hits: Show more messages adds the next ones, newest first, none twice", async () => {
+    const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Birding log" }, session.token);
+    await seed(
+      baseURL,
+      room.id,
+      session.token,
+      Array.from({ length: 45 }, (_, i) => `Egretwatch ${i + 1}: two herons by the pond.`),
+    );
+    const page = await signedIn(1366, 850);
+    await page.goto("/");
+    const hits = page.getByRole("list", { name: "Matching messages" }).getByRole("link");
+    const more = page.getByRole("button", { name: "Show more messages" });
+    // Search reads the history store, which the room copies to within a few seconds.
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole("searchbox").fill("");
+          await page.getByRole("searchbox").fill("egretwatch");
+          await page.waitForTimeout(1000);
+          return hits.count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(20);
+    await more.scrollIntoViewIfNeeded();
+    await shot(page, "search-more-desktop");
+    await more.click();
+    await expect.poll(() => hits.count()).toBe(40);
+    await more.click();
+    await expect.poll(() => hits.count()).toBe(45);
+    await more.waitFor({ state: "detached" });
+    const hrefs = await hits.evaluateAll((links) => links.map((l) => l.getAttribute("href")));
+    expect(hrefs).toEqual(Array.from({ length: 45 }, (_, i) => `/rooms/${room.id}?at=${45 - i}`));
+    // The footer's @handle (pos_ and 8 more characters) ends before the footer's first button.
+    const foot = page.locator(".sidebar-foot");
+    const [handle, button] = await Promise.all([foot.locator(".me-handle").boundingBox(), foot.locator("button, a").first().boundingBox()]);
+    expect((handle?.x ?? 0) + (handle?.width ?? Infinity)).toBeLessThanOrEqual(button?.x ?? 0);
+    await page.context().close();
+  });
 });

@@ -181,7 +181,8 @@ export const api = {
   regenerate: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/messages/${seq}/regenerate`),
   people: (q: string, signal?: AbortSignal) => json<{ people: User[] }>("GET", "/people", { query: { q }, signal }),
   user: (username: string) => json<{ user: User }>("GET", `/users/${enc(username)}`),
-  search: (q: string, signal?: AbortSignal) => json<Page<{ results: SearchResult[] }>>("GET", "/search", { query: { q }, signal }),
+  search: (q: string, signal?: AbortSignal, cursor?: string) =>
+    json<Page<{ results: SearchResult[] }>>("GET", "/search", { query: { q, cursor }, signal }),
 
   upload,
   /** An attachment's bytes (its `url` needs the session's token, which an <img> cannot send). */

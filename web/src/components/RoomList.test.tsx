@@ -83,4 +83,26 @@ describe("RoomList", () => {
     expect(hits.textContent).toContain("…");
     expect(screen.getByRole("link", { name: /Recipes/ })).toHaveAttribute("href", "/rooms/r2?at=42");
   });
+
+  it("ends each list that has another page in its own Show more button, which waits while it loads", () => {
+    const r = room("r2", "Recipes", 0, "pasta");
+    const message = { ...(r.lastMessage as NonNullable<RoomListItem["lastMessage"]>), seq: 3 };
+    const [loads, busy] = [[] as string[], { rooms: false, hits: true }];
+    renderAt("/", () => (
+      <RoomList
+        rooms={[r]}
+        hits={[{ room: r, message }]}
+        query="pasta"
+        moreRooms={{ load: () => loads.push("rooms"), busy: busy.rooms }}
+        moreHits={{ load: () => loads.push("hits"), busy: busy.hits }}
+      />
+    ));
+    screen.getByRole("button", { name: "Show more rooms" }).click();
+    expect(loads).toEqual(["rooms"]);
+    // The messages' button comes after the messages, and is disabled while their page loads.
+    const hitsButton = screen.getByRole("button", { name: "Loading…" });
+    expect(hitsButton).toBeDisabled();
+    const list = screen.getByRole("list", { name: "Matching messages" });
+    expect(list.compareDocumentPosition(hitsButton) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
 });

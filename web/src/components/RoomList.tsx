@@ -1,6 +1,7 @@
 // The list of rooms in the sidebar: title, last-message preview, time and unread badge, the
 // open room marked with aria-current. Message search hits show beneath when a query is typed,
-// their matching words marked; a hit opens its room at that message.
+// their matching words marked; a hit opens its room at that message. Either list, when it has
+// another page, ends in a button that loads it.
 import { A, useMatch } from "@solidjs/router";
 import { For, Show } from "solid-js";
 import type { RoomListItem } from "../../../shared/wire";
@@ -38,7 +39,29 @@ export function RoomRow(props: { room: RoomListItem; myId?: string }) {
   );
 }
 
-export function RoomList(props: { rooms: RoomListItem[]; hits: SearchResult[]; query: string; myId?: string }) {
+type More = { load: () => void; busy: boolean };
+
+/** "Show more …" under a list that has another page (`more` given), disabled while it loads. */
+function MoreButton(props: { more?: More; label: string }) {
+  return (
+    <Show when={props.more}>
+      {(more) => (
+        <button type="button" class="btn btn-ghost btn-block" disabled={more().busy} onClick={() => more().load()}>
+          {more().busy ? "Loading…" : props.label}
+        </button>
+      )}
+    </Show>
+  );
+}
+
+export function RoomList(props: {
+  rooms: RoomListItem[];
+  hits: SearchResult[];
+  query: string;
+  myId?: string;
+  moreRooms?: More;
+  moreHits?: More;
+}) {
   return (
     <>
       <Show when={props.query && props.rooms.length > 0}>
@@ -47,6 +70,7 @@ export function RoomList(props: { rooms: RoomListItem[]; hits: SearchResult[]; q
       <ul class="room-list" aria-label="Rooms">
         <For each={props.rooms}>{(room) => <RoomRow room={room} myId={props.myId} />}</For>
       </ul>
+      <MoreButton more={props.moreRooms} label="Show more rooms" />
       <Show when={props.hits.length > 0}>
         <h2 class="list-heading">Messages</h2>
         <ul class="room-list" aria-label="Matching messages">
@@ -66,6 +90,7 @@ export function RoomList(props: { rooms: RoomListItem[]; hits: SearchResult[]; q
             )}
           </For>
         </ul>
+        <MoreButton more={props.moreHits} label="Show more messages" />
       </Show>
     </>
   );

@@ -96,12 +96,14 @@ export function Sidebar(props: { asMain?: boolean }) {
             </Show>
           </div>
         </Show>
-        <RoomList rooms={rooms.state.rooms} hits={rooms.state.hits} query={rooms.state.query} myId={user()?.id} />
-        <Show when={rooms.state.nextCursor}>
-          <button type="button" class="btn btn-ghost btn-block" disabled={rooms.state.loading} onClick={() => rooms.loadMore()}>
-            Show more rooms
-          </button>
-        </Show>
+        <RoomList
+          rooms={rooms.state.rooms}
+          hits={rooms.state.hits}
+          query={rooms.state.query}
+          myId={user()?.id}
+          moreRooms={rooms.state.nextCursor ? { load: () => rooms.loadMore(), busy: rooms.state.loading } : undefined}
+          moreHits={rooms.state.hitsCursor ? { load: () => rooms.loadMoreHits(), busy: rooms.state.loadingHits } : undefined}
+        />
       </div>
       <footer class="sidebar-foot">
         <Show when={user()}>

@@ -50,6 +50,34 @@ describe("room list store", () => {
     expect(store.state.rooms[0]?.title).toBe("gnp.exe trip plans");
   });
 
+  it("loads the next page of message hits by its cursor, and drops one that answers after the query changed", async () => {
+    const hit = (seq: number) => ({ room: room("a", "2026-01-02T00:00:00Z"), message: message("a", seq, "2026-01-02T00:00:00Z") });
+    const list = vi.fn(async () => ({ rooms: [], nextCursor: null }));
+    type Page = { results: ReturnType<typeof hit>[]; nextCursor: string | null };
+    const search = vi.fn(
+      async (_q: string, _signal?: AbortSignal, cursor?: string): Promise<Page> =>
+        cursor === "c1" ? { results: [hit(3), hit(2)], nextCursor: "c2" } : { results: [hit(5), hit(4), hit(3)], nextCursor: "c1" },
+    );
+    const store = createRoomListStore({ list, search });
+    store.setQuery("hi");
+    await store.refresh();
+    expect(store.state.hitsCursor).toBe("c1");
+    await store.loadMoreHits();
+    expect(search).toHaveBeenLastCalledWith("hi", expect.any(AbortSignal), "c1");
+    expect(store.state.hits.map((h) => h.message.seq)).toEqual([5, 4, 3, 2]);
+    expect(store.state.hitsCursor).toBe("c2");
+    // A page asked for before the query changed is not added to the new query's hits.
+    let answer: (v: Page) => void = () => {};
+    search.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    const late = store.loadMoreHits();
+    store.setQuery("other");
+    await store.refresh();
+    answer({ results: [hit(1)], nextCursor: null });
+    await late;
+    expect(store.state.hits.map((h) => h.message.seq)).toEqual([5, 4, 3]);
+    expect(store.state.loadingHits).toBe(false);
+  });
+
   it("keeps the open room's unread count at zero, even across refreshes", async () => {
     const { store } = setup([room("a", "2026-01-02T00:00:00Z", 4)]);
     await store.refresh();

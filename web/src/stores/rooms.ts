@@ -27,6 +27,9 @@ type State = {
   query: string;
   /** Message hits for the current query (rooms are filtered by the same query server-side). */
   hits: SearchResult[];
+  /** Where the next page of hits starts, or null when there is none. */
+  hitsCursor: string | null;
+  loadingHits: boolean;
 };
 
 /** Whether `content` names @username (as a word, not inside an address). */
@@ -54,6 +57,8 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
     error: null,
     query: "",
     hits: [],
+    hitsCursor: null,
+    loadingHits: false,
   });
   let controller: AbortController | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
@@ -77,11 +82,11 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
     const ctl = (controller = new AbortController());
     const gen = ++generation;
     const q = state.query.trim();
-    setState({ loading: true, error: null });
+    setState({ loading: true, loadingHits: false, error: null });
     try {
       const [page, hits] = await Promise.all([
         deps.list({ q: q || undefined }, ctl.signal),
-        q.length >= 2 ? deps.search(q, ctl.signal).then((r) => r.results) : Promise.resolve([]),
+        q.length >= 2 ? deps.search(q, ctl.signal) : Promise.resolve({ results: [], nextCursor: null }),
         // Previews are plain text from Markdown: the parser arrives with the first list.
         loadPlainText(),
       ]);
@@ -92,7 +97,15 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
         .filter((r) => !during(r.id)?.gone)
         .map((r) => (r.id === openRoom ? { ...r, unread: 0 } : newerOf(r, state.rooms)));
       const added = state.rooms.filter((r) => !listed.has(r.id) && during(r.id)?.gone === false);
-      setState({ rooms: sort([...added, ...rooms]), nextCursor: page.nextCursor, hits, loading: false, loaded: true });
+      setState({
+        rooms: sort([...added, ...rooms]),
+        nextCursor: page.nextCursor,
+        hits: hits.results,
+        hitsCursor: hits.nextCursor,
+        loadingHits: false,
+        loading: false,
+        loaded: true,
+      });
     } catch (err) {
       if (ctl.signal.aborted) return;
       setState({ loading: false, loaded: true, error: describeError(err) });
@@ -142,6 +155,24 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
         setState("error", describeError(err));
       } finally {
         setState("loading", false);
+      }
+    },
+
+    /** The next page of message hits for the same query; dropped if the query changed meanwhile. */
+    async loadMoreHits() {
+      const [cursor, gen] = [state.hitsCursor, generation];
+      if (!cursor || state.loadingHits) return;
+      setState("loadingHits", true);
+      try {
+        const page = await deps.search(state.query.trim(), controller?.signal, cursor);
+        if (gen !== generation) return;
+        const key = (h: SearchResult) => `${h.room.id}/${h.message.seq}`;
+        const known = new Set(state.hits.map(key));
+        setState({ hits: [...state.hits, ...page.results.filter((h) => !known.has(key(h)))], hitsCursor: page.nextCursor });
+      } catch (err) {
+        if (gen === generation) setState("error", describeError(err));
+      } finally {
+        if (gen === generation) setState("loadingHits", false);
       }
     },
 
