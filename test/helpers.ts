@@ -14,7 +14,7 @@ export async function api<T = Record<string, unknown>>(
   if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
   let body: BodyInit | undefined;
   if (init.body !== undefined) {
-    body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+    body = typeof init.body === "string" || init.body instanceof ReadableStream ? init.body : JSON.stringify(init.body);
     if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   }
   const res = await exports.default.fetch(

@@ -2,7 +2,6 @@
 // and /metrics for Prometheus beside it. Every response carries the security headers.
 
 import type { Context, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { matchedRoutes } from "hono/route";
 import { log, redactUrl, withLogContext } from "../shared/log";
 import { metrics } from "../shared/metrics";
@@ -11,7 +10,7 @@ import { openStore } from "../shared/store";
 import { requireAdmin } from "./auth/admin";
 import { requireAuth } from "./auth/middleware";
 import { errorBody, onError, tooLarge } from "./errors";
-import { drainUnreadBody } from "./lib/drain-body";
+import { drainUnreadBody, limitBody } from "./lib/drain-body";
 import { router } from "./lib/openapi";
 import { adminRoutes } from "./routes/admin";
 import { attachmentRoutes, isUpload } from "./routes/attachments";
@@ -71,11 +70,8 @@ function requestContext(): MiddlewareHandler<AppEnv> {
 
 export function createApp() {
   const api = router();
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw tooLarge(`Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
-    },
+  const limit = limitBody(MAX_BODY_BYTES, () => {
+    throw tooLarge(`Request bodies are limited to ${MAX_BODY_BYTES / 1024} KiB.`);
   });
   // Uploads have their own, larger limit (routes/attachments.ts), checked after membership.
   api.use("*", (c, next) => (isUpload(c.req.method, c.req.path) ? next() : limit(c, next)));

@@ -22,7 +22,14 @@ export type Account = { token: string; user: User };
 export async function call<T = Record<string, unknown>>(
   base: string,
   path: string,
-  init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    /** Send the body as a stream, in 64 KiB chunks (chunked, no Content-Length). */
+    chunked?: boolean;
+  } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.Authorization = `Bearer ${init.token}`;
@@ -31,12 +38,30 @@ export async function call<T = Record<string, unknown>>(
     body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
     headers["Content-Type"] ??= "application/json";
   }
-  const res = await fetch(`${base}${path}`, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body });
+  const method = init.method ?? (body === undefined ? "GET" : "POST");
+  const res = await fetch(
+    `${base}${path}`,
+    // Node's fetch needs `duplex` for a streamed body; the DOM's RequestInit type lacks it.
+    init.chunked && body !== undefined
+      ? ({ method, headers, body: chunks(body), duplex: "half" } as RequestInit)
+      : { method, headers, body },
+  );
   const text = await res.text();
   const contentType = res.headers.get("content-type") ?? "";
   let parsed: unknown = text;
   if (contentType.includes("application/json")) parsed = JSON.parse(text);
   return { status: res.status, contentType, body: parsed as T, text };
+}
+
+function chunks(text: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, (at += 64 * 1024)));
+    },
+  });
 }
 
 let counter = 0;

@@ -70,6 +70,12 @@ describe.each(modes)("REST through $name", ({ base, history }) => {
       ],
       ["a 100 KB body", 413, "payload_too_large", () => call(base, msgs, { token: owner.token, body: { content: "x".repeat(100_000) } })],
       ["a 2 MB body", 413, "payload_too_large", () => call(base, msgs, { token: owner.token, body: { content: "x".repeat(2_000_000) } })],
+      [
+        "a 2 MB body sent in chunks",
+        413,
+        "payload_too_large",
+        () => call(base, msgs, { token: owner.token, body: { content: "x".repeat(2_000_000) }, chunked: true }),
+      ],
       ["a body that is not JSON", 400, "invalid_json", () => call(base, msgs, { token: owner.token, body: "{not json" })],
       [
         "a wrong password",

@@ -10,27 +10,64 @@
 // connection is still closed). See workerd issue 1741. On the platform this costs one read of
 // bytes that have already arrived. Past MAX_DRAIN_BYTES the rest is cancelled, so a huge
 // upload cannot keep a refused request busy.
+//
+// `limitBody` refuses a body over the limit (413) the same way: by Content-Length before reading
+// it, or, for a body sent in chunks (no length), once it has read past the limit, after reading
+// the rest. (Hono's bodyLimit leaves a chunked body half read, locked to its own reader.)
 import type { MiddlewareHandler } from "hono";
 
 export const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
+
+/** Reads what is left of a body and throws it away; `read` bytes were read already. */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, read = 0) {
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      read += chunk.value.byteLength;
+      if (read > MAX_DRAIN_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The client went away mid-upload: nothing left to keep reusable.
+  }
+}
 
 export function drainUnreadBody(): MiddlewareHandler {
   return async function drainUnreadBody(c, next) {
     await next();
     const request = c.req.raw;
     if (request.body === null || request.bodyUsed) return;
-    const reader = request.body.getReader();
-    try {
-      let read = 0;
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-        read += chunk.value.byteLength;
-        if (read > MAX_DRAIN_BYTES) {
-          await reader.cancel();
-          return;
-        }
+    await discardRest(request.body.getReader());
+  };
+}
+
+/** Bodies up to `maxBytes`; `refuse` throws the 413. A chunked body is read here, and the
+ * request gets it back whole for the route. */
+export function limitBody(maxBytes: number, refuse: () => never): MiddlewareHandler {
+  return async function limitBody(c, next) {
+    const { body, headers } = c.req.raw;
+    if (body === null) return next();
+    const length = headers.get("content-length");
+    if (length !== null && !headers.has("transfer-encoding")) return Number(length) > maxBytes ? refuse() : next();
+    const reader = body.getReader();
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      size += chunk.value.byteLength;
+      if (size > maxBytes) {
+        await discardRest(reader, size);
+        refuse();
       }
-    } catch {
-      // The client went away mid-upload: nothing left to keep reusable.
+      parts.push(chunk.value);
     }
+    const whole = new Uint8Array(size);
+    let at = 0;
+    for (const part of parts) {
+      whole.set(part, at);
+      at += part.byteLength;
+    }
+    c.req.raw = new Request(c.req.raw, { body: whole });
+    return next();
   };
 }

@@ -5,7 +5,6 @@
 // file is plain text here and never runs in the app's origin. A refused upload stores nothing.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { attachmentKey, cleanFileName, contentDisposition, roomPrefix, sniff } from "../../shared/attachments";
 import { readConfig } from "../../shared/config";
@@ -13,6 +12,7 @@ import { log } from "../../shared/log";
 import { Attachment } from "../../shared/schemas";
 import { type Attachment as AttachmentShape, attachmentPath } from "../../shared/wire";
 import { ApiError, badRequest, notFound, tooLarge } from "../errors";
+import { limitBody } from "../lib/drain-body";
 import { bearer, commonErrors, jsonReply, router } from "../lib/openapi";
 import type { AppEnv } from "../types";
 import { roomConfigOf } from "./room-access";
@@ -34,11 +34,8 @@ const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) /
 function uploadLimit(): MiddlewareHandler<AppEnv> {
   return (c, next) => {
     const max = readConfig(c.env).attachments.maxBytes;
-    return bodyLimit({
-      maxSize: max + MULTIPART_OVERHEAD,
-      onError: () => {
-        throw tooLarge(`Files are limited to ${megabytes(max)}.`);
-      },
+    return limitBody(max + MULTIPART_OVERHEAD, () => {
+      throw tooLarge(`Files are limited to ${megabytes(max)}.`);
     })(c, next);
   };
 }
