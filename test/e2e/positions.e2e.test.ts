@@ -115,6 +115,13 @@ async function expectNewestInView(page: Page, seq: number) {
   expect([pageScroll, main]).toEqual([0, 0]);
 }
 
+/** A room of the signed-in person's, titled `title`, holding `contents` as messages. */
+async function seededRoom(title: string, contents: string[]): Promise<{ id: string }> {
+  const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title }, session.token);
+  await seed(baseURL, room.id, session.token, contents);
+  return room;
+}
+
 async function signedIn(width: number, height: number, touch = false): Promise<Page> {
   const ctx = await browser.newContext({
     baseURL,
@@ -466,11 +473,8 @@ describe("small things", () => {
   });
 
   it("keeps the newer-messages pill on one line, its arrow beside the words, on a narrow phone", async () => {
-    const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Pill" }, session.token);
-    await seed(
-      baseURL,
-      room.id,
-      session.token,
+    const room = await seededRoom(
+      "Pill",
       Array.from({ length: 30 }, (_, i) => content(i + 1)),
     );
     const page = await signedIn(360, 740);
@@ -561,11 +565,8 @@ describe("small things", () => {
   });
 
   it("pages the sidebar's message hits: Show more messages adds the next ones, newest first, none twice", async () => {
-    const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Birding log" }, session.token);
-    await seed(
-      baseURL,
-      room.id,
-      session.token,
+    const room = await seededRoom(
+      "Birding log",
       Array.from({ length: 45 }, (_, i) => `Egretwatch ${i + 1}: two herons by the pond.`),
     );
     const page = await signedIn(1366, 850);

@@ -51,7 +51,7 @@ export function limitBody(maxBytes: number, refuse: () => never): MiddlewareHand
     const length = headers.get("content-length");
     if (length !== null && !headers.has("transfer-encoding")) return Number(length) > maxBytes ? refuse() : next();
     const reader = body.getReader();
-    const parts: Uint8Array[] = [];
+    const parts: Uint8Array<ArrayBuffer>[] = [];
     let size = 0;
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
       size += chunk.value.byteLength;
@@ -61,13 +61,7 @@ export function limitBody(maxBytes: number, refuse: () => never): MiddlewareHand
       }
       parts.push(chunk.value);
     }
-    const whole = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      whole.set(part, at);
-      at += part.byteLength;
-    }
-    c.req.raw = new Request(c.req.raw, { body: whole });
+    c.req.raw = new Request(c.req.raw, { body: new Blob(parts) });
     return next();
   };
 }
