@@ -75,7 +75,12 @@ export async function signUp(p: Person, screenshot?: string) {
   await p.page.getByLabel("Password", { exact: true }).fill("correct horse battery");
   if (screenshot) await shot(p.page, screenshot);
   await p.page.getByRole("button", { name: "Create account" }).click();
-  await p.page.getByRole("heading", { name: "Pick a room, or start a new one" }).waitFor();
+  // A desktop shows the empty room beside the list; a phone shows the list alone.
+  const phone = (p.page.viewportSize()?.width ?? 1280) < 700;
+  await (phone
+    ? p.page.getByRole("link", { name: "Account and sessions" })
+    : p.page.getByRole("heading", { name: "Pick a room, or start a new one" })
+  ).waitFor();
 }
 
 /** Waits for the room's connection pill to say Live. */

@@ -3,37 +3,15 @@
 // a pasted file uploads with progress, can be cancelled, shows why it was refused, and goes
 // with the next send.
 import "../test/dom";
-import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
+import { fireEvent, screen, waitFor } from "@solidjs/testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Attachment } from "../../../shared/wire";
 import { ApiError } from "../api";
-import { Composer } from "./Composer";
+import { renderComposer } from "../test/composer";
 
 afterEach(() => sessionStorage.clear());
 
-function setup(over: Partial<Parameters<typeof Composer>[0]> = {}) {
-  const onSend = vi.fn((_: string, _files?: Attachment[]): string | null => null);
-  const onStop = vi.fn();
-  const onTyping = vi.fn();
-  render(() => (
-    <Composer
-      roomId="r1"
-      label="Message Test room"
-      placeholder="Message Test room"
-      onSend={onSend}
-      onTyping={onTyping}
-      onStop={onStop}
-      disabledReason={null}
-      rateLimitedFor={0}
-      maxChars={100}
-      upload={() => new Promise<Attachment>(() => {})}
-      {...over}
-    />
-  ));
-  const box = screen.getByLabelText("Message Test room") as HTMLTextAreaElement;
-  const type = (text: string) => fireEvent.input(box, { target: { value: text } });
-  return { box, type, onSend, onStop, onTyping };
-}
+const setup = renderComposer;
 
 describe("Composer", () => {
   it("is focused and sends on Enter, then clears", () => {

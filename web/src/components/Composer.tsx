@@ -5,11 +5,14 @@
 // camera and the photo library), by pasting or by dropping them on the composer; each uploads
 // at once (stores/uploads.ts) and goes with the next send. The placeholder is the longest of
 // its wordings that fits the box on one line, so a phone never shows half a second line.
+// Typing @ offers the room's people and its AI character (MentionMenu.tsx).
 import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from "solid-js";
 import type { Attachment } from "../../../shared/wire";
+import type { Mentionable } from "../mentions";
 import { createUploads, type Uploader } from "../stores/uploads";
 import { UploadTray } from "./Attachments";
 import { Icon } from "./Icon";
+import { createMentionPicker } from "./MentionMenu";
 
 type Props = {
   roomId: string;
@@ -27,6 +30,8 @@ type Props = {
   disabledReason: string | null;
   rateLimitedFor: number;
   maxChars: number;
+  /** Whom an @mention can name: the other members and the room's character. */
+  mentionables?: readonly Mentionable[];
 };
 
 const draftKey = (roomId: string) => `parlor.draft.${roomId}`;
@@ -97,6 +102,17 @@ export function Composer(props: Props) {
     }),
   );
 
+  const mention = createMentionPicker({
+    area: () => area,
+    text,
+    candidates: () => props.mentionables ?? [],
+    replace: (t) => {
+      setText(t);
+      area.value = t;
+      resize();
+    },
+  });
+
   const tooLong = () => text().length > props.maxChars;
   const blocked = () => !!props.disabledReason || props.rateLimitedFor > 0;
 
@@ -150,6 +166,7 @@ export function Composer(props: Props) {
         <UploadTray items={uploads.items} />
       </Show>
       <div class="composer-box" classList={{ "is-disabled": !!props.disabledReason }}>
+        {mention.menu()}
         <label class="composer-btn composer-attach" title="Attach files" classList={{ "is-disabled": !!props.disabledReason }}>
           <input
             type="file"
@@ -178,10 +195,14 @@ export function Composer(props: Props) {
           value={text()}
           aria-describedby="composer-hint"
           aria-invalid={tooLong() ? "true" : undefined}
+          aria-autocomplete="list"
+          aria-controls={mention.controls()}
+          aria-activedescendant={mention.activeId()}
           onInput={(e) => {
             setText(e.currentTarget.value);
             setError(null);
             resize();
+            mention.track();
             if (e.currentTarget.value.trim()) props.onTyping();
           }}
           onPaste={(e) => {
@@ -189,7 +210,12 @@ export function Composer(props: Props) {
             e.preventDefault();
             attach(e.clipboardData.files);
           }}
+          onKeyUp={mention.track}
+          onClick={mention.track}
+          onFocus={mention.track}
+          onBlur={mention.close}
           onKeyDown={(e) => {
+            if (mention.keyDown(e)) return;
             if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey) {
               e.preventDefault();
               send();

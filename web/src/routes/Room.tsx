@@ -18,6 +18,7 @@ import { OnlineAvatars, TypingIndicator } from "../components/Presence";
 import { RoomBanners } from "../components/RoomBanners";
 import { useRooms } from "../context";
 import { roomTitle } from "../format";
+import { mentionables } from "../mentions";
 import { settled } from "../resource";
 import { session } from "../session";
 import { explainRefusal } from "../stores/close-codes";
@@ -170,7 +171,8 @@ function RoomView(props: { id: string }) {
   const placeholder = (): string[] => {
     const c = character();
     if (c && info()?.room.aiMode === "mention") {
-      const at = `@${c.name.split(/\s+/)[0]}`;
+      // The whole name: that is what wakes the AI (the first word alone does not).
+      const at = `@${c.name}`;
       return [`Message the room, or ${at} for the AI`, `Message, or ${at} for the AI`, `${at} to ask the AI`, "Write a message"];
     }
     if (c) return [`Message ${c.name}`, "Write a message"];
@@ -266,6 +268,7 @@ function RoomView(props: { id: string }) {
         disabledReason={disabledReason()}
         rateLimitedFor={rateLimitedFor()}
         maxChars={MAX_CHARS}
+        mentionables={mentionables(info()?.members ?? [], me()?.id, character())}
       />
     </section>
   );

@@ -1,0 +1,105 @@
+// Mentioning from the composer, as people do it: Ada at desktop size types "@gr" in a room
+// whose AI answers only when mentioned, picks its two-word name from the list with Enter and
+// the AI answers; Bob on a phone taps Ada in the list. The list opens above the box, inside
+// the screen, with options a thumb can hit, and the placeholder names the AI the way that
+// wakes it (the whole name, not its first word).
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { a11yViolations, bubbles, launch, live, type Person, person, post, recordFailure, shot, signUp, touchMisses } from "./support";
+
+const baseURL = inject("baseURL");
+const WAIT = { timeout: 20_000 };
+let browser: Browser;
+let ada: Person;
+let bob: Person;
+let roomId: string;
+
+const tokenOf = (page: Page) =>
+  page.evaluate(() => (JSON.parse(localStorage.getItem("parlor.session") ?? "{}") as { token: string }).token);
+
+/** Where the list sits against the composer's box and the window, in CSS pixels. */
+async function placement(page: Page, list: Locator) {
+  const box = await page.locator(".composer-box").boundingBox();
+  const menu = await list.boundingBox();
+  const view = page.viewportSize();
+  if (!box || !menu || !view) throw new Error("list, box or viewport not laid out");
+  return { above: menu.y + menu.height <= box.y + 0.5, inside: menu.x >= 0 && menu.y >= 0 && menu.x + menu.width <= view.width };
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  ada = await person(browser, baseURL, "Ada Lovelace", { width: 1366, height: 850 });
+  bob = await person(browser, baseURL, "Bob Carter", { width: 390, height: 844, touch: true, scheme: "dark" });
+  await signUp(ada);
+  await signUp(bob);
+  const token = await tokenOf(ada.page);
+  const { character } = await post<{ character: { id: string } }>(
+    baseURL,
+    "/characters",
+    { name: "Grace Hopper", systemPrompt: "You explain compilers." },
+    token,
+  );
+  const { room } = await post<{ room: { id: string } }>(
+    baseURL,
+    "/rooms",
+    { title: "Compilers", characterId: character.id, aiMode: "mention", members: [bob.username] },
+    token,
+  );
+  roomId = room.id;
+});
+
+afterEach(({ task }) => recordFailure(task, [ada, bob]));
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("mentions from the composer", () => {
+  it("at desktop size: the AI's whole name is picked with the keyboard, and it answers", async () => {
+    const page = ada.page;
+    await page.goto(`/rooms/${roomId}`);
+    await live(page);
+    const box = page.getByRole("textbox", { name: "Message Compilers" });
+    expect(await box.getAttribute("placeholder")).toContain("@Grace Hopper");
+    await box.pressSequentially("@gr");
+    const list = page.getByRole("listbox", { name: "Mention someone" });
+    await list.waitFor();
+    expect(await list.getByRole("option").allTextContents()).toEqual([expect.stringContaining("Grace Hopper")]);
+    expect(await placement(page, list)).toEqual({ above: true, inside: true });
+    expect(await a11yViolations(page)).toEqual([]);
+    await shot(page, "mention-desktop-light");
+    await box.press("Enter");
+    expect(await box.inputValue()).toBe("@Grace Hopper ");
+    await list.waitFor({ state: "detached" });
+    await box.pressSequentially("what does a compiler do?");
+    await box.press("Enter");
+    await bubbles(page).filter({ hasText: "what does a compiler do?" }).waitFor(WAIT);
+    // The AI answers only when mentioned: its reply is the proof the name was whole.
+    await page.getByRole("log").locator(".msg.is-ai").first().waitFor(WAIT);
+    expect(ada.errors).toEqual([]);
+  });
+
+  it("at phone size: a person is picked with a tap on an option a thumb can hit", async () => {
+    const page = bob.page;
+    await page.goto(`/rooms/${roomId}`);
+    await live(page);
+    const box = page.getByRole("textbox", { name: "Message Compilers" });
+    await box.tap();
+    await box.pressSequentially("thanks @lov");
+    const list = page.getByRole("listbox", { name: "Mention someone" });
+    await list.waitFor();
+    const option = list.getByRole("option", { name: new RegExp(`@${ada.username}`) });
+    expect(await list.getByRole("option").count()).toBe(1);
+    expect(await placement(page, list)).toEqual({ above: true, inside: true });
+    expect(await touchMisses([option])).toEqual([]);
+    await shot(page, "mention-phone-dark");
+    await option.tap();
+    expect(await box.inputValue()).toBe(`thanks @${ada.username} `);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("composer-input");
+    await box.press("Enter");
+    await bubbles(ada.page)
+      .filter({ hasText: `thanks @${ada.username}` })
+      .waitFor(WAIT);
+    expect(bob.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+// Mentions as the composer completes them. A person is mentioned by their @username (what
+// their notification looks for), a room's AI character by its whole name (what wakes it in a
+// room whose AI answers only when mentioned). The mention being typed runs from an `@` that
+// starts a word up to the caret, on one line; a character's name may hold spaces, so the
+// query may too.
+import type { Character, Member } from "../../shared/wire";
+
+export type Mentionable = {
+  kind: "user" | "ai";
+  /** Whose avatar to show. */
+  id: string;
+  /** What follows the `@` once picked: the username, or the character's name. */
+  insert: string;
+  /** What people read: the display name, or the character's name. */
+  name: string;
+};
+
+export type MentionQuery = { start: number; end: number; query: string };
+
+/** Longer than any username or character name: past it nobody is still typing a mention. */
+const MAX_QUERY = 41;
+
+export function mentionAt(text: string, caret: number): MentionQuery | null {
+  const before = text.slice(0, caret);
+  const at = before.lastIndexOf("@");
+  if (at < 0) return null;
+  if (at > 0 && /[\p{L}\p{N}_@.]/u.test(before[at - 1] ?? "")) return null; // mail@host, @@
+  const query = before.slice(at + 1);
+  if (query.length > MAX_QUERY || /[\n\r@]/.test(query) || /^\s/.test(query)) return null;
+  return { start: at, end: caret, query };
+}
+
+/** Who the query could mean, best first: those whose `@` text starts with it, then whose name
+ * does, then whose name has a word that does. None when the query is already a whole mention
+ * and nothing longer matches, so Enter then sends instead of picking what is typed. */
+export function mentionMatches(all: readonly Mentionable[], query: string, limit = 6): Mentionable[] {
+  const q = query.toLowerCase();
+  const rank = (m: Mentionable): number => {
+    if (m.insert.toLowerCase().startsWith(q)) return 0;
+    const name = m.name.toLowerCase();
+    if (name.startsWith(q)) return 1;
+    return name.split(/\s+/).some((word) => word.startsWith(q)) ? 2 : -1;
+  };
+  const ranked = all
+    .map((m) => ({ m, r: rank(m) }))
+    .filter((x) => x.r >= 0)
+    .sort((a, b) => a.r - b.r || a.m.name.localeCompare(b.m.name))
+    .slice(0, limit)
+    .map((x) => x.m);
+  const exact = ranked.length === 1 && ranked[0]?.insert.toLowerCase() === q;
+  return exact ? [] : ranked;
+}
+
+/** The text with the query replaced by the pick and a space, and where the caret goes. */
+export function applyMention(text: string, at: MentionQuery, pick: Mentionable): { text: string; caret: number } {
+  const inserted = `@${pick.insert} `;
+  const rest = text.slice(at.end).replace(/^ /, "");
+  return { text: text.slice(0, at.start) + inserted + rest, caret: at.start + inserted.length };
+}
+
+/** Whom a room's composer offers: its character first, then the other members. */
+export function mentionables(members: readonly Member[], myId: string | undefined, character: Character | undefined): Mentionable[] {
+  const people: Mentionable[] = members
+    .filter((m) => m.user.id !== myId)
+    .map((m) => ({ kind: "user", id: m.user.id, insert: m.user.username, name: m.user.displayName }));
+  return character ? [{ kind: "ai", id: character.id, insert: character.name, name: character.name }, ...people] : people;
+}
