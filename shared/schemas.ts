@@ -134,6 +134,10 @@ export const Character = z
   })
   .openapi("Character");
 export type Character = W.Character;
+export const RoomCharacter = Character.pick({ id: true, name: true, description: true, avatar: true, builtIn: true }).openapi(
+  "RoomCharacter",
+);
+export type RoomCharacter = W.RoomCharacter;
 
 export const ErrorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
@@ -219,6 +223,7 @@ export type SchemasAgreeWithWire = [
   Agree<Same<z.infer<typeof RoomListItem>, W.RoomListItem>>,
   Agree<Same<z.infer<typeof Member>, W.Member>>,
   Agree<Same<z.infer<typeof Character>, W.Character>>,
+  Agree<Same<z.infer<typeof RoomCharacter>, W.RoomCharacter>>,
   Agree<Same<z.infer<typeof ErrorBody>, W.ErrorBody>>,
   Agree<Same<z.infer<typeof RegisterInput>, W.RegisterInput>>,
   Agree<Same<z.infer<typeof LoginInput>, W.Credentials>>,

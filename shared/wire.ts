@@ -124,15 +124,13 @@ export type RoomListItem = Room & { lastMessage: Message | null; unread: number 
 
 export type Member = { user: User; role: "owner" | "member"; joinedAt: string; lastReadSeq: number };
 
-export type Character = {
-  id: string;
-  name: string;
-  description: string;
+/** What a room's members see of its character, whoever owns it; its owner sees all of `Character`. */
+export type RoomCharacter = { id: string; name: string; description: string; avatar: string | null; builtIn: boolean };
+
+export type Character = RoomCharacter & {
   systemPrompt: string;
   model: string | null;
   temperature: number | null;
-  avatar: string | null;
-  builtIn: boolean;
   ownerId: string | null;
   createdAt: string;
 };

@@ -2,10 +2,24 @@
 // whose AI answers only when mentioned, picks its two-word name from the list with Enter and
 // the AI answers; Bob on a phone taps Ada in the list. The list opens above the box, inside
 // the screen, with options a thumb can hit, and the placeholder names the AI the way that
-// wakes it (the whole name, not its first word).
+// wakes it (the whole name, not its first word). In the log, mentions of the room's names are
+// marked, a message that names you stands out, and every marked name keeps 4.5:1.
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { a11yViolations, bubbles, launch, live, type Person, person, post, recordFailure, shot, signUp, touchMisses } from "./support";
+import {
+  a11yViolations,
+  bubbles,
+  launch,
+  live,
+  type Person,
+  person,
+  post,
+  recordFailure,
+  shot,
+  signUp,
+  textContrast,
+  touchMisses,
+} from "./support";
 
 const baseURL = inject("baseURL");
 const WAIT = { timeout: 20_000 };
@@ -76,6 +90,10 @@ describe("mentions from the composer", () => {
     await bubbles(page).filter({ hasText: "what does a compiler do?" }).waitFor(WAIT);
     // The AI answers only when mentioned: its reply is the proof the name was whole.
     await page.getByRole("log").locator(".msg.is-ai").first().waitFor(WAIT);
+    // In her own bubble the name is marked, and its text keeps 4.5:1 on the accent.
+    const mine = page.getByRole("log").locator(".msg.is-mine .md-mention");
+    expect(await mine.allTextContents()).toEqual(["@Grace Hopper"]);
+    expect(await textContrast(mine)).toBeGreaterThanOrEqual(4.5);
     expect(ada.errors).toEqual([]);
   });
 
@@ -84,6 +102,8 @@ describe("mentions from the composer", () => {
     await page.goto(`/rooms/${roomId}`);
     await live(page);
     const box = page.getByRole("textbox", { name: "Message Compilers" });
+    // Bob does not own the character, and still sees whom the room's AI is and how to wake it.
+    await expect.poll(() => box.getAttribute("placeholder"), WAIT).toContain("@Grace Hopper");
     await box.tap();
     await box.pressSequentially("thanks @lov");
     const list = page.getByRole("listbox", { name: "Mention someone" });
@@ -100,6 +120,30 @@ describe("mentions from the composer", () => {
     await bubbles(ada.page)
       .filter({ hasText: `thanks @${ada.username}` })
       .waitFor(WAIT);
+    // Ada sees the message marked as one that names her, and her name in the highlight colour.
+    const forAda = ada.page.getByRole("log").locator(".msg.mentions-me");
+    expect(await forAda.locator(".md-mention.is-me").allTextContents()).toEqual([`@${ada.username}`]);
+    expect(await textContrast(forAda.locator(".md-mention.is-me"))).toBeGreaterThanOrEqual(4.5);
+    // Bob, in the dark, sees the AI's name marked in Ada's message and Ada's in his own.
+    const log = page.getByRole("log");
+    for (const mention of [log.locator(".msg:not(.is-mine) .md-mention").first(), log.locator(".msg.is-mine .md-mention")])
+      expect(await textContrast(mention)).toBeGreaterThanOrEqual(4.5);
+    expect(await log.locator(".msg.mentions-me").count()).toBe(0);
+    await shot(ada.page, "mention-marked-desktop-light");
+    expect(bob.errors).toEqual([]);
+  });
+
+  it("at phone size: a member renames the room and keeps the character someone else owns", async () => {
+    const page = bob.page;
+    await page.goto(`/rooms/${roomId}/settings`);
+    const grace = page.getByRole("radio", { name: /Grace Hopper/ });
+    await grace.waitFor({ state: "attached", ...WAIT });
+    expect(await grace.isChecked()).toBe(true);
+    await page.getByRole("textbox", { name: "Title" }).fill("Compilers, day two");
+    await page.getByRole("button", { name: "Save changes" }).tap();
+    await page.getByText("Settings saved").waitFor(WAIT);
+    await page.goto(`/rooms/${roomId}`);
+    await page.getByRole("heading", { name: "Compilers, day two" }).waitFor(WAIT);
     expect(bob.errors).toEqual([]);
   });
 });

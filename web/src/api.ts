@@ -13,6 +13,7 @@ import type {
   Message,
   RegisterInput,
   Room,
+  RoomCharacter,
   RoomInput,
   RoomListItem,
   RoomPatch,
@@ -164,7 +165,7 @@ export const api = {
   rooms: (query: { q?: string; cursor?: string | null } = {}, signal?: AbortSignal) =>
     json<Page<{ rooms: RoomListItem[] }>>("GET", "/rooms", { query, signal }),
   createRoom: (body: RoomInput) => json<{ room: Room }>("POST", "/rooms", { body }),
-  room: (id: string) => json<{ room: Room; members: Member[] }>("GET", `/rooms/${enc(id)}`),
+  room: (id: string) => json<{ room: Room; members: Member[]; character: RoomCharacter | null }>("GET", `/rooms/${enc(id)}`),
   updateRoom: (id: string, body: RoomPatch) => json<{ room: Room }>("PATCH", `/rooms/${enc(id)}`, { body }),
   deleteRoom: (id: string) => json<void>("DELETE", `/rooms/${enc(id)}`),
   addMember: (id: string, username: string) => json<{ member: Member }>("POST", `/rooms/${enc(id)}/members`, { body: { username } }),

@@ -4,7 +4,7 @@
 // request for rooms, and previews show once it is there.
 import { createSignal } from "solid-js";
 import { truncate } from "../../shared/text";
-import type { Message, Room } from "../../shared/wire";
+import type { AiMode, Message, Room } from "../../shared/wire";
 
 const minute = 60_000;
 const day = 24 * 60 * minute;
@@ -131,3 +131,16 @@ function previewOf(m: Message): string {
 }
 
 export const roomTitle = (r: Pick<Room, "title"> | null | undefined) => r?.title?.trim() || "Untitled room";
+
+/** The composer's placeholder wordings, longest first: it shows the first that fits its one
+ * line (a phone gets a shorter one). Never the whole title: one derived from a first message can
+ * be a sentence. Where the AI answers mentions, its whole name: that is what wakes it (the
+ * first word of a longer one does not). */
+export function composerPlaceholders(character: string | undefined, aiMode: AiMode | undefined, title: string): string[] {
+  if (character && aiMode === "mention") {
+    const at = `@${character}`;
+    return [`Message the room, or ${at} for the AI`, `Message, or ${at} for the AI`, `${at} to ask the AI`, "Write a message"];
+  }
+  if (character) return [`Message ${character}`, "Write a message"];
+  return title.length <= 24 ? [`Message ${title}`, "Write a message"] : ["Write a message"];
+}

@@ -1,7 +1,7 @@
 // What the composer's @mention list offers and what picking puts in the box.
 import { describe, expect, it } from "vitest";
-import type { Character, Member } from "../../shared/wire";
-import { applyMention, type Mentionable, mentionAt, mentionables, mentionMatches } from "./mentions";
+import type { Member, RoomCharacter } from "../../shared/wire";
+import { applyMention, type Mentionable, mentionAt, mentionables, mentionMatches, mentionStyle, mentionsMe } from "./mentions";
 
 const ada: Mentionable = { kind: "ai", id: "c1", insert: "Ada Lovelace", name: "Ada Lovelace" };
 const adam: Mentionable = { kind: "user", id: "u1", insert: "adam_k", name: "Adam Kowalski" };
@@ -60,11 +60,29 @@ describe("mentionables", () => {
     joinedAt: "2026-01-01T00:00:00.000Z",
     lastReadSeq: 0,
   });
-  const character = { id: "c1", name: "Ada Lovelace" } as Character;
+  const character: RoomCharacter = { id: "c1", name: "Ada Lovelace", description: "", avatar: null, builtIn: false };
 
   it("offers the character first and everyone but me", () => {
     const members = [member("me", "me_myself", "Me"), member("u1", "adam_k", "Adam Kowalski")];
     expect(mentionables(members, "me", character)).toEqual([ada, { ...adam }]);
     expect(mentionables(members, "me", undefined)).toEqual([adam]);
+  });
+});
+
+describe("mentionsMe", () => {
+  const style = mentionStyle(["Ada Lovelace", "bea"], "Me_Myself");
+
+  it("is true only for a mention of my username, in any case", () => {
+    expect(mentionsMe("hey @me_myself look", style)).toBe(true);
+    expect(mentionsMe("@ME_MYSELF", style)).toBe(true);
+    expect(mentionsMe("hey @bea and @Ada Lovelace", style)).toBe(false);
+    expect(mentionsMe("mail@me_myself.org", style)).toBe(false);
+    expect(mentionsMe("@me_myselfish", style)).toBe(false);
+  });
+
+  it("has nothing to mark without names", () => {
+    expect(mentionStyle([])).toBeUndefined();
+    expect(mentionsMe("@me", undefined)).toBe(false);
+    expect(mentionsMe("@bea", mentionStyle(["bea"]))).toBe(false);
   });
 });

@@ -3,7 +3,8 @@
 // room whose AI answers only when mentioned). The mention being typed runs from an `@` that
 // starts a word up to the caret, on one line; a character's name may hold spaces, so the
 // query may too.
-import type { Character, Member } from "../../shared/wire";
+import { createContext } from "solid-js";
+import type { Member, RoomCharacter } from "../../shared/wire";
 
 export type Mentionable = {
   kind: "user" | "ai";
@@ -59,9 +60,34 @@ export function applyMention(text: string, at: MentionQuery, pick: Mentionable):
 }
 
 /** Whom a room's composer offers: its character first, then the other members. */
-export function mentionables(members: readonly Member[], myId: string | undefined, character: Character | undefined): Mentionable[] {
+export function mentionables(members: readonly Member[], myId: string | undefined, character: RoomCharacter | undefined): Mentionable[] {
   const people: Mentionable[] = members
     .filter((m) => m.user.id !== myId)
     .map((m) => ({ kind: "user", id: m.user.id, insert: m.user.username, name: m.user.displayName }));
   return character ? [{ kind: "ai", id: character.id, insert: character.name, name: character.name }, ...people] : people;
 }
+
+/** How a room's messages show mentions: `pattern` finds `@name` of anyone the room knows
+ * (group 1 what precedes it, group 2 the name); `me` is your username, lowercased. */
+export type MentionStyle = { pattern: RegExp; me?: string; key: string };
+
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The style for these names (longest first, so a two-word name wins over its first word);
+ * undefined when there is nobody to mention. */
+export function mentionStyle(names: readonly string[], me?: string): MentionStyle | undefined {
+  const all = [...new Set([...names, ...(me ? [me] : [])])].sort((a, b) => b.length - a.length);
+  if (!all.length) return undefined;
+  const pattern = new RegExp(`(^|[^\\p{L}\\p{N}_@.])@(${all.map(literal).join("|")})(?![\\p{L}\\p{N}_])`, "giu");
+  return { pattern, me: me?.toLowerCase(), key: pattern.source };
+}
+
+/** Whether `content` mentions the style's `me`. */
+export function mentionsMe(content: string, style: MentionStyle | undefined): boolean {
+  if (!style?.me) return false;
+  for (const m of content.matchAll(style.pattern)) if (m[2]?.toLowerCase() === style.me) return true;
+  return false;
+}
+
+/** The open room's mention style, for the messages in it (none elsewhere). */
+export const MentionsContext = createContext<() => MentionStyle | undefined>();

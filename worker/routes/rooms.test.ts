@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Member, Room, RoomListItem } from "../../shared/wire";
+import type { Character, Member, Room, RoomCharacter, RoomListItem } from "../../shared/wire";
 import { type Account, api, createRoom, post, roomWith, signUp } from "../../test/helpers";
 
 describe("rooms", () => {
@@ -127,6 +127,40 @@ describe("rooms", () => {
     expect(r2.body.room).toMatchObject({ characterId: null, aiMode: "off" });
     const bad = await api(`/rooms/${room.id}`, { method: "PATCH", token: ann.token, body: { aiMode: "sometimes" } });
     expect(bad.status).toBe(400);
+  });
+
+  it("shows every member the face of a character someone else owns, and lets them keep it while renaming", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const mine = { systemPrompt: "Secret instructions", description: "Explains compilers" };
+    const grace = await api<{ character: Character }>("/characters", { token: ann.token, body: { name: "Grace Hopper", ...mine } });
+    const other = await api<{ character: Character }>("/characters", { token: ann.token, body: { name: "Other", ...mine } });
+    const room = await createRoom(ann, { characterId: grace.body.character.id, members: [bob.user.username] });
+
+    const got = await api<{ character: RoomCharacter | null }>(`/rooms/${room.id}`, { token: bob.token });
+    expect(got.body.character).toEqual({
+      id: grace.body.character.id,
+      name: "Grace Hopper",
+      description: "Explains compilers",
+      avatar: null,
+      builtIn: false,
+    });
+    expect(JSON.stringify(got.body)).not.toContain("Secret instructions");
+    // The character itself stays its owner's.
+    expect((await api(`/characters/${grace.body.character.id}`, { token: bob.token })).status).toBe(404);
+
+    // What the settings page sends when Bob renames the room and changes only the mode.
+    const renamed = await api<{ room: Room }>(`/rooms/${room.id}`, {
+      method: "PATCH",
+      token: bob.token,
+      body: { title: "Compilers", characterId: grace.body.character.id, aiMode: "mention" },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.room).toMatchObject({ title: "Compilers", characterId: grace.body.character.id, aiMode: "mention" });
+    // Picking another of Ann's characters still takes the right to use it.
+    const swap = await api(`/rooms/${room.id}`, { method: "PATCH", token: bob.token, body: { characterId: other.body.character.id } });
+    expect(swap.status).toBe(400);
+    const none = await api<{ character: RoomCharacter | null }>(`/rooms/${(await createRoom(ann)).id}`, { token: ann.token });
+    expect(none.body.character).toBeNull();
   });
 
   it("adds and removes members; members may leave, only the owner removes others", async () => {

@@ -2,7 +2,17 @@
 // between two people are all rooms: members plus an optional character.
 import { createRoute, z } from "@hono/zod-openapi";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
-import { AddMemberInput, type AiMode, Member, ReadInput, Room, RoomInput, RoomListItem, RoomPatch } from "../../shared/schemas";
+import {
+  AddMemberInput,
+  type AiMode,
+  Member,
+  ReadInput,
+  Room,
+  RoomCharacter,
+  RoomInput,
+  RoomListItem,
+  RoomPatch,
+} from "../../shared/schemas";
 import type { Store } from "../../shared/store";
 import { iso, toUser } from "../../shared/store/mappers";
 import { decodeCursor } from "../../shared/store/rooms";
@@ -97,15 +107,33 @@ export const roomRoutes = router()
       method: "get",
       path: "/rooms/{id}",
       tags: ["Rooms"],
-      summary: "A room and its members",
+      summary: "A room, its members and what they see of its AI character",
       security: bearer,
       request: { params: RoomId },
-      responses: { 200: jsonReply(z.object({ room: Room, members: z.array(Member) }), "The room"), ...commonErrors },
+      responses: {
+        200: jsonReply(z.object({ room: Room, members: z.array(Member), character: RoomCharacter.nullable() }), "The room"),
+        ...commonErrors,
+      },
     }),
     async (c) => {
       const room = c.get("room");
-      const [members, lastSeq] = await Promise.all([c.get("store").rooms.members(room.id), chatRoom(c.env, room.id).lastSeq()]);
-      return c.json({ room: { ...room, lastSeq: Math.max(room.lastSeq, lastSeq) }, members }, 200);
+      const store = c.get("store");
+      const [members, lastSeq, character] = await Promise.all([
+        store.rooms.members(room.id),
+        chatRoom(c.env, room.id).lastSeq(),
+        room.characterId ? store.characters.byId(room.characterId) : undefined,
+      ]);
+      // Every member sees the character's face, whoever owns it; its prompt stays its owner's.
+      const face = character
+        ? {
+            id: character.id,
+            name: character.name,
+            description: character.description,
+            avatar: character.avatar,
+            builtIn: character.builtIn,
+          }
+        : null;
+      return c.json({ room: { ...room, lastSeq: Math.max(room.lastSeq, lastSeq) }, members, character: face }, 200);
     },
   )
   .openapi(
@@ -124,7 +152,11 @@ export const roomRoutes = router()
       const room = c.get("room");
       const patch: { title?: string | null; characterId?: string | null; aiMode?: AiMode } = {};
       if (body.title !== undefined) patch.title = body.title;
-      if (body.characterId !== undefined) {
+      if (body.characterId && body.characterId === room.characterId) {
+        // Keeping the room's character takes no right to pick it: a member may rename a room
+        // whose character someone else owns, or change when it replies.
+        if (body.aiMode !== undefined) patch.aiMode = body.aiMode;
+      } else if (body.characterId !== undefined) {
         const character = await usableCharacter(store, body.characterId, c.get("session").id);
         patch.characterId = character?.id ?? null;
         // Setting a character turns replies on unless a mode is given; removing it turns them off.

@@ -1,11 +1,11 @@
 // Choosing a room's AI character (or none) and how it joins the conversation. Radio groups, so
 // arrow keys move between options and screen readers announce the choice.
 import { For, Show } from "solid-js";
-import type { AiMode, Character } from "../../../shared/wire";
+import type { AiMode, RoomCharacter } from "../../../shared/wire";
 import { Avatar } from "./Avatar";
 
 export function CharacterPicker(props: {
-  characters: Character[];
+  characters: RoomCharacter[];
   loading?: boolean;
   value: string | null;
   onChange: (id: string | null) => void;

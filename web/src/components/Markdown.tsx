@@ -1,17 +1,25 @@
 // Renders message text as Markdown. The DOM is built from the syntax tree by
 // markdown/render.ts (text nodes only); while a reply streams, its half-written syntax is
 // settled first (markdown/streaming.ts) so the bubble does not flicker as chunks arrive, and
-// only the block that changed is rebuilt. `streaming` means the text may end mid-syntax: a
+// only the block that changed is rebuilt. In a room, @mentions of its people and character are
+// marked (MentionsContext). `streaming` means the text may end mid-syntax: a
 // reply streaming in, or one stopped or failed part-way, which stays as it looked.
-import { createEffect } from "solid-js";
+import { createEffect, useContext } from "solid-js";
 import { type BlockCache, renderInto } from "../markdown/render";
 import { stabilize } from "../markdown/streaming";
+import { MentionsContext } from "../mentions";
 
 export function Markdown(props: { text: string; streaming?: boolean; class?: string }) {
   let ref!: HTMLDivElement;
   let cache: BlockCache = [];
+  let mentionKey: string | undefined;
+  const mentions = useContext(MentionsContext);
   createEffect(() => {
-    cache = renderInto(ref, props.streaming ? stabilize(props.text) : props.text, cache);
+    const style = mentions?.();
+    // Someone joined or left: every block's mentions may have changed.
+    if (style?.key !== mentionKey) cache = [];
+    mentionKey = style?.key;
+    cache = renderInto(ref, props.streaming ? stabilize(props.text) : props.text, cache, style);
   });
   return <div ref={ref} class={`md ${props.class ?? ""}`} />;
 }

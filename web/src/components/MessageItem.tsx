@@ -1,10 +1,11 @@
 // One message in the log: author and time (folded away for a run of messages from the same
 // person), the Markdown body, and its state: streaming (with Stop), stopped or failed AI
 // replies (with Regenerate), edited, deleted (a tombstone), and a regenerated reply's
-// versions; the actions on it are in MessageTools.tsx, a send not yet acked in PendingItem.tsx.
-import { createSignal, Match, onCleanup, Show, Switch } from "solid-js";
+// versions, and a mark when it mentions you; the actions on it are in MessageTools.tsx, a send not yet acked in PendingItem.tsx.
+import { createSignal, Match, onCleanup, Show, Switch, useContext } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { clockTime } from "../format";
+import { MentionsContext, mentionsMe } from "../mentions";
 import { AttachmentList } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
@@ -73,6 +74,7 @@ export function MessageItem(props: Props) {
   };
   onCleanup(() => document.removeEventListener("pointerdown", closeOutside));
   const deleted = () => Boolean(m().deletedAt);
+  const mentions = useContext(MentionsContext);
   // A reply stopped or failed part-way may end mid-Markdown, as a streaming one does: it is
   // rendered the same tolerant way, so it keeps looking as it did when it stopped.
   const cutShort = () => m().status === "streaming" || m().status === "stopped" || m().status === "error";
@@ -111,6 +113,7 @@ export function MessageItem(props: Props) {
           "is-target": props.target,
           "is-deleted": deleted(),
           "is-actions-open": open(),
+          "mentions-me": !props.mine && !deleted() && mentionsMe(m().content, mentions?.()),
         }}
         data-seq={m().seq}
         // A message takes focus (one of them in the tab order, as in a feed), so the keyboard

@@ -2,6 +2,7 @@
 // hostile text nothing outside the allow-list (element, attribute, URL scheme).
 import { describe, expect, it } from "vitest";
 import { ALLOWED_ELEMENTS, ALLOWED_SCHEMES, HOSTILE_MESSAGES } from "../../../test/xss";
+import { mentionStyle } from "../mentions";
 import { type BlockCache, renderInto, renderMarkdown, safeHref } from "./render";
 
 const render = (src: string) => {
@@ -86,5 +87,36 @@ describe("renderMarkdown", () => {
     expect(host.children[2]?.textContent).toBe("Still writing");
     renderInto(host, "Replaced.", cache);
     expect(host.children).toHaveLength(1);
+  });
+
+  describe("with the room's names", () => {
+    const style = mentionStyle(["Grace Hopper", "Grace", "bea"], "ada_l");
+    const marked = (src: string) => {
+      const host = document.createElement("div");
+      renderInto(host, src, [], style);
+      return { host, spans: [...host.querySelectorAll(".md-mention")].map((s) => `${s.className}|${s.textContent}`) };
+    };
+
+    it("marks each mention in running text, the longest name first and yours apart", () => {
+      const { host, spans } = marked("@grace hopper and @Grace, ask @bea\nthen @ADA_L: **@bea**");
+      expect(spans).toEqual([
+        "md-mention|@grace hopper",
+        "md-mention|@Grace",
+        "md-mention|@bea",
+        "md-mention is-me|@ADA_L",
+        "md-mention|@bea",
+      ]);
+      expect(host.textContent).toBe("@grace hopper and @Grace, ask @beathen @ADA_L: @bea");
+      expect(host.querySelectorAll("br")).toHaveLength(1);
+    });
+
+    it("leaves code, links, addresses, longer words and unknown names alone", () => {
+      const { spans } = marked("`@bea` mail@bea.org @beatrice @nobody [@bea](https://x.test) <https://x.test/@bea> but @bea");
+      expect(spans).toEqual(["md-mention|@bea"]);
+    });
+
+    it.each(HOSTILE_MESSAGES.map((m) => [m]))("creates nothing outside the allow-list from %j", (message) => {
+      expect(outsideAllowList(marked(`@bea ${message} @ada_l`).host)).toEqual([]);
+    });
   });
 });

@@ -7,9 +7,11 @@
 // mailto only (parsed with URL) and open in a new tab without opener or referrer; images are
 // not loaded (a link to them instead), so a message cannot make every reader's browser fetch a
 // URL. Re-rendering keeps the DOM of top-level blocks whose source did not change, so a
-// streaming reply only rebuilds its last block.
+// streaming reply only rebuilds its last block. Given the room's names (`MentionStyle`), an
+// @mention of one of them in running text is a span of its own, marked when it names you.
 import type { Definition, Nodes, Parents, RootContent, TableCell } from "mdast";
 import { parseMarkdown } from "../../../shared/markdown";
+import type { MentionStyle } from "../mentions";
 import { codeBlock, el } from "./code-block";
 
 export const LINK_REL = "noopener noreferrer nofollow ugc";
@@ -26,7 +28,7 @@ export function safeHref(raw: string): string | null {
 }
 
 /** `cell`: inside a table cell, whose words and numbers are kept whole (see cellText). */
-type Ctx = { defs: Map<string, Definition>; tight: boolean; cell?: boolean };
+type Ctx = { defs: Map<string, Definition>; tight: boolean; cell?: boolean; mentions?: MentionStyle };
 
 function withChildren<T extends Node>(parent: T, node: Parents, ctx: Ctx): T {
   for (const child of node.children) {
@@ -39,14 +41,30 @@ function withChildren<T extends Node>(parent: T, node: Parents, ctx: Ctx): T {
 /** Text with each line ending in it shown as a line break: a newline typed in a message (a
  * CommonMark soft break) breaks the line, as the author saw it in the composer. Code spans keep
  * CommonMark's space; code blocks are whole lines of their own. */
-function withLineBreaks(value: string): Node {
+function withLineBreaks(value: string, ctx: Ctx): Node {
   const lines = value.split(/\r\n?|\n/);
-  if (lines.length === 1) return document.createTextNode(value);
+  if (lines.length === 1 && !ctx.mentions) return document.createTextNode(value);
   const frag = document.createDocumentFragment();
   lines.forEach((line, i) => {
     if (i > 0) frag.appendChild(el("br"));
-    if (line) frag.appendChild(document.createTextNode(line));
+    if (line) frag.appendChild(ctx.mentions ? withMentions(line, ctx.mentions) : document.createTextNode(line));
   });
+  return frag;
+}
+
+/** A line with each @mention of a name the room knows in a span (`is-me` when it names you). */
+function withMentions(line: string, style: MentionStyle): Node {
+  const frag = document.createDocumentFragment();
+  let from = 0;
+  for (const match of line.matchAll(style.pattern)) {
+    const at = (match.index ?? 0) + (match[1]?.length ?? 0);
+    const name = match[2] ?? "";
+    if (at > from) frag.appendChild(document.createTextNode(line.slice(from, at)));
+    const span = frag.appendChild(el("span", name.toLowerCase() === style.me ? "md-mention is-me" : "md-mention"));
+    span.textContent = `@${name}`;
+    from = at + name.length + 1;
+  }
+  if (from < line.length) frag.appendChild(document.createTextNode(line.slice(from)));
   return frag;
 }
 
@@ -83,7 +101,8 @@ function link(url: string, node: Parents | null, text: string, ctx: Ctx): Node {
     a.target = "_blank";
     a.rel = LINK_REL;
   }
-  if (node && node.children.length > 0) withChildren(a, node, ctx);
+  // A link's words are the link's: no mention inside it.
+  if (node && node.children.length > 0) withChildren(a, node, { ...ctx, mentions: undefined });
   else a.textContent = text;
   return a;
 }
@@ -121,7 +140,7 @@ function render(node: RootContent, ctx: Ctx): Node | null {
   switch (node.type) {
     case "text":
     case "html":
-      return ctx.cell ? cellText(node.value) : withLineBreaks(node.value);
+      return ctx.cell ? cellText(node.value) : withLineBreaks(node.value, ctx);
     case "paragraph":
       // A tight list's items hold their text directly, as a browser would render them.
       return ctx.tight ? withChildren(document.createDocumentFragment(), node, ctx) : withChildren(el("p"), node, ctx);
@@ -198,14 +217,15 @@ function render(node: RootContent, ctx: Ctx): Node | null {
 /** The DOM of each top-level block from the last render, keyed by that block's source. */
 export type BlockCache = { key: string; nodes: Node[] }[];
 
-/** Renders `src` into `container`, reusing the nodes of blocks whose source is unchanged. */
-export function renderInto(container: HTMLElement, src: string, cache: BlockCache): BlockCache {
+/** Renders `src` into `container`, reusing the nodes of blocks whose source is unchanged (the
+ * caller drops the cache when `mentions` changes). */
+export function renderInto(container: HTMLElement, src: string, cache: BlockCache, mentions?: MentionStyle): BlockCache {
   const tree = parseMarkdown(src);
   const defs = new Map<string, Definition>();
   for (const node of tree.children) if (node.type === "definition") defs.set(node.identifier, node);
   // A block's rendering depends on the definitions its links use: a change to them is a change.
   const defsKey = [...defs.values()].map((d) => `${d.identifier}=${d.url}`).join("\n");
-  const ctx: Ctx = { defs, tight: false };
+  const ctx: Ctx = { defs, tight: false, mentions };
   const next: BlockCache = tree.children.map((node, i) => {
     const key = `${defsKey}\u0000${src.slice(node.position?.start.offset ?? 0, node.position?.end.offset ?? src.length)}`;
     const old = cache[i];

@@ -9,6 +9,7 @@ import { createEffect, createMemo, createResource, createSignal, on, onCleanup, 
 import { titleFrom } from "../../../shared/markdown";
 import { ApiError, api } from "../api";
 import { Avatar } from "../components/Avatar";
+import { ClosedDoor } from "../components/ClosedDoor";
 import { Composer } from "../components/Composer";
 import { ConnectionStatus } from "../components/ConnectionStatus";
 import { Icon } from "../components/Icon";
@@ -17,8 +18,8 @@ import { MessageList } from "../components/MessageList";
 import { OnlineAvatars, TypingIndicator } from "../components/Presence";
 import { RoomBanners } from "../components/RoomBanners";
 import { useRooms } from "../context";
-import { roomTitle } from "../format";
-import { mentionables } from "../mentions";
+import { composerPlaceholders, roomTitle } from "../format";
+import { MentionsContext, mentionables, mentionStyle } from "../mentions";
 import { settled } from "../resource";
 import { session } from "../session";
 import { explainRefusal } from "../stores/close-codes";
@@ -57,9 +58,21 @@ function RoomView(props: { id: string }) {
     (id) => api.room(id),
   );
   const info = settled(infoRes);
+  // The list's copy is kept live by the channel (a rename, another character); the fetched one
+  // may be older.
+  const room = () => {
+    const listed = rooms.state.rooms.find((r) => r.id === props.id);
+    const fetched = info()?.room;
+    return listed && (!fetched || listed.updatedAt >= fetched.updatedAt) ? listed : (fetched ?? listed);
+  };
+  // What members see of the room's character, whoever owns it: with the room, or again from it
+  // when the character changes.
   const [characterRes] = createResource(
-    () => info()?.room.characterId,
-    (id) => api.character(id).then((r) => r.character),
+    () => info() && room()?.characterId,
+    async (id) => {
+      const known = info()?.character;
+      return (known?.id === id ? known : (await api.room(props.id)).character) ?? undefined;
+    },
   );
   const character = settled(characterRes);
   const store = createRoomStore({
@@ -109,13 +122,10 @@ function RoomView(props: { id: string }) {
   };
   const refused = () => (infoRes.error instanceof ApiError ? infoRes.error.status : 0);
   const title = () => {
-    // The list's copy is kept live by the channel (a rename elsewhere); the fetched one may be older.
-    const listed = rooms.state.rooms.find((r) => r.id === props.id);
-    const fetched = info()?.room;
-    const room = listed && (!fetched || listed.updatedAt >= fetched.updatedAt) ? listed : (fetched ?? listed);
-    if (!room && refused() === 404) return "Room not found";
-    if (!room && refused() === 403) return "Private room";
-    return room?.title?.trim() || derivedTitle() || roomTitle(room);
+    const current = room();
+    if (!current && refused() === 404) return "Room not found";
+    if (!current && refused() === 403) return "Private room";
+    return current?.title?.trim() || derivedTitle() || roomTitle(current);
   };
   createEffect(() => (document.title = `${title()} · Parlor`));
   // Refused by either request (the room's details, or its first page of messages).
@@ -165,19 +175,14 @@ function RoomView(props: { id: string }) {
     if (memberCount()) parts.push(`${memberCount()} member${memberCount() === 1 ? "" : "s"}`);
     return parts.join(" · ");
   };
-  // Wordings from longest to shortest: the composer shows the first that fits its one line (a
-  // phone gets a shorter one). Never the whole title: one derived from a first message can be a
-  // sentence.
-  const placeholder = (): string[] => {
-    const c = character();
-    if (c && info()?.room.aiMode === "mention") {
-      // The whole name: that is what wakes the AI (the first word alone does not).
-      const at = `@${c.name}`;
-      return [`Message the room, or ${at} for the AI`, `Message, or ${at} for the AI`, `${at} to ask the AI`, "Write a message"];
-    }
-    if (c) return [`Message ${c.name}`, "Write a message"];
-    return title().length <= 24 ? [`Message ${title()}`, "Write a message"] : ["Write a message"];
-  };
+  // Who a mention can name here; the messages mark those mentions, and the composer offers them.
+  const mentioned = createMemo(() => mentionables(info()?.members ?? [], me()?.id, character()));
+  const style = createMemo(() =>
+    mentionStyle(
+      mentioned().map((m) => m.insert),
+      me()?.username,
+    ),
+  );
 
   const chat = () => (
     <section class="chat" aria-labelledby="room-title" onWheel={(e) => log && forwardWheel(e, log)}>
@@ -218,44 +223,46 @@ function RoomView(props: { id: string }) {
           </div>
         }
       >
-        <MessageList
-          messages={store.messages.state.messages}
-          pending={store.messages.state.pending}
-          myId={me()?.id}
-          hasMoreBefore={store.messages.state.hasMoreBefore}
-          loadingOlder={store.state.loadingOlder}
-          loadOlder={() => store.loadOlder()}
-          label={`Messages in ${title()}`}
-          intro={
-            character()
-              ? `Ask ${character()?.name} anything. Replies stream in as they are written, and everyone here sees them.`
-              : "Say hello. Everyone in the room sees messages the moment they are sent."
-          }
-          now={now()}
-          controls={(c) => {
-            list = c;
-            log = c.scroller;
-          }}
-          target={target()}
-          gaps={history.gaps()}
-          fillGap={(gap, direction) => history.fill(gap, direction)}
-          actions={{
-            stop: (seq) => store.control("stop", seq),
-            regenerate: (seq) => store.control("regenerate", seq),
-            retry: (id) => store.retry(id),
-            discard: (id) => store.discard(id),
-            edit: (seq, content) => store.edit(seq, content),
-            remove: (seq) => store.remove(seq),
-            selectVersion: (seq, version) => store.selectVersion(seq, version),
-          }}
-          canDeleteAny={info()?.room.ownerId === me()?.id}
-        />
+        <MentionsContext.Provider value={style}>
+          <MessageList
+            messages={store.messages.state.messages}
+            pending={store.messages.state.pending}
+            myId={me()?.id}
+            hasMoreBefore={store.messages.state.hasMoreBefore}
+            loadingOlder={store.state.loadingOlder}
+            loadOlder={() => store.loadOlder()}
+            label={`Messages in ${title()}`}
+            intro={
+              character()
+                ? `Ask ${character()?.name} anything. Replies stream in as they are written, and everyone here sees them.`
+                : "Say hello. Everyone in the room sees messages the moment they are sent."
+            }
+            now={now()}
+            controls={(c) => {
+              list = c;
+              log = c.scroller;
+            }}
+            target={target()}
+            gaps={history.gaps()}
+            fillGap={(gap, direction) => history.fill(gap, direction)}
+            actions={{
+              stop: (seq) => store.control("stop", seq),
+              regenerate: (seq) => store.control("regenerate", seq),
+              retry: (id) => store.retry(id),
+              discard: (id) => store.discard(id),
+              edit: (seq, content) => store.edit(seq, content),
+              remove: (seq) => store.remove(seq),
+              selectVersion: (seq, version) => store.selectVersion(seq, version),
+            }}
+            canDeleteAny={info()?.room.ownerId === me()?.id}
+          />
+        </MentionsContext.Provider>
       </Show>
       <TypingIndicator users={store.state.typing.map((t) => t.user)} />
       <Composer
         roomId={props.id}
         label={`Message ${title()}`}
-        placeholder={placeholder()}
+        placeholder={composerPlaceholders(character()?.name, info()?.room.aiMode, title())}
         onSend={(text, attachments) => {
           const problem = store.send(text, attachments);
           if (!problem) list?.toLatest();
@@ -268,7 +275,7 @@ function RoomView(props: { id: string }) {
         disabledReason={disabledReason()}
         rateLimitedFor={rateLimitedFor()}
         maxChars={MAX_CHARS}
-        mentionables={mentionables(info()?.members ?? [], me()?.id, character())}
+        mentionables={mentioned()}
       />
     </section>
   );
@@ -277,22 +284,5 @@ function RoomView(props: { id: string }) {
     <Show when={!closedDoor()} fallback={<ClosedDoor title={closedDoor()?.title ?? ""} detail={closedDoor()?.detail ?? ""} />}>
       {chat()}
     </Show>
-  );
-}
-
-/** In place of a room that is not there or not yours: no header, log or composer to suggest
- * otherwise; an alert, so a screen reader hears it when it replaces the loading room. */
-function ClosedDoor(props: { title: string; detail: string }) {
-  return (
-    <div class="empty-state" role="alert">
-      <div class="empty-mark" aria-hidden="true">
-        <Icon name="alert" />
-      </div>
-      <h1 id="room-title">{props.title}</h1>
-      <p>{props.detail}</p>
-      <A href="/" class="btn btn-primary">
-        Back to your rooms
-      </A>
-    </div>
   );
 }

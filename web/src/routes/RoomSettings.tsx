@@ -39,6 +39,15 @@ export default function RoomSettings() {
   const currentTitle = () => title() ?? room()?.title ?? "";
   const currentCharacter = () => (characterId() === undefined ? (room()?.characterId ?? null) : (characterId() ?? null));
   const currentMode = () => aiMode() ?? room()?.aiMode ?? "always";
+  // Yours and the built-ins, and the room's own when someone else owns it: it can be kept, but
+  // once another is picked only its owner can bring it back.
+  const choices = () => {
+    const list = characters() ?? [];
+    const theirs = data()?.character;
+    return theirs && !list.some((c) => c.id === theirs.id)
+      ? [...list, { ...theirs, description: theirs.description || "This room's character" }]
+      : list;
+  };
 
   onMount(() => (document.title = "Room settings · Parlor"));
 
@@ -133,7 +142,7 @@ export default function RoomSettings() {
             <fieldset class="fieldset">
               <legend class="label">AI character</legend>
               <CharacterPicker
-                characters={characters() ?? []}
+                characters={choices()}
                 loading={charactersRes.loading}
                 value={currentCharacter()}
                 onChange={setCharacterId}
