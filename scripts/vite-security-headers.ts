@@ -2,7 +2,8 @@
 // response of `npm run dev` and `vite preview`, and writes them into the built app as
 // `_headers`, which Workers static assets apply to every asset and HTML page they serve. One
 // definition, so dev, preview and the deployed app send the same policy (the dev server's
-// only differs in allowing the <style> elements Vite injects, and naming its HMR socket).
+// only differs in allowing the <style> elements Vite injects, naming its HMR socket, and the
+// blob worker its client pings a restarted server from).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Plugin } from "vite";
 import { securityHeaders } from "../shared/security-headers.ts";
@@ -29,7 +30,7 @@ export function securityHeadersPlugin(): Plugin {
     configureServer(server) {
       const port = server.config.server.port ?? 5173;
       const own = [`ws://localhost:${port}`, `ws://127.0.0.1:${port}`];
-      server.middlewares.use(setHeaders(securityHeaders({ connect: own, inlineStyles: true })));
+      server.middlewares.use(setHeaders(securityHeaders({ connect: own, inlineStyles: true, blobWorkers: true })));
     },
     configurePreviewServer(server) {
       server.middlewares.use(setHeaders(securityHeaders()));

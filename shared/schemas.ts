@@ -22,8 +22,8 @@ const safeName = (max: number) =>
     // Checked before trimming, which would quietly drop a leading U+FEFF.
     .superRefine(nameRule)
     .trim()
-    .min(1)
-    .max(max);
+    .min(1, "must not be empty")
+    .max(max, `at most ${max} characters`);
 
 /** Control characters other than tab, line feed and carriage return. */
 const CONTROL_BUT_LINES = /(?![\t\n\r])\p{Cc}/u;

@@ -8,9 +8,10 @@
  * middleware). The CSP allows scripts only from the app's own origin (no inline script, no
  * eval), network traffic only to itself (`'self'` covers ws: and wss: of the same host), and
  * no framing. `connect` adds origins (the dev server names its own WebSocket origins);
- * `inlineStyles` is for the dev server, which injects CSS as <style> elements.
+ * `inlineStyles` is for the dev server, which injects CSS as <style> elements, and
+ * `blobWorkers` for its client, which checks for a restarted server from a blob worker.
  */
-export function securityHeaders(opts: { connect?: string[]; inlineStyles?: boolean } = {}): Record<string, string> {
+export function securityHeaders(opts: { connect?: string[]; inlineStyles?: boolean; blobWorkers?: boolean } = {}): Record<string, string> {
   const csp = [
     "default-src 'self'",
     "script-src 'self'",
@@ -19,6 +20,8 @@ export function securityHeaders(opts: { connect?: string[]; inlineStyles?: boole
     // blob URL (an <img> cannot send the Authorization header).
     "img-src 'self' data: blob:",
     "font-src 'self'",
+    // Vite's dev client pings the restarted server from a worker made from a blob.
+    ...(opts.blobWorkers ? ["worker-src 'self' blob:"] : []),
     ["connect-src 'self'", ...(opts.connect ?? [])].join(" "),
     "object-src 'none'",
     "base-uri 'none'",

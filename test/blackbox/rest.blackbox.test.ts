@@ -12,7 +12,7 @@ const { modes, maxMessageChars, pgUrl } = inject("blackbox");
 type ErrorBody = { error?: { code?: string } };
 const MISSING_ROOM = "00000000-0000-4000-8000-000000000000";
 
-describe.each(modes)("REST through $name", ({ base, history }) => {
+describe.each(modes)("REST through $name", ({ name, base, history }) => {
   let owner: Account;
   let outsider: Account;
   let room: Room;
@@ -44,6 +44,10 @@ describe.each(modes)("REST through $name", ({ base, history }) => {
       expect(res.headers.get("Referrer-Policy"), res.url).toBeTruthy();
       expect(res.headers.get("Permissions-Policy"), res.url).toBeTruthy();
     }
+    // Under Vite (`npm run dev`), its client checks for a restarted server from a blob worker.
+    const pageCsp = page.headers.get("Content-Security-Policy") ?? "";
+    if (name === "wrangler") expect(pageCsp).not.toContain("worker-src");
+    else expect(pageCsp).toContain("worker-src 'self' blob:");
   });
 
   it("stores a post and serves it back in the history page", async () => {

@@ -287,12 +287,19 @@ describe("when the connection or the room goes away", () => {
     expect(await bob.page.getByRole("log").getByText("Are you back?").count()).toBe(1);
   });
 
-  it("tells Bob he was removed and stops reconnecting", async () => {
+  it("tells Bob he was removed and stops reconnecting, under the room's last name", async () => {
     await ada.page.goto(`${roomUrl}/settings`);
+    // A rename Bob's open room follows, then the removal: his header keeps the new name.
+    await ada.page.getByRole("textbox", { name: "Title" }).fill("Weekend plans, final");
+    await ada.page.getByRole("button", { name: "Save changes" }).click();
+    const heading = bob.page.getByRole("heading", { level: 1 });
+    await expect.poll(() => heading.textContent()).toBe("Weekend plans, final");
     await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).click();
     await ada.page.getByRole("button", { name: "Remove", exact: true }).click();
     await bob.page.getByText("You were removed from this room").waitFor();
     await expect.poll(() => bob.page.getByLabel("Message Weekend plans").isDisabled()).toBe(true);
+    expect(await heading.textContent()).toBe("Weekend plans, final");
+    expect(await bob.page.getByRole("link", { name: "Room settings" }).count()).toBe(0);
     await shot(bob.page, "15-removed-dark");
   });
 

@@ -82,6 +82,12 @@ describe("characters", () => {
     });
     expect(r.status).toBe(400);
     expect(r.body.error.details.map((d) => d.path).sort()).toEqual(["name", "temperature"]);
+    // Said the way the form shows it, not in the validator's own words.
+    const long = await api<{ error: { message: string } }>("/characters", {
+      token: ann.token,
+      body: { name: "x".repeat(41), systemPrompt: "p" },
+    });
+    expect(long.body.error.message).toBe("name: at most 40 characters");
     expect((await api("/characters")).status).toBe(401);
   });
 

@@ -1,5 +1,6 @@
 // A destructive action that asks once, inline: the button turns into "Cancel / Confirm" so the
-// decision happens where the user is looking, and focus moves to Cancel (the safe choice).
+// decision happens where the user is looking, and focus moves to Cancel (the safe choice);
+// Escape cancels.
 import { createSignal, type JSX, Show } from "solid-js";
 
 type Props = {
@@ -22,6 +23,14 @@ export function ConfirmButton(props: Props) {
     setAsking(false);
     trigger?.focus();
   };
+  // Escape is Cancel, as in a dialog, and goes no further (a message's open toolbar closes on
+  // the next one).
+  const escape = (e: KeyboardEvent) => {
+    if (e.key !== "Escape" || busy()) return;
+    e.preventDefault();
+    e.stopPropagation();
+    back();
+  };
 
   return (
     <Show
@@ -40,13 +49,14 @@ export function ConfirmButton(props: Props) {
       }
     >
       <span class="confirm">
-        <button ref={(el) => queueMicrotask(() => el.focus())} type="button" class="btn btn-sm btn-ghost" onClick={back}>
+        <button ref={(el) => queueMicrotask(() => el.focus())} type="button" class="btn btn-sm btn-ghost" onClick={back} onKeyDown={escape}>
           Cancel
         </button>
         <button
           type="button"
           class="btn btn-sm btn-danger-solid"
           disabled={busy()}
+          onKeyDown={escape}
           onClick={async () => {
             setBusy(true);
             try {

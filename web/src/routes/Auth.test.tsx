@@ -36,6 +36,10 @@ describe("Auth", () => {
     fill("Password", "correct horse battery");
     fireEvent.click(screen.getByRole("button", { name: "Create account" }));
     expect(await screen.findByText("That username is taken. Try another.")).toBeInTheDocument();
+    // Typing another one clears the complaint about the last.
+    fill("Username", "ada_l");
+    expect(screen.queryByText("That username is taken. Try another.")).toBeNull();
+    expect(screen.getByLabelText("Username")).not.toHaveAttribute("aria-invalid");
   });
 
   it("says when the password is wrong, and signs in otherwise", async () => {

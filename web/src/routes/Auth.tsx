@@ -95,7 +95,11 @@ export default function Auth(props: { mode: "signin" | "signup" }) {
                 autocapitalize="none"
                 spellcheck={false}
                 value={username()}
-                onInput={(e) => setUsername(e.currentTarget.value)}
+                onInput={(e) => {
+                  setUsername(e.currentTarget.value);
+                  // Fixed as it is typed: the next submit checks it again.
+                  if (errors().username) setErrors({ ...errors(), username: undefined });
+                }}
               />
             )}
           </Field>

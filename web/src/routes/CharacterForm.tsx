@@ -45,14 +45,14 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
         <Field
           id="character-name"
           label="Name"
-          hint={`People mention it as @${name().trim().split(/\s+/)[0] || "Name"} in rooms where it only replies when asked.`}
+          hint={`People mention it as @${name().trim() || "Name"} in rooms where it only replies when asked.`}
         >
           {(aria) => (
             <input
               ref={nameRef}
               {...aria}
               class="input"
-              maxLength={60}
+              maxLength={40}
               value={name()}
               onInput={(e) => setName(e.currentTarget.value)}
               placeholder="e.g. Sous-chef"

@@ -7,6 +7,7 @@
 import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
 import { titleFrom } from "../../../shared/markdown";
+import type { Room as RoomData } from "../../../shared/wire";
 import { ApiError, api } from "../api";
 import { Avatar } from "../components/Avatar";
 import { ClosedDoor } from "../components/ClosedDoor";
@@ -60,8 +61,10 @@ function RoomView(props: { id: string }) {
   const info = settled(infoRes);
   // The list's copy is kept live by the channel (a rename, another character); the fetched one
   // may be older.
+  // The last copy listed: a room you were removed from leaves the list but keeps its last name.
+  const lastListed = createMemo<RoomData | undefined>((prev) => rooms.state.rooms.find((r) => r.id === props.id) ?? prev);
   const room = () => {
-    const listed = rooms.state.rooms.find((r) => r.id === props.id);
+    const listed = lastListed();
     const fetched = info()?.room;
     return listed && (!fetched || listed.updatedAt >= fetched.updatedAt) ? listed : (fetched ?? listed);
   };
@@ -140,11 +143,10 @@ function RoomView(props: { id: string }) {
     (seq) => api.markRead(props.id, seq),
   );
 
-  // A room you were removed from, or that was deleted, no longer belongs in your list.
-  createEffect(() => {
-    const code = store.state.ended?.code;
-    if (code === 4003 || code === 4004) rooms.removeRoom(props.id);
-  });
+  // A room you were removed from, or that was deleted, no longer belongs in your list (and has
+  // no settings for you).
+  const gone = () => store.state.ended?.code === 4003 || store.state.ended?.code === 4004;
+  createEffect(() => gone() && rooms.removeRoom(props.id));
 
   // Keep the sidebar's preview and ordering in step with what arrives here.
   createEffect(
@@ -200,9 +202,11 @@ function RoomView(props: { id: string }) {
         <div class="chat-head-side">
           <OnlineAvatars online={store.state.online} myId={me()?.id} />
           <ConnectionStatus state={store.state.connection} onRetry={() => store.reconnect()} />
-          <A href={`/rooms/${props.id}/settings`} class="icon-btn" aria-label="Room settings" title="Room settings">
-            <Icon name="settings" />
-          </A>
+          <Show when={!gone()}>
+            <A href={`/rooms/${props.id}/settings`} class="icon-btn" aria-label="Room settings" title="Room settings">
+              <Icon name="settings" />
+            </A>
+          </Show>
         </div>
       </header>
 

@@ -1,0 +1,37 @@
+// The inline confirmation: it asks once, Cancel takes the focus, and Escape cancels without
+// reaching what is around it (a message's toolbar, which Escape would close).
+import "../test/dom";
+import { fireEvent, render, screen } from "@solidjs/testing-library";
+import { describe, expect, it, vi } from "vitest";
+import { ConfirmButton } from "./ConfirmButton";
+
+describe("ConfirmButton", () => {
+  it("cancels on Escape, gives the focus back, and keeps the Escape to itself", async () => {
+    const onConfirm = vi.fn();
+    const outer = vi.fn();
+    render(() => (
+      // biome-ignore lint/a11y/noStaticElementInteractions: a stand-in for the toolbar around it
+      <div onKeyDown={outer}>
+        <ConfirmButton label="Delete message" confirmLabel="Delete" onConfirm={onConfirm}>
+          Delete
+        </ConfirmButton>
+      </div>
+    ));
+    fireEvent.click(screen.getByRole("button", { name: "Delete message" }));
+    const cancel = screen.getByRole("button", { name: "Cancel" });
+    await Promise.resolve();
+    expect(cancel).toHaveFocus();
+    fireEvent.keyDown(cancel, { key: "Escape" });
+    expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();
+    expect(screen.getByRole("button", { name: "Delete message" })).toHaveFocus();
+    expect(outer).not.toHaveBeenCalled();
+    expect(onConfirm).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByRole("button", { name: "Delete message" }));
+    fireEvent.keyDown(screen.getByRole("button", { name: "Delete" }), { key: "Escape" });
+    expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Delete message" }));
+    fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+  });
+});
