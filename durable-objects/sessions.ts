@@ -35,8 +35,10 @@ export class Sessions extends DurableObject<Env> {
     return true;
   }
 
-  /** Replaces `oldSid` by `newSid` (same rooms); false if `oldSid` was not open. */
-  async rotate(oldSid: string, newSid: string, exp: number): Promise<boolean> {
+  /** Replaces `oldSid` by `newSid` (same rooms), and closes the sockets opened with `oldSid`
+   * (4002: their clients come back with the new token, a copy of the old one cannot); false if
+   * `oldSid` was not open. */
+  async rotate(userId: string, oldSid: string, newSid: string, exp: number): Promise<boolean> {
     const open = await this.load();
     const old = open.get(oldSid);
     if (!old || old.exp * 1000 <= Date.now()) return false;
@@ -47,6 +49,10 @@ export class Sessions extends DurableObject<Env> {
       await tx.delete(KEY + oldSid);
       await tx.put(KEY + newSid, open.get(newSid));
     });
+    await Promise.all([
+      userChannel(this.env, userId).replaceSessions([oldSid]),
+      ...old.rooms.map((room) => chatRoom(this.env, room).endSessions(userId, [oldSid], true)),
+    ]);
     return true;
   }
 

@@ -241,6 +241,8 @@ export const CloseCode = {
   roomDeleted: 4004,
   /** The session was ended (logout, sign out everywhere, a password change). */
   sessionEnded: 4001,
+  /** The token the socket was opened with was refreshed: reconnect with the new one. */
+  tokenReplaced: 4002,
   /** The socket kept sending after `rate_limited`: cut off. Wait, then reconnect. */
   flooding: 4008,
 } as const;

@@ -6,7 +6,7 @@
 // the methods here are the object's RPC surface and the runtime's entry points.
 import { DurableObject } from "cloudflare:workers";
 import type { GenerateJob } from "../../shared/jobs";
-import { CloseCode, type Message, type OnlineUser } from "../../shared/wire";
+import type { Message, OnlineUser } from "../../shared/wire";
 import { runTimers } from "./alarms";
 import { EXPIRY_TIMER } from "./connections";
 import { dispatch } from "./dispatch";
@@ -139,9 +139,9 @@ export class ChatRoom extends DurableObject<Env> {
     this.p.membership.kick(userId);
   }
 
-  /** Sessions of `userId` were ended: their sockets here close with 4001. */
-  endSessions(userId: string, sids: string[]): number {
-    return this.p.sockets.closeSessions(userId, sids, CloseCode.sessionEnded, "Session ended");
+  /** Sessions of `userId` ended: their sockets here close with 4001 (4002 when `refreshed`). */
+  endSessions(userId: string, sids: string[], refreshed = false): number {
+    return this.p.sockets.closeSessions(userId, sids, refreshed);
   }
 
   /** The room's members (on create), or one added or removed: see member-list.ts. */

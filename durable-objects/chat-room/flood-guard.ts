@@ -1,10 +1,10 @@
-// One member flooding a room, in memory (an evicted object forgets, which errs towards letting
-// people talk). Each socket's refused sends in a row: past FLOOD_STRIKES the socket is cut off
-// (closed with 4008) and the frames still arriving on it are dropped unread. A member cut off
-// then has their new sockets in this room refused for a while, longer after each offence: a
-// client that reconnects and floods again at once would otherwise make the room read its
-// whole burst again and again.
-import { FLOOD_STRIKES } from "../../shared/wire";
+// One member flooding a room. Each socket's refused sends in a row, in memory: past
+// FLOOD_STRIKES the socket is cut off (closed with 4008) and the frames still arriving on it are
+// dropped unread. A member cut off then has their new sockets in this room refused for a while,
+// longer after each offence: a client that reconnects and floods again at once would otherwise
+// make the room read its whole burst again and again. The offenders are kept in the room's
+// SQLite (OffenderTable), so a room that hibernates between two floods still doubles the wait.
+import { CloseCode, FLOOD_STRIKES } from "../../shared/wire";
 
 /** How long a member's new sockets are refused after their first cut-off; doubled for each
  * further one within FLOOD_MEMORY_MS of the last, up to FLOOD_COOL_OFF_MAX_MS. */
@@ -13,12 +13,45 @@ export const FLOOD_COOL_OFF_MAX_MS = 15 * 60_000;
 /** How long an offence counts towards a longer wait after the next one. */
 export const FLOOD_MEMORY_MS = 60 * 60_000;
 
-type Offender = { until: number; offences: number; last: number };
+export type Offender = { until: number; offences: number; last: number };
+
+/** Where a room keeps its offenders: a table of its own SQLite, read once per wake-up, written
+ * at each cut-off (rare), pruned of offences older than FLOOD_MEMORY_MS as it is written. */
+export class OffenderTable {
+  constructor(private readonly sql: SqlStorage) {}
+
+  load(): Map<string, Offender> {
+    this.sql.exec(
+      "CREATE TABLE IF NOT EXISTS flood_offenders (user_id TEXT PRIMARY KEY, until INTEGER NOT NULL, offences INTEGER NOT NULL, last INTEGER NOT NULL)",
+    );
+    const rows = this.sql.exec<{ user_id: string } & Offender>("SELECT user_id, until, offences, last FROM flood_offenders").toArray();
+    return new Map(rows.map(({ user_id, until, offences, last }) => [user_id, { until, offences, last }]));
+  }
+
+  save(userId: string, o: Offender): void {
+    this.sql.exec("DELETE FROM flood_offenders WHERE last < ?", o.last - FLOOD_MEMORY_MS);
+    this.sql.exec(
+      "INSERT OR REPLACE INTO flood_offenders (user_id, until, offences, last) VALUES (?, ?, ?, ?)",
+      userId,
+      o.until,
+      o.offences,
+      o.last,
+    );
+  }
+}
 
 export class FloodGuard {
   private readonly strikes = new Map<WebSocket, number>();
   private readonly cutOff = new WeakSet<WebSocket>();
-  private readonly offenders = new Map<string, Offender>();
+  private known: Map<string, Offender> | undefined;
+
+  /** Without a table, offenders are kept in memory only (the unit tests). */
+  constructor(private readonly table?: OffenderTable) {}
+
+  private get offenders(): Map<string, Offender> {
+    this.known ??= this.table?.load() ?? new Map();
+    return this.known;
+  }
 
   /** Whether `ws` was cut off: its frames are dropped unread. */
   isCutOff(ws: WebSocket): boolean {
@@ -44,6 +77,19 @@ export class FloodGuard {
     return true;
   }
 
+  /** Closes `ws`, cut off, with 4008 once `after` settles (its frames are dropped meanwhile). */
+  close(ws: WebSocket, userId: string, now: number, after: Promise<unknown>): void {
+    const pause = Math.ceil(this.waitFor(userId, now) / 1000);
+    const cut = () => {
+      try {
+        ws.close(CloseCode.flooding, `Flooding: too many sends after rate_limited; reconnect in ${pause} s`);
+      } catch {
+        // Already closed.
+      }
+    };
+    void after.then(cut, cut);
+  }
+
   /** Forgets a closed socket's strikes. */
   forget(ws: WebSocket): void {
     this.strikes.delete(ws);
@@ -59,6 +105,8 @@ export class FloodGuard {
     for (const [id, o] of this.offenders) if (now - o.last > FLOOD_MEMORY_MS) this.offenders.delete(id);
     const offences = (this.offenders.get(userId)?.offences ?? 0) + 1;
     const wait = Math.min(FLOOD_COOL_OFF_MAX_MS, FLOOD_COOL_OFF_MS * 2 ** (offences - 1));
-    this.offenders.set(userId, { until: now + wait, offences, last: now });
+    const offender = { until: now + wait, offences, last: now };
+    this.offenders.set(userId, offender);
+    this.table?.save(userId, offender);
   }
 }

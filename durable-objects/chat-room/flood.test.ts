@@ -1,9 +1,13 @@
 // One member flooding a room from one socket: cut off with 4008 after a bounded number of
 // refusals, while another member of the same room and another room keep being answered.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CloseCode, FLOOD_STRIKES, type Message } from "../../shared/wire";
 import { api, createRoom, post, roomWith } from "../../test/helpers";
 import { type Client, connect, openSocket } from "../../test/ws";
+import { chatRoom } from "./chat-room";
+import { FLOOD_COOL_OFF_MS, FloodGuard, OffenderTable } from "./flood-guard";
 
 describe("a flooding socket", () => {
   it("is closed with 4008 after 10,000 frames sent as fast as it takes them; the others keep talking", async () => {
@@ -56,6 +60,42 @@ describe("a flooding socket", () => {
     expect(elsewhere.ws.readyState).toBe(WebSocket.OPEN);
     b.close();
     elsewhere.close();
+  });
+
+  it("acks every send it stored before the 4008", async () => {
+    const [room, ann] = await roomWith("acked");
+    const a = await connect(ann.token, room.id);
+    for (let i = 0; i < 10 + FLOOD_STRIKES + 1; i++) a.send({ type: "send", clientId: `k${i}`, content: `k ${i}` });
+    expect((await a.closed).code).toBe(CloseCode.flooding);
+    const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages?limit=100`, { token: ann.token });
+    const stored = page.body.messages.map((m) => m.clientId).sort();
+    const acked = a.frames.flatMap((f) => (f.type === "ack" ? [f.clientId] : [])).sort();
+    expect(stored.length).toBeGreaterThan(0);
+    expect(acked).toEqual(stored);
+  });
+
+  it("remembers its member's offences when the room wakes up again", async () => {
+    const [room] = await roomWith("remembered");
+    await runInDurableObject(chatRoom(env, room.id), (_o, state) => {
+      let now = 5_000_000;
+      const offend = (guard: FloodGuard) => {
+        const ws = {} as WebSocket;
+        for (let i = 0; i <= FLOOD_STRIKES; i++) guard.refused(ws, "ann", now);
+      };
+      offend(new FloodGuard(new OffenderTable(state.storage.sql)));
+      // A new instance, as after hibernation or eviction: still waiting, and the next offence
+      // doubles the wait.
+      const woken = new FloodGuard(new OffenderTable(state.storage.sql));
+      expect(woken.waitFor("ann", now)).toBe(FLOOD_COOL_OFF_MS);
+      now += FLOOD_COOL_OFF_MS + 11_000;
+      expect(woken.waitFor("ann", now)).toBe(0);
+      offend(woken);
+      expect(new FloodGuard(new OffenderTable(state.storage.sql)).waitFor("ann", now)).toBe(2 * FLOOD_COOL_OFF_MS);
+      // An hour without an offence forgets it: the next one waits the first 30 s again.
+      now += 2 * 60 * 60_000;
+      offend(new FloodGuard(new OffenderTable(state.storage.sql)));
+      expect(new FloodGuard(new OffenderTable(state.storage.sql)).waitFor("ann", now)).toBe(FLOOD_COOL_OFF_MS);
+    });
   });
 
   it("is not cut off while it waits out rate_limited", async () => {

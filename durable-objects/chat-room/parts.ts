@@ -10,6 +10,7 @@ import { CatchUp } from "./catch-up";
 import { Changes } from "./changes";
 import { Connections } from "./connections";
 import { Edits } from "./edits";
+import { FloodGuard, OffenderTable } from "./flood-guard";
 import { Flush } from "./flush";
 import { inOrder } from "./in-order";
 import { MemberList } from "./member-list";
@@ -77,7 +78,7 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     for (const message of messages) started.push(await ai.onUserMessage(message));
     return started;
   });
-  const sends = new Sends(config, log, sockets, membership, afterWrites, uploads);
+  const sends = new Sends(config, log, sockets, membership, afterWrites, uploads, new FloodGuard(new OffenderTable(ctx.storage.sql)));
   const edits = new Edits(log, changes, membership, history, {
     broadcast,
     takeToken: (userId) => sends.takeToken(userId),

@@ -16,7 +16,7 @@ import { log } from "../../shared/log";
 import { metrics } from "../../shared/metrics";
 import { CloseCode, isWellFormedText, type Message, type OnlineUser } from "../../shared/wire";
 import { TokenBucket } from "../token-bucket";
-import { FloodGuard } from "./flood-guard";
+import type { FloodGuard } from "./flood-guard";
 import type { Membership } from "./membership";
 import type { RoomLog } from "./room-log";
 import { type RoomSockets, send } from "./sockets";
@@ -38,8 +38,8 @@ export class Sends {
   private lastSendAt = 0;
   /** WebSocket sends waiting for the next batch (see enqueue()). */
   private inbox: Queued[] = [];
-  /** Refused sends in a row, sockets cut off, members waiting to reconnect. */
-  readonly floods = new FloodGuard();
+  /** The batch or early send being written, if any (a socket cut off is closed after it). */
+  private writing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly config: Config,
@@ -51,6 +51,8 @@ export class Sends {
      * messages may still be pending (an early one, until it is written). */
     private readonly afterWrites: (messages: Message[] | Promise<Message[]>) => Promise<boolean[]>,
     private readonly uploads: Uploads,
+    /** Refused sends in a row, sockets cut off, members waiting to reconnect. */
+    readonly floods: FloodGuard,
   ) {}
 
   /**
@@ -71,6 +73,12 @@ export class Sends {
     this.lastSendAt = now;
     this.inbox.push({ ws, author, frame });
     if (this.inbox.length > 1) return;
+    const work = this.nextBatch(busy);
+    this.writing = work;
+    return work;
+  }
+
+  private async nextBatch(busy: boolean): Promise<void> {
     if (busy) await scheduler.wait(0);
     const batch = this.inbox;
     this.inbox = [];
@@ -157,12 +165,8 @@ export class Sends {
       send(ws, { type: "rate_limited", retryAfterMs: wait, clientId });
       return false;
     }
-    try {
-      const pause = Math.ceil(this.floods.waitFor(userId, now) / 1000);
-      ws.close(CloseCode.flooding, `Flooding: too many sends after rate_limited; reconnect in ${pause} s`);
-    } catch {
-      // Already closed.
-    }
+    // Closed once the sends it had accepted are written, so their acks reach it first.
+    this.floods.close(ws, userId, now, this.writing);
     return false;
   }
 

@@ -1,7 +1,7 @@
 // The sockets of one room. Each socket's identity (user, token expiry, whether it has said
 // hello) lives in its serialized attachment, which survives hibernation and eviction; the Map
 // here is only a cache rebuilt from those attachments when the object wakes up.
-import type { OnlineUser, ServerFrame } from "../../shared/wire";
+import { CloseCode, type OnlineUser, type ServerFrame } from "../../shared/wire";
 
 /** `sid`: the session the socket was opened with (absent on sockets opened before sessions). */
 export type SocketInfo = { user: OnlineUser; exp: number; ready: boolean; sid?: string };
@@ -91,9 +91,14 @@ export class RoomSockets {
     return sid !== undefined && this.endedSids.has(sid);
   }
 
-  /** Closes `userId`'s sockets opened with one of `sids`; returns how many. */
-  closeSessions(userId: string, sids: readonly string[], code: number, reason: string): number {
-    for (const sid of sids) this.endedSids.add(sid);
+  /** Closes `userId`'s sockets opened with one of `sids` with 4001, and later upgrades with
+   * them too; with `refreshed` (only the tokens were replaced) with 4002, so their clients come
+   * back with the new token and a copy of an old one has nothing open. Returns how many. */
+  closeSessions(userId: string, sids: readonly string[], refreshed = false): number {
+    const [code, reason] = refreshed
+      ? [CloseCode.tokenReplaced, "Token refreshed; reconnect with the new one"]
+      : [CloseCode.sessionEnded, "Session ended"];
+    if (!refreshed) for (const sid of sids) this.endedSids.add(sid);
     for (const sid of this.endedSids) if (this.endedSids.size > ENDED_KEPT) this.endedSids.delete(sid);
     let closed = 0;
     for (const ws of this.ctx.getWebSockets(userId)) {

@@ -20,6 +20,7 @@ export type ChannelIdentity = { userId: string; exp: number; sid: string };
 const MAX_SOCKETS = 16;
 /** Ended sessions remembered for upgrades already past the Worker's session check. */
 const ENDED_KEPT = 256;
+const REPLACED = "Token refreshed; reconnect with the new one";
 
 export class UserChannel extends DurableObject<Env> {
   /**
@@ -59,11 +60,20 @@ export class UserChannel extends DurableObject<Env> {
   endSessions(sids: readonly string[]): number {
     for (const sid of sids) this.ended.add(sid);
     for (const sid of this.ended) if (this.ended.size > ENDED_KEPT) this.ended.delete(sid);
+    return this.closeSids(sids, CloseCode.sessionEnded, "Session ended");
+  }
+
+  /** Tokens `sids` were refreshed: their sockets close with 4002, to come back with the new one. */
+  replaceSessions(sids: readonly string[]): number {
+    return this.closeSids(sids, CloseCode.tokenReplaced, REPLACED);
+  }
+
+  private closeSids(sids: readonly string[], code: number, reason: string): number {
     let closed = 0;
     for (const ws of this.ctx.getWebSockets()) {
       const sid = (ws.deserializeAttachment() as ChannelIdentity | null)?.sid;
       if (sid && sids.includes(sid)) {
-        close(ws, CloseCode.sessionEnded, "Session ended");
+        close(ws, code, reason);
         closed++;
       }
     }

@@ -82,8 +82,8 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
     },
     /**
      * Sliding sessions: someone who keeps coming back is never signed out. Past half its
-     * lifetime, the token is traded for a fresh one (POST /api/auth/refresh); the socket and
-     * every later request pick it up. A refusal (401) signs out through the API module; a
+     * lifetime, the token is traded for a fresh one (POST /api/auth/refresh); the sockets the
+     * old one opened are closed (4002) and come back with the new one, as every later request. A refusal (401) signs out through the API module; a
      * network failure is left for the next try.
      */
     async keepFresh(refresh: () => Promise<Session>): Promise<void> {

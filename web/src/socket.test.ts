@@ -76,6 +76,31 @@ describe("createSocket", () => {
     dispose();
   });
 
+  it("after a refreshed token's close (4002), comes back with the new token once this tab has it", async () => {
+    let token = "old";
+    const { dispose } = createRoot((dispose) => ({
+      socket: createSocket({
+        url: () => "ws://x/room",
+        protocols: () => ["parlor", `bearer.${token}`],
+        onFrame: () => {},
+        WebSocket: FakeSocket,
+        delay: () => 0,
+        heartbeatMs: 0,
+      }),
+      dispose,
+    }));
+    await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(1));
+    FakeSocket.last().open();
+    FakeSocket.last().drop(4002);
+    // The refresh's answer comes a moment after the close: no attempt with the old token.
+    await new Promise((r) => setTimeout(r, 250));
+    expect(FakeSocket.all).toHaveLength(1);
+    token = "new";
+    await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(2));
+    expect(FakeSocket.last().protocols).toEqual(["parlor", "bearer.new"]);
+    dispose();
+  });
+
   it("stays closed after a final close code", async () => {
     const onClose = vi.fn();
     createRoot(() =>

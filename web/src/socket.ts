@@ -59,15 +59,23 @@ export function createSocket<F = ServerFrame>(opts: SocketOptions<F>) {
   // partysocket asks for an attempt's URL and its subprotocols at the same moment; the
   // subprotocols wait for the URL's answer (after the backoff), so they carry the same token.
   let protocols: Promise<string[]> = Promise.resolve([]);
+  // What the last attempt connected with (the token is in the URL or the subprotocols).
+  const credentials = () => `${opts.url()} ${(opts.protocols?.() ?? []).join(",")}`;
+  let used = "";
   const ws = new ReconnectingWebSocket(
     async () => {
       let settle: (p: string[]) => void = () => {};
       protocols = new Promise((resolve) => (settle = resolve));
       if (attempt > 0) await sleep(delay(attempt, lastCode));
+      // Closed because its token was refreshed: wait for the new one, which may reach this tab
+      // a moment after the close (its own refresh's answer, or another tab's storage event).
+      if (lastCode === CloseCode.tokenReplaced) await newCredentials(used, credentials, sleep);
       wake = undefined;
       attempt++;
       const url = opts.url();
-      settle(url === null ? [] : (opts.protocols?.() ?? []));
+      const offered = url === null ? [] : (opts.protocols?.() ?? []);
+      used = `${url} ${offered.join(",")}`;
+      settle(offered);
       if (url === null) {
         queueMicrotask(() => close());
         // partysocket needs a URL to proceed; it is closed before this one is dialled.
@@ -176,3 +184,9 @@ export function createSocket<F = ServerFrame>(opts: SocketOptions<F>) {
 }
 
 export type Socket = ReturnType<typeof createSocket>;
+
+/** Waits until the credentials differ from `used`, at most 3 s (then the attempt goes ahead,
+ * and a token that really ended is refused as usual). */
+async function newCredentials(used: string, current: () => string, sleep: (ms: number) => Promise<void>) {
+  for (let waited = 0; waited < 3_000 && current() === used; waited += 100) await sleep(100);
+}

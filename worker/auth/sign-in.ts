@@ -45,7 +45,7 @@ export async function startSession(c: Context<AppEnv>, row: UserRow) {
 /** A token whose new session replaces `oldSid`; null if that session had already ended. */
 export async function rotateSession(c: Context<AppEnv>, row: UserRow, oldSid: string) {
   const { token, sid, exp } = await mint(c, row);
-  return (await sessions(c.env, row.id).rotate(oldSid, sid, exp)) ? { token, user: toUser(row) } : null;
+  return (await sessions(c.env, row.id).rotate(row.id, oldSid, sid, exp)) ? { token, user: toUser(row) } : null;
 }
 
 function mint(c: Context<AppEnv>, row: UserRow) {

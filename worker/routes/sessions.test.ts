@@ -1,6 +1,6 @@
-// Sessions end for real: a refresh rotates the token, logout and sign-out-everywhere revoke
-// (REST 401, WebSockets closed with 4001: a room's and the person's channel, /api/me/ws), a
-// password change revokes the other sessions, a stranger's password guesses never lock the
+// Sessions end for real: a refresh rotates the token and closes what the old one had open
+// (4002), logout and sign-out-everywhere revoke (REST 401, WebSockets closed with 4001: a room's
+// and the person's channel, /api/me/ws), a password change revokes the other sessions, a stranger's password guesses never lock the
 // owner out, and a deleted account's token is 401.
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
@@ -10,7 +10,7 @@ import { openDb } from "../../shared/store/db";
 import { CloseCode } from "../../shared/wire";
 import { type ChannelClient, connectChannel, openChannel } from "../../test/channel";
 import { type Account, api, post, roomWith, signUp } from "../../test/helpers";
-import { connect } from "../../test/ws";
+import { connect, openSocket } from "../../test/ws";
 
 const password = "correct horse battery";
 const login = (username: string, pw = password, ip = "198.51.100.1") =>
@@ -38,12 +38,23 @@ describe("sessions", () => {
     expect((await api("/me", { token: fresh.body.token })).status).toBe(200);
   });
 
-  it("closes a socket opened before a refresh when the refreshed session ends", async () => {
+  it("closes the sockets opened with a token when it is refreshed (4002), and the old token cannot reopen them", async () => {
     const [room, ann] = await roomWith("renew");
     const socket = await connect(ann.token, room.id);
+    const channel = await connectChannel(ann.token);
     const fresh = await api<Account>("/auth/refresh", { method: "POST", token: ann.token });
+    expect(fresh.status).toBe(200);
+    // A copy of the old token loses what it had open, not only what it could open next.
+    expect((await socket.closed).code).toBe(CloseCode.tokenReplaced);
+    expect(await closeOf(channel)).toBe(CloseCode.tokenReplaced);
+    expect((await openSocket(ann.token, room.id)).status).toBe(401);
+    expect(await channelRefused(ann.token)).toBe(true);
+    // The owner's client comes back with the new token, and its session ends as usual.
+    const again = await connect(fresh.body.token, room.id);
+    again.send({ type: "send", clientId: "renewed", content: "with the new token" });
+    await again.next("ack", (f) => f.clientId === "renewed");
     expect((await api("/auth/logout", { method: "POST", token: fresh.body.token })).status).toBe(204);
-    expect((await socket.closed).code).toBe(CloseCode.sessionEnded);
+    expect((await again.closed).code).toBe(CloseCode.sessionEnded);
   });
 
   it("closes with 4001 a room upgrade that reaches the room after it heard the session end", async () => {
@@ -116,14 +127,6 @@ describe("sessions", () => {
       expect(mine.of("activity")).toEqual([]);
       expect(await closeOf(theirs, 100)).toBe("open");
       theirs.close();
-    });
-
-    it("closes a channel opened before a refresh when the refreshed session ends", async () => {
-      const ann = await signUp("chrenew");
-      const channel = await connectChannel(ann.token);
-      const fresh = await api<Account>("/auth/refresh", { method: "POST", token: ann.token });
-      expect((await api("/auth/logout", { method: "POST", token: fresh.body.token })).status).toBe(204);
-      expect(await closeOf(channel)).toBe(CloseCode.sessionEnded);
     });
 
     it("closes every session's channel on sign out everywhere", async () => {
