@@ -166,6 +166,32 @@ describe("message actions, desktop and phone", () => {
     expect(third.length).toBeGreaterThan(0);
   });
 
+  it("keeps the bar off a reply that grows under the pointer", async () => {
+    // A reply stopped after its first words: its bar goes beside its short bubble.
+    await ada.page.getByLabel("Message Trip notes").fill("@Assistant tell me a long story about tents");
+    await ada.page.keyboard.press("Enter");
+    await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ timeout: 30_000 });
+    await ada.page.keyboard.press("Escape");
+    await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    const short = reply(ada.page);
+    await short.locator(".bubble").hover();
+    const tools = short.locator(".msg-tools");
+    await expect.poll(() => shown(tools)).toBe(true);
+    const first = await short.locator(".bubble").boundingBox();
+    // Regenerated with the pointer left on the reply: the new version is the whole reply.
+    await short.locator(".msg-meta").getByRole("button", { name: /Regenerate/ }).click();
+    await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ timeout: 30_000 });
+    await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    await expect.poll(() => shown(tools)).toBe(true);
+    await ada.page.waitForTimeout(200);
+    const [bar, bubble] = [await tools.boundingBox(), await short.locator(".bubble").boundingBox()];
+    if (!first || !bar || !bubble) throw new Error("not laid out");
+    expect(bubble.width).toBeGreaterThan(first.width);
+    const overlaps =
+      bar.x < bubble.x + bubble.width && bar.x + bar.width > bubble.x && bar.y < bubble.y + bubble.height && bar.y + bar.height > bubble.y;
+    expect(overlaps).toBe(false);
+  });
+
   it("deletes a message by keyboard; the other window shows the tombstone", async () => {
     await ada.page.getByLabel("Message Trip notes").fill("Delete me, please");
     await ada.page.keyboard.press("Enter");

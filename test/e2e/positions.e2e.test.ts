@@ -313,6 +313,14 @@ describe.each([
     expect(g.top).toBeGreaterThanOrEqual(g.logTop - 1);
     expect(g.bottom).toBeLessThanOrEqual(g.logBottom + 1);
     expect([g.page, g.main]).toEqual([0, 0]);
+    // The pill counts every message below the last one on screen, loaded or not.
+    const lastOnScreen = await page.evaluate(() => {
+      const bottom = document.querySelector(".log")?.getBoundingClientRect().bottom ?? 0;
+      const rows = [...document.querySelectorAll<HTMLElement>(".msg[data-seq]")].filter((r) => r.getBoundingClientRect().top < bottom);
+      return Number(rows.at(-1)?.dataset.seq);
+    });
+    expect(lastOnScreen).toBeGreaterThanOrEqual(NEEDLE);
+    await expect.poll(() => page.locator(".jump-latest").textContent()).toBe(`${COUNT - lastOnScreen} newer messages`);
     // Older history: the very first message is reachable above it.
     const log = page.getByRole("log");
     await log.hover();

@@ -2,7 +2,7 @@
 // person), the Markdown body, and its state: streaming (with Stop), stopped or failed AI
 // replies (with Regenerate), edited, deleted (a tombstone), and a regenerated reply's
 // versions, and a mark when it mentions you; the actions on it are in MessageTools.tsx, a send not yet acked in PendingItem.tsx.
-import { createSignal, Match, onCleanup, Show, Switch, useContext } from "solid-js";
+import { createEffect, createSignal, Match, on, onCleanup, Show, Switch, useContext } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { clockTime } from "../format";
 import { MentionsContext, mentionsMe } from "../mentions";
@@ -73,6 +73,8 @@ export function MessageItem(props: Props) {
     placeTools();
   };
   onCleanup(() => document.removeEventListener("pointerdown", closeOutside));
+  // A new version, an edit or a streamed chunk resizes the bubble under a shown bar: it follows.
+  createEffect(on([armed, () => m().content, () => m().status, () => m().version], () => armed() && requestAnimationFrame(placeTools)));
   const deleted = () => Boolean(m().deletedAt);
   const mentions = useContext(MentionsContext);
   // A reply stopped or failed part-way may end mid-Markdown, as a streaming one does: it is

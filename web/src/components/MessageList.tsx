@@ -13,7 +13,7 @@ import type { Gap } from "../stores/history";
 import type { LocalSend } from "../stores/messages";
 import { Icon } from "./Icon";
 import { createLogKeys } from "./log-keys";
-import { groupRows, lowerBound } from "./log-layout";
+import { groupRows, latestAi, lowerBound, seqAtBottom } from "./log-layout";
 import { createLogScroll, type LogScroll } from "./log-scroll";
 import { type MessageActions, MessageItem } from "./MessageItem";
 import { PendingItem } from "./PendingItem";
@@ -60,12 +60,10 @@ export function MessageList(props: Props) {
   });
   const visible = createMemo(() => props.messages.slice(range()[0], range()[1]));
   const atEnd = () => range()[1] >= props.messages.length;
-  /** Messages newer than the window, by seq (gap-free): a run not loaded yet counts too. */
-  const unseen = () => (props.messages.at(-1)?.seq ?? 0) - (props.messages[range()[1] - 1]?.seq ?? 0);
-  const latestAiSeq = createMemo(() => {
-    for (let i = props.messages.length - 1; i >= 0; i--) if (props.messages[i]?.author.kind === "ai") return props.messages[i]?.seq;
-    return undefined;
-  });
+  /** Messages newer than the reader has reached, by seq (gap-free): unloaded ones count too. */
+  const [reached, setReached] = createSignal<number>();
+  const unseen = () => (props.messages.at(-1)?.seq ?? 0) - (reached() ?? props.messages[range()[1] - 1]?.seq ?? 0);
+  const latestAiSeq = createMemo(() => latestAi(props.messages));
 
   /** message seq → the seq of the AI reply that answered it (to offer a regenerate after an edit). */
   const answers = createMemo(
@@ -94,6 +92,7 @@ export function MessageList(props: Props) {
   let busy = false;
   async function onScroll() {
     const upward = scroll?.scrolled() ?? false;
+    setReached(seqAtBottom(scroller));
     if (busy) return;
     const fromBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
     const [start, end] = range();

@@ -1,6 +1,6 @@
 // How the rows of the message log group: a message shortly after one by the same author folds
 // its name and avatar away, and a new calendar day gets a separator; and where a seq falls in
-// the loaded list.
+// the loaded list and on screen.
 import type { Message } from "../../../shared/wire";
 import { dayKey } from "../format";
 
@@ -37,4 +37,26 @@ export function lowerBound(list: readonly Message[], seq: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The seq of the last message whose row begins above the bottom of `scroller`'s view: what the
+ * reader has reached (rows are in seq order, so a binary search over their tops). */
+export function seqAtBottom(scroller: HTMLElement): number | undefined {
+  const rows = scroller.querySelectorAll<HTMLElement>(".msg[data-seq]");
+  const bottom = scroller.getBoundingClientRect().bottom;
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((rows[mid] as HTMLElement).getBoundingClientRect().top < bottom) lo = mid + 1;
+    else hi = mid;
+  }
+  const seq = Number(rows[lo - 1]?.dataset.seq);
+  return Number.isInteger(seq) ? seq : undefined;
+}
+
+/** The seq of the newest AI reply in `list`, if any. */
+export function latestAi(list: readonly Message[]): number | undefined {
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]?.author.kind === "ai") return list[i]?.seq;
+  return undefined;
 }
