@@ -199,6 +199,23 @@ describe("the other screens", () => {
     expect(download.suggestedFilename()).toMatch(/\.md$/);
   });
 
+  it("starts a chat with a new character, the notice clear of the composer", async () => {
+    const page = ada.page;
+    await page.goto("/characters/new");
+    await page.getByLabel("Name").fill("Camp Cook");
+    await page.getByLabel("Instructions (system prompt)").fill("You cook on a camp stove.");
+    await page.getByRole("button", { name: "Create character" }).click();
+    const notice = page.getByText("Camp Cook was created");
+    await notice.waitFor();
+    await page.locator(".character-card").filter({ hasText: "Camp Cook" }).getByRole("button", { name: "Start chat" }).click();
+    const composer = page.locator(".composer-box");
+    await composer.waitFor();
+    await shot(page, "notice-in-room-light");
+    const [a, b] = [await notice.boundingBox(), await composer.boundingBox()];
+    if (!a || !b) throw new Error("not laid out");
+    expect(a.y + a.height <= b.y || a.y >= b.y + b.height || a.x + a.width <= b.x || a.x >= b.x + b.width).toBe(true);
+  });
+
   it("creates, edits and deletes a character, listed after the built-ins", async () => {
     const page = ada.page;
     await page.goto("/characters");

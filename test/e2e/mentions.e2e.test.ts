@@ -142,7 +142,7 @@ describe("mentions from the composer", () => {
     await page.getByRole("textbox", { name: "Title" }).fill("Compilers, day two");
     await page.getByRole("button", { name: "Save changes" }).tap();
     await page.getByText("Settings saved").waitFor(WAIT);
-    await page.goto(`/rooms/${roomId}`);
+    await page.getByRole("link", { name: "Back to the room" }).tap();
     await page.getByRole("heading", { name: "Compilers, day two" }).waitFor(WAIT);
     expect(bob.errors).toEqual([]);
   });

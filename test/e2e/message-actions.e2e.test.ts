@@ -78,6 +78,9 @@ describe("message actions, desktop and phone", () => {
     await ada.page.getByRole("radio", { name: /Assistant/ }).check({ force: true });
     const invite = ada.page.getByLabel("Invite people");
     await invite.fill(bob.username);
+    // One focus ring, the box's, not a second one inside it around the field.
+    expect(await invite.evaluate((el) => getComputedStyle(el).boxShadow)).toBe("none");
+    expect(await ada.page.locator(".chips-input").evaluate((el) => getComputedStyle(el).boxShadow)).not.toBe("none");
     await invite.press("Enter");
     await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).waitFor();
     await ada.page.getByRole("button", { name: "Create room" }).click();
@@ -179,7 +182,10 @@ describe("message actions, desktop and phone", () => {
     await expect.poll(() => shown(tools)).toBe(true);
     const first = await short.locator(".bubble").boundingBox();
     // Regenerated with the pointer left on the reply: the new version is the whole reply.
-    await short.locator(".msg-meta").getByRole("button", { name: /Regenerate/ }).click();
+    await short
+      .locator(".msg-meta")
+      .getByRole("button", { name: /Regenerate/ })
+      .click();
     await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ timeout: 30_000 });
     await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
     await expect.poll(() => shown(tools)).toBe(true);

@@ -569,6 +569,8 @@ describe("small things", () => {
       ]),
     ).toEqual([]);
     expect((await page.getByRole("searchbox").boundingBox())?.height).toBeGreaterThanOrEqual(44);
+    // The list fills the screen edge to edge, with no border line down its right side.
+    expect(await page.locator(".sidebar").evaluate((el) => getComputedStyle(el).borderRightWidth)).toBe("0px");
     await page.context().close();
   });
 
