@@ -64,5 +64,8 @@ export default defineConfig({
     },
   },
   build: { target: "es2022" },
-  server: { port: Number(process.env.PORT ?? 5173) },
+  // No CORS answers from Vite: a preflight reaches the Worker, as deployed (which serves only
+  // its own origin), and gets the same answer and security headers.
+  server: { port: Number(process.env.PORT ?? 5173), cors: false },
+  preview: { cors: false },
 });

@@ -33,12 +33,13 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const AUTHOR_KINDS = ["user", "ai", "system"] as const;
 /**
- * Characters refused in names (display names, character names, room titles): control
- * characters, bidirectional overrides and isolates (which reorder what follows them), and
- * zero-width characters (which make two names look alike; a joiner inside an emoji sequence
- * is allowed). A lone surrogate is refused too.
+ * Characters refused in names (display names, character names, room titles): controls and line
+ * separators, bidi overrides and isolates (which reorder what follows), and invisible ones that
+ * make two names look alike: zero-width, soft hyphen, blank fillers, tags (a joiner inside an
+ * emoji sequence is allowed). Also a lone surrogate, and a name with nothing visible in it.
  */
-export const UNSAFE_NAME_CHARS = /[\p{Cc}\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u180E]/u;
+export const UNSAFE_NAME_CHARS =
+  /[\p{Cc}\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\u2800\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one:
  * text that is not valid UTF-16 (stored, each would become U+FFFD). */
@@ -55,7 +56,7 @@ export function nameProblem(name: string): string | null {
   // A zero-width joiner inside an emoji sequence (👩‍💻) draws one emoji: allowed there only.
   const withoutEmojiJoins = name.replace(/(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu, "");
   if (UNSAFE_NAME_CHARS.test(withoutEmojiJoins)) return "contains control, direction-override or invisible characters";
-  return null;
+  return /[^\p{White_Space}\p{M}\p{Cf}]/u.test(name) ? null : "must contain a visible character";
 }
 
 /** `name` is the display name (free text, not unique); `username`, on people's messages, is the

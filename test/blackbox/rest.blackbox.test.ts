@@ -44,6 +44,15 @@ describe.each(modes)("REST through $name", ({ name, base, history }) => {
       expect(res.headers.get("Referrer-Policy"), res.url).toBeTruthy();
       expect(res.headers.get("Permissions-Policy"), res.url).toBeTruthy();
     }
+    // A CORS preflight is the Worker's to answer in every mode (Vite answered it itself, 204
+    // with no security headers): JSON, with the same headers.
+    const preflight = await fetch(`${base}/api/rooms`, {
+      method: "OPTIONS",
+      headers: { Origin: "http://evil.example", "Access-Control-Request-Method": "POST" },
+    });
+    expect(preflight.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+    expect(preflight.headers.get("Content-Type")).toMatch(/^application\/json/);
+    expect(preflight.headers.get("Access-Control-Allow-Origin")).toBeNull();
     // Under Vite (`npm run dev`), its client checks for a restarted server from a blob worker.
     const pageCsp = page.headers.get("Content-Security-Policy") ?? "";
     if (name === "wrangler") expect(pageCsp).not.toContain("worker-src");

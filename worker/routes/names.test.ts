@@ -37,6 +37,32 @@ describe("names", () => {
     expect(ok.status).toBe(201);
   });
 
+  it("refuses invisible characters that pass for nothing, and names with nothing visible", async () => {
+    const owner = await signUp("blank");
+    const invisible = {
+      "soft hyphen": "Al\u00ADice",
+      "Hangul filler": "\u3164",
+      "braille blank": "\u2800\u2800",
+      "tag characters": "Alice\u{E0041}\u{E0042}",
+      "deprecated format character": "Al\u206Aice",
+      "line separator": "Alice\u2028Smith",
+      "paragraph separator": "Alice\u2029",
+      "combining marks alone": "\u0301\u0302",
+      "a lone variation selector": "\uFE0F",
+    };
+    let ip = 0;
+    for (const [what, name] of Object.entries(invisible)) {
+      const headers = { "CF-Connecting-IP": `203.0.113.${++ip}` };
+      const reg = await api("/auth/register", { body: { username: uniqueName("inv"), password, displayName: name }, headers });
+      expect(reg.status, what).toBe(400);
+      expect((await api("/characters", { token: owner.token, body: { name, systemPrompt: "Be brief." } })).status, what).toBe(400);
+      expect((await api("/rooms", { token: owner.token, body: { title: name } })).status, what).toBe(400);
+    }
+    // An emoji with its presentation selector, accents and apostrophes stay fine.
+    for (const title of ["❤️ Ana", "Anne-Marie O'Brien", "Renée"])
+      expect((await api("/rooms", { token: owner.token, body: { title } })).status, title).toBe(201);
+  });
+
   it("keeps the characters names refuse out of a room title taken from a message, as from one set by hand", async () => {
     const [room, ann] = await roomWith("title");
     const spoof = "\u202Egnp.exe\u200B\u0007 **bold**\u2066x";

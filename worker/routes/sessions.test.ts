@@ -102,6 +102,9 @@ describe("sessions", () => {
       api<{ ended: number }>("/auth/password", { token: ann.token, body: { currentPassword, newPassword } });
     expect(code(await change("wrong password", "a brand new passphrase"))).toBe("invalid_credentials");
     expect(code(await change(password, "password1"))).toBe("weak_password");
+    // The same password is no change: refused, and nobody is signed out.
+    expect(code(await change(password, password))).toBe("same_password");
+    expect((await api("/me", { token: other.token })).status).toBe(200);
     const done = await change(password, "a brand new passphrase");
     expect(done.status).toBe(200);
     expect(done.body.ended).toBe(1);

@@ -65,7 +65,8 @@ export const sessionRoutes = router()
       path: "/auth/password",
       tags: ["Accounts"],
       summary: "Change the password; every other session ends",
-      description: "Needs the current password. The new one is checked like at registration (400 `weak_password`).",
+      description:
+        "Needs the current password. The new one is checked like at registration (400 `weak_password`), and must differ from it (400 `same_password`).",
       security: bearer,
       request: jsonBody(PasswordChangeInput),
       responses: {
@@ -83,6 +84,8 @@ export const sessionRoutes = router()
       if (!(await verifyPassword(currentPassword, row.passwordHash))) {
         throw unauthorized("The current password is wrong.", "invalid_credentials");
       }
+      if (newPassword === currentPassword)
+        throw new ApiError(400, "same_password", "The new password is the one you have; choose another.");
       // Loaded on first use, as at sign-up (routes/auth.ts).
       const { checkPassword } = await import("../../shared/password");
       const verdict = checkPassword(newPassword, [row.username, row.displayName]);
