@@ -25,7 +25,7 @@ export function ConfirmButton(props: Props) {
   };
   // Escape is Cancel, as in a dialog, and goes no further (a message's open toolbar closes on
   // the next one).
-  const escape = (e: KeyboardEvent) => {
+  const cancelOnEscape = (e: KeyboardEvent) => {
     if (e.key !== "Escape" || busy()) return;
     e.preventDefault();
     e.stopPropagation();
@@ -49,14 +49,20 @@ export function ConfirmButton(props: Props) {
       }
     >
       <span class="confirm">
-        <button ref={(el) => queueMicrotask(() => el.focus())} type="button" class="btn btn-sm btn-ghost" onClick={back} onKeyDown={escape}>
+        <button
+          ref={(el) => queueMicrotask(() => el.focus())}
+          type="button"
+          class="btn btn-sm btn-ghost"
+          onClick={back}
+          onKeyDown={cancelOnEscape}
+        >
           Cancel
         </button>
         <button
           type="button"
           class="btn btn-sm btn-danger-solid"
           disabled={busy()}
-          onKeyDown={escape}
+          onKeyDown={cancelOnEscape}
           onClick={async () => {
             setBusy(true);
             try {
