@@ -49,10 +49,14 @@ export class Sessions extends DurableObject<Env> {
       await tx.delete(KEY + oldSid);
       await tx.put(KEY + newSid, open.get(newSid));
     });
-    await Promise.all([
-      userChannel(this.env, userId).replaceSessions([oldSid]),
-      ...old.rooms.map((room) => chatRoom(this.env, room).endSessions(userId, [oldSid], true)),
-    ]);
+    // After the answer, and best effort: a room that cannot be reached must not fail the
+    // refresh (whose old token is already gone) nor hold it up.
+    this.ctx.waitUntil(
+      Promise.allSettled([
+        userChannel(this.env, userId).replaceSessions([oldSid]),
+        ...old.rooms.map((room) => chatRoom(this.env, room).endSessions(userId, [oldSid], true)),
+      ]),
+    );
     return true;
   }
 

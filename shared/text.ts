@@ -1,6 +1,6 @@
 // Text helpers both sides use, apart from the Markdown parser so that the web app's first
 // screen can have them without loading the parser.
-import { LONE_SURROGATE, UNSAFE_NAME_CHARS } from "./wire";
+import { EMOJI_PARTS, LONE_SURROGATE, UNSAFE_NAME_CHARS } from "./wire";
 
 /** At most `max` characters, ending in "…" when cut, never mid-way through a surrogate pair. */
 export function truncate(text: string, max: number): string {
@@ -11,15 +11,14 @@ export function truncate(text: string, max: number): string {
 
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
 const UNSAFE_NAME_CHARS_ALL = new RegExp(UNSAFE_NAME_CHARS.source, "gu");
-/** A zero-width joiner at `lastIndex` that joins two emoji (👩‍💻): names may keep it. */
-const EMOJI_JOIN_AT = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/uy;
+/** A part of an emoji at `lastIndex` (a joiner, a flag's tag): names may keep it. */
+const EMOJI_PART_AT = new RegExp(EMOJI_PARTS.source, "uy");
 
 /** `text` without the characters a name may not contain (nameProblem in wire.ts): what a name
  * taken from free text keeps, such as a room's title from its first message or file. */
 export function withoutUnsafeNameChars(text: string): string {
   return text.replace(LONE_SURROGATES, "").replace(UNSAFE_NAME_CHARS_ALL, (ch: string, at: number, whole: string) => {
-    if (ch !== "\u200D") return "";
-    EMOJI_JOIN_AT.lastIndex = at;
-    return EMOJI_JOIN_AT.test(whole) ? ch : "";
+    EMOJI_PART_AT.lastIndex = at;
+    return EMOJI_PART_AT.test(whole) ? ch : "";
   });
 }

@@ -32,14 +32,16 @@ export const MESSAGE_STATUSES = ["complete", "streaming", "stopped", "error"] as
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const AUTHOR_KINDS = ["user", "ai", "system"] as const;
-/**
- * Characters refused in names (display names, character names, room titles): controls and line
- * separators, bidi overrides and isolates (which reorder what follows), and invisible ones that
- * make two names look alike: zero-width, soft hyphen, blank fillers, tags (a joiner inside an
- * emoji sequence is allowed). Also a lone surrogate, and a name with nothing visible in it.
- */
+/** Characters refused in names (display names, character names, room titles): controls, line
+ * separators, bidi overrides and isolates, and invisible ones that make two names look alike:
+ * zero-width, soft hyphen, blank fillers, tags (except as EMOJI_PARTS). Lone surrogates too. */
 export const UNSAFE_NAME_CHARS =
   /[\p{Cc}\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\u2800\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
+
+/** The invisible parts of one emoji, which names keep: a joiner between two (👩‍💻), tags after a
+ * black flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿). Global: for `replace` only. */
+export const EMOJI_PARTS =
+  /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})|(?<=\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0020}-\u{E007F}]/gu;
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one:
  * text that is not valid UTF-16 (stored, each would become U+FFFD). */
@@ -53,9 +55,7 @@ export function isWellFormedText(text: string): boolean {
 /** Why `name` cannot be a name, or null if it can. */
 export function nameProblem(name: string): string | null {
   if (!isWellFormedText(name)) return "contains an invalid character (a lone surrogate)";
-  // A zero-width joiner inside an emoji sequence (👩‍💻) draws one emoji: allowed there only.
-  const withoutEmojiJoins = name.replace(/(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu, "");
-  if (UNSAFE_NAME_CHARS.test(withoutEmojiJoins)) return "contains control, direction-override or invisible characters";
+  if (UNSAFE_NAME_CHARS.test(name.replace(EMOJI_PARTS, ""))) return "contains control, direction-override or invisible characters";
   return /[^\p{White_Space}\p{M}\p{Cf}]/u.test(name) ? null : "must contain a visible character";
 }
 

@@ -68,7 +68,7 @@ export class Connections {
     // The Worker may have checked membership against a copy of the member list up to a minute
     // old: the deletions and removals it could have missed are known here.
     // A session ended just after the Worker checked it is known here too (sockets.ts).
-    const ended: [number, string] | undefined = this.sockets.sessionEnded(sid) ? [CloseCode.sessionEnded, "Session ended"] : undefined;
+    const ended = this.sockets.sessionEnded(sid);
     const refusal =
       ended ??
       this.membership.refusal(user.id, identity.checkedAt ?? Date.now(), identity.unverified === true) ??

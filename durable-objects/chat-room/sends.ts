@@ -38,8 +38,8 @@ export class Sends {
   private lastSendAt = 0;
   /** WebSocket sends waiting for the next batch (see enqueue()). */
   private inbox: Queued[] = [];
-  /** The batch or early send being written, if any (a socket cut off is closed after it). */
-  private writing: Promise<unknown> = Promise.resolve();
+  /** Settles once the batch being written is answered (a flooder's 4008 follows its acks). */
+  private answered: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: Config,
@@ -73,16 +73,16 @@ export class Sends {
     this.lastSendAt = now;
     this.inbox.push({ ws, author, frame });
     if (this.inbox.length > 1) return;
-    const work = this.nextBatch(busy);
-    this.writing = work;
-    return work;
+    const [answered, answer] = settleable();
+    this.answered = answered;
+    return this.nextBatch(busy, answer);
   }
 
-  private async nextBatch(busy: boolean): Promise<void> {
+  private async nextBatch(busy: boolean, answered: () => void): Promise<void> {
     if (busy) await scheduler.wait(0);
     const batch = this.inbox;
     this.inbox = [];
-    if (batch.length === 1 && this.canSendEarly(batch[0]!)) return this.sendEarly(batch[0]!);
+    if (batch.length === 1 && this.canSendEarly(batch[0]!)) return this.sendEarly(batch[0]!, answered);
     let results: PostResult[];
     const writeAll = () => batch.map(({ author, frame }) => this.write(author, frame, true));
     try {
@@ -96,7 +96,7 @@ export class Sends {
       log.error("send_batch_failed", { roomId: this.membership.room?.roomId, size: batch.length, error: String(err).slice(0, 300) });
       // Nothing was stored: each sender may resend with the same clientId.
       for (const { ws, frame } of batch) notStored(ws, frame.clientId);
-      return;
+      return answered();
     }
     const fresh: Message[] = [];
     results.forEach((result, i) => {
@@ -106,6 +106,7 @@ export class Sends {
       }
       answerSend(batch[i]!.ws, batch[i]!.frame.clientId, result);
     });
+    answered();
     await this.afterWrites(fresh);
   }
 
@@ -125,7 +126,7 @@ export class Sends {
    * clients reconnect asking from before it (docs/API.md, "Early delivery"), as after a crash
    * in between; the sender, never acked, sends it again.
    */
-  private async sendEarly({ ws, author, frame }: Queued): Promise<void> {
+  private async sendEarly({ ws, author, frame }: Queued, answered: () => void): Promise<void> {
     const { message, outcome } = this.log.reserve(
       { author: authorOf(author), content: frame.content, status: "complete", clientId: frame.clientId },
       {
@@ -139,6 +140,7 @@ export class Sends {
         },
       },
     );
+    void outcome.then(answered);
     // Its place among what follows writes is taken now, before it is written.
     const after = this.afterWrites(outcome.then((written) => (written ? [message] : [])));
     this.sockets.broadcast({ type: "message", message });
@@ -165,8 +167,7 @@ export class Sends {
       send(ws, { type: "rate_limited", retryAfterMs: wait, clientId });
       return false;
     }
-    // Closed once the sends it had accepted are written, so their acks reach it first.
-    this.floods.close(ws, userId, now, this.writing);
+    this.floods.close(ws, userId, now, this.answered); // after the acks of what it had sent
     return false;
   }
 
@@ -261,4 +262,11 @@ function answerSend(ws: WebSocket, clientId: string, result: PostResult) {
   if (result.ok) return send(ws, { type: "ack", clientId, seq: result.message.seq });
   if (result.code === "rate_limited") return send(ws, { type: "rate_limited", retryAfterMs: result.retryAfterMs, clientId });
   send(ws, { type: "error", code: result.code, message: result.message, clientId });
+}
+
+/** A promise, and the function that settles it. */
+function settleable(): [Promise<void>, () => void] {
+  let settle!: () => void;
+  const promise = new Promise<void>((resolve) => (settle = resolve));
+  return [promise, settle];
 }

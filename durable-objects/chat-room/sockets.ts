@@ -6,6 +6,7 @@ import { CloseCode, type OnlineUser, type ServerFrame } from "../../shared/wire"
 /** `sid`: the session the socket was opened with (absent on sockets opened before sessions). */
 export type SocketInfo = { user: OnlineUser; exp: number; ready: boolean; sid?: string };
 
+const SESSION_ENDED = [CloseCode.sessionEnded, "Session ended"] as const;
 /** Ended sessions remembered for upgrades already past the Worker's session check. */
 const ENDED_KEPT = 256;
 
@@ -13,7 +14,7 @@ export class RoomSockets {
   private cache = new Map<WebSocket, SocketInfo>();
   /** Sessions ended while this instance was up: an upgrade the Worker let through just before
    * the end may reach the room just after it (milliseconds apart, so memory is enough). */
-  private readonly endedSids = new Set<string>();
+  private readonly endedSids = new Map<string, readonly [number, string]>();
   /** online(), kept until a socket joins or leaves: every hello and presence frame needs it. */
   private onlineCache: OnlineUser[] | undefined;
 
@@ -86,20 +87,20 @@ export class RoomSockets {
     this.onlineCache = undefined;
   }
 
-  /** Whether session `sid` was ended here (closeSessions) while this instance was up. */
-  sessionEnded(sid: string | undefined): boolean {
-    return sid !== undefined && this.endedSids.has(sid);
+  /** How a socket of session `sid` is closed if it was ended or refreshed here (closeSessions)
+   * while this instance was up; undefined if it was not. */
+  sessionEnded(sid: string | undefined): readonly [number, string] | undefined {
+    return sid === undefined ? undefined : this.endedSids.get(sid);
   }
 
   /** Closes `userId`'s sockets opened with one of `sids` with 4001, and later upgrades with
    * them too; with `refreshed` (only the tokens were replaced) with 4002, so their clients come
    * back with the new token and a copy of an old one has nothing open. Returns how many. */
   closeSessions(userId: string, sids: readonly string[], refreshed = false): number {
-    const [code, reason] = refreshed
-      ? [CloseCode.tokenReplaced, "Token refreshed; reconnect with the new one"]
-      : [CloseCode.sessionEnded, "Session ended"];
-    if (!refreshed) for (const sid of sids) this.endedSids.add(sid);
-    for (const sid of this.endedSids) if (this.endedSids.size > ENDED_KEPT) this.endedSids.delete(sid);
+    const how = refreshed ? ([CloseCode.tokenReplaced, "Token refreshed; reconnect with the new one"] as const) : SESSION_ENDED;
+    const [code, reason] = how;
+    for (const sid of sids) this.endedSids.set(sid, how);
+    for (const sid of this.endedSids.keys()) if (this.endedSids.size > ENDED_KEPT) this.endedSids.delete(sid);
     let closed = 0;
     for (const ws of this.ctx.getWebSockets(userId)) {
       const sid = this.info(ws)?.sid;

@@ -24,11 +24,12 @@ const REPLACED = "Token refreshed; reconnect with the new one";
 
 export class UserChannel extends DurableObject<Env> {
   /**
-   * Sessions ended while this instance was up. An upgrade whose session was checked open by the
-   * Worker just before it ended may arrive after endSessions(); it is closed with 4001 too. The
-   * two calls are milliseconds apart, so memory is enough: the object is awake for both.
+   * Sessions ended (or refreshed) while this instance was up, and how their sockets close. An
+   * upgrade whose session was checked open by the Worker just before it ended may arrive after
+   * endSessions(); it is closed the same way. The two calls are milliseconds apart, so memory is
+   * enough: the object is awake for both.
    */
-  private readonly ended = new Set<string>();
+  private readonly ended = new Map<string, readonly [number, string]>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -58,17 +59,18 @@ export class UserChannel extends DurableObject<Env> {
 
   /** Sessions `sids` were ended: the sockets opened with them close with 4001. Returns how many. */
   endSessions(sids: readonly string[]): number {
-    for (const sid of sids) this.ended.add(sid);
-    for (const sid of this.ended) if (this.ended.size > ENDED_KEPT) this.ended.delete(sid);
-    return this.closeSids(sids, CloseCode.sessionEnded, "Session ended");
+    return this.closeSids(sids, [CloseCode.sessionEnded, "Session ended"]);
   }
 
   /** Tokens `sids` were refreshed: their sockets close with 4002, to come back with the new one. */
   replaceSessions(sids: readonly string[]): number {
-    return this.closeSids(sids, CloseCode.tokenReplaced, REPLACED);
+    return this.closeSids(sids, [CloseCode.tokenReplaced, REPLACED]);
   }
 
-  private closeSids(sids: readonly string[], code: number, reason: string): number {
+  private closeSids(sids: readonly string[], how: readonly [number, string]): number {
+    for (const sid of sids) this.ended.set(sid, how);
+    for (const sid of this.ended.keys()) if (this.ended.size > ENDED_KEPT) this.ended.delete(sid);
+    const [code, reason] = how;
     let closed = 0;
     for (const ws of this.ctx.getWebSockets()) {
       const sid = (ws.deserializeAttachment() as ChannelIdentity | null)?.sid;
@@ -88,9 +90,10 @@ export class UserChannel extends DurableObject<Env> {
     const { userId, exp, sid } = JSON.parse(header) as ChannelIdentity;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    if (this.ended.has(sid)) {
+    const ended = this.ended.get(sid);
+    if (ended) {
       server.accept();
-      server.close(CloseCode.sessionEnded, "Session ended");
+      server.close(...ended);
     } else if (this.ctx.getWebSockets().length >= MAX_SOCKETS) {
       server.accept();
       server.close(CloseCode.overloaded, "Too many connections; try again later");

@@ -144,6 +144,21 @@ describe("mentions from the composer", () => {
     await page.getByText("Settings saved").waitFor(WAIT);
     await page.getByRole("link", { name: "Back to the room" }).tap();
     await page.getByRole("heading", { name: "Compilers, day two" }).waitFor(WAIT);
+    // Ada takes the AI out of the room: Bob's open room stops offering and naming it.
+    const token = await tokenOf(ada.page);
+    const res = await fetch(`${baseURL}/api/rooms/${roomId}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ characterId: null }),
+    });
+    expect(res.status).toBe(200);
+    const box = page.getByRole("textbox", { name: /Message Compilers/ });
+    await expect.poll(() => box.getAttribute("placeholder"), WAIT).not.toContain("Grace Hopper");
+    await box.tap();
+    await box.pressSequentially("@gr");
+    await page.waitForTimeout(300);
+    expect(await page.getByRole("listbox", { name: "Mention someone" }).count()).toBe(0);
+    expect(await page.locator(".chat-sub").textContent()).not.toContain("Grace Hopper");
     expect(bob.errors).toEqual([]);
   });
 });

@@ -39,6 +39,10 @@ describe("mentionMatches", () => {
     expect(mentionMatches(all, "bea")).toEqual([]);
     expect(mentionMatches(all, "ada lovelace")).toEqual([]);
     expect(mentionMatches(all, "adam")).toEqual([adam]);
+    // A whole @ text comes first, so Enter keeps what was typed rather than a longer name.
+    const al: Mentionable = { kind: "user", id: "u3", insert: "al", name: "Zed" };
+    const alice: Mentionable = { kind: "user", id: "u4", insert: "alice", name: "Alice" };
+    expect(mentionMatches([alice, al], "al")).toEqual([al, alice]);
   });
 });
 

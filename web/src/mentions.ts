@@ -3,7 +3,7 @@
 // room whose AI answers only when mentioned). The mention being typed runs from an `@` that
 // starts a word up to the caret, on one line; a character's name may hold spaces, so the
 // query may too.
-import { createContext } from "solid-js";
+import { createContext, createMemo } from "solid-js";
 import type { Member, RoomCharacter } from "../../shared/wire";
 
 export type Mentionable = {
@@ -31,16 +31,18 @@ export function mentionAt(text: string, caret: number): MentionQuery | null {
   return { start: at, end: caret, query };
 }
 
-/** Who the query could mean, best first: those whose `@` text starts with it, then whose name
- * does, then whose name has a word that does. None when the query is already a whole mention
+/** Who the query could mean, best first: the one whose `@` text it is, those whose `@` text
+ * starts with it, then whose name does, then whose name has a word that does. None when the query is already a whole mention
  * and nothing longer matches, so Enter then sends instead of picking what is typed. */
 export function mentionMatches(all: readonly Mentionable[], query: string, limit = 6): Mentionable[] {
   const q = query.toLowerCase();
   const rank = (m: Mentionable): number => {
-    if (m.insert.toLowerCase().startsWith(q)) return 0;
+    const insert = m.insert.toLowerCase();
+    if (insert === q) return 0;
+    if (insert.startsWith(q)) return 1;
     const name = m.name.toLowerCase();
-    if (name.startsWith(q)) return 1;
-    return name.split(/\s+/).some((word) => word.startsWith(q)) ? 2 : -1;
+    if (name.startsWith(q)) return 2;
+    return name.split(/\s+/).some((word) => word.startsWith(q)) ? 3 : -1;
   };
   const ranked = all
     .map((m) => ({ m, r: rank(m) }))
@@ -91,3 +93,9 @@ export function mentionsMe(content: string, style: MentionStyle | undefined): bo
 
 /** The open room's mention style, for the messages in it (none elsewhere). */
 export const MentionsContext = createContext<() => MentionStyle | undefined>();
+
+/** mentionStyle() of what `names` and `me` give, kept while they name the same people: a
+ * refreshed session (a new `me` object, the same username) re-renders no message. */
+export function createMentionStyle(names: () => readonly string[], me: () => string | undefined) {
+  return createMemo(() => mentionStyle(names(), me()), undefined, { equals: (a, b) => a?.key === b?.key && a?.me === b?.me });
+}

@@ -69,6 +69,17 @@ describe("sessions", () => {
     expect(late.frames).toEqual([]);
   });
 
+  it("closes with 4002 a room upgrade that reaches the room after it heard of the refresh", async () => {
+    // As when the Worker checked the old token just before it was refreshed: a copy of it must
+    // not slip a socket in after the room closed the others.
+    const [room, ann] = await roomWith("lateref");
+    const jti = JSON.parse(atob((ann.token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"))).jti as string;
+    expect(await chatRoom(env, room.id).endSessions(ann.user.id, [jti], true)).toBe(0);
+    const late = await connect(ann.token, room.id, null);
+    const closed = Promise.race([late.closed.then((c) => c.code), new Promise<"open">((r) => setTimeout(() => r("open"), 3000))]);
+    expect(await closed).toBe(CloseCode.tokenReplaced);
+  });
+
   it("logs out one session: its token is refused and its socket closes with 4001; others live on", async () => {
     const [room, ann] = await roomWith("bye");
     const other = (await login(ann.user.username)).body;

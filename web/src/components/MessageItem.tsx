@@ -73,8 +73,13 @@ export function MessageItem(props: Props) {
     placeTools();
   };
   onCleanup(() => document.removeEventListener("pointerdown", closeOutside));
-  // A new version, an edit or a streamed chunk resizes the bubble under a shown bar: it follows.
-  createEffect(on([armed, () => m().content, () => m().status, () => m().version], () => armed() && requestAnimationFrame(placeTools)));
+  // A new version or an edit resizes the bubble under a shown bar: it follows, once the text is
+  // whole (no bar while a reply streams, so no measuring per chunk).
+  createEffect(
+    on([armed, () => m().content, () => m().status, () => m().version], () => {
+      if (armed() && m().status !== "streaming") requestAnimationFrame(placeTools);
+    }),
+  );
   const deleted = () => Boolean(m().deletedAt);
   const mentions = useContext(MentionsContext);
   // A reply stopped or failed part-way may end mid-Markdown, as a streaming one does: it is

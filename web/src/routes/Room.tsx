@@ -20,7 +20,7 @@ import { OnlineAvatars, TypingIndicator } from "../components/Presence";
 import { RoomBanners } from "../components/RoomBanners";
 import { useRooms } from "../context";
 import { composerPlaceholders, roomTitle } from "../format";
-import { MentionsContext, mentionables, mentionStyle } from "../mentions";
+import { createMentionStyle, MentionsContext, mentionables } from "../mentions";
 import { settled } from "../resource";
 import { session } from "../session";
 import { explainRefusal } from "../stores/close-codes";
@@ -77,7 +77,9 @@ function RoomView(props: { id: string }) {
       return (known?.id === id ? known : (await api.room(props.id)).character) ?? undefined;
     },
   );
-  const character = settled(characterRes);
+  const fetchedCharacter = settled(characterRes);
+  // A resource keeps its last value when its source goes: a removed character must go too.
+  const character = () => (room()?.characterId ? fetchedCharacter() : undefined);
   const store = createRoomStore({
     roomId: props.id,
     me,
@@ -179,11 +181,9 @@ function RoomView(props: { id: string }) {
   };
   // Who a mention can name here; the messages mark those mentions, and the composer offers them.
   const mentioned = createMemo(() => mentionables(info()?.members ?? [], me()?.id, character()));
-  const style = createMemo(() =>
-    mentionStyle(
-      mentioned().map((m) => m.insert),
-      me()?.username,
-    ),
+  const style = createMentionStyle(
+    () => mentioned().map((m) => m.insert),
+    () => me()?.username,
   );
 
   const chat = () => (
@@ -192,7 +192,7 @@ function RoomView(props: { id: string }) {
         <A href="/" class="icon-btn mobile-only" aria-label="Back to rooms">
           <Icon name="back" />
         </A>
-        <Avatar id={info()?.room.characterId ?? props.id} name={title()} ai={!!info()?.room.characterId} size={36} />
+        <Avatar id={room()?.characterId ?? props.id} name={title()} ai={!!room()?.characterId} size={36} />
         <div class="chat-title">
           <h1 id="room-title">{title()}</h1>
           <Show when={subtitle()}>
@@ -266,7 +266,7 @@ function RoomView(props: { id: string }) {
       <Composer
         roomId={props.id}
         label={`Message ${title()}`}
-        placeholder={composerPlaceholders(character()?.name, info()?.room.aiMode, title())}
+        placeholder={composerPlaceholders(character()?.name, room()?.aiMode, title())}
         onSend={(text, attachments) => {
           const problem = store.send(text, attachments);
           if (!problem) list?.toLatest();

@@ -74,7 +74,8 @@ export default function RoomSettings() {
           aiMode: currentCharacter() ? currentMode() : "off",
         });
         const d = data();
-        if (d) mutate({ ...d, room: updated });
+        // Someone else's character, once left, is not offered again: only its owner may pick it.
+        if (d) mutate({ ...d, room: updated, character: d.character?.id === updated.characterId ? d.character : null });
         rooms.upsertRoom(updated);
       },
       "Settings saved",
