@@ -38,8 +38,7 @@ export const AUTHOR_KINDS = ["user", "ai", "system"] as const;
 export const UNSAFE_NAME_CHARS =
   /[\p{Cc}\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\u2800\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
 
-/** The invisible parts of one emoji, which names keep: a joiner between two (👩‍💻), tags after a
- * black flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿). Global: for `replace` only. */
+/** Invisible parts of one emoji, which names keep: a joiner between two (👩‍💻), a flag's tags. For `replace`. */
 export const EMOJI_PARTS =
   /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})|(?<=\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0020}-\u{E007F}]/gu;
 
@@ -56,7 +55,8 @@ export function isWellFormedText(text: string): boolean {
 export function nameProblem(name: string): string | null {
   if (!isWellFormedText(name)) return "contains an invalid character (a lone surrogate)";
   if (UNSAFE_NAME_CHARS.test(name.replace(EMOJI_PARTS, ""))) return "contains control, direction-override or invisible characters";
-  return /[^\p{White_Space}\p{M}\p{Cf}]/u.test(name) ? null : "must contain a visible character";
+  if (!name.trim() || /[^\p{White_Space}\p{M}\p{Cf}]/u.test(name)) return null; // blank: the length rule's to say
+  return "must contain a visible character";
 }
 
 /** `name` is the display name (free text, not unique); `username`, on people's messages, is the

@@ -54,6 +54,9 @@ export async function person(
     deviceScaleFactor: 1,
     ...(opts.touch ? { hasTouch: true, isMobile: true } : {}),
   });
+  // Each person from an address of their own, as people are: the sign-up throttle counts per
+  // address, and every test file's people would otherwise share one.
+  await ctx.setExtraHTTPHeaders({ "CF-Connecting-IP": clientAddress() });
   const page = await ctx.newPage();
   const username = `${displayName.split(" ")[0]?.toLowerCase()}_${Math.random().toString(36).slice(2, 8)}`;
   const p: Person = { ctx, page, username, displayName, dialogs: [], errors: [], console: [] };
@@ -182,11 +185,20 @@ export async function recordFailure(task: { name: string; result?: { state?: str
   }
 }
 
-/** POSTs JSON to the app's API; throws with the body on anything but 2xx. */
+/** A documentation address (RFC 5737) of its own for each caller. */
+function clientAddress(): string {
+  return `198.51.100.${Math.floor(Math.random() * 254) + 1}`;
+}
+
+/** POSTs JSON to the app's API (from an address of its own); throws with the body on anything but 2xx. */
 export async function post<T>(baseURL: string, path: string, body: unknown, token?: string): Promise<T> {
   const res = await fetch(`${baseURL}/api${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      "content-type": "application/json",
+      "CF-Connecting-IP": clientAddress(),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
