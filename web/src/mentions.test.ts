@@ -70,6 +70,12 @@ describe("mentionables", () => {
     const members = [member("me", "me_myself", "Me"), member("u1", "adam_k", "Adam Kowalski")];
     expect(mentionables(members, "me", character)).toEqual([ada, { ...adam }]);
     expect(mentionables(members, "me", undefined)).toEqual([adam]);
+    // Someone who joined while the room was open, once online; nobody twice.
+    const online = [
+      { id: "u1", username: "adam_k", displayName: "Adam Kowalski" },
+      { id: "u9", username: "newcomer", displayName: "New Comer" },
+    ];
+    expect(mentionables(members, "me", undefined, online).map((m) => m.insert)).toEqual(["adam_k", "newcomer"]);
   });
 });
 

@@ -4,7 +4,7 @@
 // starts a word up to the caret, on one line; a character's name may hold spaces, so the
 // query may too.
 import { createContext, createMemo } from "solid-js";
-import type { Member, RoomCharacter } from "../../shared/wire";
+import type { Member, OnlineUser, RoomCharacter } from "../../shared/wire";
 
 export type Mentionable = {
   kind: "user" | "ai";
@@ -61,12 +61,19 @@ export function applyMention(text: string, at: MentionQuery, pick: Mentionable):
   return { text: text.slice(0, at.start) + inserted + rest, caret: at.start + inserted.length };
 }
 
-/** Whom a room's composer offers: its character first, then the other members. */
-export function mentionables(members: readonly Member[], myId: string | undefined, character: RoomCharacter | undefined): Mentionable[] {
-  const people: Mentionable[] = members
-    .filter((m) => m.user.id !== myId)
-    .map((m) => ({ kind: "user", id: m.user.id, insert: m.user.username, name: m.user.displayName }));
-  return character ? [{ kind: "ai", id: character.id, insert: character.name, name: character.name }, ...people] : people;
+/** Whom a room's composer offers: its character first, then the other members, as fetched
+ * with the room and as they come online since (someone who joined while it was open). */
+export function mentionables(
+  members: readonly Member[],
+  myId: string | undefined,
+  character: RoomCharacter | undefined,
+  online: readonly OnlineUser[] = [],
+): Mentionable[] {
+  const people = new Map<string, Mentionable>();
+  for (const u of [...members.map((m) => m.user), ...online])
+    if (u.id !== myId && !people.has(u.id)) people.set(u.id, { kind: "user", id: u.id, insert: u.username, name: u.displayName });
+  const ai: Mentionable[] = character ? [{ kind: "ai", id: character.id, insert: character.name, name: character.name }] : [];
+  return [...ai, ...people.values()];
 }
 
 /** How a room's messages show mentions: `pattern` finds `@name` of anyone the room knows

@@ -16,7 +16,7 @@ export function Markdown(props: { text: string; streaming?: boolean; class?: str
   const mentions = useContext(MentionsContext);
   createEffect(() => {
     const style = mentions?.();
-    // The room's names changed (its character, its members as fetched): every block may differ.
+    // The room's names changed (its character, who is in it): every block may differ.
     if (style?.key !== mentionKey) cache = [];
     mentionKey = style?.key;
     cache = renderInto(ref, props.streaming ? stabilize(props.text) : props.text, cache, style);

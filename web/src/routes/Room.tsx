@@ -180,7 +180,7 @@ function RoomView(props: { id: string }) {
     return parts.join(" · ");
   };
   // Who a mention can name here; the messages mark those mentions, and the composer offers them.
-  const mentioned = createMemo(() => mentionables(info()?.members ?? [], me()?.id, character()));
+  const mentioned = createMemo(() => mentionables(info()?.members ?? [], me()?.id, character(), store.state.online));
   const style = createMentionStyle(
     () => mentioned().map((m) => m.insert),
     () => me()?.username,
