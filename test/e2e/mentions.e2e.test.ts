@@ -159,6 +159,47 @@ describe("mentions from the composer", () => {
     await page.waitForTimeout(300);
     expect(await page.getByRole("listbox", { name: "Mention someone" }).count()).toBe(0);
     expect(await page.locator(".chat-sub").textContent()).not.toContain("Grace Hopper");
+    await box.fill("");
     expect(bob.errors).toEqual([]);
+  });
+
+  it("at phone size: settings open while the owner changes the AI follow it, and a rename still saves", async () => {
+    const page = bob.page;
+    const token = await tokenOf(ada.page);
+    const patch = (body: object) =>
+      fetch(`${baseURL}/api/rooms/${roomId}`, {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await patch({ characterId: "assistant", aiMode: "mention" })).status).toBe(200);
+    await page.goto(`/rooms/${roomId}/settings`);
+    await page.getByRole("radio", { name: /Assistant/ }).waitFor({ state: "attached", ...WAIT });
+    await expect.poll(() => page.getByRole("radio", { name: /Assistant/ }).isChecked(), WAIT).toBe(true);
+    // Ada takes the AI out while Bob's settings are open.
+    expect((await patch({ characterId: null })).status).toBe(200);
+    await expect.poll(() => page.getByRole("radio", { name: /No AI/ }).isChecked(), WAIT).toBe(true);
+    await page.getByRole("textbox", { name: "Title" }).fill("Compilers, day three");
+    await page.getByRole("button", { name: "Save changes" }).tap();
+    await page.getByText("Settings saved").waitFor(WAIT);
+    const room = (await (await fetch(`${baseURL}/api/rooms/${roomId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      room: { title: string; characterId: string | null };
+    };
+    expect(room.room).toMatchObject({ title: "Compilers, day three", characterId: null });
+    expect(bob.errors).toEqual([]);
+  });
+
+  it("does not mark a message as naming you when your name is only in code or a link", async () => {
+    const page = bob.page;
+    await page.goto(`/rooms/${roomId}`);
+    await live(page);
+    const box = page.getByRole("textbox", { name: /Message Compilers/ });
+    await box.fill(`see \`@${ada.username}\` and [@${ada.username}](https://example.com/x)`);
+    await box.press("Enter");
+    const quoted = ada.page.getByRole("log").locator(".msg").filter({ hasText: "see @" });
+    await ada.page.goto(`/rooms/${roomId}`);
+    await quoted.waitFor(WAIT);
+    expect(await quoted.evaluate((el) => el.classList.contains("mentions-me"))).toBe(false);
+    expect(await quoted.locator(".md-mention").count()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 // What the composer's @mention list offers and what picking puts in the box.
 import { describe, expect, it } from "vitest";
 import type { Member, RoomCharacter } from "../../shared/wire";
-import { applyMention, type Mentionable, mentionAt, mentionables, mentionMatches, mentionStyle, mentionsMe } from "./mentions";
+import { applyMention, type Mentionable, mentionAt, mentionables, mentionMatches } from "./mentions";
 
 const ada: Mentionable = { kind: "ai", id: "c1", insert: "Ada Lovelace", name: "Ada Lovelace" };
 const adam: Mentionable = { kind: "user", id: "u1", insert: "adam_k", name: "Adam Kowalski" };
@@ -33,6 +33,22 @@ describe("mentionMatches", () => {
     expect(mentionMatches(all, "")).toEqual([ada, adam, bea]);
     expect(mentionMatches(all, "zed")).toEqual([]);
     expect(mentionMatches(all, "", 2)).toHaveLength(2);
+  });
+
+  it("offers the AI first among equals, however many people, and finds names without their accents", () => {
+    const many: Mentionable[] = Array.from({ length: 12 }, (_, i) => ({ kind: "user", id: `p${i}`, insert: `p${i}`, name: `Person ${i}` }));
+    const zephyr: Mentionable = { kind: "ai", id: "c9", insert: "Zephyr Wise", name: "Zephyr Wise" };
+    expect(mentionMatches([...many, zephyr], "")[0]).toBe(zephyr);
+    const zoe: Mentionable = { kind: "user", id: "u5", insert: "zoe_n", name: "Zoë Núñez" };
+    expect(mentionMatches([zoe], "nunez")).toEqual([zoe]);
+    expect(mentionMatches([zoe], "ZOË")).toEqual([zoe]);
+  });
+
+  it("closes after a picked username whose name starts with it, so Enter sends", () => {
+    const kim: Mentionable = { kind: "user", id: "u6", insert: "kim86260", name: "Kim86260 Park" };
+    expect(mentionMatches([kim], "kim86260 ")).toEqual([]);
+    // A two-word name is still being typed.
+    expect(mentionMatches([ada], "ada ")).toEqual([ada]);
   });
 
   it("closes once the query is a whole mention nothing longer starts with", () => {
@@ -76,23 +92,5 @@ describe("mentionables", () => {
       { id: "u9", username: "newcomer", displayName: "New Comer" },
     ];
     expect(mentionables(members, "me", undefined, online).map((m) => m.insert)).toEqual(["adam_k", "newcomer"]);
-  });
-});
-
-describe("mentionsMe", () => {
-  const style = mentionStyle(["Ada Lovelace", "bea"], "Me_Myself");
-
-  it("is true only for a mention of my username, in any case", () => {
-    expect(mentionsMe("hey @me_myself look", style)).toBe(true);
-    expect(mentionsMe("@ME_MYSELF", style)).toBe(true);
-    expect(mentionsMe("hey @bea and @Ada Lovelace", style)).toBe(false);
-    expect(mentionsMe("mail@me_myself.org", style)).toBe(false);
-    expect(mentionsMe("@me_myselfish", style)).toBe(false);
-  });
-
-  it("has nothing to mark without names", () => {
-    expect(mentionStyle([])).toBeUndefined();
-    expect(mentionsMe("@me", undefined)).toBe(false);
-    expect(mentionsMe("@bea", mentionStyle(["bea"]))).toBe(false);
   });
 });

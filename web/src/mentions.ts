@@ -31,26 +31,32 @@ export function mentionAt(text: string, caret: number): MentionQuery | null {
   return { start: at, end: caret, query };
 }
 
+/** Lowercase, without accents: "Zoë Núñez" is found by "zoe nunez". */
+const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+
 /** Who the query could mean, best first: the one whose `@` text it is, those whose `@` text
- * starts with it, then whose name does, then whose name has a word that does. None when the query is already a whole mention
- * and nothing longer matches, so Enter then sends instead of picking what is typed. */
+ * starts with it, then whose name does, then whose name has a word that does; among equals the
+ * AI character first (what a room that answers mentions is there for), then by name. None when
+ * the query is already a whole mention, alone or followed by a space, so Enter then sends
+ * instead of picking what is typed. */
 export function mentionMatches(all: readonly Mentionable[], query: string, limit = 6): Mentionable[] {
-  const q = query.toLowerCase();
+  const q = fold(query);
+  if (q !== q.trimEnd() && all.some((m) => fold(m.insert) === q.trimEnd())) return [];
   const rank = (m: Mentionable): number => {
-    const insert = m.insert.toLowerCase();
+    const insert = fold(m.insert);
     if (insert === q) return 0;
     if (insert.startsWith(q)) return 1;
-    const name = m.name.toLowerCase();
+    const name = fold(m.name);
     if (name.startsWith(q)) return 2;
     return name.split(/\s+/).some((word) => word.startsWith(q)) ? 3 : -1;
   };
   const ranked = all
     .map((m) => ({ m, r: rank(m) }))
     .filter((x) => x.r >= 0)
-    .sort((a, b) => a.r - b.r || a.m.name.localeCompare(b.m.name))
+    .sort((a, b) => a.r - b.r || Number(b.m.kind === "ai") - Number(a.m.kind === "ai") || a.m.name.localeCompare(b.m.name))
     .slice(0, limit)
     .map((x) => x.m);
-  const exact = ranked.length === 1 && ranked[0]?.insert.toLowerCase() === q;
+  const exact = ranked.length === 1 && fold(ranked[0]?.insert ?? "") === q;
   return exact ? [] : ranked;
 }
 
@@ -89,13 +95,6 @@ export function mentionStyle(names: readonly string[], me?: string): MentionStyl
   if (!all.length) return undefined;
   const pattern = new RegExp(`(^|[^\\p{L}\\p{N}_@.])@(${all.map(literal).join("|")})(?![\\p{L}\\p{N}_])`, "giu");
   return { pattern, me: me?.toLowerCase(), key: pattern.source };
-}
-
-/** Whether `content` mentions the style's `me`. */
-export function mentionsMe(content: string, style: MentionStyle | undefined): boolean {
-  if (!style?.me) return false;
-  for (const m of content.matchAll(style.pattern)) if (m[2]?.toLowerCase() === style.me) return true;
-  return false;
 }
 
 /** The open room's mention style, for the messages in it (none elsewhere). */

@@ -14,7 +14,9 @@ export function initials(name: string): string {
     .trim()
     .split(/[\s_.-]+/)
     .filter(Boolean);
-  const letters = parts.length > 1 ? (parts[0]?.[0] ?? "") + (parts[1]?.[0] ?? "") : name.slice(0, 2);
+  // By code point, so an emoji is never cut in half.
+  const first = (s: string | undefined) => Array.from(s ?? "")[0] ?? "";
+  const letters = parts.length > 1 ? first(parts[0]) + first(parts[1]) : Array.from(name).slice(0, 2).join("");
   return letters.toUpperCase() || "?";
 }
 

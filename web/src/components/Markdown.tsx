@@ -9,7 +9,9 @@ import { type BlockCache, renderInto } from "../markdown/render";
 import { stabilize } from "../markdown/streaming";
 import { MentionsContext } from "../mentions";
 
-export function Markdown(props: { text: string; streaming?: boolean; class?: string }) {
+/** `namesMe`: told after each render whether the text marks a mention of you (in running
+ * text: not one in code or a link). */
+export function Markdown(props: { text: string; streaming?: boolean; class?: string; namesMe?: (yes: boolean) => void }) {
   let ref!: HTMLDivElement;
   let cache: BlockCache = [];
   let mentionKey: string | undefined;
@@ -20,6 +22,7 @@ export function Markdown(props: { text: string; streaming?: boolean; class?: str
     if (style?.key !== mentionKey) cache = [];
     mentionKey = style?.key;
     cache = renderInto(ref, props.streaming ? stabilize(props.text) : props.text, cache, style);
+    props.namesMe?.(!!style?.me && ref.querySelector(".md-mention.is-me") !== null);
   });
   return <div ref={ref} class={`md ${props.class ?? ""}`} />;
 }

@@ -2,10 +2,9 @@
 // person), the Markdown body, and its state: streaming (with Stop), stopped or failed AI
 // replies (with Regenerate), edited, deleted (a tombstone), and a regenerated reply's
 // versions, and a mark when it mentions you; the actions on it are in MessageTools.tsx, a send not yet acked in PendingItem.tsx.
-import { createEffect, createSignal, Match, on, onCleanup, Show, Switch, useContext } from "solid-js";
+import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { clockTime } from "../format";
-import { MentionsContext, mentionsMe } from "../mentions";
 import { AttachmentList } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
@@ -81,7 +80,8 @@ export function MessageItem(props: Props) {
     }),
   );
   const deleted = () => Boolean(m().deletedAt);
-  const mentions = useContext(MentionsContext);
+  // Whether the rendered text marks a mention of you (not one inside code or a link).
+  const [namesMe, setNamesMe] = createSignal(false);
   // A reply stopped or failed part-way may end mid-Markdown, as a streaming one does: it is
   // rendered the same tolerant way, so it keeps looking as it did when it stopped.
   const cutShort = () => m().status === "streaming" || m().status === "stopped" || m().status === "error";
@@ -120,7 +120,7 @@ export function MessageItem(props: Props) {
           "is-target": props.target,
           "is-deleted": deleted(),
           "is-actions-open": open(),
-          "mentions-me": !props.mine && !deleted() && mentionsMe(m().content, mentions?.()),
+          "mentions-me": !props.mine && !deleted() && namesMe(),
         }}
         data-seq={m().seq}
         // A message takes focus (one of them in the tab order, as in a feed), so the keyboard
@@ -151,7 +151,7 @@ export function MessageItem(props: Props) {
               <div class="bubble">
                 <Show when={!deleted()} fallback={<span class="msg-deleted">Message deleted</span>}>
                   <Show when={m().content || m().status !== "streaming"} fallback={<ThinkingDots />}>
-                    <Markdown text={m().content} streaming={cutShort()} />
+                    <Markdown text={m().content} streaming={cutShort()} namesMe={setNamesMe} />
                   </Show>
                 </Show>
               </div>

@@ -7,7 +7,7 @@
 import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
 import { titleFrom } from "../../../shared/markdown";
-import type { Room as RoomData } from "../../../shared/wire";
+import type { OnlineUser, Room as RoomData } from "../../../shared/wire";
 import { ApiError, api } from "../api";
 import { Avatar } from "../components/Avatar";
 import { ClosedDoor } from "../components/ClosedDoor";
@@ -180,7 +180,12 @@ function RoomView(props: { id: string }) {
     return parts.join(" · ");
   };
   // Who a mention can name here; the messages mark those mentions, and the composer offers them.
-  const mentioned = createMemo(() => mentionables(info()?.members ?? [], me()?.id, character(), store.state.online));
+  // Everyone seen online here since it opened: someone who joined meanwhile stays after leaving.
+  const seen = createMemo<OnlineUser[]>((was) => {
+    const added = store.state.online.filter((u) => !was.some((w) => w.id === u.id));
+    return added.length ? [...was, ...added] : was;
+  }, []);
+  const mentioned = createMemo(() => mentionables(info()?.members ?? [], me()?.id, character(), seen()));
   const style = createMentionStyle(
     () => mentioned().map((m) => m.insert),
     () => me()?.username,

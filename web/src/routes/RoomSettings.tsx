@@ -2,7 +2,7 @@
 // ends of a room (leave, delete). Owner-only controls are shown to the owner; the server
 // enforces the same rules, and its refusals are shown as they come.
 import { useNavigate, useParams } from "@solidjs/router";
-import { createResource, createSignal, For, onMount, Show } from "solid-js";
+import { createEffect, createResource, createSignal, For, onMount, Show } from "solid-js";
 import type { AiMode, Member } from "../../../shared/wire";
 import { api, describeError } from "../api";
 import { Avatar } from "../components/Avatar";
@@ -33,7 +33,13 @@ export default function RoomSettings() {
   const [aiMode, setAiMode] = createSignal<AiMode | null>(null);
   const [busy, setBusy] = createSignal<string | null>(null);
 
-  const room = () => data()?.room;
+  // The list's copy is kept live by the channel: a change made elsewhere (the owner taking the
+  // character out) shows here too, and is what Save keeps.
+  const room = () => {
+    const fetched = data()?.room;
+    const listed = rooms.state.rooms.find((r) => r.id === params.id);
+    return listed && fetched && listed.updatedAt > fetched.updatedAt ? listed : fetched;
+  };
   const me = () => session.user();
   const isOwner = () => !!room() && room()?.ownerId === me()?.id;
   const currentTitle = () => title() ?? room()?.title ?? "";
@@ -48,6 +54,12 @@ export default function RoomSettings() {
       ? [...list, { ...theirs, description: theirs.description || "This room's character" }]
       : list;
   };
+
+  // Another character was set elsewhere: fetch the room again for its face (name, description).
+  createEffect(() => {
+    const live = room()?.characterId;
+    if (data() && live !== data()?.room.characterId && !dataRes.loading) void refetch();
+  });
 
   onMount(() => (document.title = "Room settings · Parlor"));
 
@@ -68,10 +80,12 @@ export default function RoomSettings() {
     void run(
       "save the settings",
       async () => {
+        // Only what was changed here: a rename never sends a character someone else set meanwhile.
+        const picked = characterId() !== undefined;
         const { room: updated } = await api.updateRoom(params.id, {
           title: currentTitle().trim() || undefined,
-          characterId: currentCharacter(),
-          aiMode: currentCharacter() ? currentMode() : "off",
+          ...(picked ? { characterId: currentCharacter() } : {}),
+          ...(picked || aiMode() !== null ? { aiMode: currentCharacter() ? currentMode() : "off" } : {}),
         });
         const d = data();
         // Someone else's character, once left, is not offered again: only its owner may pick it.
