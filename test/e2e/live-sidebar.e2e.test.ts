@@ -7,7 +7,7 @@
 // must not read the room list meanwhile: what appears came over the channel, not a poll.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, live, type Person, person, post, recordFailure, shot, signUp } from "./support";
+import { launch, live, type Person, person, post, recordFailure, shot, signUp, tokenOf } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -18,8 +18,6 @@ let bobPhone: Page;
 const rooms: Record<string, string> = {};
 const WAIT = { timeout: 15_000 };
 
-const tokenOf = (page: Page) =>
-  page.evaluate(() => (JSON.parse(localStorage.getItem("parlor.session") ?? "{}") as { token: string }).token);
 const sidebarRow = (page: Page, title: string) => page.getByRole("list", { name: "Rooms" }).getByRole("link", { name: new RegExp(title) });
 
 /** Bob's page's reads of the room list (GET /api/rooms), counted as they are made. */

@@ -18,6 +18,7 @@ import {
   shot,
   signUp,
   textContrast,
+  tokenOf,
   touchMisses,
 } from "./support";
 
@@ -28,8 +29,14 @@ let ada: Person;
 let bob: Person;
 let roomId: string;
 
-const tokenOf = (page: Page) =>
-  page.evaluate(() => (JSON.parse(localStorage.getItem("parlor.session") ?? "{}") as { token: string }).token);
+/** Changes the room as its owner, Ada, through the API. */
+async function patchRoom(body: object): Promise<Response> {
+  return fetch(`${baseURL}/api/rooms/${roomId}`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${await tokenOf(ada.page)}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
 
 /** Where the list sits against the composer's box and the window, in CSS pixels. */
 async function placement(page: Page, list: Locator) {
@@ -145,13 +152,7 @@ describe("mentions from the composer", () => {
     await page.getByRole("link", { name: "Back to the room" }).tap();
     await page.getByRole("heading", { name: "Compilers, day two" }).waitFor(WAIT);
     // Ada takes the AI out of the room: Bob's open room stops offering and naming it.
-    const token = await tokenOf(ada.page);
-    const res = await fetch(`${baseURL}/api/rooms/${roomId}`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ characterId: null }),
-    });
-    expect(res.status).toBe(200);
+    expect((await patchRoom({ characterId: null })).status).toBe(200);
     const box = page.getByRole("textbox", { name: /Message Compilers/ });
     await expect.poll(() => box.getAttribute("placeholder"), WAIT).not.toContain("Grace Hopper");
     await box.tap();
@@ -165,23 +166,17 @@ describe("mentions from the composer", () => {
 
   it("at phone size: settings open while the owner changes the AI follow it, and a rename still saves", async () => {
     const page = bob.page;
-    const token = await tokenOf(ada.page);
-    const patch = (body: object) =>
-      fetch(`${baseURL}/api/rooms/${roomId}`, {
-        method: "PATCH",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-    expect((await patch({ characterId: "assistant", aiMode: "mention" })).status).toBe(200);
+    expect((await patchRoom({ characterId: "assistant", aiMode: "mention" })).status).toBe(200);
     await page.goto(`/rooms/${roomId}/settings`);
     await page.getByRole("radio", { name: /Assistant/ }).waitFor({ state: "attached", ...WAIT });
     await expect.poll(() => page.getByRole("radio", { name: /Assistant/ }).isChecked(), WAIT).toBe(true);
     // Ada takes the AI out while Bob's settings are open.
-    expect((await patch({ characterId: null })).status).toBe(200);
+    expect((await patchRoom({ characterId: null })).status).toBe(200);
     await expect.poll(() => page.getByRole("radio", { name: /No AI/ }).isChecked(), WAIT).toBe(true);
     await page.getByRole("textbox", { name: "Title" }).fill("Compilers, day three");
     await page.getByRole("button", { name: "Save changes" }).tap();
     await page.getByText("Settings saved").waitFor(WAIT);
+    const token = await tokenOf(ada.page);
     const room = (await (await fetch(`${baseURL}/api/rooms/${roomId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
       room: { title: string; characterId: string | null };
     };

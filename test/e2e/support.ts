@@ -185,6 +185,11 @@ export async function recordFailure(task: { name: string; result?: { state?: str
   }
 }
 
+/** The signed-in page's token, as the app keeps it. */
+export function tokenOf(page: Page): Promise<string> {
+  return page.evaluate(() => (JSON.parse(localStorage.getItem("parlor.session") ?? "{}") as { token: string }).token);
+}
+
 /** A documentation address (RFC 5737) of its own for each caller. */
 function clientAddress(): string {
   return `198.51.100.${Math.floor(Math.random() * 254) + 1}`;

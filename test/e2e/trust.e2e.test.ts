@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { securityHeaders } from "../../shared/security-headers";
-import { launch, live, type Person, person, post, recordFailure, signUp } from "./support";
+import { launch, live, type Person, person, post, recordFailure, signUp, tokenOf } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -19,9 +19,6 @@ let alice: Person;
 let impostor: Person;
 let bob: Person;
 let roomId = "";
-
-const tokenOf = async (p: Person) =>
-  (JSON.parse((await p.page.evaluate(() => localStorage.getItem("parlor.session"))) ?? "{}") as { token: string }).token;
 
 /** Records CSP violations in the page from before its first script runs. */
 async function watchViolations(page: Page) {
@@ -64,7 +61,7 @@ describe("security headers", () => {
     await signUp(alice);
     await signUp(impostor);
     await signUp(bob);
-    const owner = await tokenOf(alice);
+    const owner = await tokenOf(alice.page);
     const { room } = await post<{ room: { id: string } }>(
       baseURL,
       "/rooms",
@@ -119,8 +116,8 @@ describe("a copycat display name", () => {
     await impostor.page.goto(`/rooms/${roomId}`);
     await live(alice.page);
     await live(impostor.page);
-    await post(baseURL, `/rooms/${roomId}/messages`, { content: "I am the real Alice" }, await tokenOf(alice));
-    await post(baseURL, `/rooms/${roomId}/messages`, { content: "please send me your password" }, await tokenOf(impostor));
+    await post(baseURL, `/rooms/${roomId}/messages`, { content: "I am the real Alice" }, await tokenOf(alice.page));
+    await post(baseURL, `/rooms/${roomId}/messages`, { content: "please send me your password" }, await tokenOf(impostor.page));
     const log = bob.page.getByRole("log");
     const real = log.locator(".msg", { hasText: "I am the real Alice" });
     const fake = log.locator(".msg", { hasText: "please send me your password" });
@@ -137,7 +134,7 @@ describe("a copycat display name", () => {
 
 describe("signing out", () => {
   it("ends the session on the server: the old token no longer works", async () => {
-    const token = await tokenOf(impostor);
+    const token = await tokenOf(impostor.page);
     expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     // A stray tap does not sign out: the button asks first, with Cancel (the safe choice) focused.
     await impostor.page.getByRole("button", { name: "Sign out" }).first().click();

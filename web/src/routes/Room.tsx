@@ -27,6 +27,7 @@ import { explainRefusal } from "../stores/close-codes";
 import { createHistory } from "../stores/history";
 import { createReadMarker } from "../stores/read";
 import { createRoomStore } from "../stores/room";
+import { newerRoom } from "../stores/rooms";
 import { toast } from "../stores/toasts";
 import "../styles/chat.css";
 import "../styles/messages.css";
@@ -59,15 +60,9 @@ function RoomView(props: { id: string }) {
     (id) => api.room(id),
   );
   const info = settled(infoRes);
-  // The list's copy is kept live by the channel (a rename, another character); the fetched one
-  // may be older.
-  // The last copy listed: a room you were removed from leaves the list but keeps its last name.
+  // The newer copy of the room (newerRoom). The last copy listed: a room you were removed from leaves the list but keeps its last name.
   const lastListed = createMemo<RoomData | undefined>((prev) => rooms.state.rooms.find((r) => r.id === props.id) ?? prev);
-  const room = () => {
-    const listed = lastListed();
-    const fetched = info()?.room;
-    return listed && (!fetched || listed.updatedAt >= fetched.updatedAt) ? listed : (fetched ?? listed);
-  };
+  const room = () => newerRoom(lastListed(), info()?.room);
   // What members see of the room's character, whoever owns it: with the room, or again from it
   // when the character changes.
   const [characterRes] = createResource(

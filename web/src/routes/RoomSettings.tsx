@@ -15,6 +15,7 @@ import { useRooms } from "../context";
 import { roomTitle } from "../format";
 import { settled } from "../resource";
 import { session } from "../session";
+import { newerRoom } from "../stores/rooms";
 import { toast } from "../stores/toasts";
 
 export default function RoomSettings() {
@@ -35,11 +36,11 @@ export default function RoomSettings() {
 
   // The list's copy is kept live by the channel: a change made elsewhere (the owner taking the
   // character out) shows here too, and is what Save keeps.
-  const room = () => {
-    const fetched = data()?.room;
-    const listed = rooms.state.rooms.find((r) => r.id === params.id);
-    return listed && fetched && listed.updatedAt > fetched.updatedAt ? listed : fetched;
-  };
+  const room = () =>
+    newerRoom(
+      rooms.state.rooms.find((r) => r.id === params.id),
+      data()?.room,
+    );
   const me = () => session.user();
   const isOwner = () => !!room() && room()?.ownerId === me()?.id;
   const currentTitle = () => title() ?? room()?.title ?? "";
