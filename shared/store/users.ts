@@ -81,11 +81,27 @@ export function charactersRepo({ db, t, atomic }: DbContext) {
       await db.insert(c).values(row);
       return toCharacter(row);
     },
-    async update(id: string, patch: Partial<CharacterInput>, now: number): Promise<void> {
-      await db
-        .update(c)
-        .set({ ...patch, updatedAt: now })
-        .where(and(eq(c.id, id), eq(c.builtIn, false)));
+    /** Changes a person's character. When its face changes (name, description, avatar: what a
+     * room's members see, and the name that wakes it), the rooms using it count as changed too:
+     * returns them as they are now, for their members to hear. */
+    async update(id: string, patch: Partial<CharacterInput>, now: number): Promise<Room[]> {
+      const own = and(eq(c.id, id), eq(c.builtIn, false));
+      const face = patch.name !== undefined || patch.description !== undefined || patch.avatar !== undefined;
+      if (!face) {
+        await db
+          .update(c)
+          .set({ ...patch, updatedAt: now })
+          .where(own);
+        return [];
+      }
+      const [, rooms] = await atomic((d) => [
+        d
+          .update(c)
+          .set({ ...patch, updatedAt: now })
+          .where(own),
+        d.update(t.rooms).set({ updatedAt: now }).where(eq(t.rooms.characterId, id)).returning(),
+      ]);
+      return (rooms as RoomRow[]).map(toRoom);
     },
     /** Deletes a person's character. The rooms that used it lose it and their AI turns off, as
      * when a PATCH removes a room's character; returns those rooms as they are now. */

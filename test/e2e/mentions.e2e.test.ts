@@ -28,10 +28,20 @@ let browser: Browser;
 let ada: Person;
 let bob: Person;
 let roomId: string;
+let characterId: string;
 
 /** Changes the room as its owner, Ada, through the API. */
 async function patchRoom(body: object): Promise<Response> {
   return fetch(`${baseURL}/api/rooms/${roomId}`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${await tokenOf(ada.page)}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Changes Ada's character through the API. */
+async function patchCharacter(body: object): Promise<Response> {
+  return fetch(`${baseURL}/api/characters/${characterId}`, {
     method: "PATCH",
     headers: { authorization: `Bearer ${await tokenOf(ada.page)}`, "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -67,6 +77,7 @@ beforeAll(async () => {
     token,
   );
   roomId = room.id;
+  characterId = character.id;
 });
 
 afterEach(({ task }) => recordFailure(task, [ada, bob]));
@@ -151,15 +162,19 @@ describe("mentions from the composer", () => {
     await page.getByText("Settings saved").waitFor(WAIT);
     await page.getByRole("link", { name: "Back to the room" }).tap();
     await page.getByRole("heading", { name: "Compilers, day two" }).waitFor(WAIT);
+    // Ada renames her character: Bob's open room names it anew, the way that wakes it.
+    const box = page.getByRole("textbox", { name: /Message Compilers/ });
+    expect((await patchCharacter({ name: "Amazing Grace" })).status).toBe(200);
+    await expect.poll(() => box.getAttribute("placeholder"), WAIT).toContain("@Amazing Grace");
+    expect(await page.locator(".chat-sub").textContent()).toContain("Amazing Grace");
     // Ada takes the AI out of the room: Bob's open room stops offering and naming it.
     expect((await patchRoom({ characterId: null })).status).toBe(200);
-    const box = page.getByRole("textbox", { name: /Message Compilers/ });
-    await expect.poll(() => box.getAttribute("placeholder"), WAIT).not.toContain("Grace Hopper");
+    await expect.poll(() => box.getAttribute("placeholder"), WAIT).not.toContain("Amazing Grace");
     await box.tap();
     await box.pressSequentially("@gr");
     await page.waitForTimeout(300);
     expect(await page.getByRole("listbox", { name: "Mention someone" }).count()).toBe(0);
-    expect(await page.locator(".chat-sub").textContent()).not.toContain("Grace Hopper");
+    expect(await page.locator(".chat-sub").textContent()).not.toContain("Amazing Grace");
     await box.fill("");
     expect(bob.errors).toEqual([]);
   });

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import type { Character, Room } from "../../shared/wire";
 import { connectChannel } from "../../test/channel";
-import { api, createRoom, signUp } from "../../test/helpers";
+import { api, createRoom, post, signUp } from "../../test/helpers";
+import { connect } from "../../test/ws";
 
 type One = { character: Character };
 
@@ -64,6 +65,31 @@ describe("characters", () => {
     // Another room's character is left alone.
     const untouched = await api<{ room: Room }>(`/rooms/${other.id}`, { token: ann.token });
     expect(untouched.body.room).toMatchObject({ characterId: "assistant", aiMode: "mention" });
+    channel.close();
+  });
+
+  it("tells the rooms using a renamed character: it answers to its new name, under it, and members see it at once", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const made = await api<One>("/characters", { token: ann.token, body: { name: "Grace Hopper", systemPrompt: "p" } });
+    const { character } = made.body;
+    const room = await createRoom(ann, { characterId: character.id, aiMode: "mention", members: [bob.user.username] });
+    const channel = await connectChannel(bob.token);
+    const socket = await connect(bob.token, room.id);
+    // The prompt alone is not what members see: the room does not change.
+    await api(`/characters/${character.id}`, { method: "PATCH", token: ann.token, body: { systemPrompt: "q" } });
+    expect((await api<{ room: Room }>(`/rooms/${room.id}`, { token: bob.token })).body.room.updatedAt).toBe(room.updatedAt);
+    const renamed = await api<One>(`/characters/${character.id}`, { method: "PATCH", token: ann.token, body: { name: "Ada Lovelace" } });
+    expect(renamed.body.character.name).toBe("Ada Lovelace");
+    const heard = await channel.waitFor("room", (f) => f.room.id === room.id && f.room.updatedAt > room.updatedAt);
+    const got = await api<{ room: Room; character: { name: string } }>(`/rooms/${room.id}`, { token: bob.token });
+    expect(got.body.room.updatedAt).toBe(heard.room.updatedAt);
+    expect(got.body.character.name).toBe("Ada Lovelace");
+    // The old name no longer wakes it; the new one does, and the reply carries the new name.
+    await post(bob, room.id, "@Grace Hopper are you there?");
+    const asked = await post(bob, room.id, "@Ada Lovelace are you there?");
+    const reply = await socket.next("message", (f) => f.message.author.kind === "ai", 15_000);
+    expect(reply.message).toMatchObject({ replyTo: asked.body.message.seq, author: { kind: "ai", name: "Ada Lovelace" } });
+    socket.close();
     channel.close();
   });
 

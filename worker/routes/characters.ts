@@ -1,14 +1,17 @@
 // AI characters: personas with a system prompt. Built-ins (the Assistant) are visible to
 // everyone and read-only; everyone else's are private to their owner.
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { Character, CharacterInput } from "../../shared/schemas";
 import type { Store } from "../../shared/store";
+import type { Room } from "../../shared/wire";
 import { MODEL_NAME, MODEL_NAME_HINT } from "../ai";
 import { signedInAccount } from "../auth/sign-in";
 import { forbidden, notFound } from "../errors";
 import { tellPeople } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import type { AppEnv } from "../types";
 import { forgetRoomAccess, roomConfigOf } from "./room-access";
 
 const Fields = CharacterInput.extend({
@@ -23,6 +26,24 @@ async function owned(store: Store, id: string, userId: string): Promise<Characte
   if (!character || (!character.builtIn && character.ownerId !== userId)) throw notFound("Character");
   if (character.builtIn) throw forbidden("Built-in characters cannot be changed.");
   return character;
+}
+
+/** Rooms whose character changed or went (`characterName` null): each ChatRoom takes its new
+ * settings, and every member's channel gets the room. */
+async function reconfigure(c: Context<AppEnv>, rooms: Room[], characterName: string | null) {
+  const store = c.get("store");
+  await Promise.all(
+    rooms.map(async (room) => {
+      forgetRoomAccess(room.id);
+      await chatRoom(c.env, room.id).configure(roomConfigOf(room, characterName));
+      const members = await store.rooms.members(room.id);
+      tellPeople(
+        c.env,
+        members.map((m) => m.user.id),
+        { type: "room", room },
+      );
+    }),
+  );
 }
 
 export const characterRoutes = router()
@@ -83,8 +104,12 @@ export const characterRoutes = router()
       const store = c.get("store");
       const { id } = c.req.valid("param");
       await owned(store, id, c.get("session").id);
-      await store.characters.update(id, c.req.valid("json"), Date.now());
-      return c.json({ character: (await store.characters.byId(id)) as Character }, 200);
+      const rooms = await store.characters.update(id, c.req.valid("json"), Date.now());
+      const character = (await store.characters.byId(id)) as Character;
+      // A new name is what wakes the AI in a room that answers only mentions, and every member
+      // sees the name, description and avatar: each room using it hears at once.
+      await reconfigure(c, rooms, character.name);
+      return c.json({ character }, 200);
     },
   )
   .openapi(
@@ -101,20 +126,8 @@ export const characterRoutes = router()
       const store = c.get("store");
       const { id } = c.req.valid("param");
       await owned(store, id, c.get("session").id);
-      const rooms = await store.characters.delete(id, Date.now());
       // As for a PATCH that removes the character: each room stops replying, its members hear.
-      await Promise.all(
-        rooms.map(async (room) => {
-          forgetRoomAccess(room.id);
-          await chatRoom(c.env, room.id).configure(roomConfigOf(room, null));
-          const members = await store.rooms.members(room.id);
-          tellPeople(
-            c.env,
-            members.map((m) => m.user.id),
-            { type: "room", room },
-          );
-        }),
-      );
+      await reconfigure(c, await store.characters.delete(id, Date.now()), null);
       return c.body(null, 204);
     },
   );

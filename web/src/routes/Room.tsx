@@ -64,12 +64,13 @@ function RoomView(props: { id: string }) {
   const lastListed = createMemo<RoomData | undefined>((prev) => rooms.state.rooms.find((r) => r.id === props.id) ?? prev);
   const room = () => newerRoom(lastListed(), info()?.room);
   // What members see of the room's character, whoever owns it: with the room, or again from it
-  // when the character changes.
+  // when the room changes after it was fetched (another character, or this one renamed).
   const [characterRes] = createResource(
-    () => info() && room()?.characterId,
-    async (id) => {
-      const known = info()?.character;
-      return (known?.id === id ? known : (await api.room(props.id)).character) ?? undefined;
+    () => info() && room()?.characterId && `${room()?.characterId} ${room()?.updatedAt}`,
+    async (key) => {
+      const fetched = info();
+      const known = fetched && fetched.room.updatedAt === key.split(" ")[1] ? fetched.character : undefined;
+      return known ?? (await api.room(props.id)).character ?? undefined;
     },
   );
   const fetchedCharacter = settled(characterRes);

@@ -32,13 +32,13 @@ type State = {
   loadingHits: boolean;
 };
 
-/** Whether `content` names @username (as a word, not inside an address). */
 /** The newer of a room's two copies: the list's, kept live by the channel (renames, another
  * character), or one fetched with the screen, which may be older. */
 export function newerRoom<R extends Pick<Room, "updatedAt">>(listed: R | undefined, fetched: R | undefined): R | undefined {
   return listed && (!fetched || listed.updatedAt >= fetched.updatedAt) ? listed : (fetched ?? listed);
 }
 
+/** Whether `content` names @username (as a word, not inside an address). */
 export function mentions(content: string, username: string): boolean {
   const escaped = username.replace(/[^a-z0-9_]/gi, "");
   return new RegExp(`(?:^|[^\\w@])@${escaped}(?![\\w])`, "i").test(content);
