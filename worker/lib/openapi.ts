@@ -1,6 +1,6 @@
 // Small helpers for declaring routes with @hono/zod-openapi: the same zod schemas validate
 // requests and generate /api/openapi.json.
-import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { ErrorBody } from "../../shared/schemas";
 import { badRequest } from "../errors";
 import type { AppEnv } from "../types";
@@ -40,3 +40,11 @@ export const commonErrors = {
 } as const;
 
 export const bearer = [{ bearerAuth: [] }];
+
+/** A whole number in a path or query string: decimal digits only, from `min` to `max`.
+ * (`z.coerce` would also take `0x10`, `1e1`, ` 5 ` or `5.0`, none of which a client means.) */
+export const wholeNumber = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && /^\d{1,16}$/.test(v) ? Number(v) : v),
+    z.number({ error: "a whole number" }).int().min(min).max(max),
+  );

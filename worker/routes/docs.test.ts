@@ -21,6 +21,17 @@ describe("docs and the error shape", () => {
     expect(Object.keys(upload.requestBody?.content ?? {})).toEqual(["multipart/form-data"]);
     for (const path of ["/rooms/{id}/attachments/{attachmentId}", "/me/usage", "/admin/usage"])
       expect(Object.keys(r.body.paths)).toContain(path);
+    // A count in the query string is documented as the number it must be, with its bounds.
+    type Param = { name: string; in: string; schema: Record<string, unknown> };
+    const page = r.body.paths["/rooms/{id}/messages"]?.get as { parameters: Param[] };
+    expect(page.parameters.find((p) => p.name === "limit")?.schema).toMatchObject({
+      type: "integer",
+      minimum: 1,
+      maximum: 100,
+      default: 50,
+    });
+    const edit = r.body.paths["/rooms/{id}/messages/{seq}"]?.patch as { parameters: Param[] };
+    expect(edit.parameters.find((p) => p.name === "seq")).toMatchObject({ in: "path", schema: { type: "integer", minimum: 1 } });
   });
 
   it("names /api as its server, so every path it lists resolves to a route there", async () => {

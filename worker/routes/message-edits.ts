@@ -8,18 +8,13 @@ import { chatRoom, type EditResult } from "../../durable-objects/chat-room/chat-
 import { EditMessageInput, Message, SelectVersionInput } from "../../shared/schemas";
 import { MAX_SEQ } from "../../shared/wire";
 import { ApiError, rateLimited } from "../errors";
-import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
 import type { AppEnv } from "../types";
 import { roomConfigOf } from "./room-access";
 
 const SeqParam = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" } }),
-  seq: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_SEQ)
-    .openapi({ param: { name: "seq", in: "path" } }),
+  seq: wholeNumber(1, MAX_SEQ).openapi({ param: { name: "seq", in: "path" } }),
 });
 
 const STATUS: Record<Exclude<EditResult, { ok: true }>["code"], 400 | 403 | 404 | 409> = {

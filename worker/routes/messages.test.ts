@@ -37,6 +37,40 @@ describe("messages", () => {
     expect((await api(`/rooms/${room.id}/messages?before=99999999999`, { token: ann.token })).status).toBe(400);
   });
 
+  it("takes counts and seqs as plain decimal numbers only, in every query and path", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann);
+    await post(ann, room.id, "m1");
+    type Refusal = { error: { code: string; message: string } };
+    // What a sloppy client sends for 16 or 5: coercion read each as a number.
+    for (const bad of ["0x10", "1e1", "5.0", "+5", "%205", "5%20", "0b1", "Infinity", "1_0", "١"]) {
+      const asked: [path: string, name: string][] = [
+        [`/rooms/${room.id}/messages?limit=${bad}`, "limit"],
+        [`/rooms/${room.id}/messages?before=${bad}`, "before"],
+        [`/rooms/${room.id}/messages?after=${bad}`, "after"],
+        [`/rooms/${room.id}/messages?around=${bad}`, "around"],
+        [`/rooms?limit=${bad}`, "limit"],
+        [`/search?q=m1&limit=${bad}`, "limit"],
+        [`/people?q=a&limit=${bad}`, "limit"],
+      ];
+      for (const [path, name] of asked) {
+        const r = await api<Refusal>(path, { token: ann.token });
+        expect(r.status, path).toBe(400);
+        expect(r.body.error, path).toMatchObject({ code: "invalid_input", message: `${name}: a whole number` });
+      }
+      const edit = await api<Refusal>(`/rooms/${room.id}/messages/${bad}`, { method: "PATCH", token: ann.token, body: { content: "x" } });
+      expect(edit.status, bad).toBe(400);
+    }
+    // Given twice, a number is not a number either.
+    expect((await api(`/rooms/${room.id}/messages?limit=1&limit=2`, { token: ann.token })).status).toBe(400);
+    // Leading zeros are still decimal.
+    const page = await api<Page>(`/rooms/${room.id}/messages?limit=010`, { token: ann.token });
+    expect(page.body.messages.map((m) => m.content)).toEqual(["m1"]);
+    expect(
+      (await api(`/rooms/${room.id}/messages/0001`, { method: "PATCH", token: ann.token, body: { content: "m1, edited" } })).status,
+    ).toBe(200);
+  });
+
   it("reads an empty before, after or around as none: the latest page", async () => {
     const ann = await signUp("ann");
     const room = await createRoom(ann);

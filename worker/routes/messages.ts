@@ -7,23 +7,19 @@ import { MaybeMessage, Message, PostMessageInput } from "../../shared/schemas";
 import { isStoreDown } from "../../shared/store";
 import { MAX_SEQ } from "../../shared/wire";
 import { ApiError, badRequest, rateLimited, storeUnavailable } from "../errors";
-import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
 import type { AppEnv } from "../types";
 import { exportRoom } from "./export";
 import { roomConfigOf, unflushedFor } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const SeqParam = RoomId.extend({
-  seq: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .openapi({ param: { name: "seq", in: "path" } }),
+  seq: wholeNumber(1, MAX_SEQ).openapi({ param: { name: "seq", in: "path" } }),
 });
-const Seq = z.coerce.number().int().min(0).max(MAX_SEQ);
+const Seq = wholeNumber(0, MAX_SEQ);
 /** A seq given in the query string, as a cursor: an empty one (`?before=`) is the same as none,
  * not 0 (which coercion would make it, and `before=0` is an empty page). */
-const SeqQuery = (seq: z.ZodCoercedNumber) =>
+const SeqQuery = (seq: z.ZodType<number>) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), seq.optional());
 const WAIT_FOR_REPLY_MS = 30_000;
 
@@ -65,14 +61,8 @@ export const messageRoutes = router()
         query: z.object({
           before: SeqQuery(Seq),
           after: SeqQuery(Seq),
-          around: SeqQuery(
-            z.coerce
-              .number()
-              .int()
-              .min(1)
-              .max(MAX_SEQ - 1),
-          ),
-          limit: z.coerce.number().int().min(1).max(100).default(50),
+          around: SeqQuery(wholeNumber(1, MAX_SEQ - 1)),
+          limit: wholeNumber(1, 100).default(50),
         }),
       },
       responses: {

@@ -5,7 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { User } from "../../shared/schemas";
 import { toUser } from "../../shared/store/mappers";
 import { notFound } from "../errors";
-import { bearer, commonErrors, jsonReply, router } from "../lib/openapi";
+import { bearer, commonErrors, jsonReply, router, wholeNumber } from "../lib/openapi";
 
 export const peopleRoutes = router()
   .openapi(
@@ -18,7 +18,7 @@ export const peopleRoutes = router()
       request: {
         query: z.object({
           q: z.string().trim().max(64).default(""),
-          limit: z.coerce.number().int().min(1).max(20).default(8),
+          limit: wholeNumber(1, 20).default(8),
         }),
       },
       responses: {

@@ -19,12 +19,12 @@ import { decodeCursor } from "../../shared/store/rooms";
 import { signedInAccount } from "../auth/sign-in";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { tellPeople } from "../lib/channels";
-import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
 import { deleteRoomAttachments } from "./attachments";
 import { forgetRoomAccess, roomConfig } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
-const Limit = z.coerce.number().int().min(1).max(100).default(50);
+const Limit = wholeNumber(1, 100).default(50);
 
 async function usableCharacter(store: Store, id: string | null | undefined, userId: string) {
   if (!id) return null;

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Message, Room } from "../../shared/schemas";
 import { parseCursor, type SearchCursor } from "../../shared/store/search";
 import { badRequest } from "../errors";
-import { bearer, commonErrors, jsonReply, router } from "../lib/openapi";
+import { bearer, commonErrors, jsonReply, router, wholeNumber } from "../lib/openapi";
 
 /** A cursor is where the last page ended (shared/store/search.ts); empty or absent is the
  * first page. One the API could not have issued (an old offset among them) is refused. */
@@ -25,7 +25,7 @@ export const searchRoutes = router().openapi(
       query: z.object({
         q: z.string().trim().min(1).max(200),
         cursor: z.string().optional(),
-        limit: z.coerce.number().int().min(1).max(100).default(20),
+        limit: wholeNumber(1, 100).default(20),
       }),
     },
     responses: {
