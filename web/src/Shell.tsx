@@ -42,7 +42,7 @@ export function Shell(props: RouteSectionProps) {
   onMount(() => {
     if (!session.current()) return;
     // The channel's `ready` reads the list (and again after every reconnect).
-    const channel = createChannel({ rooms, token: session.token });
+    const channel = createChannel({ rooms, token: session.token, socket: { ready: session.settled } });
     // Most visits end up in a room: fetch its chunk once this screen is idle, so opening one
     // does not wait on the network. Only here, signed in: a visitor at the sign-in page never
     // needs it.

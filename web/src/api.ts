@@ -41,7 +41,12 @@ const [outage, setOutage] = createSignal(false);
  * refreshes every 20 s, so this clears on its own once the store is back). */
 export const historyOutage = outage;
 
-type Config = { token: () => string | null; onUnauthorized: () => void };
+type Config = {
+  token: () => string | null;
+  onUnauthorized: () => void;
+  /** Settles once no token refresh is in flight. */
+  settled?: () => Promise<void>;
+};
 // Set once by the session at start-up; kept as late-bound callbacks so this module has no
 // import cycle with the session and tests can swap them.
 let config: Config = { token: () => null, onUnauthorized: () => {} };
@@ -50,7 +55,8 @@ export function configureApi(next: Config) {
 }
 
 type Query = Record<string, string | number | undefined | null>;
-type Options = { query?: Query; body?: unknown; signal?: AbortSignal; raw?: boolean };
+/** `once`: not tried again with a newer token after a 401 (the refresh itself, or a retry). */
+type Options = { query?: Query; body?: unknown; signal?: AbortSignal; raw?: boolean; once?: boolean };
 
 function url(path: string, query?: Query) {
   const params = new URLSearchParams();
@@ -79,6 +85,14 @@ async function errorFrom(res: Response): Promise<ApiError> {
   );
 }
 
+/** Whether `token` was replaced while its request was out (a refresh here or in another tab):
+ * then a 401 is the old token's, not the end of the session. */
+async function replaced(token: string): Promise<boolean> {
+  await config.settled?.();
+  const now = config.token();
+  return now !== null && now !== token;
+}
+
 async function send(method: string, path: string, opts: Options = {}): Promise<Response> {
   const headers: Record<string, string> = { Accept: "application/json" };
   const token = config.token();
@@ -99,8 +113,12 @@ async function send(method: string, path: string, opts: Options = {}): Promise<R
   if (!res.ok) {
     const error = await errorFrom(res);
     if (error.code === "store_unavailable") setOutage(true);
-    // A 401 on an authenticated call means the session is over; auth calls report their own.
-    if (res.status === 401 && token) config.onUnauthorized();
+    // A 401 on an authenticated call means the session is over, unless a refresh replaced the
+    // token meanwhile: then once more with the new one. Auth calls report their own.
+    if (res.status === 401 && token) {
+      if (!opts.once && (await replaced(token))) return send(method, path, { ...opts, once: true });
+      config.onUnauthorized();
+    }
     throw error;
   }
   setOutage(false);
@@ -117,7 +135,13 @@ async function json<T>(method: string, path: string, opts?: Options): Promise<T>
  * Uploads a file to a room (multipart, field `file`) with XMLHttpRequest, which, unlike fetch,
  * reports upload progress. `onProgress` gets 0–1; aborting `signal` cancels the upload.
  */
-function upload(roomId: string, file: File, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<Attachment> {
+function upload(
+  roomId: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+  signal: AbortSignal,
+  once = false,
+): Promise<Attachment> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url(`/rooms/${enc(roomId)}/attachments`));
@@ -127,7 +151,10 @@ function upload(roomId: string, file: File, onProgress: (fraction: number) => vo
     xhr.onload = async () => {
       const res = new Response(xhr.responseText, { status: xhr.status, headers: { "Content-Type": "application/json" } });
       if (res.ok) return resolve(((await res.json()) as { attachment: Attachment }).attachment);
-      if (xhr.status === 401 && token) config.onUnauthorized();
+      if (xhr.status === 401 && token) {
+        if (!once && (await replaced(token))) return resolve(upload(roomId, file, onProgress, signal, true));
+        config.onUnauthorized();
+      }
       reject(await errorFrom(res));
     };
     xhr.onerror = () => reject(new ApiError(0, "network_error", "Couldn't reach Parlor. Check your connection and try again."));
@@ -149,7 +176,7 @@ export const api = {
   register: (body: RegisterInput) => json<Session>("POST", "/auth/register", { body }),
   login: (body: Credentials) => json<Session>("POST", "/auth/login", { body }),
   me: () => json<{ user: User }>("GET", "/me"),
-  refresh: () => json<Session>("POST", "/auth/refresh"),
+  refresh: () => json<Session>("POST", "/auth/refresh", { once: true }),
   logout: () => json<void>("POST", "/auth/logout"),
   logoutAll: () => json<{ ended: number }>("POST", "/auth/logout-all"),
   changePassword: (currentPassword: string, newPassword: string) =>

@@ -45,6 +45,46 @@ describe("sliding sessions", () => {
     expect(calls).toBe(1);
   });
 
+  it("refreshes once when asked twice at once, and says when it is done", async () => {
+    const now = Date.now() / 1000;
+    const s = createSession(memory());
+    s.signIn({ token: token(now - 600, now + 400), user });
+    const fresh = token(now, now + 1000);
+    let calls = 0;
+    let answer: () => void = () => {};
+    const refresh = () => {
+      calls++;
+      return new Promise<Session>((resolve) => (answer = () => resolve({ token: fresh, user })));
+    };
+    const [first, second] = [s.keepFresh(refresh), s.keepFresh(refresh)];
+    let settled = false;
+    void s.settled().then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(settled).toBe(false);
+    answer();
+    await Promise.all([first, second]);
+    expect(calls).toBe(1);
+    expect(settled).toBe(true);
+    expect(s.token()).toBe(fresh);
+  });
+
+  it("takes the token another tab refreshed meanwhile instead of trading the old one again", async () => {
+    const now = Date.now() / 1000;
+    const storage = memory();
+    const s = createSession(storage);
+    s.signIn({ token: token(now - 600, now + 400), user });
+    // Another tab's refresh, whose storage event this tab has not handled yet.
+    const theirs = token(now, now + 1000);
+    createSession(storage).signIn({ token: theirs, user });
+    let calls = 0;
+    await s.keepFresh(async () => {
+      calls++;
+      return { token: "never", user };
+    });
+    expect(calls).toBe(0);
+    expect(s.token()).toBe(theirs);
+  });
+
   it("keeps the current token when the refresh fails", async () => {
     const now = Date.now() / 1000;
     const s = createSession(memory());

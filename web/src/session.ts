@@ -37,6 +37,14 @@ const runOut = (token: string) => {
   return exp !== null && exp * 1000 < Date.now();
 };
 
+/** Runs `work` holding this browser's token refresh across tabs (Web Locks), so two tabs never
+ * trade the same token at once (the second would be refused, and sign every tab out); alone where
+ * the browser has no locks. */
+function acrossTabs(work: () => Promise<void>): Promise<void> {
+  const locks = globalThis.navigator?.locks;
+  return locks ? locks.request("parlor.refresh", work) : work();
+}
+
 export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "removeItem">) {
   const stored = (): Session | null => {
     try {
@@ -57,6 +65,9 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
   const [current, setCurrent] = createSignal<Session | null>(read());
   /** Why the user was signed out, shown once on the sign-in screen. */
   const [notice, setNotice] = createSignal<string | null>(expiredAtStart ? "Your session expired. Please sign in again." : null);
+
+  /** The refresh in flight, if any: one at a time per tab. */
+  let refreshing: Promise<void> | undefined;
 
   const signIn = (s: Session) => {
     storage.setItem(KEY, JSON.stringify(s));
@@ -86,16 +97,29 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
      * old one opened are closed (4002) and come back with the new one, as every later request. A refusal (401) signs out through the API module; a
      * network failure is left for the next try.
      */
-    async keepFresh(refresh: () => Promise<Session>): Promise<void> {
+    keepFresh(refresh: () => Promise<Session>): Promise<void> {
       const s = current();
-      if (!s || !tokenNeedsRefresh(s.token)) return;
-      try {
-        const next = await refresh();
-        if (current()?.token === s.token) signIn(next);
-      } catch {
-        // Offline, or the server said no (then the API module has signed out already).
-      }
+      if (refreshing || !s || !tokenNeedsRefresh(s.token)) return refreshing ?? Promise.resolve();
+      refreshing = acrossTabs(async () => {
+        // Another tab refreshed (or signed out) while this one waited: its token is the one.
+        const latest = read();
+        if (latest?.token !== s.token) {
+          if (latest && current()?.token === s.token) setCurrent(latest);
+          return;
+        }
+        try {
+          const next = await refresh();
+          if (current()?.token === s.token) signIn(next);
+        } catch {
+          // Offline, or the server said no (then the API module has signed out already).
+        }
+      }).finally(() => {
+        refreshing = undefined;
+      });
+      return refreshing;
     },
+    /** Settles once no refresh is in flight: what is about to use the token waits for the new one. */
+    settled: (): Promise<void> => refreshing ?? Promise.resolve(),
     signOut(reason?: string) {
       storage.removeItem(KEY);
       setNotice(reason ?? null);
@@ -130,6 +154,7 @@ globalThis.addEventListener?.("storage", (e: StorageEvent) => {
 
 configureApi({
   token: session.token,
+  settled: session.settled,
   onUnauthorized: () => session.signOut("Your session has ended. Please sign in again."),
 });
 

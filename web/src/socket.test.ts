@@ -101,6 +101,31 @@ describe("createSocket", () => {
     dispose();
   });
 
+  it("waits for a token refresh in flight before its first attempt, and dials with the new token", async () => {
+    let token = "old";
+    let refreshed: () => void = () => {};
+    const refresh = new Promise<void>((resolve) => (refreshed = resolve));
+    const { dispose } = createRoot((dispose) => ({
+      socket: createSocket({
+        url: () => "ws://x/room",
+        protocols: () => ["parlor", `bearer.${token}`],
+        ready: () => refresh,
+        onFrame: () => {},
+        WebSocket: FakeSocket,
+        delay: () => 0,
+        heartbeatMs: 0,
+      }),
+      dispose,
+    }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(FakeSocket.all).toHaveLength(0);
+    token = "new";
+    refreshed();
+    await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(1));
+    expect(FakeSocket.last().protocols).toEqual(["parlor", "bearer.new"]);
+    dispose();
+  });
+
   it("stays closed after a final close code", async () => {
     const onClose = vi.fn();
     createRoot(() =>

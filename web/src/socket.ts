@@ -12,6 +12,9 @@ export type SocketStatus = "connecting" | "open" | "reconnecting" | "closed";
 export type SocketOptions<F = ServerFrame> = {
   /** Called before every attempt; return null to stop trying (e.g. signed out). */
   url: () => string | null;
+  /** Awaited before every attempt reads its URL (a token refresh in flight: the token it
+   * replaces would be refused or closed at once). */
+  ready?: () => Promise<unknown>;
   /** Subprotocols for the attempt, read right after `url()` (so both see the same token). */
   protocols?: () => string[];
   onOpen?: () => void;
@@ -70,6 +73,7 @@ export function createSocket<F = ServerFrame>(opts: SocketOptions<F>) {
       // Closed because its token was refreshed: wait for the new one, which may reach this tab
       // a moment after the close (its own refresh's answer, or another tab's storage event).
       if (lastCode === CloseCode.tokenReplaced) await newCredentials(used, credentials, sleep);
+      await opts.ready?.();
       wake = undefined;
       attempt++;
       const url = opts.url();

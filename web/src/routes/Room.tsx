@@ -80,6 +80,7 @@ function RoomView(props: { id: string }) {
     roomId: props.id,
     me,
     token: session.token,
+    socket: { ready: session.settled },
     sessionExpired: session.expired,
     fetchPage: (q) => api.messages(props.id, q),
     probeRoom: () => api.room(props.id),

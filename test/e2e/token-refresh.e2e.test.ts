@@ -1,0 +1,109 @@
+// Sliding sessions as people meet them: four days after signing in (the browser's clock moved
+// on, the 7-day token is past half its life), opening the app trades the token for a new one
+// while the app is already loading with the old one. A request the old token sent is refused
+// once the trade is done (here, opening a room); it must be sent again with the new token, not sign the person out.
+// With two tabs open, both want to trade the same token at once: one does, the other takes its
+// token, and both stay signed in.
+import type { Browser, Page, Request, Route } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, type Person, person, post, recordFailure, signUp, tokenOf } from "./support";
+
+const baseURL = inject("baseURL");
+const WAIT = { timeout: 20_000 };
+const FOUR_DAYS_MS = 4 * 86_400_000;
+let browser: Browser;
+const people: Person[] = [];
+
+/** Someone signed up with a room in their list; their browser's clock is four days ahead. */
+async function aheadByFourDays(name: string): Promise<{ who: Person; old: string; roomId: string }> {
+  const who = await person(browser, baseURL, name);
+  people.push(who);
+  await signUp(who);
+  const old = await tokenOf(who.page);
+  const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Tea on Thursday" }, old);
+  return { who, old, roomId: room.id };
+}
+
+const inApp = (page: Page) =>
+  page
+    .getByRole("link", { name: /Tea on Thursday/ })
+    .first()
+    .waitFor(WAIT);
+const refreshes = (r: Request) => r.method() === "POST" && r.url().endsWith("/api/auth/refresh");
+
+beforeAll(async () => {
+  browser = await launch();
+});
+
+afterEach(({ task }) => recordFailure(task, people));
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("a half-spent token", () => {
+  it("is traded at start-up; a request its old copy sent meanwhile is sent again with the new one", async () => {
+    const { who, old, roomId } = await aheadByFourDays("Ada Lovelace");
+    const page = who.page;
+    await page.clock.install({ time: Date.now() + FOUR_DAYS_MS });
+    // Opening a room reads it at once; that read reaches the server only after the trade.
+    let traded: () => void = () => {};
+    const done = new Promise<void>((resolve) => (traded = resolve));
+    await who.ctx.route("**/api/auth/refresh", async (route) => {
+      await route.fulfill({ response: await route.fetch() });
+      traded();
+    });
+    await who.ctx.route(
+      new RegExp(`/api/rooms/${roomId}$`),
+      async (route) => {
+        await done;
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    const refused: string[] = [];
+    page.on("response", (r) => r.status() === 401 && refused.push(new URL(r.url()).pathname));
+    await page.goto(`/rooms/${roomId}`);
+    await page.getByRole("heading", { name: "Tea on Thursday" }).waitFor(WAIT);
+    await page.getByRole("textbox", { name: /Message Tea on Thursday/ }).waitFor(WAIT);
+    // The old token's read was refused (the case this test is about), and nobody signed out.
+    expect(refused).toContain(`/api/rooms/${roomId}`);
+    expect(await tokenOf(page)).not.toBe(old);
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).pathname).not.toBe("/signin");
+    expect(who.errors).toEqual([]);
+  });
+
+  it("in two tabs at once: one trades it, the other takes the new token, and both stay signed in", async () => {
+    const { who, old } = await aheadByFourDays("Bob Carter");
+    const tabs = [who.page, await who.ctx.newPage()];
+    await tabs[1]?.goto("/");
+    for (const tab of tabs) await tab.clock.install({ time: Date.now() + FOUR_DAYS_MS });
+    // The first trade waits (up to 2 s) for a second one to be asked, so two asked at once
+    // reach the server one after the other, as they would if both tabs asked.
+    const asked: Route[] = [];
+    let second: () => void = () => {};
+    const secondAsked = new Promise<void>((resolve) => (second = resolve));
+    await who.ctx.route("**/api/auth/refresh", async (route) => {
+      asked.push(route);
+      if (asked.length > 1) {
+        second();
+        return;
+      }
+      await Promise.race([secondAsked, new Promise((r) => setTimeout(r, 2000))]);
+      await route.fulfill({ response: await route.fetch() });
+      for (const later of asked.slice(1)) await later.continue();
+    });
+    const sent: string[] = [];
+    who.ctx.on("request", (r) => refreshes(r) && sent.push(r.url()));
+    await Promise.all(tabs.map((tab) => tab.reload()));
+    await Promise.all(tabs.map((tab) => inApp(tab)));
+    const tokens = await Promise.all(tabs.map((tab) => tokenOf(tab)));
+    expect(tokens[0]).not.toBe(old);
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(sent).toHaveLength(1);
+    await tabs[0]?.waitForTimeout(500);
+    for (const tab of tabs) expect(new URL(tab.url()).pathname).not.toBe("/signin");
+    expect(who.errors).toEqual([]);
+  });
+});
