@@ -9,7 +9,7 @@ import * as W from "./wire";
 
 /** Seqs as clients send them: Postgres integers, so anything larger is invalid input. */
 const seq = (min: number) => z.number().int().min(min).max(W.MAX_SEQ);
-const ClientId = z.string().min(1).max(W.MAX_CLIENT_ID_LENGTH);
+const ClientId = z.string().min(1).max(W.MAX_CLIENT_ID_LENGTH).regex(W.CLIENT_ID_PATTERN, "visible ASCII characters only");
 const AttachmentIds = z.array(z.string().min(1).max(64)).max(W.MAX_ATTACHMENTS_PER_MESSAGE);
 
 export const ClientFrame = z.discriminatedUnion("type", [

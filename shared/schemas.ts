@@ -165,7 +165,12 @@ export const PasswordChangeInput = z.object({
   newPassword: Credentials.shape.password,
 });
 /** Logging in checks no username rules: an old account's name may predate them. */
-export const LoginInput = Credentials.extend({ username: z.string().max(64) });
+export const LoginInput = Credentials.extend({
+  username: z
+    .string()
+    .max(64)
+    .refine((name) => !name.includes("\u0000"), "no NUL characters"),
+});
 
 /** `model` is any string here; the characters route narrows it to what the AI providers accept. */
 export const CharacterInput = z.object({
@@ -200,7 +205,7 @@ export const RoomPatch = z.object({
 });
 export type RoomPatch = W.RoomPatch;
 
-export const ClientId = z.string().min(1).max(W.MAX_CLIENT_ID_LENGTH);
+export const ClientId = z.string().min(1).max(W.MAX_CLIENT_ID_LENGTH).regex(W.CLIENT_ID_PATTERN, "visible ASCII characters only");
 const AttachmentIds = z
   .array(z.string().min(1).max(64))
   .max(W.MAX_ATTACHMENTS_PER_MESSAGE)

@@ -3,8 +3,7 @@
 // It imports nothing and has no runtime dependencies, so the Worker, the Durable Objects, the
 // web app, the k6 scripts, the benchmark client and the test clients all import it, values
 // included, instead of copying them. The zod schemas that validate the same shapes at the edge
-// (and generate the OpenAPI document) are beside it in schemas.ts, which checks at compile time
-// that they agree with the types here.
+// (and make the OpenAPI document) are in schemas.ts, which checks at compile time that they agree.
 
 // ---- Limits -------------------------------------------------------------------------------
 
@@ -13,8 +12,9 @@ export const USERNAME_PATTERN = /^[a-z0-9_]{3,32}$/;
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Seqs are Postgres `integer`s: anything larger is invalid input, not a server error. */
 export const MAX_SEQ = 2 ** 31 - 1;
-/** A `clientId` is chosen by the client (so a resend after a reconnect is recognised). */
+/** A `clientId`, chosen by the client (a resend after a reconnect is known by it): visible ASCII. */
 export const MAX_CLIENT_ID_LENGTH = 64;
+export const CLIENT_ID_PATTERN = /^[\x21-\x7E]+$/;
 /** What `hello` without `afterSeq` sends: the latest this many messages. */
 export const RECENT_ON_HELLO = 50;
 /** Most attachments one message may carry. */

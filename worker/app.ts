@@ -9,7 +9,7 @@ import { securityHeaders } from "../shared/security-headers";
 import { openStore } from "../shared/store";
 import { requireAdmin } from "./auth/admin";
 import { requireAuth } from "./auth/middleware";
-import { errorBody, onError, tooLarge } from "./errors";
+import { badRequest, errorBody, onError, tooLarge } from "./errors";
 import { drainUnreadBody, limitBody } from "./lib/drain-body";
 import { router } from "./lib/openapi";
 import { adminRoutes } from "./routes/admin";
@@ -75,6 +75,11 @@ export function createApp() {
   });
   // Uploads have their own, larger limit (routes/attachments.ts), checked after membership.
   api.use("*", (c, next) => (isUpload(c.req.method, c.req.path) ? next() : limit(c, next)));
+  // No id, name, cursor or search holds a NUL (and Postgres text cannot): refused up front.
+  api.use("*", (c, next) => {
+    if (c.req.url.includes("%00")) throw badRequest("The address contains a NUL character (%00).");
+    return next();
+  });
   // Who may reach what, declared once: every route but health, docs, register and login
   // needs a token; every /rooms/:id route needs membership (404 unknown room, 403 non-member).
   for (const path of [

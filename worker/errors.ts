@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { errorFields, log } from "../shared/log";
-import { isStoreDown } from "../shared/store";
+import { isStoreDown, isUnstorableText } from "../shared/store";
 
 export class ApiError extends Error {
   constructor(
@@ -72,6 +72,8 @@ export function onError(err: Error, c: Context): Response {
     log.warn("store_unavailable", { requestId: c.get("requestId"), path: c.req.path, ...errorFields(err) });
     err = storeUnavailable();
   }
+  // A NUL in a JSON string (a username at sign-in, say) that reached a Postgres query.
+  if (!(err instanceof ApiError) && isUnstorableText(err)) err = badRequest("Text with a NUL character cannot be used here.");
   if (err instanceof ApiError) {
     return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
   }

@@ -12,7 +12,10 @@ const id = (n: number) => "c".repeat(n);
 const frames: unknown[] = [
   { type: "send", clientId: "a", content: "hi" },
   { type: "send", clientId: id(MAX_CLIENT_ID_LENGTH), content: "" },
-  { type: "send", clientId: "ü🙂", content: "multi\nline ✓" },
+  { type: "send", clientId: "a-1_B.~!", content: "multi\nline ✓" },
+  { type: "send", clientId: "ü🙂", content: "not ASCII" },
+  { type: "send", clientId: "a\u0000b", content: "NUL in the id" },
+  { type: "send", clientId: "a b", content: "blank in the id" },
   { type: "send", clientId: "x", content: "with extra keys", seq: 4, extra: { a: 1 } },
   { content: "keys in another order", clientId: "k", type: "send" },
   { type: "send", clientId: "", content: "empty id" },

@@ -3,7 +3,15 @@
 // capability that handles its type. The `switch` names every client frame type and ends in an
 // exhaustiveness check, so a frame type added to the wire module without a case here does not
 // compile.
-import { type ClientFrame, CloseCode, MAX_CLIENT_ID_LENGTH, MAX_FRAME_BYTES, type OnlineUser, unhandled } from "../../shared/wire";
+import {
+  CLIENT_ID_PATTERN,
+  type ClientFrame,
+  CloseCode,
+  MAX_CLIENT_ID_LENGTH,
+  MAX_FRAME_BYTES,
+  type OnlineUser,
+  unhandled,
+} from "../../shared/wire";
 import type { ActionError } from "./ai";
 import type { EditResult } from "./edits";
 import { type RoomSockets, type SocketInfo, send } from "./sockets";
@@ -110,7 +118,7 @@ export function plainSend(json: unknown): ClientFrame | undefined {
   if (typeof json !== "object" || json === null) return undefined;
   const { type, clientId, content, attachments } = json as Record<string, unknown>;
   if (type !== "send" || attachments !== undefined || typeof content !== "string" || typeof clientId !== "string") return undefined;
-  if (clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH) return undefined;
+  if (clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH || !CLIENT_ID_PATTERN.test(clientId)) return undefined;
   return { type, clientId, content };
 }
 

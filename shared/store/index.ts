@@ -8,7 +8,7 @@ import { dialectOf, type StoreBindings } from "./bindings";
 import type { Store } from "./open";
 
 export type { Store } from "./open";
-export { isStoreDown, isUniqueViolation, StoreUnavailable } from "./unavailable";
+export { isStoreDown, isUniqueViolation, isUnstorableText, StoreUnavailable } from "./unavailable";
 
 /** One store per call, opened (for Postgres, with a client of its own) on its first call. */
 export function openStore(env: StoreBindings): Store {

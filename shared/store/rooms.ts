@@ -13,8 +13,9 @@ export const encodeCursor = (c: ListCursor) => btoa(JSON.stringify(c));
 export function decodeCursor(s: string): ListCursor | null {
   try {
     const c = JSON.parse(atob(s));
-    // An integer the databases take: a cursor saying 1e300 or 1.5 is refused, not sent to them.
-    return Number.isSafeInteger(c?.at) && typeof c?.id === "string" ? c : null;
+    // An integer the databases take: a cursor saying 1e300 or 1.5 is refused, not sent to them;
+    // and a room id's shape (no NUL, which Postgres text cannot hold).
+    return Number.isSafeInteger(c?.at) && typeof c?.id === "string" && /^[\w-]{1,64}$/.test(c.id) ? c : null;
   } catch {
     return null;
   }

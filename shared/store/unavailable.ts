@@ -64,13 +64,20 @@ function rethrow(err: unknown): never {
   throw isStoreDown(err) ? new StoreUnavailable(err) : err;
 }
 
-/** True when an insert failed on a unique constraint (D1 and Postgres word it differently). */
-export function isUniqueViolation(err: unknown): boolean {
+/** Whether `err`, or an error it was caused by, has a Postgres `code` or a message `test` takes. */
+function causedBy(err: unknown, codes: string[], test?: RegExp): boolean {
   const seen = new Set<unknown>();
   for (let e: unknown = err; e && !seen.has(e); e = (e as { cause?: unknown }).cause) {
     seen.add(e);
     const { code, message } = e as { code?: string; message?: string };
-    if (code === "23505" || /UNIQUE constraint failed/i.test(message ?? "")) return true;
+    if (codes.includes(String(code)) || test?.test(message ?? "")) return true;
   }
   return false;
 }
+
+/** True when an insert failed on a unique constraint (D1 and Postgres word it differently). */
+export const isUniqueViolation = (err: unknown) => causedBy(err, ["23505"], /UNIQUE constraint failed/i);
+
+/** True when Postgres could not take a text value: a NUL, or a character its encoding lacks
+ * (the client's input, not an outage or a bug). */
+export const isUnstorableText = (err: unknown) => causedBy(err, ["22021", "22P05"]);
