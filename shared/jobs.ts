@@ -8,6 +8,9 @@ export type GenerateJob = {
   roomId: string;
   triggerSeq: number;
   characterId: string;
+  /** Who asked for a regenerated reply (anyone in the room may): their budget is checked and
+   * the tokens are theirs. Without it, the author of `triggerSeq`. */
+  askedBy?: { id: string; name: string };
   /** Deliveries of this job before the message it travels in (a job re-sent, not retried, while
    * every key cooled, or held by the room past the queue's longest delay). */
   priorAttempts?: number;

@@ -26,6 +26,16 @@ const REQUEUE = "requeue:";
 /** A job untouched this long is given up: far beyond any retry ladder step we configure. */
 const STALE_MS = 10 * 60_000;
 
+/** The seq of the message the AI reply `seq` answers, or why that reply cannot be regenerated. */
+function answered(log: RoomLog, seq: number): number | ActionError {
+  const reply = log.get(seq);
+  if (reply?.author.kind !== "ai" || reply.replyTo === undefined || reply.deletedAt)
+    return { code: "not_found", message: "No AI reply with that seq." };
+  const question = log.get(reply.replyTo);
+  if (question?.deletedAt) return { code: "deleted", message: "The message this reply answers was deleted." };
+  return reply.replyTo;
+}
+
 export class RoomAi {
   private readonly jobs: AiJobs;
   private readonly waiters = new ReplyWaiters();
@@ -55,11 +65,11 @@ export class RoomAi {
 
   /** Starts a job, or, while one is in flight, leaves a follow-up for when it finishes. With
    * `replySeq` the job writes a new version of that reply instead of a new message. */
-  private async trigger(triggerSeq: number, replySeq?: number): Promise<void> {
+  private async trigger(triggerSeq: number, replySeq?: number, askedBy?: GenerateJob["askedBy"]): Promise<void> {
     const room = this.room();
     if (!room?.characterId) return;
     if (this.jobs.active()) return this.jobs.addFollowUp(triggerSeq);
-    const job: GenerateJob = { jobId: crypto.randomUUID(), roomId: room.roomId, triggerSeq, characterId: room.characterId };
+    const job: GenerateJob = { jobId: crypto.randomUUID(), roomId: room.roomId, triggerSeq, characterId: room.characterId, askedBy };
     const now = Date.now();
     this.jobs.insert(job, now, replySeq);
     try {
@@ -148,18 +158,16 @@ export class RoomAi {
     return undefined;
   }
 
-  /** Writes a new version of an AI reply, answering the same message; the earlier versions
-   * stay (Message.versions), and the new one becomes the one everyone sees. */
-  async regenerate(seq: number): Promise<ActionError | undefined> {
-    const message = this.log.get(seq);
-    if (message?.author.kind !== "ai" || message.replyTo === undefined || message.deletedAt) {
-      return { code: "not_found", message: "No AI reply with that seq." };
-    }
+  /** Writes a new version of an AI reply, answering the same message, on `askedBy`'s budget;
+   * the earlier versions stay (Message.versions), and the new one becomes the one everyone sees. */
+  async regenerate(seq: number, askedBy: { id: string; name: string }): Promise<ActionError | undefined> {
+    const question = answered(this.log, seq);
+    if (typeof question !== "number") return question;
     if (!this.room()?.characterId) return { code: "no_character", message: "This room has no AI character." };
     if (this.jobs.active()) return { code: "busy", message: "A reply is already being written; stop it first." };
     const fresh = this.log.newVersion(seq);
     if (fresh) this.broadcast(updatedFrame(fresh, this.changes.record(seq)));
-    await this.trigger(message.replyTo, seq);
+    await this.trigger(question, seq, askedBy);
   }
 
   /** Whether a job is queued or running for the reply `seq`. */

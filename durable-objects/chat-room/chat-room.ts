@@ -105,11 +105,12 @@ export class ChatRoom extends DurableObject<Env> {
     return this.ai.stop(seq);
   }
 
-  /** Regenerating costs a generation, so it draws on the same per-user budget as sending. */
-  async regenerateReply(seq: number, userId: string) {
-    const wait = this.p.sends.takeToken(userId);
+  /** Regenerating costs a generation, so it draws on the same per-user budget as sending, and
+   * on the AI budget of whoever asked for it. */
+  async regenerateReply(seq: number, user: OnlineUser) {
+    const wait = this.p.sends.takeToken(user.id);
     if (wait > 0) return { code: "rate_limited", message: `Too many requests; try again in ${Math.ceil(wait / 1000)} s.` };
-    return this.ai.regenerate(seq);
+    return this.ai.regenerate(seq, { id: user.id, name: user.displayName });
   }
 
   /** An author's edit (REST; the `edit` frame does the same). */
@@ -195,7 +196,7 @@ export class ChatRoom extends DurableObject<Env> {
       send: (ws, user, frame) => this.p.sends.enqueue(ws, user, frame),
       typing: (ws, user) => this.p.connections.typing(ws, user),
       stop: (seq) => this.ai.stop(seq),
-      regenerate: (seq, userId) => this.regenerateReply(seq, userId),
+      regenerate: (seq, user) => this.regenerateReply(seq, user),
       edit: (user, seq, content) => this.p.edits.edit(user, seq, content),
       remove: (user, seq) => this.p.edits.remove(user, seq),
       selectVersion: (user, seq, version) => this.p.edits.select(user, seq, version),

@@ -23,7 +23,7 @@ export type FrameHandlers = {
   send(ws: WebSocket, user: OnlineUser, frame: { clientId: string; content: string; attachments?: string[] }): Promise<void>;
   typing(ws: WebSocket, user: OnlineUser): void;
   stop(seq: number): Promise<ActionError | undefined>;
-  regenerate(seq: number, userId: string): Promise<ActionError | undefined>;
+  regenerate(seq: number, user: OnlineUser): Promise<ActionError | undefined>;
   edit(user: OnlineUser, seq: number, content: string): Promise<EditResult>;
   remove(user: OnlineUser, seq: number): Promise<EditResult>;
   selectVersion(user: OnlineUser, seq: number, version: number): Promise<EditResult>;
@@ -44,7 +44,7 @@ export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: Fr
     case "stop":
       return answer(ws, await on.stop(frame.seq));
     case "regenerate":
-      return answer(ws, await on.regenerate(frame.seq, info.user.id));
+      return answer(ws, await on.regenerate(frame.seq, info.user));
     case "edit":
       return answerEdit(ws, frame.clientId, await on.edit(info.user, frame.seq, frame.content));
     case "delete":

@@ -98,4 +98,28 @@ describe.skipIf(!env.GEMINI_BASE_URL)("attachments and budgets in the AI pipelin
     await waitForSample("parlor_ai_budget_refusals_total", 'scope="person"', (v) => v >= 1);
     await waitForSample("parlor_ai_tokens_total", 'kind="prompt"', (v) => v >= 999_990);
   });
+
+  it("puts a regenerated reply on the budget of whoever asked for it, and refuses one whose question was deleted", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { characterId: "assistant", members: [bob.user.username] });
+    for (const k of KEYS) await double.script(k, { kind: "reply", chunks: ["First."], usage: { prompt: 100, output: 20 } });
+    const first = await ask(ann, room.id, "a question");
+    const tokensOf = async (who: Account) =>
+      (await api<{ usage: { tokens: number } }>("/me/usage", { token: who.token })).body.usage.tokens;
+    expect(await tokensOf(ann)).toBe(120);
+    // The key that did not answer still holds its step: cleared, so each key has just the next.
+    for (const k of KEYS) await double.reset(k);
+    for (const k of KEYS) await double.script(k, { kind: "reply", chunks: ["Second."], usage: { prompt: 400, output: 100 } });
+    expect((await api(`/rooms/${room.id}/messages/${first.seq}/regenerate`, { method: "POST", token: bob.token })).status).toBe(202);
+    await expect.poll(() => tokensOf(bob), { timeout: 15_000 }).toBe(500);
+    expect(await tokensOf(ann)).toBe(120);
+    // Ann takes her question back: there is nothing left to answer again.
+    expect((await api(`/rooms/${room.id}/messages/${first.replyTo}`, { method: "DELETE", token: ann.token })).status).toBe(200);
+    const refused = await api<{ error: { code: string } }>(`/rooms/${room.id}/messages/${first.seq}/regenerate`, {
+      method: "POST",
+      token: bob.token,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("deleted");
+  });
 });

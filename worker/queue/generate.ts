@@ -118,9 +118,10 @@ async function generate(job: GenerateJob, env: Env, config: Config, attempts: nu
     await stub.finishReply(job.jobId, attempt, { status: "error", error: "There was nothing to reply to." });
     return { kind: "done", as: "failed" };
   }
-  // The person who asked: their budget is checked first, and the reply's tokens are theirs.
-  const asker = begun.history.find((m) => m.seq === job.triggerSeq)?.author;
-  const person = asker?.kind === "user" ? asker : null;
+  // The person who asked (who regenerated, or wrote the message): their budget is checked
+  // first, and the reply's tokens are theirs.
+  const author = begun.history.find((m) => m.seq === job.triggerSeq)?.author;
+  const person = job.askedBy ?? (author?.kind === "user" ? author : null);
   const refusal = person && (await budgetRefusal(env, person.id, job.roomId, person.name));
   if (refusal) {
     await stub.appendReply(job.jobId, attempt, refusal);

@@ -186,7 +186,9 @@ export const messageRoutes = router()
       responses: { 202: { description: "Regenerating" }, ...commonErrors },
     }),
     async (c) => {
-      const error = await chatRoom(c.env, c.get("room").id).regenerateReply(c.req.valid("param").seq, c.get("session").id);
+      const s = c.get("session");
+      const asker = { id: s.id, username: s.username, displayName: s.displayName };
+      const error = await chatRoom(c.env, c.get("room").id).regenerateReply(c.req.valid("param").seq, asker);
       if (error?.code === "rate_limited") throw rateLimited(5_000, error.message);
       if (error) throw new ApiError(error.code === "not_found" ? 404 : 409, error.code, error.message);
       return c.body(null, 202);
