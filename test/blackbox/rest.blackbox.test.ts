@@ -59,6 +59,15 @@ describe.each(modes)("REST through $name", ({ name, base, history }) => {
     else expect(pageCsp).toContain("worker-src 'self' blob:");
   });
 
+  it("answers the API's own addresses with its JSON, never with the app's page", async () => {
+    for (const path of ["/api", "/api/", "/api/nope", "/metrics/", "/metrics/x"]) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.headers.get("Content-Type"), path).toMatch(/^application\/json/);
+      expect([401, 404], path).toContain(res.status);
+      expect(((await res.json()) as ErrorBody).error?.code, path).toBeTruthy();
+    }
+  });
+
   it("stores a post and serves it back in the history page", async () => {
     const posted = await call<{ message: Message }>(base, `/api/rooms/${room.id}/messages`, {
       token: owner.token,

@@ -46,6 +46,9 @@ describe("attachments", () => {
     const outsider = await upload(eve, room.id, png(1, 1), "x.png");
     expect(outsider.status).toBe(403);
     expect((await download(ann, `/api/rooms/${room.id}/attachments/nope`)).status).toBe(404);
+    // An id no upload could have (R2 refused the key and it was a 500).
+    for (const id of ["x".repeat(5000), "a.b", "%F0%9F%99%82"])
+      expect((await download(ann, `/api/rooms/${room.id}/attachments/${id}`)).status, id.slice(0, 9)).toBe(400);
   });
 
   it("refuses oversized, disguised, empty and malformed uploads with clear errors, and stores nothing", async () => {

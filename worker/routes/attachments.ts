@@ -18,7 +18,12 @@ import type { AppEnv } from "../types";
 import { roomConfigOf } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
-const AttachmentParams = RoomId.extend({ attachmentId: z.string().openapi({ param: { name: "attachmentId", in: "path" } }) });
+const AttachmentParams = RoomId.extend({
+  attachmentId: z
+    .string()
+    .regex(/^[\w-]{1,64}$/, "not an attachment id")
+    .openapi({ param: { name: "attachmentId", in: "path" } }),
+});
 /** Room for the multipart framing around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 const ACCEPTED = "PNG, JPEG, GIF, WebP, PDF or plain UTF-8 text";

@@ -116,3 +116,16 @@ describe("GET /api/admin/keys", () => {
     expect(doc.body.paths["/admin/keys"]?.get?.tags).toEqual(["Operations"]);
   });
 });
+
+describe("GET /api/admin/usage", () => {
+  it("takes a day the calendar has, and refuses one it has not with 400 (not 500, not the day after)", async () => {
+    const ok = await api<{ day: string }>("/admin/usage?day=2024-02-29", { token: env.ADMIN_TOKEN });
+    expect(ok.status).toBe(200);
+    expect(ok.body.day).toBe("2024-02-29");
+    for (const day of ["2026-13-45", "2026-02-30", "2025-02-29", "2026-04-31", "0000-00-00"]) {
+      const r = await api<{ error: { code: string; message: string } }>(`/admin/usage?day=${day}`, { token: env.ADMIN_TOKEN });
+      expect(r.status, day).toBe(400);
+      expect(r.body.error, day).toMatchObject({ code: "invalid_input", message: "day: a UTC day, YYYY-MM-DD" });
+    }
+  });
+});

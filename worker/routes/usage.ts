@@ -62,6 +62,11 @@ export const usageRoutes = router()
           day: z
             .string()
             .regex(/^\d{4}-\d{2}-\d{2}$/, "a UTC day, YYYY-MM-DD")
+            // A day the calendar has: 2026-02-30 is not 2026-03-02.
+            .refine((day) => {
+              const at = new Date(`${day}T00:00:00Z`);
+              return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(day);
+            }, "a UTC day, YYYY-MM-DD")
             .optional(),
         }),
       },
