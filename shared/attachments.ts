@@ -3,7 +3,7 @@
 // are valid UTF-8 without NUL or other binary control characters; anything else is refused.
 // Also the pixel size of images (from their headers), a file name safe to show and to put in
 // a Content-Disposition header, and where an attachment lives in R2. Pure, no I/O.
-import type { AttachmentType } from "./wire";
+import { type AttachmentType, UNSAFE_NAME_CHARS } from "./wire";
 
 export type Sniffed = { mimeType: AttachmentType; width?: number; height?: number };
 
@@ -26,9 +26,9 @@ const ascii = (b: Uint8Array, at: number, text: string) =>
 
 /** The file's type and, for images, its pixel size; null when it is none of the accepted types. */
 export function sniff(bytes: Uint8Array): Sniffed | null {
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { mimeType: "image/png", ...pngSize(bytes) };
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { mimeType: "image/jpeg", ...jpegSize(bytes) };
-  if (ascii(bytes, 0, "GIF87a") || ascii(bytes, 0, "GIF89a")) return { mimeType: "image/gif", ...gifSize(bytes) };
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { mimeType: "image/png", ...plausible(pngSize(bytes)) };
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { mimeType: "image/jpeg", ...plausible(jpegSize(bytes)) };
+  if (ascii(bytes, 0, "GIF87a") || ascii(bytes, 0, "GIF89a")) return { mimeType: "image/gif", ...plausible(gifSize(bytes)) };
   if (ascii(bytes, 0, "RIFF") && ascii(bytes, 8, "WEBP")) return { mimeType: "image/webp" };
   if (ascii(bytes, 0, "%PDF-")) return { mimeType: "application/pdf" };
   return isPlainText(bytes) ? { mimeType: "text/plain" } : null;
@@ -44,6 +44,13 @@ function isPlainText(bytes: Uint8Array): boolean {
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   return !/[\u0000-\u0008\u000b\u000e-\u001a\u001c-\u001f\u007f]/.test(text);
+}
+
+/** A header's size only if an image could have it (a PNG may claim 4294967295 × 1): the app
+ * lays the image out by it before it loads. */
+function plausible(size: { width?: number; height?: number }): { width?: number; height?: number } {
+  const { width = 0, height = 0 } = size;
+  return width >= 1 && height >= 1 && width <= 65_535 && height <= 65_535 ? size : {};
 }
 
 function view(b: Uint8Array) {
@@ -81,12 +88,30 @@ function jpegSize(b: Uint8Array): { width?: number; height?: number } {
   return {};
 }
 
-/** A name to show and to download as: no path, no control characters, at most 200 characters. */
-export function cleanFileName(raw: string | undefined): string {
+const UNSAFE_IN_NAMES = new RegExp(`${UNSAFE_NAME_CHARS.source}|"`, "gu");
+/** What each type's files are called; a text file may be called anything that does not open as
+ * active content once downloaded (a page, a script, a program, a shortcut). */
+const EXTENSIONS: Record<AttachmentType, string[]> = {
+  "image/png": ["png"],
+  "image/jpeg": ["jpg", "jpeg", "jfif"],
+  "image/gif": ["gif"],
+  "image/webp": ["webp"],
+  "application/pdf": ["pdf"],
+  "text/plain": [],
+};
+const ACTIVE =
+  /\.(html?|xht(ml)?|shtml|svgz?|xml|xslt?|mht(ml)?|hta|m?js|jse|vb[es]?|wsf|wsh|bat|cmd|com|exe|msi|ps(m|d)?1|scr|pif|reg|lnk|url|jar|desktop|webloc|application)$/i;
+
+/** A name to show and to download as: no path, no control, bidi or invisible characters (those
+ * the names rule refuses), at most 200 characters, and an extension that says what the bytes
+ * are (`photo` → `photo.png`; a text file named `page.html` → `page.html.txt`). */
+export function cleanFileName(raw: string | undefined, type: AttachmentType = "text/plain"): string {
   const base = (raw ?? "").split(/[/\\]/).pop() ?? "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, "").trim();
-  return clean.slice(0, 200) || "file";
+  const name = base.replace(UNSAFE_IN_NAMES, "").trim().slice(0, 190) || "file";
+  const ext = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
+  const known = EXTENSIONS[type];
+  if (type === "text/plain") return ACTIVE.test(name) ? `${name}.txt` : name;
+  return ext && known.includes(ext) ? name : `${name}.${known[0]}`;
 }
 
 /** `attachment` (or `inline`) with the name for every browser: an ASCII fallback and RFC 5987. */

@@ -124,7 +124,7 @@ attachmentRoutes
     const room = c.get("room");
     const session = c.get("session");
     const id = crypto.randomUUID();
-    const name = cleanFileName(file.name);
+    const name = cleanFileName(file.name, kind.mimeType);
     const key = attachmentKey(room.id, id);
     const stored: Omit<AttachmentShape, "url"> = { id, name, mimeType: kind.mimeType, size: bytes.byteLength };
     if (kind.width && kind.height) Object.assign(stored, { width: kind.width, height: kind.height });
