@@ -3,7 +3,8 @@
 // while the app is already loading with the old one. A request the old token sent is refused
 // once the trade is done (here, opening a room); it must be sent again with the new token, not sign the person out.
 // With two tabs open, both want to trade the same token at once: one does, the other takes its
-// token, and both stay signed in.
+// token, and both stay signed in. And a mistyped current password on the Account page is a
+// refused form, not the end of the session.
 import type { Browser, Page, Request, Route } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, type Person, person, post, recordFailure, signUp, tokenOf } from "./support";
@@ -46,16 +47,21 @@ describe("a half-spent token", () => {
     const { who, old, roomId } = await aheadByFourDays("Ada Lovelace");
     const page = who.page;
     await page.clock.install({ time: Date.now() + FOUR_DAYS_MS });
-    // Opening a room reads it at once; that read reaches the server only after the trade.
+    // Opening a room reads it at once: the trade is answered only once that read was sent (with
+    // the old token), and the read reaches the server only after the trade.
     let traded: () => void = () => {};
     const done = new Promise<void>((resolve) => (traded = resolve));
+    let read: () => void = () => {};
+    const readSent = new Promise<void>((resolve) => (read = resolve));
     await who.ctx.route("**/api/auth/refresh", async (route) => {
+      await Promise.race([readSent, new Promise((r) => setTimeout(r, 5000))]);
       await route.fulfill({ response: await route.fetch() });
       traded();
     });
     await who.ctx.route(
       new RegExp(`/api/rooms/${roomId}$`),
       async (route) => {
+        read();
         await done;
         await route.continue();
       },
@@ -104,6 +110,28 @@ describe("a half-spent token", () => {
     expect(sent).toHaveLength(1);
     await tabs[0]?.waitForTimeout(500);
     for (const tab of tabs) expect(new URL(tab.url()).pathname).not.toBe("/signin");
+    expect(who.errors).toEqual([]);
+  });
+});
+
+describe("changing the password", () => {
+  it("with the current one mistyped or left out: says so in the form, keeps the focus and the session", async () => {
+    const { who, old } = await aheadByFourDays("Cy Young");
+    const page = who.page;
+    await page.goto("/account");
+    const change = page.getByRole("button", { name: "Change password" });
+    await change.click();
+    await page.getByRole("alert").filter({ hasText: "Enter your current password." }).waitFor(WAIT);
+    await page.getByLabel("Current password").fill("not my password at all");
+    await page.getByLabel("New password").fill("a brand new passphrase here");
+    await change.click();
+    await page.getByRole("alert").filter({ hasText: "The current password is wrong." }).waitFor(WAIT);
+    // Still here, still signed in, and the focus where the person left it.
+    expect(new URL(page.url()).pathname).toBe("/account");
+    expect(await tokenOf(page)).toBe(old);
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Change password");
+    const me = await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${old}` } });
+    expect(me.status).toBe(200);
     expect(who.errors).toEqual([]);
   });
 });

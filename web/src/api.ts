@@ -115,7 +115,8 @@ async function send(method: string, path: string, opts: Options = {}): Promise<R
     if (error.code === "store_unavailable") setOutage(true);
     // A 401 on an authenticated call means the session is over, unless a refresh replaced the
     // token meanwhile: then once more with the new one. Auth calls report their own.
-    if (res.status === 401 && token) {
+    // (A wrong current password, `invalid_credentials`, ends nothing.)
+    if (res.status === 401 && token && error.code !== "invalid_credentials") {
       if (!opts.once && (await replaced(token))) return send(method, path, { ...opts, once: true });
       config.onUnauthorized();
     }

@@ -87,9 +87,17 @@ export function Field(props: {
   );
 }
 
+/** While busy the button stays focusable (aria-disabled, not disabled): a refused submit leaves
+ * the focus where it was, not on the page's body. createSubmit ignores a second submit. */
 export function SubmitButton(props: { busy: boolean; disabled?: boolean; block?: boolean; children: JSX.Element }) {
   return (
-    <button type="submit" class="btn btn-primary" classList={{ "btn-block": !!props.block }} disabled={props.busy || props.disabled}>
+    <button
+      type="submit"
+      class="btn btn-primary"
+      classList={{ "btn-block": !!props.block }}
+      disabled={props.disabled}
+      aria-disabled={props.busy ? "true" : undefined}
+    >
       <Show when={props.busy}>
         <span class="spinner" aria-hidden="true" />
       </Show>

@@ -20,6 +20,8 @@ export default function Account() {
   });
 
   const form = createSubmit(async () => {
+    if (!current()) throw new Error("Enter your current password.");
+    if (!next()) throw new Error("Choose a new password.");
     const { ended } = await api.changePassword(current(), next());
     setCurrent("");
     setNext("");
