@@ -209,7 +209,7 @@ export type RoomGoneReason = (typeof ROOM_GONE_REASONS)[number];
  * list over REST (the snapshot) and applies these on top of it. */
 export type ChannelFrame =
   | { type: "ready"; userId: string }
-  /** A room you are in was created, you were invited to it, or its settings changed. */
+  /** A room you are in was created, you were invited to it, or its settings or members changed. */
   | { type: "room"; room: Room }
   | { type: "room_gone"; roomId: string; reason: RoomGoneReason }
   /** Coalesced: at most about one per room per second, none for a room you have open. */

@@ -128,11 +128,21 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
       // Messages and memberships go with the room (ON DELETE CASCADE).
       await db.delete(rooms).where(eq(rooms.id, id));
     },
-    async addMember(roomId: string, userId: string, now: number): Promise<void> {
-      await db.insert(rm).values({ roomId, userId, role: "member", joinedAt: now, lastReadSeq: 0 }).onConflictDoNothing();
+    /** Adds a member; the room counts as changed (its member list did), and is returned so. */
+    async addMember(roomId: string, userId: string, now: number): Promise<Room | undefined> {
+      const [, [row]] = (await atomic((d) => [
+        d.insert(rm).values({ roomId, userId, role: "member", joinedAt: now, lastReadSeq: 0 }).onConflictDoNothing(),
+        d.update(rooms).set({ updatedAt: now }).where(eq(rooms.id, roomId)).returning(),
+      ])) as [unknown, RoomRow[]];
+      return row && toRoom(row);
     },
-    async removeMember(roomId: string, userId: string): Promise<void> {
-      await db.delete(rm).where(and(eq(rm.roomId, roomId), eq(rm.userId, userId)));
+    /** Removes a member; the room counts as changed, as when one is added. */
+    async removeMember(roomId: string, userId: string, now: number): Promise<Room | undefined> {
+      const [, [row]] = (await atomic((d) => [
+        d.delete(rm).where(and(eq(rm.roomId, roomId), eq(rm.userId, userId))),
+        d.update(rooms).set({ updatedAt: now }).where(eq(rooms.id, roomId)).returning(),
+      ])) as [unknown, RoomRow[]];
+      return row && toRoom(row);
     },
     async markRead(roomId: string, userId: string, seq: number): Promise<void> {
       await db

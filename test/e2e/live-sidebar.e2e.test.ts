@@ -152,4 +152,49 @@ describe("a live sidebar", () => {
     expect(bob.errors).toEqual([]);
     expect(ada.errors).toEqual([]);
   });
+
+  it("keeps Bob's open room and room settings current as people join, leave and remove him", async () => {
+    await bob.page.evaluate(() => {
+      (window as unknown as { __hidden: boolean }).__hidden = false;
+    });
+    const token = await tokenOf(ada.page);
+    const cy = await post<{ user: { id: string; username: string } }>(baseURL, "/auth/register", {
+      username: `cy_${Date.now().toString(36)}`,
+      password: "correct horse battery",
+      displayName: "Cy Young",
+    });
+    const choir = (await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Choir", members: [bob.username] }, token)).room.id;
+    const call = (method: string, path: string, body?: object) =>
+      fetch(`${baseURL}/api/rooms/${choir}${path}`, {
+        method,
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: body && JSON.stringify(body),
+      });
+    await bob.page.goto(`/rooms/${choir}`);
+    await live(bob.page);
+    const sub = bob.page.locator(".chat-sub");
+    await expect.poll(() => sub.textContent(), WAIT).toContain("2 members");
+    await bobPhone.goto(`/rooms/${choir}/settings`);
+    const members = bobPhone.locator(".member-name");
+    await expect.poll(() => members.allTextContents(), WAIT).toEqual(["Ada Lovelace", "Bob Carter (you)"]);
+
+    expect((await call("POST", "/members", { username: cy.user.username })).status).toBe(201);
+    await expect.poll(() => sub.textContent(), WAIT).toContain("3 members");
+    await expect.poll(() => members.allTextContents(), WAIT).toContain("Cy Young");
+    expect((await call("DELETE", `/members/${cy.user.id}`)).status).toBe(204);
+    await expect.poll(() => sub.textContent(), WAIT).toContain("2 members");
+    await expect.poll(() => members.allTextContents(), WAIT).not.toContain("Cy Young");
+    // Ada removes Bob: his settings page lets go of the room rather than offer a form that fails.
+    expect(
+      (
+        await call(
+          "DELETE",
+          `/members/${(await bob.page.evaluate(() => JSON.parse(localStorage.getItem("parlor.session") ?? "{}").user.id)) as string}`,
+        )
+      ).status,
+    ).toBe(204);
+    await bobPhone.getByRole("alert").filter({ hasText: "No longer yours to change" }).waitFor(WAIT);
+    expect(await bobPhone.getByRole("button", { name: "Save changes" }).count()).toBe(0);
+    expect(bob.errors).toEqual([]);
+  });
 });

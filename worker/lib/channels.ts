@@ -5,7 +5,8 @@
 import { waitUntil } from "cloudflare:workers";
 import { userChannel } from "../../durable-objects/user-channel/user-channel";
 import { log } from "../../shared/log";
-import type { ChannelFrame } from "../../shared/wire";
+import type { Store } from "../../shared/store";
+import type { ChannelFrame, Room } from "../../shared/wire";
 
 export function tellPeople(env: Pick<Env, "USER_CHANNEL">, userIds: Iterable<string>, frame: ChannelFrame): void {
   const sends = [...new Set(userIds)].map((id) => userChannel(env, id).push(frame));
@@ -18,4 +19,15 @@ export function tellPeople(env: Pick<Env, "USER_CHANNEL">, userIds: Iterable<str
   } catch {
     // Outside a request: nothing to keep alive.
   }
+}
+
+/** Tells every member of `room` (as the store lists them now) that it changed: their lists,
+ * and their open room and settings screens, take it as it is now. */
+export async function tellMembers(env: Pick<Env, "USER_CHANNEL">, store: Store, room: Room): Promise<void> {
+  const members = await store.rooms.members(room.id);
+  tellPeople(
+    env,
+    members.map((m) => m.user.id),
+    { type: "room", room },
+  );
 }

@@ -9,7 +9,7 @@ import type { Room } from "../../shared/wire";
 import { MODEL_NAME, MODEL_NAME_HINT } from "../ai";
 import { signedInAccount } from "../auth/sign-in";
 import { forbidden, notFound } from "../errors";
-import { tellPeople } from "../lib/channels";
+import { tellMembers } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 import type { AppEnv } from "../types";
 import { forgetRoomAccess, roomConfigOf } from "./room-access";
@@ -36,12 +36,7 @@ async function reconfigure(c: Context<AppEnv>, rooms: Room[], characterName: str
     rooms.map(async (room) => {
       forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).configure(roomConfigOf(room, characterName));
-      const members = await store.rooms.members(room.id);
-      tellPeople(
-        c.env,
-        members.map((m) => m.user.id),
-        { type: "room", room },
-      );
+      await tellMembers(c.env, store, room);
     }),
   );
 }

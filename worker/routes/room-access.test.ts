@@ -152,7 +152,7 @@ describe("history pages from the cached member list", () => {
     expect(first.status).toBe(200);
     expect(first.body.messages.map((m) => m.content)).toEqual(["before the removal"]);
 
-    await openStore(env).rooms.removeMember(room.id, bob.user.id);
+    await openStore(env).rooms.removeMember(room.id, bob.user.id, Date.now());
     await chatRoom(env, room.id).kick(bob.user.id);
     expect(await page()).toMatchObject({ status: 403, body: { error: { code: "not_a_member" } } });
 

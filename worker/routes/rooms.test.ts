@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Character, Member, Room, RoomCharacter, RoomListItem } from "../../shared/wire";
+import { connectChannel } from "../../test/channel";
 import { type Account, api, createRoom, post, roomWith, signUp } from "../../test/helpers";
 
 describe("rooms", () => {
@@ -176,6 +177,24 @@ describe("rooms", () => {
     expect((await api(`/rooms/${room.id}/members/${cat.user.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);
     expect((await api(`/rooms/${room.id}/members/${ann.user.id}`, { method: "DELETE", token: ann.token })).status).toBe(400);
     expect((await api(`/rooms/${room.id}`, { token: bob.token })).status).toBe(403);
+  });
+
+  it("tells every member when someone joins or leaves: the room is newer, on their channels", async () => {
+    const [ann, bob, cat] = [await signUp("ann"), await signUp("bob"), await signUp("cat")];
+    const room = await createRoom(ann, { members: [bob.user.username] });
+    const channel = await connectChannel(ann.token);
+    await api(`/rooms/${room.id}/members`, { token: bob.token, body: { username: cat.user.username } });
+    const joined = await channel.waitFor("room", (f) => f.room.id === room.id && f.room.updatedAt > room.updatedAt);
+    const seen = await api<{ room: Room; members: Member[] }>(`/rooms/${room.id}`, { token: ann.token });
+    expect(seen.body.room.updatedAt).toBe(joined.room.updatedAt);
+    expect(seen.body.members.map((m) => m.user.username).sort()).toEqual([ann, bob, cat].map((p) => p.user.username).sort());
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await api(`/rooms/${room.id}/members/${cat.user.id}`, { method: "DELETE", token: cat.token })).status).toBe(204);
+    const left = await channel.waitFor("room", (f) => f.room.id === room.id && f.room.updatedAt > joined.room.updatedAt);
+    const after = await api<{ members: Member[] }>(`/rooms/${room.id}`, { token: ann.token });
+    expect(after.body.members).toHaveLength(2);
+    expect(left.room.id).toBe(room.id);
+    channel.close();
   });
 
   it("lets only the owner delete a room, after which it is gone", async () => {

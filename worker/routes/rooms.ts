@@ -18,7 +18,7 @@ import { iso, toUser } from "../../shared/store/mappers";
 import { decodeCursor } from "../../shared/store/rooms";
 import { signedInAccount } from "../auth/sign-in";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
-import { tellPeople } from "../lib/channels";
+import { tellMembers, tellPeople } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
 import { deleteRoomAttachments } from "./attachments";
 import { forgetRoomAccess, roomConfig } from "./room-access";
@@ -168,12 +168,7 @@ export const roomRoutes = router()
       const updated = (await store.rooms.byId(room.id)) as Room;
       forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).configure(await roomConfig(store, updated));
-      const members = await store.rooms.members(room.id);
-      tellPeople(
-        c.env,
-        members.map((m) => m.user.id),
-        { type: "room", room: updated },
-      );
+      await tellMembers(c.env, store, updated);
       return c.json({ room: updated }, 200);
     },
   )
@@ -223,10 +218,11 @@ export const roomRoutes = router()
       const existing = await store.rooms.withMembership(room.id, user.id);
       if (existing?.member) throw conflict("Already a member of this room.", "already_member");
       const now = Date.now();
-      await store.rooms.addMember(room.id, user.id, now);
+      const changed = (await store.rooms.addMember(room.id, user.id, now)) ?? room;
       forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).updateMembers({ add: { userId: user.id, username: user.username } });
-      tellPeople(c.env, [user.id], { type: "room", room: { ...room, lastSeq: await chatRoom(c.env, room.id).lastSeq() } });
+      // The new member's list gains the room, and everyone's open room and settings see who joined.
+      await tellMembers(c.env, store, { ...changed, lastSeq: await chatRoom(c.env, room.id).lastSeq() });
       return c.json({ member: { user: toUser(user), role: "member" as const, joinedAt: iso(now), lastReadSeq: 0 } }, 201);
     },
   )
@@ -248,11 +244,12 @@ export const roomRoutes = router()
       if (userId === room.ownerId) throw new ApiError(400, "owner_cannot_leave", "The owner cannot leave; delete the room instead.");
       const target = await c.get("store").rooms.withMembership(room.id, userId);
       if (!target?.member) throw notFound("Member");
-      await c.get("store").rooms.removeMember(room.id, userId);
+      const changed = await c.get("store").rooms.removeMember(room.id, userId, Date.now());
       forgetRoomAccess(room.id);
       await chatRoom(c.env, room.id).kick(userId);
       await chatRoom(c.env, room.id).updateMembers({ remove: userId });
       tellPeople(c.env, [userId], { type: "room_gone", roomId: room.id, reason: userId === me ? "left" : "removed" });
+      if (changed) await tellMembers(c.env, c.get("store"), changed);
       return c.body(null, 204);
     },
   )

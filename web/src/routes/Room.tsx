@@ -27,7 +27,7 @@ import { explainRefusal } from "../stores/close-codes";
 import { createHistory } from "../stores/history";
 import { createReadMarker } from "../stores/read";
 import { createRoomStore } from "../stores/room";
-import { newerRoom } from "../stores/rooms";
+import { newerRoom, refetchWhenNewer } from "../stores/rooms";
 import { toast } from "../stores/toasts";
 import "../styles/chat.css";
 import "../styles/messages.css";
@@ -55,7 +55,7 @@ function RoomView(props: { id: string }) {
     const u = session.user();
     return u ? { kind: "user" as const, id: u.id, name: u.displayName || u.username, username: u.username } : null;
   };
-  const [infoRes] = createResource(
+  const [infoRes, { refetch: refetchInfo }] = createResource(
     () => props.id,
     (id) => api.room(id),
   );
@@ -63,19 +63,13 @@ function RoomView(props: { id: string }) {
   // The newer copy of the room (newerRoom). The last copy listed: a room you were removed from leaves the list but keeps its last name.
   const lastListed = createMemo<RoomData | undefined>((prev) => rooms.state.rooms.find((r) => r.id === props.id) ?? prev);
   const room = () => newerRoom(lastListed(), info()?.room);
-  // What members see of the room's character, whoever owns it: with the room, or again from it
-  // when the room changes after it was fetched (another character, or this one renamed).
-  const [characterRes] = createResource(
-    () => info() && room()?.characterId && `${room()?.characterId} ${room()?.updatedAt}`,
-    async (key) => {
-      const fetched = info();
-      const known = fetched && fetched.room.updatedAt === key.split(" ")[1] ? fetched.character : undefined;
-      return known ?? (await api.room(props.id)).character ?? undefined;
-    },
-  );
-  const fetchedCharacter = settled(characterRes);
-  // A resource keeps its last value when its source goes: a removed character must go too.
-  const character = () => (room()?.characterId ? fetchedCharacter() : undefined);
+  // Members and the character's face come with the fetched room, fetched again when it changes.
+  refetchWhenNewer(lastListed, () => info()?.room, refetchInfo);
+  // What members see of the room's character, whoever owns it (none once it is taken out).
+  const character = () => {
+    const c = info()?.character;
+    return c && c.id === room()?.characterId ? c : undefined;
+  };
   const store = createRoomStore({
     roomId: props.id,
     me,

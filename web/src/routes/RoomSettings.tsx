@@ -7,6 +7,7 @@ import type { AiMode, Member } from "../../../shared/wire";
 import { api, describeError } from "../api";
 import { Avatar } from "../components/Avatar";
 import { AiModePicker, CharacterPicker } from "../components/CharacterPicker";
+import { ClosedDoor } from "../components/ClosedDoor";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { FormAlert, Page } from "../components/Form";
 import { Icon } from "../components/Icon";
@@ -15,7 +16,7 @@ import { useRooms } from "../context";
 import { roomTitle } from "../format";
 import { settled } from "../resource";
 import { session } from "../session";
-import { newerRoom } from "../stores/rooms";
+import { newerRoom, refetchWhenNewer } from "../stores/rooms";
 import { toast } from "../stores/toasts";
 
 export default function RoomSettings() {
@@ -36,11 +37,12 @@ export default function RoomSettings() {
 
   // The list's copy is kept live by the channel: a change made elsewhere (the owner taking the
   // character out) shows here too, and is what Save keeps.
-  const room = () =>
-    newerRoom(
-      rooms.state.rooms.find((r) => r.id === params.id),
-      data()?.room,
-    );
+  const listed = () => rooms.state.rooms.find((r) => r.id === params.id);
+  const room = () => newerRoom(listed(), data()?.room);
+  // Removed (or the room deleted) while here: the list lets go of the room, and so does this page.
+  const [wasListed, setWasListed] = createSignal(false);
+  createEffect(() => listed() && setWasListed(true));
+  const gone = () => wasListed() && !listed();
   const me = () => session.user();
   const isOwner = () => !!room() && room()?.ownerId === me()?.id;
   const currentTitle = () => title() ?? room()?.title ?? "";
@@ -56,11 +58,8 @@ export default function RoomSettings() {
       : list;
   };
 
-  // Another character was set elsewhere: fetch the room again for its face (name, description).
-  createEffect(() => {
-    const live = room()?.characterId;
-    if (data() && live !== data()?.room.characterId && !dataRes.loading) void refetch();
-  });
+  // Changed elsewhere (members, another character, its renamed): fetched again.
+  refetchWhenNewer(listed, () => data()?.room, refetch);
 
   onMount(() => (document.title = "Room settings · Parlor"));
 
@@ -147,7 +146,10 @@ export default function RoomSettings() {
           </FormAlert>
         </div>
       </Show>
-      <Show when={data()}>
+      <Show when={gone()}>
+        <ClosedDoor title="No longer yours to change" detail="You were removed from this room, or it was deleted." />
+      </Show>
+      <Show when={data() && !gone()}>
         <div class="page-body settings">
           <form class="card form-stack" onSubmit={saveGeneral} aria-labelledby="general-h">
             <h2 id="general-h">General</h2>

@@ -4,6 +4,7 @@
 // other rooms' activity, reads in other tabs), and the open room reports its own traffic.
 // Unread counts move with each room's lastSeq: unread = lastSeq - what was read. A mention of
 // you in a new message is handed to `onMention` (the browser notification, notify.ts).
+import { createEffect } from "solid-js";
 import { createStore, produce } from "solid-js/store";
 import { withoutUnsafeNameChars } from "../../../shared/text";
 import type { Message, Room, RoomActivity, RoomListItem } from "../../../shared/wire";
@@ -36,6 +37,24 @@ type State = {
  * character), or one fetched with the screen, which may be older. */
 export function newerRoom<R extends Pick<Room, "updatedAt">>(listed: R | undefined, fetched: R | undefined): R | undefined {
   return listed && (!fetched || listed.updatedAt >= fetched.updatedAt) ? listed : (fetched ?? listed);
+}
+
+/** Fetches a screen's copy of a room again when the list (kept live by the channel) holds a
+ * newer one: its members, its settings or its character changed. Once per newer copy. */
+export function refetchWhenNewer(
+  listed: () => Pick<Room, "updatedAt"> | undefined,
+  fetched: () => Pick<Room, "updatedAt"> | undefined,
+  refetch: () => unknown,
+) {
+  let asked = "";
+  createEffect(() => {
+    const at = listed()?.updatedAt;
+    const had = fetched()?.updatedAt;
+    if (at && had && at > had && at !== asked) {
+      asked = at;
+      void refetch();
+    }
+  });
 }
 
 /** Whether `content` names @username (as a word, not inside an address). */
