@@ -7,7 +7,7 @@
 // test/e2e/artifacts/ (gitignored).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { a11yViolations, launch, live, post, SCREENSHOTS, seed, shot } from "./support";
+import { a11yViolations, launch, live, post, SCREENSHOTS, seed, shot, textContrast } from "./support";
 
 const baseURL = inject("baseURL");
 const SIZES = [
@@ -144,6 +144,16 @@ describe.each(SIZES)("every screen at $size size", ({ size, width, height }) => 
     expect(await log.locator("a[href='https://www.wta.org/']").count()).toBe(1);
     await log.locator("pre .hljs-comment").waitFor();
     await capture("room", size);
+    // Placeholders carry instructions ("@Assistant to ask the AI"): 4.5:1 in both themes.
+    const fields = [page.getByRole("textbox", { name: /^Message/ }), page.getByRole("searchbox")];
+    for (const theme of THEMES) {
+      await page.emulateMedia({ colorScheme: theme });
+      for (const field of fields)
+        if (await field.isVisible())
+          expect(await textContrast(field, "::placeholder"), `${theme} ${await field.getAttribute("placeholder")}`).toBeGreaterThanOrEqual(
+            4.5,
+          );
+    }
   });
 
   it("room settings", async () => {

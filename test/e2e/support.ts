@@ -119,11 +119,11 @@ export async function a11yViolations(page: Page, atLeast: "minor" | "serious" = 
   return found.filter((v) => IMPACTS.indexOf(v.impact) >= IMPACTS.indexOf(atLeast)).map((v) => v.line);
 }
 
-/** The WCAG contrast ratio between an element's text colour and the colour it is drawn on (its
- * own background, or the nearest ancestor's that is not transparent), as computed right now:
- * hovered, focused, in the page's colour scheme. */
-export function textContrast(l: Locator): Promise<number> {
-  return l.evaluate((el) => {
+/** The WCAG contrast ratio between an element's text colour (or its placeholder's, with
+ * `::placeholder`) and the colour it is drawn on (its own background, or the nearest ancestor's
+ * that is not transparent), as computed right now: hovered, focused, in the page's scheme. */
+export function textContrast(l: Locator, pseudo?: "::placeholder"): Promise<number> {
+  return l.evaluate((el, pseudo) => {
     // rgb()/rgba() in 0–255, or color(srgb …) in 0–1, as Chromium computes colour-mix() results.
     const rgba = (css: string) => {
       const [r = 0, g = 0, b = 0, a = 1] = (css.match(/-?[\d.]+/g) ?? []).map(Number);
@@ -139,9 +139,9 @@ export function textContrast(l: Locator): Promise<number> {
       const bg = rgba(getComputedStyle(node).backgroundColor);
       if (bg.a > 0.5) back = bg.rgb;
     }
-    const [fg, bg] = [luminance(rgba(getComputedStyle(el).color).rgb), luminance(back ?? [1, 1, 1])];
+    const [fg, bg] = [luminance(rgba(getComputedStyle(el, pseudo).color).rgb), luminance(back ?? [1, 1, 1])];
     return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-  });
+  }, pseudo);
 }
 
 /** The taps 21 px from each control's centre (each side) that would miss it: empty when every
