@@ -124,6 +124,19 @@ describe("attachments", () => {
     expect(await bob.page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0)).toBeLessThanOrEqual(390);
   });
 
+  it("shows a refused file's reason under its name, so the name stays readable on a phone", async () => {
+    const zip = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x01]);
+    await bob.page.getByLabel("Attach files").setInputFiles({ name: "archive-of-photos.zip", mimeType: "application/zip", buffer: zip });
+    const item = bob.page.getByRole("list", { name: "Files to send" }).locator(".upload.is-failed");
+    const reason = item.locator(".upload-error");
+    await reason.waitFor({ timeout: 15_000 });
+    const [name, why] = await Promise.all([item.locator(".upload-name").boundingBox(), reason.boundingBox()]);
+    expect(name?.width).toBeGreaterThan(100);
+    expect(why && name && why.y).toBeGreaterThanOrEqual((name?.y ?? 0) + (name?.height ?? 0) - 1);
+    await item.getByRole("button", { name: /Remove archive/ }).click();
+    await item.waitFor({ state: "detached" });
+  });
+
   it("tells a person over the daily AI budget so, with the time it resets", async () => {
     // A long message costs the dummy about 2,000 prompt tokens, and each reply's context holds
     // the ones before it: three replies, one after the other, spend well over 7,000.

@@ -34,17 +34,23 @@ export function createUploads(upload: Uploader) {
     setItems(produce((list) => list.splice(i, 1)));
   };
 
+  /** Adds files, each with its own verdict; returns what was left out for the 4-file limit (a
+   * refused file takes no place in it). */
   function add(files: Iterable<File>): string | null {
-    let refused: string | null = null;
+    const left: string[] = [];
     for (const file of files) {
-      if (items.length >= MAX_ATTACHMENTS_PER_MESSAGE) {
-        refused = `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files.`;
-        break;
+      const name = file.name || "pasted file";
+      if (items.filter((u) => u.status !== "failed").length >= MAX_ATTACHMENTS_PER_MESSAGE) {
+        left.push(name);
+        continue;
       }
       const key = nextKey++;
+      if (file.size === 0) {
+        setItems(items.length, { key, name, progress: 0, status: "failed", error: "The file is empty.", cancel: () => remove(key) });
+        continue;
+      }
       const controller = new AbortController();
       const preview = file.type.startsWith("image/") ? URL.createObjectURL(file) : undefined;
-      const name = file.name || "pasted file";
       const cancel = () => {
         controller.abort();
         remove(key);
@@ -65,7 +71,9 @@ export function createUploads(upload: Uploader) {
         },
       );
     }
-    return refused;
+    if (left.length === 0) return null;
+    const names = left.length === 1 ? left[0] : `${left.slice(0, -1).join(", ")} and ${left.at(-1)}`;
+    return `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files: ${names} ${left.length === 1 ? "was" : "were"} not added.`;
   }
 
   return {

@@ -1,0 +1,37 @@
+// The composer's files: each file gets its own verdict, and a refused one takes no place in the
+// 4-file limit (a file over the size limit used to hide the errors of those after it).
+import { createRoot } from "solid-js";
+import { describe, expect, it } from "vitest";
+import type { Attachment } from "../../../shared/wire";
+import { ApiError } from "../api";
+import { createUploads } from "./uploads";
+
+const file = (name: string, bytes = 10) => new File([new Uint8Array(bytes)], name, { type: "text/plain" });
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe("createUploads", () => {
+  it("keeps refused files out of the limit, says which files were left out, and refuses an empty one at once", async () => {
+    await createRoot(async (dispose) => {
+      const asked: string[] = [];
+      const uploads = createUploads(async (f) => {
+        asked.push(f.name);
+        if (f.name === "big.txt") throw new ApiError(413, "payload_too_large", "Files are limited to 10 MB.");
+        return { id: f.name, name: f.name, mimeType: "text/plain", size: f.size, url: `/x/${f.name}` } as Attachment;
+      });
+      expect(uploads.add([file("a.txt"), file("big.txt"), file("empty.txt", 0)])).toBeNull();
+      await settle();
+      expect(uploads.items.map((u) => [u.name, u.status, u.error ?? ""])).toEqual([
+        ["a.txt", "done", ""],
+        ["big.txt", "failed", "Files are limited to 10 MB."],
+        ["empty.txt", "failed", "The file is empty."],
+      ]);
+      expect(asked).toEqual(["a.txt", "big.txt"]);
+      // Three more fit beside a.txt; the two after them are named, not silently dropped.
+      const said = uploads.add([file("b.txt"), file("c.txt"), file("d.txt"), file("e.txt"), file("f.txt")]);
+      expect(said).toBe("A message can carry at most 4 files: e.txt and f.txt were not added.");
+      await settle();
+      expect(uploads.ready().map((a) => a.name)).toEqual(["a.txt", "b.txt", "c.txt", "d.txt"]);
+      dispose();
+    });
+  });
+});
