@@ -80,11 +80,11 @@ describe("mentionables", () => {
     joinedAt: "2026-01-01T00:00:00.000Z",
     lastReadSeq: 0,
   });
-  const character: RoomCharacter = { id: "c1", name: "Ada Lovelace", description: "", avatar: null, builtIn: false };
+  const character: RoomCharacter = { id: "c1", name: "Ada Lovelace", description: "", avatar: "🧮", builtIn: false };
 
   it("offers the character first and everyone but me", () => {
     const members = [member("me", "me_myself", "Me"), member("u1", "adam_k", "Adam Kowalski")];
-    expect(mentionables(members, "me", character)).toEqual([ada, { ...adam }]);
+    expect(mentionables(members, "me", character)).toEqual([{ ...ada, emoji: "🧮" }, { ...adam }]);
     expect(mentionables(members, "me", undefined)).toEqual([adam]);
     // Someone who joined while the room was open, once online; nobody twice.
     const online = [

@@ -14,6 +14,8 @@ export type Mentionable = {
   insert: string;
   /** What people read: the display name, or the character's name. */
   name: string;
+  /** The character's own avatar, if it has one. */
+  emoji?: string | null;
 };
 
 export type MentionQuery = { start: number; end: number; query: string };
@@ -78,7 +80,9 @@ export function mentionables(
   const people = new Map<string, Mentionable>();
   for (const u of [...members.map((m) => m.user), ...online])
     if (u.id !== myId && !people.has(u.id)) people.set(u.id, { kind: "user", id: u.id, insert: u.username, name: u.displayName });
-  const ai: Mentionable[] = character ? [{ kind: "ai", id: character.id, insert: character.name, name: character.name }] : [];
+  const ai: Mentionable[] = character
+    ? [{ kind: "ai", id: character.id, insert: character.name, name: character.name, emoji: character.avatar }]
+    : [];
   return [...ai, ...people.values()];
 }
 

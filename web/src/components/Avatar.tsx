@@ -1,5 +1,6 @@
 // A round avatar: initials on a colour derived from the person's id (stable across sessions
-// and clients), or a sparkle for AI characters. Decorative: names are always shown beside it.
+// and clients); for an AI character its own avatar (an emoji) or a sparkle. Decorative: names
+// are always shown beside it.
 import { Show } from "solid-js";
 import { Icon } from "./Icon";
 
@@ -20,7 +21,7 @@ export function initials(name: string): string {
   return letters.toUpperCase() || "?";
 }
 
-export function Avatar(props: { id: string; name: string; ai?: boolean; size?: number; ring?: boolean }) {
+export function Avatar(props: { id: string; name: string; ai?: boolean; emoji?: string | null; size?: number; ring?: boolean }) {
   const size = () => props.size ?? 32;
   return (
     <span
@@ -30,7 +31,9 @@ export function Avatar(props: { id: string; name: string; ai?: boolean; size?: n
       aria-hidden="true"
     >
       <Show when={props.ai} fallback={initials(props.name)}>
-        <Icon name="sparkles" />
+        <Show when={props.emoji} fallback={<Icon name="sparkles" />}>
+          <span class="avatar-emoji">{props.emoji}</span>
+        </Show>
       </Show>
     </span>
   );

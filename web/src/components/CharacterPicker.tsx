@@ -26,7 +26,7 @@ export function CharacterPicker(props: {
         {(c) => (
           <label class="choice" classList={{ "is-selected": props.value === c.id }}>
             <input type="radio" name="character" class="sr-only" checked={props.value === c.id} onChange={() => props.onChange(c.id)} />
-            <Avatar id={c.id} name={c.name} ai size={32} />
+            <Avatar id={c.id} name={c.name} ai emoji={c.avatar} size={32} />
             <span class="choice-text">
               <span class="choice-title">{c.name}</span>
               <span class="choice-desc">{c.description || (c.builtIn ? "Built in" : "Your character")}</span>

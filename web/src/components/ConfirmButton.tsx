@@ -8,6 +8,8 @@ type Props = {
   confirmLabel: string;
   onConfirm: () => void | Promise<void>;
   children: JSX.Element;
+  /** Said above Cancel / Confirm while asking: what the action takes with it. */
+  warning?: string;
   /** The first button's look: a small danger button unless given (an icon button, say). */
   class?: string;
   title?: string;
@@ -49,6 +51,9 @@ export function ConfirmButton(props: Props) {
       }
     >
       <span class="confirm">
+        <Show when={props.warning}>
+          <span class="confirm-note">{props.warning}</span>
+        </Show>
         <button
           ref={(el) => queueMicrotask(() => el.focus())}
           type="button"

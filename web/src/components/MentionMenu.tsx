@@ -101,7 +101,7 @@ export function createMentionPicker(o: Options): MentionPicker {
               }}
               onMouseMove={() => setActive(i())}
             >
-              <Avatar id={m.id} name={m.name} ai={m.kind === "ai"} size={24} />
+              <Avatar id={m.id} name={m.name} ai={m.kind === "ai"} emoji={m.emoji} size={24} />
               <span class="mention-name">{m.name}</span>
               <span class="mention-handle">{m.kind === "ai" ? "AI" : `@${m.insert}`}</span>
             </div>

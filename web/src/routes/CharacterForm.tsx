@@ -12,6 +12,7 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
   const c = props.character;
   const [name, setName] = createSignal(c?.name ?? "");
   const [description, setDescription] = createSignal(c?.description ?? "");
+  const [avatar, setAvatar] = createSignal(c?.avatar ?? "");
   const [prompt, setPrompt] = createSignal(c?.systemPrompt ?? "");
   const [model, setModel] = createSignal(c?.model ?? "");
   const [temperature, setTemperature] = createSignal(c?.temperature === null || c?.temperature === undefined ? "" : String(c.temperature));
@@ -26,6 +27,7 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
     const body: CharacterInput = {
       name: name().trim(),
       description: description().trim(),
+      avatar: avatar().trim() || null,
       systemPrompt: prompt().trim(),
       model: model().trim() || null,
       temperature: t,
@@ -59,11 +61,23 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
             />
           )}
         </Field>
+        <Field id="character-avatar" label="Avatar" hint="An emoji shown beside its name; a sparkle without one.">
+          {(aria) => (
+            <input
+              {...aria}
+              class="input"
+              maxLength={16}
+              value={avatar()}
+              onInput={(e) => setAvatar(e.currentTarget.value)}
+              placeholder="e.g. 🧑‍🍳"
+            />
+          )}
+        </Field>
         <label class="field">
           <span>Description</span>
           <input
             class="input"
-            maxLength={200}
+            maxLength={280}
             value={description()}
             onInput={(e) => setDescription(e.currentTarget.value)}
             placeholder="One line shown on its card"

@@ -19,7 +19,8 @@ export default function Characters() {
   const [listRes, { mutate, refetch }] = createResource(() => api.characters().then((r) => r.characters));
   const list = settled(listRes);
   onMount(() => (document.title = "AI characters · Parlor"));
-  const editing = () => (params.id && params.id !== "new" ? list()?.find((c) => c.id === params.id) : undefined);
+  const found = () => (params.id && params.id !== "new" ? list()?.find((c) => c.id === params.id) : undefined);
+  const editing = () => (found()?.builtIn ? undefined : found());
 
   return (
     <Show
@@ -38,7 +39,7 @@ export default function Characters() {
         when={params.id === "new" || editing()}
         fallback={
           <Show when={!listRes.loading}>
-            <MissingCharacter />
+            <MissingCharacter builtIn={found()?.name} />
           </Show>
         }
       >
@@ -51,11 +52,14 @@ export default function Characters() {
   );
 }
 
-function MissingCharacter() {
+/** No such character of yours: deleted, or built in (`builtIn`: its name), which no one edits. */
+function MissingCharacter(props: { builtIn?: string }) {
   return (
     <div class="empty-state">
-      <h1>Character not found</h1>
-      <p>It may have been deleted.</p>
+      <h1>{props.builtIn ? `${props.builtIn} is built in` : "Character not found"}</h1>
+      <p>
+        {props.builtIn ? "Built-in characters can't be changed. Create your own to write its instructions." : "It may have been deleted."}
+      </p>
       <A href="/characters" class="btn">
         All characters
       </A>
@@ -117,7 +121,7 @@ function CharacterList(props: { list: Character[]; loading: boolean; error: unkn
             {(c) => (
               <li class="card character-card">
                 <div class="character-top">
-                  <Avatar id={c.id} name={c.name} ai size={44} />
+                  <Avatar id={c.id} name={c.name} ai emoji={c.avatar} size={44} />
                   <div class="character-names">
                     <h2>{c.name}</h2>
                     <span class="chip">{c.builtIn ? "Built in" : "Yours"}</span>
@@ -139,7 +143,12 @@ function CharacterList(props: { list: Character[]; loading: boolean; error: unkn
                     <A href={`/characters/${c.id}`} class="btn btn-sm" aria-label={`Edit ${c.name}`}>
                       <Icon name="edit" /> Edit
                     </A>
-                    <ConfirmButton label={`Delete ${c.name}`} confirmLabel="Delete" onConfirm={() => remove(c)}>
+                    <ConfirmButton
+                      label={`Delete ${c.name}`}
+                      confirmLabel="Delete"
+                      warning={`Delete ${c.name}? Rooms using it keep their messages and stop getting replies.`}
+                      onConfirm={() => remove(c)}
+                    >
                       <Icon name="trash" />
                     </ConfirmButton>
                   </Show>

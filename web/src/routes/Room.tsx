@@ -188,7 +188,7 @@ function RoomView(props: { id: string }) {
         <A href="/" class="icon-btn mobile-only" aria-label="Back to rooms">
           <Icon name="back" />
         </A>
-        <Avatar id={room()?.characterId ?? props.id} name={title()} ai={!!room()?.characterId} size={36} />
+        <Avatar id={room()?.characterId ?? props.id} name={title()} ai={!!room()?.characterId} emoji={character()?.avatar} size={36} />
         <div class="chat-title">
           <h1 id="room-title">{title()}</h1>
           <Show when={subtitle()}>

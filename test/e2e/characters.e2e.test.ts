@@ -1,0 +1,68 @@
+// The characters screens as a person uses them, at phone size in the dark theme: a character is
+// made through the form with an avatar (an emoji) and a description as long as the API takes,
+// and the avatar is what its card, the room's header and the character choice show; the
+// built-in Assistant has no edit form to offer; deleting asks with the character's name and
+// says what happens to the rooms using it.
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, type Person, person, recordFailure, signUp } from "./support";
+
+const baseURL = inject("baseURL");
+const WAIT = { timeout: 20_000 };
+const DESCRIPTION = `${`Knows every stock and sauce. ${"Slow-cooked, never rushed. ".repeat(10)}`.slice(0, 279)}!`;
+let browser: Browser;
+let cook: Person;
+
+beforeAll(async () => {
+  browser = await launch();
+  cook = await person(browser, baseURL, "Remy Cook", { width: 390, height: 844, touch: true, scheme: "dark" });
+  await signUp(cook);
+});
+
+afterEach(({ task }) => recordFailure(task, [cook]));
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("characters", () => {
+  it("made with an avatar and a 280-character description, shown on its card, in its room and in settings", async () => {
+    const page = cook.page;
+    await page.goto("/characters/new");
+    await page.getByLabel("Name").fill("Sous-chef");
+    await page.getByLabel("Avatar").fill("🧑‍🍳");
+    await page.getByLabel("Description").fill(DESCRIPTION);
+    await page.getByLabel("Instructions (system prompt)").fill("You suggest recipes from what people have at home.");
+    await page.getByRole("button", { name: "Create character" }).tap();
+    const card = page.getByRole("list", { name: "Characters" }).getByRole("listitem").filter({ hasText: "Sous-chef" });
+    await card.waitFor(WAIT);
+    expect(await card.locator(".avatar-emoji").textContent()).toBe("🧑‍🍳");
+    // The form kept every character of the description (it stopped at 200).
+    expect(await card.locator(".character-desc").textContent()).toBe(DESCRIPTION);
+    await card.getByRole("button", { name: "Start chat" }).tap();
+    await page.getByRole("heading", { name: "Chat with Sous-chef" }).waitFor(WAIT);
+    await expect.poll(() => page.locator(".chat-head .avatar-emoji").textContent(), WAIT).toBe("🧑‍🍳");
+    await page.goto(`${new URL(page.url()).pathname}/settings`);
+    await page.getByRole("radio", { name: /Sous-chef/ }).waitFor({ state: "attached", ...WAIT });
+    expect(await page.locator(".choice.is-selected .avatar-emoji").textContent()).toBe("🧑‍🍳");
+    expect(cook.errors).toEqual([]);
+  });
+
+  it("offers no edit form for the built-in Assistant", async () => {
+    const page = cook.page;
+    await page.goto("/characters/assistant");
+    await page.getByRole("heading", { name: "Assistant is built in" }).waitFor(WAIT);
+    expect(await page.getByRole("button", { name: /Save/ }).count()).toBe(0);
+  });
+
+  it("asks before deleting, naming the character and what its rooms keep", async () => {
+    const page = cook.page;
+    await page.goto("/characters");
+    const card = page.getByRole("list", { name: "Characters" }).getByRole("listitem").filter({ hasText: "Sous-chef" });
+    await card.getByRole("button", { name: "Delete Sous-chef" }).tap();
+    await card.getByText("Delete Sous-chef? Rooms using it keep their messages and stop getting replies.").waitFor(WAIT);
+    await card.getByRole("button", { name: "Delete", exact: true }).tap();
+    await card.waitFor({ state: "detached", ...WAIT });
+    expect(cook.errors).toEqual([]);
+  });
+});
