@@ -90,6 +90,17 @@ afterAll(async () => {
   await browser?.close();
 });
 
+describe("a room named in another script", () => {
+  it("exports to a file named in that script", async () => {
+    const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Планы на выходные" }, owner.token);
+    const page = await openAs(owner, SIZES[0] as (typeof SIZES)[number], `/rooms/${room.id}/settings`);
+    const saved = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Markdown" }).click();
+    expect((await saved).suggestedFilename()).toBe("parlor-планы-на-выходные.md");
+    await page.context().close();
+  });
+});
+
 describe.each(SIZES)("very long names at $name size", (size) => {
   it("keep the log from scrolling sideways, with every handle and time on screen and whole", async () => {
     // Seen by someone else, so the author's name, handle and time are all shown.

@@ -224,7 +224,11 @@ export const api = {
     const res = await send("GET", `/rooms/${enc(id)}/export`, { query: { format } });
     const blob = await res.blob();
     const disposition = res.headers.get("Content-Disposition") ?? "";
-    const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `parlor-${id}.${format === "json" ? "json" : "md"}`;
+    // The UTF-8 name (RFC 5987) where there is one; the quoted one is its ASCII stand-in.
+    const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+    const name = utf8
+      ? decodeURIComponent(utf8)
+      : (/filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `parlor-${id}.${format === "json" ? "json" : "md"}`);
     const href = URL.createObjectURL(blob);
     const a = document.createElement("a");
     a.href = href;

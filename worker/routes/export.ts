@@ -6,8 +6,10 @@
 // itself writes the document's structure: a message cannot forge a "**Name** · date" author
 // line, a heading or raw HTML.
 // Tombstones stay as a note (their content is gone); a regenerated reply keeps every version.
+
 import type { Context } from "hono";
 import type { Root } from "mdast";
+import { contentDisposition } from "../../shared/attachments";
 import type { Message } from "../../shared/wire";
 import type { AppEnv } from "../types";
 import { unflushedFor } from "./room-access";
@@ -59,17 +61,17 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
       }
     },
   });
-  const slug =
-    title
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "")
-      .slice(0, 40) || "room";
+  // Letters and digits of any script ("Планы на выходные" is not "room"), at most 40 of them.
+  const words = title
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-|-$/g, "");
+  const slug = Array.from(words).slice(0, 40).join("").replace(/-$/, "") || "room";
   const ext = format === "json" ? "json" : "md";
   return new Response(body, {
     headers: {
       "Content-Type": format === "json" ? "application/json; charset=utf-8" : "text/markdown; charset=utf-8",
-      "Content-Disposition": `attachment; filename="parlor-${slug}.${ext}"`,
+      "Content-Disposition": contentDisposition("attachment", `parlor-${slug}.${ext}`),
     },
   });
 }

@@ -292,6 +292,12 @@ describe("messages", () => {
     expect(md.body).toContain("# Export me");
     expect(md.body).toContain("second, not flushed yet");
     expect((await api(`/rooms/${room.id}/export?format=pdf`, { token: ann.token })).status).toBe(400);
+    // A title in another script names the file in it (with an ASCII stand-in for old clients).
+    const plans = await createRoom(ann, { title: "Планы на выходные!" });
+    const named = await api(`/rooms/${plans.id}/export?format=markdown`, { token: ann.token });
+    expect(named.headers.get("Content-Disposition")).toBe(
+      `attachment; filename="parlor-_____-__-________.md"; filename*=UTF-8''${encodeURIComponent("parlor-планы-на-выходные.md")}`,
+    );
   });
 
   it("keeps each message's Markdown in the export, quoted, so a message cannot forge an author line, a heading or HTML", async () => {

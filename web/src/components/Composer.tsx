@@ -172,7 +172,7 @@ export function Composer(props: Props) {
             type="file"
             class="sr-only"
             multiple
-            accept="image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,image/*"
+            accept="image/*,application/pdf,text/*,application/json,.md,.markdown,.csv,.tsv,.json,.log,.yaml,.yml,.toml"
             aria-label="Attach files"
             disabled={!!props.disabledReason}
             onChange={(e) => {
