@@ -48,6 +48,26 @@ describe("characters", () => {
     expect(cook.errors).toEqual([]);
   });
 
+  it("shows a refused field's reason under that field, and clears it as the person fixes it", async () => {
+    const page = cook.page;
+    await page.goto("/characters/new");
+    await page.getByLabel("Name").fill("Pastry chef");
+    await page.getByLabel("Instructions (system prompt)").fill("You bake.");
+    const model = page.getByLabel("Model (optional)");
+    await model.fill("gpt-4o");
+    await page.getByRole("button", { name: "Create character" }).tap();
+    await page.getByRole("alert").filter({ hasText: "Check the field marked below." }).waitFor(WAIT);
+    expect(await model.getAttribute("aria-invalid")).toBe("true");
+    // Said under the field, without the field's name in front (it was "model: a model name: …").
+    const why = page.locator("#character-model-error");
+    expect(await why.textContent()).toMatch(/^a model name: gemini-/);
+    await model.fill("");
+    await why.waitFor({ state: "detached", ...WAIT });
+    expect(await page.getByRole("alert").count()).toBe(0);
+    await page.getByRole("button", { name: "Create character" }).tap();
+    await page.getByRole("list", { name: "Characters" }).getByText("Pastry chef").waitFor(WAIT);
+  });
+
   it("offers no edit form for the built-in Assistant", async () => {
     const page = cook.page;
     await page.goto("/characters/assistant");

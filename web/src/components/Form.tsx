@@ -4,7 +4,7 @@
 // the busy/error state of a submission.
 import { A } from "@solidjs/router";
 import { createSignal, type JSX, Show } from "solid-js";
-import { describeError } from "../api";
+import { ApiError, describeError } from "../api";
 import { Icon } from "./Icon";
 
 /** A screen that is a page of content: it scrolls itself (the main pane never does). */
@@ -117,24 +117,45 @@ export function FormActions(props: { cancelHref: string; children: JSX.Element }
   );
 }
 
-/** A form's submission: busy while it runs, and the reason it failed as a sentence. The work
- * returns normally on success (it navigates away, say) and throws to fail. */
-export function createSubmit(work: () => Promise<void>) {
+/** Why the server refused each field (a 400's `details`: `{path, message}`), by field name. */
+function fieldErrors(err: unknown): Record<string, string> {
+  const details = err instanceof ApiError && Array.isArray(err.details) ? (err.details as { path?: unknown; message?: unknown }[]) : [];
+  return Object.fromEntries(
+    details.flatMap((d) => (typeof d.path === "string" && typeof d.message === "string" ? [[d.path, d.message]] : [])),
+  );
+}
+
+/** A form's submission: busy while it runs, and the reason it failed as a sentence. When the
+ * server refused only fields the form shows reasons under (`shown`), each field's reason
+ * (`field(name)`) and a sentence that points there. Editing the form clears them (`clear`). The
+ * work returns normally on success (it navigates away, say) and throws to fail. */
+export function createSubmit(work: () => Promise<void>, shown: string[] = []) {
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
+  const [fields, setFields] = createSignal<Record<string, string>>({});
   return {
     busy,
     error,
     setError,
+    field: (name: string): string | null => fields()[name] ?? null,
+    clear() {
+      setError(null);
+      setFields({});
+    },
     async submit(e?: SubmitEvent) {
       e?.preventDefault();
       if (busy()) return;
       setBusy(true);
       setError(null);
+      setFields({});
       try {
         await work();
       } catch (err) {
-        setError(describeError(err));
+        const byField = fieldErrors(err);
+        const count = Object.keys(byField).length;
+        const below = count > 0 && Object.keys(byField).every((name) => shown.includes(name));
+        setFields(below ? byField : {});
+        setError(below ? `Check the field${count === 1 ? "" : "s"} marked below.` : describeError(err));
       } finally {
         setBusy(false);
       }

@@ -36,11 +36,11 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
     props.onSaved(character);
     toast(c ? `${character.name} was updated` : `${character.name} was created`, "success");
     navigate("/characters");
-  });
+  }, ["name", "avatar", "description", "systemPrompt", "model", "temperature"]);
 
   return (
     <Page title={c ? `Edit ${c.name}` : "New character"} back={{ href: "/characters", label: "Back to characters" }}>
-      <form class="page-body form-stack" onSubmit={(e) => form.submit(e)}>
+      <form class="page-body form-stack" onSubmit={(e) => form.submit(e)} onInput={() => form.clear()}>
         <Show when={form.error()}>
           <FormAlert>{form.error()}</FormAlert>
         </Show>
@@ -48,6 +48,7 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
           id="character-name"
           label="Name"
           hint={`People mention it as @${name().trim() || "Name"} in rooms where it only replies when asked.`}
+          error={form.field("name")}
         >
           {(aria) => (
             <input
@@ -61,7 +62,12 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
             />
           )}
         </Field>
-        <Field id="character-avatar" label="Avatar" hint="An emoji shown beside its name; a sparkle without one.">
+        <Field
+          id="character-avatar"
+          label="Avatar"
+          hint="An emoji shown beside its name; a sparkle without one."
+          error={form.field("avatar")}
+        >
           {(aria) => (
             <input
               {...aria}
@@ -73,49 +79,74 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
             />
           )}
         </Field>
-        <label class="field">
-          <span>Description</span>
-          <input
-            class="input"
-            maxLength={280}
-            value={description()}
-            onInput={(e) => setDescription(e.currentTarget.value)}
-            placeholder="One line shown on its card"
-          />
-        </label>
-        <label class="field">
-          <span>Instructions (system prompt)</span>
-          <textarea
-            class="textarea"
-            rows={8}
-            value={prompt()}
-            onInput={(e) => setPrompt(e.currentTarget.value)}
-            placeholder="You are a cheerful sous-chef. Suggest recipes from what people have at home…"
-          />
-        </label>
-        <div class="field-row">
-          <label class="field">
-            <span>
-              Model <span class="muted">(optional)</span>
-            </span>
-            <input class="input" value={model()} onInput={(e) => setModel(e.currentTarget.value)} placeholder="Server default" />
-          </label>
-          <label class="field">
-            <span>
-              Temperature <span class="muted">(0–2)</span>
-            </span>
+        <Field id="character-description" label="Description" error={form.field("description")}>
+          {(aria) => (
             <input
+              {...aria}
               class="input"
-              type="number"
-              min="0"
-              max="2"
-              step="0.1"
-              inputmode="decimal"
-              value={temperature()}
-              onInput={(e) => setTemperature(e.currentTarget.value)}
-              placeholder="Default"
+              maxLength={280}
+              value={description()}
+              onInput={(e) => setDescription(e.currentTarget.value)}
+              placeholder="One line shown on its card"
             />
-          </label>
+          )}
+        </Field>
+        <Field id="character-prompt" label="Instructions (system prompt)" error={form.field("systemPrompt")}>
+          {(aria) => (
+            <textarea
+              {...aria}
+              class="textarea"
+              rows={8}
+              value={prompt()}
+              onInput={(e) => setPrompt(e.currentTarget.value)}
+              placeholder="You are a cheerful sous-chef. Suggest recipes from what people have at home…"
+            />
+          )}
+        </Field>
+        <div class="field-row">
+          <Field
+            id="character-model"
+            label={
+              <>
+                Model <span class="muted">(optional)</span>
+              </>
+            }
+            error={form.field("model")}
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                class="input"
+                value={model()}
+                onInput={(e) => setModel(e.currentTarget.value)}
+                placeholder="Server default"
+              />
+            )}
+          </Field>
+          <Field
+            id="character-temperature"
+            label={
+              <>
+                Temperature <span class="muted">(0–2)</span>
+              </>
+            }
+            error={form.field("temperature")}
+          >
+            {(aria) => (
+              <input
+                {...aria}
+                class="input"
+                type="number"
+                min="0"
+                max="2"
+                step="0.1"
+                inputmode="decimal"
+                value={temperature()}
+                onInput={(e) => setTemperature(e.currentTarget.value)}
+                placeholder="Default"
+              />
+            )}
+          </Field>
         </div>
         <FormActions cancelHref="/characters">
           <SubmitButton busy={form.busy()}>{c ? "Save changes" : "Create character"}</SubmitButton>
