@@ -193,14 +193,14 @@ export type CharacterInput = W.CharacterInput;
 const Title = safeName(120);
 export const RoomInput = z.object({
   title: Title.optional(),
-  characterId: z.string().nullable().optional(),
+  characterId: z.string().min(1, "a character's id, or null for none").max(64).nullable().optional(),
   aiMode: AiMode.optional(),
   members: z.array(Username).max(100).optional().openapi({ description: "Usernames to add" }),
 });
 export type RoomInput = W.RoomInput;
 export const RoomPatch = z.object({
   title: Title.nullable().optional(),
-  characterId: z.string().nullable().optional(),
+  characterId: z.string().min(1, "a character's id, or null for none").max(64).nullable().optional(),
   aiMode: AiMode.optional(),
 });
 export type RoomPatch = W.RoomPatch;

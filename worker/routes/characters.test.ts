@@ -42,6 +42,13 @@ describe("characters", () => {
       body: { name: "Renamed", model: "gemini-2.5-pro" },
     });
     expect(patched.body.character).toMatchObject({ name: "Renamed", model: "gemini-2.5-pro", systemPrompt: "p" });
+    // A cleared avatar is none, as one never set.
+    const emoji = await api<One>(`/characters/${character.id}`, { method: "PATCH", token: ann.token, body: { avatar: "🐙" } });
+    expect(emoji.body.character.avatar).toBe("🐙");
+    const cleared = await api<One>(`/characters/${character.id}`, { method: "PATCH", token: ann.token, body: { avatar: "" } });
+    expect(cleared.body.character.avatar).toBeNull();
+    const made = await api<One>("/characters", { token: ann.token, body: { name: "Plain", systemPrompt: "p", avatar: "" } });
+    expect(made.body.character.avatar).toBeNull();
     expect((await api(`/characters/${character.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);
     expect((await api(`/characters/${character.id}`, { token: ann.token })).status).toBe(404);
   });

@@ -21,6 +21,9 @@ const Fields = CharacterInput.extend({
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const One = z.object({ character: Character });
 
+/** An empty avatar is none (the form's cleared field), stored as null like one never set. */
+const noEmptyAvatar = <T extends { avatar?: string | null }>(body: T): T => (body.avatar === "" ? { ...body, avatar: null } : body);
+
 async function owned(store: Store, id: string, userId: string): Promise<Character> {
   const character = await store.characters.byId(id);
   if (!character || (!character.builtIn && character.ownerId !== userId)) throw notFound("Character");
@@ -65,7 +68,9 @@ export const characterRoutes = router()
     }),
     async (c) => {
       await signedInAccount(c);
-      const character = await c.get("store").characters.create(crypto.randomUUID(), c.get("session").id, c.req.valid("json"), Date.now());
+      const character = await c
+        .get("store")
+        .characters.create(crypto.randomUUID(), c.get("session").id, noEmptyAvatar(c.req.valid("json")), Date.now());
       return c.json({ character }, 201);
     },
   )
@@ -99,7 +104,7 @@ export const characterRoutes = router()
       const store = c.get("store");
       const { id } = c.req.valid("param");
       await owned(store, id, c.get("session").id);
-      const rooms = await store.characters.update(id, c.req.valid("json"), Date.now());
+      const rooms = await store.characters.update(id, noEmptyAvatar(c.req.valid("json")), Date.now());
       const character = (await store.characters.byId(id)) as Character;
       // A new name is what wakes the AI in a room that answers only mentions, and every member
       // sees the name, description and avatar: each room using it hears at once.

@@ -25,6 +25,11 @@ describe("rooms", () => {
     expect(room).toMatchObject({ characterId: "assistant", aiMode: "always" });
     const bad = await api("/rooms", { token: ann.token, body: { characterId: "nope" } });
     expect(bad.status).toBe(400);
+    // An empty id is not "none" (null is): it was taken as null and took the character out.
+    expect((await api("/rooms", { token: ann.token, body: { characterId: "" } })).status).toBe(400);
+    const kept = await api(`/rooms/${room.id}`, { method: "PATCH", token: ann.token, body: { characterId: "" } });
+    expect(kept.status).toBe(400);
+    expect((await api<{ room: Room }>(`/rooms/${room.id}`, { token: ann.token })).body.room.characterId).toBe("assistant");
   });
 
   it("creates a room with more members than one SQL statement can bind", async () => {
