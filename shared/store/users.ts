@@ -1,7 +1,7 @@
 // Accounts and AI characters in the history store.
 import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Character, CharacterInput, Room } from "../wire";
-import type { DbContext } from "./db";
+import type { Db, DbContext } from "./db";
 import { type RoomRow, toCharacter, toRoom, type UserRow } from "./mappers";
 
 export function usersRepo({ db, t }: DbContext) {
@@ -85,20 +85,18 @@ export function charactersRepo({ db, t, atomic }: DbContext) {
      * room's members see, and the name that wakes it), the rooms using it count as changed too:
      * returns them as they are now, for their members to hear. */
     async update(id: string, patch: Partial<CharacterInput>, now: number): Promise<Room[]> {
-      const own = and(eq(c.id, id), eq(c.builtIn, false));
-      const face = patch.name !== undefined || patch.description !== undefined || patch.avatar !== undefined;
-      if (!face) {
-        await db
-          .update(c)
-          .set({ ...patch, updatedAt: now })
-          .where(own);
-        return [];
-      }
-      const [, rooms] = await atomic((d) => [
+      const change = (d: Db) =>
         d
           .update(c)
           .set({ ...patch, updatedAt: now })
-          .where(own),
+          .where(and(eq(c.id, id), eq(c.builtIn, false)));
+      const face = patch.name !== undefined || patch.description !== undefined || patch.avatar !== undefined;
+      if (!face) {
+        await change(db);
+        return [];
+      }
+      const [, rooms] = await atomic((d) => [
+        change(d),
         d.update(t.rooms).set({ updatedAt: now }).where(eq(t.rooms.characterId, id)).returning(),
       ]);
       return (rooms as RoomRow[]).map(toRoom);
