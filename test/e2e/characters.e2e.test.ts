@@ -51,7 +51,16 @@ describe("characters", () => {
   it("shows a refused field's reason under that field, and clears it as the person fixes it", async () => {
     const page = cook.page;
     await page.goto("/characters/new");
-    await page.getByLabel("Name").fill("Pastry chef");
+    // Nothing filled in: the name is what is missing, said under it, and the focus goes there.
+    await page.getByRole("button", { name: "Create character" }).tap();
+    const name = page.getByLabel("Name");
+    await page.locator("#character-name-error").filter({ hasText: "Give the character a name." }).waitFor(WAIT);
+    await expect.poll(() => name.evaluate((el) => el === document.activeElement), WAIT).toBe(true);
+    expect(await name.getAttribute("aria-invalid")).toBe("true");
+    // Typed key by key: the error goes with the first key, and no key after it is lost.
+    await name.pressSequentially("Pastry chef");
+    expect(await name.inputValue()).toBe("Pastry chef");
+    expect(await name.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.getByLabel("Instructions (system prompt)").fill("You bake.");
     const model = page.getByLabel("Model (optional)");
     await model.fill("gpt-4o");

@@ -3,7 +3,7 @@
 // error describes its input, the submit button with its busy spinner, Cancel beside it, and
 // the busy/error state of a submission.
 import { A } from "@solidjs/router";
-import { createSignal, type JSX, Show } from "solid-js";
+import { createSignal, type JSX, Show, untrack } from "solid-js";
 import { ApiError, describeError } from "../api";
 import { Icon } from "./Icon";
 
@@ -63,12 +63,24 @@ export function Field(props: {
   children: (aria: FieldAria) => JSX.Element;
 }) {
   const note = () => (props.error ? `${props.id}-error` : props.hint ? `${props.id}-hint` : undefined);
+  // Built once: the control lives as long as the field, and only its attributes follow the
+  // error and the hint (re-made with each, it lost the focus and the keys typed after it).
+  const aria: FieldAria = {
+    id: props.id,
+    get "aria-describedby"() {
+      return note();
+    },
+    get "aria-invalid"() {
+      return props.error ? ("true" as const) : undefined;
+    },
+  };
+  const control = untrack(() => props.children(aria));
   return (
     <div class={`field ${props.class ?? ""}`}>
       <label class="label" for={props.id}>
         {props.label}
       </label>
-      {props.children({ id: props.id, "aria-describedby": note(), "aria-invalid": props.error ? "true" : undefined })}
+      {control}
       <Show
         when={props.error}
         fallback={
@@ -117,8 +129,19 @@ export function FormActions(props: { cancelHref: string; children: JSX.Element }
   );
 }
 
-/** Why the server refused each field (a 400's `details`: `{path, message}`), by field name. */
+/** A form's own refusal of one field (before sending), shown under it as the server's are. */
+export class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Why each field was refused (a 400's `details`: `{path, message}`, or a FieldError), by name. */
 function fieldErrors(err: unknown): Record<string, string> {
+  if (err instanceof FieldError) return { [err.field]: err.message };
   const details = err instanceof ApiError && Array.isArray(err.details) ? (err.details as { path?: unknown; message?: unknown }[]) : [];
   return Object.fromEntries(
     details.flatMap((d) => (typeof d.path === "string" && typeof d.message === "string" ? [[d.path, d.message]] : [])),
@@ -156,6 +179,9 @@ export function createSubmit(work: () => Promise<void>, shown: string[] = []) {
         const below = count > 0 && Object.keys(byField).every((name) => shown.includes(name));
         setFields(below ? byField : {});
         setError(below ? `Check the field${count === 1 ? "" : "s"} marked below.` : describeError(err));
+        // The person goes on at the first field at fault.
+        const form = e?.currentTarget instanceof HTMLFormElement ? e.currentTarget : null;
+        if (below) queueMicrotask(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
       } finally {
         setBusy(false);
       }

@@ -4,7 +4,7 @@ import { useNavigate } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
 import type { Character } from "../../../shared/wire";
 import { api, type CharacterInput } from "../api";
-import { createSubmit, Field, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
+import { createSubmit, Field, FieldError, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
 import { toast } from "../stores/toasts";
 
 export function CharacterForm(props: { character?: Character; onSaved: (c: Character) => void }) {
@@ -21,9 +21,9 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
 
   const form = createSubmit(async () => {
     const t = temperature().trim() === "" ? null : Number(temperature());
-    if (!name().trim()) throw new Error("Give the character a name.");
-    if (!prompt().trim()) throw new Error("Write the instructions (system prompt) the character follows.");
-    if (t !== null && (Number.isNaN(t) || t < 0 || t > 2)) throw new Error("Temperature is a number from 0 to 2.");
+    if (!name().trim()) throw new FieldError("name", "Give the character a name.");
+    if (!prompt().trim()) throw new FieldError("systemPrompt", "Write the instructions (system prompt) the character follows.");
+    if (t !== null && (Number.isNaN(t) || t < 0 || t > 2)) throw new FieldError("temperature", "A number from 0 to 2.");
     const body: CharacterInput = {
       name: name().trim(),
       description: description().trim(),
