@@ -5,7 +5,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { ALLOWED_ELEMENTS, ALLOWED_SCHEMES, HOSTILE_MESSAGES } from "../xss";
-import { a11yViolations, bubbles, launch, live, type Person, person, recordFailure, seed, shot, signUp } from "./support";
+import { a11yViolations, bubbles, launch, live, type Person, person, recordFailure, seed, shot, signUp, textContrast } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -287,6 +287,15 @@ describe("when the connection or the room goes away", () => {
     await bob.page.keyboard.press("Enter");
     await bob.page.getByText("Waiting for connection…").waitFor();
     await shot(bob.page, "14-reconnecting-dark");
+    // The unsent message and the connection pill stay readable, in both themes.
+    const unsent = bob.page.getByRole("log").locator(".msg.is-pending .bubble p");
+    const pill = bob.page.locator(".conn .conn-label").first();
+    for (const scheme of ["light", "dark"] as const) {
+      await bob.page.emulateMedia({ colorScheme: scheme });
+      expect(await textContrast(unsent), `unsent, ${scheme}`).toBeGreaterThanOrEqual(4.5);
+      expect(await textContrast(pill), `pill, ${scheme}`).toBeGreaterThanOrEqual(4.5);
+    }
+    await bob.page.emulateMedia({ colorScheme: "dark" });
     await bob.ctx.setOffline(false);
     restoreOnline = false;
     await live(bob.page);

@@ -139,7 +139,12 @@ export function textContrast(l: Locator, pseudo?: "::placeholder"): Promise<numb
       const bg = rgba(getComputedStyle(node).backgroundColor);
       if (bg.a > 0.5) back = bg.rgb;
     }
-    const [fg, bg] = [luminance(rgba(getComputedStyle(el, pseudo).color).rgb), luminance(back ?? [1, 1, 1])];
+    // A faded element (opacity on it or an ancestor) is drawn over the page's background.
+    let opacity = 1;
+    for (let node: Element | null = el; node; node = node.parentElement) opacity *= Number(getComputedStyle(node).opacity);
+    const page = rgba(getComputedStyle(document.body).backgroundColor).rgb;
+    const faded = (c: number[]) => c.map((v, i) => opacity * v + (1 - opacity) * (page[i] ?? 1));
+    const [fg, bg] = [luminance(faded(rgba(getComputedStyle(el, pseudo).color).rgb)), luminance(faded(back ?? [1, 1, 1]))];
     return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
   }, pseudo);
 }

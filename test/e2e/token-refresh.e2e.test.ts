@@ -7,7 +7,7 @@
 // refused form, not the end of the session.
 import type { Browser, Page, Request, Route } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, type Person, person, post, recordFailure, signUp, tokenOf } from "./support";
+import { launch, type Person, person, post, recordFailure, signUp, textContrast, tokenOf } from "./support";
 
 const baseURL = inject("baseURL");
 const WAIT = { timeout: 20_000 };
@@ -125,7 +125,9 @@ describe("changing the password", () => {
     await page.getByLabel("Current password").fill("not my password at all");
     await page.getByLabel("New password").fill("a brand new passphrase here");
     await change.click();
-    await page.getByRole("alert").filter({ hasText: "The current password is wrong." }).waitFor(WAIT);
+    const wrong = page.getByRole("alert").filter({ hasText: "The current password is wrong." });
+    await wrong.waitFor(WAIT);
+    expect(await textContrast(wrong)).toBeGreaterThanOrEqual(4.5);
     // Still here, still signed in, and the focus where the person left it.
     expect(new URL(page.url()).pathname).toBe("/account");
     expect(await tokenOf(page)).toBe(old);
