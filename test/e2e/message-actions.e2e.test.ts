@@ -123,6 +123,9 @@ describe("message actions, desktop and phone", () => {
     const box = ada.page.getByRole("textbox", { name: "Edit message" });
     await box.fill("Pack a **tent** and a stove");
     await box.press("Enter");
+    // The editor goes; the keyboard stays on the message, not on the page.
+    const focused = () => ada.page.evaluate(() => document.activeElement?.closest(".msg")?.textContent ?? document.activeElement?.tagName);
+    await expect.poll(focused).toContain("Pack a tent and a stove");
     const theirs = message(bob.page, "Pack a tent and a stove");
     await theirs.getByText("edited").waitFor();
     expect(await theirs.locator("strong").textContent()).toBe("tent");
@@ -163,6 +166,10 @@ describe("message actions, desktop and phone", () => {
     await flipper.getByText("2 / 3").waitFor();
     await flipper.getByRole("button", { name: "Previous version" }).click();
     for (const p of [ada, bob]) await reply(p.page).getByRole("group", { name: "Reply versions" }).getByText("1 / 3").waitFor();
+    // At the first version the arrow says it does nothing, and keeps the focus it was given.
+    const previous = flipper.getByRole("button", { name: "Previous version" });
+    expect(await previous.getAttribute("aria-disabled")).toBe("true");
+    expect(await previous.evaluate((el) => el === document.activeElement)).toBe(true);
     await bobFlipper.evaluate((el) => el.scrollIntoView({ block: "center" }));
     expect(await touchMisses([arrow("Next version")])).toEqual([]);
     expect(await reply(bob.page).locator(".bubble").textContent()).toBe(await reply(ada.page).locator(".bubble").textContent());

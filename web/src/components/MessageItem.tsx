@@ -44,6 +44,9 @@ type Props = {
   tabStop?: boolean;
 };
 
+/** The message a control of which last had the keyboard focus (see keepFocus). */
+let lastFocused: HTMLElement | undefined;
+
 export function MessageItem(props: Props) {
   const m = () => props.message;
   const ai = () => m().author.kind === "ai";
@@ -72,6 +75,15 @@ export function MessageItem(props: Props) {
     placeTools();
   };
   onCleanup(() => document.removeEventListener("pointerdown", closeOutside));
+  // An action that takes away the control it was done with (the editor closing, a delete, a
+  // regenerate, the last version reached) would leave the focus on the page's body: the
+  // message keeps it, so the keyboard goes on from here.
+  const keepFocus = () =>
+    requestAnimationFrame(() => {
+      const at = document.activeElement;
+      if (lastFocused === article && article?.isConnected && (!at || at === document.body)) article.focus({ preventScroll: true });
+    });
+  createEffect(on([editing, () => m().deletedAt, () => m().status, () => m().version], keepFocus, { defer: true }));
   // A new version or an edit resizes the bubble under a shown bar: it follows, once the text is
   // whole (no bar while a reply streams, so no measuring per chunk).
   createEffect(
@@ -109,7 +121,10 @@ export function MessageItem(props: Props) {
         ref={article}
         {...longPress(openActions)}
         onPointerEnter={arm}
-        onFocusIn={arm}
+        onFocusIn={() => {
+          lastFocused = article;
+          arm();
+        }}
         onContextMenu={(e) => open() && e.preventDefault()}
         class="msg"
         classList={{
@@ -179,7 +194,10 @@ export function MessageItem(props: Props) {
                   canEdit={props.mine}
                   canDelete={props.mine || Boolean(props.canDeleteAny)}
                   onEdit={() => edit(true)}
-                  onDelete={() => props.actions.remove?.(m().seq)}
+                  onDelete={() => {
+                    props.actions.remove?.(m().seq);
+                    keepFocus();
+                  }}
                   onRegenerate={
                     ai() && !(props.latestAi && m().status !== "complete") ? () => props.actions.regenerate(m().seq) : undefined
                   }

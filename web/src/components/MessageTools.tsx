@@ -50,16 +50,18 @@ export function MessageTools(props: ToolProps) {
   );
 }
 
-/** ‹ n / N › on a regenerated reply: flipping changes the version everyone sees. */
+/** ‹ n / N › on a regenerated reply: flipping changes the version everyone sees. At either end
+ * the button says it does nothing (aria-disabled) but keeps the focus a press gave it. */
 export function VersionFlipper(props: { version: number; count: number; disabled: boolean; select: (version: number) => void }) {
+  const flip = (to: number) => !props.disabled && to >= 1 && to <= props.count && props.select(to);
   return (
     <fieldset class="msg-versions" aria-label="Reply versions">
       <button
         type="button"
         class="btn btn-sm btn-ghost msg-action"
         aria-label="Previous version"
-        disabled={props.disabled || props.version <= 1}
-        onClick={() => props.select(props.version - 1)}
+        aria-disabled={props.disabled || props.version <= 1 ? "true" : undefined}
+        onClick={() => flip(props.version - 1)}
       >
         ‹
       </button>
@@ -70,8 +72,8 @@ export function VersionFlipper(props: { version: number; count: number; disabled
         type="button"
         class="btn btn-sm btn-ghost msg-action"
         aria-label="Next version"
-        disabled={props.disabled || props.version >= props.count}
-        onClick={() => props.select(props.version + 1)}
+        aria-disabled={props.disabled || props.version >= props.count ? "true" : undefined}
+        onClick={() => flip(props.version + 1)}
       >
         ›
       </button>

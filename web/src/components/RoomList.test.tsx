@@ -1,6 +1,7 @@
 // Room rows: title, preview with the author, unread badge, and the open room marked current.
 import "../test/dom";
-import { screen } from "@solidjs/testing-library";
+import { screen, waitFor } from "@solidjs/testing-library";
+import { createSignal } from "solid-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RoomListItem } from "../../../shared/wire";
 import { loadPlainText } from "../format";
@@ -99,10 +100,33 @@ describe("RoomList", () => {
     ));
     screen.getByRole("button", { name: "Show more rooms" }).click();
     expect(loads).toEqual(["rooms"]);
-    // The messages' button comes after the messages, and is disabled while their page loads.
+    // The messages' button comes after the messages, and says it is busy while their page loads.
     const hitsButton = screen.getByRole("button", { name: "Loading…" });
-    expect(hitsButton).toBeDisabled();
+    expect(hitsButton).toHaveAttribute("aria-disabled", "true");
+    hitsButton.click();
+    expect(loads).toEqual(["rooms"]);
     const list = screen.getByRole("list", { name: "Matching messages" });
     expect(list.compareDocumentPosition(hitsButton) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it("keeps a keyboard user's place: after Show more, the focus is on the first new room", async () => {
+    const [rooms, setRooms] = createSignal([room("r1", "Alpha", 0)]);
+    const [more, setMore] = createSignal<{ load: () => void; busy: boolean } | undefined>({
+      load: () => {
+        setMore({ load: () => {}, busy: true });
+        setTimeout(() => {
+          setRooms([room("r1", "Alpha", 0), room("r2", "Beta", 0)]);
+          setMore(undefined);
+        }, 20);
+      },
+      busy: false,
+    });
+    renderAt("/", () => <RoomList rooms={rooms()} hits={[]} query="" moreRooms={more()} />);
+    const button = screen.getByRole("button", { name: "Show more rooms" });
+    button.focus();
+    button.click();
+    // Busy, it keeps the focus; the last page in, the button goes and Beta has the focus.
+    expect(screen.getByRole("button", { name: "Loading…" })).toHaveFocus();
+    await waitFor(() => expect(screen.getByRole("link", { name: /Beta/ })).toHaveFocus());
   });
 });

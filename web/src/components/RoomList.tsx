@@ -41,12 +41,39 @@ export function RoomRow(props: { room: RoomListItem; myId?: string }) {
 
 type More = { load: () => void; busy: boolean };
 
-/** "Show more …" under a list that has another page (`more` given), disabled while it loads. */
+/** "Show more …" under a list that has another page (`more` given), inert while it loads but
+ * keeping the focus (aria-disabled); once the page is in, a keyboard user goes on at its first
+ * new item (the button may be gone: that was the last page). */
 function MoreButton(props: { more?: More; label: string }) {
+  let button: HTMLButtonElement | undefined;
+  const load = (more: More) => {
+    if (more.busy) return;
+    const list = button?.previousElementSibling;
+    const had = list?.querySelectorAll("a").length ?? 0;
+    const wasFocused = document.activeElement === button;
+    more.load();
+    if (!wasFocused) return;
+    // Moved on as soon as the new items are there (a load gives up after a few seconds).
+    const start = Date.now();
+    const settle = () => {
+      const at = document.activeElement;
+      if (at && at !== button && at !== document.body) return;
+      const next = list?.querySelectorAll<HTMLElement>("a")[had];
+      if (next) next.focus();
+      else if (Date.now() - start < 10_000) setTimeout(settle, 50);
+    };
+    setTimeout(settle, 0);
+  };
   return (
     <Show when={props.more}>
       {(more) => (
-        <button type="button" class="btn btn-ghost btn-block" disabled={more().busy} onClick={() => more().load()}>
+        <button
+          ref={button}
+          type="button"
+          class="btn btn-ghost btn-block"
+          aria-disabled={more().busy ? "true" : undefined}
+          onClick={() => load(more())}
+        >
           {more().busy ? "Loading…" : props.label}
         </button>
       )}
