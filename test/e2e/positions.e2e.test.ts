@@ -313,6 +313,16 @@ describe.each([
     await page.getByLabel("Search rooms and messages").fill("zebracorn");
     const hit = page.getByRole("list", { name: "Matching messages" }).getByRole("link").first();
     await expect.poll(() => hit.locator("mark").textContent(), { timeout: 15_000 }).toBe("zebracorn");
+    // A screen reader hears what was found.
+    const found = page.locator(".sidebar [role=status]").filter({ hasText: "match" });
+    await expect.poll(() => found.textContent()).toBe("0 rooms and 1 message match “zebracorn”.");
+    // Escape clears the search and leaves the focus in the box, ready for the next one.
+    const box = page.getByLabel("Search rooms and messages");
+    await box.press("Escape");
+    expect(await box.inputValue()).toBe("");
+    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+    await box.fill("zebracorn");
+    await expect.poll(() => hit.locator("mark").textContent(), { timeout: 15_000 }).toBe("zebracorn");
     await hit.click();
     await page.waitForURL((u) => u.searchParams.get("at") === String(NEEDLE));
     const target = page.locator(`.msg.is-target[data-seq="${NEEDLE}"]`);

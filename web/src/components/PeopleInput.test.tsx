@@ -41,6 +41,20 @@ describe("PeopleInput", () => {
     await waitFor(() => expect(onPick).toHaveBeenCalledWith("bob_c"));
   });
 
+  it("picks the top completion with Enter when the typed text is no one's name", async () => {
+    const carol = { id: "u3", username: "carol_b", displayName: "Carol Baker", createdAt: "" };
+    vi.spyOn(api, "people").mockResolvedValue({ people: [carol] });
+    vi.spyOn(api, "user").mockImplementation(async (name) => {
+      if (name === "carol_b") return { user: carol };
+      throw new ApiError(404, "not_found", "User not found.");
+    });
+    const { onPick, input } = setup();
+    fireEvent.input(input, { target: { value: "caro" } });
+    expect(await screen.findByRole("option", { name: /Carol Baker/ })).toHaveAttribute("aria-selected", "true");
+    fireEvent.keyDown(input, { key: "Enter" });
+    await waitFor(() => expect(onPick).toHaveBeenCalledWith("carol_b"));
+  });
+
   it("says as you type that no one has a name, and will not pick it", async () => {
     vi.spyOn(api, "people").mockResolvedValue({ people: [] });
     vi.spyOn(api, "user").mockRejectedValue(new ApiError(404, "not_found", "User not found."));

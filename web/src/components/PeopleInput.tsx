@@ -63,8 +63,12 @@ export function PeopleInput(props: Props) {
       try {
         const [{ people }, exact] = await Promise.all([api.people(name, ctl.signal), USERNAME.test(name) ? lookUp(name) : null]);
         if (ctl.signal.aborted) return;
-        setOptions(people.filter((p) => p.username !== props.me && !props.taken.includes(p.username)));
-        setActive(-1);
+        const offered = people.filter((p) => p.username !== props.me && !props.taken.includes(p.username));
+        setOptions(offered);
+        // Enter picks what is highlighted: the exact name typed, else the top completion ("caro"
+        // is Carol, not a name no one has); someone who exists but shares no room is the draft.
+        const exactAt = offered.findIndex((p) => p.username === exact?.username);
+        setActive(exactAt >= 0 ? exactAt : exact ? -1 : offered.length > 0 ? 0 : -1);
         setOpen(true);
         if (USERNAME.test(name))
           setStatus(

@@ -17,6 +17,14 @@ export function Sidebar(props: { asMain?: boolean }) {
   const navigate = useNavigate();
   const user = () => session.user();
   let search!: HTMLInputElement;
+  // What a search found, said to a screen reader once it is in (the lists show it to the eye).
+  const searchSummary = () => {
+    const { query, loaded, loading, loadingHits, rooms: found, hits, hitsCursor } = rooms.state;
+    if (!query || !loaded || loading || loadingHits) return "";
+    if (found.length === 0 && hits.length === 0) return `Nothing matches “${query}”.`;
+    const count = (n: number, what: string, more = false) => `${n}${more ? " or more" : ""} ${what}${n === 1 && !more ? "" : "s"}`;
+    return `${count(found.length, "room")} and ${count(hits.length, "message", !!hitsCursor)} match “${query}”.`;
+  };
 
   // Ctrl+K / ⌘K jumps to search from anywhere, as in most chat apps.
   onMount(() => {
@@ -63,10 +71,8 @@ export function Sidebar(props: { asMain?: boolean }) {
           value={rooms.state.query}
           onInput={(e) => rooms.setQuery(e.currentTarget.value)}
           onKeyDown={(e) => {
-            if (e.key === "Escape") {
-              rooms.setQuery("");
-              e.currentTarget.blur();
-            }
+            // Escape clears the search; the focus stays in the box (blurred, it fell to the page).
+            if (e.key === "Escape") rooms.setQuery("");
           }}
         />
       </search>
@@ -96,6 +102,9 @@ export function Sidebar(props: { asMain?: boolean }) {
             </Show>
           </div>
         </Show>
+        <p class="sr-only" role="status">
+          {searchSummary()}
+        </p>
         <RoomList
           rooms={rooms.state.rooms}
           hits={rooms.state.hits}
