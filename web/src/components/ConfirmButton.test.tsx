@@ -21,6 +21,9 @@ describe("ConfirmButton", () => {
     const cancel = screen.getByRole("button", { name: "Cancel" });
     await Promise.resolve();
     expect(cancel).toHaveFocus();
+    // What is being confirmed is said with both buttons.
+    expect(cancel).toHaveAccessibleDescription("Delete message?");
+    expect(screen.getByRole("button", { name: "Delete" })).toHaveAccessibleDescription("Delete message?");
     fireEvent.keyDown(cancel, { key: "Escape" });
     expect(screen.queryByRole("button", { name: "Cancel" })).toBeNull();
     expect(screen.getByRole("button", { name: "Delete message" })).toHaveFocus();

@@ -1,7 +1,7 @@
 // A destructive action that asks once, inline: the button turns into "Cancel / Confirm" so the
 // decision happens where the user is looking, and focus moves to Cancel (the safe choice);
 // Escape cancels.
-import { createSignal, type JSX, Show } from "solid-js";
+import { createSignal, createUniqueId, type JSX, Show } from "solid-js";
 
 type Props = {
   label: string;
@@ -18,6 +18,7 @@ type Props = {
 export function ConfirmButton(props: Props) {
   const [asking, setAsking] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
+  const prompt = createUniqueId();
   let trigger: HTMLButtonElement | undefined;
 
   const ask = () => setAsking(true);
@@ -51,12 +52,14 @@ export function ConfirmButton(props: Props) {
       }
     >
       <span class="confirm">
-        <Show when={props.warning}>
-          <span class="confirm-note">{props.warning}</span>
-        </Show>
+        {/* What is being confirmed, said with each button (a bare "Cancel" said nothing). */}
+        <span id={prompt} classList={{ "confirm-note": !!props.warning, "sr-only": !props.warning }}>
+          {props.warning ?? `${props.label}?`}
+        </span>
         <button
           ref={(el) => queueMicrotask(() => el.focus())}
           type="button"
+          aria-describedby={prompt}
           class="btn btn-sm btn-ghost"
           onClick={back}
           onKeyDown={cancelOnEscape}
@@ -65,6 +68,7 @@ export function ConfirmButton(props: Props) {
         </button>
         <button
           type="button"
+          aria-describedby={prompt}
           class="btn btn-sm btn-danger-solid"
           disabled={busy()}
           onKeyDown={cancelOnEscape}

@@ -29,6 +29,13 @@ describe("Composer @mentions", () => {
     const { box, type, onSend, options } = setup();
     type("hi @ad");
     expect(options()).toEqual(["Ada Lovelace AI", "Adam Kowalski @adam_k"]);
+    // Said to a screen reader as it opens, with how to use it.
+    const said = () =>
+      screen
+        .getAllByRole("status")
+        .map((s) => s.textContent)
+        .join(" ");
+    expect(said()).toContain("2 to mention: up and down arrows choose, Enter picks, Escape closes.");
     expect(box).toHaveAttribute("aria-controls", "mention-menu");
     expect(box).toHaveAttribute("aria-activedescendant", "mention-menu-0");
     fireEvent.keyDown(box, { key: "ArrowDown" });
@@ -40,6 +47,7 @@ describe("Composer @mentions", () => {
     expect(box.selectionStart).toBe(11);
     expect(options()).toEqual([]);
     expect(box).not.toHaveAttribute("aria-activedescendant");
+    expect(said()).not.toContain("to mention");
     fireEvent.keyDown(box, { key: "Enter" });
     expect(onSend).toHaveBeenCalledWith("hi @adam_k ", []);
   });

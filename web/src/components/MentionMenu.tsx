@@ -83,32 +83,38 @@ export function createMentionPicker(o: Options): MentionPicker {
   const optionId = (i: number) => `${MENU_ID}-${i}`;
 
   const menu = () => (
-    <Show when={open()}>
-      <div id={MENU_ID} class="mention-menu" role="listbox" aria-label="Mention someone">
-        <For each={matches()}>
-          {(m, i) => (
-            // Focus stays in the box (aria-activedescendant); -1 only makes the option focusable.
-            // Picked on mousedown, whose default is cancelled, so the box keeps focus and caret.
-            <div
-              id={optionId(i())}
-              role="option"
-              tabIndex={-1}
-              class="mention-option"
-              aria-selected={i() === active()}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                pick(m);
-              }}
-              onMouseMove={() => setActive(i())}
-            >
-              <Avatar id={m.id} name={m.name} ai={m.kind === "ai"} emoji={m.emoji} size={24} />
-              <span class="mention-name">{m.name}</span>
-              <span class="mention-handle">{m.kind === "ai" ? "AI" : `@${m.insert}`}</span>
-            </div>
-          )}
-        </For>
-      </div>
-    </Show>
+    <>
+      {/* A screen reader hears the list open (the textarea cannot be a combobox) and how to use it. */}
+      <span class="sr-only" role="status">
+        {open() ? `${matches().length} to mention: up and down arrows choose, Enter picks, Escape closes.` : ""}
+      </span>
+      <Show when={open()}>
+        <div id={MENU_ID} class="mention-menu" role="listbox" aria-label="Mention someone">
+          <For each={matches()}>
+            {(m, i) => (
+              // Focus stays in the box (aria-activedescendant); -1 only makes the option focusable.
+              // Picked on mousedown, whose default is cancelled, so the box keeps focus and caret.
+              <div
+                id={optionId(i())}
+                role="option"
+                tabIndex={-1}
+                class="mention-option"
+                aria-selected={i() === active()}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(m);
+                }}
+                onMouseMove={() => setActive(i())}
+              >
+                <Avatar id={m.id} name={m.name} ai={m.kind === "ai"} emoji={m.emoji} size={24} />
+                <span class="mention-name">{m.name}</span>
+                <span class="mention-handle">{m.kind === "ai" ? "AI" : `@${m.insert}`}</span>
+              </div>
+            )}
+          </For>
+        </div>
+      </Show>
+    </>
   );
 
   return {
