@@ -53,7 +53,12 @@ describe("Composer", () => {
     type("wait");
     fireEvent.keyDown(box, { key: "Enter" });
     expect(onSend).not.toHaveBeenCalled();
-    expect(screen.getAllByRole("status").map((s) => s.textContent).join(" ")).toContain("send again in 4 s");
+    expect(
+      screen
+        .getAllByRole("status")
+        .map((s) => s.textContent)
+        .join(" "),
+    ).toContain("send again in 4 s");
     expect(screen.getByRole("button", { name: "Send message" })).toBeDisabled();
   });
 
