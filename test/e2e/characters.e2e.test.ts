@@ -5,7 +5,7 @@
 // says what happens to the rooms using it.
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, type Person, person, recordFailure, signUp } from "./support";
+import { launch, type Person, person, post, recordFailure, signUp, tokenOf } from "./support";
 
 const baseURL = inject("baseURL");
 const WAIT = { timeout: 20_000 };
@@ -75,6 +75,16 @@ describe("characters", () => {
     expect(await page.getByRole("alert").count()).toBe(0);
     await page.getByRole("button", { name: "Create character" }).tap();
     await page.getByRole("list", { name: "Characters" }).getByText("Pastry chef").waitFor(WAIT);
+  });
+
+  it("starts a screen opened from the keyboard at its title, not on the page's body", async () => {
+    const page = cook.page;
+    const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Kitchen" }, await tokenOf(page));
+    await page.goto(`/rooms/${room.id}`);
+    await page.getByRole("link", { name: "Room settings" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "Room settings" }).waitFor(WAIT);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()), WAIT).toBe("Room settings");
   });
 
   it("offers no edit form for the built-in Assistant", async () => {

@@ -3,7 +3,7 @@
 // error describes its input, the submit button with its busy spinner, Cancel beside it, and
 // the busy/error state of a submission.
 import { A } from "@solidjs/router";
-import { createSignal, type JSX, Show, untrack } from "solid-js";
+import { createSignal, type JSX, onMount, Show, untrack } from "solid-js";
 import { ApiError, describeError } from "../api";
 import { Icon } from "./Icon";
 
@@ -16,6 +16,16 @@ export function Page(props: {
   action?: JSX.Element;
   children: JSX.Element;
 }) {
+  // Arriving here from a link the keyboard followed, the focus would be left on the page's body:
+  // it starts at the title instead (a screen reader then says where it is). A screen that puts
+  // it somewhere itself (a form's first field) keeps that.
+  let heading: HTMLHeadingElement | undefined;
+  onMount(() =>
+    queueMicrotask(() => {
+      const at = document.activeElement;
+      if (!at || at === document.body) heading?.focus({ preventScroll: true });
+    }),
+  );
   return (
     <div class="page">
       <header class="page-head">
@@ -27,7 +37,9 @@ export function Page(props: {
           )}
         </Show>
         <div>
-          <h1>{props.title}</h1>
+          <h1 ref={heading} tabIndex={-1}>
+            {props.title}
+          </h1>
           <Show when={props.sub}>
             <p class="page-sub">{props.sub}</p>
           </Show>
