@@ -109,6 +109,8 @@ describe.each(SIZES)("very long names at $name size", (size) => {
     await page.locator(".msg-tag").first().waitFor(WAIT);
     await shot(page, `long-names-room-${size.name}`);
     expect(await overflowX(page, ".log")).toBeLessThanOrEqual(0);
+    // Your own handle in the sidebar's footer is whole too (it was cut at about ten characters).
+    expect(await overflowX(page, ".me-handle")).toBeLessThanOrEqual(0);
     expect(await outside(page, ".msg-head > *", ".log")).toEqual([]);
     for (const box of await page
       .locator(".msg-handle, .msg-time, .msg-tag")
