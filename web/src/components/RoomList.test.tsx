@@ -85,6 +85,29 @@ describe("RoomList", () => {
     expect(screen.getByRole("link", { name: /Recipes/ })).toHaveAttribute("href", "/rooms/r2?at=42");
   });
 
+  it("says when each hit was written, and calls your own messages yours, as the room list does", () => {
+    const r = room("r2", "Recipes", 0);
+    const base = room("r2", "x", 0, "pasta tonight").lastMessage as NonNullable<RoomListItem["lastMessage"]>;
+    const theirs = { ...base, seq: 5, createdAt: "2026-03-02T09:05:00.000Z" };
+    const mine = { ...base, seq: 6, author: { kind: "user" as const, id: "u1", name: "Alice" } };
+    renderAt("/", () => (
+      <RoomList
+        rooms={[]}
+        hits={[
+          { room: r, message: theirs },
+          { room: r, message: mine },
+        ]}
+        query="pasta"
+        myId="u1"
+      />
+    ));
+    const [first, second] = screen.getByRole("list", { name: "Matching messages" }).querySelectorAll("li");
+    expect(first?.querySelector("time")?.getAttribute("datetime")).toBe("2026-03-02T09:05:00.000Z");
+    expect(first?.querySelector("time")?.textContent).not.toBe("");
+    expect(first?.querySelector("strong")?.textContent).toBe("Bob:");
+    expect(second?.querySelector("strong")?.textContent).toBe("You:");
+  });
+
   it("ends each list that has another page in its own Show more button, which waits while it loads", () => {
     const r = room("r2", "Recipes", 0, "pasta");
     const message = { ...(r.lastMessage as NonNullable<RoomListItem["lastMessage"]>), seq: 3 };

@@ -105,9 +105,14 @@ export function RoomList(props: {
             {(hit) => (
               <li>
                 <A href={`/rooms/${hit.room.id}?at=${hit.message.seq}`} class="hit-row">
-                  <span class="hit-room">{roomTitle(hit.room)}</span>
+                  <span class="room-row-top">
+                    <span class="hit-room">{roomTitle(hit.room)}</span>
+                    <time class="room-row-time" datetime={hit.message.createdAt}>
+                      {shortTime(hit.message.createdAt)}
+                    </time>
+                  </span>
                   <span class="hit-text">
-                    <strong>{hit.message.author.name}:</strong>{" "}
+                    <strong>{hit.message.author.id === props.myId ? "You" : hit.message.author.name}:</strong>{" "}
                     <For each={searchSnippet(hit.message.content, props.query)}>
                       {(part) => (part.match ? <mark>{part.text}</mark> : part.text)}
                     </For>
