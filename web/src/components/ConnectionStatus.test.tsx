@@ -35,6 +35,19 @@ describe("ConnectionStatus", () => {
     }
   });
 
+  it("says Offline while reconnecting on a device that has no network, and Reconnecting once it has", () => {
+    const onLine = vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
+    try {
+      render(() => <ConnectionStatus state="reconnecting" onRetry={() => {}} />);
+      expect(screen.getByRole("status")).toHaveTextContent("Offline");
+      onLine.mockReturnValue(true);
+      window.dispatchEvent(new Event("online"));
+      expect(screen.getByRole("status")).toHaveTextContent("Reconnecting…");
+    } finally {
+      onLine.mockRestore();
+    }
+  });
+
   it("offers Retry now while reconnecting", () => {
     const retry = vi.fn();
     render(() => <ConnectionStatus state="reconnecting" onRetry={retry} />);

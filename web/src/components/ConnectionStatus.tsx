@@ -1,5 +1,5 @@
 // The connection state in the room header: connecting, live, reconnecting (with a way to skip
-// the wait) or disconnected. A polite status region, so a change is announced once. On a phone
+// the wait; "Offline" while the device has no network) or disconnected. A polite status region, so a change is announced once. On a phone
 // the words are for screen readers only (chat.css): the dot, and a retry icon while
 // reconnecting, leave the room's name the header's width. A live connection that comes back
 // within a moment (a refreshed token, a brief network flap) is not reported as lost.
@@ -31,10 +31,20 @@ export function ConnectionStatus(props: { state: Connection; onRetry: () => void
     ),
   );
   onCleanup(() => clearTimeout(timer));
+  // Reconnecting while the device itself is offline says so: the wait is for the network.
+  const [online, setOnline] = createSignal(globalThis.navigator?.onLine !== false);
+  const track = () => setOnline(navigator.onLine !== false);
+  globalThis.addEventListener?.("online", track);
+  globalThis.addEventListener?.("offline", track);
+  onCleanup(() => {
+    globalThis.removeEventListener?.("online", track);
+    globalThis.removeEventListener?.("offline", track);
+  });
+  const words = () => (shown() === "reconnecting" && !online() ? "Offline" : WORDS[shown()]);
   return (
     <div class={`conn conn-${shown()}`} role="status" aria-live="polite">
       <span class="conn-dot" aria-hidden="true" />
-      <span class="conn-label">{WORDS[shown()]}</span>
+      <span class="conn-label">{words()}</span>
       <Show when={shown() === "reconnecting"}>
         <button type="button" class="conn-retry" onClick={() => props.onRetry()}>
           <Icon name="regenerate" />
