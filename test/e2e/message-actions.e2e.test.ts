@@ -225,6 +225,13 @@ describe("message actions, desktop and phone", () => {
     await ada.page.keyboard.press("Enter");
     await ada.page.keyboard.press("Tab");
     await ada.page.keyboard.press("Enter");
+    // The confirmation goes with the delete; the keyboard stays on the message, now a tombstone.
+    await expect
+      .poll(() => ada.page.evaluate(() => document.activeElement?.matches(".msg") && document.activeElement.textContent))
+      .toContain("Message deleted");
+    // The log's own focus ring, seen all round (Shift+Tab from the message lands on the log).
+    await ada.page.keyboard.press("Shift+Tab");
+    await shot(ada.page, "log-focused");
     for (const p of [ada, bob]) {
       const tombstone = p.page.getByRole("log").getByText("Message deleted");
       await tombstone.waitFor();
