@@ -105,8 +105,7 @@ export class ChatRoom extends DurableObject<Env> {
     return this.ai.stop(seq);
   }
 
-  /** Regenerating costs a generation, so it draws on the same per-user budget as sending, and
-   * on the AI budget of whoever asked for it. */
+  /** Regenerating costs a generation: the asker's send limit and AI budget pay for it. */
   async regenerateReply(seq: number, user: OnlineUser) {
     const wait = this.p.sends.takeToken(user.id);
     if (wait > 0) return { code: "rate_limited", message: `Too many requests; try again in ${Math.ceil(wait / 1000)} s.` };
@@ -192,6 +191,7 @@ export class ChatRoom extends DurableObject<Env> {
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     return dispatch(ws, data, {
       sockets: this.p.sockets,
+      floods: this.p.sends.floods,
       hello: (ws, info, afterSeq, afterChange) => this.p.catchUp.hello(ws, info, afterSeq, afterChange),
       send: (ws, user, frame) => this.p.sends.enqueue(ws, user, frame),
       typing: (ws, user) => this.p.connections.typing(ws, user),

@@ -6,6 +6,7 @@ import * as schema from "../../shared/frames";
 import { ClientFrame } from "../../shared/frames";
 import { MAX_CLIENT_ID_LENGTH } from "../../shared/wire";
 import { dispatch, type FrameHandlers, plainSend, unloadFrameSchema } from "./dispatch";
+import { FloodGuard } from "./flood-guard";
 import type { SocketInfo } from "./sockets";
 
 const id = (n: number) => "c".repeat(n);
@@ -73,6 +74,7 @@ describe("dispatch", () => {
     const ws = { send() {}, close() {} } as unknown as WebSocket;
     const on = {
       sockets: { info: () => info },
+      floods: new FloodGuard(),
       hello: async () => void order.push("hello"),
       send: async (_ws: WebSocket, _user: unknown, frame: { clientId: string }) => void order.push(`send ${frame.clientId}`),
     } as unknown as FrameHandlers;

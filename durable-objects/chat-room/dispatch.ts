@@ -14,11 +14,13 @@ import {
 } from "../../shared/wire";
 import type { ActionError } from "./ai";
 import type { EditResult } from "./edits";
+import type { FloodGuard } from "./flood-guard";
 import { type RoomSockets, type SocketInfo, send } from "./sockets";
 
 /** Who handles each frame type. */
 export type FrameHandlers = {
   sockets: RoomSockets;
+  floods: FloodGuard;
   hello(ws: WebSocket, info: SocketInfo, afterSeq: number | undefined, afterChange: number | undefined): Promise<void>;
   send(ws: WebSocket, user: OnlineUser, frame: { clientId: string; content: string; attachments?: string[] }): Promise<void>;
   typing(ws: WebSocket, user: OnlineUser): void;
@@ -32,7 +34,14 @@ export type FrameHandlers = {
 export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: FrameHandlers): Promise<void> {
   const info = on.sockets.info(ws);
   if (!info) return ws.close(CloseCode.policy, "Unknown connection");
+  // A socket cut off for flooding: what is still in flight is dropped unread.
+  if (on.floods.isCutOff(ws)) return;
   const frame = await parse(ws, data);
+  // Sends have their own limit (sends.ts); every other frame, a malformed one too, spends the
+  // socket's budget, and one too many cuts it off.
+  if (frame?.type !== "send" && on.floods.other(ws, info.user.id, Date.now())) {
+    return on.floods.close(ws, info.user.id, Date.now(), Promise.resolve(), "frames");
+  }
   if (!frame) return;
   switch (frame.type) {
     case "hello":

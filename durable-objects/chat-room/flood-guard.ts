@@ -4,6 +4,10 @@
 // longer after each offence: a client that reconnects and floods again at once would otherwise
 // make the room read its whole burst again and again. The offenders are kept in the room's
 // SQLite (OffenderTable), so a room that hibernates between two floods still doubles the wait.
+// Every other frame (typing, edits, controls, malformed ones) spends a budget of its socket's
+// own (OTHER_FRAMES_*): a person types, edits or stops a reply a few times a second at most,
+// and a socket far past that is cut off the same way (each typing frame is sent to everyone in
+// the room, so a flood of them stalled the room for all).
 import { CloseCode, FLOOD_STRIKES } from "../../shared/wire";
 
 /** How long a member's new sockets are refused after their first cut-off; doubled for each
@@ -12,6 +16,10 @@ export const FLOOD_COOL_OFF_MS = 30_000;
 export const FLOOD_COOL_OFF_MAX_MS = 15 * 60_000;
 /** How long an offence counts towards a longer wait after the next one. */
 export const FLOOD_MEMORY_MS = 60 * 60_000;
+
+/** Frames other than sends a socket may send at once, and then each second. */
+export const OTHER_FRAMES_BURST = 60;
+export const OTHER_FRAMES_PER_SECOND = 20;
 
 export type Offender = { until: number; offences: number; last: number };
 
@@ -43,6 +51,8 @@ export class OffenderTable {
 export class FloodGuard {
   private readonly strikes = new Map<WebSocket, number>();
   private readonly cutOff = new WeakSet<WebSocket>();
+  /** Each socket's budget for frames other than sends: tokens left, as of `at`. */
+  private readonly budget = new Map<WebSocket, { tokens: number; at: number }>();
   private known: Map<string, Offender> | undefined;
 
   /** Without a table, offenders are kept in memory only (the unit tests). */
@@ -77,12 +87,26 @@ export class FloodGuard {
     return true;
   }
 
+  /** A frame other than a send from `ws`; returns whether it was one too many: the socket is
+   * then cut off (the caller closes it) and `userId` waits before connecting again. */
+  other(ws: WebSocket, userId: string, now: number): boolean {
+    const b = this.budget.get(ws) ?? { tokens: OTHER_FRAMES_BURST, at: now };
+    b.tokens = Math.min(OTHER_FRAMES_BURST, b.tokens + ((now - b.at) / 1000) * OTHER_FRAMES_PER_SECOND) - 1;
+    b.at = now;
+    this.budget.set(ws, b);
+    if (b.tokens >= 0) return false;
+    this.budget.delete(ws);
+    this.cutOff.add(ws);
+    this.offended(userId, now);
+    return true;
+  }
+
   /** Closes `ws`, cut off, with 4008 once `after` settles (its frames are dropped meanwhile). */
-  close(ws: WebSocket, userId: string, now: number, after: Promise<unknown>): void {
+  close(ws: WebSocket, userId: string, now: number, after: Promise<unknown>, what = "sends after rate_limited"): void {
     const pause = Math.ceil(this.waitFor(userId, now) / 1000);
     const cut = () => {
       try {
-        ws.close(CloseCode.flooding, `Flooding: too many sends after rate_limited; reconnect in ${pause} s`);
+        ws.close(CloseCode.flooding, `Flooding: too many ${what}; reconnect in ${pause} s`);
       } catch {
         // Already closed.
       }
@@ -90,9 +114,10 @@ export class FloodGuard {
     void after.then(cut, cut);
   }
 
-  /** Forgets a closed socket's strikes. */
+  /** Forgets a closed socket's strikes and budget. */
   forget(ws: WebSocket): void {
     this.strikes.delete(ws);
+    this.budget.delete(ws);
   }
 
   /** How many ms until `userId` may open a socket here again; 0 when they may now. */

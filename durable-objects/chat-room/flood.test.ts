@@ -7,7 +7,7 @@ import { CloseCode, FLOOD_STRIKES, type Message } from "../../shared/wire";
 import { api, createRoom, post, roomWith } from "../../test/helpers";
 import { type Client, connect, openSocket } from "../../test/ws";
 import { chatRoom } from "./chat-room";
-import { FLOOD_COOL_OFF_MS, FloodGuard, OffenderTable } from "./flood-guard";
+import { FLOOD_COOL_OFF_MS, FloodGuard, OffenderTable, OTHER_FRAMES_BURST } from "./flood-guard";
 
 describe("a flooding socket", () => {
   it("is closed with 4008 after 10,000 frames sent as fast as it takes them; the others keep talking", async () => {
@@ -30,6 +30,29 @@ describe("a flooding socket", () => {
     expect(a.frames.filter((f) => f.type === "rate_limited").length).toBeLessThanOrEqual(FLOOD_STRIKES);
     const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages?limit=100`, { token: bob.token });
     expect(page.body.messages.filter((m) => m.author.id === ann.user.id).length).toBeLessThanOrEqual(10);
+    b.close();
+  });
+
+  it.each([
+    ["typing", { type: "typing" }],
+    ["malformed", "garbage{"],
+    ["refused", { type: "stop", seq: 999_999 }],
+  ])("is closed with 4008 for a flood of %s frames too, and the others keep talking", async (_kind, frame) => {
+    const [room, ann, bob] = await roomWith("typist", "reader");
+    const a = await connect(ann.token, room.id);
+    const b = await connect(bob.token, room.id);
+    // A person types, edits or stops a reply a few times a second; this is thousands at once.
+    for (let i = 0; i < 3_000 && a.ws.readyState === WebSocket.OPEN; i++) {
+      a.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+      if (i === 1_500) b.send({ type: "send", clientId: "mid", content: "mid-flood" });
+    }
+    const closed = await a.closed;
+    expect(closed.code).toBe(CloseCode.flooding);
+    expect(closed.reason).toMatch(/^Flooding: too many frames; reconnect in \d+ s$/);
+    await b.next("ack", (f) => f.clientId === "mid");
+    // The reader heard a bounded number of typing frames, not thousands.
+    expect(b.frames.filter((f) => f.type === "typing").length).toBeLessThanOrEqual(OTHER_FRAMES_BURST + 5);
+    expect((await openSocket(ann.token, room.id)).status).toBe(429);
     b.close();
   });
 
