@@ -47,6 +47,19 @@ describe("AI replies without keys", () => {
 });
 
 describe("AI replies when things go wrong", () => {
+  it("tells the queue's consumer a reply is over once its room is deleted, rather than failing on its job", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant", aiMode: "off" });
+    expect((await api(`/rooms/${room.id}`, { method: "DELETE", token: ann.token })).status).toBe(204);
+    const stub = chatRoom(env, room.id);
+    // The job's table went with the room: each call says so instead of throwing.
+    expect(await stub.beginReply("job-of-a-deleted-room")).toEqual({ ok: false, reason: "room deleted" });
+    expect(await stub.appendReply("job-of-a-deleted-room", "attempt", "text")).toBe(false);
+    expect(await stub.replyAlive("job-of-a-deleted-room", "attempt")).toBe(false);
+    await stub.replyRetrying("job-of-a-deleted-room", "attempt", Date.now() + 1000, "busy");
+    await stub.finishReply("job-of-a-deleted-room", "attempt", { status: "complete" });
+  });
+
   it("sends a reconnecting client the final version of a reply it saw start", async () => {
     const [ann, bob] = [await signUp("ann"), await signUp("bob")];
     const room = await createRoom(ann, { characterId: "assistant", members: [bob.user.username] });

@@ -7,6 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { GenerateJob } from "../../shared/jobs";
 import type { Message, OnlineUser } from "../../shared/wire";
+import type { Begun } from "./ai";
 import { runTimers } from "./alarms";
 import { EXPIRY_TIMER } from "./connections";
 import { dispatch } from "./dispatch";
@@ -83,8 +84,7 @@ export class ChatRoom extends DurableObject<Env> {
     return this.p.uploads.sweep(now);
   }
 
-  /** The history store answers again (the health check saw it): a flush waiting out its
-   * backoff runs now. True when one was waiting. */
+  /** The history store answers again: a flush waiting out its backoff runs now (true if one was). */
   wake(): Promise<boolean> {
     return this.p.flush.wake();
   }
@@ -156,30 +156,31 @@ export class ChatRoom extends DurableObject<Env> {
     if (roomId) this.p.flush.forget(roomId);
   }
 
-  // ---- RPC from the generate queue's consumers (worker/queue; see ai.ts) ------------------
+  // ---- RPC from the generate queue's consumers (worker/queue; ai.ts); none once deleted ---
+  private gone = () => this.p.membership.room === null;
 
-  beginReply(jobId: string) {
-    return this.ai.begin(jobId);
+  beginReply(jobId: string): Begun {
+    return this.gone() ? { ok: false, reason: "room deleted" } : this.ai.begin(jobId);
   }
 
   appendReply(jobId: string, attempt: string, text: string) {
-    return this.ai.append(jobId, attempt, text);
+    return !this.gone() && this.ai.append(jobId, attempt, text);
   }
 
   replyAlive(jobId: string, attempt: string) {
-    return this.ai.alive(jobId, attempt);
+    return !this.gone() && this.ai.alive(jobId, attempt);
   }
 
   replyRetrying(jobId: string, attempt: string, retryAt: number, reason: string) {
-    return this.ai.retrying(jobId, attempt, retryAt, reason);
+    if (!this.gone()) this.ai.retrying(jobId, attempt, retryAt, reason);
   }
 
-  finishReply(jobId: string, attempt: string | null, outcome: { status: "complete" } | { status: "error"; error: string }) {
-    return this.ai.finish(jobId, attempt, outcome);
+  async finishReply(jobId: string, attempt: string | null, outcome: { status: "complete" } | { status: "error"; error: string }) {
+    if (!this.gone()) await this.ai.finish(jobId, attempt, outcome);
   }
 
-  holdJob(job: GenerateJob, at: number) {
-    return this.ai.holdJob(job, at);
+  async holdJob(job: GenerateJob, at: number) {
+    if (!this.gone()) await this.ai.holdJob(job, at);
   }
 
   // ---- The runtime's entry points ---------------------------------------------------------
