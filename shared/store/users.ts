@@ -64,6 +64,10 @@ export function charactersRepo({ db, t, atomic }: DbContext) {
       const [row] = await db.select().from(c).where(eq(c.id, id)).limit(1);
       return row && toCharacter(row);
     },
+    async countOwned(ownerId: string): Promise<number> {
+      const [row] = await db.select({ n: sql<number>`count(*)` }).from(c).where(eq(c.ownerId, ownerId));
+      return Number(row?.n ?? 0);
+    },
     async create(id: string, ownerId: string, input: CharacterInput, now: number): Promise<Character> {
       const row = {
         id,

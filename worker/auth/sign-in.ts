@@ -18,11 +18,20 @@ export const LIMITS = {
   loginUser: [200, 60],
   registerIp: [10, 5],
   passwordUser: [10, 5],
+  // Per person, what costs storage or a long read: far above what a person does by hand.
+  uploadUser: [20, 30],
+  characterUser: [20, 10],
+  exportUser: [5, 10],
 } as const;
 
-export async function throttle(c: Context<AppEnv>, name: string, [burst, perMinute]: readonly [number, number]) {
+export async function throttle(
+  c: Context<AppEnv>,
+  name: string,
+  [burst, perMinute]: readonly [number, number],
+  message = "Too many attempts. Wait a moment and try again.",
+) {
   const wait = await rateLimiter(c.env, name).take(burst, perMinute);
-  if (wait > 0) throw rateLimited(wait, "Too many attempts. Wait a moment and try again.");
+  if (wait > 0) throw rateLimited(wait, message);
 }
 
 export const clientIp = (c: Context) => c.req.header("CF-Connecting-IP") ?? "local";

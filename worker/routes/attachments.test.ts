@@ -67,6 +67,17 @@ describe("attachments", () => {
     expect(await objectsOf(room.id)).toEqual([]);
   });
 
+  it("takes 20 uploads at once from one person, then says to wait (429 with Retry-After)", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    for (let i = 0; i < 20; i++) expect((await upload(ann, room.id, text(`note ${i}`), `n${i}.txt`)).status).toBe(201);
+    const refused = await upload(ann, room.id, text("one more"), "more.txt");
+    expect(refused.status).toBe(429);
+    expect(refused.body.error?.code).toBe("rate_limited");
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    // Another person's uploads are theirs to count.
+    expect((await upload(bob, room.id, text("mine"), "mine.txt")).status).toBe(201);
+  });
+
   it("serves an uploaded HTML or SVG file as inert plain text, as a download", async () => {
     const [room, ann] = await roomWith("ann");
     for (const [name, type, body] of [

@@ -11,6 +11,7 @@ import { readConfig } from "../../shared/config";
 import { log } from "../../shared/log";
 import { Attachment } from "../../shared/schemas";
 import { type Attachment as AttachmentShape, attachmentPath } from "../../shared/wire";
+import { LIMITS, throttle } from "../auth/sign-in";
 import { ApiError, badRequest, notFound, tooLarge } from "../errors";
 import { limitBody } from "../lib/drain-body";
 import { bearer, commonErrors, jsonReply, router } from "../lib/openapi";
@@ -115,6 +116,7 @@ attachmentRoutes.use("/rooms/:id/attachments", uploadLimit());
 attachmentRoutes
   .openapi(uploadRoute, async (c) => {
     const config = readConfig(c.env).attachments;
+    await throttle(c, `upload:${c.get("session").id}`, LIMITS.uploadUser, "Too many uploads at once. Wait a moment and try again.");
     const file = await readFile(c.req.raw);
     if (file.size === 0) throw new ApiError(400, "empty_file", "The file is empty.");
     if (file.size > config.maxBytes) throw tooLarge(`Files are limited to ${megabytes(config.maxBytes)}.`);

@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { openStore } from "../../shared/store";
 import type { Character, Room } from "../../shared/wire";
 import { connectChannel } from "../../test/channel";
 import { api, createRoom, post, signUp } from "../../test/helpers";
@@ -98,6 +99,25 @@ describe("characters", () => {
     expect(reply.message).toMatchObject({ replyTo: asked.body.message.seq, author: { kind: "ai", name: "Ada Lovelace" } });
     socket.close();
     channel.close();
+  });
+
+  it("takes 20 new characters at once from one person, and at most 100 in all", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    for (let i = 0; i < 20; i++)
+      expect((await api("/characters", { token: ann.token, body: { name: `Bot ${i}`, systemPrompt: "p" } })).status).toBe(201);
+    const fast = await api<{ error: { code: string } }>("/characters", { token: ann.token, body: { name: "One more", systemPrompt: "p" } });
+    expect(fast.status).toBe(429);
+    expect(fast.body.error.code).toBe("rate_limited");
+    // Bob already has 100 (made before the limit was asked): the 101st is refused, and why.
+    const store = openStore(env);
+    for (let i = 0; i < 100; i++)
+      await store.characters.create(crypto.randomUUID(), bob.user.id, { name: `Old ${i}`, systemPrompt: "p" }, Date.now());
+    const full = await api<{ error: { code: string; message: string } }>("/characters", {
+      token: bob.token,
+      body: { name: "101st", systemPrompt: "p" },
+    });
+    expect(full.status).toBe(409);
+    expect(full.body.error).toMatchObject({ code: "too_many_characters", message: expect.stringMatching(/delete one first/) });
   });
 
   it("keeps the built-in Assistant read-only", async () => {

@@ -7,8 +7,8 @@ import { Character, CharacterInput } from "../../shared/schemas";
 import type { Store } from "../../shared/store";
 import type { Room } from "../../shared/wire";
 import { MODEL_NAME, MODEL_NAME_HINT } from "../ai";
-import { signedInAccount } from "../auth/sign-in";
-import { forbidden, notFound } from "../errors";
+import { LIMITS, signedInAccount, throttle } from "../auth/sign-in";
+import { conflict, forbidden, notFound } from "../errors";
 import { tellMembers } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 import type { AppEnv } from "../types";
@@ -18,6 +18,8 @@ const Fields = CharacterInput.extend({
   // Only models the deployment's providers serve: a character runs on the operator's keys.
   model: z.string().regex(MODEL_NAME, MODEL_NAME_HINT).max(80).nullable().optional(),
 });
+/** The most characters one person may have (each is a prompt of up to 8,000 characters). */
+const MAX_CHARACTERS = 100;
 const IdParam = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const One = z.object({ character: Character });
 
@@ -68,6 +70,10 @@ export const characterRoutes = router()
     }),
     async (c) => {
       await signedInAccount(c);
+      const me = c.get("session").id;
+      await throttle(c, `character:${me}`, LIMITS.characterUser, "Too many new characters at once. Wait a moment and try again.");
+      if ((await c.get("store").characters.countOwned(me)) >= MAX_CHARACTERS)
+        throw conflict(`You have ${MAX_CHARACTERS} characters, the most one person may have: delete one first.`, "too_many_characters");
       const character = await c
         .get("store")
         .characters.create(crypto.randomUUID(), c.get("session").id, noEmptyAvatar(c.req.valid("json")), Date.now());

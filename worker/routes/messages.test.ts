@@ -298,6 +298,9 @@ describe("messages", () => {
     expect(named.headers.get("Content-Disposition")).toBe(
       `attachment; filename="parlor-_____-__-________.md"; filename*=UTF-8''${encodeURIComponent("parlor-планы-на-выходные.md")}`,
     );
+    // Two more exports fill a person's burst of five; the sixth waits.
+    for (let i = 0; i < 2; i++) expect((await api(`/rooms/${room.id}/export?format=json`, { token: ann.token })).status).toBe(200);
+    expect((await api(`/rooms/${room.id}/export?format=json`, { token: ann.token })).status).toBe(429);
   });
 
   it("keeps each message's Markdown in the export, quoted, so a message cannot forge an author line, a heading or HTML", async () => {

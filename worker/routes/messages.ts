@@ -6,6 +6,7 @@ import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { MaybeMessage, Message, PostMessageInput } from "../../shared/schemas";
 import { isStoreDown } from "../../shared/store";
 import { MAX_SEQ } from "../../shared/wire";
+import { LIMITS, throttle } from "../auth/sign-in";
 import { ApiError, badRequest, rateLimited, storeUnavailable } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
 import type { AppEnv } from "../types";
@@ -204,5 +205,8 @@ export const messageRoutes = router()
       request: { params: RoomId, query: z.object({ format: z.enum(["json", "markdown"]).default("json") }) },
       responses: { 200: { description: "The history as a file (application/json or text/markdown)" }, ...commonErrors },
     }),
-    async (c) => exportRoom(c, c.req.valid("query").format),
+    async (c) => {
+      await throttle(c, `export:${c.get("session").id}`, LIMITS.exportUser, "Too many exports at once. Wait a moment and try again.");
+      return exportRoom(c, c.req.valid("query").format);
+    },
   );
