@@ -85,19 +85,23 @@ describe("a half-spent token", () => {
     const tabs = [who.page, await who.ctx.newPage()];
     await tabs[1]?.goto("/");
     for (const tab of tabs) await tab.clock.install({ time: Date.now() + FOUR_DAYS_MS });
-    // The first trade waits (up to 2 s) for a second one to be asked, so two asked at once
-    // reach the server one after the other, as they would if both tabs asked.
+    // The first trade is held until both tabs have started (each checks its token as it starts)
+    // or a second trade is asked, so two asked at once reach the server one after the other.
     const asked: Route[] = [];
     let second: () => void = () => {};
     const secondAsked = new Promise<void>((resolve) => (second = resolve));
+    let firstDone = false;
+    const started = () => Promise.all(tabs.map((tab) => tab.waitForLoadState("load"))).then(() => new Promise((r) => setTimeout(r, 500)));
     await who.ctx.route("**/api/auth/refresh", async (route) => {
       asked.push(route);
       if (asked.length > 1) {
         second();
+        if (firstDone) await route.continue();
         return;
       }
-      await Promise.race([secondAsked, new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([secondAsked, Promise.race([started(), new Promise((r) => setTimeout(r, 10_000))])]);
       await route.fulfill({ response: await route.fetch() });
+      firstDone = true;
       for (const later of asked.slice(1)) await later.continue();
     });
     const sent: string[] = [];

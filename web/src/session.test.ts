@@ -68,6 +68,24 @@ describe("sliding sessions", () => {
     expect(s.token()).toBe(fresh);
   });
 
+  it("lets what waits for a refresh go on after a while when the refresh hangs", async () => {
+    vi.useFakeTimers();
+    try {
+      const now = Date.now() / 1000;
+      const s = createSession(memory());
+      s.signIn({ token: token(now - 600, now + 400), user });
+      void s.keepFresh(() => new Promise<Session>(() => {}));
+      let settled = false;
+      void s.settled().then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(settled).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("takes the token another tab refreshed meanwhile instead of trading the old one again", async () => {
     const now = Date.now() / 1000;
     const storage = memory();

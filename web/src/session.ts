@@ -6,6 +6,8 @@ import type { User } from "../../shared/wire";
 import { api, configureApi, type Session } from "./api";
 
 const KEY = "parlor.session";
+/** The longest a request or socket waits for a token refresh in flight. */
+const SETTLE_WAIT_MS = 5000;
 
 /** A numeric claim (seconds since the epoch) from a JWT, or null if it has none or is not a JWT. */
 function claim(token: string, name: "exp" | "iat"): number | null {
@@ -118,8 +120,10 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
       });
       return refreshing;
     },
-    /** Settles once no refresh is in flight: what is about to use the token waits for the new one. */
-    settled: (): Promise<void> => refreshing ?? Promise.resolve(),
+    /** Settles once no refresh is in flight (what is about to use the token waits for the new
+     * one), or after SETTLE_WAIT_MS: a trade that hangs must not hold every socket back. */
+    settled: (): Promise<void> =>
+      refreshing ? Promise.race([refreshing, new Promise<void>((resolve) => setTimeout(resolve, SETTLE_WAIT_MS))]) : Promise.resolve(),
     signOut(reason?: string) {
       storage.removeItem(KEY);
       setNotice(reason ?? null);
