@@ -46,5 +46,9 @@ export const bearer = [{ bearerAuth: [] }];
 export const wholeNumber = (min: number, max: number) =>
   z.preprocess(
     (v) => (typeof v === "string" && /^\d{1,16}$/.test(v) ? Number(v) : v),
-    z.number({ error: "a whole number" }).int().min(min).max(max),
+    z
+      .number({ error: (issue) => (issue.code === "invalid_type" ? "a whole number" : undefined) })
+      .int()
+      .min(min, `at least ${min}`)
+      .max(max, `at most ${max}`),
   );

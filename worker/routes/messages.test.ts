@@ -61,6 +61,11 @@ describe("messages", () => {
       const edit = await api<Refusal>(`/rooms/${room.id}/messages/${bad}`, { method: "PATCH", token: ann.token, body: { content: "x" } });
       expect(edit.status, bad).toBe(400);
     }
+    // A whole number out of bounds says which bound.
+    const big = await api<Refusal>(`/rooms/${room.id}/messages/99999999999/stop`, { method: "POST", token: ann.token });
+    expect(big.status).toBe(400);
+    expect(big.body.error.message).toBe("seq: at most 2147483647");
+    expect((await api<Refusal>(`/rooms/${room.id}/messages?limit=0`, { token: ann.token })).body.error.message).toBe("limit: at least 1");
     // Given twice, a number is not a number either.
     expect((await api(`/rooms/${room.id}/messages?limit=1&limit=2`, { token: ann.token })).status).toBe(400);
     // Leading zeros are still decimal.
