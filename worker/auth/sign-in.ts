@@ -22,6 +22,7 @@ export const LIMITS = {
   uploadUser: [20, 30],
   characterUser: [20, 10],
   exportUser: [5, 10],
+  roomUser: [30, 20],
 } as const;
 
 export async function throttle(

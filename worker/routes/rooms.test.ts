@@ -56,6 +56,16 @@ describe("rooms", () => {
     expect((await api(`/rooms/${room.id}/members`, { token: ann.token, body: { username: "ab-c" } })).status).toBe(400);
   });
 
+  it("takes 30 new rooms at once from one person, then says to wait (429 with Retry-After)", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    for (let i = 0; i < 30; i++) expect((await api("/rooms", { token: ann.token, body: { title: `r${i}` } })).status).toBe(201);
+    const refused = await api<{ error: { code: string } }>("/rooms", { token: ann.token, body: { title: "one more" } });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("rate_limited");
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await api("/rooms", { token: bob.token, body: { title: "mine" } })).status).toBe(201);
+  });
+
   it("refuses unknown member usernames with 400 and names them", async () => {
     const ann = await signUp("ann");
     const r = await api<{ error: { message: string } }>("/rooms", { token: ann.token, body: { members: ["no_such_user_xyz"] } });

@@ -16,7 +16,7 @@ import {
 import type { Store } from "../../shared/store";
 import { iso, toUser } from "../../shared/store/mappers";
 import { decodeCursor } from "../../shared/store/rooms";
-import { signedInAccount } from "../auth/sign-in";
+import { LIMITS, signedInAccount, throttle } from "../auth/sign-in";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { tellMembers, tellPeople } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
@@ -42,13 +42,19 @@ export const roomRoutes = router()
       summary: "Create a room",
       security: bearer,
       request: jsonBody(RoomInput),
-      responses: { 201: jsonReply(z.object({ room: Room }), "Created"), 400: commonErrors[400], 401: commonErrors[401] },
+      responses: {
+        201: jsonReply(z.object({ room: Room }), "Created"),
+        400: commonErrors[400],
+        401: commonErrors[401],
+        429: commonErrors[429],
+      },
     }),
     async (c) => {
       const body = c.req.valid("json");
       const store = c.get("store");
       const me = c.get("session");
       await signedInAccount(c);
+      await throttle(c, `room:${me.id}`, LIMITS.roomUser, "Too many new rooms at once. Wait a moment and try again.");
       const character = await usableCharacter(store, body.characterId, me.id);
       const names = [...new Set((body.members ?? []).map((u) => u.toLowerCase()))];
       const found = await Promise.all(names.map((n) => store.users.byUsername(n)));
