@@ -23,6 +23,7 @@ export const LIMITS = {
   characterUser: [20, 10],
   exportUser: [5, 10],
   roomUser: [30, 20],
+  searchUser: [60, 120],
 } as const;
 
 export async function throttle(

@@ -342,6 +342,17 @@ describe("messages", () => {
     expect(md.body).toContain("> and \\<b>raw\\</b> html");
   });
 
+  it("takes 60 searches at once from one person, then says to wait", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    for (let i = 0; i < 60; i++) expect((await api(`/search?q=word${i}`, { token: ann.token })).status).toBe(200);
+    // The bucket refills at two a second meanwhile: a few more may pass, then one waits.
+    let refused = await api<{ error: { code: string } }>("/search?q=more", { token: ann.token });
+    for (let i = 0; i < 10 && refused.status === 200; i++) refused = await api("/search?q=more", { token: ann.token });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await api("/search?q=mine", { token: bob.token })).status).toBe(200);
+  });
+
   it("searches only the caller's rooms", async () => {
     const [ann, bob] = [await signUp("ann"), await signUp("bob")];
     const mine = await createRoom(ann, { title: "Mine" });

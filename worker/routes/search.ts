@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Message, Room } from "../../shared/schemas";
 import { parseCursor, type SearchCursor } from "../../shared/store/search";
+import { LIMITS, throttle } from "../auth/sign-in";
 import { badRequest } from "../errors";
 import { bearer, commonErrors, jsonReply, router, wholeNumber } from "../lib/openapi";
 
@@ -35,11 +36,14 @@ export const searchRoutes = router().openapi(
       ),
       400: commonErrors[400],
       401: commonErrors[401],
+      429: commonErrors[429],
     },
   }),
   async (c) => {
     const { q, cursor, limit } = c.req.valid("query");
     const after = cursorOf(cursor);
+    // Far above a person typing (the app searches as they type, a moment after each pause).
+    await throttle(c, `search:${c.get("session").id}`, LIMITS.searchUser, "Too many searches at once. Wait a moment and try again.");
     return c.json(await c.get("store").messages.search(c.get("session").id, q, { after, limit }), 200);
   },
 );
