@@ -44,7 +44,7 @@ export const historyOutage = outage;
 type Config = {
   token: () => string | null;
   onUnauthorized: () => void;
-  /** Settles once no token refresh is in flight. */
+  /** Settles once no token refresh is in flight (however long it takes). */
   settled?: () => Promise<void>;
 };
 // Set once by the session at start-up; kept as late-bound callbacks so this module has no

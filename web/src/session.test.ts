@@ -68,7 +68,7 @@ describe("sliding sessions", () => {
     expect(s.token()).toBe(fresh);
   });
 
-  it("lets what waits for a refresh go on after a while when the refresh hangs", async () => {
+  it("lets a socket that waits for a refresh dial after a while when the refresh hangs", async () => {
     vi.useFakeTimers();
     try {
       const now = Date.now() / 1000;
@@ -81,6 +81,11 @@ describe("sliding sessions", () => {
       expect(settled).toBe(false);
       await vi.advanceTimersByTimeAsync(1_500);
       expect(settled).toBe(true);
+      // A request refused for the old token still waits for the refresh's outcome.
+      let refreshed = false;
+      void s.refreshed().then(() => (refreshed = true));
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(refreshed).toBe(false);
     } finally {
       vi.useRealTimers();
     }

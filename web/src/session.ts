@@ -6,7 +6,7 @@ import type { User } from "../../shared/wire";
 import { api, configureApi, type Session } from "./api";
 
 const KEY = "parlor.session";
-/** The longest a request or socket waits for a token refresh in flight. */
+/** The longest a socket waits for a token refresh in flight before dialling. */
 const SETTLE_WAIT_MS = 5000;
 
 /** A numeric claim (seconds since the epoch) from a JWT, or null if it has none or is not a JWT. */
@@ -120,8 +120,11 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
       });
       return refreshing;
     },
-    /** Settles once no refresh is in flight (what is about to use the token waits for the new
-     * one), or after SETTLE_WAIT_MS: a trade that hangs must not hold every socket back. */
+    /** Settles once no refresh is in flight, however long that takes: a request refused for the
+     * old token learns whether a new one came (then it is sent again) or not (the session ended). */
+    refreshed: (): Promise<void> => refreshing ?? Promise.resolve(),
+    /** Settles once no refresh is in flight (a socket about to dial waits for the new token), or
+     * after SETTLE_WAIT_MS: a trade that hangs must not hold every socket back. */
     settled: (): Promise<void> =>
       refreshing ? Promise.race([refreshing, new Promise<void>((resolve) => setTimeout(resolve, SETTLE_WAIT_MS))]) : Promise.resolve(),
     signOut(reason?: string) {
@@ -158,7 +161,7 @@ globalThis.addEventListener?.("storage", (e: StorageEvent) => {
 
 configureApi({
   token: session.token,
-  settled: session.settled,
+  settled: session.refreshed,
   onUnauthorized: () => session.signOut("Your session has ended. Please sign in again."),
 });
 
