@@ -5,7 +5,20 @@
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { ALLOWED_ELEMENTS, ALLOWED_SCHEMES, HOSTILE_MESSAGES } from "../xss";
-import { a11yViolations, bubbles, launch, live, type Person, person, recordFailure, seed, shot, signUp, textContrast } from "./support";
+import {
+  a11yViolations,
+  bubbles,
+  launch,
+  live,
+  type Person,
+  person,
+  recordFailure,
+  seed,
+  shot,
+  signUp,
+  textContrast,
+  tokenOf,
+} from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -318,7 +331,16 @@ describe("when the connection or the room goes away", () => {
     const heading = bob.page.getByRole("heading", { level: 1 });
     await expect.poll(() => heading.textContent()).toBe("Weekend plans, final");
     await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).click();
-    await ada.page.getByRole("button", { name: "Remove", exact: true }).click();
+    // A change made meanwhile elsewhere (here the same title saved again from another device) has
+    // the settings fetched again: the open confirmation stays where it is.
+    const again = await fetch(`${baseURL}/api${roomUrl}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${await tokenOf(ada.page)}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "Weekend plans, final" }),
+    });
+    expect(again.status).toBe(200);
+    await ada.page.waitForTimeout(1000);
+    await ada.page.getByRole("button", { name: "Remove", exact: true }).click({ timeout: 5000 });
     await bob.page.getByText("You were removed from this room").waitFor();
     await expect.poll(() => bob.page.getByLabel("Message Weekend plans").isDisabled()).toBe(true);
     expect(await heading.textContent()).toBe("Weekend plans, final");

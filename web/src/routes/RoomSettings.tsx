@@ -2,7 +2,7 @@
 // ends of a room (leave, delete). Owner-only controls are shown to the owner; the server
 // enforces the same rules, and its refusals are shown as they come.
 import { useNavigate, useParams } from "@solidjs/router";
-import { createEffect, createResource, createSignal, For, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, onMount, Show } from "solid-js";
 import type { AiMode, Member } from "../../../shared/wire";
 import { api, describeError } from "../api";
 import { Avatar } from "../components/Avatar";
@@ -58,8 +58,12 @@ export default function RoomSettings() {
       : list;
   };
 
-  // Changed elsewhere (members, another character, its renamed): fetched again.
+  // Changed elsewhere (members, another character, its renamed): fetched again. A member who
+  // is still there keeps their row (an open "Remove" confirmation is not swept away).
   refetchWhenNewer(listed, () => data()?.room, refetch);
+  const members = createMemo<Member[]>((was = []) =>
+    (data()?.members ?? []).map((m) => was.find((w) => JSON.stringify(w) === JSON.stringify(m)) ?? m),
+  );
 
   onMount(() => (document.title = "Room settings · Parlor"));
 
@@ -179,7 +183,7 @@ export default function RoomSettings() {
           <section class="card" aria-labelledby="members-h">
             <h2 id="members-h">Members</h2>
             <ul class="member-list">
-              <For each={data()?.members ?? []}>
+              <For each={members()}>
                 {(m) => (
                   <li class="member">
                     <Avatar id={m.user.id} name={m.user.displayName || m.user.username} size={36} />
