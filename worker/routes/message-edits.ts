@@ -10,7 +10,7 @@ import { MAX_SEQ } from "../../shared/wire";
 import { ApiError, rateLimited } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
 import type { AppEnv } from "../types";
-import { roomConfigOf } from "./room-access";
+import { caller, roomConfigOf } from "./room-access";
 
 const SeqParam = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" } }),
@@ -34,11 +34,6 @@ function reply(c: Context<AppEnv>, result: EditResult) {
   throw new ApiError(STATUS[result.code], result.code, result.message);
 }
 
-function who(c: Context<AppEnv>) {
-  const s = c.get("session");
-  return { id: s.id, username: s.username, displayName: s.displayName };
-}
-
 const changed = { 200: jsonReply(z.object({ message: Message }), "The message as it is now"), ...commonErrors };
 
 export const messageEditRoutes = router()
@@ -58,7 +53,7 @@ export const messageEditRoutes = router()
       const room = c.get("room");
       const stub = chatRoom(c.env, room.id);
       const { seq } = c.req.valid("param");
-      return reply(c, await stub.editMessage(roomConfigOf(room, c.get("roomCharacterName")), who(c), seq, c.req.valid("json").content));
+      return reply(c, await stub.editMessage(roomConfigOf(room, c.get("roomCharacterName")), caller(c), seq, c.req.valid("json").content));
     },
   )
   .openapi(
@@ -76,7 +71,7 @@ export const messageEditRoutes = router()
     async (c) => {
       const room = c.get("room");
       const stub = chatRoom(c.env, room.id);
-      return reply(c, await stub.deleteMessage(roomConfigOf(room, c.get("roomCharacterName")), who(c), c.req.valid("param").seq));
+      return reply(c, await stub.deleteMessage(roomConfigOf(room, c.get("roomCharacterName")), caller(c), c.req.valid("param").seq));
     },
   )
   .openapi(
@@ -93,6 +88,6 @@ export const messageEditRoutes = router()
     }),
     async (c) => {
       const { seq } = c.req.valid("param");
-      return reply(c, await chatRoom(c.env, c.get("room").id).selectVersion(who(c), seq, c.req.valid("json").version));
+      return reply(c, await chatRoom(c.env, c.get("room").id).selectVersion(caller(c), seq, c.req.valid("json").version));
     },
   );

@@ -11,7 +11,7 @@ import { ApiError, badRequest, rateLimited, storeUnavailable } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
 import type { AppEnv } from "../types";
 import { exportRoom } from "./export";
-import { roomConfigOf, unflushedFor } from "./room-access";
+import { caller, roomConfigOf, unflushedFor } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const SeqParam = RoomId.extend({
@@ -140,8 +140,7 @@ export const messageRoutes = router()
     }),
     async (c) => {
       const { content, clientId, attachments } = c.req.valid("json");
-      const s = c.get("session");
-      const author = { id: s.id, username: s.username, displayName: s.displayName };
+      const author = caller(c);
       const stub = chatRoom(c.env, c.req.param("id"));
       // The store is down (membership unread): the room takes posts from members it knows.
       const result = c.get("memberUnverified")
@@ -187,9 +186,7 @@ export const messageRoutes = router()
       responses: { 202: { description: "Regenerating" }, ...commonErrors },
     }),
     async (c) => {
-      const s = c.get("session");
-      const asker = { id: s.id, username: s.username, displayName: s.displayName };
-      const error = await chatRoom(c.env, c.get("room").id).regenerateReply(c.req.valid("param").seq, asker);
+      const error = await chatRoom(c.env, c.get("room").id).regenerateReply(c.req.valid("param").seq, caller(c));
       if (error?.code === "rate_limited") throw rateLimited(5_000, error.message);
       if (error) throw new ApiError(error.code === "not_found" ? 404 : 409, error.code, error.message);
       return c.body(null, 202);

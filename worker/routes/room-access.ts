@@ -141,6 +141,12 @@ export function roomMember(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** The caller as a room knows its people (OnlineUser). */
+export function caller(c: Context<AppEnv>) {
+  const s = c.get("session");
+  return { id: s.id, username: s.username, displayName: s.displayName };
+}
+
 /** What the ChatRoom object needs to know about its room's settings. */
 export function roomConfigOf(room: Room, characterName: string | null): RoomConfig {
   const hasCharacter = room.characterId !== null && characterName !== null;
