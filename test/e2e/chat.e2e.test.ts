@@ -333,14 +333,19 @@ describe("when the connection or the room goes away", () => {
     await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).click();
     // A change made meanwhile elsewhere (here the same title saved again from another device) has
     // the settings fetched again: the open confirmation stays where it is.
+    const fetchedAgain = ada.page.waitForResponse((r) => r.request().method() === "GET" && new URL(r.url()).pathname === `/api${roomUrl}`);
     const again = await fetch(`${baseURL}/api${roomUrl}`, {
       method: "PATCH",
       headers: { authorization: `Bearer ${await tokenOf(ada.page)}`, "content-type": "application/json" },
       body: JSON.stringify({ title: "Weekend plans, final" }),
     });
     expect(again.status).toBe(200);
-    await ada.page.waitForTimeout(1000);
-    await ada.page.getByRole("button", { name: "Remove", exact: true }).click({ timeout: 5000 });
+    // Once the page has had the new copy (its body read, two frames drawn), the rows are checked.
+    await (await fetchedAgain).finished();
+    await ada.page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const confirm = ada.page.getByRole("button", { name: "Remove", exact: true });
+    expect(await confirm.count()).toBe(1);
+    await confirm.click();
     await bob.page.getByText("You were removed from this room").waitFor();
     await expect.poll(() => bob.page.getByLabel("Message Weekend plans").isDisabled()).toBe(true);
     expect(await heading.textContent()).toBe("Weekend plans, final");
