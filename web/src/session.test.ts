@@ -146,11 +146,17 @@ describe("signing out", () => {
     vi.stubGlobal("fetch", fetch);
     try {
       for (const all of [false, true, false]) {
+        // What the tab kept of what was written goes with a sign-out on purpose; the rest stays.
+        sessionStorage.setItem("parlor.draft.u1.r1", "half a thought");
+        sessionStorage.setItem("parlor.outbox.u1.r1", "[]");
+        sessionStorage.setItem("elsewhere", "kept");
         const s = createSession(memory());
         s.signIn({ token: token(Date.now() / 1000, Date.now() / 1000 + 1000), user });
         await signOutEverywhere(all, s);
         expect(s.current()).toBeNull();
+        expect([sessionStorage.getItem("parlor.outbox.u1.r1"), sessionStorage.getItem("elsewhere")]).toEqual([null, "kept"]);
       }
+      expect(sessionStorage.getItem("parlor.draft.u1.r1")).toBeNull();
       expect(calls.map((c) => c.replace(/ .*\/api/, " /api"))).toEqual([
         "POST /api/auth/logout",
         "POST /api/auth/logout-all",

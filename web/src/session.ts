@@ -4,6 +4,7 @@
 import { createSignal } from "solid-js";
 import type { User } from "../../shared/wire";
 import { api, configureApi, type Session } from "./api";
+import { forgetWritten } from "./stores/outbox";
 
 const KEY = "parlor.session";
 /** The longest a socket waits for a token refresh in flight before dialling. */
@@ -148,6 +149,7 @@ export async function signOutEverywhere(all: boolean, store: SessionStore = sess
     // Already ended, or offline: signing out locally is what matters to the person.
   }
   store.signOut(all ? "You were signed out on every device." : undefined);
+  forgetWritten(globalThis.sessionStorage);
 }
 
 export type SessionStore = ReturnType<typeof createSession>;

@@ -71,7 +71,7 @@ describe("Composer", () => {
   it("keeps the draft for the room across a reload", () => {
     const first = setup();
     first.type("half a thought");
-    expect(sessionStorage.getItem("parlor.draft.r1")).toBe("half a thought");
+    expect(sessionStorage.getItem("parlor.draft.u1.r1")).toBe("half a thought");
   });
 
   it("uploads a pasted file with progress and sends it with the message; Cancel drops one", async () => {

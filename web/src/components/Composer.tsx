@@ -1,6 +1,6 @@
 // Writing a message. Enter sends, Shift+Enter starts a new line (and Enter while an IME is
-// composing does neither), Escape stops a streaming AI reply. The draft survives a reload per
-// room, the box grows with its text, and rate limits and closed connections say why sending
+// composing does neither), Escape stops a streaming AI reply. The draft survives a reload (per
+// person and room, under `draftKey`), the box grows with its text, and rate limits and closed connections say why sending
 // is not possible right now. Files are attached with the paperclip (on a phone it offers the
 // camera and the photo library), by pasting or by dropping them on the composer; each uploads
 // at once (stores/uploads.ts) and goes with the next send. The placeholder is the longest of
@@ -15,7 +15,8 @@ import { Icon } from "./Icon";
 import { createMentionPicker } from "./MentionMenu";
 
 type Props = {
-  roomId: string;
+  /** Where the unsent text is kept in sessionStorage. */
+  draftKey: string;
   label: string;
   /** What the empty box says: the first of these that fits on its one line (the last if none does). */
   placeholder: string | readonly string[];
@@ -34,8 +35,6 @@ type Props = {
   mentionables?: readonly Mentionable[];
 };
 
-const draftKey = (roomId: string) => `parlor.draft.${roomId}`;
-
 let measurer: OffscreenCanvasRenderingContext2D | null | undefined;
 
 /** Whether `text` fits the textarea's one line in its own font; true where nothing is laid out (jsdom). */
@@ -51,7 +50,7 @@ function fitsOneLine(area: HTMLTextAreaElement, text: string): boolean {
 }
 
 export function Composer(props: Props) {
-  const [text, setText] = createSignal(sessionStorage.getItem(draftKey(props.roomId)) ?? "");
+  const [text, setText] = createSignal(sessionStorage.getItem(props.draftKey) ?? "");
   const [error, setError] = createSignal<string | null>(null);
   const [dragging, setDragging] = createSignal(false);
   const uploads = createUploads(props.upload);
@@ -97,8 +96,8 @@ export function Composer(props: Props) {
 
   createEffect(
     on(text, (t) => {
-      if (t) sessionStorage.setItem(draftKey(props.roomId), t);
-      else sessionStorage.removeItem(draftKey(props.roomId));
+      if (t) sessionStorage.setItem(props.draftKey, t);
+      else sessionStorage.removeItem(props.draftKey);
     }),
   );
 

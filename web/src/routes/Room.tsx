@@ -25,6 +25,7 @@ import { settled } from "../resource";
 import { session } from "../session";
 import { explainRefusal } from "../stores/close-codes";
 import { createHistory } from "../stores/history";
+import { draftKey, outboxKey, storedOutbox } from "../stores/outbox";
 import { createReadMarker } from "../stores/read";
 import { createRoomStore } from "../stores/room";
 import { newerRoom, refetchWhenNewer } from "../stores/rooms";
@@ -79,6 +80,7 @@ function RoomView(props: { id: string }) {
     fetchPage: (q) => api.messages(props.id, q),
     probeRoom: () => api.room(props.id),
     maxChars: MAX_CHARS,
+    outbox: storedOutbox(globalThis.sessionStorage, outboxKey(session.user()?.id ?? "", props.id)),
   });
   const history = createHistory({ messages: store.messages, fetchPage: (q) => api.messages(props.id, q) });
   const [search] = useSearchParams<{ at?: string }>();
@@ -260,7 +262,7 @@ function RoomView(props: { id: string }) {
       </Show>
       <TypingIndicator users={store.state.typing.map((t) => t.user)} />
       <Composer
-        roomId={props.id}
+        draftKey={draftKey(session.user()?.id ?? "", props.id)}
         label={`Message ${title()}`}
         placeholder={composerPlaceholders(character()?.name, room()?.aiMode, title())}
         onSend={(text, attachments) => {

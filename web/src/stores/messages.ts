@@ -6,20 +6,9 @@
 // place frames are dispatched.
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { Attachment, Author, Message } from "../../../shared/wire";
+import type { LocalSend, Outbox } from "./outbox";
 
-export type LocalSend = {
-  clientId: string;
-  content: string;
-  attachments?: Attachment[];
-  status: "pending" | "failed";
-  /** Pending but not yet handed to a socket (written while connecting). */
-  waiting?: boolean;
-  /** Why it failed, in words for the user. */
-  error?: string;
-  /** Earliest time (ms) a retry can succeed, after a rate limit. */
-  retryAt?: number;
-  createdAt: string;
-};
+export type { LocalSend };
 
 export type MessageState = {
   /** Ascending by seq, one entry per seq. */
@@ -43,11 +32,15 @@ export function newClientId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `c${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
 }
 
-export function createMessageStore(opts: { roomId: string; me: () => Author | null }) {
-  const [state, setState] = createStore<MessageState>({ messages: [], pending: [], lastSeq: 0, hasMoreBefore: false });
+export function createMessageStore(opts: { roomId: string; me: () => Author | null; outbox?: Outbox }) {
+  const pending = opts.outbox?.load() ?? [];
+  const [state, setState] = createStore<MessageState>({ messages: [], pending, lastSeq: 0, hasMoreBefore: false });
   const nextDelta = new Map<number, number>();
   /** Own sends whose message came before their ack, until the ack: see onMessage. */
   const echoed = new Map<string, LocalSend>();
+  /** What is not confirmed yet goes to the outbox after every change, to survive a reload. */
+  const keep = () => opts.outbox?.save([...state.pending, ...echoed.values()]);
+  const mine = (m: Message) => m.author.kind === "user" && m.author.id === opts.me()?.id;
 
   /** Index of `seq` in state.messages, or -(insertion point) - 1 when absent. */
   function find(seq: number): number {
@@ -86,18 +79,20 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
 
   function dropPending(clientId: string) {
     const i = state.pending.findIndex((p) => p.clientId === clientId);
-    if (i >= 0)
-      setState(
-        "pending",
-        produce((list) => void list.splice(i, 1)),
-      );
-    return i >= 0;
+    if (i < 0) return false;
+    setState(
+      "pending",
+      produce((list) => void list.splice(i, 1)),
+    );
+    keep();
+    return true;
   }
 
   function failPending(clientId: string, error: string, retryAt?: number) {
     const i = state.pending.findIndex((p) => p.clientId === clientId);
     if (i < 0) return false;
     setState("pending", i, { status: "failed", error, retryAt });
+    keep();
     return true;
   }
 
@@ -109,7 +104,7 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     if (m.seq > state.lastSeq) setState("lastSeq", m.seq);
     // Our own message arrived before its ack: the pending copy would otherwise show twice. A
     // quiet room sends it just before writing it, so until the ack it is kept aside (echoed).
-    if (m.clientId && m.author.kind === "user" && m.author.id === opts.me()?.id) {
+    if (m.clientId && mine(m)) {
       const p = state.pending.find((q) => q.clientId === m.clientId && q.status === "pending");
       if (p) echoed.set(m.clientId, { ...p });
       dropPending(m.clientId);
@@ -117,7 +112,7 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
   }
 
   function onAck(clientId: string, seq: number) {
-    echoed.delete(clientId);
+    if (echoed.delete(clientId)) keep();
     const i = state.pending.findIndex((p) => p.clientId === clientId);
     if (i < 0) return;
     const p = state.pending[i] as LocalSend;
@@ -217,6 +212,13 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
         for (const m of sorted) upsert(m);
       }
       for (const m of sorted) trackStream(m);
+      // Sent before a reload or a dropped connection, and stored after all: not to send again.
+      const stored = new Set(messages.flatMap((m) => (m.clientId && mine(m) ? [m.clientId] : [])));
+      if (stored.size && [...echoed.keys(), ...state.pending.map((p) => p.clientId)].some((id) => stored.has(id))) {
+        for (const id of stored) echoed.delete(id);
+        setState("pending", (list) => list.filter((p) => !stored.has(p.clientId)));
+        keep();
+      }
       if (which === "older" || wasEmpty) setState("hasMoreBefore", hasMore);
       const top = state.messages[state.messages.length - 1]?.seq ?? 0;
       if (which === "latest" && top > state.lastSeq) setState("lastSeq", top);
@@ -227,6 +229,7 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
       const local: LocalSend = { clientId, content, status: "pending", createdAt: new Date().toISOString() };
       if (attachments.length) local.attachments = attachments;
       setState("pending", state.pending.length, local);
+      keep();
       return local;
     },
 
@@ -234,6 +237,7 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     markPending(clientId: string) {
       const i = state.pending.findIndex((p) => p.clientId === clientId);
       if (i >= 0) setState("pending", i, { status: "pending", error: undefined, retryAt: undefined });
+      keep();
     },
 
     fail: failPending,
@@ -264,6 +268,7 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
           p.error = error;
         }),
       );
+      keep();
     },
 
     indexOf: (seq: number) => find(seq),

@@ -1,7 +1,6 @@
-// Everything live about the open room: its message store, the socket (hello with the last
-// seen seq on every connect), presence, who is typing, the connection state shown in the
-// header, rate-limit feedback and why a connection ended. Screens render from `state` and
-// call the actions; no component touches the socket directly.
+// Everything live about the open room: its message store (and outbox), the socket (hello with the
+// last seen seq on every connect), presence, who is typing, the connection state, rate-limit
+// feedback and why a connection ended. Screens render `state` and call the actions, not the socket.
 import { getOwner, onCleanup, runWithOwner } from "solid-js";
 import { createStore } from "solid-js/store";
 import {
@@ -34,6 +33,7 @@ type Deps = {
   wsUrl?: (roomId: string) => string;
   socket?: Partial<SocketOptions>;
   maxChars?: number;
+  outbox?: Parameters<typeof createMessageStore>[0]["outbox"];
 };
 
 type State = {
@@ -61,7 +61,7 @@ function defaultWsUrl(roomId: string) {
 }
 
 export function createRoomStore(deps: Deps) {
-  const messages = createMessageStore({ roomId: deps.roomId, me: deps.me });
+  const messages = createMessageStore({ roomId: deps.roomId, me: deps.me, outbox: deps.outbox });
   const [state, setState] = createStore<State>({
     connection: "connecting",
     ended: null,

@@ -11,7 +11,7 @@ export function renderComposer(over: Partial<Parameters<typeof Composer>[0]> = {
   const onTyping = vi.fn();
   render(() => (
     <Composer
-      roomId="r1"
+      draftKey="parlor.draft.u1.r1"
       label="Message Test room"
       placeholder="Message Test room"
       onSend={onSend}
