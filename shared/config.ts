@@ -48,6 +48,9 @@ export interface Config {
   keyPool: PoolConfig;
   attachments: AttachmentConfig;
   budget: BudgetConfig;
+  /** AI_REPLIES_AT_ONCE: how many replies one person's messages may have being written at once,
+   * across rooms (3); the others wait their turn. */
+  aiRepliesAtOnce: number;
 }
 
 /** Uploads (R2): ATTACHMENT_MAX_MB a file; an upload no message carries after
@@ -133,5 +136,6 @@ function parse(vars: Record<string, unknown>): Config {
       unsentMs: (positive(s("ATTACHMENT_UNSENT_HOURS")) ?? 24) * 3600_000,
     },
     budget: { perPerson: limit(s("AI_DAILY_TOKENS_PER_PERSON")), perRoom: limit(s("AI_DAILY_TOKENS_PER_ROOM")) },
+    aiRepliesAtOnce: Math.max(1, Math.floor(positive(s("AI_REPLIES_AT_ONCE")) ?? 3)),
   };
 }

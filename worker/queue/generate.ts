@@ -8,6 +8,7 @@
 // QUEUE_MAX_RETRIES, then the dead-letter queue; other 4xx → fail the reply at once.
 import { type ChatRoom, chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { keyPool } from "../../durable-objects/key-pool/key-pool";
+import { rateLimiter } from "../../durable-objects/rate-limiter";
 import { type Config, readConfig } from "../../shared/config";
 import type { GenerateJob } from "../../shared/jobs";
 import { log } from "../../shared/log";
@@ -34,6 +35,10 @@ const POLL_EVERY_MS = 250;
 const MAX_OUTPUT_TOKENS = 2048;
 /** Keys tried within one delivery before waiting for the pool. */
 const MAX_KEYS_PER_DELIVERY = 4;
+/** How long a person's place among their replies being written is held without a release. */
+const REPLY_LEASE_MS = 5 * 60_000;
+/** How soon a reply waiting for the person's other replies looks again. */
+const TURN_WAIT_S = 2;
 /** Queues caps a retry delay at 12 hours; longer ladder steps are held by the room's alarm. */
 const MAX_QUEUE_DELAY_S = 12 * 3600;
 
@@ -129,14 +134,45 @@ async function generate(job: GenerateJob, env: Env, config: Config, attempts: nu
     // Not a generation: parlor_ai_budget_refusals_total counts these.
     return { kind: "done", as: "skipped" };
   }
+  // A few replies at once per person, across rooms: one person's fifty rooms take turns instead
+  // of holding everyone else's replies back. The lease outlives a crash by REPLY_LEASE_MS at most.
+  const turns = person ? rateLimiter(env, `ai-replies:${person.id}`) : null;
+  const max = config.aiRepliesAtOnce;
+  if (turns && (await turns.hold(job.jobId, max, REPLY_LEASE_MS)) > 0) {
+    const reason = `Waiting for your other AI replies to finish (at most ${max} at once).`;
+    await stub.replyRetrying(job.jobId, attempt, Date.now() + TURN_WAIT_S * 1000, reason);
+    return { kind: "wait", delaySeconds: TURN_WAIT_S, reason };
+  }
+  try {
+    return await answer(job, env, config, { stub, attempt, seq, attempts, person, context, character });
+  } finally {
+    // Best effort: an unreleased place expires with its lease.
+    await turns?.release(job.jobId).catch(() => undefined);
+  }
+}
+
+type Begun = {
+  stub: DurableObjectStub<ChatRoom>;
+  attempt: string;
+  seq: number;
+  attempts: number;
+  person: { id: string } | null;
+  context: ReturnType<typeof buildContext>;
+  character: { model: string | null; temperature: number | null };
+};
+
+/** Streams the reply with a key from the pool (when the provider needs one), trying another key
+ * after a 429 or a refused key, and says how the attempt ended. */
+async function answer(job: GenerateJob, env: Env, config: Config, b: Begun): Promise<Outcome> {
+  const { stub, attempt, seq, attempts, person, context } = b;
   const meter = new UsageMeter(env, person?.id ?? null, job.roomId);
-  const { provider, model } = providerFor(config.ai, character.model);
+  const { provider, model } = providerFor(config.ai, b.character.model);
   const contents = await withInlineFiles(env.ATTACHMENTS, job.roomId, context.contents);
   const request = {
     ...context,
     contents,
     model,
-    temperature: character.temperature ?? undefined,
+    temperature: b.character.temperature ?? undefined,
     maxOutputTokens: MAX_OUTPUT_TOKENS,
     onUsage: meter.onUsage,
   };

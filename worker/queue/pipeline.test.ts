@@ -243,6 +243,37 @@ describe.skipIf(!env.GEMINI_BASE_URL)("AI pipeline", () => {
     a.close();
   });
 
+  it("writes at most three of one person's replies at once; the fourth waits its turn, and others' do not wait", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const slow = Array.from({ length: 20 }, (_, i) => `s${i} `);
+    // Every call, on either key, streams for about two seconds.
+    for (const key of [KEY_A, KEY_B]) await double.script(key, ...Array.from({ length: 5 }, () => reply(slow, 100)));
+    const rooms = await Promise.all([0, 1, 2, 3, 4].map(() => aiRoom(ann)));
+    const sockets = await Promise.all(rooms.map((r) => connect(ann.token, r.id)));
+    // The local queue hands the consumer one batch at a time: the first job streams while the
+    // other four gather into one batch behind it.
+    const sent = [await post(ann, rooms[0]?.id ?? "", "question 0")];
+    await sockets[0]?.next("delta");
+    sent.push(...(await Promise.all(rooms.slice(1).map((r, i) => post(ann, r.id, `question ${i + 1}`)))));
+    const waits = () =>
+      sockets.flatMap((ws) =>
+        ws.frames.filter((f) => f.type === "message" && f.message.author.kind === "ai" && f.message.retryAt !== undefined),
+      );
+    const bobRoom = await aiRoom(bob);
+    const b = await connect(bob.token, bobRoom.id);
+    const bobs = await post(bob, bobRoom.id, "mine is separate");
+    const bobReply = await finalReply(b, bobs.body.message.seq);
+    expect(bobReply.message.content).toBe(slow.join(""));
+    expect(b.frames.filter((f) => f.type === "message" && f.message.retryAt !== undefined)).toEqual([]);
+    const finals = await Promise.all(sockets.map((ws, i) => finalReply(ws, sent[i]?.body.message.seq ?? 0)));
+    expect(finals.map((f) => f.message.content)).toEqual(rooms.map(() => slow.join("")));
+    // Exactly one of the four written together was told to wait, and why.
+    const waited = new Set(waits().map((f) => (f.type === "message" ? f.message.roomId : "")));
+    expect(waited.size).toBe(1);
+    expect(waits()[0]).toMatchObject({ message: { error: "Waiting for your other AI replies to finish (at most 3 at once)." } });
+    for (const ws of [...sockets, b]) ws.close();
+  });
+
   it("holds a retry longer than the queue allows in the room's alarm, then sends the job again", async () => {
     const ann = await signUp("ann");
     const room = await aiRoom(ann, { aiMode: "off" });
