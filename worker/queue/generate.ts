@@ -138,8 +138,8 @@ async function generate(job: GenerateJob, env: Env, config: Config, attempts: nu
   // of holding everyone else's replies back. The lease outlives a crash by REPLY_LEASE_MS at most.
   const turns = person ? rateLimiter(env, `ai-replies:${person.id}`) : null;
   const max = config.aiRepliesAtOnce;
-  if (turns && (await turns.hold(job.jobId, max, REPLY_LEASE_MS)) > 0) {
-    const reason = `Waiting for your other AI replies to finish (at most ${max} at once).`;
+  if (person && turns && (await turns.hold(job.jobId, max, REPLY_LEASE_MS)) > 0) {
+    const reason = `Waiting for ${person.name}'s other AI replies to finish (at most ${max} at once).`;
     await stub.replyRetrying(job.jobId, attempt, Date.now() + TURN_WAIT_S * 1000, reason);
     return { kind: "wait", delaySeconds: TURN_WAIT_S, reason };
   }

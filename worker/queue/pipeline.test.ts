@@ -270,7 +270,9 @@ describe.skipIf(!env.GEMINI_BASE_URL)("AI pipeline", () => {
     // Exactly one of the four written together was told to wait, and why.
     const waited = new Set(waits().map((f) => (f.type === "message" ? f.message.roomId : "")));
     expect(waited.size).toBe(1);
-    expect(waits()[0]).toMatchObject({ message: { error: "Waiting for your other AI replies to finish (at most 3 at once)." } });
+    expect(waits()[0]).toMatchObject({
+      message: { error: `Waiting for ${ann.user.displayName || ann.user.username}'s other AI replies to finish (at most 3 at once).` },
+    });
     for (const ws of [...sockets, b]) ws.close();
   });
 

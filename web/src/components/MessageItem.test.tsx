@@ -4,6 +4,7 @@
 import "../test/dom";
 import { fireEvent, render, screen, within } from "@solidjs/testing-library";
 import { describe, expect, it } from "vitest";
+import { clockTime } from "../format";
 import { actions, aMessage } from "../test/messages";
 import { MessageItem } from "./MessageItem";
 import { PendingItem } from "./PendingItem";
@@ -57,6 +58,25 @@ describe("MessageItem", () => {
     fireEvent.pointerEnter(document.querySelector("article") as HTMLElement);
     expect(screen.getAllByRole("button", { name: "Regenerate" })).toHaveLength(1);
     expect(within(screen.getByRole("toolbar")).getByRole("button", { name: "Regenerate" })).toBeInTheDocument();
+  });
+
+  it("says why a reply is waiting, and when it tries again, instead of Writing…", () => {
+    const retryAt = "2026-01-01T10:00:05.000Z";
+    const reason = "Waiting for Ann's other AI replies to finish (at most 3 at once).";
+    render(() => (
+      <MessageItem
+        message={ai({ status: "streaming", content: "", retryAt, error: reason })}
+        mine={false}
+        compact={false}
+        groupEnd
+        latestAi
+        actions={actions()}
+      />
+    ));
+    const state = document.querySelector(".msg-state") as HTMLElement;
+    expect(state).toHaveTextContent(`${reason} Trying again at ${clockTime(retryAt)}.`);
+    expect(state).not.toHaveTextContent("Writing…");
+    expect(screen.getByRole("button", { name: "Stop" })).toBeInTheDocument();
   });
 
   it("says why an AI reply failed", () => {

@@ -212,7 +212,11 @@ export function MessageItem(props: Props) {
             <Match when={m().status === "streaming"}>
               <div class="msg-meta">
                 <span class="msg-state">
-                  <span class="live-dot" aria-hidden="true" /> Writing…
+                  <span class="live-dot" aria-hidden="true" />{" "}
+                  {/* Waiting (for a key, a retry, or the asker's other replies): why, and until when. */}
+                  <Show when={m().retryAt} fallback="Writing…">
+                    {m().error || "Waiting."} Trying again at {clockTime(m().retryAt as string)}.
+                  </Show>
                 </span>
                 <button type="button" class="btn btn-sm msg-action" onClick={() => props.actions.stop(m().seq)}>
                   <Icon name="stop" /> Stop
