@@ -8,8 +8,9 @@ export type GenerateJob = {
   roomId: string;
   triggerSeq: number;
   characterId: string;
-  /** Who asked for a regenerated reply (anyone in the room may): their budget is checked and
-   * the tokens are theirs. Without it, the author of `triggerSeq`. */
+  /** Whose reply it is: who regenerated it (anyone in the room may), else who wrote `triggerSeq`.
+   * Their budget is checked, the tokens are theirs, and it takes one of their places among the
+   * replies being written at once. Jobs queued before rooms set it always take no place. */
   askedBy?: { id: string; name: string };
   /** Deliveries of this job before the message it travels in (a job re-sent, not retried, while
    * every key cooled, or held by the room past the queue's longest delay). */

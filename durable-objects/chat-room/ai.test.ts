@@ -101,6 +101,40 @@ describe("AI replies when things go wrong", () => {
     a.close();
   });
 
+  it("shows a reply waiting for its asker's turn, until someone else writes after the question", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const room = await createRoom(ann, { characterId: "assistant", aiMode: "off", members: [bob.user.username] });
+    const question = await post(ann, room.id, "a question, while my other rooms are busy");
+    const stub = chatRoom(env, room.id);
+    await runInDurableObject(stub, (_obj, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES ('turn', ?, 'assistant', 'queued', ?, ?)",
+        question.body.message.seq,
+        Date.now(),
+        Date.now(),
+      );
+    });
+    const a = await connect(ann.token, room.id);
+    const turn = { askerId: ann.user.id, retryAt: Date.now() + 2000, reason: "Waiting for Ann's other AI replies to finish." };
+    expect(await stub.beginReply("turn", turn)).toEqual({ ok: false, reason: turn.reason, waiting: true });
+    const waiting = await a.next("message", (f) => f.message.author.kind === "ai");
+    expect(waiting.message).toMatchObject({
+      status: "streaming",
+      content: "",
+      error: turn.reason,
+      retryAt: new Date(turn.retryAt).toISOString(),
+    });
+    // Ann writing again changes nothing; Bob writing means the reply would hold him back: it goes.
+    await post(ann, room.id, "and another thing");
+    expect(await stub.beginReply("turn", turn)).toMatchObject({ ok: false, waiting: true });
+    await post(bob, room.id, "me too");
+    const begun = await stub.beginReply("turn", turn);
+    expect(begun).toMatchObject({ ok: true, seq: waiting.message.seq });
+    const going = await a.next("message", (f) => f.message.seq === waiting.message.seq && f.message.retryAt === undefined);
+    expect(going.message).toMatchObject({ status: "streaming", content: "" });
+    a.close();
+  });
+
   it("limits regenerate like sending", async () => {
     const ann = await signUp("ann");
     const room = await createRoom(ann, { characterId: "assistant" });

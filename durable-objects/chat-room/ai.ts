@@ -16,8 +16,11 @@ import type { Timers } from "./timers";
 
 export type ActionError = { code: string; message: string };
 
-/** What the consumer needs to write a reply: the reply's seq and the conversation so far. */
-export type Begun = { ok: true; seq: number; attempt: string; history: Message[] } | { ok: false; reason: string };
+/** What the consumer needs to write a reply: the reply's seq and the conversation so far; or
+ * why not, `waiting` when the reply waits for the asker's turn (see begin). */
+export type Begun = { ok: true; seq: number; attempt: string; history: Message[] } | { ok: false; reason: string; waiting?: true };
+/** The asker has no place free among their replies being written: when to look again, and why. */
+export type Turn = { askerId: string; retryAt: number; reason: string };
 
 const CONTEXT_MESSAGES = 60;
 const WATCHDOG = "ai-watchdog";
@@ -69,7 +72,9 @@ export class RoomAi {
     const room = this.room();
     if (!room?.characterId) return;
     if (this.jobs.active()) return this.jobs.addFollowUp(triggerSeq);
-    const job: GenerateJob = { jobId: crypto.randomUUID(), roomId: room.roomId, triggerSeq, characterId: room.characterId, askedBy };
+    // Whose reply it is: who regenerated it, else who wrote the message it answers.
+    const by = askedBy ?? asker(this.log.get(triggerSeq));
+    const job: GenerateJob = { jobId: crypto.randomUUID(), roomId: room.roomId, triggerSeq, characterId: room.characterId, askedBy: by };
     const now = Date.now();
     this.jobs.insert(job, now, replySeq);
     try {
@@ -88,23 +93,21 @@ export class RoomAi {
 
   /** Claims a job for one delivery. A redelivery of a finished or stopped job is refused; a
    * redelivery of a running one takes over (the older attempt's appends are then refused)
-   * and restarts the reply's text, so the room never holds two replies to one job. */
-  begin(jobId: string): Begun {
+   * and restarts the reply's text, so the room never holds two replies to one job. With a
+   * `turn` the reply shows that it waits, unless someone else wrote since the question. */
+  begin(jobId: string, turn?: Turn): Begun {
     const job = this.jobs.get(jobId);
     if (!job) return { ok: false, reason: "unknown job" };
     if (job.state !== "queued" && job.state !== "running") return { ok: false, reason: `job is ${job.state}` };
+    const waits =
+      turn && !this.log.after(job.trigger_seq, CONTEXT_MESSAGES).some((m) => m.author.kind === "user" && m.author.id !== turn.askerId);
     const attempt = crypto.randomUUID();
-    let seq = job.reply_seq;
-    if (seq === null) {
-      const reply = this.newReply(job, "streaming");
-      seq = reply.seq;
-      this.broadcastMessage(reply);
-    } else {
-      this.broadcastMessage(this.log.update(seq, { content: "", status: "streaming", streamIndex: 0, retryAt: null, error: null }));
-    }
+    const seq = job.reply_seq ?? this.newReply(job, "streaming").seq;
+    const wait = { retryAt: waits ? turn.retryAt : null, error: waits ? turn.reason : null };
+    this.broadcastMessage(this.log.update(seq, { content: "", status: "streaming", streamIndex: 0, ...wait }));
     this.jobs.claim(jobId, seq, attempt);
-    const history = this.log.upTo(job.trigger_seq, CONTEXT_MESSAGES);
-    return { ok: true, seq, attempt, history };
+    if (waits) return { ok: false, reason: turn.reason, waiting: true };
+    return { ok: true, seq, attempt, history: this.log.upTo(job.trigger_seq, CONTEXT_MESSAGES) };
   }
 
   /** Streams a chunk to the room. Returns false when the consumer must stop (the reply was
@@ -232,6 +235,11 @@ export class RoomAi {
   }
 
   private broadcastMessage = (message: Message | undefined) => message && this.broadcast({ type: "message", message });
+}
+
+/** The person who wrote `m`, if a person did. */
+function asker(m: Message | undefined): { id: string; name: string } | undefined {
+  return m?.author.kind === "user" ? { id: m.author.id, name: m.author.name } : undefined;
 }
 
 /** The empty reply a job writes into. */

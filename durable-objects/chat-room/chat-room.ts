@@ -7,7 +7,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { GenerateJob } from "../../shared/jobs";
 import type { Message, OnlineUser } from "../../shared/wire";
-import type { Begun } from "./ai";
+import type { Begun, Turn } from "./ai";
 import { runTimers } from "./alarms";
 import { EXPIRY_TIMER } from "./connections";
 import { dispatch } from "./dispatch";
@@ -159,8 +159,8 @@ export class ChatRoom extends DurableObject<Env> {
   // ---- RPC from the generate queue's consumers (worker/queue; ai.ts); none once deleted ---
   private gone = () => this.p.membership.room === null;
 
-  beginReply(jobId: string): Begun {
-    return this.gone() ? { ok: false, reason: "room deleted" } : this.ai.begin(jobId);
+  beginReply(jobId: string, turn?: Turn): Begun {
+    return this.gone() ? { ok: false, reason: "room deleted" } : this.ai.begin(jobId, turn);
   }
 
   appendReply(jobId: string, attempt: string, text: string) {

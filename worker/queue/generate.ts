@@ -6,6 +6,7 @@
 // provider: 429 → cool that key and try another, else requeue after the retry-after without
 // spending the retry budget; 5xx/network → retry on the QUEUE_RETRY_DELAYS ladder up to
 // QUEUE_MAX_RETRIES, then the dead-letter queue; other 4xx → fail the reply at once.
+import type { Turn } from "../../durable-objects/chat-room/ai";
 import { type ChatRoom, chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { keyPool } from "../../durable-objects/key-pool/key-pool";
 import { rateLimiter } from "../../durable-objects/rate-limiter";
@@ -101,10 +102,39 @@ async function handle(message: Message<GenerateJob>, env: Env): Promise<void> {
   message.retry({ delaySeconds: outcome.delaySeconds });
 }
 
+/**
+ * A few replies at once per person, across rooms: one person's fifty rooms take turns instead of
+ * holding everyone else's replies back. The asker's place is a lease named by the job, released
+ * however the attempt ends (or expiring after REPLY_LEASE_MS). With none free the room shows the
+ * reply waiting, unless someone else has written since the question: the job then goes anyway,
+ * since a room writes one reply at a time and theirs comes after it.
+ */
 async function generate(job: GenerateJob, env: Env, config: Config, attempts: number): Promise<Outcome> {
+  const asker = job.askedBy;
+  const turns = asker ? rateLimiter(env, `ai-replies:${asker.id}`) : null;
+  const max = config.aiRepliesAtOnce;
+  const full = turns !== null && (await turns.hold(job.jobId, max, REPLY_LEASE_MS)) > 0;
+  const turn =
+    full && asker
+      ? {
+          askerId: asker.id,
+          retryAt: Date.now() + TURN_WAIT_S * 1000,
+          reason: `Waiting for ${asker.name}'s other AI replies to finish (at most ${max} at once).`,
+        }
+      : undefined;
+  try {
+    return await reply(job, env, config, attempts, turn);
+  } finally {
+    // Best effort: a place not given back frees itself when its lease ends.
+    await turns?.release(job.jobId).catch(() => undefined);
+  }
+}
+
+async function reply(job: GenerateJob, env: Env, config: Config, attempts: number, turn?: Turn): Promise<Outcome> {
   const stub = chatRoom(env, job.roomId);
-  const begun = await stub.beginReply(job.jobId);
+  const begun = await stub.beginReply(job.jobId, turn);
   if (!begun.ok) {
+    if (begun.waiting) return { kind: "wait", delaySeconds: TURN_WAIT_S, reason: begun.reason };
     log.info("generate_skipped", { jobId: job.jobId, reason: begun.reason });
     return { kind: "done", as: "skipped" };
   }
@@ -134,45 +164,14 @@ async function generate(job: GenerateJob, env: Env, config: Config, attempts: nu
     // Not a generation: parlor_ai_budget_refusals_total counts these.
     return { kind: "done", as: "skipped" };
   }
-  // A few replies at once per person, across rooms: one person's fifty rooms take turns instead
-  // of holding everyone else's replies back. The lease outlives a crash by REPLY_LEASE_MS at most.
-  const turns = person ? rateLimiter(env, `ai-replies:${person.id}`) : null;
-  const max = config.aiRepliesAtOnce;
-  if (person && turns && (await turns.hold(job.jobId, max, REPLY_LEASE_MS)) > 0) {
-    const reason = `Waiting for ${person.name}'s other AI replies to finish (at most ${max} at once).`;
-    await stub.replyRetrying(job.jobId, attempt, Date.now() + TURN_WAIT_S * 1000, reason);
-    return { kind: "wait", delaySeconds: TURN_WAIT_S, reason };
-  }
-  try {
-    return await answer(job, env, config, { stub, attempt, seq, attempts, person, context, character });
-  } finally {
-    // Best effort: an unreleased place expires with its lease.
-    await turns?.release(job.jobId).catch(() => undefined);
-  }
-}
-
-type Begun = {
-  stub: DurableObjectStub<ChatRoom>;
-  attempt: string;
-  seq: number;
-  attempts: number;
-  person: { id: string } | null;
-  context: ReturnType<typeof buildContext>;
-  character: { model: string | null; temperature: number | null };
-};
-
-/** Streams the reply with a key from the pool (when the provider needs one), trying another key
- * after a 429 or a refused key, and says how the attempt ended. */
-async function answer(job: GenerateJob, env: Env, config: Config, b: Begun): Promise<Outcome> {
-  const { stub, attempt, seq, attempts, person, context } = b;
   const meter = new UsageMeter(env, person?.id ?? null, job.roomId);
-  const { provider, model } = providerFor(config.ai, b.character.model);
+  const { provider, model } = providerFor(config.ai, character.model);
   const contents = await withInlineFiles(env.ATTACHMENTS, job.roomId, context.contents);
   const request = {
     ...context,
     contents,
     model,
-    temperature: b.character.temperature ?? undefined,
+    temperature: character.temperature ?? undefined,
     maxOutputTokens: MAX_OUTPUT_TOKENS,
     onUsage: meter.onUsage,
   };
