@@ -22,3 +22,10 @@ export function withoutUnsafeNameChars(text: string): string {
     return EMOJI_PART_AT.test(whole) ? ch : "";
   });
 }
+
+/** Characters that draw nothing: format characters (zero-width spaces and joiners, bidirectional
+ * controls, the byte-order mark, the soft hyphen), the Hangul fillers and the Braille blank. */
+const BLANK = /^[\s\p{Cf}\u115F\u1160\u3164\uFFA0\u2800]*$/u;
+
+/** Whether `text` would show nothing at all: a message of it would be an empty bubble. */
+export const isBlank = (text: string): boolean => BLANK.test(text);

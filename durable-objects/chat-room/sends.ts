@@ -14,6 +14,7 @@
 import type { Config } from "../../shared/config";
 import { log } from "../../shared/log";
 import { metrics } from "../../shared/metrics";
+import { isBlank } from "../../shared/text";
 import { CloseCode, isWellFormedText, type Message, type OnlineUser } from "../../shared/wire";
 import { TokenBucket } from "../token-bucket";
 import type { FloodGuard } from "./flood-guard";
@@ -237,7 +238,8 @@ export class Sends {
 /** Why `content` cannot be a message's text, or null. With attachments it may be empty (a
  * picture can be the whole message); an edit has none, so its text may not. */
 export function contentError(content: string, maxChars: number, hasFiles = false): string | null {
-  if (content.trim().length === 0 && !hasFiles) return "A message cannot be empty.";
+  // Zero-width and other invisible characters alone are empty too: an invisible message.
+  if (isBlank(content) && !hasFiles) return "A message cannot be empty.";
   // Postgres text cannot hold NUL; refusing it here keeps one bad byte from wedging the flush.
   if (content.includes("\u0000")) return "A message cannot contain NUL characters.";
   // Lone surrogates would be stored as U+FFFD, three bytes each: refused, not silently changed.

@@ -122,4 +122,18 @@ describe("names", () => {
     expect((await post(ann, room.id, "fine \uD83D\uDE00")).status).toBe(201);
     a.close();
   });
+
+  it("refuses a message, or an edit, of characters that draw nothing as empty", async () => {
+    const [room, ann] = await roomWith("blank");
+    const r = await post(ann, room.id, "\u200B\u2060\uFEFF");
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: { code: "invalid_content", message: "A message cannot be empty." } });
+    const a = await connect(ann.token, room.id);
+    a.send({ type: "send", clientId: "zw", content: "\u3164\u200D" });
+    expect((await a.next("error", (f) => f.clientId === "zw")).code).toBe("invalid_content");
+    const kept = await post(ann, room.id, "visible");
+    a.send({ type: "edit", seq: kept.body.message.seq, content: "\u200B", clientId: "zw-edit" });
+    expect((await a.next("error", (f) => f.clientId === "zw-edit")).code).toBe("invalid_content");
+    a.close();
+  });
 });

@@ -3,6 +3,7 @@
 // room's socket; the room answers everyone with `message_updated`, which the message store
 // applies like any new version of a message, and numbers each change. The last number seen is
 // sent as `hello {afterChange}` on every reconnect, so what changed while away comes too.
+import { isBlank } from "../../../shared/text";
 import type { ClientFrame } from "../../../shared/wire";
 
 type ChangeFrame = Extract<ClientFrame, { type: "edit" | "delete" | "select_version" }>;
@@ -22,7 +23,7 @@ export function createRoomChanges(deps: { send: (frame: ChangeFrame) => boolean;
     /** Your new text for one of your messages. */
     edit(seq: number, content: string) {
       const text = content.trim();
-      if (text) change({ type: "edit", seq, content: text });
+      if (!isBlank(text)) change({ type: "edit", seq, content: text });
     },
     remove: (seq: number) => change({ type: "delete", seq }),
     /** Shows version `version` (1-based) of an AI reply, to everyone in the room. */

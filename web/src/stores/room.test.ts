@@ -252,6 +252,7 @@ describe("sending", () => {
   it("refuses empty and oversized messages with a reason", async () => {
     const { room } = setup();
     expect(room.send("   ")).toMatch(/Write something/);
+    expect(room.send("\u200B\u200D")).toMatch(/Write something/);
     expect(room.send("x".repeat(8001))).toMatch(/at most 8,000/);
     expect(room.messages.state.pending).toHaveLength(0);
   });

@@ -3,6 +3,7 @@
 // feedback and why a connection ended. Screens render `state` and call the actions, not the socket.
 import { getOwner, onCleanup, runWithOwner } from "solid-js";
 import { createStore } from "solid-js/store";
+import { isBlank } from "../../../shared/text";
 import {
   type Attachment,
   type Author,
@@ -147,10 +148,7 @@ export function createRoomStore(deps: Deps) {
     }
   }
 
-  async function probe() {
-    const ended = await whyRefused(deps.probeRoom);
-    if (ended) end(ended);
-  }
+  const probe = () => whyRefused(deps.probeRoom).then((ended) => ended && end(ended));
 
   function dispose() {
     clearInterval(pruneTyping);
@@ -240,7 +238,7 @@ export function createRoomStore(deps: Deps) {
     /** Returns an error to show instead of sending, or null when the message is on its way. */
     send(text: string, attachments: Attachment[] = []): string | null {
       const content = text.trim();
-      if (!content && attachments.length === 0) return "Write something first.";
+      if (isBlank(content) && attachments.length === 0) return "Write something first.";
       const max = deps.maxChars ?? 8000;
       if (content.length > max)
         return `Messages can be at most ${max.toLocaleString()} characters (this one has ${content.length.toLocaleString()}).`;
