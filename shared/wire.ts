@@ -197,9 +197,9 @@ export function unhandled(_frame: never): void {}
 
 // ---- WebSocket: GET /api/me/ws (the person's channel) ------------------------------------
 
-/** A room's latest traffic as the sidebar shows it; unread is the client's lastSeq minus what
- * it knows was read. `mention`: the newest message since the last update that names you. */
-export type RoomActivity = { roomId: string; lastSeq: number; lastMessage: Message | null; mention?: Message };
+/** A room's latest traffic as the sidebar shows it; unread is lastSeq minus what is known read. `mention`: the
+ * newest message since the last update that names you; `readSeq`: your newest, read up to it (yours count as read). */
+export type RoomActivity = { roomId: string; lastSeq: number; lastMessage: Message | null; mention?: Message; readSeq?: number };
 
 /** Why a room left your list. */
 export const ROOM_GONE_REASONS = ["removed", "left", "deleted"] as const;

@@ -2,7 +2,8 @@
 // pays per member for every message: a message only arms one timer; when it rings (at most
 // about once a second, the first soon after a quiet spell) every member gets one `activity`
 // frame with the room's newest seq and message, plus the newest message since the last round
-// that mentions them by @username. Members with a socket open in this room get nothing: their
+// that mentions them by @username, and their own newest since then (what they have read up to, since
+// their own messages count as read). Members with a socket open in this room get nothing: their
 // tab sees the messages themselves. The member list is the room's own (member-list.ts); a room
 // that was never handed the whole list reads it from the history store on first need. The
 // pending mentions and the last round's time are in memory only (an eviction loses at most the
@@ -31,6 +32,8 @@ export class MemberUpdates {
   private lastRoundAt = 0;
   /** username -> the newest message since the last round that mentions them. */
   private readonly mentions = new Map<string, Message>();
+  /** userId -> the seq of their newest message since the last round. */
+  private readonly authored = new Map<string, number>();
 
   constructor(
     private readonly list: MemberList,
@@ -46,6 +49,7 @@ export class MemberUpdates {
   async note(messages: Message[]): Promise<void> {
     for (const m of messages) {
       if (m.author.kind !== "user") continue;
+      this.authored.set(m.author.id, Math.max(this.authored.get(m.author.id) ?? 0, m.seq));
       for (const [, name] of m.content.matchAll(MENTION)) if (name) this.mentions.set(name.toLowerCase(), m);
     }
     await this.soon();
@@ -57,6 +61,7 @@ export class MemberUpdates {
     if (this.armed) return;
     if (this.sockets.online().length >= this.list.count()) {
       this.mentions.clear();
+      this.authored.clear();
       return;
     }
     this.armed = true;
@@ -74,13 +79,16 @@ export class MemberUpdates {
     const here = new Set(this.sockets.online().map((u) => u.id));
     const lastMessage = this.log.get(this.log.lastSeq) ?? null;
     const mentions = new Map(this.mentions);
+    const authored = new Map(this.authored);
     this.mentions.clear();
+    this.authored.clear();
     const base = { roomId: room.roomId, lastSeq: this.log.lastSeq, lastMessage };
     const sends = members
       .filter((m) => !here.has(m.userId))
       .map((m) => {
         const mention = mentions.get(m.username);
-        const activity = mention && mention.author.id !== m.userId ? { ...base, mention } : base;
+        const own = authored.get(m.userId);
+        const activity = { ...base, ...(mention && mention.author.id !== m.userId ? { mention } : {}), ...(own ? { readSeq: own } : {}) };
         return this.push(m.userId, { type: "activity", rooms: [activity] });
       });
     // A member's channel that fails is skipped this round; the next message tries again.

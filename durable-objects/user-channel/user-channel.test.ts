@@ -73,7 +73,9 @@ describe("the person's channel", () => {
     // The author hears of the activity (another tab may show the room list) but is not
     // told they mentioned someone.
     await c.waitFor("activity");
+    expect(activityOf(c.frames, room.id)[0]).toMatchObject({ lastSeq: 1, readSeq: 1 });
     expect(activityOf(c.frames, room.id)[0]?.mention).toBeUndefined();
+    expect(first.rooms[0]?.readSeq).toBeUndefined();
     // A second round: when it reaches bob, the first round (ann's turn included) is over.
     await post(cat, room.id, "second");
     await b.waitFor("activity", (f) => f.rooms.some((r) => r.lastSeq === 2));

@@ -53,6 +53,10 @@ describe("channel frames on the room list", () => {
     // Your own message (sent from another tab) leaves nothing unread.
     applyChannelFrame(store, { type: "activity", rooms: [{ roomId: "b", lastSeq: 7, lastMessage: message("b", 7, "me", "me") }] });
     expect(store.state.rooms[0]?.unread).toBe(0);
+    // Yours, then the AI's reply to it, in one update: only the reply is unread.
+    const reply = { ...message("b", 9, "an answer"), author: { kind: "ai" as const, id: "assistant", name: "Assistant" } };
+    applyChannelFrame(store, { type: "activity", rooms: [{ roomId: "b", lastSeq: 9, lastMessage: reply, readSeq: 8 }] });
+    expect(store.state.rooms[0]?.unread).toBe(1);
   });
 
   it("hands a mention of you to onMention, not someone else's nor your own", async () => {

@@ -138,7 +138,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
   }
 
   /** Moves a room to `lastSeq` with `lastMessage`; unread grows by the messages in between. */
-  function advance(i: number, lastSeq: number, message: Message | null) {
+  function advance(i: number, lastSeq: number, message: Message | null, readSeq = 0) {
     const cur = state.rooms[i];
     if (!cur || lastSeq < cur.lastSeq || (lastSeq === cur.lastSeq && !message)) return;
     const mine = message && message.seq === lastSeq && message.author.id === deps.me?.()?.id;
@@ -146,7 +146,9 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       "rooms",
       i,
       produce((r) => {
-        r.unread = r.id === openRoom || mine ? 0 : r.unread + (lastSeq - r.lastSeq);
+        // Your own messages count as read: a reply right after yours leaves one unread, not two.
+        const grown = r.unread + (lastSeq - r.lastSeq);
+        r.unread = r.id === openRoom || mine ? 0 : readSeq ? Math.max(0, Math.min(grown, lastSeq - readSeq)) : grown;
         r.lastSeq = lastSeq;
         if (message && (!r.lastMessage || r.lastMessage.seq <= message.seq)) r.lastMessage = message;
         // The server names an untitled room after its first message when it stores it;
@@ -227,7 +229,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       const i = state.rooms.findIndex((r) => r.id === activity.roomId);
       if (i < 0) return void (activity.lastSeq > 0 && debounceRefresh());
       if (activity.mention) mentionSeen(activity.roomId, activity.mention);
-      advance(i, activity.lastSeq, activity.lastMessage);
+      advance(i, activity.lastSeq, activity.lastMessage, activity.readSeq);
     },
 
     /** You read a room up to `seq` (here or in another tab). */
