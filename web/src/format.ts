@@ -31,6 +31,14 @@ export function clockTime(iso: string): string {
   return Number.isNaN(t) ? "" : clockFormat.format(t);
 }
 
+/** When something waiting tries again: in seconds within the minute, else at a clock time. */
+export function retryWhen(iso: string, now: number): string {
+  const ms = Date.parse(iso) - now;
+  if (Number.isNaN(ms)) return "";
+  if (ms < 1000) return "Trying again now…";
+  return ms < 60_000 ? `Trying again in ${Math.ceil(ms / 1000)} s.` : `Trying again at ${clockTime(iso)}.`;
+}
+
 /** A number that differs between local calendar days, cheap enough to compare per row. */
 export function dayKey(iso: string): number {
   const d = new Date(iso);

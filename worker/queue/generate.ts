@@ -119,7 +119,7 @@ async function generate(job: GenerateJob, env: Env, config: Config, attempts: nu
       ? {
           askerId: asker.id,
           retryAt: Date.now() + TURN_WAIT_S * 1000,
-          reason: `Waiting for ${asker.name}'s other AI replies to finish (at most ${max} at once).`,
+          reason: `Waiting its turn: one person's messages get at most ${max} AI replies at once.`,
         }
       : undefined;
   try {

@@ -271,7 +271,7 @@ describe.skipIf(!env.GEMINI_BASE_URL)("AI pipeline", () => {
     const waited = new Set(waits().map((f) => (f.type === "message" ? f.message.roomId : "")));
     expect(waited.size).toBe(1);
     expect(waits()[0]).toMatchObject({
-      message: { error: `Waiting for ${ann.user.displayName || ann.user.username}'s other AI replies to finish (at most 3 at once).` },
+      message: { error: "Waiting its turn: one person's messages get at most 3 AI replies at once." },
     });
     for (const ws of [...sockets, b]) ws.close();
   });

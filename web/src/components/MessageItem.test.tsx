@@ -3,8 +3,7 @@
 // edit, delete, regenerate, versions) and how an edited or deleted message shows.
 import "../test/dom";
 import { fireEvent, render, screen, within } from "@solidjs/testing-library";
-import { describe, expect, it } from "vitest";
-import { clockTime } from "../format";
+import { describe, expect, it, vi } from "vitest";
 import { actions, aMessage } from "../test/messages";
 import { MessageItem } from "./MessageItem";
 import { PendingItem } from "./PendingItem";
@@ -60,9 +59,10 @@ describe("MessageItem", () => {
     expect(within(screen.getByRole("toolbar")).getByRole("button", { name: "Regenerate" })).toBeInTheDocument();
   });
 
-  it("says why a reply is waiting, and when it tries again, instead of Writing…", () => {
+  it("says why a reply is waiting, and counts down to when it tries again, instead of Writing…", () => {
+    vi.useFakeTimers({ now: Date.parse("2026-01-01T10:00:00.000Z") });
     const retryAt = "2026-01-01T10:00:05.000Z";
-    const reason = "Waiting for Ann's other AI replies to finish (at most 3 at once).";
+    const reason = "Waiting its turn: one person's messages get at most 3 AI replies at once.";
     render(() => (
       <MessageItem
         message={ai({ status: "streaming", content: "", retryAt, error: reason })}
@@ -74,9 +74,16 @@ describe("MessageItem", () => {
       />
     ));
     const state = document.querySelector(".msg-state") as HTMLElement;
-    expect(state).toHaveTextContent(`${reason} Trying again at ${clockTime(retryAt)}.`);
+    expect(state).toHaveTextContent(`${reason} Trying again in 5 s.`);
     expect(state).not.toHaveTextContent("Writing…");
     expect(screen.getByRole("button", { name: "Stop" })).toBeInTheDocument();
+    // Nothing is being written meanwhile: the reply is marked waiting (its dots stand still).
+    expect(document.querySelector("article")).toHaveClass("is-waiting");
+    vi.advanceTimersByTime(3000);
+    expect(state).toHaveTextContent("Trying again in 2 s.");
+    vi.advanceTimersByTime(3000);
+    expect(state).toHaveTextContent("Trying again now…");
+    vi.useRealTimers();
   });
 
   it("says why an AI reply failed", () => {

@@ -4,7 +4,7 @@
 // versions, and a mark when it mentions you; the actions on it are in MessageTools.tsx, a send not yet acked in PendingItem.tsx.
 import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from "solid-js";
 import type { Message } from "../../../shared/wire";
-import { clockTime } from "../format";
+import { clockTime, retryWhen } from "../format";
 import { AttachmentList } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
@@ -92,6 +92,14 @@ export function MessageItem(props: Props) {
     }),
   );
   const deleted = () => Boolean(m().deletedAt);
+  // A reply waiting (for a key, a retry, its asker's turn) counts down to when it tries again.
+  const waiting = () => m().status === "streaming" && !!m().retryAt;
+  const [now, setNow] = createSignal(Date.now());
+  createEffect(() => {
+    if (!waiting()) return;
+    const tick = setInterval(() => setNow(Date.now()), 1000);
+    onCleanup(() => clearInterval(tick));
+  });
   // Whether the rendered text marks a mention of you (not one inside code or a link).
   const [namesMe, setNamesMe] = createSignal(false);
   // A reply stopped or failed part-way may end mid-Markdown, as a streaming one does: it is
@@ -132,6 +140,7 @@ export function MessageItem(props: Props) {
           "is-ai": ai(),
           "is-compact": props.compact,
           "is-streaming": m().status === "streaming",
+          "is-waiting": waiting(),
           "is-target": props.target,
           "is-deleted": deleted(),
           "is-actions-open": open(),
@@ -214,8 +223,9 @@ export function MessageItem(props: Props) {
                 <span class="msg-state">
                   <span class="live-dot" aria-hidden="true" />{" "}
                   {/* Waiting (for a key, a retry, or the asker's other replies): why, and until when. */}
-                  <Show when={m().retryAt} fallback="Writing…">
-                    {m().error || "Waiting."} Trying again at {clockTime(m().retryAt as string)}.
+                  <Show when={waiting()} fallback="Writing…">
+                    {m().error || "Waiting."} {/* Not read out every second inside the log's live region. */}
+                    <span aria-hidden="true">{retryWhen(m().retryAt as string, now())}</span>
                   </Show>
                 </span>
                 <button type="button" class="btn btn-sm msg-action" onClick={() => props.actions.stop(m().seq)}>
