@@ -106,9 +106,11 @@ export function searchSnippet(markdown: string, query: string, max = 120): Snipp
   // Query words are letters and digits only, so they need no escaping in a pattern.
   const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join("|")})[\\p{L}\\p{N}]*`, "giu");
   const first = re.exec(plain)?.index ?? 0;
-  // Start a little before the first match, at a word boundary, so it is not at the very edge.
-  let start = first > 30 ? plain.lastIndexOf(" ", first - 30) + 1 : 0;
-  if (start < 0) start = 0;
+  // Start a little before the first match, at a word boundary, so it is not at the very edge;
+  // a long token before it (an address, code) is cut instead, or it would push the match out.
+  const space = first > 30 ? plain.lastIndexOf(" ", first - 30) + 1 : 0;
+  let start = first - space > 50 ? first - 30 : space;
+  if (/[\uDC00-\uDFFF]/.test(plain[start] ?? "")) start++;
   const text = `${start > 0 ? "…" : ""}${truncate(plain.slice(start), max)}`;
   const out: Snippet = [];
   let at = 0;

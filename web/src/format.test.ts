@@ -1,0 +1,29 @@
+// Search snippets: where the excerpt of a long message starts, so that the match shows.
+import { describe, expect, it } from "vitest";
+import { searchSnippet } from "./format";
+
+const marked = (parts: { text: string; match: boolean }[]) => parts.filter((p) => p.match).map((p) => p.text);
+
+describe("searchSnippet", () => {
+  it("starts at a word a little before the match", () => {
+    const text = `${"word ".repeat(40)}then mango appears here`;
+    const parts = searchSnippet(text, "mango");
+    expect(marked(parts)).toEqual(["mango"]);
+    expect(parts[0]?.text.startsWith("…word")).toBe(true);
+  });
+
+  it("keeps the match in view after a long address or token, cutting into it", () => {
+    const url = `https://example.com/${"very/long/path/".repeat(12)}end`;
+    for (const text of [`Intro ${url} then mango appears here`, `${"y".repeat(300)} mango`]) {
+      const parts = searchSnippet(text, "mango");
+      expect(marked(parts)).toEqual(["mango"]);
+      expect(parts.map((p) => p.text).join("").length).toBeLessThanOrEqual(122);
+    }
+  });
+
+  it("never starts in the middle of an emoji", () => {
+    const parts = searchSnippet(`${"😀".repeat(60)} mango`, "mango");
+    expect(marked(parts)).toEqual(["mango"]);
+    expect(parts[0]?.text.isWellFormed()).toBe(true);
+  });
+});
