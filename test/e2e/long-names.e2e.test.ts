@@ -32,6 +32,11 @@ async function openAs(who: Account, size: (typeof SIZES)[number], path: string):
 }
 
 /** Elements matching `selector` whose box reaches past `within`'s, or past the window. */
+type Box = { x: number; y: number; width: number; height: number };
+/** Whether two boxes share any area. */
+const overlaps = (a: Box | null, b: Box) =>
+  !!a && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
 function outside(page: Page, selector: string, within: string) {
   return page.evaluate(
     ({ sel, box }) => {
@@ -111,6 +116,17 @@ describe.each(SIZES)("very long names at $name size", (size) => {
     expect(await overflowX(page, ".log")).toBeLessThanOrEqual(0);
     // Your own handle in the sidebar's footer is whole too (it was cut at about ten characters).
     expect(await overflowX(page, ".me-handle")).toBeLessThanOrEqual(0);
+    // On one line (it broke into three at desktop size), clear of the footer's buttons. (A phone
+    // shows the room without the list.)
+    if (size.name === "desktop") {
+      const handle = await page.locator(".me-handle").boundingBox();
+      expect(handle?.height).toBeLessThan(20);
+      const buttons = await page
+        .locator(".sidebar-foot .icon-btn")
+        .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().toJSON()));
+      expect(buttons.length).toBeGreaterThanOrEqual(3);
+      for (const b of buttons) expect(overlaps(handle, b), JSON.stringify(b)).toBe(false);
+    }
     expect(await outside(page, ".msg-head > *", ".log")).toEqual([]);
     for (const box of await page
       .locator(".msg-handle, .msg-time, .msg-tag")

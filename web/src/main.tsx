@@ -6,6 +6,7 @@ import { render } from "solid-js/web";
 import "./styles/base.css";
 import "./styles/controls.css";
 import "./styles/app.css";
+import "./styles/footer.css";
 import "./styles/pages.css";
 import "./styles/screens.css";
 import "./styles/notices.css";

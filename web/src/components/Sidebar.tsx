@@ -126,36 +126,38 @@ export function Sidebar(props: { asMain?: boolean }) {
             </div>
           )}
         </Show>
-        <Show when={notificationPermission() === "default"}>
-          <button
-            type="button"
+        <div class="foot-actions">
+          <Show when={notificationPermission() === "default"}>
+            <button
+              type="button"
+              class="icon-btn"
+              aria-label="Notify me of mentions"
+              title="Notify me when someone mentions me"
+              onClick={() => void askForNotifications()}
+            >
+              <Icon name="bell" />
+            </button>
+          </Show>
+          <A href="/characters" class="icon-btn" aria-label="AI characters" title="AI characters">
+            <Icon name="sparkles" />
+          </A>
+          <A href="/account" class="icon-btn" aria-label="Account and sessions" title="Account and sessions">
+            <Icon name="settings" />
+          </A>
+          {/* Asks first: a stray tap beside Account must not sign anyone out. */}
+          <ConfirmButton
             class="icon-btn"
-            aria-label="Notify me of mentions"
-            title="Notify me when someone mentions me"
-            onClick={() => void askForNotifications()}
+            label="Sign out"
+            title="Sign out"
+            confirmLabel="Sign out"
+            onConfirm={async () => {
+              await signOutEverywhere(false);
+              navigate("/signin");
+            }}
           >
-            <Icon name="bell" />
-          </button>
-        </Show>
-        <A href="/characters" class="icon-btn" aria-label="AI characters" title="AI characters">
-          <Icon name="sparkles" />
-        </A>
-        <A href="/account" class="icon-btn" aria-label="Account and sessions" title="Account and sessions">
-          <Icon name="settings" />
-        </A>
-        {/* Asks first: a stray tap beside Account must not sign anyone out. */}
-        <ConfirmButton
-          class="icon-btn"
-          label="Sign out"
-          title="Sign out"
-          confirmLabel="Sign out"
-          onConfirm={async () => {
-            await signOutEverywhere(false);
-            navigate("/signin");
-          }}
-        >
-          <Icon name="logout" />
-        </ConfirmButton>
+            <Icon name="logout" />
+          </ConfirmButton>
+        </div>
       </footer>
     </Dynamic>
   );
