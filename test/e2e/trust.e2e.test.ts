@@ -139,6 +139,8 @@ describe("signing out", () => {
     // A stray tap does not sign out: the button asks first, with Cancel (the safe choice) focused.
     await impostor.page.getByRole("button", { name: "Sign out" }).first().click();
     await expect.poll(() => impostor.page.evaluate(() => document.activeElement?.textContent)).toBe("Cancel");
+    // The "hi" typed above is still a draft: signing out says it goes with it.
+    await impostor.page.getByText("Drafts and unsent messages on this tab will be discarded.").waitFor();
     expect(new URL(impostor.page.url()).pathname).not.toBe("/signin");
     expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     await impostor.page.getByRole("button", { name: "Cancel" }).click();

@@ -7,6 +7,7 @@ import { Dynamic } from "solid-js/web";
 import { useRooms } from "../context";
 import { askForNotifications, notificationPermission } from "../notify";
 import { session, signOutEverywhere } from "../session";
+import { writtenHere } from "../stores/outbox";
 import { Avatar } from "./Avatar";
 import { ConfirmButton } from "./ConfirmButton";
 import { Icon } from "./Icon";
@@ -150,6 +151,11 @@ export function Sidebar(props: { asMain?: boolean }) {
             label="Sign out"
             title="Sign out"
             confirmLabel="Sign out"
+            warning={
+              writtenHere(globalThis.sessionStorage, user()?.id ?? "")
+                ? "Drafts and unsent messages on this tab will be discarded."
+                : undefined
+            }
             onConfirm={async () => {
               await signOutEverywhere(false);
               navigate("/signin");

@@ -28,6 +28,16 @@ export const outboxKey = (userId: string, roomId: string) => `parlor.outbox.${us
 /** The composer's unsent text, kept the same way (Composer.tsx). */
 export const draftKey = (userId: string, roomId: string) => `parlor.draft.${userId}.${roomId}`;
 
+/** Whether this tab keeps a draft or an unsent message of `userId`'s (signing out would lose it). */
+export function writtenHere(storage: Storage | undefined, userId: string): boolean {
+  try {
+    const keys = Array.from({ length: storage?.length ?? 0 }, (_, i) => storage?.key(i) ?? "");
+    return keys.some((k) => k.startsWith(`parlor.outbox.${userId}.`) || k.startsWith(`parlor.draft.${userId}.`));
+  } catch {
+    return false;
+  }
+}
+
 /** Signing out on purpose forgets what this tab kept of what the person wrote. A session that
  * merely ended keeps it, for the same person signing in again; no one else is shown it. */
 export function forgetWritten(storage: Storage | undefined) {
