@@ -86,6 +86,14 @@ describe("MessageItem", () => {
     vi.useRealTimers();
   });
 
+  it("says a reply stopped before its first word wrote nothing, rather than show an empty bubble", () => {
+    render(() => (
+      <MessageItem message={ai({ status: "stopped", content: "" })} mine={false} compact={false} groupEnd latestAi actions={actions()} />
+    ));
+    expect(document.querySelector(".bubble")).toHaveTextContent("Nothing was written.");
+    expect(screen.getByText("Stopped")).toBeInTheDocument();
+  });
+
   it("says why an AI reply failed", () => {
     render(() => (
       <MessageItem

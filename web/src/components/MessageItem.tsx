@@ -175,7 +175,10 @@ export function MessageItem(props: Props) {
               <div class="bubble">
                 <Show when={!deleted()} fallback={<span class="msg-deleted">Message deleted</span>}>
                   <Show when={m().content || m().status !== "streaming"} fallback={<ThinkingDots />}>
-                    <Markdown text={m().content} streaming={cutShort()} namesMe={setNamesMe} />
+                    {/* A reply stopped or failed before its first word: say so, not an empty bubble. */}
+                    <Show when={m().content || !ai()} fallback={<span class="msg-deleted">Nothing was written.</span>}>
+                      <Markdown text={m().content} streaming={cutShort()} namesMe={setNamesMe} />
+                    </Show>
                   </Show>
                 </Show>
               </div>
