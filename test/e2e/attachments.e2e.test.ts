@@ -17,24 +17,24 @@ let adaToken = "";
 
 const token = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.getItem("parlor.session") ?? "{}") as { token: string }).token);
 
-/** Draws a 640×480 PNG in the page and pastes it into the composer as chart.png. */
-function pasteChart(page: Page) {
-  return page.evaluate(async () => {
+/** Draws a PNG in the page (a 640×480 chart unless told) and pastes it into the composer. */
+function pasteChart(page: Page, picture = { name: "chart.png", width: 640, height: 480 }) {
+  return page.evaluate(async ({ name, width, height }) => {
     const canvas = document.createElement("canvas");
-    canvas.width = 640;
-    canvas.height = 480;
+    canvas.width = width;
+    canvas.height = height;
     const g = canvas.getContext("2d") as CanvasRenderingContext2D;
     g.fillStyle = "#5b5bd6";
-    g.fillRect(0, 0, 640, 480);
+    g.fillRect(0, 0, width, height);
     g.fillStyle = "#fde68a";
     for (let i = 0; i < 6; i++) g.fillRect(40 + i * 95, 440 - i * 60, 60, i * 60 + 20);
     const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b as Blob), "image/png"));
     const data = new DataTransfer();
-    data.items.add(new File([blob], "chart.png", { type: "image/png" }));
+    data.items.add(new File([blob], name, { type: "image/png" }));
     const box = document.getElementById("composer-input") as HTMLTextAreaElement;
     box.focus();
     box.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-  });
+  }, picture);
 }
 
 /** The natural width of the first thumbnail once its image has loaded. */
@@ -98,6 +98,22 @@ describe("attachments", () => {
     await viewer.getByRole("button", { name: "Close" }).click();
     await viewer.waitFor({ state: "hidden" });
     expect([...ada.errors, ...bob.errors]).toEqual([]);
+  });
+
+  it("gives a tiny picture a thumbnail big enough to see and to tap", async () => {
+    await pasteChart(ada.page, { name: "dot.png", width: 2, height: 2 });
+    await ada.page.getByRole("list", { name: "Files to send" }).getByText("dot.png").waitFor();
+    const send = ada.page.getByRole("button", { name: "Send message" });
+    await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await send.click();
+    for (const p of [ada, bob]) {
+      const thumb = p.page.getByRole("button", { name: "Open dot.png" });
+      await thumb.waitFor({ timeout: 20_000 });
+      // Its picture, not only the button: a 2 px image was a sliver beside the file chip.
+      const box = await thumb.locator("img").boundingBox();
+      expect(box?.width).toBeGreaterThanOrEqual(48);
+      expect(box?.height).toBeGreaterThanOrEqual(48);
+    }
   });
 
   it("keeps a long file name inside a phone's screen, cut with an ellipsis and its size shown", async () => {
