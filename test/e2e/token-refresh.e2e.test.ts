@@ -119,8 +119,11 @@ describe("a half-spent token", () => {
     const [first, other] = tabs as [Page, Page];
     await expect.poll(() => tokenOf(first), WAIT).not.toBe(old);
     await expect.poll(() => tokenOf(other), WAIT).toBe(await tokenOf(first));
-    expect(sent).toHaveLength(1);
+    // The new token is fresh by the server's clock, though these tabs' clocks are four days
+    // ahead: a tab coming back into view finds nothing to trade (it traded again and again).
+    for (const tab of tabs) await tab.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
     await first.waitForTimeout(1000);
+    expect(sent).toHaveLength(1);
     for (const tab of tabs) expect(new URL(tab.url()).pathname).not.toBe("/signin");
     await Promise.all(tabs.map((tab) => inApp(tab)));
     expect(who.errors).toEqual([]);

@@ -45,6 +45,34 @@ describe("sliding sessions", () => {
     expect(calls).toBe(1);
   });
 
+  it("reckons with the server's clock when the device's is days off: a fresh token is neither old nor run out", async () => {
+    const server = Date.now() / 1000;
+    const day = 24 * 3600;
+    const storage = memory();
+    vi.useFakeTimers({ now: (server + 8 * day) * 1000, toFake: ["Date"] });
+    try {
+      const s = createSession(storage);
+      // Issued just now by the server for 7 days, though the device thinks 8 days have passed.
+      s.signIn({ token: token(server, server + 7 * day), user });
+      expect(s.expired()).toBe(false);
+      expect(createSession(storage).current()?.token).toBe(s.token());
+      let calls = 0;
+      const refresh = async () => {
+        calls++;
+        return { token: token(server + 4 * day, server + 11 * day), user };
+      };
+      await s.keepFresh(refresh);
+      expect(calls).toBe(0);
+      // Four days on (by either clock), it is half-spent: traded once, and the new one is fresh.
+      vi.setSystemTime((server + 12 * day) * 1000);
+      await s.keepFresh(refresh);
+      await s.keepFresh(refresh);
+      expect(calls).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("refreshes once when asked twice at once, and says when it is done", async () => {
     const now = Date.now() / 1000;
     const s = createSession(memory());

@@ -35,9 +35,26 @@ export function tokenNeedsRefresh(token: string, nowMs = Date.now()): boolean {
   return now >= iat + (exp - iat) / 2 && now < exp;
 }
 
-const runOut = (token: string) => {
-  const exp = tokenExpiry(token);
-  return exp !== null && exp * 1000 < Date.now();
+/** A session as kept: with how far the server's clock is from this device's, when that is far. */
+type Kept = Session & { skewMs?: number };
+/** A device clock more than this off the server's is corrected for. */
+const FAR_OFF_MS = 3600_000;
+
+/** The server's time as this device reckons it. A clock days off would otherwise make every
+ * fresh token look half-spent (traded again at each check) or run out (signed out at start). */
+const serverNow = (s: Kept | null | undefined) => Date.now() + (s?.skewMs ?? 0);
+
+/** How far the server's clock is from this device's, from a token it has just issued (its iat);
+ * undefined when within FAR_OFF_MS, which changes nothing for a week-long token. */
+function skewOf(token: string): number | undefined {
+  const iat = claim(token, "iat");
+  const skew = iat === null ? 0 : iat * 1000 - Date.now();
+  return Math.abs(skew) > FAR_OFF_MS ? skew : undefined;
+}
+
+const runOut = (s: Kept) => {
+  const exp = tokenExpiry(s.token);
+  return exp !== null && exp * 1000 < serverNow(s);
 };
 
 /** Runs `work` holding this browser's token refresh across tabs (Web Locks), so two tabs never
@@ -49,33 +66,36 @@ function acrossTabs(work: () => Promise<void>): Promise<void> {
 }
 
 export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "removeItem">) {
-  const stored = (): Session | null => {
+  const stored = (): Kept | null => {
     try {
-      const s = JSON.parse(storage.getItem(KEY) ?? "null") as Session | null;
+      const s = JSON.parse(storage.getItem(KEY) ?? "null") as Kept | null;
       return s?.token && s.user ? s : null;
     } catch {
       return null;
     }
   };
-  const read = (): Session | null => {
+  const read = (): Kept | null => {
     const s = stored();
-    return s && !runOut(s.token) ? s : null;
+    return s && !runOut(s) ? s : null;
   };
   const atStart = stored();
-  const expiredAtStart = !!atStart && runOut(atStart.token);
+  const expiredAtStart = !!atStart && runOut(atStart);
   // A session that ran out while the app was closed is gone, and the sign-in page says so.
   if (expiredAtStart) storage.removeItem(KEY);
-  const [current, setCurrent] = createSignal<Session | null>(read());
+  const [current, setCurrent] = createSignal<Kept | null>(read());
   /** Why the user was signed out, shown once on the sign-in screen. */
   const [notice, setNotice] = createSignal<string | null>(expiredAtStart ? "Your session expired. Please sign in again." : null);
 
   /** The refresh in flight, if any: one at a time per tab. */
   let refreshing: Promise<void> | undefined;
 
+  /** A session the server has just given (signed in, refreshed), or the same token's new user. */
   const signIn = (s: Session) => {
-    storage.setItem(KEY, JSON.stringify(s));
+    const had = current();
+    const kept: Kept = { ...s, skewMs: had?.token === s.token ? had.skewMs : skewOf(s.token) };
+    storage.setItem(KEY, JSON.stringify(kept));
     setNotice(null);
-    setCurrent(s);
+    setCurrent(kept);
   };
 
   return {
@@ -87,7 +107,7 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
     expired(): boolean {
       const t = current()?.token;
       const exp = t ? tokenExpiry(t) : null;
-      return exp !== null && exp * 1000 <= Date.now();
+      return exp !== null && exp * 1000 <= serverNow(current());
     },
     signIn,
     updateUser(user: User) {
@@ -102,7 +122,7 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
      */
     keepFresh(refresh: () => Promise<Session>): Promise<void> {
       const s = current();
-      if (refreshing || !s || !tokenNeedsRefresh(s.token)) return refreshing ?? Promise.resolve();
+      if (refreshing || !s || !tokenNeedsRefresh(s.token, serverNow(s))) return refreshing ?? Promise.resolve();
       refreshing = acrossTabs(async () => {
         // Another tab refreshed (or signed out) while this one waited: its token is the one.
         const latest = read();
