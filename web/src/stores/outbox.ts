@@ -28,25 +28,24 @@ export const outboxKey = (userId: string, roomId: string) => `parlor.outbox.${us
 /** The composer's unsent text, kept the same way (Composer.tsx). */
 export const draftKey = (userId: string, roomId: string) => `parlor.draft.${userId}.${roomId}`;
 
-/** Whether this tab keeps a draft or an unsent message of `userId`'s (signing out would lose it). */
-export function writtenHere(storage: Storage | undefined, userId: string): boolean {
+/** The keys under which this tab keeps what was written (of `userId`, or of anyone), or none
+ * where storage is refused. */
+function writtenKeys(storage: Storage | undefined, userId = ""): string[] {
   try {
     const keys = Array.from({ length: storage?.length ?? 0 }, (_, i) => storage?.key(i) ?? "");
-    return keys.some((k) => k.startsWith(`parlor.outbox.${userId}.`) || k.startsWith(`parlor.draft.${userId}.`));
+    return keys.filter((k) => k.startsWith(`parlor.outbox.${userId}`) || k.startsWith(`parlor.draft.${userId}`));
   } catch {
-    return false;
+    return [];
   }
 }
+
+/** Whether this tab keeps a draft or an unsent message of `userId`'s (signing out would lose it). */
+export const writtenHere = (storage: Storage | undefined, userId: string) => writtenKeys(storage, `${userId}.`).length > 0;
 
 /** Signing out on purpose forgets what this tab kept of what the person wrote. A session that
  * merely ended keeps it, for the same person signing in again; no one else is shown it. */
 export function forgetWritten(storage: Storage | undefined) {
-  try {
-    const keys = Array.from({ length: storage?.length ?? 0 }, (_, i) => storage?.key(i) ?? "");
-    for (const k of keys) if (k.startsWith("parlor.outbox.") || k.startsWith("parlor.draft.")) storage?.removeItem(k);
-  } catch {
-    // Storage refused: nothing was kept there either.
-  }
+  for (const k of writtenKeys(storage)) storage?.removeItem(k);
 }
 
 const text = (v: unknown): v is string => typeof v === "string";
