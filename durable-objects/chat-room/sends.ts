@@ -26,7 +26,7 @@ import type { Uploads } from "./uploads";
 export type PostResult =
   | { ok: true; message: Message; duplicate: boolean; aiReply: boolean }
   | { ok: false; code: "rate_limited"; retryAfterMs: number }
-  | { ok: false; code: "invalid_content" | "invalid_attachment"; message: string };
+  | { ok: false; code: "invalid_content" | "invalid_attachment" | "client_id_reused"; message: string };
 
 type SendFrame = { clientId: string; content: string; attachments?: string[] };
 type Queued = { ws: WebSocket; author: OnlineUser; frame: SendFrame };
@@ -214,7 +214,7 @@ export class Sends {
       const message = this.log.appendOnce({ ...fields, clientId });
       if (message) return accepted(message);
       const existing = this.log.byClientId(author.id, clientId);
-      if (existing) return refund({ ok: true, message: existing, duplicate: true, aiReply: false });
+      if (existing) return refund(resent(existing, content));
     }
     const free = this.freeOutcome(author, content, clientId, ids.length > 0);
     if (free) return refund(free);
@@ -229,7 +229,7 @@ export class Sends {
 
   private freeOutcome(author: OnlineUser, content: string, clientId: string | undefined, hasFiles: boolean): PostResult | undefined {
     const existing = clientId ? this.log.byClientId(author.id, clientId) : undefined;
-    if (existing) return { ok: true, message: existing, duplicate: true, aiReply: false };
+    if (existing) return resent(existing, content);
     const invalid = contentError(content, this.config.maxMessageChars, hasFiles);
     return invalid ? { ok: false, code: "invalid_content", message: invalid } : undefined;
   }
@@ -246,6 +246,18 @@ export function contentError(content: string, maxChars: number, hasFiles = false
   if (!isWellFormedText(content)) return "A message cannot contain invalid characters (lone surrogates).";
   if (content.length > maxChars) return `A message can be at most ${maxChars} characters.`;
   return null;
+}
+
+/** A resend is the message first sent with its clientId (edited or deleted since, it is still
+ * taken as that one). Other text under a known clientId is refused: acked, it would be lost. */
+function resent(existing: Message, content: string): PostResult {
+  if (existing.content === content || existing.editedAt || existing.deletedAt)
+    return { ok: true, message: existing, duplicate: true, aiReply: false };
+  return {
+    ok: false,
+    code: "client_id_reused",
+    message: "This clientId was already used for another message; send this one with a new clientId.",
+  };
 }
 
 const authorOf = (user: OnlineUser) => ({ kind: "user" as const, id: user.id, name: user.displayName, username: user.username });

@@ -133,7 +133,7 @@ export const messageRoutes = router()
       },
       responses: {
         201: jsonReply(z.object({ message: Message, reply: MaybeMessage.optional() }), "Stored"),
-        200: jsonReply(z.object({ message: Message }), "A resend of an earlier clientId"),
+        200: jsonReply(z.object({ message: Message }), "A resend of an earlier clientId (the same content)"),
         202: jsonReply(z.object({ message: Message }), "Stored; with wait=true, the AI reply did not finish in time"),
         ...commonErrors,
       },
@@ -149,7 +149,7 @@ export const messageRoutes = router()
       if (!result) throw storeUnavailable();
       if (!result.ok) {
         if (result.code === "rate_limited") throw rateLimited(result.retryAfterMs, "You are sending messages too quickly.");
-        throw new ApiError(400, result.code, result.message);
+        throw new ApiError(result.code === "client_id_reused" ? 409 : 400, result.code, result.message);
       }
       if (result.duplicate) return c.json({ message: result.message }, 200);
       if (c.req.valid("query").wait !== "true") return c.json({ message: result.message }, 201);

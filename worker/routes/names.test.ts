@@ -123,6 +123,27 @@ describe("names", () => {
     a.close();
   });
 
+  it("refuses another text under a clientId already used, rather than ack it and lose it; a true resend is recognised", async () => {
+    const [room, ann] = await roomWith("reuse");
+    const first = await post(ann, room.id, "the first text", "same-id");
+    expect(first.status).toBe(201);
+    const reused = await post(ann, room.id, "a different text", "same-id");
+    expect(reused.status).toBe(409);
+    expect(reused.body).toMatchObject({ error: { code: "client_id_reused" } });
+    expect((await post(ann, room.id, "the first text", "same-id")).status).toBe(200);
+    const a = await connect(ann.token, room.id);
+    a.send({ type: "send", clientId: "same-id", content: "yet another text" });
+    expect(await a.next("error", (f) => f.clientId === "same-id")).toMatchObject({ code: "client_id_reused" });
+    // Edited since, the message is still the one that clientId sent: its first text is a resend.
+    a.send({ type: "edit", seq: first.body.message.seq, content: "the first text, edited", clientId: "edit-1" });
+    await a.next("ack", (f) => f.clientId === "edit-1");
+    a.send({ type: "send", clientId: "same-id", content: "the first text" });
+    expect(await a.next("ack", (f) => f.clientId === "same-id")).toMatchObject({ seq: first.body.message.seq });
+    const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages`, { token: ann.token });
+    expect(page.body.messages.map((m) => m.content)).toEqual(["the first text, edited"]);
+    a.close();
+  });
+
   it("refuses a message, or an edit, of characters that draw nothing as empty", async () => {
     const [room, ann] = await roomWith("blank");
     const r = await post(ann, room.id, "\u200B\u2060\uFEFF");
