@@ -59,7 +59,10 @@ describe("rooms", () => {
   it("takes 30 new rooms at once from one person, then says to wait (429 with Retry-After)", async () => {
     const [ann, bob] = [await signUp("ann"), await signUp("bob")];
     for (let i = 0; i < 30; i++) expect((await api("/rooms", { token: ann.token, body: { title: `r${i}` } })).status).toBe(201);
-    const refused = await api<{ error: { code: string } }>("/rooms", { token: ann.token, body: { title: "one more" } });
+    // The bucket refills at one every 3 s meanwhile: on a loaded machine one more may pass.
+    let refused = await api<{ error: { code: string } }>("/rooms", { token: ann.token, body: { title: "one more" } });
+    for (let i = 0; i < 5 && refused.status === 201; i++)
+      refused = await api<{ error: { code: string } }>("/rooms", { token: ann.token, body: { title: "one more" } });
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe("rate_limited");
     expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
