@@ -4,7 +4,7 @@
 // time stay on screen and whole (the handle is what tells two same-named people apart), and
 // room settings and the characters pages fit the screen with their buttons in reach.
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, post, shot } from "./support";
 
 const baseURL = inject("baseURL");
@@ -23,10 +23,17 @@ const SIZES = [
   { name: "phone", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
 ];
 
+/** The pages the running test opened, with what their consoles said: shown if it fails. */
+const opened: { page: Page; said: string[] }[] = [];
+
 async function openAs(who: Account, size: (typeof SIZES)[number], path: string): Promise<Page> {
   const ctx = await browser.newContext({ baseURL, viewport: size.viewport, isMobile: size.isMobile, hasTouch: size.hasTouch });
   await ctx.addInitScript((s) => localStorage.setItem("parlor.session", s), JSON.stringify(who));
   const page = await ctx.newPage();
+  const said: string[] = [];
+  page.on("console", (m) => void said.push(`${m.type()}: ${m.text()}`));
+  page.on("pageerror", (e) => void said.push(`pageerror: ${e.message}`));
+  opened.push({ page, said });
   await page.goto(path);
   return page;
 }
@@ -57,6 +64,15 @@ const overflowX = (page: Page, selector: string) =>
     const el = document.querySelector<HTMLElement>(sel);
     return el ? el.scrollWidth - el.clientWidth : -1;
   }, selector);
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail")
+    for (const [i, { page, said }] of opened.entries()) {
+      await shot(page, `FAILED-${task.name.replace(/\W+/g, "-").slice(0, 40)}-${i}`).catch(() => {});
+      console.log(`page ${i} at ${page.isClosed() ? "(closed)" : page.url()}:\n${said.join("\n")}`);
+    }
+  opened.length = 0;
+});
 
 beforeAll(async () => {
   browser = await launch();
