@@ -110,6 +110,7 @@ describe("attachments", () => {
       const thumb = p.page.getByRole("button", { name: "Open dot.png" });
       await thumb.waitFor({ timeout: 20_000 });
       // Its picture, not only the button: a 2 px image was a sliver beside the file chip.
+      await thumb.locator("img").waitFor({ timeout: 20_000 });
       const box = await thumb.locator("img").boundingBox();
       expect(box?.width).toBeGreaterThanOrEqual(48);
       expect(box?.height).toBeGreaterThanOrEqual(48);

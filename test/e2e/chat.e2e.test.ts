@@ -374,7 +374,20 @@ describe("when the connection or the room goes away", () => {
     await expect.poll(() => heading.textContent()).toBe("Weekend plans, final");
     await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).click();
     // A change made meanwhile elsewhere (here the same title saved again from another device) has
-    // the settings fetched again: the open confirmation stays where it is.
+    // the settings fetched again, with Bob's row changed where it does not show (he has read one
+    // more message): the open confirmation stays where it is.
+    const one = await fetch(`${baseURL}/api${roomUrl}/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await tokenOf(ada.page)}`, "content-type": "application/json" },
+      body: JSON.stringify({ content: "One more thing before you go" }),
+    });
+    const seq = ((await one.json()) as { message: { seq: number } }).message.seq;
+    const read = await fetch(`${baseURL}/api${roomUrl}/read`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await tokenOf(bob.page)}`, "content-type": "application/json" },
+      body: JSON.stringify({ seq }),
+    });
+    expect(read.status).toBe(204);
     const fetchedAgain = ada.page.waitForResponse((r) => r.request().method() === "GET" && new URL(r.url()).pathname === `/api${roomUrl}`);
     const again = await fetch(`${baseURL}/api${roomUrl}`, {
       method: "PATCH",

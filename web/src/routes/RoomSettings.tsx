@@ -58,12 +58,12 @@ export default function RoomSettings() {
       : list;
   };
 
-  // Changed elsewhere (members, another character, its renamed): fetched again. A member who
-  // is still there keeps their row (an open "Remove" confirmation is not swept away).
+  // Changed elsewhere (members, another character, its renamed): fetched again. A member whose
+  // row shows the same keeps it (an open "Remove" confirmation is not swept away), whatever else
+  // moved meanwhile (what they have read, say).
   refetchWhenNewer(listed, () => data()?.room, refetch);
-  const members = createMemo<Member[]>((was = []) =>
-    (data()?.members ?? []).map((m) => was.find((w) => JSON.stringify(w) === JSON.stringify(m)) ?? m),
-  );
+  const shown = (m: Member) => JSON.stringify([m.user, m.role]);
+  const members = createMemo<Member[]>((was = []) => (data()?.members ?? []).map((m) => was.find((w) => shown(w) === shown(m)) ?? m));
 
   onMount(() => (document.title = "Room settings · Parlor"));
 
