@@ -5,7 +5,7 @@
 // room settings and the characters pages fit the screen with their buttons in reach.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, post, shot } from "./support";
+import { launch, overlaps, post, shot } from "./support";
 
 const baseURL = inject("baseURL");
 const WAIT = { timeout: 20_000 };
@@ -39,10 +39,6 @@ async function openAs(who: Account, size: (typeof SIZES)[number], path: string):
 }
 
 /** Elements matching `selector` whose box reaches past `within`'s, or past the window. */
-type Box = { x: number; y: number; width: number; height: number };
-/** Whether two boxes share any area. */
-const overlaps = (a: Box | null, b: Box) =>
-  !!a && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 function outside(page: Page, selector: string, within: string) {
   return page.evaluate(

@@ -6,7 +6,7 @@
 // tall message's actions show inside the log when its top is scrolled away.
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, live, type Person, person, recordFailure, shot, signUp, textContrast, touchMisses } from "./support";
+import { launch, live, overlaps, type Person, person, recordFailure, shot, signUp, textContrast, touchMisses } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -200,9 +200,7 @@ describe("message actions, desktop and phone", () => {
     const [bar, bubble] = [await tools.boundingBox(), await short.locator(".bubble").boundingBox()];
     if (!first || !bar || !bubble) throw new Error("not laid out");
     expect(bubble.width).toBeGreaterThan(first.width);
-    const overlaps =
-      bar.x < bubble.x + bubble.width && bar.x + bar.width > bubble.x && bar.y < bubble.y + bubble.height && bar.y + bar.height > bubble.y;
-    expect(overlaps).toBe(false);
+    expect(overlaps(bar, bubble)).toBe(false);
   });
 
   it("deletes a message by keyboard; the other window shows the tombstone", async () => {

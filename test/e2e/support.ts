@@ -190,6 +190,11 @@ export async function recordFailure(task: { name: string; result?: { state?: str
   }
 }
 
+type Box = { x: number; y: number; width: number; height: number };
+/** Whether two boxes on the page share any area (a missing box shares none). */
+export const overlaps = (a: Box | null, b: Box | null) =>
+  !!a && !!b && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
 /** The signed-in page's token, as the app keeps it. */
 export function tokenOf(page: Page): Promise<string> {
   return page.evaluate(() => (JSON.parse(localStorage.getItem("parlor.session") ?? "{}") as { token: string }).token);
