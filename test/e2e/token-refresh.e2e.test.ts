@@ -111,8 +111,14 @@ describe("a half-spent token", () => {
       firstDone = true;
       for (const later of asked.slice(1)) await later.continue();
     });
+    // Who asked, with which token, how long after the reload: what a failure needs to be read.
     const sent: string[] = [];
-    who.ctx.on("request", (r) => refreshes(r) && sent.push(r.url()));
+    const t0 = Date.now();
+    who.ctx.on("request", (r) => {
+      if (!refreshes(r)) return;
+      const token = r.headers().authorization?.slice("Bearer ".length);
+      sent.push(`tab ${tabs.indexOf(r.frame().page())} at ${Date.now() - t0} ms with ${token === old ? "the old token" : "another token"}`);
+    });
     await Promise.all(tabs.map((tab) => tab.reload()));
     await Promise.all(tabs.map((tab) => inApp(tab)));
     // Once the trade is done, both tabs hold its token, and neither was signed out meanwhile.
@@ -123,7 +129,7 @@ describe("a half-spent token", () => {
     // ahead: a tab coming back into view finds nothing to trade (it traded again and again).
     for (const tab of tabs) await tab.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
     await first.waitForTimeout(1000);
-    expect(sent).toHaveLength(1);
+    expect(sent, sent.join("; ")).toHaveLength(1);
     for (const tab of tabs) expect(new URL(tab.url()).pathname).not.toBe("/signin");
     await Promise.all(tabs.map((tab) => inApp(tab)));
     expect(who.errors).toEqual([]);

@@ -14,6 +14,21 @@ const memory = () => {
   };
 };
 
+/** Web Locks for one lock name, granted in turn as the browser does across tabs. */
+function oneAtATime(): LockManager {
+  let queue: Promise<unknown> = Promise.resolve();
+  let asked = 0;
+  const request = (name: string, a: unknown, b?: unknown) => {
+    const [opts, work] = (typeof a === "function" ? [{}, a] : [a, b]) as [LockOptions, (lock: Lock | null) => unknown];
+    if (opts.ifAvailable && asked > 0) return Promise.resolve(work(null));
+    asked++;
+    const run = queue.then(() => work({ name, mode: "exclusive" })).finally(() => asked--);
+    queue = run.catch(() => {});
+    return run;
+  };
+  return { request, query: async () => ({}) } as unknown as LockManager;
+}
+
 describe("sliding sessions", () => {
   it("asks for a new token only past half its lifetime, and never for an expired one", () => {
     const now = Date.now() / 1000;
@@ -134,6 +149,36 @@ describe("sliding sessions", () => {
     });
     expect(calls).toBe(0);
     expect(s.token()).toBe(theirs);
+  });
+
+  it("waits for the token of a tab that traded while this one waited its turn, which reaches storage a moment later", async () => {
+    vi.stubGlobal("navigator", { ...navigator, locks: oneAtATime() });
+    try {
+      const now = Date.now() / 1000;
+      const storage = memory();
+      const s = createSession(storage);
+      s.signIn({ token: token(now - 600, now + 400), user });
+      // Another tab holds the refresh; this tab asks meanwhile.
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => (release = r));
+      const other = navigator.locks.request("parlor.refresh", () => held);
+      let calls = 0;
+      const mine = s.keepFresh(async () => {
+        calls++;
+        return { token: "never", user };
+      });
+      release();
+      await other;
+      // Its token shows in this tab's storage only after it let go.
+      await new Promise((r) => setTimeout(r, 300));
+      const theirs = token(now, now + 1000);
+      createSession(storage).signIn({ token: theirs, user });
+      await mine;
+      expect(calls).toBe(0);
+      expect(s.token()).toBe(theirs);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it("keeps the current token when the refresh fails", async () => {

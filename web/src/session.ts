@@ -57,12 +57,20 @@ const runOut = (s: Kept) => {
   return exp !== null && exp * 1000 < serverNow(s);
 };
 
+/** How long a tab that waited for another's refresh looks for that tab's token in its storage. */
+const HANDOVER_WAIT_MS = 2000;
+
 /** Runs `work` holding this browser's token refresh across tabs (Web Locks), so two tabs never
  * trade the same token at once (the second would be refused, and sign every tab out); alone where
- * the browser has no locks. */
-function acrossTabs(work: () => Promise<void>): Promise<void> {
+ * the browser has no locks. `waited`: another tab held it first. */
+async function acrossTabs(work: (waited: boolean) => Promise<void>): Promise<void> {
   const locks = globalThis.navigator?.locks;
-  return locks ? locks.request("parlor.refresh", work) : work();
+  if (!locks) return work(false);
+  const ran = await locks.request("parlor.refresh", { ifAvailable: true }, async (lock) => {
+    if (lock) await work(false);
+    return lock !== null;
+  });
+  if (!ran) await locks.request("parlor.refresh", () => work(true));
 }
 
 export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "removeItem">) {
@@ -85,6 +93,13 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
   const [current, setCurrent] = createSignal<Kept | null>(read());
   /** Why the user was signed out, shown once on the sign-in screen. */
   const [notice, setNotice] = createSignal<string | null>(expiredAtStart ? "Your session expired. Please sign in again." : null);
+
+  /** What storage holds once it no longer holds `token`, or after HANDOVER_WAIT_MS. */
+  const replacedIn = async (token: string): Promise<Kept | null> => {
+    const until = Date.now() + HANDOVER_WAIT_MS;
+    while (stored()?.token === token && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    return read();
+  };
 
   /** The refresh in flight, if any: one at a time per tab. */
   let refreshing: Promise<void> | undefined;
@@ -123,9 +138,10 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
     keepFresh(refresh: () => Promise<Session>): Promise<void> {
       const s = current();
       if (refreshing || !s || !tokenNeedsRefresh(s.token, serverNow(s))) return refreshing ?? Promise.resolve();
-      refreshing = acrossTabs(async () => {
-        // Another tab refreshed (or signed out) while this one waited: its token is the one.
-        const latest = read();
+      refreshing = acrossTabs(async (waited) => {
+        // Another tab refreshed (or signed out) while this one waited: its token is the one. It
+        // reaches this tab's storage a moment after that tab's lock is let go, not with it.
+        const latest = waited ? await replacedIn(s.token) : read();
         if (latest?.token !== s.token) {
           if (latest && current()?.token === s.token) setCurrent(latest);
           return;
