@@ -203,6 +203,9 @@ export default defineConfig({
         test: {
           name: "web",
           environment: "jsdom",
+          // One jsdom per worker, each file still in its own context: a jsdom per file cost
+          // about a second each, most of this project's time.
+          pool: "vmThreads",
           include: ["web/**/*.test.{ts,tsx}", ...textTests],
           sequence: { groupOrder: GROUP.parallel },
         },
