@@ -1,7 +1,8 @@
 // Acting on messages in the real app, two people in two windows: Ada at a desktop (1366×850)
 // and Bob on a phone (390×844, touch). Actions show on hover, for the keyboard and after a long
 // press; a copy is the Markdown source; an edit and a delete reach the other window; an edit the
-// AI had answered offers a new reply; regenerating twice leaves ‹ 3 / 3 › in both windows, and
+// AI had answered offers a new reply (on a phone, under the bubble on its right, the bar closed
+// by the edit); regenerating twice leaves ‹ 3 / 3 › in both windows, and
 // flipping in one flips the other; a confirm button stays readable hovered and in the dark; a
 // tall message's actions show inside the log when its top is scrolled away.
 import type { Browser, Locator, Page } from "playwright-core";
@@ -174,6 +175,39 @@ describe("message actions, desktop and phone", () => {
     expect(await touchMisses([arrow("Next version")])).toEqual([]);
     expect(await reply(bob.page).locator(".bubble").textContent()).toBe(await reply(ada.page).locator(".bubble").textContent());
     expect(third.length).toBeGreaterThan(0);
+  });
+
+  it("on the phone, editing his own message closes its actions, and the new-reply offer sits under his bubble, on its right", async () => {
+    await bob.page.getByLabel("Message Trip notes").fill("Bring the blue rain jackets for all of us");
+    await bob.page.getByRole("button", { name: "Send" }).tap();
+    const mine = message(bob.page, "Bring the blue rain jackets");
+    await reply(bob.page).filter({ hasText: "blue rain jackets" }).waitFor({ timeout: 30_000 });
+    await bob.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    await longPress(bob, mine.locator(".bubble"));
+    const tools = mine.locator(".msg-tools");
+    await expect.poll(() => shown(tools)).toBe(true);
+    await tools.getByRole("button", { name: "Edit" }).tap();
+    const box = bob.page.getByRole("textbox", { name: "Edit message" });
+    await box.fill("Bring the green rain jackets for all of us");
+    await bob.page.getByRole("log").getByRole("button", { name: "Save" }).tap();
+    const edited = message(bob.page, "Bring the green rain jackets");
+    await edited.getByText("edited").waitFor();
+    // The edit was the action: its bar does not come back over the bubble's top.
+    expect(await shown(edited.locator(".msg-tools"))).toBe(false);
+    const offer = edited.getByRole("status").filter({ hasText: "The AI answered your earlier text." });
+    await offer.waitFor();
+    const [bubble, regenerate, keep] = await Promise.all([
+      edited.locator(".bubble").boundingBox(),
+      offer.getByRole("button", { name: "Regenerate reply" }).boundingBox(),
+      offer.getByRole("button", { name: "Keep" }).boundingBox(),
+    ]);
+    if (!bubble || !regenerate || !keep) throw new Error("not laid out");
+    // Its two buttons side by side, ending where the bubble ends.
+    expect(Math.abs(keep.y - regenerate.y)).toBeLessThan(2);
+    expect(Math.abs(keep.x + keep.width - (bubble.x + bubble.width))).toBeLessThan(2);
+    await shot(bob.page, "edit-offer-phone");
+    await offer.getByRole("button", { name: "Keep" }).tap();
+    await offer.waitFor({ state: "detached" });
   });
 
   it("keeps the bar off a reply that grows under the pointer", async () => {

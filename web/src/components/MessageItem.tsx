@@ -58,10 +58,12 @@ export function MessageItem(props: Props) {
   const [armed, setArmed] = createSignal(false);
   const [open, setOpen] = createSignal(false);
   let article: HTMLElement | undefined;
-  const closeOutside = (e: PointerEvent) => {
-    if (article?.contains(e.target as Node)) return;
+  const closeActions = () => {
     setOpen(false);
     document.removeEventListener("pointerdown", closeOutside);
+  };
+  const closeOutside = (e: PointerEvent) => {
+    if (!article?.contains(e.target as Node)) closeActions();
   };
   const openActions = () => {
     setArmed(true);
@@ -107,6 +109,8 @@ export function MessageItem(props: Props) {
   const cutShort = () => m().status === "streaming" || m().status === "stopped" || m().status === "error";
   // The row stays where the reader is looking while its editor opens, grows and closes.
   const edit = (on: boolean) => {
+    // Editing is the action the bar was opened for: it does not come back over the bubble.
+    if (on) closeActions();
     if (on && article) props.hold?.(article, true);
     setEditing(on);
     if (!on && article) props.hold?.(article, false);

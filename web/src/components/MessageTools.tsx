@@ -129,19 +129,22 @@ export function RegenerateOffer(props: { regenerate: () => void; dismiss: () => 
   return (
     <div class="msg-meta msg-offer" role="status">
       <span class="msg-state">The AI answered your earlier text.</span>
-      <button
-        type="button"
-        class="btn btn-sm msg-action"
-        onClick={() => {
-          props.regenerate();
-          props.dismiss();
-        }}
-      >
-        <Icon name="regenerate" /> Regenerate reply
-      </button>
-      <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={() => props.dismiss()}>
-        Keep
-      </button>
+      {/* The two answers stay side by side when the line wraps. */}
+      <span class="msg-offer-actions">
+        <button
+          type="button"
+          class="btn btn-sm msg-action"
+          onClick={() => {
+            props.regenerate();
+            props.dismiss();
+          }}
+        >
+          <Icon name="regenerate" /> Regenerate reply
+        </button>
+        <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={() => props.dismiss()}>
+          Keep
+        </button>
+      </span>
     </div>
   );
 }
