@@ -3,13 +3,14 @@
 // and WebSocket, how history, catch-up, export and search show them, and deletion (a message's
 // files with the message, the room's objects with the room, unsent uploads after a while).
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import type { Message } from "../../shared/wire";
 import { download, elf, jpeg, pdf, png, text, upload } from "../../test/attachments";
 import { type Account, api, createRoom, roomWith, signUp } from "../../test/helpers";
 import { connect } from "../../test/ws";
+import { fileLinkPath } from "../lib/file-links";
 
 const objectsOf = async (roomId: string) => (await env.ATTACHMENTS.list({ prefix: `rooms/${roomId}/` })).objects.map((o) => o.key);
 
@@ -143,9 +144,56 @@ describe("attachments", () => {
     const json = await api<{ messages: Message[] }>(`/rooms/${room.id}/export?format=json`, { token: bob.token });
     expect(json.body.messages[0]?.attachments).toEqual([a]);
     const md = await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: bob.token });
-    expect(md.body).toContain(`[chart.png](${a.url}) (image/png, 97 bytes)`);
+    expect(md.body).toMatch(/\[chart\.png\]\(https:\/\/parlor\.test\/api\/files\/[^)]+\) \(image\/png, 97 bytes\)/);
     const found = await api<{ results: { message: Message }[] }>("/search?q=quarterly", { token: bob.token });
     expect(found.body.results.find((r) => r.message.roomId === room.id)?.message.attachments).toEqual([a]);
+  });
+
+  it("links an exported document's files by signed links that open without a token, for a week", async () => {
+    const [room, ann] = await roomWith("ann");
+    const a = (await upload(ann, room.id, png(640, 480), "chart.png")).body.attachment;
+    const b = (await upload(ann, room.id, text("notes"), "notes.txt")).body.attachment;
+    await send(ann, room.id, { content: "two files", attachments: [a.id, b.id] });
+    const md = (await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: ann.token })).body;
+    const links = [...md.matchAll(/- Attachment: \[[^\]]+\]\((https:\/\/parlor\.test[^)]+)\)/g)].map((m) => m[1] as string);
+    expect(links).toHaveLength(2);
+    const [chart, notes] = links as [string, string];
+    const expires = Number(new URL(chart).searchParams.get("expires"));
+    expect(expires * 1000 - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+    expect(md).toContain(`Links to files work until ${new Date(expires * 1000).toISOString()}.`);
+    // No token: the link is the key, and the file comes as the members' route serves it.
+    const open = (url: string) => exports.default.fetch(new Request(url));
+    const res = await open(chart);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("image/png");
+    expect(res.headers.get("Content-Security-Policy")).toContain("sandbox");
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(png(640, 480));
+    expect(await (await open(notes)).text()).toBe("notes");
+    // Its signature names this file, this room and this expiry: change any and it is refused.
+    const changed = (url: string, edit: (u: URL) => void) => {
+      const u = new URL(url);
+      edit(u);
+      return u.toString();
+    };
+    const refused = [
+      changed(chart, (u) => (u.pathname = u.pathname.replace(a.id, b.id))),
+      changed(chart, (u) => u.searchParams.set("expires", String(expires + 86_400))),
+      changed(chart, (u) => u.searchParams.set("signature", `${u.searchParams.get("signature")?.slice(0, -2)}AA`)),
+      changed(chart, (u) => u.searchParams.delete("signature")),
+    ];
+    const codes = [];
+    for (const url of refused) {
+      const r = await open(url);
+      codes.push(`${r.status} ${((await r.json()) as { error: { code: string } }).error.code}`);
+    }
+    expect(codes).toEqual(["403 invalid_link", "403 invalid_link", "403 invalid_link", "400 invalid_input"]);
+    // A week on, the same link says it has expired.
+    const past = await open(`https://parlor.test${await fileLinkPath(env, room.id, a.id, Math.floor(Date.now() / 1000) - 60)}`);
+    expect([past.status, ((await past.json()) as { error: { code: string } }).error.code]).toEqual([410, "link_expired"]);
+    // Deleted with its message: the link finds nothing.
+    const seq = (await api<{ messages: Message[] }>(`/rooms/${room.id}/messages`, { token: ann.token })).body.messages[0]?.seq;
+    expect((await api(`/rooms/${room.id}/messages/${seq}`, { method: "DELETE", token: ann.token })).status).toBe(200);
+    await expect.poll(async () => (await open(chart)).status).toBe(404);
   });
 
   it("deletes a room's objects with the room, and collects uploads never sent", async () => {

@@ -12,8 +12,9 @@ import { log } from "../../shared/log";
 import { Attachment } from "../../shared/schemas";
 import { type Attachment as AttachmentShape, attachmentPath } from "../../shared/wire";
 import { LIMITS, throttle } from "../auth/sign-in";
-import { ApiError, badRequest, notFound, tooLarge } from "../errors";
+import { ApiError, badRequest, forbidden, notFound, tooLarge } from "../errors";
 import { limitBody } from "../lib/drain-body";
+import { FILE_LINK_DAYS, fileLinkValid } from "../lib/file-links";
 import { bearer, commonErrors, jsonReply, router } from "../lib/openapi";
 import type { AppEnv } from "../types";
 import { roomConfigOf } from "./room-access";
@@ -111,6 +112,49 @@ const readRoute = createRoute({
   responses: { 200: { description: "The file" }, ...commonErrors },
 });
 
+const fileRoute = createRoute({
+  method: "get",
+  path: "/files/{roomId}/{attachmentId}",
+  tags: ["Attachments"],
+  summary: "An attachment's bytes through a signed link (no token)",
+  description: `The links an exported Markdown document carries: they work without a token until \`expires\` (${FILE_LINK_DAYS} days after the export), for whoever holds them. A wrong or altered signature is 403 \`invalid_link\`, an expired link 410 \`link_expired\`, a file deleted since 404. Served like the members' route.`,
+  request: {
+    params: z.object({
+      roomId: z
+        .string()
+        .regex(/^[\w-]{1,64}$/, "not a room id")
+        .openapi({ param: { name: "roomId", in: "path" } }),
+      attachmentId: AttachmentParams.shape.attachmentId,
+    }),
+    query: z.object({ expires: z.coerce.number().int().positive(), signature: z.string().max(64) }),
+  },
+  responses: {
+    200: { description: "The file" },
+    400: commonErrors[400],
+    403: commonErrors[403],
+    404: commonErrors[404],
+    410: { description: "The link has expired" },
+  },
+});
+
+/** An attachment's bytes, as stored, with headers that keep it inert in this origin. */
+async function serveAttachment(bucket: R2Bucket, roomId: string, attachmentId: string): Promise<Response> {
+  const object = await bucket.get(attachmentKey(roomId, attachmentId));
+  if (!object) throw notFound("Attachment");
+  const type = object.httpMetadata?.contentType ?? "application/octet-stream";
+  const headers = new Headers({
+    "Content-Type": type === "text/plain" ? "text/plain; charset=utf-8" : type,
+    "Content-Length": String(object.size),
+    "Content-Disposition": contentDisposition(type.startsWith("image/") ? "inline" : "attachment", object.customMetadata?.name ?? "file"),
+    "X-Content-Type-Options": "nosniff",
+    // Even opened directly, nothing in the file may run or load anything in this origin.
+    "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    "Cache-Control": "private, max-age=3600",
+    ETag: object.httpEtag,
+  });
+  return new Response(object.body, { status: 200, headers });
+}
+
 export const attachmentRoutes = router();
 attachmentRoutes.use("/rooms/:id/attachments", uploadLimit());
 attachmentRoutes
@@ -144,20 +188,15 @@ attachmentRoutes
     }
     return c.json({ attachment: { ...stored, url: attachmentPath(room.id, id) } }, 201);
   })
-  .openapi(readRoute, async (c) => {
-    const { attachmentId } = c.req.valid("param");
-    const object = await c.env.ATTACHMENTS.get(attachmentKey(c.get("room").id, attachmentId));
-    if (!object) throw notFound("Attachment");
-    const type = object.httpMetadata?.contentType ?? "application/octet-stream";
-    const headers = new Headers({
-      "Content-Type": type === "text/plain" ? "text/plain; charset=utf-8" : type,
-      "Content-Length": String(object.size),
-      "Content-Disposition": contentDisposition(type.startsWith("image/") ? "inline" : "attachment", object.customMetadata?.name ?? "file"),
-      "X-Content-Type-Options": "nosniff",
-      // Even opened directly, nothing in the file may run or load anything in this origin.
-      "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-      "Cache-Control": "private, max-age=3600",
-      ETag: object.httpEtag,
-    });
-    return new Response(object.body, { status: 200, headers });
+  .openapi(readRoute, (c) => serveAttachment(c.env.ATTACHMENTS, c.get("room").id, c.req.valid("param").attachmentId))
+  .openapi(fileRoute, async (c) => {
+    const { roomId, attachmentId } = c.req.valid("param");
+    const { expires, signature } = c.req.valid("query");
+    if (!(await fileLinkValid(c.env, roomId, attachmentId, expires, signature))) {
+      throw forbidden("This link is not valid. Export the room again for a new one.", "invalid_link");
+    }
+    if (expires * 1000 <= Date.now()) {
+      throw new ApiError(410, "link_expired", "This link has expired. Export the room again for a new one.");
+    }
+    return serveAttachment(c.env.ATTACHMENTS, roomId, attachmentId);
   });

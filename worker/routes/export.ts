@@ -10,7 +10,8 @@
 import type { Context } from "hono";
 import type { Root } from "mdast";
 import { contentDisposition } from "../../shared/attachments";
-import type { Message } from "../../shared/wire";
+import type { Attachment, Message } from "../../shared/wire";
+import { FILE_LINK_DAYS, fileLinkPath } from "../lib/file-links";
 import type { AppEnv } from "../types";
 import { unflushedFor } from "./room-access";
 
@@ -44,8 +45,17 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
     } else {
       // The Markdown parser is imported here: only a Markdown export needs it.
       const { parseMarkdown } = await import("../../shared/markdown");
-      yield `# ${escapeMarkdown(title)}\n\nExported ${new Date().toISOString()}\n`;
-      for await (const m of messages()) yield markdownEntry(m, (text) => quoteMarkdown(text, parseMarkdown(text)));
+      // Files are linked by signed links that need no token (a document is read where none
+      // goes), for FILE_LINK_DAYS; the header says until when.
+      const expires = Math.floor(Date.now() / 1000) + FILE_LINK_DAYS * 86_400;
+      const origin = new URL(c.req.url).origin;
+      const link = async (a: Attachment) => origin + (await fileLinkPath(c.env, room.id, a.id, expires));
+      const until = new Date(expires * 1000).toISOString();
+      yield `# ${escapeMarkdown(title)}\n\nExported ${new Date().toISOString()}. Links to files work until ${until}.\n`;
+      for await (const m of messages()) {
+        const links = await Promise.all((m.attachments ?? []).map(link));
+        yield markdownEntry(m, links, (text) => quoteMarkdown(text, parseMarkdown(text)));
+      }
     }
   }
 
@@ -76,15 +86,16 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
   });
 }
 
-/** One message in the Markdown export: an author line the export writes, then the body. */
-/** One message's entry; `quote` turns a message's Markdown into a quoted block (quoteMarkdown). */
-function markdownEntry(m: Message, quote: (text: string) => string): string {
+/** One message in the Markdown export: an author line the export writes, then the body, then
+ * its files at `links` (one per attachment); `quote` turns a message's Markdown into a quoted
+ * block (quoteMarkdown). */
+function markdownEntry(m: Message, links: string[], quote: (text: string) => string): string {
   const handle = m.author.username ? ` (@${m.author.username})` : "";
   const who =
     m.author.kind === "ai" ? `${escapeMarkdown(m.author.name)} (AI)` : `${escapeMarkdown(m.author.name)}${escapeMarkdown(handle)}`;
-  // Names are the uploader's text; the url and type are the server's own.
+  // Names are the uploader's text; the link and type are the server's own.
   const files = (m.attachments ?? [])
-    .map((a) => `\n- Attachment: [${escapeMarkdown(a.name)}](${a.url}) (${a.mimeType}, ${a.size} bytes)`)
+    .map((a, i) => `\n- Attachment: [${escapeMarkdown(a.name)}](${links[i]}) (${a.mimeType}, ${a.size} bytes)`)
     .join("");
   return `\n**${who}** · ${m.createdAt}${markdownBody(m, quote)}\n${files ? `${files}\n` : ""}`;
 }
