@@ -2,10 +2,11 @@
 // made through the form with an avatar (an emoji) and a description as long as the API takes,
 // and the avatar is what its card, the room's header and the character choice show; the
 // built-in Assistant has no edit form to offer; deleting asks with the character's name and
-// says what happens to the rooms using it.
+// says what happens to the rooms using it. A reply held back by the person's limit on replies
+// at once says why, and counts down to its next try.
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, type Person, person, post, recordFailure, signUp, tokenOf } from "./support";
+import { launch, type Person, person, post, recordFailure, signUp, textContrast, tokenOf } from "./support";
 
 const baseURL = inject("baseURL");
 const WAIT = { timeout: 20_000 };
@@ -92,6 +93,38 @@ describe("characters", () => {
     await page.goto("/characters/assistant");
     await page.getByRole("heading", { name: "Assistant is built in" }).waitFor(WAIT);
     expect(await page.getByRole("button", { name: /Save/ }).count()).toBe(0);
+  });
+
+  it("says why a reply waits, and counts down to its next try, when the person's replies are at their limit", async () => {
+    const page = cook.page;
+    const token = await tokenOf(page);
+    const rooms: string[] = [];
+    for (const title of ["Soups", "Sauces", "Stocks", "Roasts", "Breads"]) {
+      rooms.push((await post<{ room: { id: string } }>(baseURL, "/rooms", { title, characterId: "assistant" }, token)).room.id);
+    }
+    // The local queue hands its consumer one batch at a time: the first question's long reply
+    // (the dummy's Markdown showcase, about 20 s at the e2e's pace) holds the queue while the
+    // next four questions gather into one batch. Of those four, three are written at once (the
+    // e2e server's AI_REPLIES_AT_ONCE is 3), and the last one asked waits its turn.
+    const ask = (roomId: string, content: string) => post(baseURL, `/rooms/${roomId}/messages`, { content }, token);
+    await ask(rooms[0] as string, "Show me a table, please.");
+    for (const roomId of rooms.slice(1, 4)) await ask(roomId, "Hello there.");
+    // The last one waits its turn, and the room says so in place of "Writing…".
+    await page.goto(`/rooms/${rooms[4]}`);
+    await page.getByRole("textbox", { name: /Message/ }).fill("What bread goes with soup?");
+    await page.getByRole("button", { name: "Send" }).tap();
+    const reply = page.locator(".msg.is-ai").last();
+    const why = reply.getByText("Waiting its turn: one person's messages get at most 3 AI replies at once.");
+    await why.waitFor({ timeout: 60_000 });
+    expect(await textContrast(why)).toBeGreaterThanOrEqual(4.5);
+    expect(await reply.getAttribute("class")).toContain("is-waiting");
+    await reply.getByText(/^Trying again (in \d+ s\.|now…)$/).waitFor(WAIT);
+    expect(await reply.getByText("Writing…").count()).toBe(0);
+    // Its turn comes: the reply is written, and the waiting words go.
+    await reply.getByText(/What bread goes with soup/).waitFor({ timeout: 60_000 });
+    await page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 60_000 });
+    expect(await why.count()).toBe(0);
+    expect(cook.errors).toEqual([]);
   });
 
   it("asks before deleting, naming the character and what its rooms keep", async () => {
