@@ -212,6 +212,47 @@ describe("the other screens", () => {
     expect(download.suggestedFilename()).toMatch(/\.md$/);
   });
 
+  it("saves only what was changed in settings, refuses an empty title there, and offers the owner Delete, not Leave", async () => {
+    // Bob is on the room's settings (the test before); Ada opens them too.
+    await ada.page.goto(`${roomUrl}/settings`);
+    const title = (p: Person) => p.page.getByRole("textbox", { name: "Title" });
+    const save = async (p: Person) => {
+      const saved = p.page.getByText("Settings saved");
+      await p.page.getByRole("button", { name: "Save changes" }).click();
+      await saved.last().waitFor();
+      await saved
+        .first()
+        .waitFor({ state: "detached", timeout: 10_000 })
+        .catch(() => {});
+    };
+    await title(bob).fill("Weekend plans, Bob's way");
+    await save(bob);
+    await expect.poll(() => title(ada).inputValue()).toBe("Weekend plans, Bob's way");
+    await title(ada).fill("Weekend plans");
+    await save(ada);
+    // Bob's field follows the room's name once his own edit is saved, and a later save of his
+    // (nothing in the title touched) keeps Ada's name.
+    await expect.poll(() => title(bob).inputValue()).toBe("Weekend plans");
+    await save(bob);
+    // What the server kept, read afresh.
+    await ada.page.reload();
+    await expect.poll(() => title(ada).inputValue()).toBe("Weekend plans");
+    // An empty title is refused under the field, which keeps the focus; nothing is saved.
+    await title(ada).fill("   ");
+    await ada.page.getByRole("button", { name: "Save changes" }).click();
+    await ada.page.locator("#room-title-error").filter({ hasText: "Give the room a title." }).waitFor();
+    expect(await title(ada).getAttribute("aria-invalid")).toBe("true");
+    expect(await title(ada).evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await ada.page.getByText("Settings saved").count()).toBe(0);
+    await title(ada).fill("Weekend plans");
+    await ada.page.locator("#room-title-error").waitFor({ state: "detached" });
+    // The owner cannot leave: she is offered Delete only; Bob, a member, Leave only.
+    expect(await ada.page.getByRole("button", { name: "Leave room" }).count()).toBe(0);
+    expect(await ada.page.getByRole("button", { name: "Delete room" }).count()).toBe(1);
+    expect(await bob.page.getByRole("button", { name: "Leave room" }).count()).toBe(1);
+    expect(await bob.page.getByRole("button", { name: "Delete room" }).count()).toBe(0);
+  });
+
   it("starts a chat with a new character, the notice clear of the composer", async () => {
     const page = ada.page;
     await page.goto("/characters/new");

@@ -9,7 +9,7 @@ import { Avatar } from "../components/Avatar";
 import { AiModePicker, CharacterPicker } from "../components/CharacterPicker";
 import { ClosedDoor } from "../components/ClosedDoor";
 import { ConfirmButton } from "../components/ConfirmButton";
-import { FormAlert, Page } from "../components/Form";
+import { Field, FormAlert, Page } from "../components/Form";
 import { Icon } from "../components/Icon";
 import { PeopleInput } from "../components/PeopleInput";
 import { useRooms } from "../context";
@@ -34,6 +34,8 @@ export default function RoomSettings() {
   const [characterId, setCharacterId] = createSignal<string | null | undefined>(undefined);
   const [aiMode, setAiMode] = createSignal<AiMode | null>(null);
   const [busy, setBusy] = createSignal<string | null>(null);
+  const [titleError, setTitleError] = createSignal<string | null>(null);
+  let titleInput: HTMLInputElement | undefined;
 
   // The list's copy is kept live by the channel: a change made elsewhere (the owner taking the
   // character out) shows here too, and is what Save keeps.
@@ -81,16 +83,27 @@ export default function RoomSettings() {
 
   const saveGeneral = (e: SubmitEvent) => {
     e.preventDefault();
+    const renamed = title() !== null && currentTitle().trim() !== (room()?.title ?? "");
+    if (renamed && !currentTitle().trim()) {
+      setTitleError("Give the room a title.");
+      titleInput?.focus();
+      return;
+    }
     void run(
       "save the settings",
       async () => {
-        // Only what was changed here: a rename never sends a character someone else set meanwhile.
+        // Only what was changed here: a rename never sends a character someone else set
+        // meanwhile, nor a character change the name someone else gave it.
         const picked = characterId() !== undefined;
         const { room: updated } = await api.updateRoom(params.id, {
-          title: currentTitle().trim() || undefined,
+          ...(renamed ? { title: currentTitle().trim() } : {}),
           ...(picked ? { characterId: currentCharacter() } : {}),
           ...(picked || aiMode() !== null ? { aiMode: currentCharacter() ? currentMode() : "off" } : {}),
         });
+        // Saved: the fields follow the room again, as others change it.
+        setTitle(null);
+        setCharacterId(undefined);
+        setAiMode(null);
         const d = data();
         // Someone else's character, once left, is not offered again: only its owner may pick it.
         if (d) mutate({ ...d, room: updated, character: d.character?.id === updated.characterId ? d.character : null });
@@ -157,10 +170,22 @@ export default function RoomSettings() {
         <div class="page-body settings">
           <form class="card form-stack" onSubmit={saveGeneral} aria-labelledby="general-h">
             <h2 id="general-h">General</h2>
-            <label class="field">
-              <span>Title</span>
-              <input class="input" name="title" maxLength={120} value={currentTitle()} onInput={(e) => setTitle(e.currentTarget.value)} />
-            </label>
+            <Field id="room-title" label="Title" error={titleError()}>
+              {(aria) => (
+                <input
+                  {...aria}
+                  ref={titleInput}
+                  class="input"
+                  name="title"
+                  maxLength={120}
+                  value={currentTitle()}
+                  onInput={(e) => {
+                    setTitle(e.currentTarget.value);
+                    setTitleError(null);
+                  }}
+                />
+              )}
+            </Field>
             <fieldset class="fieldset">
               <legend class="label">AI character</legend>
               <CharacterPicker
@@ -237,16 +262,19 @@ export default function RoomSettings() {
           </section>
 
           <section class="card card-danger" aria-labelledby="danger-h">
-            <h2 id="danger-h">Leave or delete</h2>
-            <div class="danger-row">
-              <div>
-                <strong>Leave this room</strong>
-                <p class="muted">It disappears from your list; others keep chatting.</p>
+            <h2 id="danger-h">{isOwner() ? "Delete" : "Leave"}</h2>
+            {/* The owner cannot leave (the server says so): their way out is Delete. */}
+            <Show when={!isOwner()}>
+              <div class="danger-row">
+                <div>
+                  <strong>Leave this room</strong>
+                  <p class="muted">It disappears from your list; others keep chatting.</p>
+                </div>
+                <ConfirmButton label="Leave room" confirmLabel="Leave" onConfirm={leave}>
+                  <Icon name="leave" /> Leave
+                </ConfirmButton>
               </div>
-              <ConfirmButton label="Leave room" confirmLabel="Leave" onConfirm={leave}>
-                <Icon name="leave" /> Leave
-              </ConfirmButton>
-            </div>
+            </Show>
             <Show when={isOwner()}>
               <div class="danger-row">
                 <div>
