@@ -29,6 +29,23 @@ describe("Auth", () => {
     expect(register).not.toHaveBeenCalled();
   });
 
+  it("takes at most 64 characters of display name, and says so under the field for a longer one", async () => {
+    const register = vi.spyOn(api, "register");
+    renderAt("/signup", () => <Auth mode="signup" />);
+    await screen.findByLabelText("Username");
+    const name = screen.getByLabelText(/Display name/);
+    expect(name).toHaveAttribute("maxlength", "64");
+    fill("Username", "bart");
+    fill(/Display name/, "Bartholomew Maximilian Featherstonehaugh-Cholmondeley the Third, Esq.");
+    fill("Password", "correct horse battery");
+    fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    expect(await screen.findByText("At most 64 characters.")).toBeInTheDocument();
+    expect(name).toHaveAttribute("aria-invalid", "true");
+    expect(register).not.toHaveBeenCalled();
+    fill(/Display name/, "Bart");
+    expect(screen.queryByText("At most 64 characters.")).toBeNull();
+  });
+
   it("says when a username is taken", async () => {
     vi.spyOn(api, "register").mockRejectedValue(new ApiError(409, "username_taken", "Username is taken"));
     renderAt("/signup", () => <Auth mode="signup" />);

@@ -10,7 +10,9 @@ import { PasswordField, passwordProblem } from "../components/PasswordField";
 import { session } from "../session";
 
 const USERNAME = /^[a-z0-9_]{3,32}$/;
-type Errors = { username?: string; password?: string; form?: string };
+type Errors = { username?: string; displayName?: string; password?: string; form?: string };
+/** The longest display name the API takes (RegisterInput), in UTF-16 units as it counts. */
+const DISPLAY_NAME_MAX = 64;
 
 export default function Auth(props: { mode: "signin" | "signup" }) {
   const navigate = useNavigate();
@@ -36,6 +38,7 @@ export default function Auth(props: { mode: "signin" | "signup" }) {
     const found: Errors = {};
     if (signup() && !USERNAME.test(u)) found.username = "3–32 characters: lowercase letters, digits and _.";
     if (!u) found.username = "Enter your username.";
+    if (signup() && displayName().trim().length > DISPLAY_NAME_MAX) found.displayName = `At most ${DISPLAY_NAME_MAX} characters.`;
     if (!password()) found.password = "Enter your password.";
     else if (signup()) found.password = (await passwordProblem(password(), personal())) ?? undefined;
     return found;
@@ -48,7 +51,7 @@ export default function Auth(props: { mode: "signin" | "signup" }) {
     try {
       const found = await check(u);
       setErrors(found);
-      if (found.username || found.password) return;
+      if (found.username || found.displayName || found.password) return;
       const s = signup()
         ? await api.register({ username: u, password: password(), displayName: displayName().trim() || undefined })
         : await api.login({ username: u, password: password() });
@@ -111,6 +114,7 @@ export default function Auth(props: { mode: "signin" | "signup" }) {
                   Display name <span class="muted">(optional)</span>
                 </>
               }
+              error={errors().displayName}
             >
               {(aria) => (
                 <input
@@ -118,8 +122,12 @@ export default function Auth(props: { mode: "signin" | "signup" }) {
                   class="input"
                   name="displayName"
                   autocomplete="nickname"
+                  maxLength={DISPLAY_NAME_MAX}
                   value={displayName()}
-                  onInput={(e) => setDisplayName(e.currentTarget.value)}
+                  onInput={(e) => {
+                    setDisplayName(e.currentTarget.value);
+                    if (errors().displayName) setErrors({ ...errors(), displayName: undefined });
+                  }}
                 />
               )}
             </Field>
