@@ -253,6 +253,61 @@ describe("the other screens", () => {
     expect(await bob.page.getByRole("button", { name: "Delete room" }).count()).toBe(0);
   });
 
+  it("opens a room while offline, and makes it whole once the connection is back", async () => {
+    const page = bob.page;
+    await page.goto("/account");
+    // The screens were fetched ahead once the app was idle: the room opens without the network.
+    const fetched = () =>
+      page.evaluate(() => {
+        const names = performance.getEntriesByType("resource").map((e) => e.name);
+        return [/\/Room-[\w-]+\.js$/, /\/RoomSettings-[\w-]+\.js$/].every((chunk) => names.some((n) => chunk.test(n)));
+      });
+    await expect.poll(fetched, { timeout: 20_000 }).toBe(true);
+    await bob.ctx.setOffline(true);
+    try {
+      await page.getByRole("link", { name: /Weekend plans/ }).click();
+      const banner = page.getByText(/Couldn't load the history over HTTP/);
+      await banner.waitFor();
+      await bob.ctx.setOffline(false);
+      await live(page);
+      // The history comes after all, and so do the room's details: its members, to @mention too.
+      await banner.waitFor({ state: "detached", timeout: 20_000 });
+      await page.locator(".chat-head").getByText("2 members").waitFor({ timeout: 20_000 });
+      const box = page.getByLabel("Message Weekend plans");
+      await box.fill("@");
+      await page.getByRole("option", { name: new RegExp(ada.username) }).waitFor();
+      await box.fill("");
+      // Offline again, its settings open too (fetched ahead), and say what they could not load.
+      await bob.ctx.setOffline(true);
+      await page.getByRole("link", { name: "Room settings" }).click();
+      await page.getByRole("alert").filter({ hasText: "Couldn't load this room" }).getByRole("button", { name: "Try again" }).waitFor();
+      await bob.ctx.setOffline(false);
+      await page.getByRole("button", { name: "Try again" }).click();
+      await page.getByRole("heading", { name: "Members" }).waitFor();
+    } finally {
+      await bob.ctx.setOffline(false);
+    }
+  });
+
+  it("says a screen could not be opened, with a way to try again, when its code cannot be fetched", async () => {
+    const page = bob.page;
+    const refuse = "**/RoomSettings-*.js";
+    await page.route(refuse, (route) => route.abort("internetdisconnected"));
+    try {
+      await page.goto(roomUrl);
+      await live(page);
+      await page.getByRole("link", { name: "Room settings" }).click();
+      const failed = page.getByRole("alert").filter({ hasText: "Couldn't open this screen" });
+      await failed.waitFor();
+      await failed.getByText("Check your connection, then try again.").waitFor();
+      await page.unroute(refuse);
+      await failed.getByRole("button", { name: "Try again" }).click();
+      await page.getByRole("heading", { name: "Members" }).waitFor();
+    } finally {
+      await page.unroute(refuse).catch(() => {});
+    }
+  });
+
   it("starts a chat with a new character, the notice clear of the composer", async () => {
     const page = ada.page;
     await page.goto("/characters/new");

@@ -4,8 +4,9 @@
 // one pane shows: the list at "/" (then the list is the page's main landmark, with its own
 // h1), else the screen.
 import { type RouteSectionProps, useLocation, useNavigate } from "@solidjs/router";
-import { createEffect, createSignal, onCleanup, onMount, Show, Suspense } from "solid-js";
+import { createEffect, createSignal, ErrorBoundary, on, onCleanup, onMount, Show, Suspense } from "solid-js";
 import { api } from "./api";
+import { ScreenFailed } from "./components/ClosedDoor";
 import { HistoryBanner } from "./components/HistoryBanner";
 import { Sidebar } from "./components/Sidebar";
 import { RoomsContext } from "./context";
@@ -65,7 +66,16 @@ export function Shell(props: RouteSectionProps) {
           <Sidebar asMain={listIsPage()} />
           <main class="main" id="main" tabIndex={-1}>
             <HistoryBanner />
-            <Suspense fallback={<div class="page-loading" aria-busy="true" />}>{props.children}</Suspense>
+            <ErrorBoundary
+              fallback={(err, reset) => {
+                console.error(err);
+                // Another screen gets its own chance.
+                createEffect(on(() => location.pathname, reset, { defer: true }));
+                return <ScreenFailed />;
+              }}
+            >
+              <Suspense fallback={<div class="page-loading" aria-busy="true" />}>{props.children}</Suspense>
+            </ErrorBoundary>
           </main>
         </div>
       </RoomsContext.Provider>

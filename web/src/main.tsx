@@ -1,5 +1,6 @@
 // Entry point: global styles, the router and lazy routes. Only the shell (sidebar and room
-// list) is in the initial bundle; every screen is its own chunk, loaded on navigation.
+// list) is in the initial bundle; every screen is its own chunk, loaded on navigation or ahead
+// of it once the app is idle.
 import { Route, Router } from "@solidjs/router";
 import { lazy } from "solid-js";
 import { render } from "solid-js/web";
@@ -21,6 +22,13 @@ const RoomSettings = lazy(() => import("./routes/RoomSettings"));
 const Characters = lazy(() => import("./routes/Characters"));
 const Account = lazy(() => import("./routes/Account"));
 const NotFound = lazy(() => import("./routes/NotFound"));
+
+// Once the app is idle, the screens a signed-in person moves between are fetched ahead: opening
+// a room later works offline too (the room then catches up when the connection is back).
+const ahead = [Home, NewRoom, Room, RoomSettings, Characters, Account];
+const preload = () => ahead.forEach((screen) => void screen.preload().catch(() => {}));
+const whenIdle = (fn: () => void) => ("requestIdleCallback" in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000));
+window.addEventListener("load", () => whenIdle(preload), { once: true });
 
 render(
   () => (

@@ -18,3 +18,20 @@ export function ClosedDoor(props: { title: string; detail: string }) {
     </div>
   );
 }
+
+/** A screen that could not be shown: its code not fetched (offline before it was, or a new
+ * release replaced it) or its render failed. Loading the app again is what helps. */
+export function ScreenFailed() {
+  return (
+    <div class="empty-state" role="alert">
+      <div class="empty-mark" aria-hidden="true">
+        <Icon name="alert" />
+      </div>
+      <h1>Couldn't open this screen</h1>
+      <p>Check your connection, then try again.</p>
+      <button type="button" class="btn btn-primary" onClick={() => location.reload()}>
+        Try again
+      </button>
+    </div>
+  );
+}

@@ -82,6 +82,13 @@ function RoomView(props: { id: string }) {
     maxChars: MAX_CHARS,
     outbox: storedOutbox(globalThis.sessionStorage, outboxKey(session.user()?.id ?? "", props.id)),
   });
+  // Opened offline: the room's details (members, character) come once the connection does.
+  createEffect(
+    on(
+      () => store.state.connection,
+      (c) => c === "live" && infoRes.error && void refetchInfo(),
+    ),
+  );
   const history = createHistory({ messages: store.messages, fetchPage: (q) => api.messages(props.id, q) });
   const [search] = useSearchParams<{ at?: string }>();
   const [target, setTarget] = createSignal<{ seq: number } | null>(null);

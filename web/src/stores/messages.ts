@@ -219,7 +219,9 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
         setState("pending", (list) => list.filter((p) => !stored.has(p.clientId)));
         keep();
       }
-      if (which === "older" || wasEmpty) setState("hasMoreBefore", hasMore);
+      // A page reaching above the first message held (a latest page after the socket's
+      // catch-up, say) says whether more lie before it.
+      if (which === "older" || wasEmpty || (sorted[0]?.seq ?? first) < first) setState("hasMoreBefore", hasMore);
       const top = state.messages[state.messages.length - 1]?.seq ?? 0;
       if (which === "latest" && top > state.lastSeq) setState("lastSeq", top);
     },

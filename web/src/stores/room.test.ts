@@ -85,6 +85,27 @@ describe("room connection", () => {
     expect(next.frames()[0]).toEqual({ type: "hello", afterSeq: 99 });
   });
 
+  it("loads the history page again once connected, when it could not be loaded as the room opened", async () => {
+    let offline = true;
+    const { room, fetchPage } = setup({
+      fetchPage: async () => {
+        if (offline) throw new Error("Couldn't reach Parlor.");
+        return { messages: [msg(1), msg(2), msg(3)], hasMore: false };
+      },
+    });
+    await room.start();
+    expect(room.state.loadError).toBe("Couldn't reach Parlor.");
+    offline = false;
+    const ws = await connected();
+    ws.receive({ type: "message", message: msg(3) });
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 3, online: [] });
+    // The banner that said history would come over the socket goes, and the page is whole.
+    await vi.waitFor(() => expect(room.state.loadError).toBeNull());
+    expect(fetchPage).toHaveBeenCalledTimes(2);
+    expect(room.messages.state.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(room.messages.state.hasMoreBefore).toBe(false);
+  });
+
   it("applies edits, deletes and versions as they come, and asks for changes since the last one on a reconnect", async () => {
     const { room } = setup();
     await room.start();

@@ -104,6 +104,7 @@ export function createRoomStore(deps: Deps) {
         messages.retractAfter(frame.lastSeq);
         setState({ connection: "live", online: frame.online, trouble: null });
         flushWaiting();
+        if (state.loadError) void loadLatest();
         break;
       case "message": {
         messages.receive(frame.message);
@@ -195,7 +196,8 @@ export function createRoomStore(deps: Deps) {
     );
   }
 
-  async function start() {
+  /** The latest page; failing, the socket's catch-up brings those, and each `ready` tries again. */
+  async function loadLatest() {
     try {
       const page = await deps.fetchPage({ limit: PAGE });
       messages.addPage(page.messages, page.hasMore, "latest");
@@ -210,7 +212,6 @@ export function createRoomStore(deps: Deps) {
       // The latest messages come over the socket instead (hello without afterSeq).
       setState({ loaded: true, loadError: err instanceof Error ? err.message : "Couldn't load history." });
     }
-    if (!state.ended) connect();
   }
 
   function transmit(clientId: string, content: string, attachments: Attachment[] = []) {
@@ -233,7 +234,7 @@ export function createRoomStore(deps: Deps) {
   return {
     state,
     messages,
-    start,
+    start: () => loadLatest().then(() => void (state.ended || connect())),
 
     /** Returns an error to show instead of sending, or null when the message is on its way. */
     send(text: string, attachments: Attachment[] = []): string | null {
