@@ -147,6 +147,23 @@ describe.each(SIZES)("very long names at $name size", (size) => {
     await page.context().close();
   });
 
+  it("leave a search hit room to show what matched", async () => {
+    const page = await openAs(viewer, size, "/");
+    await page.getByPlaceholder("Search").fill("there");
+    const hits = page.getByRole("list", { name: "Matching messages" }).locator(".hit-text");
+    await hits.first().locator("mark").waitFor(WAIT);
+    // Hello from the owner and the AI's reply quoting it, both by long names: each hit shows
+    // its match inside its two lines, not cut off below them, and the name cut instead.
+    expect(await hits.count()).toBeGreaterThanOrEqual(2);
+    for (const hit of await hits.all()) {
+      const [text, mark] = [await hit.boundingBox(), await hit.locator("mark").first().boundingBox()];
+      if (!text || !mark) throw new Error("not laid out");
+      expect(mark.y + mark.height).toBeLessThanOrEqual(text.y + text.height + 1);
+      expect(await hit.locator("strong").textContent()).toMatch(/^\w{1,23}…:$/);
+    }
+    await page.context().close();
+  });
+
   it("fit room settings and the characters pages on the screen, buttons in reach", async () => {
     const settings = await openAs(viewer, size, `/rooms/${roomId}/settings`);
     await settings.getByRole("button", { name: "Save changes" }).waitFor(WAIT);

@@ -4,6 +4,7 @@
 // another page, ends in a button that loads it.
 import { A, useMatch } from "@solidjs/router";
 import { For, Show } from "solid-js";
+import { truncate } from "../../../shared/text";
 import type { RoomListItem } from "../../../shared/wire";
 import type { SearchResult } from "../api";
 import { previewLine, roomTitle, searchSnippet, shortTime } from "../format";
@@ -112,7 +113,8 @@ export function RoomList(props: {
                     </time>
                   </span>
                   <span class="hit-text">
-                    <strong>{hit.message.author.id === props.myId ? "You" : hit.message.author.name}:</strong>{" "}
+                    {/* A long name is cut, so the two lines still show what matched. */}
+                    <strong>{hit.message.author.id === props.myId ? "You" : truncate(hit.message.author.name, 24)}:</strong>{" "}
                     <For each={searchSnippet(hit.message.content, props.query)}>
                       {(part) => (part.match ? <mark>{part.text}</mark> : part.text)}
                     </For>
