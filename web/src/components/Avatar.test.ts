@@ -1,6 +1,6 @@
 // Initials from a display name: the first letters of its first two words, by code point.
 import { describe, expect, it } from "vitest";
-import { initials } from "./Avatar";
+import { face, initials } from "./Avatar";
 
 describe("initials", () => {
   it("takes the first two words' first letters, and never half an emoji", () => {
@@ -11,5 +11,16 @@ describe("initials", () => {
     expect(initials("Q")).toBe("Q");
     expect(initials("👩‍💻")).not.toContain("\uFFFD");
     expect(initials("")).toBe("?");
+  });
+});
+
+describe("a character's face", () => {
+  it("is its first emoji whole, or initials for text, never a word spilling out of the circle", () => {
+    expect(face("🧑‍🍳")).toBe("🧑‍🍳");
+    expect(face(" 🧑‍🍳 chef")).toBe("🧑‍🍳");
+    expect(face("🇫🇷")).toBe("🇫🇷");
+    expect(face("not an emoji")).toBe("NA");
+    expect(face("Chef Bot")).toBe("CB");
+    expect(face("x")).toBe("X");
   });
 });

@@ -1,5 +1,6 @@
 // A round avatar: initials on a colour derived from the person's id (stable across sessions
-// and clients); for an AI character its own avatar (an emoji) or a sparkle. Decorative: names
+// and clients); for an AI character its own avatar (an emoji, or initials of a text one) or a
+// sparkle. Decorative: names
 // are always shown beside it.
 import { Show } from "solid-js";
 import { Icon } from "./Icon";
@@ -21,6 +22,15 @@ export function initials(name: string): string {
   return letters.toUpperCase() || "?";
 }
 
+const graphemes = (text: string) => Array.from(new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text), (g) => g.segment);
+
+/** What a character's avatar shows in its circle: its first emoji whole, or, for text (the API
+ * takes "short text" too), initials as a person's (a word or two would spill out of it). */
+export function face(avatar: string): string {
+  const first = graphemes(avatar.trim())[0] ?? "";
+  return /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(first) ? first : initials(avatar);
+}
+
 export function Avatar(props: { id: string; name: string; ai?: boolean; emoji?: string | null; size?: number; ring?: boolean }) {
   const size = () => props.size ?? 32;
   return (
@@ -32,7 +42,7 @@ export function Avatar(props: { id: string; name: string; ai?: boolean; emoji?: 
     >
       <Show when={props.ai} fallback={initials(props.name)}>
         <Show when={props.emoji} fallback={<Icon name="sparkles" />}>
-          <span class="avatar-emoji">{props.emoji}</span>
+          <span class="avatar-emoji">{face(props.emoji ?? "")}</span>
         </Show>
       </Show>
     </span>

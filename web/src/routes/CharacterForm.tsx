@@ -65,7 +65,7 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
         <Field
           id="character-avatar"
           label="Avatar"
-          hint="An emoji shown beside its name; a sparkle without one."
+          hint="An emoji shown beside its name (text shows as its initials); a sparkle without one."
           error={form.field("avatar")}
         >
           {(aria) => (
