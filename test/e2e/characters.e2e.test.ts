@@ -68,9 +68,9 @@ describe("characters", () => {
     await page.getByRole("button", { name: "Create character" }).tap();
     await page.getByRole("alert").filter({ hasText: "Check the field marked below." }).waitFor(WAIT);
     expect(await model.getAttribute("aria-invalid")).toBe("true");
-    // Said under the field, without the field's name in front (it was "model: a model name: …").
+    // Said under the field, without the field's name in front (it was "model: a model name: …"; now it says what to write).
     const why = page.locator("#character-model-error");
-    expect(await why.textContent()).toMatch(/^a model name: gemini-/);
+    expect(await why.textContent()).toMatch(/^Write the model as gemini-/);
     await model.fill("");
     await why.waitFor({ state: "detached", ...WAIT });
     expect(await page.getByRole("alert").count()).toBe(0);

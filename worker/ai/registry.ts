@@ -16,7 +16,7 @@ const CLAIMS = PROVIDERS.map((entry) => ({ entry, pattern: whole(entry.modelPatt
 
 /** The model names a character may give (null: the deployment's default). */
 export const MODEL_NAME = whole(PROVIDERS.map((p) => p.modelPattern).join("|"));
-export const MODEL_NAME_HINT = `a model name: ${PROVIDERS.map((p) => p.modelHint).join(", or ")}`;
+export const MODEL_NAME_HINT = `Write the model as ${PROVIDERS.map((p) => p.modelHint).join(", or ")}`;
 
 type Built = { configured: Map<ProviderEntry, { provider: ChatProvider; defaultModel: string }>; dummy: ChatProvider };
 /** Built once per configuration (itself parsed once per env, see shared/config.ts). */

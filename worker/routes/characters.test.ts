@@ -195,7 +195,7 @@ describe("characters", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({
       code: "invalid_input",
-      message: expect.stringMatching(/^model: a model name: gemini-… .* openai:<model>/),
+      message: expect.stringMatching(/^model: Write the model as gemini-… .* openai:<model>/),
     });
   });
 });
