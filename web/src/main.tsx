@@ -2,7 +2,7 @@
 // list) is in the initial bundle; every screen is its own chunk, loaded on navigation or ahead
 // of it once the app is idle.
 import { Route, Router } from "@solidjs/router";
-import { lazy } from "solid-js";
+import { createEffect, createRoot, lazy } from "solid-js";
 import { render } from "solid-js/web";
 import "./styles/base.css";
 import "./styles/controls.css";
@@ -13,6 +13,7 @@ import "./styles/screens.css";
 import "./styles/notices.css";
 import { App } from "./App";
 import { Shell } from "./Shell";
+import { session } from "./session";
 
 const Auth = lazy(() => import("./routes/Auth"));
 const Home = lazy(() => import("./routes/Home"));
@@ -23,12 +24,13 @@ const Characters = lazy(() => import("./routes/Characters"));
 const Account = lazy(() => import("./routes/Account"));
 const NotFound = lazy(() => import("./routes/NotFound"));
 
-// Once the app is idle, the screens a signed-in person moves between are fetched ahead: opening
-// a room later works offline too (the room then catches up when the connection is back).
+// Once someone is signed in and the app is idle, the screens they move between are fetched
+// ahead: opening a room later works offline too (the room then catches up when the connection
+// is back). The sign-in screen stays light.
 const ahead = [Home, NewRoom, Room, RoomSettings, Characters, Account];
 const preload = () => ahead.forEach((screen) => void screen.preload().catch(() => {}));
 const whenIdle = (fn: () => void) => ("requestIdleCallback" in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000));
-window.addEventListener("load", () => whenIdle(preload), { once: true });
+createRoot(() => createEffect(() => session.current() && whenIdle(preload)));
 
 render(
   () => (
