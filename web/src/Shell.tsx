@@ -44,12 +44,6 @@ export function Shell(props: RouteSectionProps) {
     if (!session.current()) return;
     // The channel's `ready` reads the list (and again after every reconnect).
     const channel = createChannel({ rooms, token: session.token, socket: { ready: session.settled } });
-    // Most visits end up in a room: fetch its chunk once this screen is idle, so opening one
-    // does not wait on the network. Only here, signed in: a visitor at the sign-in page never
-    // needs it.
-    const prefetch = () => void import("./routes/Room");
-    if ("requestIdleCallback" in window) requestIdleCallback(prefetch, { timeout: 3000 });
-    else setTimeout(prefetch, 2000);
     // While the channel is down, coming back to the tab reads the list (it polls slowly too).
     const onFocus = () => channel.status() !== "open" && void rooms.refresh();
     window.addEventListener("focus", onFocus);

@@ -13,7 +13,7 @@ export type Session = AuthUser & { exp: number; sid: string };
  * from reading a secret that happens to contain "PUBLIC" or "PRIVATE" as a PEM key.)
  */
 let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
-function hmacKey(secret: string): Promise<CryptoKey> {
+export function hmacKey(secret: string): Promise<CryptoKey> {
   if (cachedKey?.secret !== secret) {
     const key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
       "sign",

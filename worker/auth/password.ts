@@ -1,17 +1,12 @@
 // Password hashing with PBKDF2-SHA256 through WebCrypto. Workers cap PBKDF2 at 100,000
 // iterations. The stored format is versioned (`pbkdf2-sha256$<iterations>$<salt>$<hash>`,
 // base64url) so the parameters can change later without breaking existing accounts.
+import { fromBase64Url, toBase64Url } from "../lib/base64url";
+
 const ITERATIONS = 100_000;
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 const PREFIX = "pbkdf2-sha256";
-
-const b64 = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-const unb64 = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveBits"]);
@@ -21,7 +16,7 @@ async function derive(password: string, salt: Uint8Array, iterations: number): P
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-  return `${PREFIX}$${ITERATIONS}$${b64(salt)}$${b64(await derive(password, salt, ITERATIONS))}`;
+  return `${PREFIX}$${ITERATIONS}$${toBase64Url(salt)}$${toBase64Url(await derive(password, salt, ITERATIONS))}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -30,8 +25,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (prefix !== PREFIX || !salt || !hash || !Number.isInteger(iterations) || iterations < 1 || iterations > ITERATIONS) {
     return false;
   }
-  const expected = unb64(hash);
-  const actual = await derive(password, unb64(salt), iterations);
+  const expected = fromBase64Url(hash);
+  const actual = await derive(password, fromBase64Url(salt), iterations);
   // Constant time: how long the comparison takes says nothing about where the bytes differ.
   return actual.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(actual, expected);
 }
