@@ -227,16 +227,16 @@ describe("the other screens", () => {
     };
     await title(bob).fill("Weekend plans, Bob's way");
     await save(bob);
-    await expect.poll(() => title(ada).inputValue()).toBe("Weekend plans, Bob's way");
+    await expect.poll(() => title(ada).inputValue(), { timeout: 20_000 }).toBe("Weekend plans, Bob's way");
     await title(ada).fill("Weekend plans");
     await save(ada);
     // Bob's field follows the room's name once his own edit is saved, and a later save of his
     // (nothing in the title touched) keeps Ada's name.
-    await expect.poll(() => title(bob).inputValue()).toBe("Weekend plans");
+    await expect.poll(() => title(bob).inputValue(), { timeout: 20_000 }).toBe("Weekend plans");
     await save(bob);
     // What the server kept, read afresh.
     await ada.page.reload();
-    await expect.poll(() => title(ada).inputValue()).toBe("Weekend plans");
+    await expect.poll(() => title(ada).inputValue(), { timeout: 20_000 }).toBe("Weekend plans");
     // An empty title is refused under the field, which keeps the focus; nothing is saved.
     await title(ada).fill("   ");
     await ada.page.getByRole("button", { name: "Save changes" }).click();
