@@ -5,6 +5,8 @@
 // sign out everywhere, a password change) deletes it here and closes its sockets with 4001: in
 // those rooms, and on the person's channel (UserChannel, the sidebar's socket), which every
 // session may have opened. A refresh rotates: the old id goes as the new one comes, in one step.
+// It also holds the person's display name once they change it: tokens carry the name they were
+// issued with, so the check answers with the current one; and it tells the person's rooms.
 import { DurableObject } from "cloudflare:workers";
 import { chatRoom } from "./chat-room/chat-room";
 import { userChannel } from "./user-channel/user-channel";
@@ -12,9 +14,15 @@ import { userChannel } from "./user-channel/user-channel";
 /** `earlier`: the ids this session had before it was refreshed, which its older sockets carry. */
 type Entry = { exp: number; rooms: string[]; earlier?: string[] };
 const KEY = "s:";
+const NAME = "name";
+
+/** What a check answers for an open session: the person's display name if it was changed
+ * (it then differs from the token's). */
+export type SessionCheck = { displayName?: string };
 
 export class Sessions extends DurableObject<Env> {
   private open?: Promise<Map<string, Entry>>;
+  private displayName?: Promise<string | undefined>;
 
   /** Records a new session (epoch-seconds expiry). */
   async start(sid: string, exp: number): Promise<void> {
@@ -24,15 +32,29 @@ export class Sessions extends DurableObject<Env> {
     await this.ctx.storage.put(KEY + sid, open.get(sid));
   }
 
-  /** Whether `sid` is open; with `roomId`, also remembers that it opened a socket there. */
-  async check(sid: string, roomId?: string): Promise<boolean> {
-    const entry = (await this.load()).get(sid);
-    if (!entry || entry.exp * 1000 <= Date.now()) return false;
+  /** null unless `sid` is open; with `roomId`, also remembers that it opened a socket there. */
+  async check(sid: string, roomId?: string): Promise<SessionCheck | null> {
+    const [open, displayName] = await Promise.all([this.load(), this.name()]);
+    const entry = open.get(sid);
+    if (!entry || entry.exp * 1000 <= Date.now()) return null;
     if (roomId && !entry.rooms.includes(roomId)) {
       entry.rooms.push(roomId);
       await this.ctx.storage.put(KEY + sid, entry);
     }
-    return true;
+    return displayName === undefined ? {} : { displayName };
+  }
+
+  /** The person changed their display name (already saved in the history store): later checks
+   * answer with it. Then, best effort and after the answer, `rooms` (their rooms) and those
+   * their sessions opened sockets in hear of it: open ones show it at once (ChatRoom.renamed). */
+  async rename(user: { id: string; username: string; displayName: string }, rooms: string[]): Promise<void> {
+    this.displayName = Promise.resolve(user.displayName);
+    await this.ctx.storage.put(NAME, user.displayName);
+    const told = new Set([...rooms, ...[...(await this.load()).values()].flatMap((e) => e.rooms)]);
+    const { id, username, displayName } = user;
+    this.ctx.waitUntil(
+      Promise.allSettled([...told].map((room) => chatRoom(this.env, room).updateMembers({ renamed: { id, username, displayName } }))),
+    );
   }
 
   /** Replaces `oldSid` by `newSid` (same rooms), and closes the sockets opened with `oldSid`
@@ -87,6 +109,11 @@ export class Sessions extends DurableObject<Env> {
       .list<Entry>({ prefix: KEY })
       .then((stored) => new Map([...stored].map(([key, entry]) => [key.slice(KEY.length), entry])));
     return this.open;
+  }
+
+  private name(): Promise<string | undefined> {
+    this.displayName ??= this.ctx.storage.get<string>(NAME);
+    return this.displayName;
   }
 
   /** Forgets expired sessions (they would be refused anyway). */

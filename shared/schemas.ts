@@ -158,8 +158,9 @@ export const Credentials = z.object({
     .openapi({ example: "correct horse battery" }),
 });
 export type Credentials = W.Credentials;
-export const RegisterInput = Credentials.extend({ displayName: safeName(64).optional() });
+export const RegisterInput = Credentials.extend({ displayName: safeName(W.DISPLAY_NAME_MAX).optional() });
 export type RegisterInput = W.RegisterInput;
+export const ProfileInput = z.object({ displayName: safeName(W.DISPLAY_NAME_MAX) }).openapi("ProfileInput");
 export const PasswordChangeInput = z.object({
   currentPassword: z.string().min(1).max(PASSWORD_MAX),
   newPassword: Credentials.shape.password,

@@ -8,6 +8,7 @@
 // ---- Limits -------------------------------------------------------------------------------
 
 export const USERNAME_PATTERN = /^[a-z0-9_]{3,32}$/;
+export const DISPLAY_NAME_MAX = 64;
 /** Hard ceiling on a WebSocket frame; bigger frames close the socket with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Seqs are Postgres `integer`s: anything larger is invalid input, not a server error. */
@@ -183,16 +184,15 @@ export type ServerFrame =
   | { type: "message_updated"; message: Message; change: number }
   | { type: "delta"; seq: number; index: number; text: string }
   | { type: "presence"; online: OnlineUser[] }
+  | { type: "renamed"; user: OnlineUser }
   | { type: "typing"; user: OnlineUser }
   | { type: "rate_limited"; retryAfterMs: number; clientId?: string }
   | { type: "error"; code: string; message: string; clientId?: string }
   | { type: "pong" };
 
-/**
- * Ends a `switch` over a frame's `type`: once every type has its case, what reaches the
+/** Ends a `switch` over a frame's `type`: once every type has its case, what reaches the
  * default is `never`, and a frame type added above without a case is a compile error here.
- * At run time it does nothing: an unknown type from a newer peer is ignored.
- */
+ * At run time it does nothing: an unknown type from a newer peer is ignored. */
 export function unhandled(_frame: never): void {}
 
 // ---- WebSocket: GET /api/me/ws (the person's channel) ------------------------------------

@@ -134,19 +134,17 @@ export class ChatRoom extends DurableObject<Env> {
     return this.ai.waitForReply(seq, timeoutMs);
   }
 
-  /** A member was removed: their sockets close with 4003 (see membership.ts). */
-  kick(userId: string): void {
-    this.p.membership.kick(userId);
-  }
-
   /** Sessions of `userId` ended: their sockets here close with 4001 (4002 when `refreshed`). */
   endSessions(userId: string, sids: string[], refreshed = false): number {
     return this.p.sockets.closeSessions(userId, sids, refreshed);
   }
 
-  /** The room's members (on create), or one added or removed: see member-list.ts. */
-  updateMembers(update: MemberListUpdate): void {
-    this.p.members.apply(update);
+  /** The room's members: all of them (on create) or one added (member-list.ts), one removed
+   * (their sockets close with 4003: membership.ts), or one renamed (connections.ts). */
+  updateMembers(update: MemberListUpdate | { renamed: OnlineUser }): void {
+    if ("remove" in update) this.p.membership.kick(update.remove);
+    else if ("renamed" in update) this.p.connections.renamed(update.renamed);
+    else this.p.members.apply(update);
   }
 
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */

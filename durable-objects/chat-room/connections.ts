@@ -126,6 +126,13 @@ export class Connections {
     this.sockets.broadcast({ type: "typing", user }, ws);
   }
 
+  /** `user`, a member, changed their display name: their sockets here carry it from now on, and
+   * everyone here is told (`renamed`; and in the next presence frame if they are online). */
+  renamed(user: OnlineUser): void {
+    this.sockets.broadcast({ type: "renamed", user });
+    if (this.sockets.relabel(user)) this.presenceSoon();
+  }
+
   /** One presence frame for a burst of joins and leaves, not one per socket per change (which
    * grows with the square of the room). A short in-memory delay: nothing to survive. Each frame
    * carries the whole list to every socket, so a big room waits longer (100 sockets: 0.5 s)

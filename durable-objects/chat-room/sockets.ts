@@ -58,6 +58,19 @@ export class RoomSockets {
     return userId ? this.ctx.getWebSockets(userId).length : this.cache.size;
   }
 
+  /** Puts `user`'s new name on their sockets; whether they had any here. */
+  relabel(user: OnlineUser): boolean {
+    const sockets = this.ctx.getWebSockets(user.id);
+    for (const ws of sockets) {
+      const info = this.info(ws);
+      if (!info) continue;
+      info.user = { ...info.user, displayName: user.displayName };
+      ws.serializeAttachment(info);
+    }
+    this.onlineCache = undefined;
+    return sockets.length > 0;
+  }
+
   /** Distinct users with an open socket: several tabs of one person count once. */
   online(): OnlineUser[] {
     if (this.onlineCache) return this.onlineCache;

@@ -106,6 +106,17 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
       const nextCursor = rows.length > limit && tail ? encodeCursor({ at: Number(tail.lastActivityAt), id: tail.id }) : null;
       return { rooms: items, nextCursor };
     },
+    /** The ids of `userId`'s rooms, the most recently active first. */
+    async idsOf(userId: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .select({ id: rooms.id })
+        .from(rm)
+        .innerJoin(rooms, eq(rooms.id, rm.roomId))
+        .where(eq(rm.userId, userId))
+        .orderBy(desc(rooms.lastActivityAt))
+        .limit(limit);
+      return rows.map((r) => r.id);
+    },
     async update(id: string, patch: RoomPatch, now: number): Promise<void> {
       await db
         .update(rooms)

@@ -38,6 +38,10 @@ export function usersRepo({ db, t }: DbContext) {
         .orderBy(asc(t.users.username))
         .limit(limit);
     },
+    async setDisplayName(id: string, displayName: string): Promise<UserRow | undefined> {
+      const [row] = await db.update(t.users).set({ displayName }).where(eq(t.users.id, id)).returning();
+      return row;
+    },
     async setPasswordHash(id: string, passwordHash: string): Promise<void> {
       await db.update(t.users).set({ passwordHash }).where(eq(t.users.id, id));
     },

@@ -212,4 +212,34 @@ describe("mentions from the composer", () => {
     expect(await quoted.evaluate((el) => el.classList.contains("mentions-me"))).toBe(false);
     expect(await quoted.locator(".md-mention").count()).toBe(0);
   });
+
+  it("a display name changed on the Account page shows at once: to her, and on her earlier messages in Bob's open room", async () => {
+    await post(baseURL, `/rooms/${roomId}/messages`, { content: "a line from before the rename" }, await tokenOf(ada.page));
+    const earlier = bob.page.getByRole("log").locator(".msg", { hasText: "a line from before the rename" }).locator(".msg-head");
+    await bob.page.goto(`/rooms/${roomId}`);
+    await live(bob.page);
+    await expect.poll(() => earlier.textContent(), WAIT).toContain("Ada Lovelace");
+    const page = ada.page;
+    await page.goto("/account");
+    const field = page.getByRole("textbox", { name: "Display name" });
+    const save = page.getByRole("button", { name: "Save name" });
+    await expect.poll(() => field.inputValue(), WAIT).toBe("Ada Lovelace");
+    expect(await save.isDisabled()).toBe(true);
+    await field.fill("   ");
+    await save.click();
+    await page.getByText("Enter the name people should see.").waitFor(WAIT);
+    expect(await field.getAttribute("aria-invalid")).toBe("true");
+    await field.fill("Ada King");
+    await save.click();
+    await page.getByText(/Display name changed/).waitFor(WAIT);
+    expect(await page.locator(".sidebar-foot .me-name").textContent()).toBe("Ada King");
+    expect(await save.isDisabled()).toBe(true);
+    expect(await a11yViolations(page)).toEqual([]);
+    await shot(page, "account-renamed-desktop-light");
+    // Ada has no socket open in the room: Bob's phone hears of it from the room, without a reload.
+    await expect.poll(() => earlier.textContent(), WAIT).toContain("Ada King");
+    expect(await earlier.textContent()).not.toContain("Lovelace");
+    await shot(bob.page, "renamed-author-phone-dark");
+    expect([ada.errors, bob.errors]).toEqual([[], []]);
+  });
 });

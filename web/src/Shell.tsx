@@ -44,6 +44,11 @@ export function Shell(props: RouteSectionProps) {
     if (!session.current()) return;
     // The channel's `ready` reads the list (and again after every reconnect).
     const channel = createChannel({ rooms, token: session.token, socket: { ready: session.settled } });
+    // The name may have been changed on another device since this one signed in.
+    api.me().then(
+      ({ user }) => user.displayName !== session.user()?.displayName && session.updateUser(user),
+      () => {},
+    );
     // While the channel is down, coming back to the tab reads the list (it polls slowly too).
     const onFocus = () => channel.status() !== "open" && void rooms.refresh();
     window.addEventListener("focus", onFocus);

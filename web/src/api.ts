@@ -177,6 +177,7 @@ export const api = {
   register: (body: RegisterInput) => json<Session>("POST", "/auth/register", { body }),
   login: (body: Credentials) => json<Session>("POST", "/auth/login", { body }),
   me: () => json<{ user: User }>("GET", "/me"),
+  updateProfile: (body: Pick<User, "displayName">) => json<{ user: User }>("PATCH", "/me", { body }),
   refresh: () => json<Session>("POST", "/auth/refresh", { once: true }),
   logout: () => json<void>("POST", "/auth/logout"),
   logoutAll: () => json<{ ended: number }>("POST", "/auth/logout-all"),

@@ -1,7 +1,8 @@
 // What the composer's @mention list offers and what picking puts in the box.
+import { createRoot, createSignal } from "solid-js";
 import { describe, expect, it } from "vitest";
-import type { Member, RoomCharacter } from "../../shared/wire";
-import { applyMention, type Mentionable, mentionAt, mentionables, mentionMatches } from "./mentions";
+import type { Member, OnlineUser, RoomCharacter } from "../../shared/wire";
+import { applyMention, createRoomPeople, type Mentionable, mentionAt, mentionables, mentionMatches } from "./mentions";
 
 const ada: Mentionable = { kind: "ai", id: "c1", insert: "Ada Lovelace", name: "Ada Lovelace" };
 const adam: Mentionable = { kind: "user", id: "u1", insert: "adam_k", name: "Adam Kowalski" };
@@ -92,5 +93,25 @@ describe("mentionables", () => {
       { id: "u9", username: "newcomer", displayName: "New Comer" },
     ];
     expect(mentionables(members, "me", undefined, online).map((m) => m.insert)).toEqual(["adam_k", "newcomer"]);
+  });
+
+  it("names people as they are now: a name changed while the room was open, kept after they leave", () => {
+    createRoot((dispose) => {
+      const [online, setOnline] = createSignal<OnlineUser[]>([]);
+      const members = [member("u1", "adam_k", "Adam Kowalski")];
+      const people = createRoomPeople(
+        () => members,
+        () => ({ id: "me", username: "me_myself" }),
+        () => character,
+        online,
+      );
+      expect([people.nameOf("u1"), people.nameOf("c1"), people.nameOf("nobody")]).toEqual(["Adam Kowalski", "Ada Lovelace", undefined]);
+      setOnline([{ id: "u1", username: "adam_k", displayName: "Adam K." }]);
+      expect(people.nameOf("u1")).toBe("Adam K.");
+      setOnline([]);
+      expect(people.nameOf("u1")).toBe("Adam K.");
+      expect(people.mentioned().map((m) => m.name)).toEqual(["Ada Lovelace", "Adam K."]);
+      dispose();
+    });
   });
 });

@@ -70,7 +70,8 @@ export function applyMention(text: string, at: MentionQuery, pick: Mentionable):
 }
 
 /** Whom a room's composer offers: its character first, then the other members, as fetched
- * with the room and as they come online since (someone who joined while it was open). */
+ * with the room and as they come online since (someone who joined while it was open). Who is
+ * online carries their current name; the member list, the one they had when it was fetched. */
 export function mentionables(
   members: readonly Member[],
   myId: string | undefined,
@@ -78,8 +79,9 @@ export function mentionables(
   online: readonly OnlineUser[] = [],
 ): Mentionable[] {
   const people = new Map<string, Mentionable>();
+  // A later entry replaces an earlier one in its place: the order stays the members'.
   for (const u of [...members.map((m) => m.user), ...online])
-    if (u.id !== myId && !people.has(u.id)) people.set(u.id, { kind: "user", id: u.id, insert: u.username, name: u.displayName });
+    if (u.id !== myId) people.set(u.id, { kind: "user", id: u.id, insert: u.username, name: u.displayName });
   const ai: Mentionable[] = character
     ? [{ kind: "ai", id: character.id, insert: character.name, name: character.name, emoji: character.avatar }]
     : [];
@@ -101,8 +103,34 @@ export function mentionStyle(names: readonly string[], me?: string): MentionStyl
   return { pattern, me: me?.toLowerCase(), key: pattern.source };
 }
 
-/** The open room's mention style, for the messages in it (none elsewhere). */
-export const MentionsContext = createContext<() => MentionStyle | undefined>();
+/** The open room's people, for the messages in it (none elsewhere): how mentions show, and
+ * the current name of whoever `id` is (people change theirs; a message keeps the one it was
+ * sent with, shown when the room does not know them). */
+export type RoomPeople = { style: () => MentionStyle | undefined; nameOf: (id: string) => string | undefined };
+export const RoomPeople = createContext<RoomPeople>();
+
+/** An open room's people: its members as fetched and everyone seen online here since it
+ * opened (someone who joined meanwhile stays after leaving; who is online now, as they are
+ * now), and its character. */
+export function createRoomPeople(
+  members: () => readonly Member[],
+  me: () => Pick<OnlineUser, "id" | "username"> | null | undefined,
+  character: () => RoomCharacter | undefined,
+  online: () => readonly OnlineUser[],
+): RoomPeople & { mentioned: () => Mentionable[] } {
+  const seen = createMemo<readonly OnlineUser[]>((was) => {
+    const now = online();
+    const news = now.some((u) => !was.some((w) => w.id === u.id && w.displayName === u.displayName));
+    return news ? [...now, ...was.filter((w) => !now.some((u) => u.id === w.id))] : was;
+  }, []);
+  const mentioned = createMemo(() => mentionables(members(), me()?.id, character(), seen()));
+  const names = createMemo(() => new Map(mentioned().map((m) => [m.id, m.name])));
+  const style = createMentionStyle(
+    () => mentioned().map((m) => m.insert),
+    () => me()?.username,
+  );
+  return { mentioned, style, nameOf: (id) => names().get(id) };
+}
 
 /** mentionStyle() of what `names` and `me` give, kept while they name the same people: a
  * refreshed session (a new `me` object, the same username) re-renders no message. */

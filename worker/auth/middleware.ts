@@ -3,7 +3,8 @@
 // (kept out of URLs, and so out of every log and history that records them) or `?token=`.
 // The token must name a session that is still open (its person's Sessions object answers
 // from memory); an upgrade also tells that object which room the session opened a socket in,
-// so ending the session can close it there. Puts the session on the context.
+// so ending the session can close it there. Puts the session on the context, with the person's
+// current display name.
 import type { MiddlewareHandler } from "hono";
 import { sessions } from "../../durable-objects/sessions";
 import { offeredProtocols, WS_PROTOCOL, WS_TOKEN_PREFIX } from "../../shared/wire";
@@ -26,10 +27,10 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
     if (!token) throw unauthorized();
     const session = await verifyToken(token, requireSecret(c.env.JWT_SECRET));
     const roomId = upgrading ? c.req.path.match(/\/rooms\/([^/]+)\/ws$/)?.[1] : undefined;
-    if (!(await sessions(c.env, session.id).check(session.sid, roomId))) {
-      throw unauthorized("This session has ended. Sign in again.", "session_ended");
-    }
-    c.set("session", session);
+    const open = await sessions(c.env, session.id).check(session.sid, roomId);
+    if (!open) throw unauthorized("This session has ended. Sign in again.", "session_ended");
+    // The token carries the name it was issued with; a changed one comes from the check.
+    c.set("session", open.displayName === undefined ? session : { ...session, displayName: open.displayName });
     await next();
   };
 }

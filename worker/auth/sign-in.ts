@@ -18,6 +18,7 @@ export const LIMITS = {
   loginUser: [200, 60],
   registerIp: [10, 5],
   passwordUser: [10, 5],
+  profileUser: [10, 5],
   // Per person, what costs storage or a long read: far above what a person does by hand.
   uploadUser: [20, 30],
   characterUser: [20, 10],

@@ -1,7 +1,8 @@
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { testBindings } from "../../test/bindings";
-import { api, signUp, uniqueName } from "../../test/helpers";
+import { type Account, api, createRoom, post, roomWith, signUp, uniqueName } from "../../test/helpers";
+import { connect } from "../../test/ws";
 import { issueToken, verifyToken } from "../auth/jwt";
 
 const password = "correct horse battery";
@@ -151,5 +152,49 @@ describe("accounts", () => {
     expect(r.body.user.id).toBe(user.id);
     expect((await api("/me", { token: r.body.token })).status).toBe(200);
     expect((await api("/auth/refresh", { method: "POST" })).status).toBe(401);
+  });
+
+  it("changes one's display name for every session at once, open sockets and old tokens included", async () => {
+    const [room, ann, bob] = await roomWith("ren", "bob");
+    // A second session, from before the change, with a socket open.
+    const other = await api<Account>("/auth/login", { body: { username: ann.user.username, password } });
+    const [annSocket, bobSocket] = [await connect(other.body.token, room.id), await connect(bob.token, room.id)];
+    // A room of theirs where Ann has never been online: Bob has it open.
+    const quiet = await createRoom(ann, { members: [bob.user.username] });
+    const bobInQuiet = await connect(bob.token, quiet.id);
+
+    const r = await api<Account>("/me", { method: "PATCH", token: ann.token, body: { displayName: "  Ann Renamed " } });
+    expect(r.status).toBe(200);
+    expect(r.body.user).toMatchObject({ id: ann.user.id, username: ann.user.username, displayName: "Ann Renamed" });
+
+    // The room shows it without anyone reconnecting...
+    const renamed = (f: { online: { id: string; displayName: string }[] }) =>
+      f.online.some((u) => u.id === ann.user.id && u.displayName === "Ann Renamed");
+    for (const s of [bobSocket, bobInQuiet]) {
+      expect((await s.next("renamed")).user).toEqual({ id: ann.user.id, username: ann.user.username, displayName: "Ann Renamed" });
+    }
+    await bobSocket.next("presence", renamed);
+    // ...and what the other session says, over the socket it opened before or with its old token, carries it.
+    annSocket.send({ type: "send", clientId: "after-rename", content: "still me" });
+    const seen = await bobSocket.next("message", (f) => f.message.content === "still me");
+    expect(seen.message.author).toMatchObject({ id: ann.user.id, name: "Ann Renamed" });
+    expect((await post(other.body, room.id, "by REST")).body.message.author).toMatchObject({ name: "Ann Renamed" });
+    expect((await api<Account>("/me", { token: other.body.token })).body.user.displayName).toBe("Ann Renamed");
+    const again = await connect(other.body.token, room.id);
+    expect((again.frames.find((f) => f.type === "ready") as { online: { id: string; displayName: string }[] }).online).toContainEqual(
+      expect.objectContaining({ id: ann.user.id, displayName: "Ann Renamed" }),
+    );
+    for (const s of [annSocket, bobSocket, bobInQuiet, again]) s.close();
+  });
+
+  it("refuses a display name that is empty, too long or missing, and a caller without a token", async () => {
+    const { token, user } = await signUp("bad");
+    for (const body of [{ displayName: "   " }, { displayName: "x".repeat(65) }, {}, { displayName: "a\u0007b" }]) {
+      const r = await api<{ error: { code: string; details: { path: string }[] } }>("/me", { method: "PATCH", token, body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.details.map((d) => d.path)).toContain("displayName");
+    }
+    expect((await api("/me", { method: "PATCH", body: { displayName: "Nobody" } })).status).toBe(401);
+    expect((await api<Account>("/me", { token })).body.user.displayName).toBe(user.displayName);
   });
 });

@@ -1,13 +1,18 @@
-// Accounts: register, log in, and who am I. Attempts are throttled (auth/sign-in.ts) so
+// Accounts: register, log in, who am I, and changing one's display name. Attempts are throttled (auth/sign-in.ts) so
 // passwords cannot be guessed at speed; ending sessions is in routes/sessions.ts.
 import { createRoute, z } from "@hono/zod-openapi";
-import { LoginInput, RegisterInput, User } from "../../shared/schemas";
+import { sessions } from "../../durable-objects/sessions";
+import { LoginInput, ProfileInput, RegisterInput, User } from "../../shared/schemas";
 import { isUniqueViolation } from "../../shared/store";
 import { toUser } from "../../shared/store/mappers";
 import { DECOY_HASH, hashPassword, verifyPassword } from "../auth/password";
 import { clientIp, LIMITS, signedInAccount, startSession, throttle, throttleLogin } from "../auth/sign-in";
 import { ApiError, conflict, unauthorized } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+
+/** The most rooms a rename is pushed to, the most recently active first (each is one call,
+ * within a request's subrequests); the others show it when next opened. */
+const RENAME_TELLS_ROOMS = 500;
 
 export const AuthReply = z.object({ token: z.string(), user: User }).openapi("AuthReply");
 
@@ -78,5 +83,32 @@ export const authRoutes = router()
     }),
     async (c) => {
       return c.json({ user: toUser(await signedInAccount(c)) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/me",
+      tags: ["Accounts"],
+      summary: "Change one's display name",
+      description:
+        "Takes effect at once everywhere: every session's later requests and messages carry it (tokens keep the name they were issued with; the server does not trust it), and the rooms where the person is online show it in their next `presence` frame. Messages already sent keep the name they were sent with.",
+      security: bearer,
+      request: jsonBody(ProfileInput),
+      responses: {
+        200: jsonReply(z.object({ user: User }), "The user, renamed"),
+        400: commonErrors[400],
+        401: commonErrors[401],
+        429: commonErrors[429],
+      },
+    }),
+    async (c) => {
+      const { id } = c.get("session");
+      await throttle(c, `profile-user:${id}`, LIMITS.profileUser);
+      const row = await c.get("store").users.setDisplayName(id, c.req.valid("json").displayName);
+      if (!row) throw unauthorized("This account no longer exists.", "invalid_token");
+      const user = toUser(row);
+      await sessions(c.env, id).rename(user, await c.get("store").rooms.idsOf(id, RENAME_TELLS_ROOMS));
+      return c.json({ user }, 200);
     },
   );

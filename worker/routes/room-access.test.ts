@@ -153,7 +153,7 @@ describe("history pages from the cached member list", () => {
     expect(first.body.messages.map((m) => m.content)).toEqual(["before the removal"]);
 
     await openStore(env).rooms.removeMember(room.id, bob.user.id, Date.now());
-    await chatRoom(env, room.id).kick(bob.user.id);
+    await chatRoom(env, room.id).updateMembers({ remove: bob.user.id });
     expect(await page()).toMatchObject({ status: 403, body: { error: { code: "not_a_member" } } });
 
     const ownerPage = () => api(`/rooms/${room.id}/messages`, { token: owner.token });

@@ -252,7 +252,6 @@ export const roomRoutes = router()
       if (!target?.member) throw notFound("Member");
       const changed = await c.get("store").rooms.removeMember(room.id, userId, Date.now());
       forgetRoomAccess(room.id);
-      await chatRoom(c.env, room.id).kick(userId);
       await chatRoom(c.env, room.id).updateMembers({ remove: userId });
       tellPeople(c.env, [userId], { type: "room_gone", roomId: room.id, reason: userId === me ? "left" : "removed" });
       if (changed) await tellMembers(c.env, c.get("store"), changed);

@@ -4,6 +4,7 @@
 // the busy/error state of a submission.
 import { A } from "@solidjs/router";
 import { createSignal, type JSX, onMount, Show, untrack } from "solid-js";
+import { DISPLAY_NAME_MAX } from "../../../shared/wire";
 import { ApiError, describeError } from "../api";
 import { Icon } from "./Icon";
 
@@ -108,6 +109,32 @@ export function Field(props: {
         </span>
       </Show>
     </div>
+  );
+}
+
+/** A display name's field, at sign-up and on the account page: as long as the server takes. */
+export function DisplayNameField(props: {
+  id: string;
+  label: JSX.Element;
+  hint?: string;
+  error?: string | null;
+  value: string;
+  onInput: (v: string) => void;
+}) {
+  return (
+    <Field id={props.id} label={props.label} hint={props.hint} error={props.error}>
+      {(aria) => (
+        <input
+          {...aria}
+          class="input"
+          name="displayName"
+          autocomplete="nickname"
+          maxLength={DISPLAY_NAME_MAX}
+          value={props.value}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+        />
+      )}
+    </Field>
   );
 }
 

@@ -2,12 +2,12 @@
 // markdown/render.ts (text nodes only); while a reply streams, its half-written syntax is
 // settled first (markdown/streaming.ts) so the bubble does not flicker as chunks arrive, and
 // only the block that changed is rebuilt. In a room, @mentions of its people and character are
-// marked (MentionsContext). `streaming` means the text may end mid-syntax: a
+// marked (RoomPeople). `streaming` means the text may end mid-syntax: a
 // reply streaming in, or one stopped or failed part-way, which stays as it looked.
 import { createEffect, useContext } from "solid-js";
 import { type BlockCache, renderInto } from "../markdown/render";
 import { stabilize } from "../markdown/streaming";
-import { MentionsContext } from "../mentions";
+import { RoomPeople } from "../mentions";
 
 /** `namesMe`: told after each render whether the text marks a mention of you (in running
  * text: not one in code or a link). */
@@ -15,9 +15,9 @@ export function Markdown(props: { text: string; streaming?: boolean; class?: str
   let ref!: HTMLDivElement;
   let cache: BlockCache = [];
   let mentionKey: string | undefined;
-  const mentions = useContext(MentionsContext);
+  const people = useContext(RoomPeople);
   createEffect(() => {
-    const style = mentions?.();
+    const style = people?.style();
     // The room's names changed (its character, who is in it): every block may differ.
     if (style?.key !== mentionKey) cache = [];
     mentionKey = style?.key;

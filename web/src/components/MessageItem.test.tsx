@@ -4,6 +4,7 @@
 import "../test/dom";
 import { fireEvent, render, screen, within } from "@solidjs/testing-library";
 import { describe, expect, it, vi } from "vitest";
+import { RoomPeople } from "../mentions";
 import { actions, aMessage } from "../test/messages";
 import { MessageItem } from "./MessageItem";
 import { PendingItem } from "./PendingItem";
@@ -23,6 +24,22 @@ describe("MessageItem", () => {
     const heads = [...container.querySelectorAll(".msg-head")].map((h) => h.textContent);
     expect(heads[0]).toContain("Alice@alice");
     expect(heads[1]).toContain("Alice@dave");
+  });
+
+  it("names an author the room knows by their current name, and anyone else by the name the message carries", () => {
+    const people = { style: () => undefined, nameOf: (id: string) => (id === "a" ? "Alice Renamed" : undefined) };
+    const from = (id: string, username: string) =>
+      ai({ id, seq: id === "a" ? 1 : 2, author: { kind: "user", id, name: "Alice", username }, content: `from ${username}` });
+    const { container } = render(() => (
+      <RoomPeople.Provider value={people}>
+        <MessageItem message={from("a", "alice")} mine={false} compact={false} groupEnd latestAi={false} actions={actions()} />
+        <MessageItem message={from("d", "dave")} mine={false} compact={false} groupEnd latestAi={false} actions={actions()} />
+      </RoomPeople.Provider>
+    ));
+    const heads = [...container.querySelectorAll(".msg-head")].map((h) => h.textContent);
+    expect(heads[0]).toContain("Alice Renamed@alice");
+    expect(heads[1]).toContain("Alice@dave");
+    expect(container.querySelector(".avatar")?.textContent).toBe("AR");
   });
 
   it("offers Stop while an AI reply streams, and marks it busy", () => {

@@ -2,9 +2,10 @@
 // person), the Markdown body, and its state: streaming (with Stop), stopped or failed AI
 // replies (with Regenerate), edited, deleted (a tombstone), and a regenerated reply's
 // versions, and a mark when it mentions you; the actions on it are in MessageTools.tsx, a send not yet acked in PendingItem.tsx.
-import { createEffect, createSignal, Match, on, onCleanup, Show, Switch } from "solid-js";
+import { createEffect, createSignal, Match, on, onCleanup, Show, Switch, useContext } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { clockTime, retryWhen } from "../format";
+import { RoomPeople } from "../mentions";
 import { AttachmentList } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
@@ -50,7 +51,10 @@ let lastFocused: HTMLElement | undefined;
 export function MessageItem(props: Props) {
   const m = () => props.message;
   const ai = () => m().author.kind === "ai";
-  const name = () => (props.mine ? "You" : m().author.name);
+  const people = useContext(RoomPeople);
+  // The author's name now, if the room knows them; else the one the message was sent with.
+  const authorName = () => people?.nameOf(m().author.id) ?? m().author.name;
+  const name = () => (props.mine ? "You" : authorName());
   const [editing, setEditing] = createSignal(false);
   const [offer, setOffer] = createSignal(false);
   // The actions are built the first time a pointer or the keyboard reaches the message (a long
@@ -159,7 +163,7 @@ export function MessageItem(props: Props) {
       >
         <div class="msg-gutter">
           <Show when={!props.compact && !props.mine}>
-            <Avatar id={m().author.id} name={m().author.name} ai={ai()} size={32} />
+            <Avatar id={m().author.id} name={authorName()} ai={ai()} size={32} />
           </Show>
         </div>
         <div class="msg-main">

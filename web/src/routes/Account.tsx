@@ -1,11 +1,13 @@
-// The signed-in person's account: change the password (every other session ends) and sign
-// out everywhere (every session ends, this one too). Both go to the server, which also closes
-// the ended sessions' open rooms.
+// The signed-in person's account: change the display name (every session and open room shows
+// the new one at once), change the password (every other session ends) and sign out
+// everywhere (every session ends, this one too). The server also closes the ended sessions'
+// open rooms.
 import { useNavigate } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
+import { DISPLAY_NAME_MAX } from "../../../shared/wire";
 import { api } from "../api";
 import { ConfirmButton } from "../components/ConfirmButton";
-import { createSubmit, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
+import { createSubmit, DisplayNameField, FieldError, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
 import { PasswordField } from "../components/PasswordField";
 import { session, signOutEverywhere } from "../session";
 import { toast } from "../stores/toasts";
@@ -14,10 +16,22 @@ export default function Account() {
   const navigate = useNavigate();
   const [current, setCurrent] = createSignal("");
   const [next, setNext] = createSignal("");
+  const [name, setName] = createSignal(session.user()?.displayName ?? "");
   const personal = () => [session.user()?.username ?? "", session.user()?.displayName ?? ""];
   onMount(() => {
     document.title = "Account · Parlor";
   });
+
+  const profile = createSubmit(async () => {
+    const displayName = name().trim();
+    if (!displayName) throw new FieldError("displayName", "Enter the name people should see.");
+    if (displayName.length > DISPLAY_NAME_MAX) throw new FieldError("displayName", `At most ${DISPLAY_NAME_MAX} characters.`);
+    const { user } = await api.updateProfile({ displayName });
+    session.updateUser(user);
+    setName(user.displayName);
+    toast("Display name changed. Everyone sees the new one now.", "success");
+  }, ["displayName"]);
+  const unchanged = () => name().trim() === session.user()?.displayName;
 
   const form = createSubmit(async () => {
     if (!current()) throw new Error("Enter your current password.");
@@ -34,6 +48,28 @@ export default function Account() {
         <p class="muted">
           Signed in as <strong>{session.user()?.displayName}</strong> <span class="muted">@{session.user()?.username}</span>
         </p>
+        <form class="card form-stack" onSubmit={(e) => profile.submit(e)} aria-labelledby="profile-heading">
+          <h2 id="profile-heading">Profile</h2>
+          <Show when={profile.error()}>
+            <FormAlert>Couldn't change your name: {profile.error()}</FormAlert>
+          </Show>
+          <DisplayNameField
+            id="display-name"
+            label="Display name"
+            hint={`What people see beside your messages. Your username, @${session.user()?.username ?? ""}, stays.`}
+            error={profile.field("displayName")}
+            value={name()}
+            onInput={(v) => {
+              setName(v);
+              profile.clear();
+            }}
+          />
+          <div class="form-actions">
+            <SubmitButton busy={profile.busy()} disabled={unchanged()}>
+              Save name
+            </SubmitButton>
+          </div>
+        </form>
         <form class="card form-stack" onSubmit={(e) => form.submit(e)} aria-labelledby="password-heading">
           <h2 id="password-heading">Change password</h2>
           <Show when={form.error()}>

@@ -3,8 +3,9 @@
 // before the first keystroke) and shows the API's reason when it still refuses.
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
+import { DISPLAY_NAME_MAX } from "../../../shared/wire";
 import { ApiError, api, describeError } from "../api";
-import { Field, FormAlert, SubmitButton } from "../components/Form";
+import { DisplayNameField, Field, FormAlert, SubmitButton } from "../components/Form";
 import { Icon } from "../components/Icon";
 import { PasswordField, passwordProblem } from "../components/PasswordField";
 import { session } from "../session";
@@ -12,7 +13,6 @@ import { session } from "../session";
 const USERNAME = /^[a-z0-9_]{3,32}$/;
 type Errors = { username?: string; displayName?: string; password?: string; form?: string };
 /** The longest display name the API takes (RegisterInput), in UTF-16 units as it counts. */
-const DISPLAY_NAME_MAX = 64;
 
 export default function Auth(props: { mode: "signin" | "signup" }) {
   const navigate = useNavigate();
@@ -107,7 +107,7 @@ export default function Auth(props: { mode: "signin" | "signup" }) {
             )}
           </Field>
           <Show when={signup()}>
-            <Field
+            <DisplayNameField
               id="auth-display-name"
               label={
                 <>
@@ -115,22 +115,12 @@ export default function Auth(props: { mode: "signin" | "signup" }) {
                 </>
               }
               error={errors().displayName}
-            >
-              {(aria) => (
-                <input
-                  {...aria}
-                  class="input"
-                  name="displayName"
-                  autocomplete="nickname"
-                  maxLength={DISPLAY_NAME_MAX}
-                  value={displayName()}
-                  onInput={(e) => {
-                    setDisplayName(e.currentTarget.value);
-                    if (errors().displayName) setErrors({ ...errors(), displayName: undefined });
-                  }}
-                />
-              )}
-            </Field>
+              value={displayName()}
+              onInput={(v) => {
+                setDisplayName(v);
+                if (errors().displayName) setErrors({ ...errors(), displayName: undefined });
+              }}
+            />
           </Show>
           <PasswordField
             id="auth-password"

@@ -7,7 +7,7 @@
 import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
 import { titleFrom } from "../../../shared/markdown";
-import type { OnlineUser, Room as RoomData } from "../../../shared/wire";
+import type { Room as RoomData } from "../../../shared/wire";
 import { ApiError, api } from "../api";
 import { Avatar } from "../components/Avatar";
 import { ClosedDoor } from "../components/ClosedDoor";
@@ -20,7 +20,7 @@ import { OnlineAvatars, TypingIndicator } from "../components/Presence";
 import { RoomBanners } from "../components/RoomBanners";
 import { useRooms } from "../context";
 import { composerPlaceholders, roomTitle } from "../format";
-import { createMentionStyle, MentionsContext, mentionables } from "../mentions";
+import { createRoomPeople, RoomPeople } from "../mentions";
 import { settled } from "../resource";
 import { session } from "../session";
 import { explainRefusal } from "../stores/close-codes";
@@ -179,17 +179,10 @@ function RoomView(props: { id: string }) {
     if (memberCount()) parts.push(`${memberCount()} member${memberCount() === 1 ? "" : "s"}`);
     return parts.join(" · ");
   };
-  // Who a mention can name here; the messages mark those mentions, and the composer offers them.
-  // Everyone seen online here since it opened: someone who joined meanwhile stays after leaving.
-  const seen = createMemo<OnlineUser[]>((was) => {
-    const added = store.state.online.filter((u) => !was.some((w) => w.id === u.id));
-    return added.length ? [...was, ...added] : was;
-  }, []);
-  const mentioned = createMemo(() => mentionables(info()?.members ?? [], me()?.id, character(), seen()));
-  const style = createMentionStyle(
-    () => mentioned().map((m) => m.insert),
-    () => me()?.username,
-  );
+  // Who a mention can name here (the messages mark those mentions, and the composer offers
+  // them), and the names the messages show (as they are now: see the store's `renamed`).
+  const online = () => [...store.state.online, ...store.state.renamed];
+  const people = createRoomPeople(() => info()?.members ?? [], me, character, online);
 
   const chat = () => (
     <section class="chat" aria-labelledby="room-title" onWheel={(e) => log && forwardWheel(e, log)}>
@@ -232,7 +225,7 @@ function RoomView(props: { id: string }) {
           </div>
         }
       >
-        <MentionsContext.Provider value={style}>
+        <RoomPeople.Provider value={people}>
           <MessageList
             messages={store.messages.state.messages}
             pending={store.messages.state.pending}
@@ -265,9 +258,9 @@ function RoomView(props: { id: string }) {
             }}
             canDeleteAny={info()?.room.ownerId === me()?.id}
           />
-        </MentionsContext.Provider>
+        </RoomPeople.Provider>
       </Show>
-      <TypingIndicator users={store.state.typing.map((t) => t.user)} />
+      <TypingIndicator users={store.typing().map((t) => t.user)} />
       <Composer
         draftKey={draftKey(session.user()?.id ?? "", props.id)}
         label={`Message ${title()}`}
@@ -278,13 +271,13 @@ function RoomView(props: { id: string }) {
           return problem;
         }}
         upload={(file, onProgress, signal) => api.upload(props.id, file, onProgress, signal)}
-        onTyping={() => store.typing()}
+        onTyping={() => store.typed()}
         streamingSeq={streamingSeq()}
         onStop={(seq) => store.control("stop", seq)}
         disabledReason={disabledReason()}
         rateLimitedFor={rateLimitedFor()}
         maxChars={MAX_CHARS}
-        mentionables={mentioned()}
+        mentionables={people.mentioned()}
       />
     </section>
   );

@@ -416,9 +416,9 @@ describe("typing, presence and history", () => {
     ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
     ws.receive({ type: "typing", user: bob });
     ws.receive({ type: "typing", user: { id: "u1", username: "ada", displayName: "Ada" } });
-    expect(room.state.typing.map((t) => t.user.id)).toEqual(["u2"]);
+    expect(room.typing().map((t) => t.user.id)).toEqual(["u2"]);
     ws.receive({ type: "message", message: msg(3) });
-    expect(room.state.typing).toHaveLength(0);
+    expect(room.typing()).toHaveLength(0);
   });
 
   it("throttles its own typing frames", async () => {
@@ -426,8 +426,8 @@ describe("typing, presence and history", () => {
     await room.start();
     const ws = await connected();
     ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
-    room.typing();
-    room.typing();
+    room.typed();
+    room.typed();
     expect(ws.frames().filter((f) => (f as { type: string }).type === "typing")).toHaveLength(1);
   });
 
@@ -437,6 +437,16 @@ describe("typing, presence and history", () => {
     const ws = await connected();
     ws.receive({ type: "presence", online: [bob] });
     expect(room.state.online).toEqual([bob]);
+  });
+
+  it("keeps each member's latest name from renamed frames, online or not", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    const cy = { id: "u3", username: "cy", displayName: "Cy" };
+    for (const user of [{ ...bob, displayName: "Bobby" }, cy, { ...bob, displayName: "Robert" }]) ws.receive({ type: "renamed", user });
+    expect(room.state.renamed).toEqual([cy, { ...bob, displayName: "Robert" }]);
+    expect(room.state.online).toEqual([]);
   });
 
   it("loads the page before the oldest message it has", async () => {

@@ -20,6 +20,7 @@ import { createSocket, type SocketOptions } from "../socket";
 import { type Ended, explainClose, explainRefusal, FINAL, whyRefused } from "./close-codes";
 import { createMessageStore } from "./messages";
 import { createRoomChanges } from "./room-changes";
+import { createTyping } from "./typing";
 
 export type Connection = "connecting" | "live" | "reconnecting" | "closed";
 type Deps = {
@@ -43,7 +44,8 @@ type State = {
   /** Set while a close code is being explained but we are still reconnecting. */
   trouble: Ended | null;
   online: OnlineUser[];
-  typing: { user: OnlineUser; until: number }[];
+  /** Members whose display name changed while the room was open, as they are now. */
+  renamed: OnlineUser[];
   rateLimitedUntil: number;
   notice: string | null;
   loadingOlder: boolean;
@@ -53,8 +55,6 @@ type State = {
 
 /** History page size: the API's maximum, so scrolling back through a long room takes few requests. */
 export const PAGE = 100;
-const TYPING_SEND_EVERY = 2_500;
-const TYPING_SHOW_FOR = 4_000;
 
 function defaultWsUrl(roomId: string) {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
@@ -68,14 +68,14 @@ export function createRoomStore(deps: Deps) {
     ended: null,
     trouble: null,
     online: [],
-    typing: [],
+    renamed: [],
     rateLimitedUntil: 0,
     notice: null,
     loadingOlder: false,
     loadError: null,
     loaded: false,
   });
-  let lastTypingSent = 0;
+  const typists = createTyping(() => deps.me()?.id);
   /** Whether the latest REST page loaded: then the socket catches up from its last seq, 0 included. */
   let historyLoaded = false;
   let failedHandshakes = 0;
@@ -88,11 +88,6 @@ export function createRoomStore(deps: Deps) {
   // component setup), so it is attached to the creating component's owner explicitly and
   // closes when that component goes away.
   const owner = getOwner();
-
-  const pruneTyping = setInterval(() => {
-    const now = Date.now();
-    if (state.typing.some((t) => t.until <= now)) setState("typing", (ts) => ts.filter((t) => t.until > now));
-  }, 1_000);
 
   /** The one place the web app dispatches server frames: every type has its case, and a type
    * added to the wire module without one is a compile error at `unhandled`. */
@@ -110,7 +105,7 @@ export function createRoomStore(deps: Deps) {
         messages.receive(frame.message);
         // Their message arrived: they are no longer typing it.
         const author = frame.message.author;
-        if (author.kind === "user") setState("typing", (ts) => ts.filter((t) => t.user.id !== author.id));
+        if (author.kind === "user") typists.sent(author.id);
         break;
       }
       case "message_updated":
@@ -126,12 +121,12 @@ export function createRoomStore(deps: Deps) {
       case "presence":
         setState("online", frame.online);
         break;
-      case "typing": {
-        if (frame.user.id === deps.me()?.id) break;
-        const until = Date.now() + TYPING_SHOW_FOR;
-        setState("typing", (ts) => [...ts.filter((t) => t.user.id !== frame.user.id), { user: frame.user, until }]);
+      case "renamed":
+        setState("renamed", (was) => [...was.filter((u) => u.id !== frame.user.id), frame.user]);
         break;
-      }
+      case "typing":
+        typists.saw(frame.user);
+        break;
       case "rate_limited":
         messages.rateLimited(frame.retryAfterMs, frame.clientId);
         setState("rateLimitedUntil", Date.now() + frame.retryAfterMs);
@@ -152,7 +147,7 @@ export function createRoomStore(deps: Deps) {
   const probe = () => whyRefused(deps.probeRoom).then((ended) => ended && end(ended));
 
   function dispose() {
-    clearInterval(pruneTyping);
+    typists.dispose();
     socket?.close();
   }
   if (owner) onCleanup(dispose);
@@ -184,7 +179,8 @@ export function createRoomStore(deps: Deps) {
         onClose: (code) => {
           const wasLive = state.connection === "live";
           messages.failAllPending("Not sent: the connection dropped before the server confirmed it.");
-          setState({ online: [], typing: [] });
+          setState("online", []);
+          typists.clear();
           const why = explainClose(code, deps.sessionExpired());
           if (why && FINAL.includes(code)) return end(why);
           setState({ connection: "reconnecting", trouble: why });
@@ -257,11 +253,11 @@ export function createRoomStore(deps: Deps) {
 
     discard: (clientId: string) => messages.discard(clientId),
 
-    typing() {
-      const now = Date.now();
-      if (state.connection !== "live" || now - lastTypingSent < TYPING_SEND_EVERY) return;
-      lastTypingSent = now;
-      socket?.send({ type: "typing" });
+    /** Who is typing here. */
+    typing: typists.typing,
+    /** This person is typing: says so, at most every few seconds. */
+    typed() {
+      if (state.connection === "live" && typists.due()) socket?.send({ type: "typing" });
     },
 
     control(kind: "stop" | "regenerate", seq: number) {
