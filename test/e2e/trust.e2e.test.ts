@@ -4,8 +4,8 @@
 // framed), someone who takes Alice's display name is told apart by @username, and signing out
 // ends the session on the server.
 // Signing out asks first; a room open on a device whose session was ended elsewhere offers to
-// sign in again, and the sign-in page says why, as it does for a session that ran out while the
-// app was closed.
+// sign in again, a device on another screen goes to sign-in at once, and the sign-in page says
+// why, as it does for a session that ran out while the app was closed.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -191,6 +191,23 @@ describe("signing out", () => {
     await other.page.getByText(/You were signed out|Your session has ended/).waitFor();
     expect((await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${second.token}` } })).status).toBe(401);
     await other.ctx.close();
+  });
+
+  it("signs a tab out at once when its session is ended elsewhere, on a screen with no room open", async () => {
+    const dora = await person(browser, baseURL, "Dora", { width: 390, height: 844, touch: true });
+    await signUp(dora);
+    await dora.page.goto("/account");
+    await dora.page.getByRole("heading", { name: "Account" }).waitFor();
+    // Her session is ended from another device (here, its API call): the account page goes.
+    const ended = await fetch(`${baseURL}/api/auth/logout-all`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await tokenOf(dora.page)}` },
+    });
+    expect(ended.status).toBe(200);
+    await dora.page.waitForURL((u) => u.pathname === "/signin", { timeout: 20_000 });
+    await dora.page.getByText("Your session has ended. Please sign in again.").waitFor();
+    expect(dora.errors).toEqual([]);
+    await dora.ctx.close();
   });
 
   it("says why at the sign-in page when the app opens with a session that ran out while it was closed", async () => {

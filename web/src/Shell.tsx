@@ -11,7 +11,7 @@ import { HistoryBanner } from "./components/HistoryBanner";
 import { Sidebar } from "./components/Sidebar";
 import { RoomsContext } from "./context";
 import { notifyMention } from "./notify";
-import { session } from "./session";
+import { SESSION_ENDED, session } from "./session";
 import { createChannel } from "./stores/channel";
 import { createRoomListStore } from "./stores/rooms";
 import { trackUnreadInTitle } from "./tab-title";
@@ -43,7 +43,8 @@ export function Shell(props: RouteSectionProps) {
   onMount(() => {
     if (!session.current()) return;
     // The channel's `ready` reads the list (and again after every reconnect).
-    const channel = createChannel({ rooms, token: session.token, socket: { ready: session.settled } });
+    const ended = () => session.signOut(SESSION_ENDED);
+    const channel = createChannel({ rooms, token: session.token, ended, socket: { ready: session.settled } });
     // The name may have been changed on another device since this one signed in.
     api.me().then(
       ({ user }) => user.displayName !== session.user()?.displayName && session.updateUser(user),

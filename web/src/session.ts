@@ -192,6 +192,9 @@ export type SessionStore = ReturnType<typeof createSession>;
 
 export const session = createSession(globalThis.localStorage);
 
+/** Why a tab was signed out when the server ended its session. */
+export const SESSION_ENDED = "Your session has ended. Please sign in again.";
+
 // A refresh rotates the token: every tab must switch to the new one.
 globalThis.addEventListener?.("storage", (e: StorageEvent) => {
   if (e.key === KEY) session.reread();
@@ -200,7 +203,7 @@ globalThis.addEventListener?.("storage", (e: StorageEvent) => {
 configureApi({
   token: session.token,
   settled: session.refreshed,
-  onUnauthorized: () => session.signOut("Your session has ended. Please sign in again."),
+  onUnauthorized: () => session.signOut(SESSION_ENDED),
 });
 
 /** Checks the token now, hourly, and whenever the tab comes back into view; returns a stop. */

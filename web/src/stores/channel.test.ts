@@ -110,18 +110,23 @@ describe("the tab title", () => {
 });
 
 describe("the channel's socket", () => {
-  it("stops reconnecting once its session was ended (4001), and reconnects after a drop", async () => {
+  it("stops reconnecting and signs the tab out once its session was ended (4001), and reconnects after a drop", async () => {
     FakeSocket.reset();
     const { store } = setup([]);
-    createRoot(() => createChannel({ rooms: store, token: () => "t", socket: { WebSocket: FakeSocket, delay: () => 0, heartbeatMs: 0 } }));
+    const ended = vi.fn();
+    createRoot(() =>
+      createChannel({ rooms: store, token: () => "t", ended, socket: { WebSocket: FakeSocket, delay: () => 0, heartbeatMs: 0 } }),
+    );
     await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(1));
     FakeSocket.last().open();
     FakeSocket.last().drop(1006);
     await vi.waitFor(() => expect(FakeSocket.all).toHaveLength(2));
+    expect(ended).not.toHaveBeenCalled();
     FakeSocket.last().open();
     FakeSocket.last().drop(CloseCode.sessionEnded);
     await new Promise((r) => setTimeout(r, 30));
     expect(FakeSocket.all).toHaveLength(2);
+    expect(ended).toHaveBeenCalledTimes(1);
     FakeSocket.reset();
   });
 });

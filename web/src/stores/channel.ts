@@ -13,6 +13,8 @@ export const FALLBACK_POLL_MS = 60_000;
 type Deps = {
   rooms: RoomListStore;
   token: () => string | null;
+  /** The server ended this session (logout elsewhere, sign out everywhere, a password change). */
+  ended: () => void;
   socket?: Partial<SocketOptions<ChannelFrame>>;
 };
 
@@ -57,8 +59,10 @@ export function createChannel(deps: Deps): { status: Accessor<SocketStatus> } {
     parse: parseChannelFrame,
     onFrame: (frame) => applyChannelFrame(deps.rooms, frame),
     // The session was ended (logout, sign out everywhere, a password change): its token opens
-    // nothing any more, so the channel stops trying; the next request signs the tab out.
+    // nothing any more, so the channel stops trying, and the tab signs out now, on whatever
+    // screen it is (a room's own socket says so too, but not every screen has one).
     finalCodes: [CloseCode.sessionEnded],
+    onClose: (code) => code === CloseCode.sessionEnded && deps.ended(),
     ...deps.socket,
   });
   const poll = setInterval(() => {
