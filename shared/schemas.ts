@@ -111,7 +111,15 @@ export type Room = W.Room;
  * `allOf: [Message, {type: [object, null]}]`, which null does not satisfy. */
 export const MaybeMessage = z.union([Message, z.null()]);
 
-export const RoomListItem = Room.extend({ lastMessage: MaybeMessage, unread: z.number().int() }).openapi("RoomListItem");
+export const RoomListItem = Room.extend({
+  lastMessage: MaybeMessage,
+  unread: z.number().int(),
+  characterAvatar: z
+    .string()
+    .nullable()
+    .optional()
+    .openapi({ description: "The room's character's avatar (an emoji or short text), if it has one" }),
+}).openapi("RoomListItem");
 export type RoomListItem = W.RoomListItem;
 
 export const Member = z

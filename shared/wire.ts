@@ -122,7 +122,7 @@ export type Room = {
   lastSeq: number;
 };
 
-export type RoomListItem = Room & { lastMessage: Message | null; unread: number };
+export type RoomListItem = Room & { lastMessage: Message | null; unread: number; characterAvatar?: string | null };
 
 export type Member = { user: User; role: "owner" | "member"; joinedAt: string; lastReadSeq: number };
 

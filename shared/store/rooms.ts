@@ -83,10 +83,11 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
     async list(userId: string, opts: { q?: string; cursor?: ListCursor | null; limit: number }) {
       const { q, cursor, limit } = opts;
       const rows = await db
-        .select({ room: rooms, lastReadSeq: rm.lastReadSeq, last: messages })
+        .select({ room: rooms, lastReadSeq: rm.lastReadSeq, last: messages, characterAvatar: characters.avatar })
         .from(rm)
         .innerJoin(rooms, eq(rooms.id, rm.roomId))
         .leftJoin(messages, and(eq(messages.roomId, rooms.id), eq(messages.seq, rooms.lastSeq)))
+        .leftJoin(characters, eq(characters.id, rooms.characterId))
         .where(
           and(
             eq(rm.userId, userId),
@@ -97,10 +98,11 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
         .orderBy(desc(rooms.lastActivityAt), desc(rooms.id))
         .limit(limit + 1);
       const page = rows.slice(0, limit);
-      const items: RoomListItem[] = page.map(({ room, lastReadSeq, last }) => ({
+      const items: RoomListItem[] = page.map(({ room, lastReadSeq, last, characterAvatar }) => ({
         ...toRoom(room),
         lastMessage: last ? toMessage(last) : null,
         unread: Math.max(0, Number(room.lastSeq) - Number(lastReadSeq)),
+        characterAvatar: room.characterId ? characterAvatar : null,
       }));
       const tail = page.at(-1)?.room;
       const nextCursor = rows.length > limit && tail ? encodeCursor({ at: Number(tail.lastActivityAt), id: tail.id }) : null;

@@ -1,6 +1,6 @@
 // The characters screens as a person uses them, at phone size in the dark theme: a character is
 // made through the form with an avatar (an emoji) and a description as long as the API takes,
-// and the avatar is what its card, the room's header and the character choice show; the
+// and the avatar is what its card, the room's header, its replies, the room list and the character choice show; the
 // built-in Assistant has no edit form to offer; deleting asks with the character's name and
 // says what happens to the rooms using it. A reply held back by the person's limit on replies
 // at once says why, and counts down to its next try.
@@ -43,7 +43,16 @@ describe("characters", () => {
     await card.getByRole("button", { name: "Start chat" }).tap();
     await page.getByRole("heading", { name: "Chat with Sous-chef" }).waitFor(WAIT);
     await expect.poll(() => page.locator(".chat-head .avatar-emoji").textContent(), WAIT).toBe("🧑‍🍳");
-    await page.goto(`${new URL(page.url()).pathname}/settings`);
+    // Its replies, and the room in the list, wear it too, not the generic sparkle.
+    const box = page.getByRole("textbox", { name: /^Message/ });
+    await box.fill("What can I cook with three eggs?");
+    await box.press("Enter");
+    await expect.poll(() => page.locator(".msg.is-ai .avatar-emoji").first().textContent(), WAIT).toBe("🧑‍🍳");
+    const roomPath = new URL(page.url()).pathname;
+    await page.getByRole("link", { name: "Back to rooms" }).tap();
+    const row = page.locator(".room-row", { hasText: "Sous-chef" });
+    await expect.poll(() => row.locator(".avatar-emoji").textContent(), WAIT).toBe("🧑‍🍳");
+    await page.goto(`${roomPath}/settings`);
     await page.getByRole("radio", { name: /Sous-chef/ }).waitFor({ state: "attached", ...WAIT });
     expect(await page.locator(".choice.is-selected .avatar-emoji").textContent()).toBe("🧑‍🍳");
     expect(cook.errors).toEqual([]);

@@ -103,10 +103,14 @@ export function mentionStyle(names: readonly string[], me?: string): MentionStyl
   return { pattern, me: me?.toLowerCase(), key: pattern.source };
 }
 
-/** The open room's people, for the messages in it (none elsewhere): how mentions show, and
- * the current name of whoever `id` is (people change theirs; a message keeps the one it was
- * sent with, shown when the room does not know them). */
-export type RoomPeople = { style: () => MentionStyle | undefined; nameOf: (id: string) => string | undefined };
+/** The open room's people, for the messages in it (none elsewhere): how mentions show, the
+ * current name of whoever `id` is (people change theirs; a message keeps the one it was sent
+ * with, shown when the room does not know them), and the character's avatar. */
+export type RoomPeople = {
+  style: () => MentionStyle | undefined;
+  nameOf: (id: string) => string | undefined;
+  avatarOf: (id: string) => string | null | undefined;
+};
 export const RoomPeople = createContext<RoomPeople>();
 
 /** An open room's people: its members as fetched and everyone seen online here since it
@@ -124,12 +128,12 @@ export function createRoomPeople(
     return news ? [...now, ...was.filter((w) => !now.some((u) => u.id === w.id))] : was;
   }, []);
   const mentioned = createMemo(() => mentionables(members(), me()?.id, character(), seen()));
-  const names = createMemo(() => new Map(mentioned().map((m) => [m.id, m.name])));
+  const byId = createMemo(() => new Map(mentioned().map((m) => [m.id, m])));
   const style = createMentionStyle(
     () => mentioned().map((m) => m.insert),
     () => me()?.username,
   );
-  return { mentioned, style, nameOf: (id) => names().get(id) };
+  return { mentioned, style, nameOf: (id) => byId().get(id)?.name, avatarOf: (id) => byId().get(id)?.emoji };
 }
 
 /** mentionStyle() of what `names` and `me` give, kept while they name the same people: a

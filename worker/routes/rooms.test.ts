@@ -19,6 +19,26 @@ describe("rooms", () => {
     expect(list.body.rooms.map((r) => r.id)).toContain(room.id);
   });
 
+  it("lists a room with its character's avatar, and without one once the character is taken out", async () => {
+    const ann = await signUp("ann");
+    const made = await api<{ character: Character }>("/characters", {
+      token: ann.token,
+      body: { name: "Chef", systemPrompt: "Cook.", avatar: "🧑‍🍳" },
+    });
+    const room = await createRoom(ann, { characterId: made.body.character.id });
+    const plain = await createRoom(ann, { title: "No AI" });
+    const listed = async () =>
+      new Map((await api<{ rooms: RoomListItem[] }>("/rooms", { token: ann.token })).body.rooms.map((r) => [r.id, r.characterAvatar]));
+    expect(await listed()).toEqual(
+      new Map([
+        [room.id, "🧑‍🍳"],
+        [plain.id, null],
+      ]),
+    );
+    await api(`/rooms/${room.id}`, { method: "PATCH", token: ann.token, body: { characterId: null } });
+    expect((await listed()).get(room.id)).toBeNull();
+  });
+
   it("defaults aiMode to always when a character is set, and rejects unknown characters", async () => {
     const ann = await signUp("ann");
     const room = await createRoom(ann, { characterId: "assistant" });

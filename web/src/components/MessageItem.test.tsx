@@ -27,7 +27,11 @@ describe("MessageItem", () => {
   });
 
   it("names an author the room knows by their current name, and anyone else by the name the message carries", () => {
-    const people = { style: () => undefined, nameOf: (id: string) => (id === "a" ? "Alice Renamed" : undefined) };
+    const people = {
+      style: () => undefined,
+      nameOf: (id: string) => (id === "a" ? "Alice Renamed" : undefined),
+      avatarOf: () => undefined,
+    };
     const from = (id: string, username: string) =>
       ai({ id, seq: id === "a" ? 1 : 2, author: { kind: "user", id, name: "Alice", username }, content: `from ${username}` });
     const { container } = render(() => (

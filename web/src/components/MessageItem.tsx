@@ -163,7 +163,7 @@ export function MessageItem(props: Props) {
       >
         <div class="msg-gutter">
           <Show when={!props.compact && !props.mine}>
-            <Avatar id={m().author.id} name={authorName()} ai={ai()} size={32} />
+            <Avatar id={m().author.id} name={authorName()} ai={ai()} emoji={people?.avatarOf(m().author.id)} size={32} />
           </Show>
         </div>
         <div class="msg-main">

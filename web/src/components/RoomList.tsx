@@ -17,7 +17,13 @@ export function RoomRow(props: { room: RoomListItem; myId?: string }) {
   return (
     <li>
       <A href={`/rooms/${props.room.id}`} class="room-row" classList={{ "is-active": !!active(), "is-unread": unread() > 0 }}>
-        <Avatar id={props.room.characterId ?? props.room.id} name={roomTitle(props.room)} ai={!!props.room.characterId} size={40} />
+        <Avatar
+          id={props.room.characterId ?? props.room.id}
+          name={roomTitle(props.room)}
+          ai={!!props.room.characterId}
+          emoji={props.room.characterAvatar}
+          size={40}
+        />
         <span class="room-row-body">
           <span class="room-row-top">
             <span class="room-row-title">{roomTitle(props.room)}</span>

@@ -114,6 +114,22 @@ describe("room list store", () => {
     expect(store.state.rooms.map((r) => r.id)).toEqual(["new", "kept"]);
   });
 
+  it("reads the list again when a room's character changes, whose avatar a room frame does not carry", async () => {
+    vi.useFakeTimers();
+    const chef = { ...room("r1", "2026-01-01T00:00:00Z"), characterId: "c1", characterAvatar: "🧑‍🍳" };
+    const list = vi.fn(async () => ({ rooms: [chef], nextCursor: null }));
+    const store = createRoomListStore({ list, search: async () => ({ results: [], nextCursor: null }) });
+    await store.refresh();
+    const { characterAvatar: _, lastMessage: __, unread: ___, ...frame } = chef;
+    store.upsertRoom({ ...frame, title: "Renamed" });
+    expect(store.state.rooms[0]?.characterAvatar).toBe("🧑‍🍳");
+    store.upsertRoom({ ...frame, characterId: "c2" });
+    expect(store.state.rooms[0]?.characterAvatar).toBeNull();
+    await vi.advanceTimersByTimeAsync(5_000);
+    vi.useRealTimers();
+    expect(list).toHaveBeenCalledTimes(2);
+  });
+
   it("reports a failed load in words", async () => {
     const store = createRoomListStore({
       list: async () => {

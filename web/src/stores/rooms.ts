@@ -246,12 +246,19 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
     upsertRoom(room: Room) {
       framed(room.id, false);
       const i = state.rooms.findIndex((r) => r.id === room.id);
-      if (i >= 0) setState("rooms", i, (r) => ({ ...r, ...room, lastSeq: Math.max(r.lastSeq, room.lastSeq) }));
-      else {
+      if (i >= 0) {
+        const character = state.rooms[i]?.characterId;
+        setState("rooms", i, (r) => ({ ...r, ...room, lastSeq: Math.max(r.lastSeq, room.lastSeq) }));
+        // Another character: its avatar comes with the next snapshot (the frame has none).
+        if (character !== room.characterId) {
+          setState("rooms", i, "characterAvatar", null);
+          debounceRefresh();
+        }
+      } else {
         const unread = room.ownerId === deps.me?.()?.id ? 0 : room.lastSeq;
         setState("rooms", (list) => sort([{ ...room, lastMessage: null, unread }, ...list]));
-        // Its last message comes with the next snapshot.
-        if (room.lastSeq > 0) debounceRefresh();
+        // Its last message, and its character's avatar, come with the next snapshot.
+        if (room.lastSeq > 0 || room.characterId) debounceRefresh();
       }
     },
 
