@@ -161,6 +161,11 @@ describe.each(SIZES)("very long names at $name size", (size) => {
       expect(mark.y + mark.height).toBeLessThanOrEqual(text.y + text.height + 1);
       expect(await hit.locator("strong").textContent()).toMatch(/^\w{1,23}…:$/);
     }
+    // Opened, in this room that fits on the screen, the hit is the latest: nothing to jump to.
+    await hits.last().click();
+    await page.locator(".msg.is-target").waitFor(WAIT);
+    await page.waitForTimeout(500);
+    expect(await page.getByRole("button", { name: /Jump to latest|newer message/ }).count()).toBe(0);
     await page.context().close();
   });
 

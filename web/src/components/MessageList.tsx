@@ -13,7 +13,7 @@ import type { Gap } from "../stores/history";
 import type { LocalSend } from "../stores/messages";
 import { Icon } from "./Icon";
 import { createLogKeys } from "./log-keys";
-import { groupRows, latestAi, lowerBound, seqAtBottom } from "./log-layout";
+import { answersTo, groupRows, latestAi, lowerBound, seqAtBottom } from "./log-layout";
 import { createLogScroll, type LogScroll } from "./log-scroll";
 import { type MessageActions, MessageItem } from "./MessageItem";
 import { PendingItem } from "./PendingItem";
@@ -60,15 +60,13 @@ export function MessageList(props: Props) {
   });
   const visible = createMemo(() => props.messages.slice(range()[0], range()[1]));
   const atEnd = () => range()[1] >= props.messages.length;
+  const fromBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
   /** Messages newer than the reader has reached, by seq (gap-free): unloaded ones count too. */
   const [reached, setReached] = createSignal<number>();
   const unseen = () => (props.messages.at(-1)?.seq ?? 0) - (reached() ?? props.messages[range()[1] - 1]?.seq ?? 0);
   const latestAiSeq = createMemo(() => latestAi(props.messages));
 
-  /** message seq → the seq of the AI reply that answered it (to offer a regenerate after an edit). */
-  const answers = createMemo(
-    () => new Map(props.messages.filter((m) => m.author.kind === "ai" && m.replyTo).map((m) => [m.replyTo, m.seq])),
-  );
+  const answers = createMemo(() => answersTo(props.messages));
 
   let inner!: HTMLDivElement;
   let scroll: LogScroll | undefined;
@@ -94,11 +92,11 @@ export function MessageList(props: Props) {
     const upward = scroll?.scrolled() ?? false;
     setReached(seqAtBottom(scroller));
     if (busy) return;
-    const fromBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+    const below = fromBottom();
     const [start, end] = range();
-    if (fromBottom < 40 && atEnd()) {
+    if (below < 40 && atEnd()) {
       if (!follow()) setFollow(true);
-    } else if (follow() && fromBottom > 150 && upward) {
+    } else if (follow() && below > 150 && upward) {
       // Only the reader scrolling up lets go of the bottom; content growing below does not.
       freeze(start, end);
     }
@@ -117,7 +115,7 @@ export function MessageList(props: Props) {
           if (s2 > 0) anchored(() => freeze(Math.max(0, s2 - STEP), Math.min(range()[1], s2 - STEP + WINDOW)));
         }
       }
-    } else if (fromBottom < EDGE && !atEnd()) {
+    } else if (below < EDGE && !atEnd()) {
       const e = Math.min(props.messages.length, end + STEP);
       // With a gap in the log, the end is reached by reading through it, not by jumping past it.
       if (e >= props.messages.length && !props.gaps?.length) anchored(() => setFollow(true));
@@ -191,6 +189,8 @@ export function MessageList(props: Props) {
           const row = scroller.querySelector<HTMLElement>(`[data-seq="${target.seq}"]`);
           if (!row) return;
           scroll?.centre(row);
+          // Nothing newer to jump to (a room that fits on the screen never scrolls there).
+          if (atEnd() && fromBottom() < 40) setFollow(true);
           row.focus({ preventScroll: true });
           void fillVisibleGap();
         });

@@ -60,3 +60,8 @@ export function latestAi(list: readonly Message[]): number | undefined {
   for (let i = list.length - 1; i >= 0; i--) if (list[i]?.author.kind === "ai") return list[i]?.seq;
   return undefined;
 }
+
+/** message seq → the seq of the AI reply that answered it (to offer a regenerate after an edit). */
+export function answersTo(list: readonly Message[]): Map<number, number> {
+  return new Map(list.flatMap((m) => (m.author.kind === "ai" && m.replyTo ? [[m.replyTo, m.seq] as const] : [])));
+}
