@@ -11,6 +11,11 @@ describe("initials", () => {
     expect(initials("Q")).toBe("Q");
     expect(initials("👩‍💻")).not.toContain("\uFFFD");
     expect(initials("")).toBe("?");
+    // A room titled by its first message: symbols before a name, or alone, stand for nothing.
+    expect(initials("hey @alice are you free?")).toBe("HA");
+    expect(initials("#general")).toBe("GE");
+    expect(initials("— (draft) notes")).toBe("DN");
+    expect(initials("!!!")).toBe("?");
   });
 });
 

@@ -11,14 +11,14 @@ export function hue(id: string): number {
   return h % 360;
 }
 
+/** What may stand for a word: a letter, a digit or an emoji (not "@" or "#" before a name). */
+const MARK = /[\p{L}\p{N}]|\p{Extended_Pictographic}/u;
+
 export function initials(name: string): string {
-  const parts = name
-    .trim()
-    .split(/[\s_.-]+/)
-    .filter(Boolean);
-  // By code point, so an emoji is never cut in half.
-  const first = (s: string | undefined) => Array.from(s ?? "")[0] ?? "";
-  const letters = parts.length > 1 ? first(parts[0]) + first(parts[1]) : Array.from(name).slice(0, 2).join("");
+  // By code point, so an emoji is never cut in half; a word of symbols alone counts for nothing.
+  const words = name.split(/[\s_.-]+/).map((w) => Array.from(w).filter((c) => MARK.test(c)));
+  const marked = words.filter((w) => w.length > 0);
+  const letters = marked.length > 1 ? (marked[0]?.[0] ?? "") + (marked[1]?.[0] ?? "") : (marked[0] ?? []).slice(0, 2).join("");
   return letters.toUpperCase() || "?";
 }
 
