@@ -119,6 +119,11 @@ export const RoomListItem = Room.extend({
     .nullable()
     .optional()
     .openapi({ description: "The room's character's avatar (an emoji or short text), if it has one" }),
+  peer: z
+    .object({ id: z.string(), username: z.string(), displayName: z.string() })
+    .nullable()
+    .optional()
+    .openapi({ description: "In a direct chat (two people, no title, no AI character), the other person: what to call the room" }),
 }).openapi("RoomListItem");
 export type RoomListItem = W.RoomListItem;
 

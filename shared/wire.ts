@@ -90,8 +90,7 @@ export type Message = {
   error?: string;
   /** While a failed AI reply waits for its next attempt: when that attempt is due. */
   retryAt?: string;
-  /** On a streaming reply: the index of the next `delta`; the content already holds the text
-   * of every earlier one. */
+  /** On a streaming reply: the index of the next `delta`; the content holds every earlier one's. */
   streamIndex?: number;
   /** Files sent with the message (never empty when present). */
   attachments?: Attachment[];
@@ -122,7 +121,9 @@ export type Room = {
   lastSeq: number;
 };
 
-export type RoomListItem = Room & { lastMessage: Message | null; unread: number; characterAvatar?: string | null };
+/** `peer`: in a direct chat (two people, no title, no AI), the other person. */
+type Listed = { lastMessage: Message | null; unread: number; characterAvatar?: string | null; peer?: OnlineUser | null };
+export type RoomListItem = Room & Listed;
 
 export type Member = { user: User; role: "owner" | "member"; joinedAt: string; lastReadSeq: number };
 
@@ -147,8 +148,7 @@ export type CharacterInput = {
   name: string;
   systemPrompt: string;
   description?: string;
-  /** A model name the deployment's AI providers accept (docs/API.md, Characters); null for
-   * the deployment's default. */
+  /** A model name the deployment's AI providers accept (docs/API.md, Characters); null: the default. */
   model?: string | null;
   temperature?: number | null;
   avatar?: string | null;

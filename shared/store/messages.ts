@@ -116,17 +116,23 @@ export function messagesRepo(ctx: DbContext) {
       const firstUser = rows.filter((r) => r.authorKind === "user" && r.deletedAt == null).sort((a, b) => a.seq - b.seq)[0];
       const readers = new Map<string, number>();
       for (const r of rows) if (r.authorKind === "user") readers.set(r.authorId, Math.max(readers.get(r.authorId) ?? 0, r.seq));
+      // An untitled room takes its first message's name; a direct chat (two people, no AI) is
+      // called after the other person instead, by each of them (the room list's `peer`).
+      const titleAfter = (first: MessageRow) => {
+        const named = titleOfMessage({
+          content: first.content,
+          attachments: first.attachments ? JSON.parse(first.attachments) : undefined,
+        });
+        const direct = sql`${rooms.characterId} is null and (select count(*) from ${rm} where ${rm.roomId} = ${rooms.id}) = 2`;
+        return sql`coalesce(${rooms.title}, case when ${direct} then null else ${named} end)`;
+      };
       const [touched] = await ctx.atomic((d) => [
         d
           .update(rooms)
           .set({
             lastSeq: sql`case when ${rooms.lastSeq} < ${lastSeq} then ${lastSeq} else ${rooms.lastSeq} end`,
             lastActivityAt: sql`case when ${rooms.lastActivityAt} < ${lastAt} then ${lastAt} else ${rooms.lastActivityAt} end`,
-            ...(firstUser
-              ? {
-                  title: sql`coalesce(${rooms.title}, ${titleOfMessage({ content: firstUser.content, attachments: firstUser.attachments ? JSON.parse(firstUser.attachments) : undefined })})`,
-                }
-              : {}),
+            ...(firstUser ? { title: titleAfter(firstUser) } : {}),
           })
           .where(eq(rooms.id, roomId))
           .returning({ id: rooms.id }),

@@ -1,7 +1,7 @@
 // Rooms and their members in the history store. Room activity (lastSeq, lastActivityAt) is
 // advanced by the ChatRoom object's write-behind flush (see messages.ts).
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
-import type { AiMode, Member, Room, RoomListItem } from "../wire";
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import type { AiMode, Member, OnlineUser, Room, RoomListItem } from "../wire";
 import type { DbContext } from "./db";
 import { iso, type RoomRow, toMessage, toRoom, toUser } from "./mappers";
 
@@ -23,6 +23,25 @@ export function decodeCursor(s: string): ListCursor | null {
 
 export function roomsRepo({ db, t, atomic }: DbContext) {
   const { rooms, roomMembers: rm, messages, users, characters } = t;
+  /** Of `roomIds`, those with exactly one member besides `userId`: room id -> that member. */
+  async function peersOf(roomIds: string[], userId: string): Promise<Map<string, OnlineUser>> {
+    const members = new Map<string, OnlineUser[]>();
+    // D1 binds at most 100 parameters to a statement.
+    for (let i = 0; i < roomIds.length; i += 90) {
+      const rows = await db
+        .select({ roomId: rm.roomId, id: users.id, username: users.username, displayName: users.displayName })
+        .from(rm)
+        .innerJoin(users, eq(users.id, rm.userId))
+        .where(inArray(rm.roomId, roomIds.slice(i, i + 90)));
+      for (const { roomId, ...user } of rows) members.set(roomId, [...(members.get(roomId) ?? []), user]);
+    }
+    const peers = new Map<string, OnlineUser>();
+    for (const [roomId, [a, b, ...more]] of members) {
+      const peer = a?.id === userId ? b : a;
+      if (peer && b && more.length === 0) peers.set(roomId, peer);
+    }
+    return peers;
+  }
   return {
     async create(room: RoomRow, memberIds: string[]): Promise<void> {
       const members = [room.ownerId, ...memberIds.filter((id) => id !== room.ownerId)].map((userId) => ({
@@ -104,6 +123,11 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
         unread: Math.max(0, Number(room.lastSeq) - Number(lastReadSeq)),
         characterAvatar: room.characterId ? characterAvatar : null,
       }));
+      const peers = await peersOf(
+        page.filter(({ room }) => room.title === null && room.characterId === null).map(({ room }) => room.id),
+        userId,
+      );
+      for (const item of items) item.peer = peers.get(item.id) ?? null;
       const tail = page.at(-1)?.room;
       const nextCursor = rows.length > limit && tail ? encodeCursor({ at: Number(tail.lastActivityAt), id: tail.id }) : null;
       return { rooms: items, nextCursor };

@@ -213,6 +213,25 @@ describe("mentions from the composer", () => {
     expect(await quoted.locator(".md-mention").count()).toBe(0);
   });
 
+  it("a direct chat is called after the other person, in each one's list and header, not after its first message", async () => {
+    const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { members: [bob.username] }, await tokenOf(ada.page));
+    await ada.page.goto(`/rooms/${room.id}`);
+    await live(ada.page);
+    const box = ada.page.getByRole("textbox", { name: /^Message/ });
+    await box.fill("lunch on Friday?");
+    await box.press("Enter");
+    await bubbles(ada.page).filter({ hasText: "lunch on Friday?" }).waitFor(WAIT);
+    await expect.poll(() => ada.page.locator("#room-title").textContent(), WAIT).toBe("Bob Carter");
+    const row = ada.page.locator(".room-row", { hasText: "lunch on Friday?" }).locator(".room-row-title");
+    await expect.poll(() => row.textContent(), WAIT).toBe("Bob Carter");
+    // Bob, on his phone, sees it under Ada's name.
+    await bob.page.goto("/");
+    const titles = bob.page.locator(".room-row-title");
+    await expect.poll(() => titles.allTextContents(), WAIT).toContain("Ada Lovelace");
+    expect(await titles.allTextContents()).not.toContain("lunch on Friday?");
+    await shot(bob.page, "direct-chat-list-phone-dark");
+  });
+
   it("a display name changed on the Account page shows at once: to her, and on her earlier messages in Bob's open room", async () => {
     await post(baseURL, `/rooms/${roomId}/messages`, { content: "a line from before the rename" }, await tokenOf(ada.page));
     const earlier = bob.page.getByRole("log").locator(".msg", { hasText: "a line from before the rename" }).locator(".msg-head");

@@ -1,7 +1,7 @@
 // Search snippets: where the excerpt of a long message starts, so that the match shows.
 import { describe, expect, it } from "vitest";
 import { isWellFormedText } from "../../shared/wire";
-import { searchSnippet } from "./format";
+import { peerAmong, roomTitle, searchSnippet } from "./format";
 
 const marked = (parts: { text: string; match: boolean }[]) => parts.filter((p) => p.match).map((p) => p.text);
 
@@ -26,5 +26,29 @@ describe("searchSnippet", () => {
     const parts = searchSnippet(`${"😀".repeat(60)} mango`, "mango");
     expect(marked(parts)).toEqual(["mango"]);
     expect(isWellFormedText(parts[0]?.text ?? "")).toBe(true);
+  });
+});
+
+describe("a room's name", () => {
+  const user = (id: string, displayName: string) => ({ id, username: id, displayName, createdAt: "2026-01-01T00:00:00.000Z" });
+  const member = (id: string, displayName: string) => ({
+    user: user(id, displayName),
+    role: "member" as const,
+    joinedAt: "",
+    lastReadSeq: 0,
+  });
+  const two = [member("me", "Me"), member("bo", "Bo Diddley")];
+
+  it("is its title, or in a direct chat the other person's name", () => {
+    expect(roomTitle({ title: " Plans " })).toBe("Plans");
+    expect(roomTitle({ title: null, peer: { id: "bo", username: "bo", displayName: "Bo Diddley" } })).toBe("Bo Diddley");
+    expect(roomTitle({ title: null })).toBe("Untitled room");
+  });
+
+  it("knows a direct chat from the members: two people, no title, no AI", () => {
+    expect(peerAmong({ title: null, characterId: null }, two, "me")?.displayName).toBe("Bo Diddley");
+    expect(peerAmong({ title: "Plans", characterId: null }, two, "me")).toBeUndefined();
+    expect(peerAmong({ title: null, characterId: "assistant" }, two, "me")).toBeUndefined();
+    expect(peerAmong({ title: null, characterId: null }, [...two, member("cy", "Cy")], "me")).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@
 // request for rooms, and previews show once it is there.
 import { createSignal } from "solid-js";
 import { truncate } from "../../shared/text";
-import type { AiMode, Message, Room } from "../../shared/wire";
+import type { AiMode, Member, Message, Room, RoomListItem } from "../../shared/wire";
 
 const minute = 60_000;
 const day = 24 * 60 * minute;
@@ -140,7 +140,15 @@ function previewOf(m: Message): string {
   return m.status === "streaming" ? "…" : "";
 }
 
-export const roomTitle = (r: Pick<Room, "title"> | null | undefined) => r?.title?.trim() || "Untitled room";
+/** In a direct chat (two people, no title, no AI character), the other person. */
+export function peerAmong(room: Pick<Room, "title" | "characterId"> | undefined, members: readonly Member[] = [], myId?: string) {
+  const others = members.filter((m) => m.user.id !== myId);
+  return room && !room.title && !room.characterId && others.length === 1 ? others[0]?.user : undefined;
+}
+
+/** A room's name: its title, or in a direct chat the other person's name (`peer`). */
+export const roomTitle = (r: (Pick<Room, "title"> & Pick<RoomListItem, "peer">) | null | undefined) =>
+  r?.title?.trim() || r?.peer?.displayName || "Untitled room";
 
 /** The composer's placeholder wordings, longest first: it shows the first that fits its one
  * line (a phone gets a shorter one). Never the whole title: one derived from a first message can

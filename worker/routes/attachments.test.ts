@@ -99,7 +99,8 @@ describe("attachments", () => {
   });
 
   it("sends attachments over REST once, idempotently, and refuses someone else's or a sent one", async () => {
-    const [room, ann, bob] = await roomWith("ann", "bob");
+    // Three people: a room of two is a direct chat, named after the other person instead.
+    const [room, ann, bob] = await roomWith("ann", "bob", "cy");
     const a = (await upload(ann, room.id, png(2, 3), "tiny.png")).body.attachment;
     const first = await send(ann, room.id, { content: "", clientId: "c1", attachments: [a.id] });
     expect(first.status).toBe(201);
@@ -115,7 +116,7 @@ describe("attachments", () => {
     expect((await send(ann, room.id, { content: "" })).body.error?.code).toBe("invalid_content");
     const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages`, { token: bob.token });
     expect(page.body.messages.map((m) => m.attachments?.map((x) => x.id))).toEqual([[a.id]]);
-    // A room without a title is named after its first message: here, the file it carried.
+    // A group without a title is named after its first message: here, the file it carried.
     await flush(room.id);
     expect((await api<{ room: { title: string } }>(`/rooms/${room.id}`, { token: ann.token })).body.room.title).toBe("tiny.png");
   });

@@ -87,7 +87,7 @@ describe("editing and deleting messages", () => {
   });
 
   it("renames a room named after its first message when that message is edited or deleted, and tells every member at once", async () => {
-    const [room, ann, bob] = await roomWith("ann", "bob");
+    const [room, ann, bob] = await roomWith("ann", "bob", "cy");
     await post(ann, room.id, "**Secret** plan: meet at noon");
     await post(bob, room.id, "count me in");
     await post(ann, room.id, "bring snacks");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { flushAll } from "../../durable-objects/chat-room/test-support";
 import type { Character, Member, Room, RoomCharacter, RoomListItem } from "../../shared/wire";
 import { connectChannel } from "../../test/channel";
 import { type Account, api, createRoom, post, roomWith, signUp } from "../../test/helpers";
@@ -37,6 +38,25 @@ describe("rooms", () => {
     );
     await api(`/rooms/${room.id}`, { method: "PATCH", token: ann.token, body: { characterId: null } });
     expect((await listed()).get(room.id)).toBeNull();
+  });
+
+  it("calls a direct chat (two people, no title, no AI) after the other person, not its first message", async () => {
+    const [dm, ann, bob] = await roomWith("ann", "bob");
+    const withAi = await createRoom(ann, { characterId: "assistant", members: [bob.user.username] });
+    for (const room of [dm, withAi]) {
+      await post(ann, room.id, "hello there, how are you?");
+      await flushAll(room.id);
+    }
+    const listed = async (a: Account) =>
+      new Map((await api<{ rooms: RoomListItem[] }>("/rooms", { token: a.token })).body.rooms.map((r) => [r.id, r]));
+    const [forAnn, forBob] = [await listed(ann), await listed(bob)];
+    expect(forBob.get(dm.id)).toMatchObject({
+      title: null,
+      peer: { id: ann.user.id, username: ann.user.username, displayName: ann.user.displayName },
+    });
+    expect(forAnn.get(dm.id)).toMatchObject({ title: null, peer: { id: bob.user.id } });
+    // With an AI it is a chat with the AI: named after its first message, no peer.
+    expect(forBob.get(withAi.id)).toMatchObject({ title: "hello there, how are you?", peer: null });
   });
 
   it("defaults aiMode to always when a character is set, and rejects unknown characters", async () => {

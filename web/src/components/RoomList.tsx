@@ -18,7 +18,7 @@ export function RoomRow(props: { room: RoomListItem; myId?: string }) {
     <li>
       <A href={`/rooms/${props.room.id}`} class="room-row" classList={{ "is-active": !!active(), "is-unread": unread() > 0 }}>
         <Avatar
-          id={props.room.characterId ?? props.room.id}
+          id={props.room.characterId ?? props.room.peer?.id ?? props.room.id}
           name={roomTitle(props.room)}
           ai={!!props.room.characterId}
           emoji={props.room.characterAvatar}

@@ -19,7 +19,7 @@ import { MessageList } from "../components/MessageList";
 import { OnlineAvatars, TypingIndicator } from "../components/Presence";
 import { RoomBanners } from "../components/RoomBanners";
 import { useRooms } from "../context";
-import { composerPlaceholders, roomTitle } from "../format";
+import { composerPlaceholders, peerAmong, roomTitle } from "../format";
 import { createRoomPeople, RoomPeople } from "../mentions";
 import { settled } from "../resource";
 import { session } from "../session";
@@ -125,12 +125,14 @@ function RoomView(props: { id: string }) {
     const first = store.messages.state.hasMoreBefore ? undefined : store.messages.state.messages.find((m) => m.author.kind === "user");
     return first ? titleFrom(first.content) : undefined;
   };
+  // A direct chat is called after the other person: as the list says, or the fetched members.
+  const peer = () => rooms.state.rooms.find((r) => r.id === props.id)?.peer ?? peerAmong(room(), info()?.members, me()?.id);
   const refused = () => (infoRes.error instanceof ApiError ? infoRes.error.status : 0);
   const title = () => {
     const current = room();
     if (!current && refused() === 404) return "Room not found";
     if (!current && refused() === 403) return "Private room";
-    return current?.title?.trim() || derivedTitle() || roomTitle(current);
+    return current?.title?.trim() || peer()?.displayName || derivedTitle() || roomTitle(current);
   };
   createEffect(() => (document.title = `${title()} · Parlor`));
   // Refused by either request (the room's details, or its first page of messages).
@@ -190,7 +192,13 @@ function RoomView(props: { id: string }) {
         <A href="/" class="icon-btn mobile-only" aria-label="Back to rooms">
           <Icon name="back" />
         </A>
-        <Avatar id={room()?.characterId ?? props.id} name={title()} ai={!!room()?.characterId} emoji={character()?.avatar} size={36} />
+        <Avatar
+          id={room()?.characterId ?? peer()?.id ?? props.id}
+          name={title()}
+          ai={!!room()?.characterId}
+          emoji={character()?.avatar}
+          size={36}
+        />
         <div class="chat-title">
           <h1 id="room-title">{title()}</h1>
           <Show when={subtitle()}>

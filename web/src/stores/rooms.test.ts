@@ -50,6 +50,25 @@ describe("room list store", () => {
     expect(store.state.rooms[0]?.title).toBe("gnp.exe trip plans");
   });
 
+  it("leaves a direct chat untitled: it is called after the other person", async () => {
+    const peer = { id: "u2", username: "bob", displayName: "Bob" };
+    const { store } = setup([{ ...room("a", "2026-01-02T00:00:00Z"), title: null, lastSeq: 0, peer }]);
+    await store.refresh();
+    store.noteMessage("a", message("a", 1, "2026-01-03T00:00:00Z"));
+    expect(store.state.rooms[0]).toMatchObject({ title: null, peer });
+  });
+
+  it("keeps the open room's newer preview over a snapshot read before its last message was stored", async () => {
+    // A new copy each time: the store's own are changed in place.
+    const list = vi.fn(async () => ({ rooms: [room("a", "2026-01-02T00:00:00Z")], nextCursor: null }));
+    const store = createRoomListStore({ list, search: async () => ({ results: [], nextCursor: null }) });
+    await store.refresh();
+    store.setOpen("a");
+    store.noteMessage("a", message("a", 2, "2026-01-03T00:00:00Z"));
+    await store.refresh();
+    expect(store.state.rooms[0]).toMatchObject({ lastSeq: 2, lastMessage: { seq: 2 }, unread: 0 });
+  });
+
   it("loads the next page of message hits by its cursor, and drops one that answers after the query changed", async () => {
     const hit = (seq: number) => ({ room: room("a", "2026-01-02T00:00:00Z"), message: message("a", seq, "2026-01-02T00:00:00Z") });
     const list = vi.fn(async () => ({ rooms: [], nextCursor: null }));

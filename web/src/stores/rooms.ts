@@ -120,7 +120,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       const listed = new Set(page.rooms.map((r) => r.id));
       const rooms = page.rooms
         .filter((r) => !during(r.id)?.gone)
-        .map((r) => (r.id === openRoom ? { ...r, unread: 0 } : newerOf(r, state.rooms)));
+        .map((r) => (r.id === openRoom ? { ...newerOf(r, state.rooms), unread: 0 } : newerOf(r, state.rooms)));
       const added = state.rooms.filter((r) => !listed.has(r.id) && during(r.id)?.gone === false);
       setState({
         rooms: sort([...added, ...rooms]),
@@ -151,9 +151,9 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
         r.unread = r.id === openRoom || mine ? 0 : readSeq ? Math.max(0, Math.min(grown, lastSeq - readSeq)) : grown;
         r.lastSeq = lastSeq;
         if (message && (!r.lastMessage || r.lastMessage.seq <= message.seq)) r.lastMessage = message;
-        // The server names an untitled room after its first message when it stores it;
-        // name it the same way here until the next refresh brings that title.
-        if (!r.title && message?.author.kind === "user")
+        // The server names an untitled room after its first message when it stores it (not a
+        // direct chat: see `peer`); name it the same way here until the next refresh brings it.
+        if (!r.title && !r.peer && message?.author.kind === "user")
           r.title = withoutUnsafeNameChars(plainPreview(message.content, 60)).trim() || "New chat";
       }),
     );
@@ -257,8 +257,9 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       } else {
         const unread = room.ownerId === deps.me?.()?.id ? 0 : room.lastSeq;
         setState("rooms", (list) => sort([{ ...room, lastMessage: null, unread }, ...list]));
-        // Its last message, and its character's avatar, come with the next snapshot.
-        if (room.lastSeq > 0 || room.characterId) debounceRefresh();
+        // Its last message, its character's avatar and, untitled, who the other person in a
+        // direct chat is come with the next snapshot (a room frame carries none of them).
+        if (room.lastSeq > 0 || room.characterId || !room.title) debounceRefresh();
       }
     },
 
