@@ -168,6 +168,11 @@ export function FormActions(props: { cancelHref: string; children: JSX.Element }
   );
 }
 
+/** After the fields' errors render: the person goes on at the first field at fault. */
+export function focusFirstInvalid(form: HTMLFormElement | null) {
+  queueMicrotask(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}
+
 /** A form's own refusal of one field (before sending), shown under it as the server's are. */
 export class FieldError extends Error {
   constructor(
@@ -206,6 +211,8 @@ export function createSubmit(work: () => Promise<void>, shown: string[] = []) {
     },
     async submit(e?: SubmitEvent) {
       e?.preventDefault();
+      // Read now: once the event has been dispatched its currentTarget is null.
+      const form = e?.currentTarget instanceof HTMLFormElement ? e.currentTarget : null;
       if (busy()) return;
       setBusy(true);
       setError(null);
@@ -219,8 +226,7 @@ export function createSubmit(work: () => Promise<void>, shown: string[] = []) {
         setFields(below ? byField : {});
         setError(below ? `Check the field${count === 1 ? "" : "s"} marked below.` : describeError(err));
         // The person goes on at the first field at fault.
-        const form = e?.currentTarget instanceof HTMLFormElement ? e.currentTarget : null;
-        if (below) queueMicrotask(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+        if (below) focusFirstInvalid(form);
       } finally {
         setBusy(false);
       }

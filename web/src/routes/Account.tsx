@@ -5,7 +5,7 @@
 import { useNavigate } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
 import { DISPLAY_NAME_MAX } from "../../../shared/wire";
-import { api } from "../api";
+import { ApiError, api } from "../api";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { createSubmit, DisplayNameField, FieldError, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
 import { PasswordField } from "../components/PasswordField";
@@ -33,14 +33,24 @@ export default function Account() {
   }, ["displayName"]);
   const unchanged = () => name().trim() === session.user()?.displayName;
 
+  // The same password again is refused as it is typed, not only by the server.
+  const sameAgain = () => (next() && next() === current() ? "That is your current password; choose another." : null);
   const form = createSubmit(async () => {
-    if (!current()) throw new Error("Enter your current password.");
-    if (!next()) throw new Error("Choose a new password.");
-    const { ended } = await api.changePassword(current(), next());
+    if (!current()) throw new FieldError("currentPassword", "Enter your current password.");
+    if (!next()) throw new FieldError("newPassword", "Choose a new password.");
+    if (sameAgain()) throw new FieldError("newPassword", sameAgain() ?? "");
+    const { ended } = await api.changePassword(current(), next()).catch((err) => {
+      // Said under the field at fault, as the server's field errors are.
+      if (err instanceof ApiError && err.code === "invalid_credentials")
+        throw new FieldError("currentPassword", "That isn't your current password.");
+      if (err instanceof ApiError && (err.code === "weak_password" || err.code === "same_password"))
+        throw new FieldError("newPassword", err.message);
+      throw err;
+    });
     setCurrent("");
     setNext("");
     toast(`Password changed. ${ended === 1 ? "1 other session was" : `${ended} other sessions were`} signed out.`, "success");
-  });
+  }, ["currentPassword", "newPassword"]);
 
   return (
     <Page title="Account" back={{ href: "/", label: "Back to rooms", phoneOnly: true }}>
@@ -75,8 +85,29 @@ export default function Account() {
           <Show when={form.error()}>
             <FormAlert>Couldn't change the password: {form.error()}</FormAlert>
           </Show>
-          <PasswordField id="current-password" label="Current password" purpose="current" value={current()} onInput={setCurrent} />
-          <PasswordField id="new-password" label="New password" purpose="new" value={next()} onInput={setNext} personal={personal} />
+          <PasswordField
+            id="current-password"
+            label="Current password"
+            purpose="current"
+            value={current()}
+            onInput={(v) => {
+              setCurrent(v);
+              form.clear();
+            }}
+            error={form.field("currentPassword")}
+          />
+          <PasswordField
+            id="new-password"
+            label="New password"
+            purpose="new"
+            value={next()}
+            onInput={(v) => {
+              setNext(v);
+              form.clear();
+            }}
+            personal={personal}
+            error={sameAgain() ?? form.field("newPassword")}
+          />
           <FormActions cancelHref="/">
             <SubmitButton busy={form.busy()}>Change password</SubmitButton>
           </FormActions>

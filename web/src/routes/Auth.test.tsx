@@ -51,8 +51,12 @@ describe("Auth", () => {
     renderAt("/signup", () => <Auth mode="signup" />);
     fill("Username", "ada");
     fill("Password", "correct horse battery");
+    // Enter pressed in the password field, where the person typed last.
+    screen.getByLabelText("Password").focus();
     fireEvent.click(screen.getByRole("button", { name: "Create account" }));
     expect(await screen.findByText("That username is taken. Try another.")).toBeInTheDocument();
+    // The person goes on at the field at fault.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("Username")));
     // Typing another one clears the complaint about the last.
     fill("Username", "ada_l");
     expect(screen.queryByText("That username is taken. Try another.")).toBeNull();

@@ -5,7 +5,7 @@ import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
 import { DISPLAY_NAME_MAX } from "../../../shared/wire";
 import { ApiError, api, describeError } from "../api";
-import { DisplayNameField, Field, FormAlert, SubmitButton } from "../components/Form";
+import { DisplayNameField, Field, FormAlert, focusFirstInvalid, SubmitButton } from "../components/Form";
 import { Icon } from "../components/Icon";
 import { PasswordField, passwordProblem } from "../components/PasswordField";
 import { session } from "../session";
@@ -46,12 +46,13 @@ export default function Auth(props: { mode: "signin" | "signup" }) {
 
   async function submit(e: SubmitEvent) {
     e.preventDefault();
+    const form = e.currentTarget instanceof HTMLFormElement ? e.currentTarget : null;
     const u = username().trim().toLowerCase();
     setBusy(true);
     try {
       const found = await check(u);
       setErrors(found);
-      if (found.username || found.displayName || found.password) return;
+      if (found.username || found.displayName || found.password) return focusFirstInvalid(form);
       const s = signup()
         ? await api.register({ username: u, password: password(), displayName: displayName().trim() || undefined })
         : await api.login({ username: u, password: password() });
@@ -62,6 +63,7 @@ export default function Auth(props: { mode: "signin" | "signup" }) {
       else if (err instanceof ApiError && err.code === "weak_password") setErrors({ password: err.message });
       else if (err instanceof ApiError && err.status === 401) setErrors({ form: "Wrong username or password." });
       else setErrors({ form: describeError(err) });
+      focusFirstInvalid(form);
     } finally {
       setBusy(false);
     }

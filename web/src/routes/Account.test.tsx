@@ -1,0 +1,61 @@
+// The account page: a display name changed for everyone, and a password change whose refusals
+// are said under the field at fault.
+import "../test/dom";
+import { fireEvent, screen, waitFor } from "@solidjs/testing-library";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { ApiError, api } from "../api";
+import { session } from "../session";
+import { renderAt } from "../test/router";
+import Account from "./Account";
+
+const now = Math.floor(Date.now() / 1000);
+const token = `h.${btoa(JSON.stringify({ sub: "u1", iat: now, exp: now + 3600 })).replace(/=+$/, "")}.s`;
+const user = { id: "u1", username: "ann", displayName: "Ann", createdAt: "2026-01-01T00:00:00.000Z" };
+const fill = (label: string, value: string) => fireEvent.input(screen.getByLabelText(label), { target: { value } });
+
+// The new-password field loads the strength estimator on mount: loaded once here, so no test
+// ends with that import still on its way.
+beforeAll(() => import("../../../shared/password"));
+beforeEach(() => session.signIn({ token, user }));
+afterEach(() => {
+  vi.restoreAllMocks();
+  session.signOut();
+});
+
+describe("Account", () => {
+  it("changes the display name, and offers Save only once it differs", async () => {
+    const update = vi.spyOn(api, "updateProfile").mockResolvedValue({ user: { ...user, displayName: "Ann Lee" } });
+    renderAt("/account", () => <Account />);
+    const save = await screen.findByRole("button", { name: "Save name" });
+    expect(save).toBeDisabled();
+    fill("Display name", "  Ann Lee ");
+    fireEvent.click(save);
+    await waitFor(() => expect(session.user()?.displayName).toBe("Ann Lee"));
+    expect(update).toHaveBeenCalledWith({ displayName: "Ann Lee" });
+  });
+
+  it("says under the field that the current password is wrong, and focuses it", async () => {
+    vi.spyOn(api, "changePassword").mockRejectedValue(new ApiError(401, "invalid_credentials", "The current password is wrong."));
+    renderAt("/account", () => <Account />);
+    await screen.findByLabelText("Current password");
+    fill("Current password", "not my password");
+    fill("New password", "correct horse battery staple");
+    fireEvent.click(screen.getByRole("button", { name: "Change password" }));
+    expect(await screen.findByText("That isn't your current password.")).toBeInTheDocument();
+    expect(screen.getByLabelText("Current password")).toHaveAttribute("aria-invalid", "true");
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("Current password")));
+  });
+
+  it("refuses the current password as the new one while it is typed, and does not send it", async () => {
+    const change = vi.spyOn(api, "changePassword");
+    renderAt("/account", () => <Account />);
+    await screen.findByLabelText("Current password");
+    fill("Current password", "correct horse battery");
+    fill("New password", "correct horse battery");
+    expect(screen.getByText("That is your current password; choose another.")).toBeInTheDocument();
+    expect(screen.queryByText(/Strong enough/)).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Change password" }));
+    await screen.findByText(/Check the field/);
+    expect(change).not.toHaveBeenCalled();
+  });
+});
