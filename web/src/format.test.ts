@@ -1,7 +1,7 @@
 // Search snippets: where the excerpt of a long message starts, so that the match shows.
 import { describe, expect, it } from "vitest";
 import { isWellFormedText } from "../../shared/wire";
-import { peerAmong, roomTitle, searchSnippet } from "./format";
+import { composerPlaceholders, peerAmong, roomIntro, roomTitle, searchSnippet } from "./format";
 
 const marked = (parts: { text: string; match: boolean }[]) => parts.filter((p) => p.match).map((p) => p.text);
 
@@ -50,5 +50,15 @@ describe("a room's name", () => {
     expect(peerAmong({ title: "Plans", characterId: null }, two, "me")).toBeUndefined();
     expect(peerAmong({ title: null, characterId: "assistant" }, two, "me")).toBeUndefined();
     expect(peerAmong({ title: null, characterId: null }, [...two, member("cy", "Cy")], "me")).toBeUndefined();
+  });
+});
+
+describe("an empty room's first suggestion", () => {
+  it("says how its AI answers: to every message, to its name, or not at all", () => {
+    expect(roomIntro("Grace", "always")).toMatch(/^Ask Grace anything\./);
+    expect(roomIntro("Grace", "mention")).toMatch(/^Mention @Grace to ask it anything\./);
+    expect(roomIntro("Grace", "off")).toMatch(/^Say hello\./);
+    expect(roomIntro(undefined, "off")).toMatch(/^Say hello\./);
+    expect(composerPlaceholders("Grace", "off", "Plans")[0]).toBe("Message Plans");
   });
 });

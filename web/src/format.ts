@@ -154,11 +154,20 @@ export const roomTitle = (r: (Pick<Room, "title"> & Pick<RoomListItem, "peer">) 
  * line (a phone gets a shorter one). Never the whole title: one derived from a first message can
  * be a sentence. Where the AI answers mentions, its whole name: that is what wakes it (the
  * first word of a longer one does not). */
+/** What an empty room suggests doing first, as its AI (if any) answers: to every message, to
+ * its name, or not at all. */
+export function roomIntro(character: string | undefined, aiMode: AiMode | undefined): string {
+  const replies = "Replies stream in as they are written, and everyone here sees them.";
+  if (character && aiMode === "mention") return `Mention @${character} to ask it anything. ${replies}`;
+  if (character && aiMode !== "off") return `Ask ${character} anything. ${replies}`;
+  return "Say hello. Everyone in the room sees messages the moment they are sent.";
+}
+
 export function composerPlaceholders(character: string | undefined, aiMode: AiMode | undefined, title: string): string[] {
   if (character && aiMode === "mention") {
     const at = `@${character}`;
     return [`Message the room, or ${at} for the AI`, `Message, or ${at} for the AI`, `${at} to ask the AI`, "Write a message"];
   }
-  if (character) return [`Message ${character}`, "Write a message"];
+  if (character && aiMode !== "off") return [`Message ${character}`, "Write a message"];
   return title.length <= 24 ? [`Message ${title}`, "Write a message"] : ["Write a message"];
 }

@@ -19,7 +19,7 @@ import { MessageList } from "../components/MessageList";
 import { OnlineAvatars, TypingIndicator } from "../components/Presence";
 import { RoomBanners } from "../components/RoomBanners";
 import { useRooms } from "../context";
-import { composerPlaceholders, peerAmong, roomTitle } from "../format";
+import { composerPlaceholders, peerAmong, roomIntro, roomTitle } from "../format";
 import { createRoomPeople, RoomPeople } from "../mentions";
 import { settled } from "../resource";
 import { session } from "../session";
@@ -242,11 +242,7 @@ function RoomView(props: { id: string }) {
             loadingOlder={store.state.loadingOlder}
             loadOlder={() => store.loadOlder()}
             label={`Messages in ${title()}`}
-            intro={
-              character()
-                ? `Ask ${character()?.name} anything. Replies stream in as they are written, and everyone here sees them.`
-                : "Say hello. Everyone in the room sees messages the moment they are sent."
-            }
+            intro={roomIntro(character()?.name, room()?.aiMode)}
             now={now()}
             controls={(c) => {
               list = c;
