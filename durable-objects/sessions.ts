@@ -5,14 +5,18 @@
 // sign out everywhere, a password change) deletes it here and closes its sockets with 4001: in
 // those rooms, and on the person's channel (UserChannel, the sidebar's socket), which every
 // session may have opened. A refresh rotates: the old id goes as the new one comes, in one step.
+// The account page lists the open sessions (list: the device each signed in from, when).
 // It also holds the person's display name once they change it: tokens carry the name they were
 // issued with, so the check answers with the current one; and it tells the person's rooms.
 import { DurableObject } from "cloudflare:workers";
+import type { SessionInfo } from "../shared/wire";
 import { chatRoom } from "./chat-room/chat-room";
 import { userChannel } from "./user-channel/user-channel";
 
-/** `earlier`: the ids this session had before it was refreshed, which its older sockets carry. */
-type Entry = { exp: number; rooms: string[]; earlier?: string[] };
+/** `earlier`: the ids this session had before it was refreshed, which its older sockets carry.
+ * `since`, `refreshed` (epoch ms) and `agent` (the sign-in's User-Agent) are what the account
+ * page lists; sessions started before they were recorded lack them. */
+type Entry = { exp: number; rooms: string[]; earlier?: string[]; since?: number; refreshed?: number; agent?: string };
 const KEY = "s:";
 const NAME = "name";
 
@@ -24,11 +28,11 @@ export class Sessions extends DurableObject<Env> {
   private open?: Promise<Map<string, Entry>>;
   private displayName?: Promise<string | undefined>;
 
-  /** Records a new session (epoch-seconds expiry). */
-  async start(sid: string, exp: number): Promise<void> {
+  /** Records a new session (epoch-seconds expiry), signed in from `agent` (a User-Agent). */
+  async start(sid: string, exp: number, agent?: string): Promise<void> {
     const open = await this.load();
     await this.prune(open);
-    open.set(sid, { exp, rooms: [] });
+    open.set(sid, { exp, rooms: [], since: Date.now(), ...(agent ? { agent: agent.slice(0, 256) } : {}) });
     await this.ctx.storage.put(KEY + sid, open.get(sid));
   }
 
@@ -66,7 +70,7 @@ export class Sessions extends DurableObject<Env> {
     if (!old || old.exp * 1000 <= Date.now()) return false;
     open.delete(oldSid);
     // Only ids whose tokens may still be live matter; a week of hourly refreshes is far fewer.
-    open.set(newSid, { exp, rooms: old.rooms, earlier: [...(old.earlier ?? []), oldSid].slice(-50) });
+    open.set(newSid, { ...old, exp, earlier: [...(old.earlier ?? []), oldSid].slice(-50), refreshed: Date.now() });
     await this.ctx.storage.transaction(async (tx) => {
       await tx.delete(KEY + oldSid);
       await tx.put(KEY + newSid, open.get(newSid));
@@ -80,6 +84,22 @@ export class Sessions extends DurableObject<Env> {
       ]),
     );
     return true;
+  }
+
+  /** The sessions still open, the most recently active first; `current` is the caller's. */
+  async list(current: string): Promise<SessionInfo[]> {
+    const open = await this.load();
+    await this.prune(open);
+    const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+    return [...open]
+      .map(([id, e]) => ({
+        id,
+        current: id === current,
+        startedAt: iso(e.since),
+        lastActiveAt: iso(e.refreshed ?? e.since),
+        userAgent: e.agent ?? null,
+      }))
+      .sort((a, b) => Number(b.current) - Number(a.current) || (b.lastActiveAt ?? "").localeCompare(a.lastActiveAt ?? ""));
   }
 
   /** Ends one session, or with `sid` null every session but `keep`; closes their sockets. */

@@ -173,6 +173,15 @@ export const Credentials = z.object({
 export type Credentials = W.Credentials;
 export const RegisterInput = Credentials.extend({ displayName: safeName(W.DISPLAY_NAME_MAX).optional() });
 export type RegisterInput = W.RegisterInput;
+export const SessionInfo = z
+  .object({
+    id: z.string(),
+    current: z.boolean(),
+    startedAt: isoTime().nullable(),
+    lastActiveAt: isoTime().nullable().openapi({ description: "When it signed in or last refreshed its token" }),
+    userAgent: z.string().nullable().openapi({ description: "The User-Agent it signed in with" }),
+  })
+  .openapi("SessionInfo");
 export const ProfileInput = z.object({ displayName: safeName(W.DISPLAY_NAME_MAX) }).openapi("ProfileInput");
 export const PasswordChangeInput = z.object({
   currentPassword: z.string().min(1).max(PASSWORD_MAX),
@@ -236,6 +245,7 @@ export const AddMemberInput = z.object({ username: Username });
 /** Never used at run time: a schema whose output drifts from its type fails to compile here. */
 export type SchemasAgreeWithWire = [
   Agree<Same<z.infer<typeof User>, W.User>>,
+  Agree<Same<z.infer<typeof SessionInfo>, W.SessionInfo>>,
   Agree<Same<z.infer<typeof Attachment>, W.Attachment>>,
   Agree<Same<z.infer<typeof Message>, W.Message>>,
   Agree<Same<z.infer<typeof Room>, W.Room>>,

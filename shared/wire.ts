@@ -63,8 +63,9 @@ export function nameProblem(name: string): string | null {
 /** `name` is the display name (free text, not unique); `username`, on people's messages, is the
  * unique handle that tells two people of the same name apart. */
 export type Author = { kind: (typeof AUTHOR_KINDS)[number]; id: string; name: string; username?: string };
-
 export type User = { id: string; username: string; displayName: string; createdAt: string };
+/** One of your sessions (GET /api/auth/sessions): `current` is the one asking; null for what an old session did not record. */
+export type SessionInfo = { id: string; current: boolean; startedAt: string | null; lastActiveAt: string | null; userAgent: string | null };
 
 /** A file uploaded to a room (POST /api/rooms/:id/attachments); `url` serves its bytes to members. */
 export type Attachment = {
@@ -280,8 +281,7 @@ export function roomSocketPath(roomId: string): string {
 /** The first frame of every connection: everything after `afterSeq`, or the latest messages;
  * with `afterChange` also the current version of earlier messages changed since that change. */
 export function hello(afterSeq?: number, afterChange?: number): ClientFrame {
-  if (afterSeq === undefined) return { type: "hello" };
-  return afterChange === undefined ? { type: "hello", afterSeq } : { type: "hello", afterSeq, afterChange };
+  return { type: "hello", ...(afterSeq === undefined ? {} : { afterSeq, ...(afterChange === undefined ? {} : { afterChange }) }) };
 }
 
 /** A server frame from a text frame, or null for anything that is not a JSON object with a

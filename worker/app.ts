@@ -89,6 +89,8 @@ export function createApp() {
     "/auth/logout",
     "/auth/logout-all",
     "/auth/password",
+    "/auth/sessions",
+    "/auth/sessions/*",
     "/characters",
     "/characters/*",
     "/rooms",

@@ -4,14 +4,15 @@
 // framed), someone who takes Alice's display name is told apart by @username, and signing out
 // ends the session on the server.
 // Signing out asks first; a room open on a device whose session was ended elsewhere offers to
-// sign in again, a device on another screen goes to sign-in at once, and the sign-in page says
-// why, as it does for a session that ran out while the app was closed.
+// sign in again, a device on another screen goes to sign-in at once, the account page lists the
+// sessions and signs one device out, and the sign-in page says why, as it does for a session
+// that ran out while the app was closed.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { securityHeaders } from "../../shared/security-headers";
-import { launch, live, type Person, person, post, recordFailure, signUp, tokenOf } from "./support";
+import { launch, live, type Person, person, post, recordFailure, shot, signUp, tokenOf } from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -208,6 +209,37 @@ describe("signing out", () => {
     await dora.page.getByText("Your session has ended. Please sign in again.").waitFor();
     expect(dora.errors).toEqual([]);
     await dora.ctx.close();
+  });
+
+  it("lists the sessions on the account page, and signs the phone out from the laptop", async () => {
+    const eve = await person(browser, baseURL, "Eve");
+    await signUp(eve);
+    // Her phone: a second session, signed in with a phone's User-Agent.
+    const iphone =
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+    const signedIn = await fetch(`${baseURL}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": iphone, "cf-connecting-ip": "203.0.113.77" },
+      body: JSON.stringify({ username: eve.username, password: "correct horse battery" }),
+    });
+    const phone = await person(browser, baseURL, "Eve", { width: 390, height: 844, touch: true });
+    await phone.page.goto("/signin");
+    await phone.page.evaluate((s) => localStorage.setItem("parlor.session", s), JSON.stringify(await signedIn.json()));
+    await phone.page.goto("/");
+    await phone.page.getByRole("heading", { name: "Your rooms" }).waitFor();
+    await eve.page.goto("/account");
+    const list = eve.page.getByRole("list", { name: "Your sessions" });
+    await expect.poll(() => list.locator(".session-device").allTextContents()).toEqual(["Chrome on Linux", "Safari on iOS"]);
+    await list.scrollIntoViewIfNeeded();
+    await shot(eve.page, "account-sessions-desktop-light");
+    await eve.page.getByRole("button", { name: "Sign out Safari on iOS" }).click();
+    await list.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expect.poll(() => list.locator(".session-device").allTextContents()).toEqual(["Chrome on Linux"]);
+    // The phone, on its room list, goes to sign-in on its own.
+    await phone.page.waitForURL((u) => u.pathname === "/signin", { timeout: 20_000 });
+    expect([eve.errors, phone.errors]).toEqual([[], []]);
+    await phone.ctx.close();
+    await eve.ctx.close();
   });
 
   it("says why at the sign-in page when the app opens with a session that ran out while it was closed", async () => {

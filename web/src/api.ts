@@ -17,6 +17,7 @@ import type {
   RoomInput,
   RoomListItem,
   RoomPatch,
+  SessionInfo,
   User,
 } from "../../shared/wire";
 
@@ -181,6 +182,8 @@ export const api = {
   refresh: () => json<Session>("POST", "/auth/refresh", { once: true }),
   logout: () => json<void>("POST", "/auth/logout"),
   logoutAll: () => json<{ ended: number }>("POST", "/auth/logout-all"),
+  sessions: () => json<{ sessions: SessionInfo[] }>("GET", "/auth/sessions"),
+  endSession: (id: string) => json<void>("DELETE", `/auth/sessions/${enc(id)}`),
   changePassword: (currentPassword: string, newPassword: string) =>
     json<{ ended: number }>("POST", "/auth/password", { body: { currentPassword, newPassword } }),
 

@@ -1,7 +1,7 @@
 // Search snippets: where the excerpt of a long message starts, so that the match shows.
 import { describe, expect, it } from "vitest";
 import { isWellFormedText } from "../../shared/wire";
-import { composerPlaceholders, peerAmong, roomIntro, roomTitle, searchSnippet } from "./format";
+import { composerPlaceholders, deviceLabel, peerAmong, roomIntro, roomTitle, searchSnippet } from "./format";
 
 const marked = (parts: { text: string; match: boolean }[]) => parts.filter((p) => p.match).map((p) => p.text);
 
@@ -60,5 +60,16 @@ describe("an empty room's first suggestion", () => {
     expect(roomIntro("Grace", "off")).toMatch(/^Say hello\./);
     expect(roomIntro(undefined, "off")).toMatch(/^Say hello\./);
     expect(composerPlaceholders("Grace", "off", "Plans")[0]).toBe("Message Plans");
+  });
+});
+
+describe("a session's device", () => {
+  it("is the browser and the system its User-Agent names", () => {
+    const mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
+    const android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+    const edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0";
+    expect([mac, android, edge].map(deviceLabel)).toEqual(["Safari on macOS", "Chrome on Android", "Edge on Windows"]);
+    expect(deviceLabel("curl/8.5.0")).toBe("curl/8.5.0");
+    expect(deviceLabel(null)).toBe("Unknown device");
   });
 });

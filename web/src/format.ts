@@ -146,6 +146,29 @@ export function peerAmong(room: Pick<Room, "title" | "characterId"> | undefined,
   return room && !room.title && !room.characterId && others.length === 1 ? others[0]?.user : undefined;
 }
 
+const BROWSERS: [RegExp, string][] = [
+  [/Edg\//, "Edge"],
+  [/OPR\/|Opera/, "Opera"],
+  [/Firefox\//, "Firefox"],
+  [/Chrom(e|ium)\//, "Chrome"],
+  [/Safari\//, "Safari"],
+];
+const SYSTEMS: [RegExp, string][] = [
+  [/iPhone|iPad|iPod/, "iOS"],
+  [/Android/, "Android"],
+  [/CrOS/, "ChromeOS"],
+  [/Mac OS X|Macintosh/, "macOS"],
+  [/Windows/, "Windows"],
+  [/Linux/, "Linux"],
+];
+
+/** "Chrome on macOS", from the User-Agent a session signed in with. */
+export function deviceLabel(agent: string | null): string {
+  if (!agent) return "Unknown device";
+  const [browser, os] = [BROWSERS, SYSTEMS].map((known) => known.find(([re]) => re.test(agent))?.[1]);
+  return browser && os ? `${browser} on ${os}` : (browser ?? os ?? agent.slice(0, 40));
+}
+
 /** A room's name: its title, or in a direct chat the other person's name (`peer`). */
 export const roomTitle = (r: (Pick<Room, "title"> & Pick<RoomListItem, "peer">) | null | undefined) =>
   r?.title?.trim() || r?.peer?.displayName || "Untitled room";

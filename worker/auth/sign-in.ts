@@ -50,7 +50,7 @@ export async function throttleLogin(c: Context<AppEnv>, username: string) {
 /** A signed-in reply for `row`: a token for a new session. */
 export async function startSession(c: Context<AppEnv>, row: UserRow) {
   const { token, sid, exp } = await mint(c, row);
-  await sessions(c.env, row.id).start(sid, exp);
+  await sessions(c.env, row.id).start(sid, exp, c.req.header("User-Agent"));
   return { token, user: toUser(row) };
 }
 

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { openDb } from "../../shared/store/db";
-import { CloseCode } from "../../shared/wire";
+import { CloseCode, type SessionInfo } from "../../shared/wire";
 import { type ChannelClient, connectChannel, openChannel } from "../../test/channel";
 import { type Account, api, post, roomWith, signUp } from "../../test/helpers";
 import { connect, openSocket } from "../../test/ws";
@@ -27,6 +27,37 @@ const channelRefused = async (token: string) => {
 };
 
 describe("sessions", () => {
+  it("lists your sessions, this one first with the device each signed in from, and ends one of them", async () => {
+    const { user, token } = await signUp("lst");
+    const signIn = (agent: string) =>
+      api<Account>("/auth/login", {
+        body: { username: user.username, password },
+        headers: { "User-Agent": agent, "CF-Connecting-IP": "198.51.100.9" },
+      });
+    const [laptop, phone] = [await signIn("Laptop/1.0"), await signIn("Phone/2.0")];
+    type Listed = { sessions: SessionInfo[] };
+    const listed = await api<Listed>("/auth/sessions", { token: laptop.body.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.sessions).toHaveLength(3);
+    expect(listed.body.sessions[0]).toMatchObject({ current: true, userAgent: "Laptop/1.0" });
+    expect(listed.body.sessions.filter((s) => s.current)).toHaveLength(1);
+    const phoneSession = listed.body.sessions.find((s) => s.userAgent === "Phone/2.0");
+    if (!phoneSession) throw new Error("the phone's session is not listed");
+    // Refreshed, a session keeps its device and start, and says it was active since.
+    const fresh = await api<Account>("/auth/refresh", { method: "POST", token: phone.body.token });
+    const afterRefresh = (await api<Listed>("/auth/sessions", { token: laptop.body.token })).body.sessions;
+    const refreshed = afterRefresh.find((s) => s.userAgent === "Phone/2.0");
+    expect(refreshed).toMatchObject({ startedAt: phoneSession.startedAt });
+    expect(refreshed?.id).not.toBe(phoneSession.id);
+    // Ended from the laptop: the phone's token stops working; an unknown id is 404.
+    expect((await api(`/auth/sessions/${refreshed?.id}`, { method: "DELETE", token: laptop.body.token })).status).toBe(204);
+    expect(code(await api("/me", { token: fresh.body.token }))).toBe("session_ended");
+    expect((await api(`/auth/sessions/${refreshed?.id}`, { method: "DELETE", token: laptop.body.token })).status).toBe(404);
+    const stranger = await signUp("str");
+    expect((await api(`/auth/sessions/${listed.body.sessions[0]?.id}`, { method: "DELETE", token: stranger.token })).status).toBe(404);
+    expect((await api<Listed>("/auth/sessions", { token })).body.sessions.map((s) => s.userAgent)).toHaveLength(2);
+  });
+
   it("rotates on refresh: the old token stops working, the new one works once", async () => {
     const { token } = await signUp("rot");
     const fresh = await api<Account>("/auth/refresh", { method: "POST", token });

@@ -3,10 +3,10 @@
 // other one. Ended sessions' WebSockets close with 4001 (durable-objects/sessions.ts).
 import { createRoute, z } from "@hono/zod-openapi";
 import { sessions } from "../../durable-objects/sessions";
-import { PasswordChangeInput } from "../../shared/schemas";
+import { PasswordChangeInput, SessionInfo } from "../../shared/schemas";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { LIMITS, rotateSession, signedInAccount, throttle } from "../auth/sign-in";
-import { ApiError, unauthorized } from "../errors";
+import { ApiError, notFound, unauthorized } from "../errors";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 import { AuthReply } from "./auth";
 
@@ -14,6 +14,44 @@ const Ended = z.object({ ended: z.number().int() }).openapi("SessionsEnded");
 const noContent = { description: "Done" };
 
 export const sessionRoutes = router()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/auth/sessions",
+      tags: ["Accounts"],
+      summary: "Your open sessions: this one first, then by when each was last active",
+      security: bearer,
+      responses: { 200: jsonReply(z.object({ sessions: z.array(SessionInfo) }), "The sessions"), 401: commonErrors[401] },
+    }),
+    async (c) => {
+      const { id, sid } = c.get("session");
+      return c.json({ sessions: await sessions(c.env, id).list(sid) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/auth/sessions/{sessionId}",
+      tags: ["Accounts"],
+      summary: "End one of your sessions: its token stops working and its WebSockets close with 4001",
+      security: bearer,
+      request: {
+        params: z.object({
+          sessionId: z
+            .string()
+            .max(64)
+            .openapi({ param: { name: "sessionId", in: "path" } }),
+        }),
+      },
+      responses: { 204: noContent, 401: commonErrors[401], 404: commonErrors[404] },
+    }),
+    async (c) => {
+      const { id } = c.get("session");
+      const ended = await sessions(c.env, id).end(id, c.req.valid("param").sessionId);
+      if (ended === 0) throw notFound("Session");
+      return c.body(null, 204);
+    },
+  )
   .openapi(
     createRoute({
       method: "post",

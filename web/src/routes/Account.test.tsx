@@ -58,4 +58,32 @@ describe("Account", () => {
     await screen.findByText(/Check the field/);
     expect(change).not.toHaveBeenCalled();
   });
+
+  it("lists the sessions, this device first, and signs another one out after asking", async () => {
+    const at = "2026-12-01T10:00:00.000Z";
+    const phone = {
+      id: "s2",
+      current: false,
+      startedAt: at,
+      lastActiveAt: at,
+      userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5) Safari/604.1",
+    };
+    const here = { id: "s1", current: true, startedAt: at, lastActiveAt: at, userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0" };
+    const listed = vi
+      .spyOn(api, "sessions")
+      .mockResolvedValueOnce({ sessions: [here, phone] })
+      .mockResolvedValue({ sessions: [here] });
+    const end = vi.spyOn(api, "endSession").mockResolvedValue(undefined);
+    renderAt("/account", () => <Account />);
+    const list = await screen.findByRole("list", { name: "Your sessions" });
+    expect([...list.querySelectorAll(".session-device")].map((d) => d.textContent)).toEqual(["Chrome on Linux", "Safari on iOS"]);
+    expect(list.textContent).toContain("This device");
+    // This device has no Sign out of its own here (Sign out everywhere is below).
+    fireEvent.click(screen.getByRole("button", { name: "Sign out Safari on iOS" }));
+    expect(end).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    await waitFor(() => expect(end).toHaveBeenCalledWith("s2"));
+    await waitFor(() => expect(list.querySelectorAll(".session-row")).toHaveLength(1));
+    expect(listed).toHaveBeenCalledTimes(2);
+  });
 });

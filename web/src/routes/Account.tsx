@@ -1,6 +1,6 @@
 // The signed-in person's account: change the display name (every session and open room shows
-// the new one at once), change the password (every other session ends) and sign out
-// everywhere (every session ends, this one too). The server also closes the ended sessions'
+// the new one at once), change the password (every other session ends), see where one is signed
+// in and sign a device out, and sign out everywhere (every session ends, this one too). The server also closes the ended sessions'
 // open rooms.
 import { useNavigate } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
@@ -9,6 +9,7 @@ import { ApiError, api } from "../api";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { createSubmit, DisplayNameField, FieldError, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
 import { PasswordField } from "../components/PasswordField";
+import { SessionList } from "../components/SessionList";
 import { session, signOutEverywhere } from "../session";
 import { toast } from "../stores/toasts";
 
@@ -112,8 +113,13 @@ export default function Account() {
             <SubmitButton busy={form.busy()}>Change password</SubmitButton>
           </FormActions>
         </form>
-        <section class="card card-danger" aria-labelledby="sessions-heading">
+        <section class="card" aria-labelledby="sessions-heading">
           <h2 id="sessions-heading">Sessions</h2>
+          <p class="muted">Where you are signed in. Signing one out disconnects its open rooms at once.</p>
+          <SessionList />
+        </section>
+        <section class="card card-danger" aria-labelledby="everywhere-heading">
+          <h2 id="everywhere-heading">Sign out everywhere</h2>
           <p class="muted">Signs this browser and every other device out. Open rooms disconnect at once.</p>
           <ConfirmButton
             label="Sign out everywhere"
