@@ -77,12 +77,20 @@ describe("characters", () => {
     await page.getByRole("button", { name: "Create character" }).tap();
     await page.getByRole("alert").filter({ hasText: "Check the field marked below." }).waitFor(WAIT);
     expect(await model.getAttribute("aria-invalid")).toBe("true");
+    // The server's refusal puts the cursor in the field at fault, as the form's own checks do.
+    await expect.poll(() => model.evaluate((el) => el === document.activeElement), WAIT).toBe(true);
     // Said under the field, without the field's name in front (it was "model: a model name: …"; now it says what to write).
     const why = page.locator("#character-model-error");
     expect(await why.textContent()).toMatch(/^Write the model as gemini-/);
     await model.fill("");
     await why.waitFor({ state: "detached", ...WAIT });
     expect(await page.getByRole("alert").count()).toBe(0);
+    // A temperature out of range is said under its field too, not in the browser's own bubble.
+    const temperature = page.getByLabel(/Temperature/);
+    await temperature.fill("3");
+    await page.getByRole("button", { name: "Create character" }).tap();
+    await page.locator("#character-temperature-error").filter({ hasText: "A number from 0 to 2." }).waitFor(WAIT);
+    await temperature.fill("");
     await page.getByRole("button", { name: "Create character" }).tap();
     await page.getByRole("list", { name: "Characters" }).getByText("Pastry chef").waitFor(WAIT);
   });

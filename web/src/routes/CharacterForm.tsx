@@ -40,7 +40,7 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
 
   return (
     <Page title={c ? `Edit ${c.name}` : "New character"} back={{ href: "/characters", label: "Back to characters" }}>
-      <form class="page-body form-stack" onSubmit={(e) => form.submit(e)} onInput={() => form.clear()}>
+      <form class="page-body form-stack" onSubmit={(e) => form.submit(e)} onInput={() => form.clear()} novalidate>
         <Show when={form.error()}>
           <FormAlert>{form.error()}</FormAlert>
         </Show>
