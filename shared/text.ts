@@ -29,3 +29,18 @@ const BLANK = /^[\s\p{Cf}\u115F\u1160\u3164\uFFA0\u2800]*$/u;
 
 /** Whether `text` would show nothing at all: a message of it would be an empty bubble. */
 export const isBlank = (text: string): boolean => BLANK.test(text);
+
+/** A word a search looks for; `prefix`: it also finds the words it starts. */
+export type SearchTerm = { word: string; prefix: boolean };
+
+/** The words a search looks for (letters and digits, lowercased, at most 8). Each also finds the
+ * words it starts ("plan" finds "planning"), but a single Latin letter or digit only itself:
+ * the "c" of "c++" would otherwise find every word starting with c. */
+export function searchTerms(q: string): SearchTerm[] {
+  const words =
+    q
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu)
+      ?.slice(0, 8) ?? [];
+  return words.map((word) => ({ word, prefix: !/^[a-z0-9]$/.test(word) }));
+}

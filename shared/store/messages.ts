@@ -2,6 +2,7 @@
 // pages, export, and full-text search (FTS5 on D1, tsvector on Postgres).
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { titleFrom, titleOfMessage } from "../markdown";
+import { searchTerms } from "../text";
 import type { Message } from "../wire";
 import type { Db, DbContext } from "./db";
 import { type MessageRow, type RoomRow, toMessage, toRoom } from "./mappers";
@@ -201,9 +202,9 @@ export function messagesRepo(ctx: DbContext) {
     /** Full-text search over the rooms the user belongs to, newest first, one page after
      * `after` (search.ts). */
     async search(userId: string, q: string, opts: { after?: SearchCursor; limit: number }) {
-      const words = q.match(/[\p{L}\p{N}]+/gu)?.slice(0, 8) ?? [];
-      if (words.length === 0) return { results: [], nextCursor: null };
-      const keys = await searchKeys(ctx, words, userId, opts);
+      const terms = searchTerms(q);
+      if (terms.length === 0) return { results: [], nextCursor: null };
+      const keys = await searchKeys(ctx, terms, userId, opts);
       const page = keys.slice(0, opts.limit);
       const rows = await byKeys(page);
       const last = page.at(-1);

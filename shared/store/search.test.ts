@@ -45,6 +45,19 @@ describe(`search (${store.dialect})`, () => {
     expect((await page(u.id, "***", 5)).keys).toEqual([]);
   });
 
+  it("finds a single letter or digit only as a word of its own: c++ is not every word starting with c", async () => {
+    const u = await user();
+    const mine = await room(u.id);
+    await store.messages.upsert(mine.id, [
+      msg(mine.id, 1, "a chat about code"),
+      msg(mine.id, 2, "I write C++ daily"),
+      msg(mine.id, 3, "Plan B"),
+    ]);
+    expect((await page(u.id, "c++", 5)).keys).toEqual([`${mine.id}/2`]);
+    expect((await page(u.id, "b", 5)).keys).toEqual([`${mine.id}/3`]);
+    expect((await page(u.id, "ch", 5)).keys).toEqual([`${mine.id}/1`]);
+  });
+
   it("pages across rooms newest first, for a word in a few messages and one in more than a thousand", async () => {
     const [u, v] = [await user(), await user()];
     const [older, newer, other] = [await room(u.id), await room(u.id), await room(v.id)];

@@ -1,6 +1,7 @@
 // Full-text search's keys: which messages match, newest first, one page after a cursor.
 // FTS5 on D1, tsvector on Postgres. The caller reads the messages by these keys.
 import { type SQL, sql } from "drizzle-orm";
+import type { SearchTerm } from "../text";
 import { MAX_SEQ } from "../wire";
 import type { DbContext } from "./db";
 
@@ -45,8 +46,8 @@ export function parseCursor(text: string): SearchCursor | null {
 }
 
 /** Up to `limit + 1` keys of messages matching every word (by prefix), newest first. */
-export function searchKeys(ctx: DbContext, words: string[], userId: string, opts: { after?: SearchCursor; limit: number }) {
-  return ctx.dialect === "pg" ? searchPg(ctx, words, userId, opts) : searchD1(ctx, words, userId, opts);
+export function searchKeys(ctx: DbContext, terms: SearchTerm[], userId: string, opts: { after?: SearchCursor; limit: number }) {
+  return ctx.dialect === "pg" ? searchPg(ctx, terms, userId, opts) : searchD1(ctx, terms, userId, opts);
 }
 
 /**
@@ -54,12 +55,12 @@ export function searchKeys(ctx: DbContext, words: string[], userId: string, opts
  * the messages), membership checked per hit, so the work is bounded by the page, not by the
  * size of the user's rooms. An edit keeps a row's rowid, so it keeps its place.
  */
-function searchD1(ctx: DbContext, words: string[], userId: string, opts: { after?: SearchCursor; limit: number }) {
+function searchD1(ctx: DbContext, terms: SearchTerm[], userId: string, opts: { after?: SearchCursor; limit: number }) {
   const after = opts.after ? sql`and messages_fts.rowid < ${opts.after.pos}` : sql``;
   return ctx.rows<SearchKey>(
     sql`select m.room_id, m.seq, m.rowid as pos from messages_fts join messages m on m.rowid = messages_fts.rowid
         join room_members rm on rm.room_id = m.room_id and rm.user_id = ${userId}
-        where messages_fts match ${words.map((w) => `"${w}"*`).join(" ")} ${after}
+        where messages_fts match ${terms.map((t) => `"${t.word}"${t.prefix ? "*" : ""}`).join(" ")} ${after}
         order by messages_fts.rowid desc limit ${opts.limit + 1}`,
   );
 }
@@ -78,8 +79,8 @@ function searchD1(ctx: DbContext, words: string[], userId: string, opts: { after
  * walked through. `created_at <= pos` beside the row comparison lets the walks start at the
  * cursor through the index.
  */
-function searchPg(ctx: DbContext, words: string[], userId: string, opts: { after?: SearchCursor; limit: number }) {
-  const query = words.map((w) => `${w}:*`).join(" & ");
+function searchPg(ctx: DbContext, terms: SearchTerm[], userId: string, opts: { after?: SearchCursor; limit: number }) {
+  const query = terms.map((t) => `${t.word}${t.prefix ? ":*" : ""}`).join(" & ");
   const match = (content: SQL) => sql`to_tsvector('simple', ${content}) @@ to_tsquery('simple', ${query})`;
   const { after } = opts;
   const past = (alias: string) => {

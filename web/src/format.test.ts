@@ -22,6 +22,11 @@ describe("searchSnippet", () => {
     }
   });
 
+  it("marks words a query word starts, but a single letter only as a word of its own, as the server finds them", () => {
+    expect(marked(searchSnippet("Planning the plan", "plan"))).toEqual(["Planning", "plan"]);
+    expect(marked(searchSnippet("chat about c++ and C", "c++"))).toEqual(["c", "C"]);
+  });
+
   it("never starts in the middle of an emoji", () => {
     const parts = searchSnippet(`${"😀".repeat(60)} mango`, "mango");
     expect(marked(parts)).toEqual(["mango"]);

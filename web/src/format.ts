@@ -3,7 +3,7 @@
 // in the first screen's bundle: the sidebar loads it (loadPlainText) alongside its first
 // request for rooms, and previews show once it is there.
 import { createSignal } from "solid-js";
-import { truncate } from "../../shared/text";
+import { searchTerms, truncate } from "../../shared/text";
 import type { AiMode, Member, Message, Room, RoomListItem } from "../../shared/wire";
 
 const minute = 60_000;
@@ -100,11 +100,12 @@ export type Snippet = { text: string; match: boolean }[];
 /** The part of a message around the first word matching the search (matched the way the
  * server's search does: words starting with a query word), split so the matches can be marked. */
 export function searchSnippet(markdown: string, query: string, max = 120): Snippet {
-  const words = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const terms = searchTerms(query);
   const plain = plainOf(markdown);
-  if (words.length === 0) return [{ text: truncate(plain, max), match: false }];
+  if (terms.length === 0) return [{ text: truncate(plain, max), match: false }];
   // Query words are letters and digits only, so they need no escaping in a pattern.
-  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join("|")})[\\p{L}\\p{N}]*`, "giu");
+  const words = terms.map((t) => `${t.word}${t.prefix ? "[\\p{L}\\p{N}]*" : "(?![\\p{L}\\p{N}])"}`);
+  const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join("|")})`, "giu");
   const first = re.exec(plain)?.index ?? 0;
   // Start a little before the first match, at a word boundary, so it is not at the very edge;
   // a long token before it (an address, code) is cut instead, or it would push the match out.
