@@ -375,4 +375,26 @@ describe("message actions, desktop and phone", () => {
     });
     expect(ring).toBeGreaterThanOrEqual(3);
   });
+
+  it("edits her newest message with Up from the empty composer, as in the chat apps people know", async () => {
+    const composer = ada.page.getByLabel("Message Trip notes");
+    await composer.fill("Bring a map");
+    await composer.press("Enter");
+    await message(bob.page, "Bring a map").waitFor();
+    await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    // A reply came after it: Up still opens her own newest message, not the AI's.
+    await composer.press("ArrowUp");
+    const box = ada.page.getByRole("textbox", { name: "Edit message" });
+    await box.waitFor();
+    expect(await box.inputValue()).toBe("Bring a map");
+    await box.fill("Bring a map and a compass");
+    await box.press("Enter");
+    await message(bob.page, "Bring a map and a compass").getByText("edited").waitFor();
+    // With something typed, Up moves the caret as it always does.
+    await composer.fill("a draft");
+    await composer.press("ArrowUp");
+    expect(await box.count()).toBe(0);
+    expect(await composer.inputValue()).toBe("a draft");
+    await composer.fill("");
+  });
 });

@@ -33,6 +33,8 @@ type Props = {
   maxChars: number;
   /** Whom an @mention can name: the other members and the room's character. */
   mentionables?: readonly Mentionable[];
+  /** Up in the empty box: edit your last message; whether there was one to edit. */
+  onEditLast?: () => boolean;
 };
 
 let measurer: OffscreenCanvasRenderingContext2D | null | undefined;
@@ -218,6 +220,8 @@ export function Composer(props: Props) {
             if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey) {
               e.preventDefault();
               send();
+            } else if (e.key === "ArrowUp" && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && !e.currentTarget.value) {
+              if (props.onEditLast?.()) e.preventDefault();
             } else if (e.key === "Escape" && props.streamingSeq !== undefined) {
               e.preventDefault();
               props.onStop(props.streamingSeq);

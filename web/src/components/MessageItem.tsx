@@ -10,7 +10,7 @@ import { AttachmentList } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { Markdown } from "./Markdown";
-import { longPress, MessageEditor, MessageTools, RegenerateOffer, VersionFlipper } from "./MessageTools";
+import { longPress, MessageEditor, MessageTools, offerEdit, RegenerateOffer, VersionFlipper } from "./MessageTools";
 import { placeActions } from "./place-actions";
 
 export type MessageActions = {
@@ -119,6 +119,7 @@ export function MessageItem(props: Props) {
     setEditing(on);
     if (!on && article) props.hold?.(article, false);
   };
+  if (props.mine) offerEdit(m, () => edit(true));
   const saveEdit = (text: string) => {
     props.actions.edit?.(m().seq, text);
     edit(false);

@@ -3,7 +3,7 @@
 // or delete your own (the room's owner may delete any), and on an AI reply regenerate it and
 // flip between its versions (‹ 2 / 3 ›, the same version for everyone in the room). Also the
 // inline editor an edit opens.
-import { createSignal, Show } from "solid-js";
+import { createEffect, createSignal, onCleanup, Show } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { copyText } from "../markdown/code-block";
 import { ConfirmButton } from "./ConfirmButton";
@@ -166,3 +166,24 @@ export function longPress(open: () => void) {
 }
 
 const LONG_PRESS_MS = 500;
+
+/** The editors of your own messages now on screen, by seq: Up in an empty composer opens the
+ * newest one's (editLatest), as in the chat apps people know. */
+const editors = new Map<number, () => void>();
+
+/** Registers `open` as the editor of `message` while the calling component lives. */
+export function offerEdit(message: () => Message, open: () => void) {
+  createEffect(() => {
+    const at = message().seq;
+    editors.set(at, open);
+    onCleanup(() => editors.get(at) === open && editors.delete(at));
+  });
+}
+
+/** Opens the editor of your newest message among `messages`, if it is on screen; whether it did. */
+export function editLatest(messages: readonly Message[], myId: string | undefined): boolean {
+  const mine = messages.findLast((m) => m.author.kind === "user" && m.author.id === myId && !m.deletedAt && m.status !== "streaming");
+  const open = mine && editors.get(mine.seq);
+  open?.();
+  return Boolean(open);
+}

@@ -16,6 +16,7 @@ import { ConnectionStatus } from "../components/ConnectionStatus";
 import { Icon } from "../components/Icon";
 import { forwardWheel } from "../components/log-scroll";
 import { MessageList } from "../components/MessageList";
+import { editLatest } from "../components/MessageTools";
 import { OnlineAvatars, TypingIndicator } from "../components/Presence";
 import { RoomBanners } from "../components/RoomBanners";
 import { useRooms } from "../context";
@@ -267,6 +268,7 @@ function RoomView(props: { id: string }) {
       <TypingIndicator users={store.typing().map((t) => t.user)} />
       <Composer
         draftKey={draftKey(session.user()?.id ?? "", props.id)}
+        onEditLast={() => editLatest(store.messages.state.messages, me()?.id)}
         label={`Message ${title()}`}
         placeholder={composerPlaceholders(character()?.name, room()?.aiMode, title())}
         onSend={(text, attachments) => {
