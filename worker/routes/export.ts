@@ -10,6 +10,7 @@
 import type { Context } from "hono";
 import type { Root } from "mdast";
 import { contentDisposition } from "../../shared/attachments";
+import type { Store } from "../../shared/store";
 import type { Attachment, Message } from "../../shared/wire";
 import { FILE_LINK_DAYS, fileLinkPath } from "../lib/file-links";
 import type { AppEnv } from "../types";
@@ -20,7 +21,7 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
   const store = c.get("store");
   const pending = new Map((await unflushedFor(c)).messages.map((m) => [m.seq, m]));
   const encoder = new TextEncoder();
-  const title = room.title ?? "Untitled room";
+  const title = room.title ?? (await untitledName(store, room.id, c.get("session").id));
 
   async function* messages(): AsyncGenerator<Message> {
     let last = 0;
@@ -51,7 +52,7 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
       const origin = new URL(c.req.url).origin;
       const link = async (a: Attachment) => origin + (await fileLinkPath(c.env, room.id, a.id, expires));
       const until = new Date(expires * 1000).toISOString();
-      yield `# ${escapeMarkdown(title)}\n\nExported ${new Date().toISOString()}. Links to files work until ${until}.\n`;
+      yield `# ${escapeMarkdown(title)}\n\nExported ${readable(new Date().toISOString())}. Links to files work until ${readable(until)}.\n`;
       for await (const m of messages()) {
         const links = await Promise.all((m.attachments ?? []).map(link));
         yield markdownEntry(m, links, (text) => quoteMarkdown(text, parseMarkdown(text)));
@@ -76,7 +77,9 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, "-")
     .replace(/^-|-$/g, "");
-  const slug = Array.from(words).slice(0, 40).join("").replace(/-$/, "") || "room";
+  // Cut at the end of a word where one ends far enough in (not "…-june-2" of "june-25").
+  const cut = Array.from(words).slice(0, 40).join("");
+  const slug = (cut !== words && cut.lastIndexOf("-") > 15 ? cut.slice(0, cut.lastIndexOf("-")) : cut).replace(/-$/, "") || "room";
   const ext = format === "json" ? "json" : "md";
   return new Response(body, {
     headers: {
@@ -97,7 +100,18 @@ function markdownEntry(m: Message, links: string[], quote: (text: string) => str
   const files = (m.attachments ?? [])
     .map((a, i) => `\n- Attachment: [${escapeMarkdown(a.name)}](${links[i]}) (${a.mimeType}, ${a.size} bytes)`)
     .join("");
-  return `\n**${who}** · ${m.createdAt}${markdownBody(m, quote)}\n${files ? `${files}\n` : ""}`;
+  return `\n**${who}** · ${readable(m.createdAt)}${markdownBody(m, quote)}\n${files ? `${files}\n` : ""}`;
+}
+
+/** "2026-12-06 22:57 UTC": a time people read, the same for every reader of the file. */
+const readable = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
+
+/** What an untitled room is called in its export: after the people in it besides the exporter
+ * (a direct chat after the other person). */
+async function untitledName(store: Store, roomId: string, me: string): Promise<string> {
+  const others = (await store.rooms.members(roomId)).filter((m) => m.user.id !== me).map((m) => m.user.displayName);
+  if (others.length === 0) return "Untitled room";
+  return `Chat with ${others.length <= 3 ? others.join(", ") : `${others.slice(0, 2).join(", ")} and ${others.length - 2} others`}`;
 }
 
 /** A message's Markdown after its heading line: a tombstone's note, the content with its status,

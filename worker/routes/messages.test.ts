@@ -304,8 +304,13 @@ describe("messages", () => {
     expect(named.headers.get("Content-Disposition")).toBe(
       `attachment; filename="parlor-_____-__-________.md"; filename*=UTF-8''${encodeURIComponent("parlor-планы-на-выходные.md")}`,
     );
+    // A long title is cut at the end of a word, not in one; times read as a person writes them.
+    const long = await createRoom(ann, { title: "Trip planning: Lisbon, Porto, Sintra, June 25 to July 3" });
+    const cut = await api<string>(`/rooms/${long.id}/export?format=markdown`, { token: ann.token });
+    expect(cut.headers.get("Content-Disposition")).toContain('filename="parlor-trip-planning-lisbon-porto-sintra-june.md"');
+    expect(md.body).toMatch(/^\*\*[^*]+\*\* · \d{4}-\d\d-\d\d \d\d:\d\d UTC$/m);
     // Two more exports fill a person's burst of five; the sixth waits.
-    for (let i = 0; i < 2; i++) expect((await api(`/rooms/${room.id}/export?format=json`, { token: ann.token })).status).toBe(200);
+    expect((await api(`/rooms/${room.id}/export?format=json`, { token: ann.token })).status).toBe(200);
     expect((await api(`/rooms/${room.id}/export?format=json`, { token: ann.token })).status).toBe(429);
   });
 
@@ -328,7 +333,9 @@ describe("messages", () => {
       `${dave.user.displayName} (@${dave.user.username})`,
       `${ann.user.displayName} (@${ann.user.username})`,
     ]);
-    expect(tree.children.filter((n) => n.type === "heading")).toHaveLength(1);
+    const headings = tree.children.filter((n) => n.type === "heading");
+    // A direct chat has no title: its export is called after the other person.
+    expect(headings.map((n) => textOf(n))).toEqual([`Chat with ${dave.user.displayName}`]);
     expect(tree.children.filter((n) => n.type === "blockquote")).toHaveLength(2);
     // No raw HTML anywhere: it reads as the text the app shows.
     expect(nodes(tree).filter((n) => n.type === "html")).toEqual([]);
