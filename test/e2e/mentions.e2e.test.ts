@@ -199,6 +199,27 @@ describe("mentions from the composer", () => {
     expect(bob.errors).toEqual([]);
   });
 
+  it("at phone size: asks before leaving room settings with a change not saved, and keeps it when he stays", async () => {
+    const page = bob.page;
+    await page.goto(`/rooms/${roomId}/settings`);
+    const titleBox = page.getByRole("textbox", { name: "Title" });
+    await expect.poll(() => titleBox.inputValue(), WAIT).not.toBe("");
+    const saved = await titleBox.inputValue();
+    await titleBox.fill("Compilers, not saved");
+    const asked = bob.dialogs.length;
+    // The page's own dialog handler says no (support.ts): he stays, his text kept.
+    await page.getByRole("link", { name: "Back to the room" }).tap();
+    await expect.poll(() => bob.dialogs.length, WAIT).toBe(asked + 1);
+    expect(bob.dialogs.at(-1)).toBe("confirm: Leave without saving your changes?");
+    expect(new URL(page.url()).pathname).toBe(`/rooms/${roomId}/settings`);
+    expect(await titleBox.inputValue()).toBe("Compilers, not saved");
+    // Put back as it was: nothing would be lost, so nothing is asked.
+    await titleBox.fill(saved);
+    await page.getByRole("link", { name: "Back to the room" }).tap();
+    await page.waitForURL((u) => u.pathname === `/rooms/${roomId}`, WAIT);
+    expect(bob.dialogs.length).toBe(asked + 1);
+  });
+
   it("does not mark a message as naming you when your name is only in code or a link", async () => {
     const page = bob.page;
     await page.goto(`/rooms/${roomId}`);

@@ -2,8 +2,8 @@
 // and back link, the alert that says why something failed, a labelled field whose hint or
 // error describes its input, the submit button with its busy spinner, Cancel beside it, and
 // the busy/error state of a submission.
-import { A } from "@solidjs/router";
-import { createSignal, type JSX, onMount, Show, untrack } from "solid-js";
+import { A, useBeforeLeave } from "@solidjs/router";
+import { createSignal, type JSX, onCleanup, onMount, Show, untrack } from "solid-js";
 import { DISPLAY_NAME_MAX } from "../../../shared/wire";
 import { ApiError, describeError } from "../api";
 import { Icon } from "./Icon";
@@ -171,6 +171,20 @@ export function FormActions(props: { cancelHref: string; children: JSX.Element }
 /** After the fields' errors render: the person goes on at the first field at fault. */
 export function focusFirstInvalid(form: HTMLFormElement | null) {
   queueMicrotask(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}
+
+/** Asks before leaving a form with changes not saved: for another screen of the app (the
+ * router's navigation, the back button) with a confirm, and for a reload or a closed tab with
+ * the browser's own question. */
+export function warnBeforeLeaving(dirty: () => boolean, question = "Leave without saving your changes?") {
+  useBeforeLeave((e) => {
+    if (!dirty() || e.defaultPrevented) return;
+    e.preventDefault();
+    if (window.confirm(question)) e.retry(true);
+  });
+  const onUnload = (e: BeforeUnloadEvent) => dirty() && e.preventDefault();
+  window.addEventListener("beforeunload", onUnload);
+  onCleanup(() => window.removeEventListener("beforeunload", onUnload));
 }
 
 /** A form's own refusal of one field (before sending), shown under it as the server's are. */

@@ -9,7 +9,7 @@ import { Avatar } from "../components/Avatar";
 import { AiModePicker, CharacterPicker } from "../components/CharacterPicker";
 import { ClosedDoor } from "../components/ClosedDoor";
 import { ConfirmButton } from "../components/ConfirmButton";
-import { Field, FormAlert, Page } from "../components/Form";
+import { Field, FormAlert, Page, warnBeforeLeaving } from "../components/Form";
 import { Icon } from "../components/Icon";
 import { PeopleInput } from "../components/PeopleInput";
 import { useRooms } from "../context";
@@ -68,6 +68,10 @@ export default function RoomSettings() {
   const members = createMemo<Member[]>((was = []) => (data()?.members ?? []).map((m) => was.find((w) => shown(w) === shown(m)) ?? m));
 
   onMount(() => (document.title = "Room settings · Parlor"));
+  // Leaving with a change not saved asks first (another screen, the back button, a reload).
+  warnBeforeLeaving(
+    () => (title() !== null && currentTitle().trim() !== (room()?.title ?? "")) || characterId() !== undefined || aiMode() !== null,
+  );
 
   async function run(what: string, fn: () => Promise<void>, done?: string) {
     setBusy(what);
