@@ -93,6 +93,8 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
   const [current, setCurrent] = createSignal<Kept | null>(read());
   /** Why the user was signed out, shown once on the sign-in screen. */
   const [notice, setNotice] = createSignal<string | null>(expiredAtStart ? "Your session expired. Please sign in again." : null);
+  /** Whose session ended on its own (ran out, or was ended elsewhere): sign-in offers them again. */
+  const [lastUsername, setLastUsername] = createSignal<string | null>(expiredAtStart ? (atStart?.user.username ?? null) : null);
 
   /** What storage holds once it no longer holds `token`, or after HANDOVER_WAIT_MS. */
   const replacedIn = async (token: string): Promise<Kept | null> => {
@@ -164,7 +166,10 @@ export function createSession(storage: Pick<Storage, "getItem" | "setItem" | "re
      * after SETTLE_WAIT_MS: a trade that hangs must not hold every socket back. */
     settled: (): Promise<void> =>
       refreshing ? Promise.race([refreshing, new Promise<void>((resolve) => setTimeout(resolve, SETTLE_WAIT_MS))]) : Promise.resolve(),
+    lastUsername,
     signOut(reason?: string) {
+      // Signed out by a reason (not by choice): the sign-in page fills in who it was.
+      setLastUsername(reason ? (current()?.user.username ?? null) : null);
       storage.removeItem(KEY);
       setNotice(reason ?? null);
       setCurrent(null);

@@ -6,17 +6,18 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { ApiError, api } from "../api";
 import { session } from "../session";
 import { renderAt } from "../test/router";
+import { signInAs } from "../test/session";
 import Account from "./Account";
 
-const now = Math.floor(Date.now() / 1000);
-const token = `h.${btoa(JSON.stringify({ sub: "u1", iat: now, exp: now + 3600 })).replace(/=+$/, "")}.s`;
-const user = { id: "u1", username: "ann", displayName: "Ann", createdAt: "2026-01-01T00:00:00.000Z" };
 const fill = (label: string, value: string) => fireEvent.input(screen.getByLabelText(label), { target: { value } });
 
 // The new-password field loads the strength estimator on mount: loaded once here, so no test
 // ends with that import still on its way.
 beforeAll(() => import("../../../shared/password"));
-beforeEach(() => session.signIn({ token, user }));
+let user: ReturnType<typeof signInAs>;
+beforeEach(() => {
+  user = signInAs();
+});
 afterEach(() => {
   vi.restoreAllMocks();
   session.signOut();

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError, api } from "../api";
 import { session } from "../session";
 import { renderAt } from "../test/router";
+import { signInAs } from "../test/session";
 import Auth from "./Auth";
 
 afterEach(() => {
@@ -107,9 +108,19 @@ describe("Auth", () => {
     expect(screen.getByRole("button", { name: "Hide password" })).toHaveAttribute("aria-pressed", "true");
   });
 
-  it("shows why the last session ended", () => {
+  it("shows why the last session ended, with whose it was filled in and the cursor in Password", async () => {
+    signInAs("ada_l", "Ada");
     session.signOut("Your session has expired. Please sign in again.");
     renderAt("/signin", () => <Auth mode="signin" />);
     expect(screen.getByRole("status")).toHaveTextContent("Your session has expired");
+    expect(screen.getByLabelText("Username")).toHaveValue("ada_l");
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText("Password")));
+  });
+
+  it("fills in nobody after a sign-out by choice", () => {
+    signInAs("ada_l", "Ada");
+    session.signOut();
+    renderAt("/signin", () => <Auth mode="signin" />);
+    expect(screen.getByLabelText("Username")).toHaveValue("");
   });
 });

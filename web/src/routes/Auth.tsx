@@ -12,12 +12,12 @@ import { session } from "../session";
 
 const USERNAME = /^[a-z0-9_]{3,32}$/;
 type Errors = { username?: string; displayName?: string; password?: string; form?: string };
-/** The longest display name the API takes (RegisterInput), in UTF-16 units as it counts. */
 
 export default function Auth(props: { mode: "signin" | "signup" }) {
   const navigate = useNavigate();
   const [params] = useSearchParams<{ next?: string }>();
-  const [username, setUsername] = createSignal("");
+  // Signed out by the server, or the session ran out: the same person, most likely.
+  const [username, setUsername] = createSignal(props.mode === "signin" ? (session.lastUsername() ?? "") : "");
   const [displayName, setDisplayName] = createSignal("");
   const [password, setPassword] = createSignal("");
   const [errors, setErrors] = createSignal<Errors>({});
@@ -31,7 +31,9 @@ export default function Auth(props: { mode: "signin" | "signup" }) {
   onMount(() => {
     if (session.current()) navigate(next(), { replace: true });
     document.title = signup() ? "Create account · Parlor" : "Sign in · Parlor";
-    userRef.focus();
+    // Known already: the password is what is left to type.
+    if (username()) document.getElementById("auth-password")?.focus();
+    else userRef.focus();
   });
 
   async function check(u: string): Promise<Errors> {
