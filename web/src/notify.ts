@@ -15,6 +15,9 @@ const [permission, setPermission] = createSignal<NotificationPermission | "unsup
 /** "default" until asked, then "granted" or "denied"; "unsupported" without the API. */
 export { permission as notificationPermission };
 
+// Allowed or blocked in the browser's site settings meanwhile: read again when the tab is back.
+globalThis.addEventListener?.("focus", () => setPermission(supported() ? Notification.permission : "unsupported"));
+
 export async function askForNotifications(): Promise<void> {
   if (!supported()) return;
   setPermission(await Notification.requestPermission());

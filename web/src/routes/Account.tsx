@@ -8,6 +8,7 @@ import { DISPLAY_NAME_MAX } from "../../../shared/wire";
 import { ApiError, api } from "../api";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { createSubmit, DisplayNameField, FieldError, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
+import { NotificationSetting } from "../components/NotificationSetting";
 import { PasswordField } from "../components/PasswordField";
 import { SessionList } from "../components/SessionList";
 import { session, signOutEverywhere } from "../session";
@@ -113,6 +114,10 @@ export default function Account() {
             <SubmitButton busy={form.busy()}>Change password</SubmitButton>
           </FormActions>
         </form>
+        <section class="card" aria-labelledby="notify-heading">
+          <h2 id="notify-heading">Notifications</h2>
+          <NotificationSetting />
+        </section>
         <section class="card" aria-labelledby="sessions-heading">
           <h2 id="sessions-heading">Sessions</h2>
           <p class="muted">Where you are signed in. Signing one out disconnects its open rooms at once.</p>
