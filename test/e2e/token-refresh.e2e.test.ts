@@ -137,23 +137,27 @@ describe("a half-spent token", () => {
 });
 
 describe("changing the password", () => {
-  it("with the current one mistyped or left out: says so in the form, keeps the focus and the session", async () => {
+  it("with the current one mistyped or left out: says so under that field, puts the cursor there, keeps the session", async () => {
     const { who, old } = await aheadByFourDays("Cy Young");
     const page = who.page;
     await page.goto("/account");
     const change = page.getByRole("button", { name: "Change password" });
+    const current = page.getByLabel("Current password");
+    const focused = () => current.evaluate((el) => el === document.activeElement);
     await change.click();
-    await page.getByRole("alert").filter({ hasText: "Enter your current password." }).waitFor(WAIT);
-    await page.getByLabel("Current password").fill("not my password at all");
+    await page.locator("#current-password-error").filter({ hasText: "Enter your current password." }).waitFor(WAIT);
+    await expect.poll(focused, WAIT).toBe(true);
+    await current.fill("not my password at all");
     await page.getByLabel("New password").fill("a brand new passphrase here");
     await change.click();
-    const wrong = page.getByRole("alert").filter({ hasText: "The current password is wrong." });
+    const wrong = page.locator("#current-password-error").filter({ hasText: "That isn't your current password." });
     await wrong.waitFor(WAIT);
     expect(await textContrast(wrong)).toBeGreaterThanOrEqual(4.5);
-    // Still here, still signed in, and the focus where the person left it.
+    expect(await current.getAttribute("aria-invalid")).toBe("true");
+    // Still here, still signed in, and the cursor in the field to fix.
     expect(new URL(page.url()).pathname).toBe("/account");
     expect(await tokenOf(page)).toBe(old);
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Change password");
+    await expect.poll(focused, WAIT).toBe(true);
     const me = await fetch(`${baseURL}/api/me`, { headers: { authorization: `Bearer ${old}` } });
     expect(me.status).toBe(200);
     expect(who.errors).toEqual([]);
