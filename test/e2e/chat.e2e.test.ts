@@ -385,6 +385,11 @@ describe("when the connection or the room goes away", () => {
     await bob.ctx.setOffline(true);
     // The browser knows it is offline: the pill says that is what it waits for.
     await bob.page.getByRole("status").filter({ hasText: "Offline" }).first().waitFor({ timeout: 10_000 });
+    // The list read again meanwhile (coming back to the tab) fails calmly: no red alarm.
+    await bob.page.evaluate(() => window.dispatchEvent(new Event("focus")));
+    const note = bob.page.getByText("You're offline. Your rooms update when you're back.");
+    await note.waitFor({ timeout: 10_000 });
+    expect(await bob.page.getByRole("alert").filter({ hasText: "Couldn't load your rooms" }).count()).toBe(0);
     await ada.page.goto(roomUrl);
     await live(ada.page);
     await ada.page.getByLabel("Message Weekend plans").fill("Are you back?");
@@ -408,6 +413,7 @@ describe("when the connection or the room goes away", () => {
     await bob.page.getByRole("log").getByText("Are you back?").waitFor();
     await ada.page.getByRole("log").getByText("Sorry, train tunnel").waitFor();
     await bob.page.getByText("Waiting for connection…").waitFor({ state: "detached" });
+    await note.waitFor({ state: "detached", timeout: 20_000 });
     // The reconnect asked again for the last message Bob had (early delivery): one row per seq,
     // in order, each message once.
     const seqs = await bob.page

@@ -4,6 +4,7 @@
 // reconnecting, leave the room's name the header's width. A live connection that comes back
 // within a moment (a refreshed token, a brief network flap) is not reported as lost.
 import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
+import { createOnline } from "../online";
 import type { Connection } from "../stores/room";
 import { Icon } from "./Icon";
 
@@ -32,14 +33,7 @@ export function ConnectionStatus(props: { state: Connection; onRetry: () => void
   );
   onCleanup(() => clearTimeout(timer));
   // Reconnecting while the device itself is offline says so: the wait is for the network.
-  const [online, setOnline] = createSignal(globalThis.navigator?.onLine !== false);
-  const track = () => setOnline(navigator.onLine !== false);
-  globalThis.addEventListener?.("online", track);
-  globalThis.addEventListener?.("offline", track);
-  onCleanup(() => {
-    globalThis.removeEventListener?.("online", track);
-    globalThis.removeEventListener?.("offline", track);
-  });
+  const online = createOnline();
   const words = () => (shown() === "reconnecting" && !online() ? "Offline" : WORDS[shown()]);
   return (
     <div class={`conn conn-${shown()}`} role="status" aria-live="polite">

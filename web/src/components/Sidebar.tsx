@@ -6,6 +6,7 @@ import { onCleanup, onMount, Show } from "solid-js";
 import { Dynamic } from "solid-js/web";
 import { useRooms } from "../context";
 import { askForNotifications, notificationPermission } from "../notify";
+import { createOnline } from "../online";
 import { session, signOutEverywhere } from "../session";
 import { writtenHere } from "../stores/outbox";
 import { Avatar } from "./Avatar";
@@ -15,6 +16,7 @@ import { RoomList } from "./RoomList";
 
 export function Sidebar(props: { asMain?: boolean }) {
   const rooms = useRooms();
+  const online = createOnline();
   const navigate = useNavigate();
   const user = () => session.user();
   let search!: HTMLInputElement;
@@ -78,7 +80,13 @@ export function Sidebar(props: { asMain?: boolean }) {
         />
       </search>
       <div class="sidebar-list">
-        <Show when={rooms.state.error}>
+        {/* Offline, a failed read is what is expected: said calmly, and it reads again once back. */}
+        <Show when={rooms.state.error && !online()}>
+          <p class="sidebar-note muted" role="status">
+            You're offline. Your rooms update when you're back.
+          </p>
+        </Show>
+        <Show when={rooms.state.error && online()}>
           <div class="alert sidebar-alert" role="alert">
             <Icon name="alert" />
             <span>
