@@ -50,7 +50,7 @@ export class Sessions extends DurableObject<Env> {
 
   /** The person changed their display name (already saved in the history store): later checks
    * answer with it. Then, best effort and after the answer, `rooms` (their rooms) and those
-   * their sessions opened sockets in hear of it: open ones show it at once (ChatRoom.renamed). */
+   * their sessions opened sockets in hear of it: open ones show it at once (ChatRoom.updateMembers). */
   async rename(user: { id: string; username: string; displayName: string }, rooms: string[]): Promise<void> {
     this.displayName = Promise.resolve(user.displayName);
     await this.ctx.storage.put(NAME, user.displayName);

@@ -133,7 +133,7 @@ describe("room list store", () => {
     expect(store.state.rooms.map((r) => r.id)).toEqual(["new", "kept"]);
   });
 
-  it("reads the list again when a room's character changes, whose avatar a room frame does not carry", async () => {
+  it("reads the list again when a room's character changes, or an untitled room changes: a frame carries no avatar, no peer", async () => {
     vi.useFakeTimers();
     const chef = { ...room("r1", "2026-01-01T00:00:00Z"), characterId: "c1", characterAvatar: "🧑‍🍳" };
     const list = vi.fn(async () => ({ rooms: [chef], nextCursor: null }));
@@ -145,8 +145,12 @@ describe("room list store", () => {
     store.upsertRoom({ ...frame, characterId: "c2" });
     expect(store.state.rooms[0]?.characterAvatar).toBeNull();
     await vi.advanceTimersByTimeAsync(5_000);
-    vi.useRealTimers();
     expect(list).toHaveBeenCalledTimes(2);
+    // An untitled room's frame (someone joined a direct chat, say): who its peer is may change.
+    store.upsertRoom({ ...frame, characterId: "c2", title: null });
+    await vi.advanceTimersByTimeAsync(5_000);
+    vi.useRealTimers();
+    expect(list).toHaveBeenCalledTimes(3);
   });
 
   it("reports a failed load in words", async () => {

@@ -249,11 +249,11 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       if (i >= 0) {
         const character = state.rooms[i]?.characterId;
         setState("rooms", i, (r) => ({ ...r, ...room, lastSeq: Math.max(r.lastSeq, room.lastSeq) }));
-        // Another character: its avatar comes with the next snapshot (the frame has none).
-        if (character !== room.characterId) {
-          setState("rooms", i, "characterAvatar", null);
-          debounceRefresh();
-        }
+        // Another character: its avatar comes with the next snapshot (the frame has none). An
+        // untitled room's frame (members came or went) may make or unmake a direct chat: who
+        // the other person is comes with it too.
+        if (character !== room.characterId) setState("rooms", i, "characterAvatar", null);
+        if (character !== room.characterId || !room.title) debounceRefresh();
       } else {
         const unread = room.ownerId === deps.me?.()?.id ? 0 : room.lastSeq;
         setState("rooms", (list) => sort([{ ...room, lastMessage: null, unread }, ...list]));
