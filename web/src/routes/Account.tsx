@@ -36,6 +36,11 @@ export default function Account() {
   const unchanged = () => name().trim() === session.user()?.displayName;
 
   // The same password again is refused as it is typed, not only by the server.
+  // Typing in a field clears the refusal it answered.
+  const typed = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    form.clear();
+  };
   const sameAgain = () => (next() && next() === current() ? "That is your current password; choose another." : null);
   const form = createSubmit(async () => {
     if (!current()) throw new FieldError("currentPassword", "Enter your current password.");
@@ -92,10 +97,7 @@ export default function Account() {
             label="Current password"
             purpose="current"
             value={current()}
-            onInput={(v) => {
-              setCurrent(v);
-              form.clear();
-            }}
+            onInput={typed(setCurrent)}
             error={form.field("currentPassword")}
           />
           <PasswordField
@@ -103,10 +105,7 @@ export default function Account() {
             label="New password"
             purpose="new"
             value={next()}
-            onInput={(v) => {
-              setNext(v);
-              form.clear();
-            }}
+            onInput={typed(setNext)}
             personal={personal}
             error={sameAgain() ?? form.field("newPassword")}
           />
