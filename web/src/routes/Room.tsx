@@ -7,7 +7,7 @@
 import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
 import { titleFrom } from "../../../shared/markdown";
-import type { Room as RoomData } from "../../../shared/wire";
+import type { RoomListItem } from "../../../shared/wire";
 import { ApiError, api } from "../api";
 import { Avatar } from "../components/Avatar";
 import { ClosedDoor } from "../components/ClosedDoor";
@@ -63,7 +63,7 @@ function RoomView(props: { id: string }) {
   );
   const info = settled(infoRes);
   // The newer copy of the room (newerRoom). The last copy listed: a room you were removed from leaves the list but keeps its last name.
-  const lastListed = createMemo<RoomData | undefined>((prev) => rooms.state.rooms.find((r) => r.id === props.id) ?? prev);
+  const lastListed = createMemo<RoomListItem | undefined>((prev) => rooms.state.rooms.find((r) => r.id === props.id) ?? prev);
   const room = () => newerRoom(lastListed(), info()?.room);
   // Members and the character's face come with the fetched room, fetched again when it changes.
   refetchWhenNewer(lastListed, () => info()?.room, refetchInfo);
@@ -127,7 +127,7 @@ function RoomView(props: { id: string }) {
     return first ? titleFrom(first.content) : undefined;
   };
   // A direct chat is called after the other person: as the list says, or the fetched members.
-  const peer = () => rooms.state.rooms.find((r) => r.id === props.id)?.peer ?? peerAmong(room(), info()?.members, me()?.id);
+  const peer = () => lastListed()?.peer ?? peerAmong(room(), info()?.members, me()?.id);
   const refused = () => (infoRes.error instanceof ApiError ? infoRes.error.status : 0);
   const title = () => {
     const current = room();
