@@ -60,7 +60,7 @@ export class RoomAi {
    * reply is coming (now, or as part of a coalesced follow-up). */
   async onUserMessage(message: Message): Promise<boolean> {
     const room = this.room();
-    if (!room?.characterId || room.aiMode === "off") return false;
+    if (!room?.characterId || room.aiMode === "off" || message.author.kind !== "user") return false;
     if (room.aiMode === "mention" && !mentions(message.content, room.characterName)) return false;
     await this.trigger(message.seq);
     return true;

@@ -15,6 +15,7 @@ import { FLUSH_TIMER } from "./flush";
 import type { MemberListUpdate } from "./member-list";
 import { MEMBER_UPDATES_TIMER } from "./member-updates";
 import type { Reader, RoomConfig, Stale } from "./membership";
+import type { Notice } from "./notices";
 import { composeRoom, type RoomParts } from "./parts";
 import type { PostResult } from "./sends";
 import { UPLOADS_TIMER, type Upload } from "./uploads";
@@ -24,6 +25,7 @@ export { IDENTITY_HEADER, type Identity } from "./connections";
 export type { EditResult } from "./edits";
 export type { MemberListUpdate } from "./member-list";
 export type { RoomConfig } from "./membership";
+export type { Notice } from "./notices";
 export type { PostResult } from "./sends";
 export type { Upload } from "./uploads";
 
@@ -44,9 +46,10 @@ export class ChatRoom extends DurableObject<Env> {
 
   // ---- RPC from the Worker ---------------------------------------------------------------
 
-  /** Records the room's settings (called on create and on every change). */
-  configure(room: RoomConfig, onlyNewer = false): void {
-    this.p.membership.configure(room, onlyNewer);
+  /** Records the room's settings (on create and every change), and a notice per change made. */
+  async configure(room: RoomConfig, notices: readonly Notice[] = []): Promise<void> {
+    this.p.membership.configure(room);
+    await this.p.notify(notices);
   }
 
   /** A message posted over REST; the same path as a WebSocket `send`. */
@@ -139,12 +142,13 @@ export class ChatRoom extends DurableObject<Env> {
     return this.p.sockets.closeSessions(userId, sids, refreshed);
   }
 
-  /** The room's members: all of them (on create) or one added (member-list.ts), one removed
-   * (their sockets close with 4003: membership.ts), or one renamed (connections.ts). */
-  updateMembers(update: MemberListUpdate | { renamed: OnlineUser }): void {
+  /** The room's members: all (on create), one added (member-list.ts), removed (their sockets
+   * close with 4003: membership.ts) or renamed (connections.ts); and notices that say so. */
+  async updateMembers(update: MemberListUpdate | { renamed: OnlineUser }, notices: readonly Notice[] = []): Promise<void> {
     if ("remove" in update) this.p.membership.kick(update.remove);
     else if ("renamed" in update) this.p.connections.renamed(update.renamed);
     else this.p.members.apply(update);
+    await this.p.notify(notices);
   }
 
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */

@@ -48,9 +48,10 @@ export class MemberUpdates {
   /** Messages were stored: note their mentions and arm the next round. */
   async note(messages: Message[]): Promise<void> {
     for (const m of messages) {
-      if (m.author.kind !== "user") continue;
+      // An AI reply is nobody's; a notice is its author's, as their messages are.
+      if (m.author.kind === "ai") continue;
       this.authored.set(m.author.id, Math.max(this.authored.get(m.author.id) ?? 0, m.seq));
-      for (const [, name] of m.content.matchAll(MENTION)) if (name) this.mentions.set(name.toLowerCase(), m);
+      if (m.author.kind === "user") for (const [, name] of m.content.matchAll(MENTION)) if (name) this.mentions.set(name.toLowerCase(), m);
     }
     await this.soon();
   }

@@ -16,6 +16,7 @@ import { inOrder } from "./in-order";
 import { MemberList } from "./member-list";
 import { MemberUpdates } from "./member-updates";
 import { Membership } from "./membership";
+import { type Notice, noticeWriter } from "./notices";
 import { RoomLog } from "./room-log";
 import { Sends } from "./sends";
 import { RoomSockets } from "./sockets";
@@ -38,6 +39,8 @@ export interface RoomParts {
   memberUpdates: MemberUpdates;
   uploads: Uploads;
   ai: RoomAi;
+  /** Writes lines that say what changed in the room (notices.ts). */
+  notify: (notices: readonly Notice[]) => Promise<void>;
 }
 
 export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
@@ -104,5 +107,6 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     memberUpdates,
     uploads,
     ai,
+    notify: noticeWriter(log, sockets, afterWrites),
   };
 }

@@ -134,9 +134,10 @@ describe("the person's channel", () => {
     const e = await connectChannel(eve.token);
     expect((await api(`/rooms/${room.id}/members`, { token: ann.token, body: { username: eve.user.username } })).status).toBe(201);
     const invited = await e.waitFor("room", (f) => f.room.id === room.id);
-    expect(invited.room.lastSeq).toBe(1);
+    // "before", then the room's line saying ann added eve.
+    expect(invited.room.lastSeq).toBe(2);
     await post(ann, room.id, "after");
-    await e.waitFor("activity", (f) => f.rooms.some((r) => r.roomId === room.id && r.lastSeq === 2));
+    await e.waitFor("activity", (f) => f.rooms.some((r) => r.roomId === room.id && r.lastSeq === 3));
     e.close();
   });
 

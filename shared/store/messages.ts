@@ -116,7 +116,8 @@ export function messagesRepo(ctx: DbContext) {
       // A tombstone names nothing: its text is gone.
       const firstUser = rows.filter((r) => r.authorKind === "user" && r.deletedAt == null).sort((a, b) => a.seq - b.seq)[0];
       const readers = new Map<string, number>();
-      for (const r of rows) if (r.authorKind === "user") readers.set(r.authorId, Math.max(readers.get(r.authorId) ?? 0, r.seq));
+      // People's messages, and the notices of the changes they made, are read by their authors.
+      for (const r of rows) if (r.authorKind !== "ai") readers.set(r.authorId, Math.max(readers.get(r.authorId) ?? 0, r.seq));
       // An untitled room takes its first message's name; a direct chat (two people, no AI) is
       // called after the other person instead, by each of them (the room list's `peer`).
       const titleAfter = (first: MessageRow) => {

@@ -138,6 +138,28 @@ describe("a live sidebar", () => {
       () => bob.page.getByRole("heading", { level: 1, name: "Reading circle" }).waitFor(WAIT),
     );
     await sidebarRow(bob.page, "Reading circle").waitFor(WAIT);
+    // The log says who renamed it, in a line of its own centred under the last message, and the
+    // room's row says the same.
+    const said = "Ada Lovelace renamed the room to “Reading circle”";
+    const line = bob.page.locator(".msg-system").filter({ hasText: said });
+    await line.waitFor(WAIT);
+    expect(await line.textContent()).toMatch(/^Ada Lovelace renamed the room to “Reading circle” \d{1,2}:\d{2}/);
+    const [box, inner, last] = await Promise.all([
+      line.boundingBox(),
+      bob.page.locator(".log-inner").boundingBox(),
+      bob.page.locator(".msg").last().boundingBox(),
+    ]);
+    if (!box || !inner || !last) throw new Error("the line, the log or the last message has no box");
+    expect(Math.abs(box.x + box.width / 2 - (inner.x + inner.width / 2))).toBeLessThan(2);
+    expect(box.y).toBeGreaterThanOrEqual(last.y + last.height);
+    await sidebarRow(bob.page, "Reading circle").getByText(said).waitFor(WAIT);
+    // On his phone the line wraps inside the screen.
+    await bobPhone.goto(`/rooms/${rooms.books}`);
+    const onPhone = bobPhone.locator(".msg-system").filter({ hasText: said });
+    await onPhone.waitFor(WAIT);
+    const phoneBox = await onPhone.boundingBox();
+    expect(phoneBox && phoneBox.x >= 0 && phoneBox.x + phoneBox.width <= 390).toBe(true);
+    await shot(bobPhone, "room-notice-phone");
   });
 
   it("notifies Bob of a mention while his tab is hidden", async () => {
@@ -180,6 +202,7 @@ describe("a live sidebar", () => {
 
     expect((await call("POST", "/members", { username: cy.user.username })).status).toBe(201);
     await expect.poll(() => sub.textContent(), WAIT).toContain("3 members");
+    await bob.page.locator(".msg-system").filter({ hasText: "Ada Lovelace added Cy Young" }).waitFor(WAIT);
     await expect.poll(() => members.allTextContents(), WAIT).toContain("Cy Young");
     expect((await call("DELETE", `/members/${cy.user.id}`)).status).toBe(204);
     await expect.poll(() => sub.textContent(), WAIT).toContain("2 members");

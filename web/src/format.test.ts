@@ -1,7 +1,7 @@
 // Search snippets: where the excerpt of a long message starts, so that the match shows.
 import { describe, expect, it } from "vitest";
 import { isWellFormedText } from "../../shared/wire";
-import { composerPlaceholders, deviceLabel, peerAmong, roomIntro, roomTitle, searchSnippet } from "./format";
+import { composerPlaceholders, deviceLabel, peerAmong, previewLine, roomIntro, roomTitle, searchSnippet } from "./format";
 
 const marked = (parts: { text: string; match: boolean }[]) => parts.filter((p) => p.match).map((p) => p.text);
 
@@ -76,5 +76,24 @@ describe("a session's device", () => {
     expect([mac, android, edge].map(deviceLabel)).toEqual(["Safari on macOS", "Chrome on Android", "Edge on Windows"]);
     expect(deviceLabel("curl/8.5.0")).toBe("curl/8.5.0");
     expect(deviceLabel(null)).toBe("Unknown device");
+  });
+});
+
+describe("a room's last message in the list", () => {
+  const last = (kind: "user" | "system", id: string, content: string) =>
+    ({
+      id: "m",
+      roomId: "r",
+      seq: 3,
+      author: { kind, id, name: "Bob" },
+      content,
+      status: "complete",
+      createdAt: "2026-12-07T10:00:00Z",
+    }) as const;
+  it("says who wrote it, and a change to the room as a sentence", () => {
+    expect(previewLine(last("user", "u2", "hi"), "u1")).toBe("Bob: hi");
+    expect(previewLine(last("user", "u1", "hi"), "u1")).toBe("You: hi");
+    expect(previewLine(last("system", "u2", "added Cy"), "u1")).toBe("Bob added Cy");
+    expect(previewLine(last("system", "u1", "renamed the room to “Plans”"), "u1")).toBe("You renamed the room to “Plans”");
   });
 });

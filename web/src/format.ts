@@ -127,8 +127,9 @@ export function searchSnippet(markdown: string, query: string, max = 120): Snipp
 
 export function previewLine(m: Message | null, myId: string | undefined): string {
   if (!m) return "No messages yet";
-  const who = m.author.kind === "user" && m.author.id === myId ? "You" : m.author.name;
-  return `${who}: ${previewOf(m)}`;
+  const who = m.author.kind !== "ai" && m.author.id === myId ? "You" : m.author.name;
+  // A change to the room reads as a sentence: "You renamed the room to …".
+  return m.author.kind === "system" ? `${who} ${m.content}` : `${who}: ${previewOf(m)}`;
 }
 
 /** What a room row says of its last message: never blank for one that is there. */

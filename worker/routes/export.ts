@@ -93,6 +93,8 @@ export async function exportRoom(c: Context<AppEnv>, format: "json" | "markdown"
  * its files at `links` (one per attachment); `quote` turns a message's Markdown into a quoted
  * block (quoteMarkdown). */
 function markdownEntry(m: Message, links: string[], quote: (text: string) => string): string {
+  // A change to the room ("Ann renamed the room to …") is one line of the room's own.
+  if (m.author.kind === "system") return `\n_${escapeMarkdown(`${m.author.name} ${m.content}`)}_ · ${readable(m.createdAt)}\n`;
   const handle = m.author.username ? ` (@${m.author.username})` : "";
   const who =
     m.author.kind === "ai" ? `${escapeMarkdown(m.author.name)} (AI)` : `${escapeMarkdown(m.author.name)}${escapeMarkdown(handle)}`;

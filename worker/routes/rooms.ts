@@ -20,8 +20,9 @@ import { LIMITS, signedInAccount, throttle } from "../auth/sign-in";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { tellMembers, tellPeople } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
+import { memberNotice, settingsNotices } from "../lib/room-notices";
 import { deleteRoomAttachments } from "./attachments";
-import { forgetRoomAccess, roomConfig } from "./room-access";
+import { caller, forgetRoomAccess, roomConfig } from "./room-access";
 
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const Limit = wholeNumber(1, 100).default(50);
@@ -173,7 +174,12 @@ export const roomRoutes = router()
       await store.rooms.update(room.id, patch, Date.now());
       const updated = (await store.rooms.byId(room.id)) as Room;
       forgetRoomAccess(room.id);
-      await chatRoom(c.env, room.id).configure(await roomConfig(store, updated));
+      const config = await roomConfig(store, updated);
+      const notices = settingsNotices(
+        { ...room, characterName: c.get("roomCharacterName") },
+        { ...updated, characterName: config.characterName },
+      ).map((text) => ({ by: caller(c), text }));
+      await chatRoom(c.env, room.id).configure(config, notices);
       await tellMembers(c.env, store, updated);
       return c.json({ room: updated }, 200);
     },
@@ -226,7 +232,9 @@ export const roomRoutes = router()
       const now = Date.now();
       const changed = (await store.rooms.addMember(room.id, user.id, now)) ?? room;
       forgetRoomAccess(room.id);
-      await chatRoom(c.env, room.id).updateMembers({ add: { userId: user.id, username: user.username } });
+      await chatRoom(c.env, room.id).updateMembers({ add: { userId: user.id, username: user.username } }, [
+        { by: caller(c), text: memberNotice("added", user.displayName) },
+      ]);
       // The new member's list gains the room, and everyone's open room and settings see who joined.
       await tellMembers(c.env, store, { ...changed, lastSeq: await chatRoom(c.env, room.id).lastSeq() });
       return c.json({ member: { user: toUser(user), role: "member" as const, joinedAt: iso(now), lastReadSeq: 0 } }, 201);
@@ -248,11 +256,13 @@ export const roomRoutes = router()
       const { userId } = c.req.valid("param");
       if (userId !== me && room.ownerId !== me) throw forbidden("Only the owner can remove other members.", "not_owner");
       if (userId === room.ownerId) throw new ApiError(400, "owner_cannot_leave", "The owner cannot leave; delete the room instead.");
-      const target = await c.get("store").rooms.withMembership(room.id, userId);
+      const store = c.get("store");
+      const [target, person] = await Promise.all([store.rooms.withMembership(room.id, userId), store.users.byId(userId)]);
       if (!target?.member) throw notFound("Member");
       const changed = await c.get("store").rooms.removeMember(room.id, userId, Date.now());
       forgetRoomAccess(room.id);
-      await chatRoom(c.env, room.id).updateMembers({ remove: userId });
+      const text = userId === me ? memberNotice("left") : memberNotice("removed", person?.displayName ?? "a member");
+      await chatRoom(c.env, room.id).updateMembers({ remove: userId }, [{ by: caller(c), text }]);
       tellPeople(c.env, [userId], { type: "room_gone", roomId: room.id, reason: userId === me ? "left" : "removed" });
       if (changed) await tellMembers(c.env, c.get("store"), changed);
       return c.body(null, 204);

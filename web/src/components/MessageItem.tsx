@@ -119,7 +119,7 @@ export function MessageItem(props: Props) {
     setEditing(on);
     if (!on && article) props.hold?.(article, false);
   };
-  if (props.mine) offerEdit(m, () => edit(true));
+  if (props.mine && m().author.kind === "user") offerEdit(m, () => edit(true));
   const saveEdit = (text: string) => {
     props.actions.edit?.(m().seq, text);
     edit(false);
@@ -129,9 +129,9 @@ export function MessageItem(props: Props) {
     <Show
       when={m().author.kind !== "system"}
       fallback={
-        <div class="msg-system" role="note">
-          {m().content}
-        </div>
+        <p class="msg-system" data-seq={m().seq}>
+          <strong>{name()}</strong> {m().content} <time datetime={m().createdAt}>{clockTime(m().createdAt)}</time>
+        </p>
       }
     >
       <article

@@ -18,7 +18,7 @@ const msg = (seq: number, author = "u2", at = Date.UTC(2026, 0, 1, 12, 0, seq)):
   createdAt: new Date(at).toISOString(),
 });
 
-function list(messages: Message[], pending: LocalSend[] = [], hasMoreBefore = false) {
+function list(messages: Message[], pending: LocalSend[] = [], hasMoreBefore = false, intro?: string) {
   return render(() => (
     <MessageList
       messages={messages}
@@ -30,6 +30,7 @@ function list(messages: Message[], pending: LocalSend[] = [], hasMoreBefore = fa
       actions={actions}
       label="Messages in Test"
       now={Date.now()}
+      intro={intro}
     />
   ));
 }
@@ -119,5 +120,28 @@ describe("MessageList", () => {
     const texts = [...container.querySelectorAll(".bubble")].map((b) => b.textContent);
     expect(texts).toEqual(["message number 1", "still sending"]);
     expect(screen.getByText("Sending…")).toBeInTheDocument();
+  });
+
+  it("shows a change to the room as a line of its own, 'You' for yours, outside the arrow keys' rows", () => {
+    const change = (seq: number, by: string, content: string): Message => ({
+      ...msg(seq, by),
+      author: { kind: "system", id: by, name: by === "u1" ? "Ada" : "Bob" },
+      content,
+    });
+    const { container } = list([msg(1), change(2, "u2", "added Cy"), change(3, "u1", "renamed the room to “Plans”"), msg(4)]);
+    const lines = [...container.querySelectorAll(".msg-system")].map((l) => l.textContent?.replace(/\s*\d{1,2}:\d{2}.*$/, ""));
+    expect(lines).toEqual(["Bob added Cy", "You renamed the room to “Plans”"]);
+    // Not a message: no actions, no bubble, not a row the arrow keys stop on.
+    expect(container.querySelectorAll(".msg[data-seq]")).toHaveLength(2);
+    expect(container.querySelectorAll(".msg-system time")).toHaveLength(2);
+    // The message after a change starts a new run, under its author's name.
+    expect(container.querySelector('.msg[data-seq="4"]')?.classList.contains("is-compact")).toBe(false);
+  });
+
+  it("still says what to do first in a room where only its settings changed", () => {
+    const named: Message = { ...msg(1), author: { kind: "system", id: "u1", name: "Ada" }, content: "named the room “Plans”" };
+    const show = (messages: Message[]) => list(messages, [], false, "Say hello to Owl.");
+    expect(show([named]).container.querySelector(".log-intro")?.textContent).toBe("Say hello to Owl.");
+    expect(show([named, msg(2)]).container.querySelectorAll(".log-intro")).toHaveLength(0);
   });
 });

@@ -33,7 +33,7 @@ type Props = {
   /** You own the room: you may delete anyone's message. */
   canDeleteAny?: boolean;
   label: string;
-  /** Shown in an empty room: what to do first. */
+  /** Shown in a room where nothing was said yet (at most room notices): what to do first. */
   intro?: string;
   now: number;
   /** Receives a function that scrolls to the newest message (used after sending). */
@@ -209,11 +209,12 @@ export function MessageList(props: Props) {
     ),
   );
 
+  const unspoken = () => props.pending.length === 0 && props.messages.every((m) => m.author.kind === "system");
   const gapAfter = (seq: number) => props.gaps?.some((g) => g.after === seq) ?? false;
 
   const keys = createLogKeys(
     () => scroller,
-    () => visible().map((m) => m.seq),
+    () => visible().flatMap((m) => (m.author.kind === "system" ? [] : [m.seq])),
   );
 
   // Grouping and day breaks for the whole window in one pass, so a window shift does not make
@@ -241,10 +242,10 @@ export function MessageList(props: Props) {
       >
         <div class="log-inner" ref={inner}>
           <Show when={range()[0] === 0 && !props.hasMoreBefore}>
-            <div class="log-start" classList={{ "is-empty": props.messages.length === 0 && props.pending.length === 0 }}>
+            <div class="log-start" classList={{ "is-empty": unspoken() }}>
               <Icon name="chat" />
               <p>This is the beginning of the conversation.</p>
-              <Show when={props.messages.length === 0 && props.pending.length === 0 && props.intro}>
+              <Show when={unspoken() && props.intro}>
                 <p class="log-intro">{props.intro}</p>
               </Show>
             </div>
@@ -264,7 +265,7 @@ export function MessageList(props: Props) {
                 </Show>
                 <MessageItem
                   message={m}
-                  mine={m.author.kind === "user" && m.author.id === props.myId}
+                  mine={m.author.kind !== "ai" && m.author.id === props.myId}
                   compact={compactAt(i())}
                   groupEnd={!compactAt(i() + 1)}
                   latestAi={m.seq === latestAiSeq()}

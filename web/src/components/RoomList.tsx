@@ -120,7 +120,10 @@ export function RoomList(props: {
                   </span>
                   <span class="hit-text">
                     {/* A long name is cut, so the two lines still show what matched. */}
-                    <strong>{hit.message.author.id === props.myId ? "You" : truncate(hit.message.author.name, 24)}:</strong>{" "}
+                    <strong>
+                      {hit.message.author.id === props.myId ? "You" : truncate(hit.message.author.name, 24)}
+                      {hit.message.author.kind === "system" ? "" : ":"}
+                    </strong>{" "}
                     <For each={searchSnippet(hit.message.content, props.query)}>
                       {(part) => (part.match ? <mark>{part.text}</mark> : part.text)}
                     </For>
