@@ -104,6 +104,16 @@ const IMPACTS = ["minor", "moderate", "serious", "critical"];
 export async function a11yViolations(page: Page, atLeast: "minor" | "serious" = "minor"): Promise<string[]> {
   // Evaluated through DevTools: the app's CSP refuses a <script> added to the page, as it should.
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  // What a person reads is the page at rest: a toast still fading in (0.18 s) is not yet at the
+  // contrast it settles at. Endless animations (spinners, the streaming caret) are left running.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Number.POSITIVE_INFINITY)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   const found = await page.evaluate(async () => {
     type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<Result> } }).axe;
