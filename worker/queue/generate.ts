@@ -40,6 +40,8 @@ const MAX_KEYS_PER_DELIVERY = 4;
 const REPLY_LEASE_MS = 5 * 60_000;
 /** How soon a reply waiting for the person's other replies looks again. */
 const TURN_WAIT_S = 2;
+/** A reply waiting in line that has not looked again for this long has left it. */
+const TURN_LINE_MS = 30_000;
 /** Queues caps a retry delay at 12 hours; longer ladder steps are held by the room's alarm. */
 const MAX_QUEUE_DELAY_S = 12 * 3600;
 
@@ -104,16 +106,19 @@ async function handle(message: Message<GenerateJob>, env: Env): Promise<void> {
 
 /**
  * A few replies at once per person, across rooms: one person's fifty rooms take turns instead of
- * holding everyone else's replies back. The asker's place is a lease named by the job, released
- * however the attempt ends (or expiring after REPLY_LEASE_MS). With none free the room shows the
- * reply waiting, unless someone else has written since the question: the job then goes anyway,
- * since a room writes one reply at a time and theirs comes after it.
+ * holding everyone else's replies back, in the order they started waiting. The asker's place is a
+ * lease named by this delivery (a redelivery of a job still running elsewhere takes a place of
+ * its own), released however the attempt ends (or expiring after REPLY_LEASE_MS); the job leaves
+ * the line unless it goes on waiting. With no place for it the room shows the reply waiting,
+ * unless someone else has written since the question: the job then goes anyway, since a room
+ * writes one reply at a time and theirs comes after it.
  */
 async function generate(job: GenerateJob, env: Env, config: Config, attempts: number): Promise<Outcome> {
   const asker = job.askedBy;
   const turns = asker ? rateLimiter(env, `ai-replies:${asker.id}`) : null;
   const max = config.aiRepliesAtOnce;
-  const full = turns !== null && (await turns.hold(job.jobId, max, REPLY_LEASE_MS)) > 0;
+  const lease = crypto.randomUUID();
+  const full = turns !== null && (await turns.hold(lease, max, REPLY_LEASE_MS, Date.now(), job.jobId, TURN_LINE_MS)) > 0;
   const turn =
     full && asker
       ? {
@@ -122,11 +127,14 @@ async function generate(job: GenerateJob, env: Env, config: Config, attempts: nu
           reason: `Waiting its turn: one person's messages get at most ${max} AI replies at once.`,
         }
       : undefined;
+  let outcome: Outcome | undefined;
   try {
-    return await reply(job, env, config, attempts, turn);
+    outcome = await reply(job, env, config, attempts, turn);
+    return outcome;
   } finally {
-    // Best effort: a place not given back frees itself when its lease ends.
-    await turns?.release(job.jobId).catch(() => undefined);
+    // Best effort: a place not given back frees itself when its lease ends, a place in line
+    // when the job stops asking.
+    await turns?.release(lease, outcome?.kind === "wait" ? undefined : job.jobId).catch(() => undefined);
   }
 }
 
