@@ -38,7 +38,11 @@ const pipelineTests = ["worker/queue/**/*.test.ts"];
 const opsAiTests = ["worker/ops-ai.test.ts"];
 /** The shared text modules the web app runs too (test/layers.ts, "text") are tested with it. */
 const textTests = ["shared/{markdown,password,text}.test.ts"];
-const hotLogTests = ["durable-objects/chat-room/hot-log.test.ts", "durable-objects/chat-room/edits-pruned.test.ts"];
+const hotLogTests = [
+  "durable-objects/chat-room/hot-log.test.ts",
+  "durable-objects/chat-room/edits-pruned.test.ts",
+  "worker/routes/room-limits.test.ts",
+];
 
 type Inject = <T>(key: string) => T;
 
@@ -115,12 +119,15 @@ export default defineConfig({
         exclude: [...aiTests, ...pipelineTests, ...opsAiTests, ...hotLogTests, ...textTests, "shared/store/pg-socket.test.ts"],
       }),
       // Rooms that keep only their newest five messages, so pruning and the catch-up from the
-      // history store that it implies run within a test's worth of messages.
+      // history store that it implies run within a test's worth of messages; and that take at
+      // most four people, so a full room is a test's worth of sign-ups.
       workerProject("worker-hot-log", hotLogTests, {
-        extra: () => ({ bindings: { HOT_LOG_ROWS: "5", HOT_LOG_HOURS: "0", SEND_BURST: "1000", SEND_PER_SECOND: "1000" } }),
+        extra: () => ({
+          bindings: { HOT_LOG_ROWS: "5", HOT_LOG_HOURS: "0", SEND_BURST: "1000", SEND_PER_SECOND: "1000", ROOM_MAX_MEMBERS: "4" },
+        }),
       }),
       workerProject("worker-pg", ["shared/store/**/*.test.ts", "worker/routes/**/*.test.ts"], {
-        exclude: ["shared/store/d1-limits.test.ts"],
+        exclude: ["shared/store/d1-limits.test.ts", ...hotLogTests],
         globalSetup: ["./test/pg-global-setup.ts"],
         extra: (inject) => ({ hyperdrives: { HYPERDRIVE: inject<string>("pgUrl") } }),
       }),

@@ -51,6 +51,9 @@ export interface Config {
   /** AI_REPLIES_AT_ONCE: how many replies one person's messages may have being written at once,
    * across rooms (3); the others wait their turn. */
   aiRepliesAtOnce: number;
+  /** ROOM_MAX_MEMBERS: the most people one room takes (1000); each costs the room a push per
+   * busy second while they are away (member-updates.ts). */
+  maxRoomMembers: number;
 }
 
 /** Uploads (R2): ATTACHMENT_MAX_MB a file; an upload no message carries after
@@ -137,5 +140,6 @@ function parse(vars: Record<string, unknown>): Config {
     },
     budget: { perPerson: limit(s("AI_DAILY_TOKENS_PER_PERSON")), perRoom: limit(s("AI_DAILY_TOKENS_PER_ROOM")) },
     aiRepliesAtOnce: Math.max(1, Math.floor(positive(s("AI_REPLIES_AT_ONCE")) ?? 3)),
+    maxRoomMembers: Math.max(2, Math.floor(positive(s("ROOM_MAX_MEMBERS")) ?? 1000)),
   };
 }

@@ -84,6 +84,10 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
         .limit(1);
       return row && { room: toRoom(row.room), member: row.member ?? null, characterName: row.characterName ?? null };
     },
+    async memberCount(roomId: string): Promise<number> {
+      const [row] = await db.select({ n: sql<number>`count(*)` }).from(rm).where(eq(rm.roomId, roomId));
+      return Number(row?.n ?? 0);
+    },
     async members(roomId: string): Promise<Member[]> {
       const rows = await db
         .select({ m: rm, u: users })

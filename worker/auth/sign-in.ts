@@ -24,6 +24,8 @@ export const LIMITS = {
   characterUser: [20, 10],
   exportUser: [5, 10],
   roomUser: [30, 20],
+  // POST /rooms/:id/members, per inviter: a room of a hundred at once, then one a second.
+  inviteUser: [100, 60],
   searchUser: [60, 120],
 } as const;
 

@@ -2,6 +2,7 @@
 // between two people are all rooms: members plus an optional character.
 import { createRoute, z } from "@hono/zod-openapi";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
+import { readConfig } from "../../shared/config";
 import {
   AddMemberInput,
   type AiMode,
@@ -217,7 +218,7 @@ export const roomRoutes = router()
       method: "post",
       path: "/rooms/{id}/members",
       tags: ["Rooms"],
-      summary: "Add a member (any member may invite)",
+      summary: "Add a member (any member may invite; up to ROOM_MAX_MEMBERS)",
       security: bearer,
       request: { params: RoomId, ...jsonBody(AddMemberInput) },
       responses: { 201: jsonReply(z.object({ member: Member }), "Added"), ...commonErrors },
@@ -225,10 +226,13 @@ export const roomRoutes = router()
     async (c) => {
       const store = c.get("store");
       const room = c.get("room");
+      await throttle(c, `invite:${c.get("session").id}`, LIMITS.inviteUser, "Too many invitations at once. Wait a moment and try again.");
       const user = await store.users.byUsername(c.req.valid("json").username);
       if (!user) throw notFound("User");
-      const existing = await store.rooms.withMembership(room.id, user.id);
+      const [existing, count] = await Promise.all([store.rooms.withMembership(room.id, user.id), store.rooms.memberCount(room.id)]);
       if (existing?.member) throw conflict("Already a member of this room.", "already_member");
+      const { maxRoomMembers } = readConfig(c.env);
+      if (count >= maxRoomMembers) throw conflict(`This room is full: it takes at most ${maxRoomMembers} people.`, "room_full");
       const now = Date.now();
       const changed = (await store.rooms.addMember(room.id, user.id, now)) ?? room;
       forgetRoomAccess(room.id);
