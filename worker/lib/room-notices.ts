@@ -36,6 +36,11 @@ export function settingsNotices(before: Settings, after: Settings): string[] {
   return said;
 }
 
+/** The line in each room using a character its owner renamed (`after`) or deleted (`after` null). */
+export function characterNotice(before: string, after: string | null): string {
+  return after === null ? `deleted the character ${before}, so the room's AI is off` : `renamed the AI ${before} to ${after}`;
+}
+
 /** The line for a member added by someone, removed by the owner, or leaving by themselves. */
 export function memberNotice(change: "added" | "removed" | "left", name = ""): string {
   return change === "left" ? "left the room" : `${change} ${name}`;

@@ -11,8 +11,9 @@ import { LIMITS, signedInAccount, throttle } from "../auth/sign-in";
 import { conflict, forbidden, notFound } from "../errors";
 import { tellMembers } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
+import { characterNotice } from "../lib/room-notices";
 import type { AppEnv } from "../types";
-import { forgetRoomAccess, roomConfigOf } from "./room-access";
+import { caller, forgetRoomAccess, roomConfigOf } from "./room-access";
 
 const Fields = CharacterInput.extend({
   // Only models the deployment's providers serve: a character runs on the operator's keys.
@@ -34,13 +35,15 @@ async function owned(store: Store, id: string, userId: string): Promise<Characte
 }
 
 /** Rooms whose character changed or went (`characterName` null): each ChatRoom takes its new
- * settings, and every member's channel gets the room. */
-async function reconfigure(c: Context<AppEnv>, rooms: Room[], characterName: string | null) {
+ * settings, with a notice by the character's owner if there is one to say, and every member's
+ * channel gets the room. */
+async function reconfigure(c: Context<AppEnv>, rooms: Room[], characterName: string | null, notice?: string) {
   const store = c.get("store");
+  const notices = notice ? [{ by: caller(c), text: notice }] : [];
   await Promise.all(
     rooms.map(async (room) => {
       forgetRoomAccess(room.id);
-      await chatRoom(c.env, room.id).configure(roomConfigOf(room, characterName));
+      await chatRoom(c.env, room.id).configure(roomConfigOf(room, characterName), notices);
       await tellMembers(c.env, store, room);
     }),
   );
@@ -109,12 +112,13 @@ export const characterRoutes = router()
     async (c) => {
       const store = c.get("store");
       const { id } = c.req.valid("param");
-      await owned(store, id, c.get("session").id);
+      const before = await owned(store, id, c.get("session").id);
       const rooms = await store.characters.update(id, noEmptyAvatar(c.req.valid("json")), Date.now());
       const character = (await store.characters.byId(id)) as Character;
       // A new name is what wakes the AI in a room that answers only mentions, and every member
       // sees the name, description and avatar: each room using it hears at once.
-      await reconfigure(c, rooms, character.name);
+      const renamed = character.name !== before.name ? characterNotice(before.name, character.name) : undefined;
+      await reconfigure(c, rooms, character.name, renamed);
       return c.json({ character }, 200);
     },
   )
@@ -131,9 +135,9 @@ export const characterRoutes = router()
     async (c) => {
       const store = c.get("store");
       const { id } = c.req.valid("param");
-      await owned(store, id, c.get("session").id);
+      const before = await owned(store, id, c.get("session").id);
       // As for a PATCH that removes the character: each room stops replying, its members hear.
-      await reconfigure(c, await store.characters.delete(id, Date.now()), null);
+      await reconfigure(c, await store.characters.delete(id, Date.now()), null, characterNotice(before.name, null));
       return c.body(null, 204);
     },
   );

@@ -46,6 +46,29 @@ describe("room notices", () => {
     b.close();
   });
 
+  it("says in each room using it that its owner renamed or deleted the character; another change says nothing", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    const made = await api<{ character: { id: string } }>("/characters", {
+      token: ann.token,
+      body: { name: "Owl", systemPrompt: "Hoot." },
+    });
+    const owl = made.body.character.id;
+    await patch(bob, room.id, { title: "Night" });
+    // Bob may not pick Ann's character, so Ann puts it in.
+    await patch(ann, room.id, { characterId: owl, aiMode: "mention" });
+    const edit = (body: Record<string, unknown>) => api(`/characters/${owl}`, { method: "PATCH", token: ann.token, body });
+    expect((await edit({ description: "Wise" })).status).toBe(200);
+    expect((await edit({ name: "Hoot" })).status).toBe(200);
+    expect((await api(`/characters/${owl}`, { method: "DELETE", token: ann.token })).status).toBe(204);
+    const a = ann.user.displayName;
+    expect(await lines(bob, room.id)).toEqual([
+      `${bob.user.displayName}: named the room “Night”`,
+      `${a}: made Owl the room's AI, answering when mentioned`,
+      `${a}: renamed the AI Owl to Hoot`,
+      `${a}: deleted the character Hoot, so the room's AI is off`,
+    ]);
+  });
+
   it("says who was added, removed and who left; the change is read by its author and unread by the others", async () => {
     const [room, ann, bob] = await roomWith("ann", "bob");
     const [cat, dan] = [await signUp("cat"), await signUp("dan")];
