@@ -3,7 +3,7 @@
 // a pasted file uploads with progress, can be cancelled, shows why it was refused, and goes
 // with the next send.
 import "../test/dom";
-import { fireEvent, screen, waitFor } from "@solidjs/testing-library";
+import { cleanup, fireEvent, screen, waitFor } from "@solidjs/testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Attachment } from "../../../shared/wire";
 import { ApiError } from "../api";
@@ -38,6 +38,17 @@ describe("Composer", () => {
     fireEvent.keyDown(box, { key: "Enter" });
     expect(screen.getByRole("alert")).toHaveTextContent("at most 100 characters");
     expect(box.value).toBe("too long");
+  });
+
+  it("says Up edits your last message while the box is empty and you have one", () => {
+    const hint = () => document.getElementById("composer-hint")?.textContent ?? "";
+    const { type } = setup({ canEditLast: true });
+    expect(hint()).toContain("↑ to edit your last message");
+    type("draft");
+    expect(hint()).not.toContain("↑");
+    cleanup();
+    setup({ canEditLast: false });
+    expect(hint()).not.toContain("↑");
   });
 
   it("stops the streaming reply on Escape and with the Stop button", () => {

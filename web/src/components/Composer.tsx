@@ -35,6 +35,8 @@ type Props = {
   mentionables?: readonly Mentionable[];
   /** Up in the empty box: edit your last message; whether there was one to edit. */
   onEditLast?: () => boolean;
+  /** You have a message to edit: the hint says Up opens it. */
+  canEditLast?: boolean;
 };
 
 let measurer: OffscreenCanvasRenderingContext2D | null | undefined;
@@ -255,6 +257,10 @@ export function Composer(props: Props) {
           <Show when={props.streamingSeq !== undefined}>
             {" "}
             · <kbd>Esc</kbd> to stop the reply
+          </Show>
+          <Show when={props.streamingSeq === undefined && props.canEditLast && !text()}>
+            {" "}
+            · <kbd>↑</kbd> to edit your last message
           </Show>
         </span>
         <Show when={text().length > props.maxChars * 0.8}>

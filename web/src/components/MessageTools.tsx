@@ -6,6 +6,7 @@
 import { createEffect, createSignal, onCleanup, Show } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { copyText } from "../markdown/code-block";
+import { toast } from "../stores/toasts";
 import { ConfirmButton } from "./ConfirmButton";
 import { Icon } from "./Icon";
 
@@ -149,23 +150,42 @@ export function RegenerateOffer(props: { regenerate: () => void; dismiss: () => 
   );
 }
 
-/** Calls `open` after a finger rests on the element for LONG_PRESS_MS (phones have no hover). */
+/** Calls `open` after a finger rests on the element for LONG_PRESS_MS (phones have no hover).
+ * A short tap on the message itself (not on a link, button or picture in it), the first on this
+ * device, says how to reach the actions: nothing on the message says so. A scroll is no tap:
+ * the browser cancels the pointer when it takes the gesture over. */
 export function longPress(open: () => void) {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let downAt = 0;
   const cancel = () => clearTimeout(timer);
   return {
     onPointerDown: (e: PointerEvent) => {
       if (e.pointerType !== "touch") return;
       cancel();
-      timer = setTimeout(open, LONG_PRESS_MS);
+      downAt = e.timeStamp;
+      timer = setTimeout(() => {
+        localStorage.setItem(TIP_KEY, "learned");
+        open();
+      }, LONG_PRESS_MS);
     },
-    onPointerUp: cancel,
+    onPointerUp: (e: PointerEvent) => {
+      cancel();
+      const tap = e.pointerType === "touch" && e.timeStamp - downAt < LONG_PRESS_MS;
+      if (tap && !(e.target as Element | null)?.closest?.("a, button, img, video, input, textarea, summary")) tipOnce();
+    },
     onPointerCancel: cancel,
     onPointerLeave: cancel,
   };
 }
 
 const LONG_PRESS_MS = 500;
+const TIP_KEY = "parlor.tip.longPress";
+
+function tipOnce() {
+  if (localStorage.getItem(TIP_KEY)) return;
+  localStorage.setItem(TIP_KEY, "shown");
+  toast("Press and hold a message to copy, edit or delete it.", "info", 6000);
+}
 
 /** The editors of your own messages now on screen, by seq: Up in an empty composer opens the
  * newest one's (editLatest), as in the chat apps people know. */
@@ -180,9 +200,13 @@ export function offerEdit(message: () => Message, open: () => void) {
   });
 }
 
+/** Your newest message among `messages` that you can edit. */
+export const latestOwn = (messages: readonly Message[], myId: string | undefined) =>
+  messages.findLast((m) => m.author.kind === "user" && m.author.id === myId && !m.deletedAt && m.status !== "streaming");
+
 /** Opens the editor of your newest message among `messages`, if it is on screen; whether it did. */
 export function editLatest(messages: readonly Message[], myId: string | undefined): boolean {
-  const mine = messages.findLast((m) => m.author.kind === "user" && m.author.id === myId && !m.deletedAt && m.status !== "streaming");
+  const mine = latestOwn(messages, myId);
   const open = mine && editors.get(mine.seq);
   open?.();
   return Boolean(open);

@@ -16,7 +16,7 @@ import { ConnectionStatus } from "../components/ConnectionStatus";
 import { Icon } from "../components/Icon";
 import { forwardWheel } from "../components/log-scroll";
 import { MessageList } from "../components/MessageList";
-import { editLatest } from "../components/MessageTools";
+import { editLatest, latestOwn } from "../components/MessageTools";
 import { OnlineAvatars, TypingIndicator } from "../components/Presence";
 import { RoomBanners } from "../components/RoomBanners";
 import { useRooms } from "../context";
@@ -269,6 +269,7 @@ function RoomView(props: { id: string }) {
       <Composer
         draftKey={draftKey(session.user()?.id ?? "", props.id)}
         onEditLast={() => editLatest(store.messages.state.messages, me()?.id)}
+        canEditLast={latestOwn(store.messages.state.messages, me()?.id) !== undefined}
         label={`Message ${title()}`}
         placeholder={composerPlaceholders(character()?.name, room()?.aiMode, title())}
         onSend={(text, attachments) => {
