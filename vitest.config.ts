@@ -41,6 +41,7 @@ const textTests = ["shared/{markdown,password,text}.test.ts"];
 const hotLogTests = [
   "durable-objects/chat-room/hot-log.test.ts",
   "durable-objects/chat-room/edits-pruned.test.ts",
+  "durable-objects/chat-room/catch-up-limit.test.ts",
   "worker/routes/room-limits.test.ts",
 ];
 

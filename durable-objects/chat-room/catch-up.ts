@@ -4,11 +4,14 @@
 // store first, as one unbroken run; if the store cannot give that, the socket is closed with
 // 1013 and the client reconnects from what it has, rather than skip anything. With
 // `afterChange`, messages up to `afterSeq` edited, deleted or given a new version since that
-// change (changes.ts) are resent in their current version too.
+// change (changes.ts) are resent in their current version too. A long catch-up (more than
+// LONG_CATCH_UP messages) costs a token from its member's bucket: a client reconnecting from
+// seq 0 over and over is refused with 1013 instead of making the room resend its history.
 import { log } from "../../shared/log";
 import type { Store } from "../../shared/store";
 import type { Message } from "../../shared/wire";
 import { CloseCode, MAX_SEQ, RECENT_ON_HELLO } from "../../shared/wire";
+import { TokenBucket } from "../token-bucket";
 import type { Changes } from "./changes";
 import type { Membership } from "./membership";
 import type { RoomLog } from "./room-log";
@@ -16,10 +19,17 @@ import { type RoomSockets, type SocketInfo, send } from "./sockets";
 
 const CATCH_UP_PAGE = 200;
 const EDITED_ON_HELLO = 200;
+/** A catch-up of more than this many messages is a long one; a member may start LONG_BURST at
+ * once, then LONG_PER_MINUTE a minute (a tab back after a long time away needs one). */
+export const LONG_CATCH_UP = 1000;
+const LONG_BURST = 5;
+const LONG_PER_MINUTE = 2;
 
 export class CatchUp {
   /** Sockets whose hello is being answered (a catch-up spans several turns). */
   private readonly greeting = new Set<WebSocket>();
+  /** Each member's long catch-ups, in memory (an evicted room forgets them, erring towards serving). */
+  private readonly long = new Map<string, TokenBucket>();
 
   constructor(
     private readonly log: RoomLog,
@@ -34,6 +44,12 @@ export class CatchUp {
   async hello(ws: WebSocket, info: SocketInfo, afterSeq: number | undefined, afterChange?: number): Promise<void> {
     if (info.ready || this.greeting.has(ws)) {
       return send(ws, { type: "error", code: "invalid_frame", message: "hello is sent once per connection; reconnect to catch up again." });
+    }
+    if (afterSeq !== undefined && this.log.lastSeq - afterSeq > LONG_CATCH_UP) {
+      let bucket = this.long.get(info.user.id);
+      if (!bucket) this.long.set(info.user.id, (bucket = new TokenBucket(LONG_BURST, LONG_PER_MINUTE / 60)));
+      const wait = bucket.take();
+      if (wait > 0) return ws.close(CloseCode.overloaded, `Too many long catch-ups; try again in ${Math.ceil(wait / 1000)} s`);
     }
     this.greeting.add(ws);
     try {
