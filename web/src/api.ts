@@ -248,7 +248,9 @@ const enc = encodeURIComponent;
 /** A sentence for the user, whatever was thrown. */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
-    if (err.status === 429 && err.retryAfterMs) return `${err.message} Try again in ${Math.ceil(err.retryAfterMs / 1000)} s.`;
+    // "Too many … Wait a moment and try again." says when: "Too many … Try again in 3 s."
+    const when = err.retryAfterMs && `Try again in ${Math.ceil(err.retryAfterMs / 1000)} s.`;
+    if (err.status === 429 && when) return `${err.message.replace(/\s*Wait a moment and try again\.$/, "")} ${when}`;
     return err.message;
   }
   if (err instanceof Error) return err.message;

@@ -6,7 +6,7 @@ import { createSignal, createUniqueId, type JSX, Show } from "solid-js";
 type Props = {
   label: string;
   confirmLabel: string;
-  onConfirm: () => void | Promise<void>;
+  onConfirm: () => unknown;
   children: JSX.Element;
   /** Said above Cancel / Confirm while asking: what the action takes with it. */
   warning?: string;

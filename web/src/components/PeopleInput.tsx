@@ -14,7 +14,8 @@ type Props = {
   /** Usernames already chosen, and yours: not offered, not added twice. */
   taken: string[];
   me?: string;
-  onPick: (username: string) => void;
+  /** A name picked; `false` (or a promise of it) if it did not go through: the name stays typed. */
+  onPick: (username: string) => unknown;
   /** Backspace in an empty field (removes the last chip). */
   onBackspace?: () => void;
   hint: string;
@@ -102,7 +103,7 @@ export function PeopleInput(props: Props) {
     if (!props.taken.includes(name)) {
       const user = await lookUp(name).catch(() => undefined);
       if (user === null) return setStatus({ text: `No one is called @${name}.`, error: true });
-      props.onPick(name);
+      if ((await props.onPick(name)) === false) return;
     }
     // A suggestion still on its way is about the name just picked: not wanted any more.
     clearTimeout(timer);

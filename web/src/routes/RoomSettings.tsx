@@ -49,7 +49,8 @@ export default function RoomSettings() {
   const isOwner = () => !!room() && room()?.ownerId === me()?.id;
   const currentTitle = () => title() ?? room()?.title ?? "";
   const currentCharacter = () => (characterId() === undefined ? (room()?.characterId ?? null) : (characterId() ?? null));
-  const currentMode = () => aiMode() ?? room()?.aiMode ?? "always";
+  // A room with no AI is stored "off": a character picked for it replies to all, as when new.
+  const currentMode = () => aiMode() ?? (room()?.characterId ? room()?.aiMode : undefined) ?? "always";
   // Yours and the built-ins, and the room's own when someone else owns it: it can be kept, but
   // once another is picked only its owner can bring it back.
   const choices = () => {
@@ -60,9 +61,8 @@ export default function RoomSettings() {
       : list;
   };
 
-  // Changed elsewhere (members, another character, its renamed): fetched again. A member whose
-  // row shows the same keeps it (an open "Remove" confirmation is not swept away), whatever else
-  // moved meanwhile (what they have read, say).
+  // Changed elsewhere (members, another character, its renamed): fetched again. A member whose row
+  // shows the same keeps it (an open "Remove" confirm stays), whatever else moved (their reads).
   refetchWhenNewer(listed, () => data()?.room, refetch);
   const shown = (m: Member) => JSON.stringify([m.user, m.role]);
   const members = createMemo<Member[]>((was = []) => (data()?.members ?? []).map((m) => was.find((w) => shown(w) === shown(m)) ?? m));
@@ -73,13 +73,15 @@ export default function RoomSettings() {
     () => (title() !== null && currentTitle().trim() !== (room()?.title ?? "")) || characterId() !== undefined || aiMode() !== null,
   );
 
-  async function run(what: string, fn: () => Promise<void>, done?: string) {
+  async function run(what: string, fn: () => Promise<void>, done?: string): Promise<boolean> {
     setBusy(what);
     try {
       await fn();
       if (done) toast(done, "success");
+      return true;
     } catch (err) {
       toast(`Couldn't ${what}: ${describeError(err)}`, "error");
+      return false;
     } finally {
       setBusy(null);
     }
@@ -243,7 +245,7 @@ export default function RoomSettings() {
                 id="invite-input"
                 taken={(data()?.members ?? []).map((m) => m.user.username)}
                 me={me()?.username}
-                onPick={(name) => void addMember(name)}
+                onPick={addMember}
                 hint="Type a username, or pick someone you share a room with."
                 placeholder="Invite by username"
                 boxClass="invite-row"
