@@ -142,13 +142,13 @@ export class ChatRoom extends DurableObject<Env> {
     return this.p.sockets.closeSessions(userId, sids, refreshed);
   }
 
-  /** The room's members: all (on create), one added (member-list.ts), removed (their sockets
-   * close with 4003: membership.ts) or renamed (connections.ts); and notices that say so. */
-  async updateMembers(update: MemberListUpdate | { renamed: OnlineUser }, notices: readonly Notice[] = []): Promise<void> {
+  /** The room's members: all (on create), one added (member-list.ts), removed (their sockets close
+   * with 4003: membership.ts) or renamed (connections.ts); notices saying so; the seq before them. */
+  async updateMembers(update: MemberListUpdate | { renamed: OnlineUser }, notices: readonly Notice[] = []): Promise<number> {
     if ("remove" in update) this.p.membership.kick(update.remove);
     else if ("renamed" in update) this.p.connections.renamed(update.renamed);
     else this.p.members.apply(update);
-    await this.p.notify(notices);
+    return this.p.notify(notices);
   }
 
   /** The room was deleted: every socket closes with 4004; only a tombstone is kept. */

@@ -15,7 +15,9 @@ export type Notice = { by: OnlineUser; text: string };
 const MAX_NOTICE_CHARS = 500;
 
 export function noticeWriter(log: RoomLog, sockets: RoomSockets, afterWrites: (messages: Message[]) => Promise<unknown>) {
-  return async (notices: readonly Notice[]): Promise<void> => {
+  /** Writes `notices`; returns the room's last seq before them. */
+  return async (notices: readonly Notice[]): Promise<number> => {
+    const before = log.lastSeq;
     const written = notices.map(({ by, text }) => {
       const author = { kind: "system" as const, id: by.id, name: by.displayName, username: by.username };
       const message = log.append({ author, content: text.slice(0, MAX_NOTICE_CHARS), status: "complete" });
@@ -23,5 +25,6 @@ export function noticeWriter(log: RoomLog, sockets: RoomSockets, afterWrites: (m
       return message;
     });
     if (written.length > 0) await afterWrites(written);
+    return before;
   };
 }

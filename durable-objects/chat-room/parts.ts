@@ -40,7 +40,7 @@ export interface RoomParts {
   uploads: Uploads;
   ai: RoomAi;
   /** Writes lines that say what changed in the room (notices.ts). */
-  notify: (notices: readonly Notice[]) => Promise<void>;
+  notify: (notices: readonly Notice[]) => Promise<number>;
 }
 
 export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {

@@ -3,7 +3,7 @@
 // on the sockets, in the export, read by its author and answered by no AI.
 import { describe, expect, it } from "vitest";
 import { flushAll } from "../../durable-objects/chat-room/test-support";
-import type { Message, RoomListItem } from "../../shared/wire";
+import type { Member, Message, RoomListItem } from "../../shared/wire";
 import { connectChannel } from "../../test/channel";
 import { type Account, api, createRoom, post, roomWith, signUp } from "../../test/helpers";
 import { connect } from "../../test/ws";
@@ -13,6 +13,8 @@ const lines = async (who: Account, roomId: string) =>
   (await api<Page>(`/rooms/${roomId}/messages?limit=100`, { token: who.token })).body.messages
     .filter((m) => m.author.kind === "system")
     .map((m) => `${m.author.name}: ${m.content}`);
+const unreadIn = async (who: Account, roomId: string) =>
+  (await api<{ rooms: RoomListItem[] }>("/rooms", { token: who.token })).body.rooms.find((r) => r.id === roomId)?.unread;
 const patch = (who: Account, roomId: string, body: Record<string, unknown>) =>
   api(`/rooms/${roomId}`, { method: "PATCH", token: who.token, body });
 
@@ -88,14 +90,27 @@ describe("room notices", () => {
       `${ann.user.displayName}: removed ${dan.user.displayName}`,
     ]);
     await flushAll(room.id);
-    const unread = async (who: Account) =>
-      (await api<{ rooms: RoomListItem[] }>("/rooms", { token: who.token })).body.rooms.find((r) => r.id === room.id)?.unread;
+    const unread = (who: Account) => unreadIn(who, room.id);
     // Ann made the last change, so everything up to it is read by her; Bob made only the first.
     expect(await unread(ann)).toBe(0);
     expect(await unread(bob)).toBe(3);
     const md = await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: ann.token });
     const escaped = (name: string) => name.replaceAll("_", "\\_");
     expect(md.body).toContain(`\n_${escaped(ann.user.displayName)} removed ${escaped(dan.user.displayName)}_ · `);
+  });
+
+  it("counts as read, for someone added, what came before: only the notice saying so is new, again after a removal", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    for (let i = 1; i <= 3; i++) await post(bob, room.id, `m${i}`);
+    const cat = await signUp("cat");
+    const invite = () => api<{ member: Member }>(`/rooms/${room.id}/members`, { token: ann.token, body: { username: cat.user.username } });
+    expect((await invite()).body.member.lastReadSeq).toBe(3);
+    await api(`/rooms/${room.id}/members/${cat.user.id}`, { method: "DELETE", token: ann.token });
+    await post(bob, room.id, "while Cat was away");
+    // 4: added Cat, 5: removed Cat, 6: Bob's message, 7: added Cat again.
+    expect((await invite()).body.member.lastReadSeq).toBe(6);
+    await flushAll(room.id);
+    expect(await unreadIn(cat, room.id)).toBe(1);
   });
 
   it("lets no AI answer a notice: a room that answers every message answers only the person", async () => {

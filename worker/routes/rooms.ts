@@ -236,12 +236,14 @@ export const roomRoutes = router()
       const now = Date.now();
       const changed = (await store.rooms.addMember(room.id, user.id, now)) ?? room;
       forgetRoomAccess(room.id);
-      await chatRoom(c.env, room.id).updateMembers({ add: { userId: user.id, username: user.username } }, [
+      const before = await chatRoom(c.env, room.id).updateMembers({ add: { userId: user.id, username: user.username } }, [
         { by: caller(c), text: memberNotice("added", user.displayName) },
       ]);
+      // What the room said before they came counts as read; the notice that they were added is new.
+      await store.rooms.markRead(room.id, user.id, before);
       // The new member's list gains the room, and everyone's open room and settings see who joined.
       await tellMembers(c.env, store, { ...changed, lastSeq: await chatRoom(c.env, room.id).lastSeq() });
-      return c.json({ member: { user: toUser(user), role: "member" as const, joinedAt: iso(now), lastReadSeq: 0 } }, 201);
+      return c.json({ member: { user: toUser(user), role: "member" as const, joinedAt: iso(now), lastReadSeq: before } }, 201);
     },
   )
   .openapi(

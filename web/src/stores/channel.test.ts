@@ -84,7 +84,8 @@ describe("channel frames on the room list", () => {
     expect(store.state.rooms[0]?.unread).toBe(1);
     const invited: Room = { ...room("c", 3, 2), ownerId: "bob" };
     applyChannelFrame(store, { type: "room", room: invited });
-    expect(store.state.rooms.find((r) => r.id === "c")?.unread).toBe(2);
+    // What came before you were added counts as read: only the notice saying so is new.
+    expect(store.state.rooms.find((r) => r.id === "c")?.unread).toBe(1);
     applyChannelFrame(store, { type: "room", room: { ...invited, title: "Renamed" } });
     expect(store.state.rooms.find((r) => r.id === "c")?.title).toBe("Renamed");
     applyChannelFrame(store, { type: "room_gone", roomId: "a", reason: "deleted" });

@@ -153,6 +153,22 @@ describe("room list store", () => {
     expect(list).toHaveBeenCalledTimes(3);
   });
 
+  it("counts a change's notice as unread once, whether its room frame or its activity comes first", async () => {
+    const { store } = setup([{ ...room("a", "2026-01-02T00:00:00Z"), lastSeq: 5 }]);
+    await store.refresh();
+    // Someone was added: the room frame carries the room's lastSeq with the notice in it.
+    store.upsertRoom({ ...room("a", "2026-01-02T00:00:00Z"), updatedAt: "2026-01-03T00:00:00Z", lastSeq: 6 });
+    store.noteActivity({
+      roomId: "a",
+      lastSeq: 6,
+      lastMessage: { ...message("a", 6, "2026-01-03T00:00:00Z"), author: { kind: "system", id: "u2", name: "Bob" } },
+    });
+    expect(store.state.rooms[0]).toMatchObject({ lastSeq: 6, unread: 1 });
+    // Added to a room with history: only the notice saying so is new to you.
+    store.upsertRoom({ ...room("b", "2026-01-04T00:00:00Z"), ownerId: "u2", lastSeq: 40 });
+    expect(store.state.rooms.find((r) => r.id === "b")?.unread).toBe(1);
+  });
+
   it("reports a failed load in words", async () => {
     const store = createRoomListStore({
       list: async () => {

@@ -248,14 +248,18 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       const i = state.rooms.findIndex((r) => r.id === room.id);
       if (i >= 0) {
         const character = state.rooms[i]?.characterId;
-        setState("rooms", i, (r) => ({ ...r, ...room, lastSeq: Math.max(r.lastSeq, room.lastSeq) }));
+        // Its new messages (a notice of the change among them) come with activity frames and the
+        // open room, which count them as unread: taking the frame's lastSeq would skip them.
+        setState("rooms", i, (r) => ({ ...r, ...room, lastSeq: r.lastSeq }));
         // Another character: its avatar comes with the next snapshot (the frame has none). An
         // untitled room's frame (members came or went) may make or unmake a direct chat: who
         // the other person is comes with it too.
         if (character !== room.characterId) setState("rooms", i, "characterAvatar", null);
         if (character !== room.characterId || !room.title) debounceRefresh();
       } else {
-        const unread = room.ownerId === deps.me?.()?.id ? 0 : room.lastSeq;
+        // Joined: the server counts as read what came before you (the notice saying who added
+        // you is the one unread); the next snapshot says for sure.
+        const unread = room.ownerId === deps.me?.()?.id ? 0 : Math.min(room.lastSeq, 1);
         setState("rooms", (list) => sort([{ ...room, lastMessage: null, unread }, ...list]));
         // Its last message, its character's avatar and, untitled, who the other person in a
         // direct chat is come with the next snapshot (a room frame carries none of them).
