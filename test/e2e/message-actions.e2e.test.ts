@@ -7,7 +7,20 @@
 // tall message's actions show inside the log when its top is scrolled away.
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, live, overlaps, type Person, person, recordFailure, shot, signUp, textContrast, touchMisses } from "./support";
+import {
+  launch,
+  live,
+  overlaps,
+  type Person,
+  person,
+  post,
+  recordFailure,
+  shot,
+  signUp,
+  textContrast,
+  tokenOf,
+  touchMisses,
+} from "./support";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -146,7 +159,7 @@ describe("message actions, desktop and phone", () => {
     expect(await shown(tools)).toBe(false);
     // A tap, his first on this phone, says how to reach them, and opens nothing.
     await longPress(bob, theirs.locator(".bubble"), 60);
-    await bob.page.getByText("Press and hold a message to copy, edit or delete it.").waitFor({ timeout: 5000 });
+    await bob.page.getByText("Press and hold a message to see what you can do with it.").waitFor({ timeout: 5000 });
     expect(await shown(tools)).toBe(false);
     await longPress(bob, theirs.locator(".bubble"));
     await expect.poll(() => shown(tools)).toBe(true);
@@ -386,11 +399,24 @@ describe("message actions, desktop and phone", () => {
     await composer.press("Enter");
     await message(bob.page, "Bring a map").waitFor();
     await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
+    // Bob answers, so her message is not the last line.
+    const roomId = new URL(ada.page.url()).pathname.split("/").pop();
+    await post(baseURL, `/rooms/${roomId}/messages`, { content: "Got it" }, await tokenOf(bob.page));
+    await message(ada.page, "Got it").waitFor();
+    // A short window, so the log scrolls and sits at its bottom.
+    await ada.page.setViewportSize({ width: 1366, height: 520 });
     // A reply came after it: Up still opens her own newest message, not the AI's.
     await composer.press("ArrowUp");
     const box = ada.page.getByRole("textbox", { name: "Edit message" });
     await box.waitFor();
     expect(await box.inputValue()).toBe("Bring a map");
+    // The log stays at the bottom while the editor fits: Bob's answer is still in view.
+    const lowest = async () => {
+      const [log, newest] = await Promise.all([ada.page.getByRole("log").boundingBox(), message(ada.page, "Got it").boundingBox()]);
+      return log && newest ? Math.round(newest.y + newest.height - (log.y + log.height)) : Number.NaN;
+    };
+    await expect.poll(lowest).toBeLessThanOrEqual(0);
+    await ada.page.setViewportSize({ width: 1366, height: 850 });
     await box.fill("Bring a map and a compass");
     await box.press("Enter");
     await message(bob.page, "Bring a map and a compass").getByText("edited").waitFor();

@@ -6,7 +6,8 @@
 // at back where it was on screen. Only a scroll upwards (the reader's wheel, touch, keys or
 // scrollbar) leaves the bottom; content growing never does, since it does not move scrollTop.
 // A row that changes size in place because the reader acted on it (its editor opening) is held
-// still instead, even at the bottom, and its lower edge is brought into view if it grows past.
+// still instead, and its lower edge is brought into view if it grows past; at the bottom, the
+// log stays pinned there while the whole row still fits in view, so the newest lines stay too.
 
 export type LogScroll = {
   /** Scroll to the bottom now. */
@@ -83,8 +84,12 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
     if (anchor) anchor.top = offset(anchor.el);
   };
 
+  /** Whether `el` would still be whole in view with the log scrolled to the bottom. */
+  const fitsAtBottom = (el: HTMLElement) => scroller.scrollHeight - (offset(el) + scroller.scrollTop) <= scroller.clientHeight;
+
   const observer = new ResizeObserver(() => {
-    if (held?.isConnected) keepHeld(held);
+    if (held?.isConnected && following() && fitsAtBottom(held)) api.toBottom();
+    else if (held?.isConnected) keepHeld(held);
     else if (following()) api.toBottom();
     else api.restore();
   });
