@@ -143,7 +143,7 @@ describe("a live sidebar", () => {
     const said = "Ada Lovelace renamed the room to “Reading circle”";
     const line = bob.page.locator(".msg-system").filter({ hasText: said });
     await line.waitFor(WAIT);
-    expect(await line.textContent()).toMatch(/^Ada Lovelace renamed the room to “Reading circle” \d{1,2}:\d{2}/);
+    expect(await line.textContent()).toMatch(/^Ada Lovelace renamed the room to “Reading circle”\s\d{1,2}:\d{2}/);
     const [box, inner, last] = await Promise.all([
       line.boundingBox(),
       bob.page.locator(".log-inner").boundingBox(),

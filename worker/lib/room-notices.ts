@@ -11,7 +11,7 @@ const quoted = (text: string) => `“${text}”`;
 const answering: Record<AiMode, string> = {
   always: "answering every message",
   mention: "answering when mentioned",
-  off: "switched off",
+  off: "not answering for now",
 };
 
 const modeSet: Record<AiMode, (name: string) => string> = {

@@ -77,6 +77,8 @@ describe("Composer", () => {
     const { box } = setup({ disabledReason: "This room was deleted." });
     expect(box).toBeDisabled();
     expect(box).toHaveAttribute("placeholder", "This room was deleted.");
+    // No keys to teach in a box that cannot send.
+    expect(document.querySelector(".composer-keys")).toHaveClass("is-hidden");
   });
 
   it("keeps the draft for the room across a reload", () => {

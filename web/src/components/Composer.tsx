@@ -252,7 +252,7 @@ export function Composer(props: Props) {
         </button>
       </div>
       <div class="composer-foot" id="composer-hint">
-        <span class="composer-keys">
+        <span class="composer-keys" classList={{ "is-hidden": !!props.disabledReason }}>
           <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
           <Show when={props.streamingSeq !== undefined}>
             {" "}

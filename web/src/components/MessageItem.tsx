@@ -130,7 +130,8 @@ export function MessageItem(props: Props) {
       when={m().author.kind !== "system"}
       fallback={
         <p class="msg-system" data-seq={m().seq}>
-          <strong>{name()}</strong> {m().content} <time datetime={m().createdAt}>{clockTime(m().createdAt)}</time>
+          {/* The time keeps to the last word: a wrapped line never leaves it alone. */}
+          <strong>{name()}</strong> {m().content}&nbsp;<time datetime={m().createdAt}>{clockTime(m().createdAt)}</time>
         </p>
       }
     >

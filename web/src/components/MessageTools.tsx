@@ -184,7 +184,7 @@ const TIP_KEY = "parlor.tip.longPress";
 function tipOnce() {
   if (localStorage.getItem(TIP_KEY)) return;
   localStorage.setItem(TIP_KEY, "shown");
-  toast("Press and hold a message to copy, edit or delete it.", "info", 6000);
+  toast("Press and hold a message to see what you can do with it.", "info", 6000);
 }
 
 /** The editors of your own messages now on screen, by seq: Up in an empty composer opens the
