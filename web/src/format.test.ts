@@ -1,7 +1,7 @@
 // Search snippets: where the excerpt of a long message starts, so that the match shows.
 import { describe, expect, it } from "vitest";
 import { isWellFormedText } from "../../shared/wire";
-import { composerPlaceholders, deviceLabel, peerAmong, previewLine, roomIntro, roomTitle, searchSnippet } from "./format";
+import { composerPlaceholders, deviceLabel, noticeText, peerAmong, previewLine, roomIntro, roomTitle, searchSnippet } from "./format";
 
 const marked = (parts: { text: string; match: boolean }[]) => parts.filter((p) => p.match).map((p) => p.text);
 
@@ -95,5 +95,14 @@ describe("a room's last message in the list", () => {
     expect(previewLine(last("user", "u1", "hi"), "u1")).toBe("You: hi");
     expect(previewLine(last("system", "u2", "added Cy"), "u1")).toBe("Bob added Cy");
     expect(previewLine(last("system", "u1", "renamed the room to “Plans”"), "u1")).toBe("You renamed the room to “Plans”");
+    expect(previewLine(last("system", "u2", "added @ann_b"), "u1", "ann_b")).toBe("Bob added you");
+  });
+
+  it("names the member a notice is about: you, their current name, or their handle", () => {
+    const nameOf = (u: string) => (u === "cy_y" ? "Cy Young" : undefined);
+    expect(noticeText("added @ann_b", "ann_b", nameOf)).toBe("added you");
+    expect(noticeText("removed @cy_y", "ann_b", nameOf)).toBe("removed Cy Young");
+    expect(noticeText("added @dee_d", "ann_b", nameOf)).toBe("added @dee_d");
+    expect(noticeText("renamed the room to “@ann_b”", "ann_b")).toBe("renamed the room to “@ann_b”");
   });
 });

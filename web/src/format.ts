@@ -125,11 +125,21 @@ export function searchSnippet(markdown: string, query: string, max = 120): Snipp
   return out;
 }
 
-export function previewLine(m: Message | null, myId: string | undefined): string {
+export function previewLine(m: Message | null, myId: string | undefined, myUsername?: string): string {
   if (!m) return "No messages yet";
   const who = m.author.kind !== "ai" && m.author.id === myId ? "You" : m.author.name;
-  // A change to the room reads as a sentence: "You renamed the room to …".
-  return m.author.kind === "system" ? `${who} ${m.content}` : `${who}: ${previewOf(m)}`;
+  // A change to the room reads as a sentence: "You renamed the room to …", "Ann added you".
+  return m.author.kind === "system" ? `${who} ${noticeText(m.content, myUsername)}` : `${who}: ${previewOf(m)}`;
+}
+
+/** A room notice's words for its reader: the member "added @username" or "removed @username"
+ * names is "you" to that member and, where `nameOf` knows them, their current name to others
+ * (only there: a room's title may hold an @ of its own). */
+export function noticeText(content: string, me?: string, nameOf?: (username: string) => string | undefined): string {
+  const member = /^(added|removed) @([a-z0-9_]{3,32})$/.exec(content);
+  if (!member) return content;
+  const [, change, username = ""] = member;
+  return `${change} ${username === me ? "you" : (nameOf?.(username) ?? `@${username}`)}`;
 }
 
 /** What a room row says of its last message: never blank for one that is there. */

@@ -109,6 +109,9 @@ export function mentionStyle(names: readonly string[], me?: string): MentionStyl
 export type RoomPeople = {
   style: () => MentionStyle | undefined;
   nameOf: (id: string) => string | undefined;
+  /** A person's current name by username, and yours (for "you"). */
+  nameOfUser?: (username: string) => string | undefined;
+  me?: () => string | undefined;
   avatarOf: (id: string) => string | null | undefined;
 };
 export const RoomPeople = createContext<RoomPeople>();
@@ -133,7 +136,15 @@ export function createRoomPeople(
     () => mentioned().map((m) => m.insert),
     () => me()?.username,
   );
-  return { mentioned, style, nameOf: (id) => byId().get(id)?.name, avatarOf: (id) => byId().get(id)?.emoji };
+  const byUsername = createMemo(() => new Map(mentioned().flatMap((m) => (m.kind === "user" ? [[m.insert, m.name] as const] : []))));
+  return {
+    mentioned,
+    style,
+    nameOf: (id) => byId().get(id)?.name,
+    avatarOf: (id) => byId().get(id)?.emoji,
+    nameOfUser: (username) => byUsername().get(username),
+    me: () => me()?.username,
+  };
 }
 
 /** mentionStyle() of what `names` and `me` give, kept while they name the same people: a

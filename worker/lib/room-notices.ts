@@ -41,7 +41,9 @@ export function characterNotice(before: string, after: string | null): string {
   return after === null ? `deleted the character ${before}, so the room's AI is off` : `renamed the AI ${before} to ${after}`;
 }
 
-/** The line for a member added by someone, removed by the owner, or leaving by themselves. */
-export function memberNotice(change: "added" | "removed" | "left", name = ""): string {
-  return change === "left" ? "left the room" : `${change} ${name}`;
+/** The line for a member added by someone, removed by the owner, or leaving by themselves. The
+ * member is named by `@username`, which clients show as "you" to them and as the person's
+ * current name to others. */
+export function memberNotice(change: "added" | "removed" | "left", username = ""): string {
+  return change === "left" ? "left the room" : `${change} @${username}`;
 }

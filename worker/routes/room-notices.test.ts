@@ -84,10 +84,10 @@ describe("room notices", () => {
     await api(`/rooms/${room.id}/members/${cat.user.id}`, { method: "DELETE", token: cat.token });
     await api(`/rooms/${room.id}/members/${dan.user.id}`, { method: "DELETE", token: ann.token });
     expect(await lines(ann, room.id)).toEqual([
-      `${bob.user.displayName}: added ${cat.user.displayName}`,
-      `${ann.user.displayName}: added ${dan.user.displayName}`,
+      `${bob.user.displayName}: added @${cat.user.username}`,
+      `${ann.user.displayName}: added @${dan.user.username}`,
       `${cat.user.displayName}: left the room`,
-      `${ann.user.displayName}: removed ${dan.user.displayName}`,
+      `${ann.user.displayName}: removed @${dan.user.username}`,
     ]);
     await flushAll(room.id);
     const unread = (who: Account) => unreadIn(who, room.id);
@@ -96,7 +96,7 @@ describe("room notices", () => {
     expect(await unread(bob)).toBe(3);
     const md = await api<string>(`/rooms/${room.id}/export?format=markdown`, { token: ann.token });
     const escaped = (name: string) => name.replaceAll("_", "\\_");
-    expect(md.body).toContain(`\n_${escaped(ann.user.displayName)} removed ${escaped(dan.user.displayName)}_ · `);
+    expect(md.body).toContain(`\n_${escaped(ann.user.displayName)} removed @${escaped(dan.user.username)}_ · `);
   });
 
   it("counts as read, for someone added, what came before: only the notice saying so is new, again after a removal", async () => {

@@ -237,7 +237,7 @@ export const roomRoutes = router()
       const changed = (await store.rooms.addMember(room.id, user.id, now)) ?? room;
       forgetRoomAccess(room.id);
       const before = await chatRoom(c.env, room.id).updateMembers({ add: { userId: user.id, username: user.username } }, [
-        { by: caller(c), text: memberNotice("added", user.displayName) },
+        { by: caller(c), text: memberNotice("added", user.username) },
       ]);
       // What the room said before they came counts as read; the notice that they were added is new.
       await store.rooms.markRead(room.id, user.id, before);
@@ -267,7 +267,7 @@ export const roomRoutes = router()
       if (!target?.member) throw notFound("Member");
       const changed = await c.get("store").rooms.removeMember(room.id, userId, Date.now());
       forgetRoomAccess(room.id);
-      const text = userId === me ? memberNotice("left") : memberNotice("removed", person?.displayName ?? "a member");
+      const text = userId === me ? memberNotice("left") : memberNotice("removed", person?.username ?? "");
       await chatRoom(c.env, room.id).updateMembers({ remove: userId }, [{ by: caller(c), text }]);
       tellPeople(c.env, [userId], { type: "room_gone", roomId: room.id, reason: userId === me ? "left" : "removed" });
       if (changed) await tellMembers(c.env, c.get("store"), changed);

@@ -46,6 +46,25 @@ describe("MessageItem", () => {
     expect(container.querySelector(".avatar")?.textContent).toBe("AR");
   });
 
+  it("says a notice about a member as its reader knows them: 'you', or their current name", () => {
+    const people = {
+      style: () => undefined,
+      nameOf: () => undefined,
+      avatarOf: () => undefined,
+      nameOfUser: (u: string) => (u === "cy_y" ? "Cy Young" : undefined),
+      me: () => "ann_b",
+    };
+    const notice = (seq: number, content: string) => ai({ seq, author: { kind: "system", id: "u2", name: "Bob" }, content });
+    const { container } = render(() => (
+      <RoomPeople.Provider value={people}>
+        <MessageItem message={notice(1, "added @ann_b")} mine={false} compact={false} groupEnd latestAi={false} actions={actions()} />
+        <MessageItem message={notice(2, "removed @cy_y")} mine={false} compact={false} groupEnd latestAi={false} actions={actions()} />
+      </RoomPeople.Provider>
+    ));
+    const lines = [...container.querySelectorAll(".msg-system")].map((l) => l.textContent?.replace(/\s\d{1,2}:\d{2}.*$/, ""));
+    expect(lines).toEqual(["Bob added you", "Bob removed Cy Young"]);
+  });
+
   it("offers Stop while an AI reply streams, and marks it busy", () => {
     const a = actions();
     const { container } = render(() => (

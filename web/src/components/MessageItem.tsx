@@ -4,7 +4,7 @@
 // versions, and a mark when it mentions you; the actions on it are in MessageTools.tsx, a send not yet acked in PendingItem.tsx.
 import { createEffect, createSignal, Match, on, onCleanup, Show, Switch, useContext } from "solid-js";
 import type { Message } from "../../../shared/wire";
-import { clockTime, retryWhen } from "../format";
+import { clockTime, noticeText, retryWhen } from "../format";
 import { RoomPeople } from "../mentions";
 import { AttachmentList } from "./Attachments";
 import { Avatar } from "./Avatar";
@@ -40,7 +40,7 @@ type Props = {
   answeredBy?: number;
   actions: MessageActions;
   /** Hold this row still in the log while it changes size in place (`on`), or let it go. */
-  hold?: (el: HTMLElement, on: boolean) => void;
+  hold?: (el: HTMLElement, on: boolean, keepBottom?: boolean) => void;
   /** The log's one message in the tab order (the arrow keys move between the others). */
   tabStop?: boolean;
 };
@@ -111,15 +111,16 @@ export function MessageItem(props: Props) {
   // A reply stopped or failed part-way may end mid-Markdown, as a streaming one does: it is
   // rendered the same tolerant way, so it keeps looking as it did when it stopped.
   const cutShort = () => m().status === "streaming" || m().status === "stopped" || m().status === "error";
-  // The row stays where the reader is looking while its editor opens, grows and closes.
-  const edit = (on: boolean) => {
+  // The row stays where the reader is looking while its editor opens, grows and closes; opened
+  // from the composer (Up), the log's newest lines stay in view instead while it fits.
+  const edit = (on: boolean, fromComposer = false) => {
     // Editing is the action the bar was opened for: it does not come back over the bubble.
     if (on) closeActions();
-    if (on && article) props.hold?.(article, true);
+    if (on && article) props.hold?.(article, true, fromComposer);
     setEditing(on);
     if (!on && article) props.hold?.(article, false);
   };
-  if (props.mine && m().author.kind === "user") offerEdit(m, () => edit(true));
+  if (props.mine && m().author.kind === "user") offerEdit(m, () => edit(true, true));
   const saveEdit = (text: string) => {
     props.actions.edit?.(m().seq, text);
     edit(false);
@@ -130,8 +131,8 @@ export function MessageItem(props: Props) {
       when={m().author.kind !== "system"}
       fallback={
         <p class="msg-system" data-seq={m().seq}>
-          {/* The time keeps to the last word: a wrapped line never leaves it alone. */}
-          <strong>{name()}</strong> {m().content}&nbsp;<time datetime={m().createdAt}>{clockTime(m().createdAt)}</time>
+          <strong>{name()}</strong> {noticeText(m().content, people?.me?.(), people?.nameOfUser)}&nbsp;
+          <time datetime={m().createdAt}>{clockTime(m().createdAt)}</time>
         </p>
       }
     >

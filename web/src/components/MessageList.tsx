@@ -273,7 +273,7 @@ export function MessageList(props: Props) {
                   canDeleteAny={props.canDeleteAny}
                   answeredBy={answers().get(m.seq)}
                   actions={props.actions}
-                  hold={(el, on) => scroll?.hold(el, on)}
+                  hold={(el, on, keepBottom) => scroll?.hold(el, on, keepBottom)}
                   tabStop={m.seq === keys.tabStop()}
                 />
                 <Show when={gapAfter(m.seq)}>

@@ -10,7 +10,7 @@ import type { SearchResult } from "../api";
 import { previewLine, roomTitle, searchSnippet, shortTime } from "../format";
 import { Avatar } from "./Avatar";
 
-export function RoomRow(props: { room: RoomListItem; myId?: string }) {
+export function RoomRow(props: { room: RoomListItem; myId?: string; myUsername?: string }) {
   const active = useMatch(() => `/rooms/${props.room.id}/*`);
   const when = () => props.room.lastMessage?.createdAt ?? props.room.updatedAt;
   const unread = () => (active() ? 0 : props.room.unread);
@@ -32,7 +32,7 @@ export function RoomRow(props: { room: RoomListItem; myId?: string }) {
             </time>
           </span>
           <span class="room-row-bottom">
-            <span class="room-row-preview">{previewLine(props.room.lastMessage, props.myId)}</span>
+            <span class="room-row-preview">{previewLine(props.room.lastMessage, props.myId, props.myUsername)}</span>
             <Show when={unread() > 0}>
               <span class="badge">
                 {unread() > 99 ? "99+" : unread()}
@@ -93,6 +93,7 @@ export function RoomList(props: {
   hits: SearchResult[];
   query: string;
   myId?: string;
+  myUsername?: string;
   moreRooms?: More;
   moreHits?: More;
 }) {
@@ -102,7 +103,7 @@ export function RoomList(props: {
         <h2 class="list-heading">Rooms</h2>
       </Show>
       <ul class="room-list" aria-label="Rooms">
-        <For each={props.rooms}>{(room) => <RoomRow room={room} myId={props.myId} />}</For>
+        <For each={props.rooms}>{(room) => <RoomRow room={room} myId={props.myId} myUsername={props.myUsername} />}</For>
       </ul>
       <MoreButton more={props.moreRooms} label="Show more rooms" />
       <Show when={props.hits.length > 0}>

@@ -119,6 +119,7 @@ export function Sidebar(props: { asMain?: boolean }) {
           hits={rooms.state.hits}
           query={rooms.state.query}
           myId={user()?.id}
+          myUsername={user()?.username}
           moreRooms={rooms.state.nextCursor ? { load: () => rooms.loadMore(), busy: rooms.state.loading } : undefined}
           moreHits={rooms.state.hitsCursor ? { load: () => rooms.loadMoreHits(), busy: rooms.state.loadingHits } : undefined}
         />

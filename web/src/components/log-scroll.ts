@@ -6,8 +6,9 @@
 // at back where it was on screen. Only a scroll upwards (the reader's wheel, touch, keys or
 // scrollbar) leaves the bottom; content growing never does, since it does not move scrollTop.
 // A row that changes size in place because the reader acted on it (its editor opening) is held
-// still instead, and its lower edge is brought into view if it grows past; at the bottom, the
-// log stays pinned there while the whole row still fits in view, so the newest lines stay too.
+// still instead, and its lower edge is brought into view if it grows past. One held with
+// `keepBottom` (an editor opened from the composer, away from the row) keeps a log at the
+// bottom pinned there while the whole row still fits, so the newest lines stay in view.
 
 export type LogScroll = {
   /** Scroll to the bottom now. */
@@ -18,8 +19,9 @@ export type LogScroll = {
   remember(): void;
   /** Put the remembered row back where it was. */
   restore(): void;
-  /** Hold `el` still through its own changes of size (`on`), even while following; or let go. */
-  hold(el: HTMLElement, on: boolean): void;
+  /** Hold `el` still through its own changes of size (`on`), even while following (unless
+   * `keepBottom` and it fits); or let go. */
+  hold(el: HTMLElement, on: boolean, keepBottom?: boolean): void;
   /** Notes a scroll event; returns whether it went up (towards older messages). The log's own
    * scroll handler calls it first, so the answer is about this event, not the one before. */
   scrolled(): boolean;
@@ -29,6 +31,7 @@ export type LogScroll = {
 export function createLogScroll(scroller: HTMLElement, content: HTMLElement, following: () => boolean): LogScroll {
   let anchor: { el: HTMLElement; top: number } | null = null;
   let held: HTMLElement | null = null;
+  let heldKeepsBottom = false;
   let lastTop = scroller.scrollTop;
 
   const offset = (el: HTMLElement) => el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
@@ -58,9 +61,10 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
       const shift = offset(anchor.el) - anchor.top;
       if (Math.abs(shift) >= 1) scroller.scrollTop += shift;
     },
-    hold(el, on) {
+    hold(el, on, keepBottom = false) {
       if (on) {
         held = el;
+        heldKeepsBottom = keepBottom;
         anchor = { el, top: offset(el) };
       } else if (held === el) held = null;
     },
@@ -88,7 +92,7 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
   const fitsAtBottom = (el: HTMLElement) => scroller.scrollHeight - (offset(el) + scroller.scrollTop) <= scroller.clientHeight;
 
   const observer = new ResizeObserver(() => {
-    if (held?.isConnected && following() && fitsAtBottom(held)) api.toBottom();
+    if (held?.isConnected && heldKeepsBottom && following() && fitsAtBottom(held)) api.toBottom();
     else if (held?.isConnected) keepHeld(held);
     else if (following()) api.toBottom();
     else api.restore();
