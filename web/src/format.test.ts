@@ -65,6 +65,9 @@ describe("an empty room's first suggestion", () => {
     expect(roomIntro("Grace", "off")).toMatch(/^Say hello\./);
     expect(roomIntro(undefined, "off")).toMatch(/^Say hello\./);
     expect(composerPlaceholders("Grace", "off", "Plans")[0]).toBe("Message Plans");
+    // Alone with the AI you message it; in a group, the room.
+    expect(composerPlaceholders("Grace", "always", "Plans")[0]).toBe("Message Grace");
+    expect(composerPlaceholders("Grace", "always", "Plans", 3)[0]).toBe("Message Plans");
   });
 });
 

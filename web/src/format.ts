@@ -198,11 +198,13 @@ export function roomIntro(character: string | undefined, aiMode: AiMode | undefi
   return "Say hello. Everyone in the room sees messages the moment they are sent.";
 }
 
-export function composerPlaceholders(character: string | undefined, aiMode: AiMode | undefined, title: string): string[] {
+/** The composer's hint, longest first (the first that fits is shown). `people`: the room's
+ * members; in a group, a message goes to everyone, not to the AI alone. */
+export function composerPlaceholders(character: string | undefined, aiMode: AiMode | undefined, title: string, people = 1): string[] {
   if (character && aiMode === "mention") {
     const at = `@${character}`;
     return [`Message the room, or ${at} for the AI`, `Message, or ${at} for the AI`, `${at} to ask the AI`, "Write a message"];
   }
-  if (character && aiMode !== "off") return [`Message ${character}`, "Write a message"];
+  if (character && aiMode !== "off" && people <= 1) return [`Message ${character}`, "Write a message"];
   return title.length <= 24 ? [`Message ${title}`, "Write a message"] : ["Write a message"];
 }

@@ -271,7 +271,7 @@ function RoomView(props: { id: string }) {
         onEditLast={() => editLatest(store.messages.state.messages, me()?.id)}
         canEditLast={latestOwn(store.messages.state.messages, me()?.id) !== undefined}
         label={`Message ${title()}`}
-        placeholder={composerPlaceholders(character()?.name, room()?.aiMode, title())}
+        placeholder={composerPlaceholders(character()?.name, room()?.aiMode, title(), info()?.members.length)}
         onSend={(text, attachments) => {
           const problem = store.send(text, attachments);
           if (!problem) list?.toLatest();
