@@ -67,7 +67,7 @@ function makeRoom(users: LoadUser[], members: number[], input: api.CreateRoom): 
     fail(`create room: ${res.status} ${String(res.body).slice(0, 200)}`);
   }
   for (const username of others.slice(CREATE_MEMBERS)) {
-    const added = api.addMember(owner.token, room.id, username);
+    const added = api.withBackoff("add member", () => api.addMember(owner.token, room.id, username));
     check(added, { "setup: member added": (r) => r.status === 201 });
   }
   return { id: room.id, members };
