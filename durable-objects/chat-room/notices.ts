@@ -1,5 +1,5 @@
 // Lines the room writes itself when its settings or members change ("renamed the room to
-// “Plans”", "added Dana"). Each is a message of kind "system" whose author is the person who
+// “Plans”", "added @dana"). Each is a message of kind "system" whose author is the person who
 // made the change: written by the room's single writer with the next seq, broadcast, copied to
 // the history store and caught up like any message, so history, search and export show the
 // change where it happened. It costs no send token, no AI replies to it (RoomAi.onUserMessage),
