@@ -46,6 +46,10 @@ describe("Composer", () => {
     expect(hint()).toContain("↑ to edit your last message");
     type("draft");
     expect(hint()).not.toContain("↑");
+    // Elsewhere (an open editor, say), Up does not edit from here: the hint does not say it does.
+    type("");
+    fireEvent.blur(screen.getByLabelText("Message Test room"));
+    expect(hint()).not.toContain("↑");
     cleanup();
     setup({ canEditLast: false });
     expect(hint()).not.toContain("↑");

@@ -57,6 +57,8 @@ export function Composer(props: Props) {
   const [text, setText] = createSignal(sessionStorage.getItem(props.draftKey) ?? "");
   const [error, setError] = createSignal<string | null>(null);
   const [dragging, setDragging] = createSignal(false);
+  // Up edits your last message only from this box: the hint says so only while it has the focus.
+  const [inBox, setInBox] = createSignal(false);
   const uploads = createUploads(props.upload);
   let area!: HTMLTextAreaElement;
   const attach = (files: FileList | null | undefined) => {
@@ -215,8 +217,14 @@ export function Composer(props: Props) {
           }}
           onKeyUp={mention.track}
           onClick={mention.track}
-          onFocus={mention.track}
-          onBlur={mention.close}
+          onFocus={() => {
+            setInBox(true);
+            mention.track();
+          }}
+          onBlur={() => {
+            setInBox(false);
+            mention.close();
+          }}
           onKeyDown={(e) => {
             if (mention.keyDown(e)) return;
             if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey) {
@@ -258,7 +266,7 @@ export function Composer(props: Props) {
             {" "}
             · <kbd>Esc</kbd> to stop the reply
           </Show>
-          <Show when={props.streamingSeq === undefined && props.canEditLast && !text()}>
+          <Show when={props.streamingSeq === undefined && props.canEditLast && !text() && inBox()}>
             {" "}
             · <kbd>↑</kbd> to edit your last message
           </Show>
