@@ -51,7 +51,8 @@ export class MemberUpdates {
       // An AI reply is nobody's; a notice is its author's, as their messages are.
       if (m.author.kind === "ai") continue;
       this.authored.set(m.author.id, Math.max(this.authored.get(m.author.id) ?? 0, m.seq));
-      if (m.author.kind === "user") for (const [, name] of m.content.matchAll(MENTION)) if (name) this.mentions.set(name.toLowerCase(), m);
+      if (m.author.kind !== "user") continue; // a notice mentions no one
+      for (const [, name] of m.content.matchAll(MENTION)) if (name) this.mentions.set(name.toLowerCase(), m);
     }
     await this.soon();
   }

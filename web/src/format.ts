@@ -4,7 +4,7 @@
 // request for rooms, and previews show once it is there.
 import { createSignal } from "solid-js";
 import { searchTerms, truncate } from "../../shared/text";
-import type { AiMode, Member, Message, Room, RoomListItem } from "../../shared/wire";
+import { type AiMode, type Member, type Message, type Room, type RoomListItem, USERNAME_PATTERN } from "../../shared/wire";
 
 const minute = 60_000;
 const day = 24 * 60 * minute;
@@ -136,9 +136,8 @@ export function previewLine(m: Message | null, myId: string | undefined, myUsern
  * names is "you" to that member and, where `nameOf` knows them, their current name to others
  * (only there: a room's title may hold an @ of its own). */
 export function noticeText(content: string, me?: string, nameOf?: (username: string) => string | undefined): string {
-  const member = /^(added|removed) @([a-z0-9_]{3,32})$/.exec(content);
-  if (!member) return content;
-  const [, change, username = ""] = member;
+  const [change, username = "", rest] = content.split(" @");
+  if ((change !== "added" && change !== "removed") || rest !== undefined || !USERNAME_PATTERN.test(username)) return content;
   return `${change} ${username === me ? "you" : (nameOf?.(username) ?? `@${username}`)}`;
 }
 
