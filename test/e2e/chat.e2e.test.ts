@@ -474,6 +474,10 @@ describe("when the connection or the room goes away", () => {
     await ada.page.getByRole("button", { name: "Save changes" }).click();
     const heading = bob.page.getByRole("heading", { level: 1 });
     await expect.poll(() => heading.textContent()).toBe("Weekend plans, final");
+    await bob.page
+      .locator(".chat-head")
+      .getByText(/\d+ members/)
+      .waitFor();
     await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).click();
     // A change made meanwhile elsewhere (here the same title saved again from another device) has
     // the settings fetched again, with Bob's row changed where it does not show (he has read one
@@ -507,6 +511,8 @@ describe("when the connection or the room goes away", () => {
     await expect.poll(() => bob.page.getByLabel("Message Weekend plans").isDisabled()).toBe(true);
     expect(await heading.textContent()).toBe("Weekend plans, final");
     expect(await bob.page.getByRole("link", { name: "Room settings" }).count()).toBe(0);
+    // The header no longer counts the members of a room he is not in.
+    expect(await bob.page.locator(".chat-head").textContent()).not.toMatch(/member/);
     await shot(bob.page, "15-removed-dark");
   });
 

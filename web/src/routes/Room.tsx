@@ -179,7 +179,8 @@ function RoomView(props: { id: string }) {
   const subtitle = () => {
     const parts: string[] = [];
     if (character()) parts.push(`with ${character()?.name}`);
-    if (memberCount()) parts.push(`${memberCount()} member${memberCount() === 1 ? "" : "s"}`);
+    // Someone removed sees no count of a membership that no longer includes them.
+    if (memberCount() && !gone()) parts.push(`${memberCount()} member${memberCount() === 1 ? "" : "s"}`);
     return parts.join(" · ");
   };
   // Who a mention can name here (the messages mark those mentions, and the composer offers
