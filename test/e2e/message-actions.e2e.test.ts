@@ -165,6 +165,11 @@ describe("message actions, desktop and phone", () => {
     await expect.poll(() => shown(tools)).toBe(true);
     const box = await tools.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    // Above the bubble it acts on, ending where the bubble ends: not out at the screen's edge.
+    const bubble = await theirs.locator(".bubble").boundingBox();
+    if (!box || !bubble) throw new Error("not laid out");
+    expect(Math.abs(box.x + box.width - (bubble.x + bubble.width))).toBeLessThanOrEqual(1);
+    expect(box.y + box.height).toBeLessThanOrEqual(bubble.y + 12);
     await shot(bob.page, "actions-long-press-phone");
     await tools.getByRole("button", { name: "Regenerate" }).tap();
     for (const p of [ada, bob]) {

@@ -1,7 +1,7 @@
 // Where a message's actions bar goes. Beside the message's bubble, level with its top, on the
 // side with room (left of one's own, right of another's), so it covers neither the text it acts
 // on nor the message above; where there is no room beside it (a wide bubble, a phone), just
-// above the message, as before. For a tall message whose top is scrolled out of the log, it
+// above the bubble, at its right end. For a tall message whose top is scrolled out of the log, it
 // comes down to the log's top edge, where it can be seen and reached.
 
 /** How far above its message the bar sits by default (`.msg-tools`' top in message-extras.css). */
@@ -27,6 +27,10 @@ export function placeActions(article: HTMLElement) {
         style.setProperty("--tools-left", `${box.right - row.left + GAP}px`);
         style.setProperty("--tools-right", "auto");
       }
+    } else if (!mine) {
+      // Above another's bubble, which keeps to the left: ending where the bubble ends (or
+      // starting where it starts, when the bar is the wider), not out at the row's right edge.
+      style.setProperty("--tools-right", `${Math.min(row.right - box.right, row.right - box.left - tools.offsetWidth)}px`);
     }
   }
   const hidden = log.getBoundingClientRect().top - row.top + TOOLS_RISE;
