@@ -169,6 +169,21 @@ describe("room list store", () => {
     expect(store.state.rooms.find((r) => r.id === "b")?.unread).toBe(1);
   });
 
+  it("counts only what came after a read in another tab that had the room open (and so had no activity)", async () => {
+    const { store } = setup([{ ...room("a", "2026-01-02T00:00:00Z"), lastSeq: 5, unread: 2 }]);
+    await store.refresh();
+    // Another tab had the room open: three messages came and were read there, with no activity here.
+    store.noteRead("a", 8);
+    expect(store.state.rooms[0]).toMatchObject({ lastSeq: 8, unread: 0 });
+    // That tab left the room; one more message is the one unread.
+    store.noteActivity({ roomId: "a", lastSeq: 9, lastMessage: message("a", 9, "2026-01-03T00:00:00Z") });
+    expect(store.state.rooms[0]).toMatchObject({ lastSeq: 9, unread: 1 });
+    // A read behind what is known leaves the rest unread.
+    store.noteActivity({ roomId: "a", lastSeq: 12, lastMessage: message("a", 12, "2026-01-03T00:01:00Z") });
+    store.noteRead("a", 10);
+    expect(store.state.rooms[0]).toMatchObject({ lastSeq: 12, unread: 2 });
+  });
+
   it("reports a failed load in words", async () => {
     const store = createRoomListStore({
       list: async () => {

@@ -232,13 +232,17 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       advance(i, activity.lastSeq, activity.lastMessage, activity.readSeq);
     },
 
-    /** You read a room up to `seq` (here or in another tab). */
+    /** You read a room up to `seq` (here or in another tab). Read past what this list knew of
+     * (the room was open elsewhere, which gets no activity meanwhile): the room is there now, so
+     * the next activity adds only what came after. */
     noteRead(roomId: string, seq: number) {
       setState(
         "rooms",
         (r) => r.id === roomId,
-        "unread",
-        (u) => Math.min(u, Math.max(0, (state.rooms.find((r) => r.id === roomId)?.lastSeq ?? 0) - seq)),
+        produce((r) => {
+          r.lastSeq = Math.max(r.lastSeq, seq);
+          r.unread = Math.min(r.unread, r.lastSeq - seq);
+        }),
       );
     },
 
