@@ -1,6 +1,6 @@
 // Rooms and their members in the history store. Room activity (lastSeq, lastActivityAt) is
 // advanced by the ChatRoom object's write-behind flush (see messages.ts).
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { AiMode, Member, OnlineUser, Room, RoomListItem } from "../wire";
 import type { DbContext } from "./db";
 import { iso, type RoomRow, toMessage, toRoom, toUser } from "./mappers";
@@ -146,6 +146,25 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
         .orderBy(desc(rooms.lastActivityAt))
         .limit(limit);
       return rows.map((r) => r.id);
+    },
+    /** `userId`'s direct chats (untitled, no character, one other member: called after that
+     * person), the most recently active first, each with the other person's id. */
+    async directChats(userId: string, limit: number): Promise<{ room: Room; peerId: string }[]> {
+      const rows = await db
+        .select({ room: rooms })
+        .from(rm)
+        .innerJoin(rooms, eq(rooms.id, rm.roomId))
+        .where(and(eq(rm.userId, userId), isNull(rooms.title), isNull(rooms.characterId)))
+        .orderBy(desc(rooms.lastActivityAt))
+        .limit(limit);
+      const peers = await peersOf(
+        rows.map(({ room }) => room.id),
+        userId,
+      );
+      return rows.flatMap(({ room }) => {
+        const peer = peers.get(room.id);
+        return peer ? [{ room: toRoom(room), peerId: peer.id }] : [];
+      });
     },
     async update(id: string, patch: RoomPatch, now: number): Promise<void> {
       await db

@@ -98,6 +98,24 @@ describe(`history store (${store.dialect})`, () => {
     expect(newer.id).toBeTruthy();
   });
 
+  it("finds a person's direct chats, each with the other person: not a titled room, one with a character, or a group", async () => {
+    const [u, v, w] = [await user(), await user(), await user()];
+    const direct = await room(u.id, [v.id]);
+    await room(u.id, [v.id], "titled");
+    await room(u.id, [v.id, w.id]);
+    await store.rooms.update((await room(w.id, [u.id])).id, { characterId: "assistant" }, now);
+    const withW = await room(w.id, [u.id]);
+    const found = await store.rooms.directChats(u.id, 10);
+    expect(found.map((d) => [d.room.id, d.peerId]).sort()).toEqual(
+      [
+        [direct.id, v.id],
+        [withW.id, w.id],
+      ].sort(),
+    );
+    expect(found.find((d) => d.room.id === direct.id)?.room).toMatchObject({ id: direct.id, title: null, ownerId: u.id });
+    expect((await store.rooms.directChats(v.id, 10)).map((d) => d.peerId)).toEqual([u.id]);
+  });
+
   it("counts each author's own messages as read by them, for many authors in one batch, never lowering a mark", async () => {
     const authors = await Promise.all(Array.from({ length: 45 }, () => user("own")));
     const r = await room(

@@ -220,4 +220,25 @@ describe("a live sidebar", () => {
     expect(await bobPhone.getByRole("button", { name: "Save changes" }).count()).toBe(0);
     expect(bob.errors).toEqual([]);
   });
+
+  it("calls Bob's direct chat with Ada by her new name as soon as she changes it: his header, composer and list", async () => {
+    const token = await tokenOf(ada.page);
+    const direct = (await post<{ room: { id: string } }>(baseURL, "/rooms", { members: [bob.username] }, token)).room.id;
+    await bob.page.goto(`/rooms/${direct}`);
+    await live(bob.page);
+    const heading = bob.page.getByRole("heading", { level: 1 });
+    await expect.poll(() => heading.textContent(), WAIT).toBe("Ada Lovelace");
+    const res = await fetch(`${baseURL}/api/me`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ displayName: "Ada King" }),
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => heading.textContent(), WAIT).toBe("Ada King");
+    await bob.page.getByLabel("Message Ada King").waitFor(WAIT);
+    const row = bob.page.getByRole("list", { name: "Rooms" }).locator(`a[href="/rooms/${direct}"]`);
+    await expect.poll(() => row.textContent(), WAIT).toMatch(/Ada King/);
+    expect(await row.textContent()).not.toMatch(/Lovelace/);
+    expect(bob.errors).toEqual([]);
+  });
 });

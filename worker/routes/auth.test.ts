@@ -1,6 +1,7 @@
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { testBindings } from "../../test/bindings";
+import { connectChannel } from "../../test/channel";
 import { type Account, api, createRoom, post, roomWith, signUp, uniqueName } from "../../test/helpers";
 import { connect } from "../../test/ws";
 import { issueToken, verifyToken } from "../auth/jwt";
@@ -185,6 +186,22 @@ describe("accounts", () => {
       expect.objectContaining({ id: ann.user.id, displayName: "Ann Renamed" }),
     );
     for (const s of [annSocket, bobSocket, bobInQuiet, again]) s.close();
+  });
+
+  it("tells the other person in each direct chat of the renamed person, whose list is called after them", async () => {
+    const [direct, ann, bob] = await roomWith("dm", "bob");
+    const group = await createRoom(ann, { title: "Titled", members: [bob.user.username] });
+    const channel = await connectChannel(bob.token);
+    const r = await api<Account>("/me", { method: "PATCH", token: ann.token, body: { displayName: "Ann Again" } });
+    expect(r.status).toBe(200);
+    expect((await channel.waitFor("room", (f) => f.room.id === direct.id)).room).toMatchObject({ id: direct.id, title: null });
+    const listed = await api<{ rooms: { id: string; peer: { displayName: string } | null }[] }>("/rooms", { token: bob.token });
+    expect(listed.body.rooms.find((x) => x.id === direct.id)?.peer?.displayName).toBe("Ann Again");
+    // A titled room is not called after anyone: nothing to tell there.
+    await channel.ping();
+    expect(channel.of("room").map((f) => f.room.id)).toEqual([direct.id]);
+    expect(group.id).not.toBe(direct.id);
+    channel.close();
   });
 
   it("refuses a display name that is empty, too long or missing, and a caller without a token", async () => {

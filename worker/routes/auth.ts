@@ -8,11 +8,14 @@ import { toUser } from "../../shared/store/mappers";
 import { DECOY_HASH, hashPassword, verifyPassword } from "../auth/password";
 import { clientIp, LIMITS, signedInAccount, startSession, throttle, throttleLogin } from "../auth/sign-in";
 import { ApiError, conflict, unauthorized } from "../errors";
+import { tellPeople } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router } from "../lib/openapi";
 
 /** The most rooms a rename is pushed to, the most recently active first (each is one call,
  * within a request's subrequests); the others show it when next opened. */
 const RENAME_TELLS_ROOMS = 500;
+/** The most direct chats whose other person hears of a rename at once (a push each). */
+const RENAME_TELLS_PEERS = 100;
 
 export const AuthReply = z.object({ token: z.string(), user: User }).openapi("AuthReply");
 
@@ -108,7 +111,14 @@ export const authRoutes = router()
       const row = await c.get("store").users.setDisplayName(id, c.req.valid("json").displayName);
       if (!row) throw unauthorized("This account no longer exists.", "invalid_token");
       const user = toUser(row);
-      await sessions(c.env, id).rename(user, await c.get("store").rooms.idsOf(id, RENAME_TELLS_ROOMS));
+      const store = c.get("store");
+      const [roomIds, direct] = await Promise.all([
+        store.rooms.idsOf(id, RENAME_TELLS_ROOMS),
+        store.rooms.directChats(id, RENAME_TELLS_PEERS),
+      ]);
+      await sessions(c.env, id).rename(user, roomIds);
+      // A direct chat is called after the other person: to them, it was renamed too.
+      for (const { room, peerId } of direct) tellPeople(c.env, [peerId], { type: "room", room });
       return c.json({ user }, 200);
     },
   );
