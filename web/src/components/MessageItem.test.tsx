@@ -99,6 +99,20 @@ describe("MessageItem", () => {
     expect(within(screen.getByRole("toolbar")).getByRole("button", { name: "Regenerate" })).toBeInTheDocument();
   });
 
+  it("offers no Regenerate once the room has no character to answer again", () => {
+    const { regenerate: _, ...a } = actions();
+    render(() => (
+      <>
+        <MessageItem message={ai({ status: "stopped" })} mine={false} compact={false} groupEnd latestAi actions={a} />
+        <MessageItem message={ai({ seq: 5 })} mine={false} compact={false} groupEnd latestAi={false} actions={a} />
+      </>
+    ));
+    expect(screen.getByText("Stopped")).toBeInTheDocument();
+    for (const article of document.querySelectorAll("article")) fireEvent.pointerEnter(article);
+    expect(screen.getAllByRole("toolbar")).toHaveLength(2);
+    expect(screen.queryByRole("button", { name: "Regenerate" })).toBeNull();
+  });
+
   it("says why a reply is waiting, and counts down to when it tries again, instead of Writing…", () => {
     vi.useFakeTimers({ now: Date.parse("2026-01-01T10:00:00.000Z") });
     const retryAt = "2026-01-01T10:00:05.000Z";

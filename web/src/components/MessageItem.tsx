@@ -10,12 +10,13 @@ import { AttachmentList } from "./Attachments";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
 import { Markdown } from "./Markdown";
-import { longPress, MessageEditor, MessageTools, offerEdit, RegenerateOffer, VersionFlipper } from "./MessageTools";
+import { longPress, MessageEditor, MessageTools, offerEdit, RegenerateButton, RegenerateOffer, VersionFlipper } from "./MessageTools";
 import { placeActions } from "./place-actions";
 
 export type MessageActions = {
   stop: (seq: number) => void;
-  regenerate: (seq: number) => void;
+  /** None while the room has no character to answer again. */
+  regenerate?: (seq: number) => void;
   retry: (clientId: string) => void;
   discard: (clientId: string) => void;
   edit?: (seq: number, content: string) => void;
@@ -51,6 +52,7 @@ let lastFocused: HTMLElement | undefined;
 export function MessageItem(props: Props) {
   const m = () => props.message;
   const ai = () => m().author.kind === "ai";
+  const regenerate = (seq: number) => props.actions.regenerate?.(seq);
   const people = useContext(RoomPeople);
   // The author's name now, if the room knows them; else the one the message was sent with.
   const authorName = () => people?.nameOf(m().author.id) ?? m().author.name;
@@ -222,14 +224,16 @@ export function MessageItem(props: Props) {
                     keepFocus();
                   }}
                   onRegenerate={
-                    ai() && !(props.latestAi && m().status !== "complete") ? () => props.actions.regenerate(m().seq) : undefined
+                    ai() && props.actions.regenerate && !(props.latestAi && m().status !== "complete")
+                      ? () => regenerate(m().seq)
+                      : undefined
                   }
                 />
               </Show>
             </div>
           </Show>
-          <Show when={offer() && props.answeredBy !== undefined}>
-            <RegenerateOffer regenerate={() => props.actions.regenerate(props.answeredBy as number)} dismiss={() => setOffer(false)} />
+          <Show when={offer() && props.answeredBy !== undefined && props.actions.regenerate}>
+            <RegenerateOffer regenerate={() => regenerate(props.answeredBy as number)} dismiss={() => setOffer(false)} />
           </Show>
           <Switch>
             <Match when={m().status === "streaming"}>
@@ -250,8 +254,8 @@ export function MessageItem(props: Props) {
             <Match when={m().status === "stopped"}>
               <div class="msg-meta">
                 <span class="msg-state">Stopped</span>
-                <Show when={props.latestAi}>
-                  <RegenerateButton onClick={() => props.actions.regenerate(m().seq)} />
+                <Show when={props.latestAi && props.actions.regenerate}>
+                  <RegenerateButton onClick={() => regenerate(m().seq)} />
                 </Show>
               </div>
             </Match>
@@ -262,8 +266,8 @@ export function MessageItem(props: Props) {
                   {m().error || "The AI couldn't finish this reply."}
                   <Show when={m().retryAt}> Trying again at {clockTime(m().retryAt as string)}.</Show>
                 </span>
-                <Show when={props.latestAi}>
-                  <RegenerateButton onClick={() => props.actions.regenerate(m().seq)} />
+                <Show when={props.latestAi && props.actions.regenerate}>
+                  <RegenerateButton onClick={() => regenerate(m().seq)} />
                 </Show>
               </div>
             </Match>
@@ -278,14 +282,6 @@ export function MessageItem(props: Props) {
         </div>
       </article>
     </Show>
-  );
-}
-
-function RegenerateButton(props: { onClick: () => void }) {
-  return (
-    <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={props.onClick}>
-      <Icon name="regenerate" /> Regenerate
-    </button>
   );
 }
 

@@ -126,6 +126,15 @@ export function MessageEditor(props: { content: string; onSave: (text: string) =
 }
 
 /** After you edit a message the AI answered: offer a new reply to the new text. */
+/** Regenerate, out in the open under the newest reply that stopped or failed. */
+export function RegenerateButton(props: { onClick: () => void }) {
+  return (
+    <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={props.onClick}>
+      <Icon name="regenerate" /> Regenerate
+    </button>
+  );
+}
+
 export function RegenerateOffer(props: { regenerate: () => void; dismiss: () => void }) {
   return (
     <div class="msg-meta msg-offer" role="status">

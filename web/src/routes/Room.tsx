@@ -255,7 +255,7 @@ function RoomView(props: { id: string }) {
             fillGap={(gap, direction) => history.fill(gap, direction)}
             actions={{
               stop: (seq) => store.control("stop", seq),
-              regenerate: (seq) => store.control("regenerate", seq),
+              regenerate: room()?.characterId ? (seq) => store.control("regenerate", seq) : undefined,
               retry: (id) => store.retry(id),
               discard: (id) => store.discard(id),
               edit: (seq, content) => store.edit(seq, content),
