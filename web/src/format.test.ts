@@ -101,6 +101,12 @@ describe("a room's last message in the list", () => {
     expect(previewLine(last("system", "u2", "added @ann_b"), "u1", "ann_b")).toBe("Bob added you");
   });
 
+  it("gives the other person's words alone in a direct chat, which is called after them", () => {
+    expect(previewLine(last("user", "u2", "hi"), "u1", "ann_b", "u2")).toBe("hi");
+    expect(previewLine(last("user", "u1", "hi"), "u1", "ann_b", "u2")).toBe("You: hi");
+    expect(previewLine(last("system", "u2", "left the room"), "u1", "ann_b", "u2")).toBe("Bob left the room");
+  });
+
   it("names the member a notice is about: you, their current name, or their handle", () => {
     const nameOf = (u: string) => (u === "cy_y" ? "Cy Young" : undefined);
     expect(noticeText("added @ann_b", "ann_b", nameOf)).toBe("added you");

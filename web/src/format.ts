@@ -125,11 +125,13 @@ export function searchSnippet(markdown: string, query: string, max = 120): Snipp
   return out;
 }
 
-export function previewLine(m: Message | null, myId: string | undefined, myUsername?: string): string {
+export function previewLine(m: Message | null, myId: string | undefined, myUsername?: string, peerId?: string): string {
   if (!m) return "No messages yet";
   const who = m.author.kind !== "ai" && m.author.id === myId ? "You" : m.author.name;
   // A change to the room reads as a sentence: "You renamed the room to …", "Ann added you".
-  return m.author.kind === "system" ? `${who} ${noticeText(m.content, myUsername)}` : `${who}: ${previewOf(m)}`;
+  if (m.author.kind === "system") return `${who} ${noticeText(m.content, myUsername)}`;
+  // A direct chat is called after the other person: their words need no name before them.
+  return m.author.kind === "user" && m.author.id === peerId ? previewOf(m) : `${who}: ${previewOf(m)}`;
 }
 
 /** A room notice's words for its reader: the member "added @username" or "removed @username"
