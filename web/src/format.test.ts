@@ -13,6 +13,12 @@ describe("searchSnippet", () => {
     expect(parts[0]?.text.startsWith("…word")).toBe(true);
   });
 
+  it("keeps a short message whole: its match shows without cutting the start", () => {
+    const parts = searchSnippet("We have not decided yet, but we could take the night ferry", "ferry");
+    expect(marked(parts)).toEqual(["ferry"]);
+    expect(parts[0]?.text).toBe("We have not decided yet, but we could take the night ");
+  });
+
   it("keeps the match in view after a long address or token, cutting into it", () => {
     const url = `https://example.com/${"very/long/path/".repeat(12)}end`;
     for (const text of [`Intro ${url} then mango appears here`, `${"y".repeat(300)} mango`]) {

@@ -106,11 +106,15 @@ export function searchSnippet(markdown: string, query: string, max = 120): Snipp
   // Query words are letters and digits only, so they need no escaping in a pattern.
   const words = terms.map((t) => `${t.word}${t.prefix ? "[\\p{L}\\p{N}]*" : "(?![\\p{L}\\p{N}])"}`);
   const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join("|")})`, "giu");
-  const first = re.exec(plain)?.index ?? 0;
-  // Start a little before the first match, at a word boundary, so it is not at the very edge;
-  // a long token before it (an address, code) is cut instead, or it would push the match out.
+  const hit = re.exec(plain);
+  const first = hit?.index ?? 0;
+  // A match the first two lines of a hit show (about 60 characters, after the author's name)
+  // keeps the message's start. Further in, start a little before it, at a word boundary, so it
+  // is not at the very edge; a long token before it (an address, code) is cut instead, or it
+  // would push the match out.
+  const keep = first + (hit?.[0].length ?? 0) <= 60;
   const space = first > 30 ? plain.lastIndexOf(" ", first - 30) + 1 : 0;
-  let start = first - space > 50 ? first - 30 : space;
+  let start = keep ? 0 : first - space > 50 ? first - 30 : space;
   if (/[\uDC00-\uDFFF]/.test(plain[start] ?? "")) start++;
   const text = `${start > 0 ? "…" : ""}${truncate(plain.slice(start), max)}`;
   const out: Snippet = [];
