@@ -3,9 +3,10 @@
 // first went nowhere).
 import "../test/dom";
 import { render, screen } from "@solidjs/testing-library";
-import { createSignal } from "solid-js";
+import { createRoot, createSignal } from "solid-js";
 import { describe, expect, it } from "vitest";
-import { Field } from "./Form";
+import { ApiError } from "../api";
+import { createSubmit, Field } from "./Form";
 
 describe("Field", () => {
   it("keeps the same control, focused, as its error and hint change, and describes it by them", () => {
@@ -29,5 +30,20 @@ describe("Field", () => {
     expect(input).toHaveFocus();
     expect(input.hasAttribute("aria-invalid")).toBe(false);
     expect(input.getAttribute("aria-describedby")).toBe("username-hint");
+  });
+});
+
+describe("createSubmit", () => {
+  it("gives the server's reason for a field as a sentence under it", async () => {
+    const reason = "contains control, direction-override or invisible characters";
+    const refused = new ApiError(400, "invalid_input", "Invalid input", [{ path: "displayName", message: reason }]);
+    const form = createRoot(() =>
+      createSubmit(async () => {
+        throw refused;
+      }, ["displayName"]),
+    );
+    await form.submit();
+    expect(form.field("displayName")).toBe("Contains control, direction-override or invisible characters.");
+    expect(form.error()).toBe("Check the field marked below.");
   });
 });

@@ -202,9 +202,12 @@ function fieldErrors(err: unknown): Record<string, string> {
   if (err instanceof FieldError) return { [err.field]: err.message };
   const details = err instanceof ApiError && Array.isArray(err.details) ? (err.details as { path?: unknown; message?: unknown }[]) : [];
   return Object.fromEntries(
-    details.flatMap((d) => (typeof d.path === "string" && typeof d.message === "string" ? [[d.path, d.message]] : [])),
+    details.flatMap((d) => (typeof d.path === "string" && typeof d.message === "string" ? [[d.path, sentence(d.message)]] : [])),
   );
 }
+
+/** The server's reason for a field ("contains invisible characters") as a sentence under it. */
+const sentence = (reason: string) => `${reason.charAt(0).toUpperCase()}${reason.slice(1)}${/[.!?]$/.test(reason) ? "" : "."}`;
 
 /** A form's submission: busy while it runs, and the reason it failed as a sentence. When the
  * server refused only fields the form shows reasons under (`shown`), each field's reason
