@@ -117,6 +117,26 @@ describe("attachments", () => {
     }
   });
 
+  it("keeps a file chip its own height beside a tall picture in the same message", async () => {
+    await pasteChart(ada.page, { name: "tall.png", width: 60, height: 1200 });
+    await ada.page.getByLabel("Attach files").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("Notes\n") });
+    const tray = ada.page.getByRole("list", { name: "Files to send" });
+    await tray.getByText("notes.txt").waitFor();
+    const send = ada.page.getByRole("button", { name: "Send message" });
+    await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await send.click();
+    const chip = ada.page.getByRole("log").locator(".file-chip").filter({ hasText: "notes.txt" });
+    await chip.waitFor();
+    await ada.page.locator(".msg.is-pending").waitFor({ state: "detached" });
+    const thumb = ada.page.getByRole("button", { name: "Open tall.png" });
+    await thumb.locator("img").waitFor({ timeout: 20_000 });
+    const [chipBox, thumbBox] = [await chip.boundingBox(), await thumb.boundingBox()];
+    if (!chipBox || !thumbBox) throw new Error("not laid out");
+    expect(thumbBox.height).toBeGreaterThan(100);
+    expect(chipBox.height).toBeLessThan(50);
+    expect(Math.abs(chipBox.y - thumbBox.y)).toBeLessThanOrEqual(1);
+  });
+
   it("keeps a long file name inside a phone's screen, cut with an ellipsis and its size shown", async () => {
     const name = "A very long file name for the quarterly travel budget report 2026 final v3.txt";
     await bob.page.getByLabel("Attach files").setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from("Budget: 1,200\n") });
