@@ -385,10 +385,14 @@ describe("when the connection or the room goes away", () => {
     await bob.ctx.setOffline(true);
     // The browser knows it is offline: the pill says that is what it waits for.
     await bob.page.getByRole("status").filter({ hasText: "Offline" }).first().waitFor({ timeout: 10_000 });
-    // The list read again meanwhile (coming back to the tab) fails calmly: no red alarm.
-    await bob.page.evaluate(() => window.dispatchEvent(new Event("focus")));
+    // The sidebar says its list is not live meanwhile, before any read of it fails...
     const note = bob.page.getByText("You're offline. Your rooms update when you're back.");
     await note.waitFor({ timeout: 10_000 });
+    // ...and the list read again (coming back to the tab) fails calmly: no red alarm.
+    const failed = bob.page.waitForEvent("requestfailed", (r) => new URL(r.url()).pathname === "/api/rooms");
+    await bob.page.evaluate(() => window.dispatchEvent(new Event("focus")));
+    await failed;
+    expect(await note.isVisible()).toBe(true);
     expect(await bob.page.getByRole("alert").filter({ hasText: "Couldn't load your rooms" }).count()).toBe(0);
     await ada.page.goto(roomUrl);
     await live(ada.page);

@@ -80,8 +80,9 @@ export function Sidebar(props: { asMain?: boolean }) {
         />
       </search>
       <div class="sidebar-list">
-        {/* Offline, a failed read is what is expected: said calmly, and it reads again once back. */}
-        <Show when={rooms.state.error && !online()}>
+        {/* Offline the list is not live, which it says; a failed read then is what is expected:
+            said calmly, and it reads again once back. */}
+        <Show when={!online()}>
           <p class="sidebar-note muted" role="status">
             You're offline. Your rooms update when you're back.
           </p>
