@@ -34,4 +34,18 @@ describe("createUploads", () => {
       dispose();
     });
   });
+
+  it("drops a refused picture's local preview, which may not be a picture at all", async () => {
+    await createRoot(async (dispose) => {
+      const uploads = createUploads(async () => {
+        throw new ApiError(415, "unsupported_media_type", "This file is not a PNG, JPEG, GIF, WebP, PDF or plain UTF-8 text file.");
+      });
+      uploads.add([new File(["not a picture"], "fake.png", { type: "image/png" })]);
+      expect(uploads.items[0]?.preview).toMatch(/^blob:/);
+      await settle();
+      expect(uploads.items[0]?.status).toBe("failed");
+      expect(uploads.items[0]?.preview).toBeUndefined();
+      dispose();
+    });
+  });
 });

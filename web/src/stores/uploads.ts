@@ -67,7 +67,9 @@ export function createUploads(upload: Uploader) {
         },
         (err) => {
           if (controller.signal.aborted || index(key) < 0) return;
-          setItems(index(key), { status: "failed", error: describeError(err) });
+          // Refused (often for not being the picture its name says): a file's icon, not a broken image.
+          if (preview) URL.revokeObjectURL(preview);
+          setItems(index(key), { status: "failed", error: describeError(err), preview: undefined });
         },
       );
     }
