@@ -4,6 +4,7 @@
 // daily AI budget (AI_DAILY_TOKENS_PER_PERSON is 7,000 in the e2e server) and sees the
 // message that says so, and when it resets, instead of a reply, and her use on the AI
 // characters page.
+import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, live, type Person, person, post, recordFailure, shot, signUp } from "./support";
@@ -92,8 +93,22 @@ describe("attachments", () => {
     await shot(ada.page, "attachments-desktop");
 
     await bob.page.getByRole("button", { name: "Open chart.png" }).click();
-    const viewer = bob.page.getByRole("dialog", { name: "Image" });
+    const viewer = bob.page.getByRole("dialog", { name: "chart.png" });
     await viewer.getByRole("img", { name: "chart.png" }).waitFor();
+    // Named, and kept with Download: the picture's own bytes under its own name.
+    const [picture, name, bar] = await Promise.all([
+      viewer.getByRole("img").boundingBox(),
+      viewer.locator(".file-viewer-name").textContent(),
+      viewer.locator(".file-viewer-bar").boundingBox(),
+    ]);
+    expect(name).toBe("chart.png");
+    expect(picture && bar && picture.y >= bar.y + bar.height - 1 && picture.x >= 0 && picture.x + picture.width <= 390).toBe(true);
+    const saving = bob.page.waitForEvent("download");
+    await viewer.getByRole("link", { name: "Download" }).click();
+    const saved = await saving;
+    expect(saved.suggestedFilename()).toBe("chart.png");
+    const bytes = await readFile((await saved.path()) as string);
+    expect([...bytes.subarray(1, 4)].map((c) => String.fromCharCode(c)).join("")).toBe("PNG");
     await shot(bob.page, "attachments-viewer-phone");
     await viewer.getByRole("button", { name: "Close" }).click();
     await viewer.waitFor({ state: "hidden" });

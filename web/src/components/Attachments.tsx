@@ -3,7 +3,7 @@
 // which an <img> cannot send, so each is fetched once (api.attachment) into an object URL
 // shared by every place it shows. The composer's tray lists files being uploaded, with
 // progress, Cancel, and the reason a file was refused.
-import { createResource, For, Show } from "solid-js";
+import { createResource, createSignal, For, Show } from "solid-js";
 import type { Attachment } from "../../../shared/wire";
 import { api } from "../api";
 import type { Upload } from "../stores/uploads";
@@ -30,10 +30,9 @@ export function formatSize(bytes: number): string {
 
 export function AttachmentList(props: { attachments: Attachment[] }) {
   let viewer!: HTMLDialogElement;
-  let viewing!: HTMLImageElement;
+  const [shown, setShown] = createSignal<{ name: string; src: string }>();
   const open = async (a: Attachment) => {
-    viewing.src = await objectUrl(a);
-    viewing.alt = a.name;
+    setShown({ name: a.name, src: await objectUrl(a) });
     viewer.showModal();
   };
   return (
@@ -41,11 +40,18 @@ export function AttachmentList(props: { attachments: Attachment[] }) {
       <For each={props.attachments}>
         {(a) => (a.mimeType.startsWith("image/") ? <Thumbnail attachment={a} onOpen={() => open(a)} /> : <FileChip attachment={a} />)}
       </For>
-      <dialog ref={viewer} class="file-viewer" aria-label="Image">
-        <img ref={viewing} alt="" />
-        <button type="button" class="btn btn-sm file-viewer-close" aria-label="Close" onClick={() => viewer.close()}>
-          <Icon name="close" />
-        </button>
+      {/* The picture as large as the screen allows, under its name, with a way to keep it. */}
+      <dialog ref={viewer} class="file-viewer" aria-label={shown()?.name ?? "Image"}>
+        <div class="file-viewer-bar">
+          <span class="file-viewer-name">{shown()?.name}</span>
+          <a class="btn btn-sm" href={shown()?.src} download={shown()?.name}>
+            <Icon name="download" /> Download
+          </a>
+          <button type="button" class="btn btn-sm" aria-label="Close" onClick={() => viewer.close()}>
+            <Icon name="close" />
+          </button>
+        </div>
+        <img src={shown()?.src} alt={shown()?.name ?? ""} />
       </dialog>
     </div>
   );
