@@ -147,6 +147,18 @@ describe("characters", () => {
   it("asks before deleting, naming the character and what its rooms keep", async () => {
     const page = cook.page;
     await page.goto("/characters");
+    // On the phone the back arrow sits beside the title, as on every other page, and New
+    // character under them on the right.
+    const [back, title, add] = await Promise.all([
+      page.getByRole("link", { name: "Back to rooms" }).boundingBox(),
+      page.getByRole("heading", { level: 1, name: "AI characters" }).boundingBox(),
+      page.getByRole("link", { name: "New character" }).boundingBox(),
+    ]);
+    if (!back || !title || !add) throw new Error("not laid out");
+    expect(back.x + back.width).toBeLessThanOrEqual(title.x);
+    expect(Math.abs(back.y + back.height / 2 - (title.y + title.height / 2))).toBeLessThan(8);
+    expect(add.y).toBeGreaterThan(title.y + title.height);
+    expect(add.x + add.width).toBeGreaterThan(390 - 40);
     const card = page.getByRole("list", { name: "Characters" }).getByRole("listitem").filter({ hasText: "Sous-chef" });
     await card.getByRole("button", { name: "Delete Sous-chef" }).tap();
     await card.getByText("Delete Sous-chef? Rooms using it keep their messages and stop getting replies.").waitFor(WAIT);
