@@ -167,6 +167,19 @@ describe("mentions from the composer", () => {
     expect((await patchCharacter({ name: "Amazing Grace" })).status).toBe(200);
     await expect.poll(() => box.getAttribute("placeholder"), WAIT).toContain("@Amazing Grace");
     expect(await page.locator(".chat-sub").textContent()).toContain("Amazing Grace");
+    // On the phone the header's line under the title shows each part whole, or leaves it out
+    // (still read out): the AI's name first, never "· 2 m…".
+    const parts = await page.locator(".chat-sub").evaluate((sub) => {
+      const line = sub.getBoundingClientRect();
+      return [...sub.children].map((part) => {
+        const box = part.getBoundingClientRect();
+        const shown = box.top < line.bottom;
+        return { text: part.textContent, shown, whole: !shown || (part.scrollWidth <= part.clientWidth && box.right <= line.right + 0.5) };
+      });
+    });
+    expect(parts.map((p) => p.text)).toEqual(["with Amazing Grace", "· 2 members"]);
+    expect(parts[0]).toMatchObject({ shown: true, whole: true });
+    expect(parts.every((p) => p.whole)).toBe(true);
     // Ada takes the AI out of the room: Bob's open room stops offering and naming it.
     expect((await patchRoom({ characterId: null })).status).toBe(200);
     await expect.poll(() => box.getAttribute("placeholder"), WAIT).not.toContain("Amazing Grace");

@@ -5,7 +5,7 @@
 // scrolls the log too, and never the page. A room that cannot be opened (not there, or not
 // yours) is only that: what happened and the way back to the rooms.
 import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createResource, createSignal, on, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import { titleFrom } from "../../../shared/markdown";
 import type { RoomListItem } from "../../../shared/wire";
 import { ApiError, api } from "../api";
@@ -181,7 +181,7 @@ function RoomView(props: { id: string }) {
     if (character()) parts.push(`with ${character()?.name}`);
     // Someone removed sees no count of a membership that no longer includes them.
     if (memberCount() && !gone()) parts.push(`${memberCount()} member${memberCount() === 1 ? "" : "s"}`);
-    return parts.join(" · ");
+    return parts;
   };
   // Who a mention can name here (the messages mark those mentions, and the composer offers
   // them), and the names the messages show (as they are now: see the store's `renamed`).
@@ -203,8 +203,10 @@ function RoomView(props: { id: string }) {
         />
         <div class="chat-title">
           <h1 id="room-title">{title()}</h1>
-          <Show when={subtitle()}>
-            <p class="chat-sub">{subtitle()}</p>
+          <Show when={subtitle().length > 0}>
+            <p class="chat-sub">
+              <For each={subtitle()}>{(part, i) => <span>{i() > 0 ? `· ${part}` : part}</span>}</For>
+            </p>
           </Show>
         </div>
         <div class="chat-head-side">
