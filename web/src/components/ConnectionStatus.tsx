@@ -1,12 +1,13 @@
 // The connection state in the room header: connecting, live, reconnecting (with a way to skip
 // the wait; "Offline" while the device has no network) or disconnected. A polite status region, so a change is announced once. On a phone
-// the words are for screen readers only (chat.css): the dot, and a retry icon while
+// the words are for screen readers only (connection.css): the dot, and a retry icon while
 // reconnecting, leave the room's name the header's width. A live connection that comes back
 // within a moment (a refreshed token, a brief network flap) is not reported as lost.
 import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
 import { createOnline } from "../online";
 import type { Connection } from "../stores/room";
 import { Icon } from "./Icon";
+import "../styles/connection.css";
 
 const WORDS: Record<Connection, string> = {
   connecting: "Connecting…",
