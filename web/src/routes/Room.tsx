@@ -91,9 +91,9 @@ function RoomView(props: { id: string }) {
     ),
   );
   const history = createHistory({ messages: store.messages, fetchPage: (q) => api.messages(props.id, q) });
-  const [search] = useSearchParams<{ at?: string }>();
+  const [search, setSearch] = useSearchParams<{ at?: string }>();
   const [target, setTarget] = createSignal<{ seq: number } | null>(null);
-  // With ?at= the log waits for that message's page, so it opens there rather than at the end.
+  // ?at= opens the log at that message's page, not the end; then the address is the room's again.
   const [jumped, setJumped] = createSignal(!search.at);
   const [now, setNow] = createSignal(Date.now());
   let list: { toLatest: () => void } | undefined;
@@ -105,6 +105,7 @@ function RoomView(props: { id: string }) {
       if (!loaded || !at) return;
       const found = Number.isInteger(seq) && seq > 0 && (await history.jumpTo(seq).catch(() => false));
       setJumped(true);
+      setSearch({ at: undefined }, { replace: true });
       if (found) setTarget({ seq });
       else if (!store.state.ended) toast("That message is not in this room any more.", "error");
     }),
@@ -175,12 +176,11 @@ function RoomView(props: { id: string }) {
     return ended && !ended.canRetry ? `${ended.title}.` : null;
   };
   const rateLimitedFor = () => Math.max(0, Math.ceil((store.state.rateLimitedUntil - now()) / 1000));
-  const memberCount = () => info()?.members.length ?? 0;
+  const memberCount = () => (gone() ? 0 : (info()?.members.length ?? 0)); // none to count for someone removed
   const subtitle = () => {
     const parts: string[] = [];
     if (character()) parts.push(`with ${character()?.name}`);
-    // Someone removed sees no count of a membership that no longer includes them.
-    if (memberCount() && !gone()) parts.push(`${memberCount()} member${memberCount() === 1 ? "" : "s"}`);
+    if (memberCount()) parts.push(`${memberCount()} member${memberCount() === 1 ? "" : "s"}`);
     return parts;
   };
   // Who a mention can name here (the messages mark those mentions, and the composer offers
