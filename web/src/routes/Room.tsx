@@ -150,7 +150,7 @@ function RoomView(props: { id: string }) {
   );
 
   // A room you were removed from, or that was deleted, no longer belongs in your list (and has
-  // no settings for you).
+  // no settings or connection state for you: the banner says what happened).
   const gone = () => store.state.ended?.code === 4003 || store.state.ended?.code === 4004;
   createEffect(() => gone() && rooms.removeRoom(props.id));
 
@@ -211,8 +211,8 @@ function RoomView(props: { id: string }) {
         </div>
         <div class="chat-head-side">
           <OnlineAvatars online={store.state.online} myId={me()?.id} />
-          <ConnectionStatus state={store.state.connection} onRetry={() => store.reconnect()} />
           <Show when={!gone()}>
+            <ConnectionStatus state={store.state.connection} onRetry={() => store.reconnect()} />
             <A href={`/rooms/${props.id}/settings`} class="icon-btn" aria-label="Room settings" title="Room settings">
               <Icon name="settings" />
             </A>
