@@ -38,6 +38,15 @@ function pasteChart(page: Page, picture = { name: "chart.png", width: 640, heigh
   }, picture);
 }
 
+/** Sends what the composer holds once its files are uploaded; settles when the stored message
+ * has replaced the pending copy (what a test then measures). */
+async function sendOnceUploaded(page: Page) {
+  const send = page.getByRole("button", { name: "Send message" });
+  await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
+  await send.click();
+  await page.locator(".msg.is-pending").waitFor({ state: "detached" });
+}
+
 /** The natural width of the first thumbnail once its image has loaded. */
 async function thumbnailWidth(page: Page): Promise<number> {
   const img = page.getByRole("log").locator(".msg-thumb img").first();
@@ -137,12 +146,8 @@ describe("attachments", () => {
     await ada.page.getByLabel("Attach files").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("Notes\n") });
     const tray = ada.page.getByRole("list", { name: "Files to send" });
     await tray.getByText("notes.txt").waitFor();
-    const send = ada.page.getByRole("button", { name: "Send message" });
-    await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
-    await send.click();
+    await sendOnceUploaded(ada.page);
     const chip = ada.page.getByRole("log").locator(".file-chip").filter({ hasText: "notes.txt" });
-    await chip.waitFor();
-    await ada.page.locator(".msg.is-pending").waitFor({ state: "detached" });
     const thumb = ada.page.getByRole("button", { name: "Open tall.png" });
     await thumb.locator("img").waitFor({ timeout: 20_000 });
     const [chipBox, thumbBox] = [await chip.boundingBox(), await thumb.boundingBox()];
@@ -155,13 +160,8 @@ describe("attachments", () => {
   it("keeps a long file name inside a phone's screen, cut with an ellipsis and its size shown", async () => {
     const name = "A very long file name for the quarterly travel budget report 2026 final v3.txt";
     await bob.page.getByLabel("Attach files").setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from("Budget: 1,200\n") });
-    const send = bob.page.getByRole("button", { name: "Send message" });
-    await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
-    await send.click();
+    await sendOnceUploaded(bob.page);
     const chip = bob.page.getByRole("log").locator(".file-chip").filter({ hasText: "quarterly travel" });
-    await chip.waitFor();
-    // Measured on the stored message, not on the pending copy it replaces.
-    await bob.page.locator(".msg.is-pending").waitFor({ state: "detached" });
     const [log, box, size, label] = await Promise.all([
       bob.page.getByRole("log").boundingBox(),
       chip.boundingBox(),
