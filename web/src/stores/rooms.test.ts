@@ -26,7 +26,8 @@ const message = (roomId: string, seq: number, at: string): Message => ({
 });
 
 function setup(rooms: RoomListItem[]) {
-  const list = vi.fn(async () => ({ rooms, nextCursor: null }));
+  // Each read answers with fresh copies, as a response does (the store keeps what it is given).
+  const list = vi.fn(async () => ({ rooms: rooms.map((r) => ({ ...r })), nextCursor: null }));
   const search = vi.fn(async () => ({ results: [], nextCursor: null }));
   return { store: createRoomListStore({ list, search }), list, search };
 }
@@ -177,6 +178,9 @@ describe("room list store", () => {
     expect(store.state.rooms[0]).toMatchObject({ lastSeq: 8, unread: 0 });
     // That tab left the room; one more message is the one unread.
     store.noteActivity({ roomId: "a", lastSeq: 9, lastMessage: message("a", 9, "2026-01-03T00:00:00Z") });
+    expect(store.state.rooms[0]).toMatchObject({ lastSeq: 9, unread: 1 });
+    // A snapshot from a history store still behind the room adds nothing that was read.
+    await store.refresh();
     expect(store.state.rooms[0]).toMatchObject({ lastSeq: 9, unread: 1 });
     // A read behind what is known leaves the rest unread.
     store.noteActivity({ roomId: "a", lastSeq: 12, lastMessage: message("a", 12, "2026-01-03T00:01:00Z") });

@@ -64,11 +64,14 @@ export function mentions(content: string, username: string): boolean {
 }
 
 /** A snapshot's row, unless the list already holds a newer state of the room (a channel frame
- * that overtook the snapshot, or the history store still behind the room): then that one. */
+ * that overtook the snapshot, or the history store still behind the room): then that one. Its
+ * unread count is the lower of the two bounds: the snapshot's plus the messages it has not got
+ * yet, and the list's own, which knows of reads past the snapshot (a room read in another tab). */
 function newerOf(row: RoomListItem, known: RoomListItem[]): RoomListItem {
   const cur = known.find((r) => r.id === row.id);
   if (!cur || cur.lastSeq <= row.lastSeq) return row;
-  return { ...row, lastSeq: cur.lastSeq, lastMessage: cur.lastMessage, unread: row.unread + (cur.lastSeq - row.lastSeq) };
+  const unread = Math.min(cur.unread, row.unread + (cur.lastSeq - row.lastSeq));
+  return { ...row, lastSeq: cur.lastSeq, lastMessage: cur.lastMessage, unread };
 }
 
 const activity = (r: RoomListItem) => r.lastMessage?.createdAt ?? r.updatedAt;
