@@ -197,7 +197,11 @@ describe("attachments", () => {
 
     await ada.page.getByRole("textbox", { name: /Message/ }).fill("Just one more question?");
     await ada.page.keyboard.press("Enter");
-    const notice = ada.page.getByRole("log").getByText(/you have used today's AI budget \([\d,]+ of 7,000 tokens\)/);
+    // The reply that spent the budget may say so too: the last notice is this message's.
+    const notice = ada.page
+      .getByRole("log")
+      .getByText(/you have used today's AI budget \([\d,]+ of 7,000 tokens\)/)
+      .last();
     await notice.waitFor({ timeout: 30_000 });
     expect(await notice.textContent()).toMatch(/resets at 00:00 UTC \(in/);
     await shot(ada.page, "budget-desktop");
