@@ -43,6 +43,8 @@ function pasteChart(page: Page, picture = { name: "chart.png", width: 640, heigh
 async function sendOnceUploaded(page: Page) {
   const send = page.getByRole("button", { name: "Send message" });
   await expect.poll(() => send.isEnabled(), { timeout: 15_000 }).toBe(true);
+  // Send is there while a file still uploads (it then asks to wait): every file done first.
+  await expect.poll(() => page.getByRole("list", { name: "Files to send" }).locator("progress").count(), { timeout: 15_000 }).toBe(0);
   await send.click();
   await page.locator(".msg.is-pending").waitFor({ state: "detached" });
 }
