@@ -8,6 +8,7 @@ import solid from "vite-plugin-solid";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
 import { testBindings } from "./test/bindings";
+import { LongFirstSequencer } from "./test/sequencer";
 
 const migrations = await readD1Migrations("migrations/d1");
 const bindings = { ...shieldFromDevVars(), ...testBindings, TEST_MIGRATIONS: migrations };
@@ -113,6 +114,7 @@ export default defineConfig({
     // storage. The suites sharing an AI double and the black-box servers run one file at a
     // time; each group runs after the one before (GROUP).
     maxWorkers: 2,
+    sequence: { sequencer: LongFirstSequencer },
     // Access-log lines from the Worker are noise in test output; errors still show.
     onConsoleLog: (line) => !line.includes('"event":"request"'),
     projects: [

@@ -120,7 +120,7 @@ describe("characters", () => {
       rooms.push((await post<{ room: { id: string } }>(baseURL, "/rooms", { title, characterId: "assistant" }, token)).room.id);
     }
     // The local queue hands its consumer one batch at a time: the first question's long reply
-    // (the dummy's Markdown showcase, about 20 s at the e2e's pace) holds the queue while the
+    // (the dummy's Markdown showcase, about 11 s at the e2e's pace) holds the queue while the
     // next four questions gather into one batch. Of those four, three are written at once (the
     // e2e server's AI_REPLIES_AT_ONCE is 3), and the last one asked waits its turn.
     const ask = (roomId: string, content: string) => post(baseURL, `/rooms/${roomId}/messages`, { content }, token);

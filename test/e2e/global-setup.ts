@@ -60,8 +60,9 @@ export default async function setup(project: TestProject) {
     PARLOR_E2E_VARS: JSON.stringify({
       JWT_SECRET: randomBytes(32).toString("base64url"),
       ADMIN_TOKEN: randomBytes(16).toString("base64url"),
-      // Slow enough that a person (and a test) can watch the reply stream and stop it.
-      DUMMY_CHUNK_DELAY_MS: process.env.E2E_CHUNK_DELAY_MS ?? "180",
+      // Slow enough that a person (and a test) can watch the reply stream and stop it: a
+      // reply of 50 words takes 5 s.
+      DUMMY_CHUNK_DELAY_MS: process.env.E2E_CHUNK_DELAY_MS ?? "100",
       // The long-room test seeds 5,000 messages through one socket; people never send that fast.
       SEND_BURST: "6000",
       SEND_PER_SECOND: "1000",

@@ -399,6 +399,10 @@ describe("message actions, desktop and phone", () => {
   });
 
   it("edits her newest message with Up from the empty composer, as in the chat apps people know", async () => {
+    // Bob may still be scrolled up from the tall message, his log holding still: back to the
+    // latest, where new messages come into view.
+    const jump = bob.page.getByRole("button", { name: /newer message|Jump to latest/ });
+    if (await jump.isVisible()) await jump.tap();
     const composer = ada.page.getByLabel("Message Trip notes");
     await composer.fill("Bring a map");
     await composer.press("Enter");
