@@ -55,6 +55,11 @@ describe("two people in a room", () => {
     await ada.page.getByRole("link", { name: "New room" }).first().click();
     await ada.page.getByLabel("Title").fill("Weekend plans");
     const invite = ada.page.getByLabel("Invite people");
+    // A name no one has is said under the field as it is typed, with no failed request in the
+    // console behind it.
+    await invite.fill("no_one_here_at_all");
+    await ada.page.getByText("No one is called @no_one_here_at_all.").waitFor();
+    expect(ada.console.filter((line) => line.includes("Failed to load resource"))).toEqual([]);
     await invite.fill(bob.username);
     await invite.press("Enter");
     await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).waitFor();

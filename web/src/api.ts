@@ -212,8 +212,8 @@ export const api = {
   markRead: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/read`, { body: { seq } }),
   stop: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/messages/${seq}/stop`),
   regenerate: (id: string, seq: number) => json<void>("POST", `/rooms/${enc(id)}/messages/${seq}/regenerate`),
-  people: (q: string, signal?: AbortSignal) => json<{ people: User[] }>("GET", "/people", { query: { q }, signal }),
-  user: (username: string) => json<{ user: User }>("GET", `/users/${enc(username)}`),
+  people: (q: string, signal?: AbortSignal, limit = 8) =>
+    json<{ people: User[]; exact: User | null }>("GET", "/people", { query: { q, limit }, signal }),
   search: (q: string, signal?: AbortSignal, cursor?: string) =>
     json<Page<{ results: SearchResult[] }>>("GET", "/search", { query: { q, cursor }, signal }),
 

@@ -30,6 +30,20 @@ describe("people", () => {
     expect(under.body.people).toEqual([]);
   });
 
+  it("names whoever has exactly the username asked for, room shared or not, and null for no one (a 200, not a 404)", async () => {
+    const [ann, bob] = [await signUp("ann"), await signUp("bob")];
+    const found = await api<{ people: User[]; exact: User | null }>(`/people?q=@${bob.user.username.toUpperCase()}`, { token: ann.token });
+    expect(found.status).toBe(200);
+    expect(found.body.people).toEqual([]);
+    expect(found.body.exact?.id).toBe(bob.user.id);
+    const missing = await api<{ people: User[]; exact: User | null }>("/people?q=nobody_by_that_name", { token: ann.token });
+    expect(missing.status).toBe(200);
+    expect(missing.body).toEqual({ people: [], exact: null });
+    // A prefix is no one's exact name; text that cannot be a username is not looked up.
+    expect((await api<{ exact: User | null }>(`/people?q=${bob.user.username.slice(0, 4)}`, { token: ann.token })).body.exact).toBeNull();
+    expect((await api<{ exact: User | null }>("/people?q=b%20b", { token: ann.token })).body.exact).toBeNull();
+  });
+
   it("says whether a username exists, and 404s one that does not", async () => {
     const [ann, bob] = [await signUp("ann"), await signUp("bob")];
     const found = await api<{ user: User }>(`/users/${bob.user.username.toUpperCase()}`, { token: ann.token });

@@ -1,9 +1,11 @@
 // Finding people to invite: completions among the people you already share a room with, and a
 // check that a username exists, so an invite field can say "no one is called that" while it is
-// typed instead of after the room was created.
+// typed instead of after the room was created. GET /people answers both at once (`exact`), so
+// the field asks once per pause and a name no one has is a 200, not a 404 in the console.
 import { createRoute, z } from "@hono/zod-openapi";
 import { User } from "../../shared/schemas";
 import { toUser } from "../../shared/store/mappers";
+import { USERNAME_PATTERN } from "../../shared/wire";
 import { notFound } from "../errors";
 import { bearer, commonErrors, jsonReply, router, wholeNumber } from "../lib/openapi";
 
@@ -22,15 +24,26 @@ export const peopleRoutes = router()
         }),
       },
       responses: {
-        200: jsonReply(z.object({ people: z.array(User) }), "Matches, by username"),
+        200: jsonReply(
+          z.object({
+            people: z.array(User),
+            exact: User.nullable().openapi({ description: "Whoever has exactly the username q, anywhere; null if no one does" }),
+          }),
+          "Matches, by username, and the exact match",
+        ),
         400: commonErrors[400],
         401: commonErrors[401],
       },
     }),
     async (c) => {
       const { q, limit } = c.req.valid("query");
-      const rows = await c.get("store").users.sharingRooms(c.get("session").id, q.replace(/^@/, ""), limit);
-      return c.json({ people: rows.map(toUser) }, 200);
+      const name = q.replace(/^@/, "");
+      const users = c.get("store").users;
+      const [rows, exact] = await Promise.all([
+        users.sharingRooms(c.get("session").id, name, limit),
+        USERNAME_PATTERN.test(name.toLowerCase()) ? users.byUsername(name) : undefined,
+      ]);
+      return c.json({ people: rows.map(toUser), exact: exact ? toUser(exact) : null }, 200);
     },
   )
   .openapi(

@@ -3,7 +3,7 @@
 import "../test/dom";
 import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, api } from "../api";
+import { api } from "../api";
 import { PeopleInput } from "./PeopleInput";
 
 afterEach(() => vi.restoreAllMocks());
@@ -29,8 +29,7 @@ function setup(taken: string[] = []) {
 
 describe("PeopleInput", () => {
   it("offers people you share a room with, and picks one with the arrow keys and Enter", async () => {
-    vi.spyOn(api, "people").mockResolvedValue({ people: [bob] });
-    vi.spyOn(api, "user").mockResolvedValue({ user: bob });
+    vi.spyOn(api, "people").mockImplementation(async (q) => ({ people: [bob], exact: q === "bob_c" ? bob : null }));
     const { onPick, input } = setup();
     fireEvent.input(input, { target: { value: "bo" } });
     expect(await screen.findByRole("option", { name: /Bob Carter/ })).toBeInTheDocument();
@@ -43,11 +42,7 @@ describe("PeopleInput", () => {
 
   it("picks the top completion with Enter when the typed text is no one's name", async () => {
     const carol = { id: "u3", username: "carol_b", displayName: "Carol Baker", createdAt: "" };
-    vi.spyOn(api, "people").mockResolvedValue({ people: [carol] });
-    vi.spyOn(api, "user").mockImplementation(async (name) => {
-      if (name === "carol_b") return { user: carol };
-      throw new ApiError(404, "not_found", "User not found.");
-    });
+    vi.spyOn(api, "people").mockImplementation(async (q) => ({ people: [carol], exact: q === "carol_b" ? carol : null }));
     const { onPick, input } = setup();
     fireEvent.input(input, { target: { value: "caro" } });
     expect(await screen.findByRole("option", { name: /Carol Baker/ })).toHaveAttribute("aria-selected", "true");
@@ -56,8 +51,7 @@ describe("PeopleInput", () => {
   });
 
   it("says as you type that no one has a name, and will not pick it", async () => {
-    vi.spyOn(api, "people").mockResolvedValue({ people: [] });
-    vi.spyOn(api, "user").mockRejectedValue(new ApiError(404, "not_found", "User not found."));
+    vi.spyOn(api, "people").mockResolvedValue({ people: [], exact: null });
     const { onPick, input } = setup();
     fireEvent.input(input, { target: { value: "nobody_here" } });
     expect(await screen.findByText("No one is called @nobody_here.")).toBeInTheDocument();
@@ -68,8 +62,7 @@ describe("PeopleInput", () => {
   });
 
   it("settles before a form submits: a pick under way finishes and a name typed without Enter is picked", async () => {
-    vi.spyOn(api, "people").mockResolvedValue({ people: [] });
-    vi.spyOn(api, "user").mockResolvedValue({ user: bob });
+    vi.spyOn(api, "people").mockImplementation(async (q) => ({ people: [], exact: q === "bob_c" ? bob : null }));
     const { onPick, input, settle } = setup();
     fireEvent.input(input, { target: { value: "bob_c" } });
     expect(await settle()).toBe(true);
@@ -79,7 +72,7 @@ describe("PeopleInput", () => {
   });
 
   it("refuses your own name and names that cannot be usernames", async () => {
-    vi.spyOn(api, "people").mockResolvedValue({ people: [] });
+    vi.spyOn(api, "people").mockResolvedValue({ people: [], exact: null });
     const { onPick, input } = setup();
     fireEvent.input(input, { target: { value: "ada" } });
     fireEvent.keyDown(input, { key: "Enter" });

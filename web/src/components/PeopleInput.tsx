@@ -4,7 +4,7 @@
 // a click) hands a checked username to the parent, which adds a chip or sends the invite.
 import { createSignal, For, type JSX, onCleanup, Show } from "solid-js";
 import type { User } from "../../../shared/wire";
-import { ApiError, api } from "../api";
+import { api } from "../api";
 
 const USERNAME = /^[a-z0-9_]{3,32}$/;
 const normalise = (s: string) => s.trim().replace(/^@/, "").toLowerCase();
@@ -44,14 +44,8 @@ export function PeopleInput(props: Props) {
     controller?.abort();
   });
 
-  async function lookUp(name: string): Promise<User | null> {
-    try {
-      return (await api.user(name)).user;
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return null;
-      throw err;
-    }
-  }
+  /** Whoever has exactly this username (null: no one), asked without completions. */
+  const lookUp = async (name: string): Promise<User | null> => (await api.people(name, undefined, 1)).exact;
 
   /** Completions and a check of the exact name, a moment after typing stops. */
   function suggest(text: string) {
@@ -62,7 +56,7 @@ export function PeopleInput(props: Props) {
     timer = setTimeout(async () => {
       const ctl = (controller = new AbortController());
       try {
-        const [{ people }, exact] = await Promise.all([api.people(name, ctl.signal), USERNAME.test(name) ? lookUp(name) : null]);
+        const { people, exact } = await api.people(name, ctl.signal);
         if (ctl.signal.aborted) return;
         const offered = people.filter((p) => p.username !== props.me && !props.taken.includes(p.username));
         setOptions(offered);

@@ -50,8 +50,8 @@ describe("RoomSettings", () => {
   });
 
   it("keeps a refused invitation's username typed, and says once when to try again", async () => {
-    vi.spyOn(api, "user").mockResolvedValue({ user: { id: "u3", username: "cy_b", displayName: "Cy", createdAt: at } });
-    vi.spyOn(api, "people").mockResolvedValue({ people: [] });
+    const cy = { id: "u3", username: "cy_b", displayName: "Cy", createdAt: at };
+    vi.spyOn(api, "people").mockResolvedValue({ people: [], exact: cy });
     const refusal = new ApiError(429, "rate_limited", "Too many invitations at once. Wait a moment and try again.", undefined, 3000);
     const add = vi.spyOn(api, "addMember").mockRejectedValue(refusal);
     const input = (await screen.findByPlaceholderText("Invite by username")) as HTMLInputElement;
