@@ -4,11 +4,12 @@ import { For, Show } from "solid-js";
 import type { OnlineUser } from "../../../shared/wire";
 import { Avatar } from "./Avatar";
 
+/** Who else is here: nothing while you are alone (a lone "1 online" only ever meant you). */
 export function OnlineAvatars(props: { online: OnlineUser[]; myId?: string }) {
   const others = () => props.online.filter((u) => u.id !== props.myId);
   const names = () => props.online.map((u) => (u.id === props.myId ? "you" : personName(u))).join(", ");
   return (
-    <Show when={props.online.length > 0}>
+    <Show when={others().length > 0}>
       <div class="online" title={`Online: ${names()}`}>
         <span class="sr-only">Online: {names()}</span>
         <span class="online-stack" aria-hidden="true">
