@@ -121,6 +121,11 @@ describe("a live sidebar", () => {
     await sidebarRow(bobPhone, "Book circle")
       .locator(".badge")
       .waitFor({ state: "detached", ...WAIT });
+    // While the room is open on his desktop, his phone gets no activity for it, only his reads
+    // there: its preview follows all the same, and nothing counts as unread.
+    await post(baseURL, `/rooms/${rooms.books}/messages`, { content: "Snacks are on me" }, token);
+    await sidebarRow(bobPhone, "Book circle").getByText("Snacks are on me").waitFor(WAIT);
+    expect(await sidebarRow(bobPhone, "Book circle").locator(".badge").count()).toBe(0);
   });
 
   it("renames the room Bob has open, in his header and his list", async () => {

@@ -1,7 +1,7 @@
 // The sidebar's room list store: search, live previews reordering the list, unread counts.
 import { describe, expect, it, vi } from "vitest";
 import type { Message, RoomListItem } from "../../../shared/wire";
-import { createRoomListStore } from "./rooms";
+import { createRoomListStore, PREVIEW_DELAY_MS } from "./rooms";
 
 const room = (id: string, at: string, unread = 0): RoomListItem => ({
   id,
@@ -186,6 +186,46 @@ describe("room list store", () => {
     store.noteActivity({ roomId: "a", lastSeq: 12, lastMessage: message("a", 12, "2026-01-03T00:01:00Z") });
     store.noteRead("a", 10);
     expect(store.state.rooms[0]).toMatchObject({ lastSeq: 12, unread: 2 });
+  });
+
+  it("reads the list again a moment after a room was read past its preview in another tab: once the tab is shown, not under a search", async () => {
+    vi.useFakeTimers();
+    try {
+      const rows = [{ ...room("a", "2026-01-01T00:00:00Z"), lastSeq: 5 }, room("b", "2026-01-02T00:00:00Z")];
+      const { store, list } = setup(rows);
+      await store.refresh();
+      expect(store.state.rooms.map((r) => r.id)).toEqual(["b", "a"]);
+      // Read up to 8 elsewhere; meanwhile the history store caught up with the room.
+      rows[0] = { ...rows[0], lastSeq: 8, lastMessage: message("a", 8, "2026-01-03T00:00:00Z") } as RoomListItem;
+      store.noteRead("a", 8);
+      store.noteRead("a", 8);
+      await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS);
+      expect(list).toHaveBeenCalledTimes(2);
+      expect(store.state.rooms.map((r) => r.id)).toEqual(["a", "b"]);
+      expect(store.state.rooms[0]?.lastMessage?.seq).toBe(8);
+      // A read of what the list already shows asks for nothing.
+      store.noteRead("a", 8);
+      await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS);
+      expect(list).toHaveBeenCalledTimes(2);
+      // In a hidden tab it waits until the tab is shown.
+      const hidden = vi.spyOn(document, "hidden", "get").mockReturnValue(true);
+      store.noteRead("a", 9);
+      await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS * 3);
+      expect(list).toHaveBeenCalledTimes(2);
+      hidden.mockReturnValue(false);
+      document.dispatchEvent(new Event("visibilitychange"));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(list).toHaveBeenCalledTimes(3);
+      // Under a search the list is the search's.
+      store.setQuery("trip");
+      await vi.advanceTimersByTimeAsync(300);
+      const calls = list.mock.calls.length;
+      store.noteRead("a", 12);
+      await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS);
+      expect(list).toHaveBeenCalledTimes(calls);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("reports a failed load in words", async () => {

@@ -74,6 +74,9 @@ function newerOf(row: RoomListItem, known: RoomListItem[]): RoomListItem {
   return { ...row, lastSeq: cur.lastSeq, lastMessage: cur.lastMessage, unread };
 }
 
+/** How long after a read past the list's preview the list is read again. */
+export const PREVIEW_DELAY_MS = 2000;
+
 const activity = (r: RoomListItem) => r.lastMessage?.createdAt ?? r.updatedAt;
 
 export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.search }) {
@@ -94,6 +97,17 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
   const debounceRefresh = () => {
     clearTimeout(snapshotSoon);
     snapshotSoon = setTimeout(refresh, 300);
+  };
+  /** The list read again once the history store has caught up (its copy lags the room by about a
+   * second), in a visible tab; not under a search, which the list then is (clearing it reads). */
+  let previewTimer: ReturnType<typeof setTimeout> | undefined;
+  const previewSoon = () => {
+    if (previewTimer !== undefined || state.query.trim()) return;
+    previewTimer = setTimeout(function readAgain() {
+      if (document.hidden) return document.addEventListener("visibilitychange", readAgain, { once: true });
+      previewTimer = undefined;
+      void refresh();
+    }, PREVIEW_DELAY_MS);
   };
   /** Rooms whose unread count we know is zero because they are open. */
   let openRoom: string | null = null;
@@ -237,8 +251,10 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
 
     /** You read a room up to `seq` (here or in another tab). Read past what this list knew of
      * (the room was open elsewhere, which gets no activity meanwhile): the room is there now, so
-     * the next activity adds only what came after. */
+     * the next activity adds only what came after, and its preview and place are read again. */
     noteRead(roomId: string, seq: number) {
+      const known = state.rooms.find((r) => r.id === roomId);
+      if (known && seq > known.lastSeq && roomId !== openRoom) previewSoon();
       setState(
         "rooms",
         (r) => r.id === roomId,
