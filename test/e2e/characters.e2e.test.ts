@@ -46,7 +46,7 @@ describe("characters", () => {
     // Its replies, and the room in the list, wear it too, not the generic sparkle.
     const box = page.getByRole("textbox", { name: /^Message/ });
     await box.fill("What can I cook with three eggs?");
-    await box.press("Enter");
+    await page.getByRole("button", { name: "Send message" }).tap();
     await expect.poll(() => page.locator(".msg.is-ai .avatar-emoji").first().textContent(), WAIT).toBe("🧑‍🍳");
     const roomPath = new URL(page.url()).pathname;
     await page.getByRole("link", { name: "Back to rooms" }).tap();

@@ -24,6 +24,8 @@ const WEEK = [
   `|${"---|".repeat(9)}`,
   `| ${["First", "Rest", "Hills", "Intervals", "Recovery", "Rest", "Long run", "Cross-training", "42.195 km"].join(" | ")} |`,
 ].join("\n");
+/** Arabic with an English word in it, ending in a full stop, long enough to wrap on a phone. */
+const ARABIC = "مرحبا بالجميع، هذا نص عربي طويل فيه كلمة English واحدة، ويكفي طوله ليلتف على سطرين في الهاتف.";
 const URL_TEXT = `Details at https://trails.example.com/${"switchback-".repeat(14)}end and ${"Pneumonoultramicroscopic".repeat(3)} too.`;
 
 beforeAll(async () => {
@@ -35,7 +37,7 @@ beforeAll(async () => {
   });
   const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Gear list" }, session.token);
   roomId = room.id;
-  await seed(baseURL, roomId, session.token, [`The order:\n\n${ORDER}`, `The plan:\n\n${WEEK}`, URL_TEXT]);
+  await seed(baseURL, roomId, session.token, [`The order:\n\n${ORDER}`, `The plan:\n\n${WEEK}`, ARABIC, URL_TEXT]);
 });
 
 afterAll(async () => {
@@ -188,5 +190,28 @@ describe.each([
     expect(m.lines).toBeGreaterThan(2);
     expect(m.bubbleInLog).toBe(true);
     expect(await sideways(page)).toEqual([0, 0, 0]);
+  });
+
+  it("lays an Arabic message out right to left: its last line starts at the right, and the full stop ends it on the left", async () => {
+    const p = page.locator(".log .bubble p", { hasText: "English" });
+    const m = await p.evaluate((el) => {
+      const text = el.firstChild as Text;
+      const range = document.createRange();
+      const rectsOf = (from: number, to: number) => {
+        range.setStart(text, from);
+        range.setEnd(text, to);
+        return [...range.getClientRects()];
+      };
+      const all = rectsOf(0, text.length);
+      const box = el.getBoundingClientRect();
+      const lastLine = all.filter((r) => Math.abs(r.top - (all.at(-1) as DOMRect).top) < 2);
+      const stop = rectsOf(text.length - 1, text.length)[0] as DOMRect;
+      return {
+        direction: getComputedStyle(el).direction,
+        lastLineFromRight: Math.abs(Math.max(...lastLine.map((r) => r.right)) - box.right) < 2,
+        stopAtLeft: Math.abs(stop.left - Math.min(...lastLine.map((r) => r.left))) < 2,
+      };
+    });
+    expect(m).toEqual({ direction: "rtl", lastLineFromRight: true, stopAtLeft: true });
   });
 });

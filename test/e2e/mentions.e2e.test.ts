@@ -134,7 +134,7 @@ describe("mentions from the composer", () => {
     await option.tap();
     expect(await box.inputValue()).toBe(`thanks @${ada.username} `);
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("composer-input");
-    await box.press("Enter");
+    await page.getByRole("button", { name: "Send message" }).tap();
     await bubbles(ada.page)
       .filter({ hasText: `thanks @${ada.username}` })
       .waitFor(WAIT);
@@ -239,7 +239,7 @@ describe("mentions from the composer", () => {
     await live(page);
     const box = page.getByRole("textbox", { name: /Message Compilers/ });
     await box.fill(`see \`@${ada.username}\` and [@${ada.username}](https://example.com/x)`);
-    await box.press("Enter");
+    await page.getByRole("button", { name: "Send message" }).tap();
     const quoted = ada.page.getByRole("log").locator(".msg").filter({ hasText: "see @" });
     await ada.page.goto(`/rooms/${roomId}`);
     await quoted.waitFor(WAIT);

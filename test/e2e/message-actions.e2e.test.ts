@@ -302,7 +302,7 @@ describe("message actions, desktop and phone", () => {
     await repliesOnMentionOnly(ada);
     const confirmIn = async (p: Person, text: string, open: (tools: Locator) => Promise<void>) => {
       await p.page.getByLabel("Message Trip notes").fill(text);
-      await p.page.keyboard.press("Enter");
+      await p.page.getByRole("button", { name: "Send message" }).click();
       const mine = message(p.page, text);
       await mine.locator(".bubble").waitFor();
       // The pending copy gives way to the stored message: press that one, not the one leaving.
@@ -333,8 +333,13 @@ describe("message actions, desktop and phone", () => {
 
   it("shows a tall message's actions inside the log when its top is scrolled away: hovered, and after a long press", async () => {
     const text = Array.from({ length: 45 }, (_, i) => `- Line ${i + 1} of a long list.`).join("\n");
-    await bob.page.getByLabel("Message Trip notes").fill(text);
-    await bob.page.keyboard.press("Enter");
+    const composer = bob.page.getByLabel("Message Trip notes");
+    await composer.fill(text);
+    // On a phone Return is a new line (there is no Shift to hold with it), and Send sends.
+    await composer.press("Enter");
+    expect(await composer.inputValue()).toBe(`${text}\n`);
+    expect(await bob.page.locator("#composer-hint kbd").first().isVisible()).toBe(false);
+    await bob.page.getByRole("button", { name: "Send message" }).tap();
     for (const p of [ada, bob]) await message(p.page, "Line 45 of a long list.").locator(".bubble").waitFor();
     await ada.page.locator(".msg.is-ai.is-streaming").waitFor({ state: "detached", timeout: 30_000 });
     /** The tall message with its bottom at the log's bottom, and the middle of its visible part. */
@@ -429,6 +434,16 @@ describe("message actions, desktop and phone", () => {
     await box.fill("Bring a map and a compass");
     await box.press("Enter");
     await message(bob.page, "Bring a map and a compass").getByText("edited").waitFor();
+    // The keyboard is back in the composer: what she types next is her next message.
+    await ada.page.keyboard.type("and snacks");
+    expect(await composer.inputValue()).toBe("and snacks");
+    // So after Escape too.
+    await composer.fill("");
+    await composer.press("ArrowUp");
+    await box.press("Escape");
+    await box.waitFor({ state: "detached" });
+    await ada.page.keyboard.type("or not");
+    expect(await composer.inputValue()).toBe("or not");
     // With something typed, Up moves the caret as it always does.
     await composer.fill("a draft");
     await composer.press("ArrowUp");

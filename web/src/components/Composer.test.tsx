@@ -32,6 +32,22 @@ describe("Composer", () => {
     expect(onSend).not.toHaveBeenCalled();
   });
 
+  it("on a touch screen, makes Return a new line and leaves sending to the Send button", () => {
+    vi.stubGlobal("matchMedia", (query: string) => ({ matches: query === "(hover: none) and (pointer: coarse)" }));
+    try {
+      const { box, type, onSend } = setup();
+      // Nor does it take the focus, which would pull a keyboard up over the conversation.
+      expect(box).not.toHaveFocus();
+      type("line one");
+      expect(fireEvent.keyDown(box, { key: "Enter" })).toBe(true);
+      expect(onSend).not.toHaveBeenCalled();
+      fireEvent.click(screen.getByRole("button", { name: "Send message" }));
+      expect(onSend).toHaveBeenCalledWith("line one", []);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("keeps the text and shows the reason when the send is refused", () => {
     const { box, type } = setup({ onSend: () => "Messages can be at most 100 characters." });
     type("too long");

@@ -1,5 +1,6 @@
 // Writing a message. Enter sends, Shift+Enter starts a new line (and Enter while an IME is
-// composing does neither), Escape stops a streaming AI reply. The draft survives a reload (per
+// composing does neither; on a touch screen Return is a new line and Send sends), Escape stops
+// a streaming AI reply. The draft survives a reload (per
 // person and room, under `draftKey`), the box grows with its text, and rate limits and closed connections say why sending
 // is not possible right now. Files are attached with the paperclip (on a phone it offers the
 // camera and the photo library), by pasting or by dropping them on the composer; each uploads
@@ -10,6 +11,7 @@ import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } 
 import type { Attachment } from "../../../shared/wire";
 import type { Mentionable } from "../mentions";
 import { createUploads, type Uploader } from "../stores/uploads";
+import { touchFirst } from "../touch";
 import { UploadTray } from "./Attachments";
 import { Icon } from "./Icon";
 import { createMentionPicker } from "./MentionMenu";
@@ -97,7 +99,7 @@ export function Composer(props: Props) {
     });
     // Focus where people expect it: straight into the box, unless on a touch screen where the
     // keyboard would pop up over the conversation.
-    if (!globalThis.matchMedia?.("(pointer: coarse)").matches) area.focus();
+    if (!touchFirst()) area.focus();
   });
 
   createEffect(
@@ -194,6 +196,7 @@ export function Composer(props: Props) {
           ref={area}
           id="composer-input"
           class="composer-input"
+          dir="auto"
           rows={1}
           placeholder={props.disabledReason ?? placeholder()}
           disabled={!!props.disabledReason}
@@ -227,7 +230,7 @@ export function Composer(props: Props) {
           }}
           onKeyDown={(e) => {
             if (mention.keyDown(e)) return;
-            if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey) {
+            if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !e.altKey && !touchFirst()) {
               e.preventDefault();
               send();
             } else if (e.key === "ArrowUp" && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey && !e.currentTarget.value) {

@@ -54,6 +54,6 @@ describe("lines typed on their own", () => {
     ["an AI reply", aMessage({ status: "complete", content: "first line\nsecond line\nthird line" })],
     ["an AI reply as it streams", aMessage({ status: "streaming", content: "first line\nsecond line\nthird line" })],
   ])("break the line in %s", (_, message) => {
-    expect(bubble(show(() => message)).innerHTML).toBe("<p>first line<br>second line<br>third line</p>");
+    expect(bubble(show(() => message)).innerHTML).toBe('<p dir="auto">first line<br>second line<br>third line</p>');
   });
 });

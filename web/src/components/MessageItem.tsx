@@ -114,13 +114,17 @@ export function MessageItem(props: Props) {
   // rendered the same tolerant way, so it keeps looking as it did when it stopped.
   const cutShort = () => m().status === "streaming" || m().status === "stopped" || m().status === "error";
   // The row stays where the reader is looking while its editor opens, grows and closes; opened
-  // from the composer (Up), the log's newest lines stay in view instead while it fits.
+  // from the composer (Up), the log's newest lines stay in view instead while it fits, and the
+  // keyboard goes back to the composer when it closes, so the next words typed land there.
+  let returnTo: HTMLElement | null = null;
   const edit = (on: boolean, fromComposer = false) => {
     // Editing is the action the bar was opened for: it does not come back over the bubble.
     if (on) closeActions();
+    if (on) returnTo = fromComposer ? (document.activeElement as HTMLElement | null) : null;
     if (on && article) props.hold?.(article, true, fromComposer);
     setEditing(on);
     if (!on && article) props.hold?.(article, false);
+    if (!on && returnTo?.isConnected) returnTo.focus({ preventScroll: true });
   };
   if (props.mine && m().author.kind === "user") offerEdit(m, () => edit(true, true));
   const saveEdit = (text: string) => {

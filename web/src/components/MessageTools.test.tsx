@@ -50,6 +50,23 @@ describe("message actions", () => {
     expect(screen.queryByRole("button", { name: /Regenerate reply/ })).toBeNull();
   });
 
+  it("on a touch screen, makes Return a new line in the editor and saves with Save", () => {
+    vi.stubGlobal("matchMedia", (query: string) => ({ matches: query === "(hover: none) and (pointer: coarse)" }));
+    try {
+      const a = actions();
+      item(mine(), a);
+      fireEvent.click(screen.getByRole("button", { name: "Edit" }));
+      const box = screen.getByRole("textbox", { name: "Edit message" });
+      fireEvent.input(box, { target: { value: "new words" } });
+      expect(fireEvent.keyDown(box, { key: "Enter" })).toBe(true);
+      expect(a.edit).not.toHaveBeenCalled();
+      fireEvent.click(screen.getByRole("button", { name: "Save" }));
+      expect(a.edit).toHaveBeenCalledWith(3, "new words");
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("cancels an edit with Escape and changes nothing", () => {
     const a = actions();
     item(mine(), a);

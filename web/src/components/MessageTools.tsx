@@ -7,6 +7,7 @@ import { createEffect, createSignal, onCleanup, Show } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { copyText } from "../markdown/code-block";
 import { toast } from "../stores/toasts";
+import { touchFirst } from "../touch";
 import { ConfirmButton } from "./ConfirmButton";
 import { Icon } from "./Icon";
 
@@ -82,7 +83,8 @@ export function VersionFlipper(props: { version: number; count: number; disabled
   );
 }
 
-/** Editing your message in place: Enter saves, Shift+Enter is a new line, Escape cancels. */
+/** Editing your message in place: Enter saves (on a touch screen, Save does and Return is a new
+ * line), Shift+Enter is a new line, Escape cancels. */
 export function MessageEditor(props: { content: string; onSave: (text: string) => void; onCancel: () => void }) {
   let area: HTMLTextAreaElement | undefined;
   const save = () => {
@@ -102,12 +104,13 @@ export function MessageEditor(props: { content: string; onSave: (text: string) =
           });
         }}
         class="input"
+        dir="auto"
         aria-label="Edit message"
         rows={Math.min(8, props.content.split("\n").length + 1)}
         value={props.content}
         onKeyDown={(e) => {
           if (e.key === "Escape") props.onCancel();
-          else if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+          else if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !touchFirst()) {
             e.preventDefault();
             save();
           }

@@ -32,7 +32,9 @@ export function RoomRow(props: { room: RoomListItem; myId?: string; myUsername?:
             </time>
           </span>
           <span class="room-row-bottom">
-            <span class="room-row-preview">{previewLine(props.room.lastMessage, props.myId, props.myUsername, props.room.peer?.id)}</span>
+            <span class="room-row-preview" dir="auto">
+              {previewLine(props.room.lastMessage, props.myId, props.myUsername, props.room.peer?.id)}
+            </span>
             <Show when={unread() > 0}>
               <span class="badge">
                 {unread() > 99 ? "99+" : unread()}

@@ -14,23 +14,23 @@ const render = (src: string) => {
 describe("line breaks typed in a message", () => {
   it("shows each typed line on its own line, in one paragraph", () => {
     const host = render("first line\nsecond line\nthird line");
-    expect(host.innerHTML).toBe("<p>first line<br>second line<br>third line</p>");
+    expect(host.innerHTML).toBe('<p dir="auto">first line<br>second line<br>third line</p>');
   });
 
   it("breaks the line the same way inside emphasis, links, headings and list items", () => {
-    expect(render("*one\ntwo*").innerHTML).toBe("<p><em>one<br>two</em></p>");
+    expect(render("*one\ntwo*").innerHTML).toBe('<p dir="auto"><em>one<br>two</em></p>');
     expect(render("[one\ntwo](https://e.com)").querySelector("a")?.innerHTML).toBe("one<br>two");
     expect(render("- a\n  still a\n- b").querySelector("li")?.innerHTML).toBe("a<br>still a");
     expect(render("Title\nmore\n===").querySelector("h3")?.innerHTML).toBe("Title<br>more");
     // Raw HTML shows as the text it is, lines and all.
     expect(render("<div>\nhi\n</div>").innerHTML).toBe("&lt;div&gt;<br>hi<br>&lt;/div&gt;");
-    expect(render("> quoted\n> twice").querySelector("blockquote")?.innerHTML).toBe("<p>quoted<br>twice</p>");
+    expect(render("> quoted\n> twice").querySelector("blockquote")?.innerHTML).toBe('<p dir="auto">quoted<br>twice</p>');
   });
 
   it("drops the spaces around a typed newline and keeps a hard break to one <br>", () => {
-    expect(render("a \n  b\r\nc").innerHTML).toBe("<p>a<br>b<br>c</p>");
-    expect(render("a  \nb").innerHTML).toBe("<p>a<br>b</p>");
-    expect(render("a\\\nb").innerHTML).toBe("<p>a<br>b</p>");
+    expect(render("a \n  b\r\nc").innerHTML).toBe('<p dir="auto">a<br>b<br>c</p>');
+    expect(render("a  \nb").innerHTML).toBe('<p dir="auto">a<br>b</p>');
+    expect(render("a\\\nb").innerHTML).toBe('<p dir="auto">a<br>b</p>');
   });
 
   it("keeps blank lines as paragraphs, and code, lists and tables as they were", () => {
@@ -50,7 +50,7 @@ describe("line breaks typed in a message", () => {
     const host = document.createElement("div");
     let cache: BlockCache = [];
     for (const partial of ["Plan:\nfirst", "Plan:\nfirst\nsecond **bo"]) cache = renderInto(host, stabilize(partial), cache);
-    expect(host.innerHTML).toBe("<p>Plan:<br>first<br>second <strong>bo</strong></p>");
+    expect(host.innerHTML).toBe('<p dir="auto">Plan:<br>first<br>second <strong>bo</strong></p>');
     expect(plainText("first line\nsecond line")).toBe("first line second line");
   });
 });

@@ -44,6 +44,15 @@ describe("renderMarkdown", () => {
     expect(host.querySelector(".md-pre-lang")?.textContent).toBe("py");
   });
 
+  it("lays each block of text out in the direction of its own first letter: Arabic and Hebrew right to left", () => {
+    const host = render("مرحبا بالجميع، هذا English في النص.\n\n# שלום\n\n- one\n- اثنان\n\n| a | ب |\n|---|---|\n| 1 | 2 |");
+    const blocks = [...host.querySelectorAll("p, h3, li, th, td")];
+    expect(blocks.map((b) => b.getAttribute("dir"))).toEqual(blocks.map(() => "auto"));
+    expect(blocks.length).toBe(8);
+    // Code keeps its own left-to-right layout.
+    expect(render("```\nx = 1\n```").querySelector("pre")?.hasAttribute("dir")).toBe(false);
+  });
+
   it("keeps snake_case, lone asterisks and hashes as text", () => {
     expect(render("call my_func_name now, 2 * 3 * 4, issue #59").textContent).toBe("call my_func_name now, 2 * 3 * 4, issue #59");
   });

@@ -27,6 +27,14 @@ export function safeHref(raw: string): string | null {
   }
 }
 
+/** A block of running text, laid out in the direction of its first strong letter: Arabic or
+ * Hebrew right to left, from the right, with its punctuation on the proper side. */
+function textBlock<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string): HTMLElementTagNameMap[K] {
+  const block = el(tag, className);
+  block.dir = "auto";
+  return block;
+}
+
 /** `cell`: inside a table cell, whose words and numbers are kept whole (see cellText). */
 type Ctx = { defs: Map<string, Definition>; tight: boolean; cell?: boolean; mentions?: MentionStyle };
 
@@ -126,7 +134,7 @@ function table(node: Extract<Nodes, { type: "table" }>, ctx: Ctx): HTMLElement {
     const tr = el("tr");
     row.children.forEach((cell: TableCell, c) => {
       const align = node.align?.[c];
-      tr.appendChild(withChildren(el(r === 0 ? "th" : "td", align ? `align-${align}` : undefined), cell, { ...ctx, cell: true }));
+      tr.appendChild(withChildren(textBlock(r === 0 ? "th" : "td", align ? `align-${align}` : undefined), cell, { ...ctx, cell: true }));
     });
     if (r === 0) t.appendChild(el("thead")).appendChild(tr);
     else body.appendChild(tr);
@@ -143,11 +151,11 @@ function render(node: RootContent, ctx: Ctx): Node | null {
       return ctx.cell ? cellText(node.value) : withLineBreaks(node.value, ctx);
     case "paragraph":
       // A tight list's items hold their text directly, as a browser would render them.
-      return ctx.tight ? withChildren(document.createDocumentFragment(), node, ctx) : withChildren(el("p"), node, ctx);
+      return ctx.tight ? withChildren(document.createDocumentFragment(), node, ctx) : withChildren(textBlock("p"), node, ctx);
     case "heading": {
       // Headings in a message sit below the page's own h1 and h2.
       const level = Math.min(node.depth + 2, 6) as 3 | 4 | 5 | 6;
-      return withChildren(el(`h${level}`, `md-h md-h${Math.min(node.depth, 3)}`), node, { ...ctx, tight: false });
+      return withChildren(textBlock(`h${level}`, `md-h md-h${Math.min(node.depth, 3)}`), node, { ...ctx, tight: false });
     }
     case "thematicBreak":
       return el("hr");
@@ -159,7 +167,7 @@ function render(node: RootContent, ctx: Ctx): Node | null {
         list.setAttribute("start", String(node.start));
       const inner = { ...ctx, tight: !node.spread };
       for (const item of node.children) {
-        const li = el("li");
+        const li = textBlock("li");
         if (typeof item.checked === "boolean") li.appendChild(taskMark(item.checked));
         list.appendChild(withChildren(li, item, inner));
       }
