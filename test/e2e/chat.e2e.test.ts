@@ -68,6 +68,13 @@ describe("two people in a room", () => {
     await ada.page.waitForURL(inRoom);
     roomUrl = new URL(ada.page.url()).pathname;
     await live(ada.page);
+    // The new room took the form's place: Back goes where the form was opened from, not to a
+    // form that would make the room again.
+    await ada.page.goBack();
+    await ada.page.waitForURL((u) => u.pathname === "/");
+    await ada.page.goForward();
+    await ada.page.waitForURL(inRoom);
+    await live(ada.page);
     // The composer is where the keyboard goes after opening a room.
     expect(await ada.page.evaluate(() => document.activeElement?.id)).toBe("composer-input");
   });

@@ -212,6 +212,13 @@ describe("a live sidebar", () => {
     expect((await call("DELETE", `/members/${cy.user.id}`)).status).toBe(204);
     await expect.poll(() => sub.textContent(), WAIT).toContain("2 members");
     await expect.poll(() => members.allTextContents(), WAIT).not.toContain("Cy Young");
+    // Bob starts renaming the room when Ada removes him.
+    await bobPhone.getByLabel("Title").fill("Chamber choir");
+    const asked: string[] = [];
+    bobPhone.on("dialog", (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
     // Ada removes Bob: his settings page lets go of the room rather than offer a form that fails.
     expect(
       (
@@ -223,6 +230,10 @@ describe("a live sidebar", () => {
     ).toBe(204);
     await bobPhone.getByRole("alert").filter({ hasText: "No longer yours to change" }).waitFor(WAIT);
     expect(await bobPhone.getByRole("button", { name: "Save changes" }).count()).toBe(0);
+    // Nothing there can be saved any more: he leaves without being asked about his changes.
+    await bobPhone.getByRole("alert").getByRole("link").click();
+    await bobPhone.waitForURL((u) => !u.pathname.endsWith("/settings"), WAIT);
+    expect(asked).toEqual([]);
     expect(bob.errors).toEqual([]);
   });
 

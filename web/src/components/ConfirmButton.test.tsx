@@ -1,7 +1,8 @@
 // The inline confirmation: it asks once, Cancel takes the focus, and Escape cancels without
 // reaching what is around it (a message's toolbar, which Escape would close).
 import "../test/dom";
-import { fireEvent, render, screen } from "@solidjs/testing-library";
+import { fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
+import { createSignal, For } from "solid-js";
 import { describe, expect, it, vi } from "vitest";
 import { ConfirmButton } from "./ConfirmButton";
 
@@ -36,5 +37,41 @@ describe("ConfirmButton", () => {
     fireEvent.click(screen.getByRole("button", { name: "Delete message" }));
     fireEvent.click(screen.getByRole("button", { name: "Delete" }));
     expect(onConfirm).toHaveBeenCalledTimes(1);
+  });
+
+  it("hands the keyboard to the next row when the action takes its row away, or the one before, or what follows the list", async () => {
+    const [people, setPeople] = createSignal(["ann", "bob", "cy"]);
+    render(() => (
+      <>
+        <ul>
+          <For each={people()}>
+            {(name) => (
+              <li>
+                <ConfirmButton
+                  label={`Remove ${name}`}
+                  confirmLabel="Remove"
+                  onConfirm={() => setPeople((p) => p.filter((n) => n !== name))}
+                >
+                  Remove
+                </ConfirmButton>
+              </li>
+            )}
+          </For>
+        </ul>
+        <input aria-label="Invite" />
+      </>
+    ));
+    const remove = async (name: string) => {
+      fireEvent.click(screen.getByRole("button", { name: `Remove ${name}` }));
+      const confirm = screen.getByRole("button", { name: "Remove", exact: true } as never);
+      confirm.focus();
+      fireEvent.click(confirm);
+    };
+    await remove("bob");
+    await waitFor(() => expect(screen.getByRole("button", { name: "Remove cy" })).toHaveFocus());
+    await remove("cy");
+    await waitFor(() => expect(screen.getByRole("button", { name: "Remove ann" })).toHaveFocus());
+    await remove("ann");
+    await waitFor(() => expect(screen.getByRole("textbox", { name: "Invite" })).toHaveFocus());
   });
 });

@@ -1,6 +1,7 @@
 // A destructive action that asks once, inline: the button turns into "Cancel / Confirm" so the
 // decision happens where the user is looking, and focus moves to Cancel (the safe choice);
-// Escape cancels.
+// Escape cancels. An action that takes its row of a list away (a member removed, a session
+// ended) hands the keyboard to the next row, or the one before, or what follows the list.
 import { createSignal, createUniqueId, type JSX, Show } from "solid-js";
 
 type Props = {
@@ -14,6 +15,17 @@ type Props = {
   class?: string;
   title?: string;
 };
+
+/** The first control in the first of `places` still on the page, if the focus was lost. */
+function focusNear(places: (Element | null | undefined)[]) {
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const controls = "button, input, a[href]";
+  for (const place of places) {
+    if (!place?.isConnected) continue;
+    const control = place.matches(controls) ? place : place.querySelector(controls);
+    if (control instanceof HTMLElement) return control.focus();
+  }
+}
 
 export function ConfirmButton(props: Props) {
   const [asking, setAsking] = createSignal(false);
@@ -72,7 +84,9 @@ export function ConfirmButton(props: Props) {
           class="btn btn-sm btn-danger-solid"
           disabled={busy()}
           onKeyDown={cancelOnEscape}
-          onClick={async () => {
+          onClick={async (e) => {
+            const row = e.currentTarget.closest("li");
+            const near = [row?.nextElementSibling, row?.previousElementSibling, row?.parentElement?.nextElementSibling];
             setBusy(true);
             try {
               await props.onConfirm();
@@ -80,6 +94,7 @@ export function ConfirmButton(props: Props) {
               setBusy(false);
               setAsking(false);
             }
+            requestAnimationFrame(() => row && !row.isConnected && focusNear(near));
           }}
         >
           {props.confirmLabel}

@@ -41,7 +41,9 @@ export default function NewRoom() {
       members: members().length ? members() : undefined,
     });
     rooms.upsertRoom(room);
-    navigate(`/rooms/${room.id}`);
+    // In place of the form: Back from the new room goes where the form was opened from, not to a
+    // form that would make the room again.
+    navigate(`/rooms/${room.id}`, { replace: true });
   });
 
   return (

@@ -68,10 +68,10 @@ export default function RoomSettings() {
   const members = createMemo<Member[]>((was = []) => (data()?.members ?? []).map((m) => was.find((w) => shown(w) === shown(m)) ?? m));
 
   onMount(() => (document.title = "Room settings · Parlor"));
-  // Leaving with a change not saved asks first (another screen, the back button, a reload).
-  warnBeforeLeaving(
-    () => (title() !== null && currentTitle().trim() !== (room()?.title ?? "")) || characterId() !== undefined || aiMode() !== null,
-  );
+  // Leaving with a change not saved asks first (another screen, the back button, a reload),
+  // unless the room is no longer yours to change: nothing here could be saved then.
+  const changed = () => (title() !== null && currentTitle().trim() !== (room()?.title ?? "")) || characterId() !== undefined;
+  warnBeforeLeaving(() => !gone() && (changed() || aiMode() !== null));
 
   async function run(what: string, fn: () => Promise<void>, done?: string): Promise<boolean> {
     setBusy(what);
