@@ -50,14 +50,16 @@ describe("PeopleInput", () => {
     await waitFor(() => expect(onPick).toHaveBeenCalledWith("carol_b"));
   });
 
-  it("says as you type that no one has a name, and will not pick it", async () => {
+  it("says as you type that no one has a name, as a hint (it may be half-typed), and refuses it when picked", async () => {
     vi.spyOn(api, "people").mockResolvedValue({ people: [], exact: null });
     const { onPick, input } = setup();
     fireEvent.input(input, { target: { value: "nobody_here" } });
-    expect(await screen.findByText("No one is called @nobody_here.")).toBeInTheDocument();
-    expect(input).toHaveAttribute("aria-invalid", "true");
+    const said = await screen.findByText("No one is called @nobody_here.");
+    expect(input).not.toHaveAttribute("aria-invalid");
+    expect(said).toHaveClass("hint");
     fireEvent.keyDown(input, { key: "Enter" });
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => expect(input).toHaveAttribute("aria-invalid", "true"));
+    expect(screen.getByText("No one is called @nobody_here.")).toHaveClass("field-error");
     expect(onPick).not.toHaveBeenCalled();
   });
 

@@ -65,10 +65,10 @@ export function PeopleInput(props: Props) {
         const exactAt = offered.findIndex((p) => p.username === exact?.username);
         setActive(exactAt >= 0 ? exactAt : exact ? -1 : offered.length > 0 ? 0 : -1);
         setOpen(true);
+        // Said as it is typed, in the hint's tone: the name may be half-typed. Picking it (Enter,
+        // or the form's submit) is what refuses it.
         if (USERNAME.test(name))
-          setStatus(
-            exact ? { text: `@${name} is ${exact.displayName}.`, error: false } : { text: `No one is called @${name}.`, error: true },
-          );
+          setStatus({ text: exact ? `@${name} is ${exact.displayName}.` : `No one is called @${name}.`, error: false });
       } catch {
         // Suggestions are a help, not a gate: the name is checked again when picked.
       }

@@ -53,6 +53,15 @@ describe("renderMarkdown", () => {
     expect(render("```\nx = 1\n```").querySelector("pre")?.hasAttribute("dir")).toBe(false);
   });
 
+  it("shows Markdown that would draw no text as it was typed, not as an empty bubble", () => {
+    for (const typed of ["---", "***", "#", ">", "[]()", "&nbsp;", "- ", "  ---  "]) {
+      const host = render(typed);
+      expect([host.children.length, host.firstElementChild?.tagName, host.textContent], typed).toEqual([1, "P", typed.trim()]);
+    }
+    // A rule under words is still a rule.
+    expect(render("Above\n\n---").querySelector("hr")).not.toBeNull();
+  });
+
   it("keeps snake_case, lone asterisks and hashes as text", () => {
     expect(render("call my_func_name now, 2 * 3 * 4, issue #59").textContent).toBe("call my_func_name now, 2 * 3 * 4, issue #59");
   });

@@ -247,6 +247,13 @@ export function renderInto(container: HTMLElement, src: string, cache: BlockCach
   while (i < wanted.length && container.childNodes[i] === wanted[i]) i++;
   while (container.childNodes.length > i) container.lastChild?.remove();
   container.append(...wanted.slice(i));
+  // Markdown that draws no text (a lone `---`, `#`, `>` or `[]()`, an `&nbsp;`) would leave an
+  // empty bubble: what was typed is shown as typed instead.
+  if (!container.textContent?.trim() && src.trim()) {
+    container.replaceChildren(textBlock("p"));
+    (container.firstChild as HTMLElement).textContent = src.trim();
+    return [];
+  }
   return next;
 }
 
