@@ -129,7 +129,15 @@ describe.each(SIZES)("every screen at $size size", ({ size, width, height }) => 
     // One main landmark with an h1 at either size (on a phone the room list is the page).
     expect(await page.getByRole("main").count()).toBe(1);
     expect(await page.getByRole("main").getByRole("heading", { level: 1 }).count()).toBe(1);
+    // The first step on offer, once at either size (beside the welcome on a desktop, in the list
+    // on a phone), is a chat with the Assistant.
+    const ask = page.getByRole("button", { name: "Chat with the Assistant" });
+    expect(await ask.count()).toBe(1);
+    if (size === "desktop") await page.getByRole("heading", { name: "Welcome to Parlor" }).waitFor();
     await capture("empty", size);
+    await ask.click();
+    await page.getByRole("heading", { name: "Chat with Assistant" }).waitFor();
+    await live(page);
   });
 
   it("a room with GitHub-flavoured Markdown", async () => {

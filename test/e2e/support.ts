@@ -82,7 +82,7 @@ export async function signUp(p: Person, screenshot?: string) {
   const phone = (p.page.viewportSize()?.width ?? 1280) < 700;
   await (phone
     ? p.page.getByRole("link", { name: "Account and sessions" })
-    : p.page.getByRole("heading", { name: "Pick a room, or start a new one" })
+    : p.page.getByRole("heading", { name: /^(Welcome to Parlor|Pick a room, or start a new one)$/ })
   ).waitFor();
 }
 

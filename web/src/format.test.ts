@@ -70,6 +70,11 @@ describe("an empty room's first suggestion", () => {
     expect(roomIntro("Grace", "mention")).toMatch(/^Mention @Grace to ask it anything\./);
     expect(roomIntro("Grace", "off")).toMatch(/^Say hello\./);
     expect(roomIntro(undefined, "off")).toMatch(/^Say hello\./);
+    // Alone with no AI: where to bring someone in.
+    expect(roomIntro(undefined, "off", 1)).toMatch(
+      /^It's just you here so far\. Invite people, or give the room an AI character, in Room settings/,
+    );
+    expect(roomIntro("Grace", "always", 1)).toMatch(/^Ask Grace anything\./);
     expect(composerPlaceholders("Grace", "off", "Plans")[0]).toBe("Message Plans");
     // Alone with the AI you message it; in a group, the room.
     expect(composerPlaceholders("Grace", "always", "Plans")[0]).toBe("Message Grace");

@@ -190,16 +190,13 @@ export function deviceLabel(agent: string | null): string {
 export const roomTitle = (r: (Pick<Room, "title"> & Pick<RoomListItem, "peer">) | null | undefined) =>
   r?.title?.trim() || r?.peer?.displayName || "Untitled room";
 
-/** The composer's placeholder wordings, longest first: it shows the first that fits its one
- * line (a phone gets a shorter one). Never the whole title: one derived from a first message can
- * be a sentence. Where the AI answers mentions, its whole name: that is what wakes it (the
- * first word of a longer one does not). */
 /** What an empty room suggests doing first, as its AI (if any) answers: to every message, to
- * its name, or not at all. */
-export function roomIntro(character: string | undefined, aiMode: AiMode | undefined): string {
+ * its name, or not at all; a room of one with no AI says where to bring someone in. */
+export function roomIntro(character: string | undefined, aiMode: AiMode | undefined, people = 2): string {
   const replies = "Replies stream in as they are written, and everyone here sees them.";
   if (character && aiMode === "mention") return `Mention @${character} to ask it anything. ${replies}`;
   if (character && aiMode !== "off") return `Ask ${character} anything. ${replies}`;
+  if (people <= 1) return "It's just you here so far. Invite people, or give the room an AI character, in Room settings (the gear above).";
   return "Say hello. Everyone in the room sees messages the moment they are sent.";
 }
 

@@ -11,6 +11,7 @@ import { session, signOutEverywhere } from "../session";
 import { writtenHere } from "../stores/outbox";
 import { Avatar } from "./Avatar";
 import { ConfirmButton } from "./ConfirmButton";
+import { FirstSteps } from "./FirstSteps";
 import { Icon } from "./Icon";
 import { RoomList } from "./RoomList";
 
@@ -107,7 +108,15 @@ export function Sidebar(props: { asMain?: boolean }) {
         </Show>
         <Show when={rooms.state.loaded && rooms.state.rooms.length === 0 && rooms.state.hits.length === 0 && !rooms.state.error}>
           <div class="sidebar-empty">
-            <Show when={rooms.state.query} fallback={<p>No rooms yet. Start one and invite someone, or chat with an AI character.</p>}>
+            <Show
+              when={rooms.state.query}
+              fallback={
+                <>
+                  <p>No rooms yet. Ask the Assistant something, start a room and invite someone, or pick an AI character.</p>
+                  <FirstSteps firstRun />
+                </>
+              }
+            >
               <p>Nothing matches “{rooms.state.query}”.</p>
             </Show>
           </div>

@@ -1,15 +1,15 @@
 // AI characters: the built-ins and your own, as cards with a one-click "Start chat", plus the
 // create/edit form (CharacterForm.tsx) at /characters/new and /characters/:id. Built-ins are
 // read-only. Above them, your own AI use today and what is left of your daily budget.
-import { A, useNavigate, useParams } from "@solidjs/router";
+import { A, useParams } from "@solidjs/router";
 import { createResource, For, onMount, Show } from "solid-js";
 import type { Character } from "../../../shared/wire";
 import { api, describeError } from "../api";
 import { Avatar } from "../components/Avatar";
 import { ConfirmButton } from "../components/ConfirmButton";
+import { useStartChat } from "../components/FirstSteps";
 import { FormAlert, Page } from "../components/Form";
 import { Icon } from "../components/Icon";
-import { useRooms } from "../context";
 import { settled } from "../resource";
 import { toast } from "../stores/toasts";
 import { CharacterForm } from "./CharacterForm";
@@ -68,17 +68,7 @@ function MissingCharacter(props: { builtIn?: string }) {
 }
 
 function CharacterList(props: { list: Character[]; loading: boolean; error: unknown; retry: () => void; onDeleted: (id: string) => void }) {
-  const navigate = useNavigate();
-  const rooms = useRooms();
-  const startChat = async (c: Character) => {
-    try {
-      const { room } = await api.createRoom({ title: `Chat with ${c.name}`, characterId: c.id, aiMode: "always" });
-      rooms.upsertRoom(room);
-      navigate(`/rooms/${room.id}`);
-    } catch (err) {
-      toast(`Couldn't start a chat: ${describeError(err)}`, "error");
-    }
-  };
+  const startChat = useStartChat();
   const remove = async (c: Character) => {
     try {
       await api.deleteCharacter(c.id);

@@ -1,25 +1,26 @@
-// What the main pane shows with no room open (on wide screens; phones show the list instead).
-import { A } from "@solidjs/router";
+// What the main pane shows with no room open (on wide screens; phones show the list instead):
+// for someone with no rooms yet, a welcome that leads to the Assistant.
 import { onMount } from "solid-js";
+import { FirstSteps } from "../components/FirstSteps";
 import { Icon } from "../components/Icon";
+import { useRooms } from "../context";
 
 export default function Home() {
+  const rooms = useRooms();
+  const firstRun = () => rooms.state.loaded && !rooms.state.query && rooms.state.rooms.length === 0 && !rooms.state.error;
   onMount(() => (document.title = "Parlor"));
   return (
-    <div class="empty-state">
+    <div class="empty-state is-home">
       <div class="empty-mark" aria-hidden="true">
         <Icon name="chat" />
       </div>
-      <h1>Pick a room, or start a new one</h1>
-      <p>Talk with friends in real time, bring an AI character along, or chat one-to-one with an assistant.</p>
-      <div class="empty-actions">
-        <A href="/rooms/new" class="btn btn-primary">
-          <Icon name="plus" /> New room
-        </A>
-        <A href="/characters" class="btn">
-          <Icon name="sparkles" /> Browse characters
-        </A>
-      </div>
+      <h1>{firstRun() ? "Welcome to Parlor" : "Pick a room, or start a new one"}</h1>
+      <p>
+        {firstRun()
+          ? "Ask the Assistant anything and watch its answer stream in, or start a room and invite people: everyone in it sees each message the moment it is sent."
+          : "Talk with friends in real time, bring an AI character along, or chat one-to-one with one of them."}
+      </p>
+      <FirstSteps firstRun={firstRun()} />
     </div>
   );
 }

@@ -246,7 +246,7 @@ function RoomView(props: { id: string }) {
             loadingOlder={store.state.loadingOlder}
             loadOlder={() => store.loadOlder()}
             label={`Messages in ${title()}`}
-            intro={roomIntro(character()?.name, room()?.aiMode)}
+            intro={roomIntro(character()?.name, room()?.aiMode, info()?.members.length)}
             now={now()}
             controls={(c) => {
               list = c;
