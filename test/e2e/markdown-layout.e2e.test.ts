@@ -125,7 +125,13 @@ describe.each([
       [...document.querySelectorAll<HTMLElement>(".log .md-table")].map((wrap) => {
         // A word split over two lines has a box on each.
         const split: string[] = [];
+        // A short cell wrapped onto lines of its own.
+        const tall: string[] = [];
         for (const cell of wrap.querySelectorAll("th, td")) {
+          const whole = document.createRange();
+          whole.selectNodeContents(cell);
+          const lines = new Set([...whole.getClientRects()].map((r) => Math.round(r.top))).size;
+          if ((cell.textContent ?? "").length <= 32 && lines > 1) tall.push(cell.textContent ?? "");
           const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
           for (let n = walker.nextNode(); n; n = walker.nextNode()) {
             for (const m of (n.textContent ?? "").matchAll(/\S+/g)) {
@@ -148,6 +154,7 @@ describe.each([
         wrap.scrollLeft = 0;
         return {
           split,
+          tall,
           overflow: wrap.scrollWidth - wrap.clientWidth,
           scrolled,
           wrapInBubble: w.left >= b.left - 0.5 && w.right <= b.right + 0.5,
@@ -158,6 +165,7 @@ describe.each([
     expect(tables).toHaveLength(2);
     for (const t of tables) {
       expect(t.split).toEqual([]);
+      expect(t.tall).toEqual([]);
       expect(t.wrapInBubble).toBe(true);
       expect(t.bubbleInLog).toBe(true);
       // What does not fit scrolls, all the way to the table's end.

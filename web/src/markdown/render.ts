@@ -122,6 +122,9 @@ function taskMark(checked: boolean): HTMLElement {
   return mark;
 }
 
+/** The most characters a table cell keeps on one line ("Backordered until 2025-07-14"). */
+const SHORT_CELL = 32;
+
 function table(node: Extract<Nodes, { type: "table" }>, ctx: Ctx): HTMLElement {
   // A wide table scrolls inside the bubble; keyboards can scroll it too.
   const wrap = el("div", "md-table");
@@ -134,7 +137,11 @@ function table(node: Extract<Nodes, { type: "table" }>, ctx: Ctx): HTMLElement {
     const tr = el("tr");
     row.children.forEach((cell: TableCell, c) => {
       const align = node.align?.[c];
-      tr.appendChild(withChildren(textBlock(r === 0 ? "th" : "td", align ? `align-${align}` : undefined), cell, { ...ctx, cell: true }));
+      const dom = withChildren(textBlock(r === 0 ? "th" : "td", align ? `align-${align}` : undefined), cell, { ...ctx, cell: true });
+      // A short cell on one line: in a table wider than the bubble, which scrolls anyway, its
+      // words would otherwise wrap into tall, mostly empty rows.
+      if ((dom.textContent ?? "").length <= SHORT_CELL) dom.classList.add("md-nowrap");
+      tr.appendChild(dom);
     });
     if (r === 0) t.appendChild(el("thead")).appendChild(tr);
     else body.appendChild(tr);
