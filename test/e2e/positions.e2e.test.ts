@@ -544,6 +544,25 @@ describe("small things", () => {
     await page.context().close();
   });
 
+  it("gives a phone held sideways the phone's layout: the list alone, then the room across the whole screen", async () => {
+    const page = await signedIn(844, 390, true);
+    await page.goto("/");
+    const list = page.getByRole("list", { name: "Rooms" });
+    await list.waitFor();
+    expect((await page.locator(".sidebar").boundingBox())?.width).toBe(844);
+    expect(await page.locator("main.main").isVisible()).toBe(false);
+    await page.goto(`/rooms/${roomId}`);
+    await live(page);
+    const log = await page.getByRole("log").boundingBox();
+    expect(log?.x).toBe(0);
+    expect(log?.width).toBe(844);
+    expect(await page.locator(".sidebar").isVisible()).toBe(false);
+    // Return is a new line here too: no keys to teach under the composer.
+    expect(await page.locator("#composer-hint kbd").first().isVisible()).toBe(false);
+    await shot(page, "phone-sideways-room");
+    await page.context().close();
+  });
+
   it("gives every control on a touch phone 44 × 44 px to hit, the layout unchanged", async () => {
     const page = await signedIn(390, 844, true);
     await page.goto(`/rooms/${roomId}`);

@@ -15,6 +15,7 @@ import { SESSION_ENDED, session } from "./session";
 import { createChannel } from "./stores/channel";
 import { createRoomListStore } from "./stores/rooms";
 import { trackUnreadInTitle } from "./tab-title";
+import { PHONE_LAYOUT } from "./touch";
 
 export function Shell(props: RouteSectionProps) {
   const navigate = useNavigate();
@@ -26,7 +27,7 @@ export function Shell(props: RouteSectionProps) {
     onMention: (room, message) => notifyMention(room, message, (id) => navigate(`/rooms/${id}`)),
   });
   trackUnreadInTitle(() => rooms.state.rooms.reduce((sum, r) => sum + r.unread, 0));
-  const phone = window.matchMedia("(max-width: 767px)");
+  const phone = window.matchMedia(PHONE_LAYOUT);
   const [narrow, setNarrow] = createSignal(phone.matches);
   const onWidth = (e: MediaQueryListEvent) => setNarrow(e.matches);
   phone.addEventListener("change", onWidth);
