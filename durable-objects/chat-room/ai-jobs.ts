@@ -12,6 +12,8 @@ export type JobRow = {
   reply_seq: number | null;
   state: JobState;
   attempt: string | null;
+  /** When it last moved (queued, claimed, a chunk written), epoch ms. */
+  touched_at: number;
 };
 
 const ACTIVE = "state IN ('queued', 'running')";
@@ -58,8 +60,8 @@ export class AiJobs {
     return this.sql.exec<JobRow>(`SELECT * FROM ai_jobs WHERE reply_seq = ? AND ${ACTIVE}`, seq).toArray()[0];
   }
 
-  /** Active jobs nobody has touched since `cutoff`. */
-  untouchedSince(cutoff: number): JobRow[] {
+  /** Active jobs nobody has touched since `cutoff` (every active job without one). */
+  untouchedSince(cutoff = Number.POSITIVE_INFINITY): JobRow[] {
     return this.sql.exec<JobRow>(`SELECT * FROM ai_jobs WHERE ${ACTIVE} AND touched_at < ?`, cutoff).toArray();
   }
 

@@ -101,6 +101,26 @@ describe("AI replies when things go wrong", () => {
     a.close();
   });
 
+  it("looks again when the job touched longest ago goes stale, not a whole timeout after the last look", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant", aiMode: "off" });
+    const first = await post(ann, room.id, "hello");
+    await runInDurableObject(chatRoom(env, room.id), async (obj: ChatRoom, state) => {
+      // A reply that stopped moving four minutes ago (its consumer gone mid-stream).
+      const touched = Date.now() - 4 * 60_000;
+      state.storage.sql.exec(
+        "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES ('quiet', ?, 'assistant', 'running', ?, ?)",
+        first.body.message.seq,
+        touched,
+        touched,
+      );
+      await obj.ai.onTimer("ai-watchdog");
+      const [timer] = state.storage.sql.exec<{ at: number }>("SELECT at FROM timers WHERE name = 'ai-watchdog'").toArray();
+      // Given up ten minutes after its last chunk: six from now, not ten.
+      expect(timer?.at).toBe(touched + 10 * 60_000);
+    });
+  });
+
   it("shows a reply waiting for its asker's turn, until someone else writes after the question", async () => {
     const [ann, bob] = [await signUp("ann"), await signUp("bob")];
     const room = await createRoom(ann, { characterId: "assistant", aiMode: "off", members: [bob.user.username] });

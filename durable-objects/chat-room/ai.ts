@@ -201,13 +201,16 @@ export class RoomAi {
   /** Fails jobs nobody has worked on for STALE_MS (a lost queue message, a dead consumer), so
    * one lost job can never block a room's replies for good. Held retries are not stale. */
   private async watchdog() {
-    const cutoff = Date.now() - STALE_MS;
-    for (const job of this.jobs.untouchedSince(cutoff)) {
+    const now = Date.now();
+    for (const job of this.jobs.untouchedSince(now - STALE_MS)) {
       if (this.jobs.isHeld(job.job_id)) continue;
       log.warn("generate_stale", { roomId: this.room()?.roomId, jobId: job.job_id, state: job.state });
       await this.finish(job.job_id, null, { status: "error", error: "The AI didn't answer in time. Try regenerating the reply." });
     }
-    if (this.jobs.active()) await this.timers.schedule(WATCHDOG, Date.now() + STALE_MS);
+    // The next look is when the job touched longest ago goes stale, not STALE_MS from now: one
+    // that stopped moving just after this look would otherwise hang for twice as long.
+    const touched = this.jobs.untouchedSince().flatMap((job) => (this.jobs.isHeld(job.job_id) ? [] : [job.touched_at]));
+    if (this.jobs.active()) await this.timers.schedule(WATCHDOG, Math.max(Math.min(...touched, now) + STALE_MS, now + 1000));
   }
 
   /** A job ended (finished, failed or stopped): everyone sees the final reply, waiting REST
