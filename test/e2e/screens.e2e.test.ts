@@ -135,9 +135,12 @@ describe.each(SIZES)("every screen at $size size", ({ size, width, height }) => 
     expect(await ask.count()).toBe(1);
     if (size === "desktop") await page.getByRole("heading", { name: "Welcome to Parlor" }).waitFor();
     await capture("empty", size);
-    await ask.click();
+    // A double click makes one room, not two.
+    await ask.dblclick();
     await page.getByRole("heading", { name: "Chat with Assistant" }).waitFor();
     await live(page);
+    const { rooms } = await (await fetch(`${baseURL}/api/rooms`, { headers: { authorization: `Bearer ${fresh.token}` } })).json();
+    expect(rooms.map((r: { title: string }) => r.title)).toEqual(["Chat with Assistant"]);
   });
 
   it("a room with GitHub-flavoured Markdown", async () => {

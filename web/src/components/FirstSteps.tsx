@@ -11,17 +11,23 @@ import { Icon } from "./Icon";
 /** The built-in character every Parlor has (seeded by the first migration). */
 const ASSISTANT = { id: "assistant", name: "Assistant" };
 
-/** Opens a new room with `character` answering every message, and goes there. */
+/** Opens a new room with `character` answering every message, and goes there; once, however
+ * often it is clicked while the room is being made. */
 export function useStartChat() {
   const navigate = useNavigate();
   const rooms = useRooms();
+  let starting = false;
   return async (character: { id: string; name: string }) => {
+    if (starting) return;
+    starting = true;
     try {
       const { room } = await api.createRoom({ title: `Chat with ${character.name}`, characterId: character.id, aiMode: "always" });
       rooms.upsertRoom(room);
       navigate(`/rooms/${room.id}`);
     } catch (err) {
       toast(`Couldn't start a chat: ${describeError(err)}`, "error");
+    } finally {
+      starting = false;
     }
   };
 }
