@@ -152,3 +152,9 @@ export function createRoomPeople(
 export function createMentionStyle(names: () => readonly string[], me: () => string | undefined) {
   return createMemo(() => mentionStyle(names(), me()), undefined, { equals: (a, b) => a?.key === b?.key && a?.me === b?.me });
 }
+
+/** Whether `content` names @username (as a word, not inside an address). */
+export function mentions(content: string, username: string): boolean {
+  const escaped = username.replace(/[^a-z0-9_]/gi, "");
+  return new RegExp(`(?:^|[^\\w@])@${escaped}(?![\\w])`, "i").test(content);
+}

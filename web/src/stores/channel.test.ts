@@ -4,10 +4,11 @@
 import { createRoot } from "solid-js";
 import { describe, expect, it, vi } from "vitest";
 import { CloseCode, type Message, type Room, type RoomListItem } from "../../../shared/wire";
+import { mentions } from "../mentions";
 import { withUnread } from "../tab-title";
 import { FakeSocket } from "../test/fake-socket";
 import { applyChannelFrame, createChannel } from "./channel";
-import { createRoomListStore, mentions } from "./rooms";
+import { createRoomListStore } from "./rooms";
 
 const at = (day: number) => `2026-01-0${day}T00:00:00Z`;
 const room = (id: string, day: number, lastSeq = 1, unread = 0): RoomListItem => ({

@@ -228,6 +228,28 @@ describe("room list store", () => {
     }
   });
 
+  it("counts the open room's new messages as unread while its tab is hidden, in the title's total too, until the tab shows", async () => {
+    const { store } = setup([room("a", "2026-01-02T00:00:00Z"), room("b", "2026-01-01T00:00:00Z")]);
+    await store.refresh();
+    store.setOpen("a");
+    store.noteMessage("a", message("a", 2, "2026-01-03T00:00:00Z"));
+    expect(store.state.rooms.find((r) => r.id === "a")?.unread).toBe(0);
+    const shown = vi.spyOn(document, "visibilityState", "get").mockReturnValue("hidden");
+    try {
+      store.noteMessage("a", message("a", 3, "2026-01-03T00:01:00Z"));
+      store.noteMessage("a", message("a", 4, "2026-01-03T00:02:00Z"));
+      expect(store.state.rooms.find((r) => r.id === "a")?.unread).toBe(2);
+      // A snapshot read meanwhile keeps them unread too.
+      await store.refresh();
+      expect(store.state.rooms.find((r) => r.id === "a")?.unread).toBeGreaterThan(0);
+      shown.mockReturnValue("visible");
+      document.dispatchEvent(new Event("visibilitychange"));
+      expect(store.state.rooms.find((r) => r.id === "a")?.unread).toBe(0);
+    } finally {
+      shown.mockRestore();
+    }
+  });
+
   it("reports a failed load in words", async () => {
     const store = createRoomListStore({
       list: async () => {

@@ -10,6 +10,7 @@ import { withoutUnsafeNameChars } from "../../../shared/text";
 import type { Message, Room, RoomActivity, RoomListItem } from "../../../shared/wire";
 import { api, describeError, type SearchResult } from "../api";
 import { loadPlainText, plainPreview } from "../format";
+import { mentions } from "../mentions";
 
 type Deps = {
   list: typeof api.rooms;
@@ -57,12 +58,6 @@ export function refetchWhenNewer(
   });
 }
 
-/** Whether `content` names @username (as a word, not inside an address). */
-export function mentions(content: string, username: string): boolean {
-  const escaped = username.replace(/[^a-z0-9_]/gi, "");
-  return new RegExp(`(?:^|[^\\w@])@${escaped}(?![\\w])`, "i").test(content);
-}
-
 /** A snapshot's row, unless the list already holds a newer state of the room (a channel frame
  * that overtook the snapshot, or the history store still behind the room): then that one. Its
  * unread count is the lower of the two bounds: the snapshot's plus the messages it has not got
@@ -74,8 +69,7 @@ function newerOf(row: RoomListItem, known: RoomListItem[]): RoomListItem {
   return { ...row, lastSeq: cur.lastSeq, lastMessage: cur.lastMessage, unread };
 }
 
-/** How long after a read past the list's preview the list is read again. */
-export const PREVIEW_DELAY_MS = 2000;
+export const PREVIEW_DELAY_MS = 2000; // after a read past the list's preview, the list is read again
 
 const activity = (r: RoomListItem) => r.lastMessage?.createdAt ?? r.updatedAt;
 
@@ -109,8 +103,14 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       void refresh();
     }, PREVIEW_DELAY_MS);
   };
-  /** Rooms whose unread count we know is zero because they are open. */
+  /** The room on screen: read while the tab shows (stores/read.ts marks it so); in a hidden tab
+   * its new messages count as unread, in the tab's title too, until the tab is shown again. */
   let openRoom: string | null = null;
+  const viewing = (id: string) => id === openRoom && document.visibilityState === "visible";
+  document.addEventListener(
+    "visibilitychange",
+    () => openRoom && viewing(openRoom) && setState("rooms", (r) => r.id === openRoom, "unread", 0),
+  );
   // A snapshot read while a channel frame adds or removes a room may predate that frame: each
   // refresh has a number, and what a frame did during it outlives the snapshot's answer.
   let generation = 0;
@@ -137,7 +137,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       const listed = new Set(page.rooms.map((r) => r.id));
       const rooms = page.rooms
         .filter((r) => !during(r.id)?.gone)
-        .map((r) => (r.id === openRoom ? { ...newerOf(r, state.rooms), unread: 0 } : newerOf(r, state.rooms)));
+        .map((r) => (viewing(r.id) ? { ...newerOf(r, state.rooms), unread: 0 } : newerOf(r, state.rooms)));
       const added = state.rooms.filter((r) => !listed.has(r.id) && during(r.id)?.gone === false);
       setState({
         rooms: sort([...added, ...rooms]),
@@ -165,7 +165,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       produce((r) => {
         // Your own messages count as read: a reply right after yours leaves one unread, not two.
         const grown = r.unread + (lastSeq - r.lastSeq);
-        r.unread = r.id === openRoom || mine ? 0 : readSeq ? Math.max(0, Math.min(grown, lastSeq - readSeq)) : grown;
+        r.unread = viewing(r.id) || mine ? 0 : readSeq ? Math.max(0, Math.min(grown, lastSeq - readSeq)) : grown;
         r.lastSeq = lastSeq;
         if (message && (!r.lastMessage || r.lastMessage.seq <= message.seq)) r.lastMessage = message;
         // The server names an untitled room after its first message when it stores it (not a
