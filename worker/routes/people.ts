@@ -27,7 +27,8 @@ export const peopleRoutes = router()
         200: jsonReply(
           z.object({
             people: z.array(User),
-            exact: User.nullable().openapi({ description: "Whoever has exactly the username q, anywhere; null if no one does" }),
+            // A union, not User.nullable(), which null would not satisfy in the document (see MaybeMessage).
+            exact: z.union([User, z.null()]).openapi({ description: "Whoever has exactly the username q, anywhere; null if no one does" }),
           }),
           "Matches, by username, and the exact match",
         ),
