@@ -40,6 +40,10 @@ describe("RoomList", () => {
     ));
     expect(screen.getByText("Bob: See you there, Alice #59 (my_var)")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: /Hiking/ })).toHaveTextContent("3 unread");
+    // Read out as one line, its parts apart: not "… (my_var) 3 unread".
+    expect(screen.getByRole("link", { name: /Hiking/ })).toHaveAccessibleName(
+      /,\s*Bob: See you there, Alice #59 \(my_var\),\s*3\s*unread$/,
+    );
   });
 
   it("says a deleted last message was deleted, and names a last message that is only files", () => {

@@ -30,6 +30,8 @@ export function RoomRow(props: { room: RoomListItem; myId?: string; myUsername?:
             <time class="room-row-time" datetime={when()}>
               {shortTime(when())}
             </time>
+            {/* Pauses between the parts, for the link's name read out as one line. */}
+            <span class="sr-only">, </span>
           </span>
           <span class="room-row-bottom">
             <span class="room-row-preview" dir="auto">
@@ -37,6 +39,7 @@ export function RoomRow(props: { room: RoomListItem; myId?: string; myUsername?:
             </span>
             <Show when={unread() > 0}>
               <span class="badge">
+                <span class="sr-only">, </span>
                 {unread() > 99 ? "99+" : unread()}
                 <span class="sr-only"> unread</span>
               </span>
