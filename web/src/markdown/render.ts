@@ -257,8 +257,9 @@ export function renderInto(container: HTMLElement, src: string, cache: BlockCach
   // Markdown that draws no text (a lone `---`, `#`, `>` or `[]()`, an `&nbsp;`) would leave an
   // empty bubble: what was typed is shown as typed instead.
   if (!container.textContent?.trim() && src.trim()) {
-    container.replaceChildren(textBlock("p"));
-    (container.firstChild as HTMLElement).textContent = src.trim();
+    const typed = textBlock("p");
+    typed.textContent = src.trim();
+    container.replaceChildren(typed);
     return [];
   }
   return next;
