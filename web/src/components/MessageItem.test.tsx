@@ -26,6 +26,14 @@ describe("MessageItem", () => {
     expect(heads[1]).toContain("Alice@dave");
   });
 
+  it("gives your own message's time to a screen reader once", () => {
+    const mine = ai({ seq: 4, author: { kind: "user", id: "me", name: "Me", username: "me" }, content: "see you at noon" });
+    const { container } = render(() => <MessageItem message={mine} mine compact={false} groupEnd latestAi={false} actions={actions()} />);
+    const times = [...container.querySelectorAll("time")];
+    expect(times).toHaveLength(2); // one in the header, one under the bubble
+    expect(times.filter((t) => !t.closest("[aria-hidden=true]"))).toHaveLength(1);
+  });
+
   it("names an author the room knows by their current name, and anyone else by the name the message carries", () => {
     const people = {
       style: () => undefined,

@@ -277,7 +277,7 @@ export function MessageItem(props: Props) {
             </Match>
             <Match when={props.mine && props.groupEnd}>
               <div class="msg-meta msg-meta-mine">
-                <time class="msg-time" datetime={m().createdAt}>
+                <time class="msg-time" datetime={m().createdAt} aria-hidden="true">
                   {clockTime(m().createdAt)}
                 </time>
               </div>

@@ -8,12 +8,14 @@
 // and offers a jump to the latest. A `target` (a search hit) is centred and highlighted.
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { Message } from "../../../shared/wire";
-import { dayLabel } from "../format";
 import type { Gap } from "../stores/history";
 import type { LocalSend } from "../stores/messages";
+import { Announcer } from "./Announcer";
 import { Icon } from "./Icon";
+import { DaySeparator, LoadingRow, LogStart, NewSeparator } from "./LogMarks";
 import { createLogKeys } from "./log-keys";
-import { answersTo, groupRows, latestAi, lowerBound, seqAtBottom } from "./log-layout";
+import { answersTo, groupRows, latestAi, lowerBound } from "./log-layout";
+import { createLogRead } from "./log-read";
 import { createLogScroll, type LogScroll } from "./log-scroll";
 import { type MessageActions, MessageItem } from "./MessageItem";
 import { PendingItem } from "./PendingItem";
@@ -43,6 +45,10 @@ type Props = {
   /** Runs of history not loaded between two loaded messages, and how to read into one. */
   gaps?: readonly Gap[];
   fillGap?: (gap: Gap, direction: "forward" | "backward") => Promise<void>;
+  /** The first message unread when the room opened (from the room list), for the "New" divider. */
+  unreadFrom?: number;
+  /** The newest message the reader has had on screen, as it moves. */
+  onRead?: (seq: number) => void;
 };
 
 export function MessageList(props: Props) {
@@ -61,11 +67,9 @@ export function MessageList(props: Props) {
   const visible = createMemo(() => props.messages.slice(range()[0], range()[1]));
   const atEnd = () => range()[1] >= props.messages.length;
   const fromBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
-  /** Messages newer than the reader has reached, by seq (gap-free): unloaded ones count too. */
-  const [reached, setReached] = createSignal<number>();
-  const unseen = () => (props.messages.at(-1)?.seq ?? 0) - (reached() ?? props.messages[range()[1] - 1]?.seq ?? 0);
+  const lastRendered = () => props.messages[range()[1] - 1]?.seq;
+  const reading = createLogRead(props, () => scroller, follow, lastRendered);
   const latestAiSeq = createMemo(() => latestAi(props.messages));
-
   const answers = createMemo(() => answersTo(props.messages));
 
   let inner!: HTMLDivElement;
@@ -90,7 +94,7 @@ export function MessageList(props: Props) {
   let busy = false;
   async function onScroll() {
     const upward = scroll?.scrolled() ?? false;
-    setReached(seqAtBottom(scroller));
+    reading.look();
     if (busy) return;
     const below = fromBottom();
     const [start, end] = range();
@@ -230,8 +234,8 @@ export function MessageList(props: Props) {
         class="log"
         role="log"
         aria-label={props.label}
-        aria-live="polite"
-        aria-relevant="additions"
+        // Not read out as it changes: Announcer says what is new.
+        aria-live="off"
         aria-busy={props.loadingOlder ? "true" : undefined}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so keyboards can scroll it
         tabIndex={0}
@@ -242,26 +246,19 @@ export function MessageList(props: Props) {
       >
         <div class="log-inner" ref={inner}>
           <Show when={range()[0] === 0 && !props.hasMoreBefore}>
-            <div class="log-start" classList={{ "is-empty": unspoken() }}>
-              <Icon name="chat" />
-              <p>This is the beginning of the conversation.</p>
-              <Show when={unspoken() && props.intro}>
-                <p class="log-intro">{props.intro}</p>
-              </Show>
-            </div>
+            <LogStart empty={unspoken()} intro={props.intro} />
           </Show>
           <Show when={props.loadingOlder}>
-            <div class="log-loading">
-              <span class="spinner" aria-hidden="true" /> Loading older messages…
-            </div>
+            <LoadingRow text="Loading older messages…" />
           </Show>
           <For each={visible()}>
             {(m, i) => (
               <>
                 <Show when={newDayAt(i())}>
-                  <div class="day-sep">
-                    <span>{dayLabel(m.createdAt)}</span>
-                  </div>
+                  <DaySeparator at={m.createdAt} />
+                </Show>
+                <Show when={m.seq === reading.newAt()}>
+                  <NewSeparator />
                 </Show>
                 <MessageItem
                   message={m}
@@ -277,9 +274,7 @@ export function MessageList(props: Props) {
                   tabStop={m.seq === keys.tabStop()}
                 />
                 <Show when={gapAfter(m.seq)}>
-                  <div class="log-gap log-loading" data-after={m.seq}>
-                    <span class="spinner" aria-hidden="true" /> Loading messages…
-                  </div>
+                  <LoadingRow text="Loading messages…" after={m.seq} />
                 </Show>
               </>
             )}
@@ -292,9 +287,10 @@ export function MessageList(props: Props) {
       <Show when={!follow()}>
         <button type="button" class="jump-latest" onClick={toLatest}>
           <Icon name="arrowDown" />
-          {unseen() > 0 ? `${unseen()} newer message${unseen() === 1 ? "" : "s"}` : "Jump to latest"}
+          {reading.jumpLabel()}
         </button>
       </Show>
+      <Announcer messages={props.messages} myId={props.myId} />
     </div>
   );
 }

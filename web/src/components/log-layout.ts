@@ -42,7 +42,7 @@ export function lowerBound(list: readonly Message[], seq: number): number {
 /** The seq of the last message whose row begins above the bottom of `scroller`'s view: what the
  * reader has reached (rows are in seq order, so a binary search over their tops). */
 export function seqAtBottom(scroller: HTMLElement): number | undefined {
-  const rows = scroller.querySelectorAll<HTMLElement>(".msg[data-seq]");
+  const rows = scroller.querySelectorAll<HTMLElement>("[data-seq]");
   const bottom = scroller.getBoundingClientRect().bottom;
   let lo = 0;
   let hi = rows.length;
@@ -58,6 +58,12 @@ export function seqAtBottom(scroller: HTMLElement): number | undefined {
 /** The seq of the newest AI reply in `list`, if any. */
 export function latestAi(list: readonly Message[]): number | undefined {
   for (let i = list.length - 1; i >= 0; i--) if (list[i]?.author.kind === "ai") return list[i]?.seq;
+  return undefined;
+}
+
+/** The seq of a reply still being written among the newest messages, if any. */
+export function streamingIn(list: readonly Message[]): number | undefined {
+  for (let i = list.length - 1; i >= Math.max(0, list.length - 20); i--) if (list[i]?.status === "streaming") return list[i]?.seq;
   return undefined;
 }
 

@@ -5,7 +5,7 @@
 // scrolls the log too, and never the page. A room that cannot be opened (not there, or not
 // yours) is only that: what happened and the way back to the rooms.
 import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show, untrack } from "solid-js";
 import { titleFrom } from "../../../shared/markdown";
 import type { RoomListItem } from "../../../shared/wire";
 import { ApiError, api } from "../api";
@@ -14,6 +14,7 @@ import { ClosedDoor } from "../components/ClosedDoor";
 import { Composer } from "../components/Composer";
 import { ConnectionStatus } from "../components/ConnectionStatus";
 import { Icon } from "../components/Icon";
+import { streamingIn } from "../components/log-layout";
 import { forwardWheel } from "../components/log-scroll";
 import { MessageList } from "../components/MessageList";
 import { editLatest, latestOwn } from "../components/MessageTools";
@@ -26,10 +27,10 @@ import { settled } from "../resource";
 import { session } from "../session";
 import { explainRefusal } from "../stores/close-codes";
 import { createHistory } from "../stores/history";
+import { newerRoom, refetchWhenNewer } from "../stores/newer-room";
 import { draftKey, outboxKey, storedOutbox } from "../stores/outbox";
 import { createReadMarker } from "../stores/read";
 import { createRoomStore } from "../stores/room";
-import { newerRoom, refetchWhenNewer } from "../stores/rooms";
 import { toast } from "../stores/toasts";
 import "../styles/chat.css";
 import "../styles/messages.css";
@@ -117,7 +118,7 @@ function RoomView(props: { id: string }) {
     const tick = setInterval(() => setNow(Date.now()), 1000);
     onCleanup(() => {
       clearInterval(tick);
-      rooms.setOpen(null);
+      rooms.setOpen(null, readTo());
     });
   });
 
@@ -144,10 +145,12 @@ function RoomView(props: { id: string }) {
     return store.state.ended?.refused ? store.state.ended : null;
   };
 
-  createReadMarker(
-    () => store.messages.state.lastSeq,
-    (seq) => api.markRead(props.id, seq),
-  );
+  // Read as far as the reader has had on screen (the list says how far); at opening, the room
+  // list says where what is new to them starts.
+  const [readTo, setReadTo] = createSignal(0);
+  const listed = untrack(() => rooms.state.rooms.find((r) => r.id === props.id));
+  const unreadFrom = listed?.unread ? listed.lastSeq - listed.unread + 1 : undefined;
+  createReadMarker(readTo, (seq) => api.markRead(props.id, seq));
 
   // A room you were removed from, or that was deleted, no longer belongs in your list (and has
   // no settings or connection state for you: the banner says what happened).
@@ -162,13 +165,7 @@ function RoomView(props: { id: string }) {
     ),
   );
 
-  const streamingSeq = createMemo(() => {
-    const list = store.messages.state.messages;
-    for (let i = list.length - 1; i >= Math.max(0, list.length - 20); i--) {
-      if (list[i]?.status === "streaming") return list[i]?.seq;
-    }
-    return undefined;
-  });
+  const streamingSeq = createMemo(() => streamingIn(store.messages.state.messages));
   // A plain function, not an inline ternary in JSX: the compiler would wrap that in a memo,
   // which the composer's key handler would then create outside any root.
   const disabledReason = () => {
@@ -265,6 +262,8 @@ function RoomView(props: { id: string }) {
               selectVersion: (seq, version) => store.selectVersion(seq, version),
             }}
             canDeleteAny={info()?.room.ownerId === me()?.id}
+            unreadFrom={unreadFrom}
+            onRead={setReadTo}
           />
         </RoomPeople.Provider>
       </Show>

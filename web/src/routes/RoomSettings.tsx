@@ -16,7 +16,7 @@ import { useRooms } from "../context";
 import { roomTitle } from "../format";
 import { settled } from "../resource";
 import { session } from "../session";
-import { newerRoom, refetchWhenNewer } from "../stores/rooms";
+import { newerRoom, refetchWhenNewer } from "../stores/newer-room";
 import { toast } from "../stores/toasts";
 
 export default function RoomSettings() {

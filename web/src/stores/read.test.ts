@@ -5,15 +5,21 @@ import { createReadMarker } from "./read";
 
 afterEach(() => vi.useRealTimers());
 
+/** A read marker at `first`, sending with `send`; `setSeq` moves what was read. */
+function start(first: number, send: (seq: number) => Promise<unknown>) {
+  const [seq, setSeq] = createSignal(first);
+  const dispose = createRoot((d) => {
+    createReadMarker(seq, send);
+    return d;
+  });
+  return { setSeq, dispose };
+}
+
 describe("createReadMarker", () => {
   it("sends the newest seq at most once per interval", async () => {
     vi.useFakeTimers();
-    const send = vi.fn(async () => {});
-    const [seq, setSeq] = createSignal(3);
-    const dispose = createRoot((d) => {
-      createReadMarker(seq, send);
-      return d;
-    });
+    const send = vi.fn(async (_seq: number) => {});
+    const { setSeq, dispose } = start(3, send);
     setSeq(4);
     setSeq(7);
     await vi.advanceTimersByTimeAsync(1000);
@@ -25,14 +31,22 @@ describe("createReadMarker", () => {
     dispose();
   });
 
+  it("sends what was read when it stops within the interval", async () => {
+    vi.useFakeTimers();
+    const send = vi.fn(async (_seq: number) => {});
+    const { setSeq, dispose } = start(3, send);
+    await vi.advanceTimersByTimeAsync(1000);
+    setSeq(5);
+    dispose();
+    expect(send.mock.calls.map((c) => c[0])).toEqual([3, 5]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(send).toHaveBeenCalledTimes(2);
+  });
+
   it("tries again after a failed send", async () => {
     vi.useFakeTimers();
     const send = vi.fn().mockRejectedValueOnce(new Error("offline")).mockResolvedValue(undefined);
-    const [seq, setSeq] = createSignal(2);
-    const dispose = createRoot((d) => {
-      createReadMarker(seq, send);
-      return d;
-    });
+    const { setSeq, dispose } = start(2, send);
     await vi.advanceTimersByTimeAsync(1000);
     setSeq(3);
     await vi.advanceTimersByTimeAsync(1000);

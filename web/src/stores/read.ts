@@ -1,4 +1,4 @@
-// The read marker for the open room: what has arrived while the tab is visible counts as read,
+// The read marker for the open room: what the reader has had on screen counts as read,
 // and the server hears about it at most once a second (it drives `unread` in every device's
 // room list). Stops with the component that created it.
 import { createEffect, on, onCleanup } from "solid-js";
@@ -7,23 +7,26 @@ export function createReadMarker(lastSeq: () => number, send: (seq: number) => P
   let timer: ReturnType<typeof setTimeout> | undefined;
   let sent = 0;
 
+  const flush = () => {
+    timer = undefined;
+    const seq = lastSeq();
+    if (seq <= sent) return;
+    sent = seq;
+    // A failed mark is retried with the next message or the next time the tab shows.
+    send(seq).catch(() => {
+      sent = 0;
+    });
+  };
   const mark = () => {
     if (timer || document.visibilityState !== "visible" || lastSeq() <= sent) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      const seq = lastSeq();
-      if (seq <= sent) return;
-      sent = seq;
-      // A failed mark is retried with the next message or the next time the tab shows.
-      send(seq).catch(() => {
-        sent = 0;
-      });
-    }, everyMs);
+    timer = setTimeout(flush, everyMs);
   };
 
   createEffect(on(lastSeq, mark));
   document.addEventListener("visibilitychange", mark);
   onCleanup(() => {
+    // Leaving the room within the second: what was read still counts.
+    if (timer) flush();
     clearTimeout(timer);
     document.removeEventListener("visibilitychange", mark);
   });

@@ -4,7 +4,6 @@
 // other rooms' activity, reads in other tabs), and the open room reports its own traffic.
 // Unread counts move with each room's lastSeq: unread = lastSeq - what was read. A mention of
 // you in a new message is handed to `onMention` (the browser notification, notify.ts).
-import { createEffect } from "solid-js";
 import { createStore, produce } from "solid-js/store";
 import { withoutUnsafeNameChars } from "../../../shared/text";
 import type { Message, Room, RoomActivity, RoomListItem } from "../../../shared/wire";
@@ -33,30 +32,6 @@ type State = {
   hitsCursor: string | null;
   loadingHits: boolean;
 };
-
-/** The newer of a room's two copies: the list's, kept live by the channel (renames, another
- * character), or one fetched with the screen, which may be older. */
-export function newerRoom<R extends Pick<Room, "updatedAt">>(listed: R | undefined, fetched: R | undefined): R | undefined {
-  return listed && (!fetched || listed.updatedAt >= fetched.updatedAt) ? listed : (fetched ?? listed);
-}
-
-/** Fetches a screen's copy of a room again when the list (kept live by the channel) holds a
- * newer one: its members, its settings or its character changed. Once per newer copy. */
-export function refetchWhenNewer(
-  listed: () => Pick<Room, "updatedAt"> | undefined,
-  fetched: () => Pick<Room, "updatedAt"> | undefined,
-  refetch: () => unknown,
-) {
-  let asked = "";
-  createEffect(() => {
-    const at = listed()?.updatedAt;
-    const had = fetched()?.updatedAt;
-    if (at && had && at > had && at !== asked) {
-      asked = at;
-      void refetch();
-    }
-  });
-}
 
 /** A snapshot's row, unless the list already holds a newer state of the room (a channel frame
  * that overtook the snapshot, or the history store still behind the room): then that one. Its
@@ -226,10 +201,18 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       debounce = setTimeout(refresh, 250);
     },
 
-    /** The room being viewed: its unread count is zero while it is open. */
-    setOpen(roomId: string | null) {
+    /** The room being viewed: its unread count is zero while it is open. Left (`roomId` null)
+     * read up to `readSeq`, what came after counts (it arrived while the reader was scrolled up). */
+    setOpen(roomId: string | null, readSeq?: number) {
+      const left = openRoom;
       openRoom = roomId;
       if (roomId) setState("rooms", (r) => r.id === roomId, "unread", 0);
+      else if (left && readSeq)
+        setState(
+          "rooms",
+          (r) => r.id === left,
+          produce((r) => void (r.unread = Math.max(0, r.lastSeq - readSeq))),
+        );
     },
 
     /** Live traffic from the open room moves it to the top with a fresh preview. */

@@ -1,0 +1,154 @@
+// What a reader is told and shown of new messages. A screen reader hears each new message once
+// (someone else's as it comes, an AI reply once it is complete, never your own sends), not every
+// streamed chunk. Messages that arrive while you read older ones stay unread: the jump button
+// counts them, a "New messages" line marks where they start, and the room list still counts them
+// after you leave (the server too); a room opened with unread messages shows that line above the
+// first of them.
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch, live, type Person, person, post, recordFailure, seed, shot } from "./support";
+
+const baseURL = inject("baseURL");
+type Session = { token: string; user: { id: string; username: string } };
+let browser: Awaited<ReturnType<typeof launch>>;
+let ada: Person;
+let adaSession: Session;
+let bob: Session;
+const WAIT = { timeout: 20_000 };
+
+async function register(p: { username: string; displayName: string }): Promise<Session> {
+  return post<Session>(baseURL, "/auth/register", { ...p, password: "correct horse battery" });
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  ada = await person(browser, baseURL, "Ada Reader", { width: 1366, height: 850 });
+  adaSession = await register(ada);
+  bob = await register({ username: `bob_${Math.random().toString(36).slice(2, 8)}`, displayName: "Bob Writer" });
+  await ada.page.goto("/signin");
+  await ada.page.evaluate((s) => localStorage.setItem("parlor.session", s), JSON.stringify(adaSession));
+});
+
+afterEach(({ task }) => recordFailure(task, [ada]));
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A room of Ada's with Bob in it. */
+async function adasRoom(body: Record<string, unknown>): Promise<{ id: string }> {
+  const { room } = await post<{ room: { id: string } }>(baseURL, "/rooms", { ...body, members: [bob.user.username] }, adaSession.token);
+  return room;
+}
+
+const words = (s: string) => s.replace(/\s+/g, " ").trim();
+
+/** Everything the page's announcer adds from now on, and whether a reply was streaming then. */
+async function listen(page: Page) {
+  await page.evaluate(() => {
+    const w = window as unknown as { __said: { text: string; streaming: boolean }[] };
+    w.__said = [];
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.addedNodes)
+          w.__said.push({ text: n.textContent ?? "", streaming: !!document.querySelector(".msg.is-streaming") });
+    }).observe(document.querySelector(".log-wrap [aria-live=polite]") as Node, { childList: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { __said: { text: string; streaming: boolean }[] }).__said);
+}
+
+/** The "New messages" line is on screen, just above message `seq`. */
+async function expectLineAbove(page: Page, seq: number) {
+  const line = page.locator(".log .new-sep");
+  const msg = page.locator(`.log [data-seq="${seq}"]`);
+  await expect
+    .poll(async () => {
+      const [sep, m, log] = [await line.boundingBox(), await msg.boundingBox(), await page.locator(".log").boundingBox()];
+      if (!sep || !m || !log) return "not there";
+      const gap = m.y - (sep.y + sep.height);
+      const onScreen = sep.y >= log.y && m.y + 10 <= log.y + log.height;
+      return gap >= 0 && gap < 24 && onScreen ? "above it" : `${gap} px above, ${onScreen ? "" : "not "}on screen`;
+    }, WAIT)
+    .toBe("above it");
+}
+
+const row = (page: Page, name: string) => page.getByRole("list", { name: "Rooms" }).getByRole("link", { name: new RegExp(name) });
+
+describe("reading new messages", () => {
+  it("tells a screen reader each new message once, and an AI reply only once it is complete", async () => {
+    const { page } = ada;
+    const room = await adasRoom({ title: "Haiku club", characterId: "assistant", aiMode: "mention" });
+    await page.goto(`/rooms/${room.id}`);
+    await live(page);
+    // The log itself is not read out as it changes.
+    expect(await page.getByRole("log").getAttribute("aria-live")).toBe("off");
+    const said = await listen(page);
+
+    await page.getByLabel("Message Haiku club").fill("@Assistant what makes a good haiku?");
+    await page.keyboard.press("Enter");
+    const streaming = page.locator(".msg.is-ai.is-streaming");
+    await streaming.waitFor(WAIT);
+    await streaming.waitFor({ state: "detached", timeout: 30_000 });
+    const reply = words((await page.locator(".msg.is-ai .bubble").last().textContent()) ?? "");
+    expect(reply.split(" ").length).toBeGreaterThan(5);
+    // One line for the whole reply, said when it was done; none for Ada's own question.
+    await expect.poll(said, WAIT).toEqual([{ text: `Assistant: ${reply}`, streaming: false }]);
+
+    await seed(baseURL, room.id, bob.token, ["Five, seven, five — and a season word."]);
+    await expect
+      .poll(() => said().then((s) => s.map((x) => x.text)), WAIT)
+      .toEqual([`Assistant: ${reply}`, "Bob Writer: Five, seven, five — and a season word."]);
+  });
+
+  it("keeps what arrives while Ada reads older messages unread: counted, marked, and still unread after she leaves", async () => {
+    const { page } = ada;
+    const room = await adasRoom({ title: "Long thread" });
+    const earlier = Array.from({ length: 40 }, (_, i) => `Earlier point ${i + 1}, with enough words to take a line of its own.`);
+    await seed(baseURL, room.id, adaSession.token, earlier);
+    await post(baseURL, "/rooms", { title: "Elsewhere" }, adaSession.token);
+    await page.goto(`/rooms/${room.id}`);
+    await live(page);
+    await page.locator('[data-seq="40"]').waitFor(WAIT);
+    // Ada scrolls up to the start and reads there.
+    const log = page.getByRole("log");
+    await log.hover();
+    const top = () => log.evaluate((el) => el.scrollTop);
+    for (let i = 0; i < 20 && (await top()) > 0; i++) await page.mouse.wheel(0, -1500);
+    await expect.poll(top, WAIT).toBe(0);
+    await page.locator(".jump-latest").waitFor(WAIT);
+
+    await seed(baseURL, room.id, bob.token, ["New one", "New two", "New three"]);
+    // The button counts the three that are new, not every message below the screen.
+    await expect.poll(() => page.locator(".jump-latest").textContent(), WAIT).toBe("3 new messages");
+    // Leaving without reading them: the room list counts them, and so does the server.
+    await row(page, "Elsewhere").click();
+    await expect.poll(() => row(page, "Long thread").textContent(), WAIT).toMatch(/3 unread/);
+    await page.reload();
+    await expect.poll(() => row(page, "Long thread").textContent(), WAIT).toMatch(/3 unread/);
+
+    // Back in the room: it opens at the newest, with "New messages" right above the first new one.
+    await row(page, "Long thread").click();
+    await live(page);
+    const line = page.locator(".log .new-sep");
+    await line.waitFor(WAIT);
+    expect(await line.textContent()).toBe("New messages");
+    await shot(page, "new-messages-line");
+    await expectLineAbove(page, 41);
+
+    // Scrolled up again, two more come: the line moves to the first of those, seen once she jumps down.
+    await log.hover();
+    for (let i = 0; i < 20 && (await top()) > 0; i++) await page.mouse.wheel(0, -1500);
+    await expect.poll(top, WAIT).toBe(0);
+    await seed(baseURL, room.id, bob.token, ["Newer four", "Newer five"]);
+    await expect.poll(() => page.locator(".jump-latest").textContent(), WAIT).toBe("2 new messages");
+    await page.locator(".jump-latest").click();
+    await expectLineAbove(page, 44);
+    expect(await page.locator(".log .new-sep").count()).toBe(1);
+    // Having seen them, Ada has read them all.
+    await row(page, "Elsewhere").click();
+    await expect.poll(() => row(page, "Long thread").textContent(), WAIT).not.toMatch(/unread/);
+    await page.reload();
+    await expect.poll(() => row(page, "Elsewhere").count(), WAIT).toBe(1);
+    expect(await row(page, "Long thread").textContent()).not.toMatch(/unread/);
+  });
+});

@@ -1,0 +1,76 @@
+// What the reader has read of the log: a message counts once its row has been on screen (it
+// reached the bottom of the view), not when it arrives, so what comes while they are up in the
+// history, or while the tab is hidden (no frames are drawn then), stays unread until they get
+// to it. This drives the read marker, the jump button's "N new messages" and the "New" divider,
+// which marks where the latest unread run starts: at opening, the first message the room list
+// counted unread; later, the first one to arrive with everything before it read. Sending clears it.
+import { createEffect, createMemo, createSignal, on, onMount, untrack } from "solid-js";
+import type { Message } from "../../../shared/wire";
+import { lowerBound, seqAtBottom } from "./log-layout";
+
+type Log = {
+  messages: readonly Message[];
+  /** The reader's own sends on their way. */
+  pending: readonly unknown[];
+  myId: string | undefined;
+  /** The first message unread when the room opened, if the room list said. */
+  unreadFrom?: number;
+  onRead?: (seq: number) => void;
+};
+
+/** `following`: the reader is at the bottom; `lastRendered`: the last message in the DOM, for a
+ * count before the first look. */
+export function createLogRead(log: Log, scroller: () => HTMLElement, following: () => boolean, lastRendered: () => number | undefined) {
+  const last = () => log.messages.at(-1)?.seq ?? 0;
+  const [read, setRead] = createSignal(untrack(() => (log.unreadFrom ? log.unreadFrom - 1 : last())));
+  const [newFrom, setNewFrom] = createSignal(log.unreadFrom);
+
+  /** The last message on screen. */
+  const [reached, setReached] = createSignal<number>();
+  /** Reads what is on screen now. */
+  const look = () => {
+    const seq = seqAtBottom(scroller());
+    setReached(seq);
+    if (seq !== undefined && seq > read()) setRead(seq);
+  };
+  /** Messages below the screen, read or not (by seq, gap-free: unloaded ones count too). */
+  const below = () => last() - (reached() ?? lastRendered() ?? 0);
+  createEffect(on(read, (seq) => log.onRead?.(seq)));
+  // What the room opened on (a short room scrolls nowhere, so no scroll event says it).
+  onMount(() => requestAnimationFrame(look));
+
+  createEffect(
+    on(last, (seq, before) => {
+      const m = log.messages.at(-1);
+      if (before === undefined || !m || seq <= before) return;
+      const theirs = m.author.kind !== "system" && !(m.author.kind === "user" && m.author.id === log.myId);
+      if (theirs && read() >= before && (!following() || document.visibilityState === "hidden")) setNewFrom(seq);
+      // Once it is drawn (in a hidden tab, when the tab shows again).
+      requestAnimationFrame(look);
+    }),
+  );
+
+  // Writing a message is catching up: the divider has done its job.
+  createEffect(
+    on(
+      () => log.pending.length,
+      (n, was = 0) => n > was && setNewFrom(undefined),
+      { defer: true },
+    ),
+  );
+
+  /** Messages after the last one read (by seq, so ones not loaded yet count too). */
+  const unread = () => Math.max(0, last() - read());
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  return {
+    look,
+    /** The jump button's words: what is new below, else how far the latest is. */
+    jumpLabel: () => (unread() > 0 ? plural(unread(), "new message") : below() > 0 ? plural(below(), "newer message") : "Jump to latest"),
+    /** The seq of the message the "New" divider goes before, if it is loaded. */
+    newAt: createMemo(() => {
+      const from = newFrom();
+      const list = log.messages;
+      return from === undefined ? undefined : list[lowerBound(list, from)]?.seq;
+    }),
+  };
+}
