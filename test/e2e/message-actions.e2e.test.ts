@@ -451,4 +451,39 @@ describe("message actions, desktop and phone", () => {
     expect(await composer.inputValue()).toBe("a draft");
     await composer.fill("");
   });
+
+  it("offers Regenerate only where it can work, and asks once for a double click", async () => {
+    const { page } = ada;
+    await page.getByLabel("Message Trip notes").fill("@Assistant and what about stoves?");
+    await page.keyboard.press("Enter");
+    const writing = page.locator(".msg.is-ai.is-streaming");
+    await writing.waitFor({ timeout: 30_000 });
+    // While a reply is being written, an earlier one offers no Regenerate (the room writes one at a time).
+    const earlier = page.getByRole("log").locator(".msg.is-ai:not(.is-streaming)").last();
+    await earlier.locator(".bubble").hover();
+    await expect.poll(() => shown(earlier.locator(".msg-tools"))).toBe(true);
+    expect(await earlier.getByRole("button", { name: "Copy message as Markdown" }).count()).toBe(1);
+    expect(await earlier.getByRole("button", { name: "Regenerate" }).count()).toBe(0);
+    await writing.waitFor({ state: "detached", timeout: 30_000 });
+
+    // A double click on Regenerate writes one new version, with no complaint about the second click.
+    const newest = reply(page);
+    await newest.locator(".bubble").hover();
+    await newest.locator(".msg-tools").getByRole("button", { name: "Regenerate" }).dblclick();
+    await writing.waitFor({ timeout: 30_000 });
+    await writing.waitFor({ state: "detached", timeout: 30_000 });
+    await newest.getByRole("group", { name: "Reply versions" }).getByText("2 / 2").waitFor();
+    expect(await page.locator(".chat-banner").count()).toBe(0);
+
+    // Its question deleted, the reply cannot be written again: no Regenerate on it.
+    const question = message(page, "and what about stoves?");
+    await question.locator(".bubble").hover();
+    await question.getByRole("button", { name: "Delete message" }).click();
+    await question.getByRole("button", { name: "Delete", exact: true }).click();
+    await page.getByRole("log").getByText("Message deleted").last().waitFor();
+    await newest.locator(".bubble").hover();
+    await expect.poll(() => shown(newest.locator(".msg-tools"))).toBe(true);
+    expect(await newest.getByRole("button", { name: "Regenerate" }).count()).toBe(0);
+    expect([...ada.errors, ...bob.errors]).toEqual([]);
+  });
 });

@@ -170,6 +170,25 @@ describe("MessageItem", () => {
     expect(screen.getByRole("alert")).toHaveTextContent("Every API key is rate limited.");
   });
 
+  it("offers Regenerate in the open on a failed reply, the newest or not", () => {
+    const a = actions();
+    render(() => (
+      <MessageItem
+        message={ai({ status: "error", error: "The AI is unavailable." })}
+        mine={false}
+        compact={false}
+        groupEnd
+        latestAi={false}
+        actions={a}
+      />
+    ));
+    fireEvent.click(within(screen.getByRole("alert")).getByRole("button", { name: "Regenerate" }));
+    expect(a.regenerate).toHaveBeenCalledWith(7);
+    // Once: not again among the actions.
+    fireEvent.pointerEnter(document.querySelector("article") as HTMLElement);
+    expect(screen.getAllByRole("button", { name: "Regenerate" })).toHaveLength(1);
+  });
+
   it("names the author for screen readers even in a folded run", () => {
     render(() => <MessageItem message={ai()} mine={false} compact groupEnd={false} latestAi={false} actions={actions()} />);
     expect(screen.getByText("Assistant")).toHaveClass("msg-author");

@@ -228,7 +228,7 @@ export function MessageItem(props: Props) {
                     keepFocus();
                   }}
                   onRegenerate={
-                    ai() && props.actions.regenerate && !(props.latestAi && m().status !== "complete")
+                    ai() && props.actions.regenerate && !(m().status === "error" || (props.latestAi && m().status === "stopped"))
                       ? () => regenerate(m().seq)
                       : undefined
                   }
@@ -270,7 +270,7 @@ export function MessageItem(props: Props) {
                   {m().error || "The AI couldn't finish this reply."}
                   <Show when={m().retryAt}> Trying again at {clockTime(m().retryAt as string)}.</Show>
                 </span>
-                <Show when={props.latestAi && props.actions.regenerate}>
+                <Show when={props.actions.regenerate}>
                   <RegenerateButton onClick={() => regenerate(m().seq)} />
                 </Show>
               </div>

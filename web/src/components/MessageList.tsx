@@ -14,7 +14,7 @@ import { Announcer } from "./Announcer";
 import { Icon } from "./Icon";
 import { DaySeparator, LoadingRow, LogStart, NewSeparator } from "./LogMarks";
 import { createLogKeys } from "./log-keys";
-import { answersTo, groupRows, latestAi, lowerBound } from "./log-layout";
+import { answersTo, groupRows, latestAi, lowerBound, questionDeleted } from "./log-layout";
 import { createLogRead } from "./log-read";
 import { createLogScroll, type LogScroll } from "./log-scroll";
 import { type MessageActions, MessageItem } from "./MessageItem";
@@ -71,6 +71,8 @@ export function MessageList(props: Props) {
   const reading = createLogRead(props, () => scroller, follow, lastRendered);
   const latestAiSeq = createMemo(() => latestAi(props.messages));
   const answers = createMemo(() => answersTo(props.messages));
+  // A reply to a message since deleted cannot be written again: it offers no Regenerate.
+  const noRegenerate = createMemo(() => ({ ...props.actions, regenerate: undefined }));
 
   let inner!: HTMLDivElement;
   let scroll: LogScroll | undefined;
@@ -269,7 +271,7 @@ export function MessageList(props: Props) {
                   target={m.seq === highlighted()}
                   canDeleteAny={props.canDeleteAny}
                   answeredBy={answers().get(m.seq)}
-                  actions={props.actions}
+                  actions={questionDeleted(props.messages, m) ? noRegenerate() : props.actions}
                   hold={(el, on, keepBottom) => scroll?.hold(el, on, keepBottom)}
                   tabStop={m.seq === keys.tabStop()}
                 />

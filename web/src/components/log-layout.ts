@@ -67,6 +67,12 @@ export function streamingIn(list: readonly Message[]): number | undefined {
   return undefined;
 }
 
+/** Whether `reply` answers a message that was deleted (as far as `list` has it loaded). */
+export function questionDeleted(list: readonly Message[], reply: Message): boolean {
+  const question = reply.replyTo === undefined ? undefined : list[lowerBound(list, reply.replyTo)];
+  return question?.seq === reply.replyTo && !!question?.deletedAt;
+}
+
 /** message seq → the seq of the AI reply that answered it (to offer a regenerate after an edit). */
 export function answersTo(list: readonly Message[]): Map<number, number> {
   return new Map(list.flatMap((m) => (m.author.kind === "ai" && m.replyTo ? [[m.replyTo, m.seq] as const] : [])));

@@ -254,7 +254,8 @@ function RoomView(props: { id: string }) {
             fillGap={(gap, direction) => history.fill(gap, direction)}
             actions={{
               stop: (seq) => store.control("stop", seq),
-              regenerate: room()?.characterId ? (seq) => store.control("regenerate", seq) : undefined,
+              // Not while a reply is being written: the room writes one at a time.
+              regenerate: room()?.characterId && streamingSeq() === undefined ? (seq) => store.control("regenerate", seq) : undefined,
               retry: (id) => store.retry(id),
               discard: (id) => store.discard(id),
               edit: (seq, content) => store.edit(seq, content),

@@ -401,10 +401,15 @@ describe("sending", () => {
     ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
     room.control("stop", 2);
     room.control("regenerate", 2);
+    // A double click asks once.
+    room.control("regenerate", 2);
+    room.control("regenerate", 5);
     expect(ws.frames().slice(1)).toEqual([
       { type: "stop", seq: 2 },
       { type: "regenerate", seq: 2 },
+      { type: "regenerate", seq: 5 },
     ]);
+    expect(room.state.notice).toBeNull();
   });
 });
 

@@ -260,11 +260,7 @@ export function createRoomStore(deps: Deps) {
       if (state.connection === "live" && typists.due()) socket?.send({ type: "typing" });
     },
 
-    control(kind: "stop" | "regenerate", seq: number) {
-      if (!socket?.send({ type: kind, seq })) setState("notice", "You are offline; try again once reconnected.");
-    },
-
-    /** edit, remove, selectVersion: see room-changes.ts. */
+    /** edit, remove, selectVersion, control (stop, regenerate): see room-changes.ts. */
     ...changes,
 
     async loadOlder() {
