@@ -301,6 +301,30 @@ describe("the other screens", () => {
     }
   });
 
+  it("opens a room by its address on a slow network without a made-up name for it", async () => {
+    const page = await bob.ctx.newPage();
+    // Every API answer a second and a half late; the room's heading recorded as it changes.
+    await page.route("**/api/**", async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.addInitScript(() => {
+      const w = window as unknown as { __titles: string[] };
+      w.__titles = [];
+      new MutationObserver(() => {
+        const title = document.querySelector("#room-title")?.textContent;
+        if (title !== undefined && w.__titles.at(-1) !== title) w.__titles.push(title);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    await page.goto(roomUrl);
+    await page.getByRole("heading", { name: /Weekend plans/ }).waitFor({ timeout: 20_000 });
+    const titles = await page.evaluate(() => (window as unknown as { __titles: string[] }).__titles);
+    // A bar where the name will be, then the name: never "Untitled room" meanwhile.
+    expect(titles[0]).toBe("");
+    expect(titles.filter((t) => !/^(Weekend plans.*)?$/.test(t))).toEqual([]);
+    await page.close();
+  });
+
   it("says a screen could not be opened, with a way to try again, when its code cannot be fetched", async () => {
     const page = bob.page;
     const refuse = "**/RoomSettings-*.js";

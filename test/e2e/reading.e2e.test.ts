@@ -93,6 +93,8 @@ describe("reading new messages", () => {
     expect(reply.split(" ").length).toBeGreaterThan(5);
     // One line for the whole reply, said when it was done; none for Ada's own question.
     await expect.poll(said, WAIT).toEqual([{ text: `Assistant: ${reply}`, streaming: false }]);
+    // The room list shows the finished reply, not that it is being written.
+    await expect.poll(() => row(page, "Haiku club").textContent(), WAIT).toContain(`Assistant: ${reply.slice(0, 20)}`);
 
     await seed(baseURL, room.id, bob.token, ["Five, seven, five — and a season word."]);
     await expect

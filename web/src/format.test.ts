@@ -112,6 +112,16 @@ describe("a room's last message in the list", () => {
     expect(previewLine(last("system", "u2", "added @ann_b"), "u1", "ann_b")).toBe("Bob added you");
   });
 
+  it("says the AI is writing a reply that has no words yet, and shows the words it has", () => {
+    const reply = (content: string) => ({
+      ...last("user", "ai", content),
+      author: { kind: "ai" as const, id: "ai", name: "Owl" },
+      status: "streaming" as const,
+    });
+    expect(previewLine(reply(""), "u1")).toBe("Owl is writing…");
+    expect(previewLine(reply("Hello th"), "u1")).toBe("Owl: Hello th");
+  });
+
   it("gives the other person's words alone in a direct chat, which is called after them", () => {
     expect(previewLine(last("user", "u2", "hi"), "u1", "ann_b", "u2")).toBe("hi");
     expect(previewLine(last("user", "u1", "hi"), "u1", "ann_b", "u2")).toBe("You: hi");

@@ -134,6 +134,8 @@ export function previewLine(m: Message | null, myId: string | undefined, myUsern
   const who = m.author.kind !== "ai" && m.author.id === myId ? "You" : m.author.name;
   // A change to the room reads as a sentence: "You renamed the room to …", "Ann added you".
   if (m.author.kind === "system") return `${who} ${noticeText(m.content, myUsername)}`;
+  // A reply before its first word: what is happening, not "Assistant: …".
+  if (m.status === "streaming" && !m.deletedAt && !plainOf(m.content)) return `${who} is writing…`;
   // A direct chat is called after the other person: their words need no name before them.
   return m.author.kind === "user" && m.author.id === peerId ? previewOf(m) : `${who}: ${previewOf(m)}`;
 }

@@ -135,9 +135,10 @@ function RoomView(props: { id: string }) {
     const current = room();
     if (!current && refused() === 404) return "Room not found";
     if (!current && refused() === 403) return "Private room";
-    return current?.title?.trim() || peer()?.displayName || derivedTitle() || roomTitle(current);
+    // Not "Untitled room" before the room is known (a slow network): nothing, until it is.
+    return current?.title?.trim() || peer()?.displayName || derivedTitle() || (current ? roomTitle(current) : "");
   };
-  createEffect(() => (document.title = `${title()} · Parlor`));
+  createEffect(() => (document.title = title() ? `${title()} · Parlor` : "Parlor"));
   // Refused by either request (the room's details, or its first page of messages).
   const closedDoor = () => {
     const status = refused();
@@ -148,8 +149,7 @@ function RoomView(props: { id: string }) {
   // Read as far as the reader has had on screen (the list says how far); at opening, the room
   // list says where what is new to them starts.
   const [readTo, setReadTo] = createSignal(0);
-  const listed = untrack(() => rooms.state.rooms.find((r) => r.id === props.id));
-  const unreadFrom = listed?.unread ? listed.lastSeq - listed.unread + 1 : undefined;
+  const unreadFrom = untrack(() => rooms.firstUnread(props.id));
   createReadMarker(readTo, (seq) => api.markRead(props.id, seq));
 
   // A room you were removed from, or that was deleted, no longer belongs in your list (and has

@@ -215,6 +215,12 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
         );
     },
 
+    /** The seq of the room's first unread message, if it has any. */
+    firstUnread(roomId: string): number | undefined {
+      const r = state.rooms.find((x) => x.id === roomId);
+      return r?.unread ? r.lastSeq - r.unread + 1 : undefined;
+    },
+
     /** Live traffic from the open room moves it to the top with a fresh preview. */
     noteMessage(roomId: string, message: Message) {
       const i = state.rooms.findIndex((r) => r.id === roomId);
