@@ -101,23 +101,67 @@ describe("AI replies when things go wrong", () => {
     a.close();
   });
 
-  it("looks again when the job touched longest ago goes stale, not a whole timeout after the last look", async () => {
+  it("gives up a reply whose writer went silent two minutes ago, and looks again when the next one would", async () => {
     const ann = await signUp("ann");
     const room = await createRoom(ann, { characterId: "assistant", aiMode: "off" });
     const first = await post(ann, room.id, "hello");
+    const second = await post(ann, room.id, "and hello again");
+    const a = await connect(ann.token, room.id);
+    const minutesAgo = (n: number) => Date.now() - n * 60_000;
     await runInDurableObject(chatRoom(env, room.id), async (obj: ChatRoom, state) => {
-      // A reply that stopped moving four minutes ago (its consumer gone mid-stream).
-      const touched = Date.now() - 4 * 60_000;
-      state.storage.sql.exec(
-        "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES ('quiet', ?, 'assistant', 'running', ?, ?)",
-        first.body.message.seq,
-        touched,
-        touched,
-      );
+      const job = (id: string, trigger: number, touched: number) =>
+        state.storage.sql.exec(
+          "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES (?, ?, 'assistant', 'running', ?, ?)",
+          id,
+          trigger,
+          touched,
+          touched,
+        );
+      // Its consumer gone mid-stream three minutes ago (a crashed worker); another heard from a minute ago.
+      job("silent", first.body.message.seq, minutesAgo(3));
+      const recent = minutesAgo(1);
+      job("recent", second.body.message.seq, recent);
       await obj.ai.onTimer("ai-watchdog");
       const [timer] = state.storage.sql.exec<{ at: number }>("SELECT at FROM timers WHERE name = 'ai-watchdog'").toArray();
-      // Given up ten minutes after its last chunk: six from now, not ten.
-      expect(timer?.at).toBe(touched + 10 * 60_000);
+      // The other is looked at again when it would go stale: a minute from now, not ten.
+      expect(timer?.at).toBe(recent + 2 * 60_000);
+    });
+    const failed = await a.next("message", (f) => f.message.author.kind === "ai" && f.message.status === "error");
+    expect(failed.message).toMatchObject({ replyTo: first.body.message.seq, error: expect.stringMatching(/Try regenerating/) });
+    a.close();
+  });
+
+  it("lets a reply wait for a retry due later, and gives it ten minutes past that before it gives up", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant", aiMode: "off" });
+    const first = await post(ann, room.id, "hello");
+    const stub = chatRoom(env, room.id);
+    await runInDurableObject(stub, (_obj, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES ('later', ?, 'assistant', 'queued', ?, ?)",
+        first.body.message.seq,
+        Date.now(),
+        Date.now(),
+      );
+    });
+    const begun = await stub.beginReply("later");
+    if (!begun.ok) throw new Error(begun.reason);
+    // Being written: looked at within two minutes.
+    await runInDurableObject(stub, (_obj, state) => {
+      const [timer] = state.storage.sql.exec<{ at: number }>("SELECT at FROM timers WHERE name = 'ai-watchdog'").toArray();
+      expect(timer?.at).toBeLessThanOrEqual(Date.now() + 2 * 60_000);
+    });
+    // The provider is busy for half an hour (a 429 with its retry delay); nothing heard since, for five minutes.
+    const retryAt = Date.now() + 30 * 60_000;
+    await stub.replyRetrying("later", begun.attempt, retryAt, "The AI is getting too many requests right now.");
+    await runInDurableObject(stub, async (obj: ChatRoom, state) => {
+      state.storage.sql.exec("UPDATE ai_jobs SET touched_at = ? WHERE job_id = 'later'", Date.now() - 5 * 60_000);
+      // The watchdog's alarm goes off (taken from the timers as it fires).
+      state.storage.sql.exec("DELETE FROM timers WHERE name = 'ai-watchdog'");
+      await obj.ai.onTimer("ai-watchdog");
+      expect(state.storage.sql.exec<{ state: string }>("SELECT state FROM ai_jobs WHERE job_id = 'later'").one().state).toBe("running");
+      const [timer] = state.storage.sql.exec<{ at: number }>("SELECT at FROM timers WHERE name = 'ai-watchdog'").toArray();
+      expect(timer?.at).toBe(retryAt + 10 * 60_000);
     });
   });
 

@@ -8,6 +8,7 @@ import type { GenerateJob } from "../../shared/jobs";
 import { log } from "../../shared/log";
 import type { Message, ServerFrame } from "../../shared/wire";
 import { AiJobs, type JobRow } from "./ai-jobs";
+import { staleAt, staleJobs } from "./ai-watch";
 import { type Changes, updatedFrame } from "./changes";
 import type { RoomConfig } from "./membership";
 import { ReplyWaiters } from "./reply-waiters";
@@ -26,8 +27,6 @@ const CONTEXT_MESSAGES = 60;
 const WATCHDOG = "ai-watchdog";
 /** Timers named so hold a job the queue could not delay long enough (see holdJob()). */
 const REQUEUE = "requeue:";
-/** A job untouched this long is given up: far beyond any retry ladder step we configure. */
-const STALE_MS = 10 * 60_000;
 
 /** The seq of the message the AI reply `seq` answers, or why that reply cannot be regenerated. */
 function answered(log: RoomLog, seq: number): number | ActionError {
@@ -86,7 +85,7 @@ export class RoomAi {
       await this.finish(job.jobId, null, { status: "error", error: "The AI couldn't be reached. Try regenerating the reply." });
       return;
     }
-    await this.timers.schedule(WATCHDOG, now + STALE_MS);
+    await this.timers.schedule(WATCHDOG, staleAt({ state: "queued", touched_at: now }, undefined));
   }
 
   // ---- The consumer's side -------------------------------------------------------------
@@ -95,7 +94,7 @@ export class RoomAi {
    * redelivery of a running one takes over (the older attempt's appends are then refused)
    * and restarts the reply's text, so the room never holds two replies to one job. With a
    * `turn` the reply shows that it waits, unless someone else wrote since the question. */
-  begin(jobId: string, turn?: Turn): Begun {
+  async begin(jobId: string, turn?: Turn): Promise<Begun> {
     const job = this.jobs.get(jobId);
     if (!job) return { ok: false, reason: "unknown job" };
     if (job.state !== "queued" && job.state !== "running") return { ok: false, reason: `job is ${job.state}` };
@@ -107,6 +106,8 @@ export class RoomAi {
     this.broadcastMessage(this.log.update(seq, { content: "", status: "streaming", streamIndex: 0, ...wait }));
     this.jobs.claim(jobId, seq, attempt);
     if (waits) return { ok: false, reason: turn.reason, waiting: true };
+    // Being written now: the watchdog looks sooner (see ai-watch.ts).
+    await this.timers.schedule(WATCHDOG, staleAt({ state: "running", touched_at: Date.now() }, undefined));
     return { ok: true, seq, attempt, history: this.log.upTo(job.trigger_seq, CONTEXT_MESSAGES) };
   }
 
@@ -198,19 +199,16 @@ export class RoomAi {
     await this.timers.schedule(`${REQUEUE}${job.jobId}`, at);
   }
 
-  /** Fails jobs nobody has worked on for STALE_MS (a lost queue message, a dead consumer), so
+  /** Fails jobs that went stale (a lost queue message, a dead consumer: see ai-watch.ts), so
    * one lost job can never block a room's replies for good. Held retries are not stale. */
   private async watchdog() {
     const now = Date.now();
-    for (const job of this.jobs.untouchedSince(now - STALE_MS)) {
-      if (this.jobs.isHeld(job.job_id)) continue;
+    const { stale, next } = staleJobs(this.jobs, (seq) => this.log.get(seq)?.retryAt, now);
+    for (const job of stale) {
       log.warn("generate_stale", { roomId: this.room()?.roomId, jobId: job.job_id, state: job.state });
       await this.finish(job.job_id, null, { status: "error", error: "The AI didn't answer in time. Try regenerating the reply." });
     }
-    // The next look is when the job touched longest ago goes stale, not STALE_MS from now: one
-    // that stopped moving just after this look would otherwise hang for twice as long.
-    const touched = this.jobs.untouchedSince().flatMap((job) => (this.jobs.isHeld(job.job_id) ? [] : [job.touched_at]));
-    if (this.jobs.active()) await this.timers.schedule(WATCHDOG, Math.max(Math.min(...touched, now) + STALE_MS, now + 1000));
+    if (next !== undefined) await this.timers.schedule(WATCHDOG, Math.max(next, now + 1000));
   }
 
   /** A job ended (finished, failed or stopped): everyone sees the final reply, waiting REST

@@ -161,7 +161,7 @@ export class ChatRoom extends DurableObject<Env> {
   // ---- RPC from the generate queue's consumers (worker/queue; ai.ts); none once deleted ---
   private gone = () => this.p.membership.room === null;
 
-  beginReply(jobId: string, turn?: Turn): Begun {
+  async beginReply(jobId: string, turn?: Turn): Promise<Begun> {
     return this.gone() ? { ok: false, reason: "room deleted" } : this.ai.begin(jobId, turn);
   }
 
