@@ -36,6 +36,27 @@ describe("AI replies without keys", () => {
     }
   });
 
+  it("answers an edit that first names the AI, where it answers mentions, when it is the newest message", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant", aiMode: "mention" });
+    const older = (await post(ann, room.id, "a first thought")).body.message.seq;
+    const newest = (await post(ann, room.id, "what makes a good haiku?")).body.message.seq;
+    const a = await connect(ann.token, room.id);
+    const edit = (seq: number, content: string) =>
+      api(`/rooms/${room.id}/messages/${seq}`, { method: "PATCH", token: ann.token, body: { content } });
+    // Something was said since the older one: naming the AI there wakes nothing.
+    expect((await edit(older, "@Assistant a first thought")).status).toBe(200);
+    expect((await edit(newest, "@Assistant what makes a good haiku?")).status).toBe(200);
+    const reply = await a.next("message", (f) => f.message.author.kind === "ai" && f.message.status === "complete", 15_000);
+    expect(reply.message.replyTo).toBe(newest);
+    // Edited again, naming it still: not asked twice.
+    expect((await edit(newest, "@Assistant what makes a great haiku?")).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    const page = await api<{ messages: Message[] }>(`/rooms/${room.id}/messages`, { token: ann.token });
+    expect(page.body.messages.filter((m) => m.author.kind === "ai").map((m) => m.replyTo)).toEqual([newest]);
+    a.close();
+  });
+
   it("refuses to stop or regenerate what is not an AI reply", async () => {
     const ann = await signUp("ann");
     const room = await createRoom(ann, { characterId: "assistant", aiMode: "off" });

@@ -38,6 +38,16 @@ function answered(log: RoomLog, seq: number): number | ActionError {
   return reply.replyTo;
 }
 
+/** Whether a user's `message` asks `room`'s AI for a reply: any, where it answers everything;
+ * one naming it, where it answers mentions. An edit (from `before`) asks only there, when it
+ * first names the AI in the room's newest message: as if it had been sent so. */
+function wakes(room: RoomConfig, message: Message, before: Message | undefined, newest: () => boolean): boolean {
+  if (!room.characterId || room.aiMode === "off" || message.author.kind !== "user") return false;
+  const named = (m: Message) => mentions(m.content, room.characterName);
+  if (room.aiMode === "mention" && !named(message)) return false;
+  return !before || (room.aiMode === "mention" && !named(before) && newest());
+}
+
 export class RoomAi {
   private readonly jobs: AiJobs;
   private readonly waiters = new ReplyWaiters();
@@ -55,12 +65,11 @@ export class RoomAi {
     this.jobs = new AiJobs(sql);
   }
 
-  /** A user message arrived: reply to it if the room's AI mode says so. Returns whether a
-   * reply is coming (now, or as part of a coalesced follow-up). */
-  async onUserMessage(message: Message): Promise<boolean> {
+  /** A user message arrived, or was edited from `before`: reply to it if it asks (see wakes).
+   * Returns whether a reply is coming (now, or as part of a coalesced follow-up). */
+  async onUserMessage(message: Message, before?: Message): Promise<boolean> {
     const room = this.room();
-    if (!room?.characterId || room.aiMode === "off" || message.author.kind !== "user") return false;
-    if (room.aiMode === "mention" && !mentions(message.content, room.characterName)) return false;
+    if (!room || !wakes(room, message, before, () => this.log.after(message.seq, 1).length === 0)) return false;
     await this.trigger(message.seq);
     return true;
   }

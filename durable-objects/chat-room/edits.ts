@@ -27,8 +27,9 @@ export type EditHooks = {
   replyBusy(seq: number): boolean;
   /** A message became a tombstone: what it carried (its attachments) goes too. */
   deleted(message: Message): Promise<void>;
-  /** A message was edited or deleted: a room named after it follows (title.ts). */
-  renamed(roomId: string, before: Message, after: Message): Promise<void>;
+  /** A message was edited or deleted: a room named after it follows (title.ts), and an edit may
+   * wake the AI (RoomAi.onUserMessage). */
+  changed(roomId: string, before: Message, after: Message): Promise<void>;
   maxChars: number;
 };
 
@@ -57,7 +58,7 @@ export class Edits {
     if (invalid) return fail("invalid_content", invalid);
     if (content === m.content) return { ok: true, message: m };
     const result = this.limited(user.id) ?? (await this.apply(seq, found.hot, { content, editedAt: Date.now() }));
-    await this.renamed(result, m);
+    await this.changed(result, m);
     return result;
   }
 
@@ -73,15 +74,15 @@ export class Edits {
     }
     if (this.hooks.replyBusy(seq)) return fail("busy", "That reply is being written; stop it first.");
     const result = this.limited(user.id) ?? (await this.apply(seq, found.hot, { content: "", deletedAt: Date.now() }));
-    await this.renamed(result, m);
+    await this.changed(result, m);
     if (result.ok) await this.hooks.deleted(m);
     return result;
   }
 
-  /** A room named after `before` follows its change (title.ts). */
-  private async renamed(result: EditResult, before: Message) {
+  /** What follows a change to `before` (see EditHooks.changed). */
+  private async changed(result: EditResult, before: Message) {
     const roomId = this.membership.room?.roomId;
-    if (result.ok && roomId) await this.hooks.renamed(roomId, before, result.message);
+    if (result.ok && roomId) await this.hooks.changed(roomId, before, result.message);
   }
 
   /** Makes version `version` of the AI reply `seq` the one everyone sees (and the AI reads). */

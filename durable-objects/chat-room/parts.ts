@@ -88,8 +88,10 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     flushSoon: () => flush.schedule(),
     replyBusy: (seq) => ai.writing(seq),
     deleted: async (message) => void (await uploads.discard(message.seq)),
-    renamed: (roomId, before, after) =>
-      renameAfter({ log, history, retitled: (room) => memberUpdates.tell({ type: "room", room }) }, roomId, before, after),
+    changed: async (roomId, before, after) => {
+      await renameAfter({ log, history, retitled: (room) => memberUpdates.tell({ type: "room", room }) }, roomId, before, after);
+      await ai.onUserMessage(after, before);
+    },
     maxChars: config.maxMessageChars,
   });
   return {
