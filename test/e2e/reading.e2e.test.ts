@@ -100,6 +100,10 @@ describe("reading new messages", () => {
     await expect
       .poll(() => said().then((s) => s.map((x) => x.text)), WAIT)
       .toEqual([`Assistant: ${reply}`, "Bob Writer: Five, seven, five — and a season word."]);
+    // Several at once (a frame each, as after a reconnect): counted, not read one by one.
+    await seed(baseURL, room.id, bob.token, ["one", "two", "three", "four", "five"]);
+    await expect.poll(() => said().then((s) => s.at(-1)?.text), WAIT).toBe("5 new messages.");
+    expect(await said().then((s) => s.length)).toBe(3);
   });
 
   it("keeps what arrives while Ada reads older messages unread: counted, marked, and still unread after she leaves", async () => {
@@ -152,5 +156,33 @@ describe("reading new messages", () => {
     await page.reload();
     await expect.poll(() => row(page, "Elsewhere").count(), WAIT).toBe(1);
     expect(await row(page, "Long thread").textContent()).not.toMatch(/unread/);
+  });
+
+  it("opens at the first new message when more came than fit, found without the room list too, and leaves the unseen ones unread", async () => {
+    const { page } = ada;
+    const room = await adasRoom({ title: "Backlog" });
+    await page.goto("/");
+    await row(page, "Elsewhere").click();
+    const many = Array.from({ length: 30 }, (_, i) => `Backlog item ${i + 1}: ${"a line that takes room in the log. ".repeat(3)}`);
+    await seed(baseURL, room.id, bob.token, many);
+    // Opened by its address, with the room list slow to come: how far Ada had read comes with the room.
+    const list = (url: URL) => url.pathname === "/api/rooms";
+    await page.route(list, async (route) => {
+      await new Promise((r) => setTimeout(r, 2000));
+      await route.continue();
+    });
+    await page.goto(`/rooms/${room.id}`);
+    await live(page);
+    await expectLineAbove(page, 1);
+    const [line, log] = [await page.locator(".log .new-sep").boundingBox(), await page.getByRole("log").boundingBox()];
+    expect(line && log && line.y - log.y).toBeLessThan(40);
+    await page.unroute(list);
+    // Only the first screenful was seen: the rest is still new, here and in the list.
+    await expect.poll(() => page.locator(".jump-latest").textContent(), WAIT).toMatch(/^\d+ new messages$/);
+    await row(page, "Elsewhere").click();
+    await expect.poll(() => row(page, "Backlog").textContent(), WAIT).toMatch(/\d+ unread/);
+    const left = Number((await row(page, "Backlog").textContent())?.match(/(\d+) unread/)?.[1]);
+    expect(left).toBeGreaterThan(5);
+    expect(left).toBeLessThan(30);
   });
 });

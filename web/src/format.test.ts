@@ -120,6 +120,8 @@ describe("a room's last message in the list", () => {
     });
     expect(previewLine(reply(""), "u1")).toBe("Owl is writing…");
     expect(previewLine(reply("Hello th"), "u1")).toBe("Owl: Hello th");
+    expect(previewLine({ ...reply(""), status: "error" }, "u1")).toBe("Owl couldn't reply");
+    expect(previewLine({ ...reply(""), status: "stopped" }, "u1")).toBe("Owl stopped");
   });
 
   it("gives the other person's words alone in a direct chat, which is called after them", () => {

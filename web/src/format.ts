@@ -134,8 +134,10 @@ export function previewLine(m: Message | null, myId: string | undefined, myUsern
   const who = m.author.kind !== "ai" && m.author.id === myId ? "You" : m.author.name;
   // A change to the room reads as a sentence: "You renamed the room to …", "Ann added you".
   if (m.author.kind === "system") return `${who} ${noticeText(m.content, myUsername)}`;
-  // A reply before its first word: what is happening, not "Assistant: …".
-  if (m.status === "streaming" && !m.deletedAt && !plainOf(m.content)) return `${who} is writing…`;
+  // A reply with no words (yet): what is happening, not "Assistant: …" or "Assistant:".
+  const wordless = !m.deletedAt && !plainOf(m.content) && !m.attachments?.length;
+  if (wordless && m.status !== "complete")
+    return `${who} ${{ streaming: "is writing…", error: "couldn't reply", stopped: "stopped" }[m.status]}`;
   // A direct chat is called after the other person: their words need no name before them.
   return m.author.kind === "user" && m.author.id === peerId ? previewOf(m) : `${who}: ${previewOf(m)}`;
 }

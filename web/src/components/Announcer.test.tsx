@@ -4,11 +4,11 @@
 import "../test/dom";
 import { render } from "@solidjs/testing-library";
 import { createStore, produce } from "solid-js/store";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Message } from "../../../shared/wire";
 import { loadPlainText } from "../format";
 import { aMessage } from "../test/messages";
-import { Announcer } from "./Announcer";
+import { Announcer, spokenText } from "./Announcer";
 
 const from = (seq: number, id: string, name: string, content: string, extra: Partial<Message> = {}) =>
   aMessage({ id: `m${seq}`, seq, author: { kind: "user", id, name, username: id }, content, ...extra });
@@ -18,7 +18,11 @@ function room(history: Message[]) {
   const { container } = render(() => <Announcer messages={list} myId="ada" />);
   const region = container.querySelector("[aria-live=polite]") as HTMLElement;
   return {
-    said: () => [...region.querySelectorAll("p")].map((p) => p.textContent),
+    /** What was said, once the burst window is over. */
+    said: () => {
+      vi.advanceTimersByTime(300);
+      return [...region.querySelectorAll("p")].map((p) => p.textContent);
+    },
     add: (...m: Message[]) => setList(produce((l) => void l.push(...m))),
     change: (seq: number, extra: Partial<Message>) =>
       setList(
@@ -29,6 +33,8 @@ function room(history: Message[]) {
 }
 
 beforeAll(() => loadPlainText());
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
 
 describe("Announcer", () => {
   it("says someone else's new message once, and nothing of the history or of your own", () => {
@@ -53,17 +59,23 @@ describe("Announcer", () => {
     expect(r.said()).toHaveLength(1);
   });
 
-  it("says a stopped reply is stopped, and leaves a failed one to its own alert", () => {
+  it("says a stopped reply is stopped, and a failed one why", () => {
     const r = room([]);
     r.add(aMessage({ seq: 1, content: "", status: "streaming" }), aMessage({ seq: 2, content: "", status: "streaming" }));
     r.change(1, { content: "Half of it", status: "stopped" });
     r.change(2, { status: "error", error: "The AI is unavailable." });
-    expect(r.said()).toEqual(["Assistant: Half of it (stopped)"]);
+    expect(r.said()).toEqual(["Assistant: Half of it (stopped)", "Assistant couldn't reply: The AI is unavailable."]);
   });
 
-  it("counts a burst instead of reading it all (the catch-up after a reconnect)", () => {
+  it("says a reply that was being written when the room opened, once it is done", () => {
+    const r = room([from(1, "ada", "Ada", "a question"), aMessage({ seq: 2, content: "Thinking it", status: "streaming" })]);
+    r.change(2, { content: "Thinking it over: yes.", status: "complete" });
+    expect(r.said()).toEqual(["Assistant: Thinking it over: yes."]);
+  });
+
+  it("counts a burst instead of reading it all (the catch-up after a reconnect, a frame each)", () => {
     const r = room([]);
-    r.add(...Array.from({ length: 5 }, (_, i) => from(i + 1, "bob", "Bob", `catching up ${i + 1}`)));
+    for (let i = 1; i <= 5; i++) r.add(from(i, "bob", "Bob", `catching up ${i}`));
     expect(r.said()).toEqual(["5 new messages."]);
     r.add(from(6, "bob", "Bob", "and live again"));
     expect(r.said()).toEqual(["5 new messages.", "Bob: and live again"]);
@@ -74,5 +86,13 @@ describe("Announcer", () => {
     const file = { id: "f1", name: "chart.png", mimeType: "image/png" as const, size: 10, url: "/f1" };
     r.add(from(1, "bob", "Bob", "", { attachments: [file] }), from(2, "bob", "Bob", "see this", { attachments: [file, file] }));
     expect(r.said()).toEqual(["Bob sent chart.png", "Bob: see this, and sent 2 files"]);
+  });
+
+  it("reads each line as a sentence, skips code fences and table rules, and names who is mentioned", () => {
+    const names = (u: string) => (u === "cy_y" ? "Cy Young" : undefined);
+    const table = "| Step | Minutes |\n|:--|--:|\n| Boil the pasta | 10 |";
+    expect(spokenText(table)).toBe("Step Minutes. Boil the pasta 10");
+    expect(spokenText("## Plan\n- one\n- two\n```ts\nconst x = 1;\n```", names)).toBe("Plan. one. two. const x = 1;");
+    expect(spokenText("ask @cy_y or @dee_d, not mail@cy_y", names)).toBe("ask Cy Young or @dee_d, not mail@cy_y");
   });
 });

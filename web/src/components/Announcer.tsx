@@ -2,16 +2,19 @@
 // it changes in ways that are not news (a streamed reply rewrites its last paragraph with every
 // chunk, history loads above, edits rewrite rows), and a live log read all of that out. This
 // polite region says each new message once instead: someone else's as it arrives, an AI reply
-// once it is finished or stopped (a failed one says so itself, as an alert), never your own
-// sends (you know what you wrote), and a burst of them (the catch-up after a reconnect) as a count.
-import { createEffect, createSignal, For, on, untrack, useContext } from "solid-js";
+// once it is finished, stopped or failed, never your own sends (you know what you wrote), and a
+// burst of them (the catch-up after a reconnect, a frame each) as a count. Each line of a message
+// is a sentence of its own, and a mention is read as the person's name.
+import { createEffect, createSignal, For, on, onCleanup, untrack, useContext } from "solid-js";
+import { truncate } from "../../../shared/text";
 import type { Message } from "../../../shared/wire";
-import { loadPlainText, noticeText, plainPreview } from "../format";
+import { loadPlainText, noticeText, plainOf } from "../format";
 import { RoomPeople } from "../mentions";
 import { lowerBound } from "./log-layout";
 
-/** More new messages than this at once are announced as their number. */
+/** More new messages than this within BURST_MS are announced as their number. */
 const BURST = 3;
+const BURST_MS = 300;
 /** The longest text read out for one message: a long reply is better read in the log. */
 const MAX_CHARS = 600;
 /** Spoken lines kept in the region (a new node for each, so the same words twice are heard twice). */
@@ -22,16 +25,21 @@ export function Announcer(props: { messages: readonly Message[]; myId: string | 
   void loadPlainText();
   const [lines, setLines] = createSignal<{ id: number; text: string }[]>([]);
   let nextId = 0;
-  // Everything loaded when the room opened is history, not news.
+  // Everything loaded when the room opened is history, not news; but a reply still being
+  // written then is what someone is waiting for.
   let seen = untrack(() => props.messages.at(-1)?.seq ?? 0);
-  /** New AI replies still being written: announced when they finish. */
-  const writing = new Set<number>();
+  /** AI replies still being written: announced when they finish. */
+  const writing = new Set<number>(untrack(() => props.messages.slice(-20).flatMap((m) => (m.status === "streaming" ? [m.seq] : []))));
+  let waiting: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(timer));
 
   const who = (m: Message) => people?.nameOf(m.author.id) ?? m.author.name;
   const spoken = (m: Message): string | null => {
-    if (m.deletedAt || m.status === "error") return null;
+    if (m.deletedAt) return null;
     if (m.author.kind === "system") return `${who(m)} ${noticeText(m.content, people?.me?.(), people?.nameOfUser)}`;
-    const text = plainPreview(m.content, MAX_CHARS);
+    if (m.status === "error") return `${who(m)} couldn't reply: ${m.error || "the reply failed."}`;
+    const text = spokenText(m.content, people?.nameOfUser);
     const files = m.attachments?.length ?? 0;
     const sent = files === 0 ? "" : files === 1 ? `sent ${m.attachments?.[0]?.name ?? "a file"}` : `sent ${files} files`;
     if (!text && !sent) return m.status === "stopped" ? `${who(m)} stopped before writing anything.` : null;
@@ -39,6 +47,17 @@ export function Announcer(props: { messages: readonly Message[]; myId: string | 
     return text ? `${who(m)}: ${text}${stopped}${sent ? `, and ${sent}` : ""}` : `${who(m)} ${sent}`;
   };
   const say = (text: string) => setLines((was) => [...was.slice(-(KEEP - 1)), { id: nextId++, text }]);
+  /** Says `texts` once the burst they may be part of is over. */
+  const announce = (texts: string[]) => {
+    waiting.push(...texts);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      const all = waiting;
+      waiting = [];
+      if (all.length > BURST) say(`${all.length} new messages.`);
+      else for (const text of all) say(text);
+    }, BURST_MS);
+  };
 
   createEffect(
     on(
@@ -67,8 +86,7 @@ export function Announcer(props: { messages: readonly Message[]; myId: string | 
           else news.push(m);
         }
         const texts = news.flatMap((m) => spoken(m) ?? []);
-        if (texts.length > BURST) say(`${texts.length} new messages.`);
-        else for (const text of texts) say(text);
+        if (texts.length > 0) announce(texts);
       },
     ),
   );
@@ -78,4 +96,21 @@ export function Announcer(props: { messages: readonly Message[]; myId: string | 
       <For each={lines()}>{(line) => <p>{line.text}</p>}</For>
     </div>
   );
+}
+
+/** A message as it is read out: each line of it a sentence (a table row, a list item, a
+ * paragraph), code fences dropped, a mention of someone the room knows by their name. */
+export function spokenText(markdown: string, nameOfUser?: (username: string) => string | undefined): string {
+  const lines = markdown
+    .split(/\n+/)
+    .filter((line) => !/^\s*(```|~~~|\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$)/.test(line))
+    .map((line) => plainOf(line.replace(/\|/g, " ")))
+    .filter(Boolean);
+  // A pause between lines: a full stop after each that has no punctuation of its own.
+  const text = lines.map((line, i) => (i === lines.length - 1 || /[.!?:;…]$/.test(line) ? line : `${line}.`)).join(" ");
+  const named = text.replace(/(^|[^\w@])@([a-z0-9_]{3,32})\b/gi, (all, before: string, u: string) => {
+    const name = nameOfUser?.(u.toLowerCase());
+    return name ? `${before}${name}` : all;
+  });
+  return truncate(named, MAX_CHARS);
 }

@@ -264,7 +264,7 @@ export function MessageItem(props: Props) {
               </div>
             </Match>
             <Match when={m().status === "error"}>
-              <div class="msg-meta msg-meta-error" role="alert">
+              <div class="msg-meta msg-meta-error">
                 <Icon name="alert" />
                 <span class="msg-state">
                   {m().error || "The AI couldn't finish this reply."}

@@ -144,4 +144,16 @@ describe("MessageList", () => {
     expect(show([named]).container.querySelector(".log-intro")?.textContent).toBe("Say hello to Owl.");
     expect(show([named, msg(2)]).container.querySelectorAll(".log-intro")).toHaveLength(0);
   });
+
+  it("hands a message its actions without making a computation on each click (no leak)", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const question = { ...msg(1, "u1"), deletedAt: new Date().toISOString(), content: "" };
+    const reply: Message = { ...msg(2), author: { kind: "ai", id: "owl", name: "Owl" }, status: "streaming", replyTo: 1 };
+    list([question, reply]);
+    fireEvent.click(screen.getByRole("button", { name: "Stop" }));
+    fireEvent.click(screen.getByRole("button", { name: "Stop" }));
+    expect(actions.stop).toHaveBeenCalledWith(2);
+    expect(warn.mock.calls.filter((c) => String(c[0]).includes("createRoot"))).toEqual([]);
+    warn.mockRestore();
+  });
 });

@@ -13,6 +13,7 @@ import type { LocalSend } from "../stores/messages";
 import { Announcer } from "./Announcer";
 import { Icon } from "./Icon";
 import { DaySeparator, LoadingRow, LogStart, NewSeparator } from "./LogMarks";
+import { createGapFiller } from "./log-gaps";
 import { createLogKeys } from "./log-keys";
 import { answersTo, groupRows, latestAi, lowerBound, questionDeleted } from "./log-layout";
 import { createLogRead } from "./log-read";
@@ -45,8 +46,8 @@ type Props = {
   /** Runs of history not loaded between two loaded messages, and how to read into one. */
   gaps?: readonly Gap[];
   fillGap?: (gap: Gap, direction: "forward" | "backward") => Promise<void>;
-  /** The first message unread when the room opened (from the room list), for the "New" divider. */
-  unreadFrom?: number;
+  /** How far the reader had read when the room opened, for the "New messages" line. */
+  readAtOpen?: number;
   /** The newest message the reader has had on screen, as it moves. */
   onRead?: (seq: number) => void;
 };
@@ -73,6 +74,8 @@ export function MessageList(props: Props) {
   const answers = createMemo(() => answersTo(props.messages));
   // A reply to a message since deleted cannot be written again: it offers no Regenerate.
   const noRegenerate = createMemo(() => ({ ...props.actions, regenerate: undefined }));
+  // A function, not a ternary in the JSX: the compiler would wrap that in a memo made on each read.
+  const actionsFor = (m: Message) => (questionDeleted(props.messages, m) ? noRegenerate() : props.actions);
 
   let inner!: HTMLDivElement;
   let scroll: LogScroll | undefined;
@@ -130,31 +133,19 @@ export function MessageList(props: Props) {
     void fillVisibleGap();
   }
 
-  /** Reads into a gap whose marker is on or near the screen, towards the reader. */
-  let filling = false;
-  async function fillVisibleGap() {
-    if (filling || !props.fillGap) return;
-    const view = scroller.getBoundingClientRect();
-    for (const marker of scroller.querySelectorAll<HTMLElement>(".log-gap")) {
-      const box = marker.getBoundingClientRect();
-      const gap = props.gaps?.find((g) => g.after === Number(marker.dataset.after));
-      if (!gap || box.bottom < view.top - EDGE || box.top > view.bottom + EDGE) continue;
-      filling = true;
-      // Below the middle of the view the reader is reading down into it; above, up into it.
-      const direction = box.top > view.top + view.height / 2 ? "forward" : "backward";
-      await anchored(async () => {
-        await props.fillGap?.(gap, direction);
-        // Filled above the reader: keep the rows they are reading, let the window's top give.
-        if (!follow() && direction === "backward") {
-          const end = lowerBound(props.messages, toSeq() + 1);
-          freeze(Math.max(0, end - WINDOW), end);
-        }
-      });
-      filling = false;
-      requestAnimationFrame(() => void fillVisibleGap());
-      return;
-    }
-  }
+  const fillVisibleGap = createGapFiller(
+    props,
+    () => scroller,
+    EDGE,
+    anchored,
+    (direction) => {
+      // Filled above the reader: keep the rows they are reading, let the window's top give.
+      if (!follow() && direction === "backward") {
+        const end = lowerBound(props.messages, toSeq() + 1);
+        freeze(Math.max(0, end - WINDOW), end);
+      }
+    },
+  );
 
   const toLatest = () => {
     setFollow(true);
@@ -167,6 +158,12 @@ export function MessageList(props: Props) {
     onCleanup(() => scroll?.dispose());
     props.controls?.({ toLatest, scroller });
     scroll.toBottom();
+    // Opened with more new messages than fit: at the first of them, under its line.
+    const line = scroller.querySelector<HTMLElement>(".new-sep");
+    if (line && line.getBoundingClientRect().top < scroller.getBoundingClientRect().top) {
+      freeze(range()[0], range()[1]);
+      scroll.toTop(line);
+    }
   });
 
   // Follow the conversation while the reader is at the bottom: new messages, local sends and
@@ -226,7 +223,8 @@ export function MessageList(props: Props) {
   // Grouping and day breaks for the whole window in one pass, so a window shift does not make
   // every row re-derive them from its neighbours.
   const layout = createMemo(() => groupRows(visible(), range()[0] === 0 && !props.hasMoreBefore));
-  const compactAt = (i: number) => layout().compact[i] ?? false;
+  // The first new message shows who wrote it, below the "New messages" line.
+  const compactAt = (i: number) => (layout().compact[i] ?? false) && visible()[i]?.seq !== reading.newAt();
   const newDayAt = (i: number) => layout().newDay[i] ?? false;
 
   return (
@@ -271,7 +269,7 @@ export function MessageList(props: Props) {
                   target={m.seq === highlighted()}
                   canDeleteAny={props.canDeleteAny}
                   answeredBy={answers().get(m.seq)}
-                  actions={questionDeleted(props.messages, m) ? noRegenerate() : props.actions}
+                  actions={actionsFor(m)}
                   hold={(el, on, keepBottom) => scroll?.hold(el, on, keepBottom)}
                   tabStop={m.seq === keys.tabStop()}
                 />

@@ -10,11 +10,12 @@ import { lowerBound, seqAtBottom } from "./log-layout";
 
 type Log = {
   messages: readonly Message[];
+  hasMoreBefore: boolean;
   /** The reader's own sends on their way. */
   pending: readonly unknown[];
   myId: string | undefined;
-  /** The first message unread when the room opened, if the room list said. */
-  unreadFrom?: number;
+  /** How far the reader had read when the room opened, if known. */
+  readAtOpen?: number;
   onRead?: (seq: number) => void;
 };
 
@@ -22,8 +23,13 @@ type Log = {
  * count before the first look. */
 export function createLogRead(log: Log, scroller: () => HTMLElement, following: () => boolean, lastRendered: () => number | undefined) {
   const last = () => log.messages.at(-1)?.seq ?? 0;
-  const [read, setRead] = createSignal(untrack(() => (log.unreadFrom ? log.unreadFrom - 1 : last())));
-  const [newFrom, setNewFrom] = createSignal(log.unreadFrom);
+  const mine = (m: Message) => m.author.kind === "user" && m.author.id === log.myId;
+  // Read: what was read before (as the room opened; not known, all of it; your own messages and
+  // all before them, whatever a stale list said), and what the log has had on screen since.
+  const before = untrack(() => Math.max(log.readAtOpen ?? last(), log.messages.findLast(mine)?.seq ?? 0));
+  const [seen, setSeen] = createSignal(0);
+  const read = () => Math.max(before, seen());
+  const [newFrom, setNewFrom] = createSignal(untrack(() => (before < last() ? before + 1 : undefined)));
 
   /** The last message on screen. */
   const [reached, setReached] = createSignal<number>();
@@ -31,7 +37,7 @@ export function createLogRead(log: Log, scroller: () => HTMLElement, following: 
   const look = () => {
     const seq = seqAtBottom(scroller());
     setReached(seq);
-    if (seq !== undefined && seq > read()) setRead(seq);
+    if (seq !== undefined && seq > seen()) setSeen(seq);
   };
   /** Messages below the screen, read or not (by seq, gap-free: unloaded ones count too). */
   const below = () => last() - (reached() ?? lastRendered() ?? 0);
@@ -40,11 +46,13 @@ export function createLogRead(log: Log, scroller: () => HTMLElement, following: 
   onMount(() => requestAnimationFrame(look));
 
   createEffect(
-    on(last, (seq, before) => {
+    on(last, (seq, was) => {
       const m = log.messages.at(-1);
-      if (before === undefined || !m || seq <= before) return;
-      const theirs = m.author.kind !== "system" && !(m.author.kind === "user" && m.author.id === log.myId);
-      if (theirs && read() >= before && (!following() || document.visibilityState === "hidden")) setNewFrom(seq);
+      if (was === undefined || !m || seq <= was) return;
+      // Your own message (from another device too) is read, and so is all before it.
+      if (mine(m)) return setSeen(Math.max(seen(), seq));
+      const theirs = m.author.kind !== "system";
+      if (theirs && read() >= was && (!following() || document.visibilityState === "hidden")) setNewFrom(seq);
       // Once it is drawn (in a hidden tab, when the tab shows again).
       requestAnimationFrame(look);
     }),
@@ -70,7 +78,9 @@ export function createLogRead(log: Log, scroller: () => HTMLElement, following: 
     newAt: createMemo(() => {
       const from = newFrom();
       const list = log.messages;
-      return from === undefined ? undefined : list[lowerBound(list, from)]?.seq;
+      const at = from === undefined ? -1 : lowerBound(list, from);
+      // Not drawn over a later message while the first new one is not loaded yet.
+      return at < 0 || (at === 0 && list[0] && list[0].seq > (from ?? 0) && log.hasMoreBefore) ? undefined : list[at]?.seq;
     }),
   };
 }

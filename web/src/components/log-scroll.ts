@@ -15,6 +15,8 @@ export type LogScroll = {
   toBottom(): void;
   /** Centre a row, and hold it there through the changes that follow. */
   centre(el: HTMLElement): void;
+  /** Scroll so `el` is at the top of the view (with a little room above it), and hold it there. */
+  toTop(el: HTMLElement): void;
   /** Note the row at the top of the view, to hold it still through the next change. */
   remember(): void;
   /** Put the remembered row back where it was. */
@@ -43,6 +45,10 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
     },
     centre(el) {
       scroller.scrollTop += offset(el) - (scroller.clientHeight - el.offsetHeight) / 2;
+      anchor = { el, top: offset(el) };
+    },
+    toTop(el) {
+      scroller.scrollTop += offset(el) - 8;
       anchor = { el, top: offset(el) };
     },
     remember() {

@@ -5,7 +5,7 @@
 // scrolls the log too, and never the page. A room that cannot be opened (not there, or not
 // yours) is only that: what happened and the way back to the rooms.
 import { A, useNavigate, useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show, untrack } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import { titleFrom } from "../../../shared/markdown";
 import type { RoomListItem } from "../../../shared/wire";
 import { ApiError, api } from "../api";
@@ -29,7 +29,7 @@ import { explainRefusal } from "../stores/close-codes";
 import { createHistory } from "../stores/history";
 import { newerRoom, refetchWhenNewer } from "../stores/newer-room";
 import { draftKey, outboxKey, storedOutbox } from "../stores/outbox";
-import { createReadMarker } from "../stores/read";
+import { createRoomReading } from "../stores/read";
 import { createRoomStore } from "../stores/room";
 import { toast } from "../stores/toasts";
 import "../styles/chat.css";
@@ -118,7 +118,7 @@ function RoomView(props: { id: string }) {
     const tick = setInterval(() => setNow(Date.now()), 1000);
     onCleanup(() => {
       clearInterval(tick);
-      rooms.setOpen(null, readTo());
+      rooms.setClosed(props.id, reading.readTo());
     });
   });
 
@@ -146,12 +146,12 @@ function RoomView(props: { id: string }) {
     return store.state.ended?.refused ? store.state.ended : null;
   };
 
-  // Read as far as the reader has had on screen (the list says how far); at opening, the room
-  // list says where what is new to them starts.
-  const [readTo, setReadTo] = createSignal(0);
-  const unreadFrom = untrack(() => rooms.firstUnread(props.id));
-  createReadMarker(readTo, (seq) => api.markRead(props.id, seq));
-
+  const reading = createRoomReading({
+    listed: () => rooms.readUpTo(props.id),
+    fetched: () => info()?.members.find((m) => m.user.id === me()?.id)?.lastReadSeq,
+    fetchDone: () => !infoRes.loading,
+    markRead: (seq) => api.markRead(props.id, seq),
+  });
   // A room you were removed from, or that was deleted, no longer belongs in your list (and has
   // no settings or connection state for you: the banner says what happened).
   const gone = () => store.state.ended?.code === 4003 || store.state.ended?.code === 4004;
@@ -227,7 +227,7 @@ function RoomView(props: { id: string }) {
       />
 
       <Show
-        when={store.state.loaded && jumped()}
+        when={store.state.loaded && jumped() && reading.known()}
         fallback={
           <div class="log-wrap log-skeleton" role="status">
             <span class="sr-only">Loading messages…</span>
@@ -263,8 +263,8 @@ function RoomView(props: { id: string }) {
               selectVersion: (seq, version) => store.selectVersion(seq, version),
             }}
             canDeleteAny={info()?.room.ownerId === me()?.id}
-            unreadFrom={unreadFrom}
-            onRead={setReadTo}
+            readAtOpen={reading.atOpen()}
+            onRead={reading.setReadTo}
           />
         </RoomPeople.Provider>
       </Show>

@@ -1,7 +1,7 @@
 // The read marker for the open room: what the reader has had on screen counts as read,
 // and the server hears about it at most once a second (it drives `unread` in every device's
 // room list). Stops with the component that created it.
-import { createEffect, on, onCleanup } from "solid-js";
+import { createEffect, createMemo, createSignal, on, onCleanup, untrack } from "solid-js";
 
 export function createReadMarker(lastSeq: () => number, send: (seq: number) => Promise<unknown>, everyMs = 1000) {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -30,4 +30,22 @@ export function createReadMarker(lastSeq: () => number, send: (seq: number) => P
     clearTimeout(timer);
     document.removeEventListener("visibilitychange", mark);
   });
+}
+
+/** The open room's reading: how far the person had read when it opened (the room list says, or,
+ * when it does not list the room yet or a search filters it out, their membership fetched with
+ * the room), and the read marker, moved by what the log has had on screen (`setReadTo`). */
+export function createRoomReading(deps: {
+  listed: () => number | undefined;
+  fetched: () => number | undefined;
+  /** The room's fetch is over, fetched or failed: no more to wait for. */
+  fetchDone: () => boolean;
+  markRead: (seq: number) => Promise<unknown>;
+}) {
+  const listed = untrack(deps.listed);
+  // The first answer stays (a memo, not an effect: whatever reads it next sees it at once).
+  const atOpen = createMemo<number | undefined>((was) => was ?? listed ?? deps.fetched());
+  const [readTo, setReadTo] = createSignal(0);
+  createReadMarker(readTo, deps.markRead);
+  return { atOpen, known: () => atOpen() !== undefined || deps.fetchDone(), readTo, setReadTo };
 }

@@ -108,6 +108,24 @@ describe("room list store", () => {
     expect(store.state.rooms[0]?.unread).toBe(0);
   });
 
+  it("counts what a room left had not shown on screen, whichever room opened first", async () => {
+    const { store } = setup([room("a", "2026-01-02T00:00:00Z"), room("b", "2026-01-01T00:00:00Z")]);
+    await store.refresh();
+    store.setOpen("a");
+    store.noteMessage("a", message("a", 5, "2026-01-03T00:00:00Z"));
+    expect(store.state.rooms.find((r) => r.id === "a")?.unread).toBe(0);
+    // The next room opens before the last one is closed: each keeps its own state.
+    store.setOpen("b");
+    store.setClosed("a", 2);
+    expect(store.state.rooms.map((r) => [r.id, r.unread])).toEqual([
+      ["a", 3],
+      ["b", 0],
+    ]);
+    // b is still the open one: its new messages are read.
+    store.noteMessage("b", message("b", 2, "2026-01-04T00:00:00Z"));
+    expect(store.state.rooms.find((r) => r.id === "b")?.unread).toBe(0);
+  });
+
   it("searches rooms and messages with a debounced query", async () => {
     vi.useFakeTimers();
     const { store, list, search } = setup([]);

@@ -201,24 +201,28 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
       debounce = setTimeout(refresh, 250);
     },
 
-    /** The room being viewed: its unread count is zero while it is open. Left (`roomId` null)
-     * read up to `readSeq`, what came after counts (it arrived while the reader was scrolled up). */
-    setOpen(roomId: string | null, readSeq?: number) {
-      const left = openRoom;
+    /** The room being viewed: its unread count is zero while it is open. */
+    setOpen(roomId: string) {
       openRoom = roomId;
-      if (roomId) setState("rooms", (r) => r.id === roomId, "unread", 0);
-      else if (left && readSeq)
+      setState("rooms", (r) => r.id === roomId, "unread", 0);
+    },
+
+    /** The room left (the next one may have opened already), read up to `readSeq`: what came
+     * after counts as unread (it arrived while the reader was scrolled up). */
+    setClosed(roomId: string, readSeq: number) {
+      if (openRoom === roomId) openRoom = null;
+      if (readSeq > 0)
         setState(
           "rooms",
-          (r) => r.id === left,
+          (r) => r.id === roomId,
           produce((r) => void (r.unread = Math.max(0, r.lastSeq - readSeq))),
         );
     },
 
-    /** The seq of the room's first unread message, if it has any. */
-    firstUnread(roomId: string): number | undefined {
+    /** How far the room was read, as this list knows it (undefined if it does not list it). */
+    readUpTo(roomId: string): number | undefined {
       const r = state.rooms.find((x) => x.id === roomId);
-      return r?.unread ? r.lastSeq - r.unread + 1 : undefined;
+      return r && r.lastSeq - r.unread;
     },
 
     /** Live traffic from the open room moves it to the top with a fresh preview. */
