@@ -275,9 +275,12 @@ describe("the other screens", () => {
         return [/\/Room-[\w-]+\.js$/, /\/RoomSettings-[\w-]+\.js$/].every((chunk) => names.some((n) => chunk.test(n)));
       });
     await expect.poll(fetched, { timeout: 20_000 }).toBe(true);
+    // The room list is there before the network goes.
+    const link = page.getByRole("link", { name: /Weekend plans/ });
+    await link.waitFor({ timeout: 20_000 });
     await bob.ctx.setOffline(true);
     try {
-      await page.getByRole("link", { name: /Weekend plans/ }).click();
+      await link.click();
       const banner = page.getByText(/Couldn't load the history over HTTP/);
       await banner.waitFor();
       await bob.ctx.setOffline(false);

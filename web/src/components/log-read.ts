@@ -1,9 +1,10 @@
 // What the reader has read of the log: a message counts once its row has been on screen (it
 // reached the bottom of the view), not when it arrives, so what comes while they are up in the
 // history, or while the tab is hidden (no frames are drawn then), stays unread until they get
-// to it. This drives the read marker, the jump button's "N new messages" and the "New" divider,
-// which marks where the latest unread run starts: at opening, the first message the room list
-// counted unread; later, the first one to arrive with everything before it read. Sending clears it.
+// to it. This drives the read marker, the jump button's "N new messages" and the "New messages"
+// line, which marks where the latest unread run starts: at opening, the first message after what
+// had been read (stores/read.ts says how far); later, the first one to arrive with everything
+// before it read. Sending clears it.
 import { createEffect, createMemo, createSignal, on, onMount, untrack } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { lowerBound, seqAtBottom } from "./log-layout";
