@@ -5,7 +5,9 @@
 // view. Every change to what is rendered keeps the message the reader is looking at in the
 // same place on screen (log-scroll.ts). At the bottom the log follows new messages and
 // streamed text, however late the bubbles reach their final height; scrolled up it holds still
-// and offers a jump to the latest. A `target` (a search hit) is centred and highlighted.
+// and offers a jump to the latest. A `target` (a search hit) is centred and highlighted. What
+// has been on screen is read (log-read.ts), under a "New messages" line; a room with more new
+// messages than fit opens at the first of them. A screen reader hears what is new from Announcer.
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import type { Gap } from "../stores/history";
