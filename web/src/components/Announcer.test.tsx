@@ -67,6 +67,15 @@ describe("Announcer", () => {
     expect(r.said()).toEqual(["Assistant: Half of it (stopped)", "Assistant couldn't reply: The AI is unavailable."]);
   });
 
+  it("says a new version of a reply once it is written (a regenerate)", () => {
+    const r = room([from(1, "ada", "Ada", "a question"), aMessage({ seq: 2, content: "The first answer." })]);
+    r.change(2, { content: "", status: "streaming" });
+    r.change(2, { content: "A second", status: "streaming" });
+    expect(r.said()).toEqual([]);
+    r.change(2, { content: "A second answer.", status: "complete" });
+    expect(r.said()).toEqual(["Assistant: A second answer."]);
+  });
+
   it("says a reply that was being written when the room opened, once it is done", () => {
     const r = room([from(1, "ada", "Ada", "a question"), aMessage({ seq: 2, content: "Thinking it", status: "streaming" })]);
     r.change(2, { content: "Thinking it over: yes.", status: "complete" });

@@ -17,6 +17,8 @@ const BURST = 3;
 const BURST_MS = 300;
 /** The longest text read out for one message: a long reply is better read in the log. */
 const MAX_CHARS = 600;
+/** How many of the newest messages are watched for a reply starting. */
+const TAIL = 20;
 /** Spoken lines kept in the region (a new node for each, so the same words twice are heard twice). */
 const KEEP = 5;
 
@@ -28,8 +30,8 @@ export function Announcer(props: { messages: readonly Message[]; myId: string | 
   // Everything loaded when the room opened is history, not news; but a reply still being
   // written then is what someone is waiting for.
   let seen = untrack(() => props.messages.at(-1)?.seq ?? 0);
-  /** AI replies still being written: announced when they finish. */
-  const writing = new Set<number>(untrack(() => props.messages.slice(-20).flatMap((m) => (m.status === "streaming" ? [m.seq] : []))));
+  /** AI replies being written (new ones, and new versions of old ones): announced when they finish. */
+  const writing = new Set<number>();
   let waiting: string[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   onCleanup(() => clearTimeout(timer));
@@ -65,20 +67,22 @@ export function Announcer(props: { messages: readonly Message[]; myId: string | 
         const list = props.messages;
         const fresh: Message[] = [];
         for (let i = list.length - 1; i >= 0 && (list[i] as Message).seq > seen; i--) fresh.unshift(list[i] as Message);
-        // Reading each unfinished reply's status here runs this again when it changes.
-        for (const m of fresh) void m.status;
+        // The newest messages' states, read here so that a change to one runs this again: a reply
+        // that starts (a new one, a new version of an old one, or one under way at opening).
+        const started = list.slice(-TAIL).flatMap((m) => (m.status === "streaming" && m.author.kind === "ai" ? [m.seq] : []));
         const done = [...writing].flatMap((seq) => {
           const m = list[lowerBound(list, seq)];
           return m?.seq === seq && m.status !== "streaming" ? [m] : [];
         });
-        return { fresh, done };
+        return { fresh, started, done };
       },
-      ({ fresh, done }) => {
+      ({ fresh, started, done }) => {
         const news: Message[] = [];
         for (const m of done) {
           writing.delete(m.seq);
           news.push(m);
         }
+        for (const seq of started) writing.add(seq);
         for (const m of fresh) {
           seen = Math.max(seen, m.seq);
           if (m.author.kind === "user" && m.author.id === props.myId) continue;
