@@ -7,6 +7,7 @@ import { createStore, produce } from "solid-js/store";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Message } from "../../../shared/wire";
 import { loadPlainText } from "../format";
+import { RoomPeople } from "../mentions";
 import { aMessage } from "../test/messages";
 import { Announcer, spokenText } from "./Announcer";
 
@@ -88,6 +89,25 @@ describe("Announcer", () => {
     expect(r.said()).toEqual(["5 new messages."]);
     r.add(from(6, "bob", "Bob", "and live again"));
     expect(r.said()).toEqual(["5 new messages.", "Bob: and live again"]);
+  });
+
+  it("reads a mention of you as 'you', and of someone the room knows as their name", () => {
+    const [list, setList] = createStore<Message[]>([]);
+    const people = {
+      style: () => undefined,
+      nameOf: () => undefined,
+      avatarOf: () => undefined,
+      me: () => "ada",
+      nameOfUser: (u: string) => (u === "cy_y" ? "Cy Young" : undefined),
+    };
+    const { container } = render(() => (
+      <RoomPeople.Provider value={people}>
+        <Announcer messages={list} myId="ada" />
+      </RoomPeople.Provider>
+    ));
+    setList(produce((l) => void l.push(from(1, "bob", "Bob", "hey @ada, ask @cy_y"))));
+    vi.advanceTimersByTime(300);
+    expect(container.querySelector("[aria-live=polite] p")?.textContent).toBe("Bob: hey you, ask Cy Young");
   });
 
   it("names the files sent with a message", () => {

@@ -41,7 +41,7 @@ export function Announcer(props: { messages: readonly Message[]; myId: string | 
     if (m.deletedAt) return null;
     if (m.author.kind === "system") return `${who(m)} ${noticeText(m.content, people?.me?.(), people?.nameOfUser)}`;
     if (m.status === "error") return `${who(m)} couldn't reply: ${m.error || "the reply failed."}`;
-    const text = spokenText(m.content, people?.nameOfUser);
+    const text = spokenText(m.content, (u) => (u === people?.me?.() ? "you" : people?.nameOfUser?.(u)));
     const files = m.attachments?.length ?? 0;
     const sent = files === 0 ? "" : files === 1 ? `sent ${m.attachments?.[0]?.name ?? "a file"}` : `sent ${files} files`;
     if (!text && !sent) return m.status === "stopped" ? `${who(m)} stopped before writing anything.` : null;

@@ -159,13 +159,14 @@ export function MessageList(props: Props) {
     scroll = createLogScroll(scroller, inner, follow);
     onCleanup(() => scroll?.dispose());
     props.controls?.({ toLatest, scroller });
-    scroll.toBottom();
-    // Opened with more new messages than fit: at the first of them, under its line.
+    // Opened with more new messages than fit: at the first of them, under its line (again once
+    // drawn: rows above it may still grow before then). Else at the newest.
     const line = scroller.querySelector<HTMLElement>(".new-sep");
-    if (line && line.getBoundingClientRect().top < scroller.getBoundingClientRect().top) {
-      freeze(range()[0], range()[1]);
-      scroll.toTop(line);
-    }
+    const below = line && scroller.scrollHeight - (line.getBoundingClientRect().top - scroller.getBoundingClientRect().top);
+    if (!line || !below || below <= scroller.clientHeight) return scroll.toBottom();
+    freeze(range()[0], range()[1]);
+    scroll.toTop(line);
+    requestAnimationFrame(() => line.isConnected && !follow() && scroll?.toTop(line));
   });
 
   // Follow the conversation while the reader is at the bottom: new messages, local sends and
