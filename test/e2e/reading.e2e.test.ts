@@ -205,4 +205,29 @@ describe("reading new messages", () => {
     expect(left).toBeLessThan(30);
     await shot(page, "reading-backlog");
   });
+
+  it("opens at the first new message when more came than the first page holds", async () => {
+    const { page } = ada;
+    const room = await adasRoom({ title: "Flood" });
+    await seed(baseURL, room.id, adaSession.token, ["Before the flood", "Still before it"]);
+    await seed(
+      baseURL,
+      room.id,
+      bob.token,
+      Array.from({ length: 140 }, (_, i) => `Flood ${i + 1}`),
+    );
+    await expect.poll(() => listed(room.id), WAIT).toMatchObject({ lastSeq: 142 });
+    await page.reload();
+    await row(page, "Flood").click();
+    await live(page);
+    // The page around the first new message was fetched: it is there, under the line, at the top.
+    await expectLineAbove(page, 3);
+    const [line, log] = [await page.locator(".log .new-sep").boundingBox(), await page.getByRole("log").boundingBox()];
+    expect(line && log && line.y - log.y).toBeLessThan(40);
+    expect(await page.locator(".log").getByText("Still before it").count()).toBe(1);
+    await expect.poll(() => page.locator(".jump-latest").textContent(), WAIT).toMatch(/^1\d\d new messages$/);
+    // Leaving, nearly all of them are still new (more than the badge counts).
+    await row(page, "Elsewhere").click();
+    await expect.poll(() => row(page, "Flood").textContent(), WAIT).toMatch(/99\+ unread/);
+  });
 });

@@ -159,14 +159,13 @@ export function MessageList(props: Props) {
     scroll = createLogScroll(scroller, inner, follow);
     onCleanup(() => scroll?.dispose());
     props.controls?.({ toLatest, scroller });
-    // Opened with more new messages than fit: at the first of them, under its line (again once
-    // drawn: rows above it may still grow before then). Else at the newest.
-    const line = scroller.querySelector<HTMLElement>(".new-sep");
-    const below = line && scroller.scrollHeight - (line.getBoundingClientRect().top - scroller.getBoundingClientRect().top);
-    if (!line || !below || below <= scroller.clientHeight) return scroll.toBottom();
-    freeze(range()[0], range()[1]);
-    scroll.toTop(line);
-    requestAnimationFrame(() => line.isConnected && !follow() && scroll?.toTop(line));
+    // More new messages than fit: open at the first of them, under its line (the window moved
+    // there first if it is not in it); else at the newest.
+    const i = lowerBound(props.messages, reading.newAt() ?? Number.POSITIVE_INFINITY);
+    if (i < range()[0]) freeze(Math.max(0, i - 20), Math.min(props.messages.length, Math.max(0, i - 20) + WINDOW));
+    const open = () => (scroll?.openAt(scroller.querySelector(".new-sep")) ? freeze(range()[0], range()[1]) : follow() || toLatest());
+    if (follow()) open();
+    else queueMicrotask(open);
   });
 
   // Follow the conversation while the reader is at the bottom: new messages, local sends and

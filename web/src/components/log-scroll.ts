@@ -17,6 +17,9 @@ export type LogScroll = {
   centre(el: HTMLElement): void;
   /** Scroll so `el` is at the top of the view (with a little room above it), and hold it there. */
   toTop(el: HTMLElement): void;
+  /** At `line` when what follows it is taller than the view (placed again once drawn: rows above
+   * it may still grow meanwhile), else at the bottom. Whether it went to the line. */
+  openAt(line: HTMLElement | null): boolean;
   /** Note the row at the top of the view, to hold it still through the next change. */
   remember(): void;
   /** Put the remembered row back where it was. */
@@ -50,6 +53,16 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
     toTop(el) {
       scroller.scrollTop += offset(el) - 8;
       anchor = { el, top: offset(el) };
+    },
+    openAt(line) {
+      const below = line ? scroller.scrollHeight - scroller.scrollTop - offset(line) : 0;
+      if (!line || below <= scroller.clientHeight) {
+        api.toBottom();
+        return false;
+      }
+      api.toTop(line);
+      requestAnimationFrame(() => line.isConnected && !following() && api.toTop(line));
+      return true;
     },
     remember() {
       const rows = scroller.querySelectorAll<HTMLElement>("[data-seq]");

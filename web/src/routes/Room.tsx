@@ -26,7 +26,7 @@ import { createRoomPeople, RoomPeople } from "../mentions";
 import { settled } from "../resource";
 import { session } from "../session";
 import { explainRefusal } from "../stores/close-codes";
-import { createHistory } from "../stores/history";
+import { createHistory, createOpening } from "../stores/history";
 import { newerRoom, refetchWhenNewer } from "../stores/newer-room";
 import { draftKey, outboxKey, storedOutbox } from "../stores/outbox";
 import { createRoomReading } from "../stores/read";
@@ -94,23 +94,9 @@ function RoomView(props: { id: string }) {
   const history = createHistory({ messages: store.messages, fetchPage: (q) => api.messages(props.id, q) });
   const [search, setSearch] = useSearchParams<{ at?: string }>();
   const [target, setTarget] = createSignal<{ seq: number } | null>(null);
-  // ?at= opens the log at that message's page, not the end; then the address is the room's again.
-  const [jumped, setJumped] = createSignal(!search.at);
   const [now, setNow] = createSignal(Date.now());
   let list: { toLatest: () => void } | undefined;
   let log: HTMLElement | undefined;
-
-  createEffect(
-    on([() => store.state.loaded, () => search.at], async ([loaded, at]) => {
-      const seq = Number(at);
-      if (!loaded || !at) return;
-      const found = Number.isInteger(seq) && seq > 0 && (await history.jumpTo(seq).catch(() => false));
-      setJumped(true);
-      setSearch({ at: undefined }, { replace: true });
-      if (found) setTarget({ seq });
-      else if (!store.state.ended) toast("That message is not in this room any more.", "error");
-    }),
-  );
 
   onMount(() => {
     void store.start();
@@ -151,6 +137,16 @@ function RoomView(props: { id: string }) {
     fetched: () => info()?.members.find((m) => m.user.id === me()?.id)?.lastReadSeq,
     fetchDone: () => !infoRes.loading,
     markRead: (seq) => api.markRead(props.id, seq),
+  });
+  const opening = createOpening({
+    history,
+    messages: store.messages,
+    loaded: () => store.state.loaded && reading.known(),
+    readAtOpen: reading.atOpen,
+    at: () => search.at,
+    clearAt: () => setSearch({ at: undefined }, { replace: true }),
+    found: (seq) => setTarget({ seq }),
+    missing: () => store.state.ended || toast("That message is not in this room any more.", "error"),
   });
   // A room you were removed from, or that was deleted, no longer belongs in your list (and has
   // no settings or connection state for you: the banner says what happened).
@@ -227,7 +223,7 @@ function RoomView(props: { id: string }) {
       />
 
       <Show
-        when={store.state.loaded && jumped() && reading.known()}
+        when={opening.ready()}
         fallback={
           <div class="log-wrap log-skeleton" role="status">
             <span class="sr-only">Loading messages…</span>

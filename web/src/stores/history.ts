@@ -4,7 +4,7 @@
 // neighbouring messages whose seqs are not consecutive; it fills page by page as the reader
 // scrolls towards it, from above or from below. The live log and the socket are untouched:
 // the socket still resumes after the newest message the room has sent.
-import { createMemo, createSignal } from "solid-js";
+import { createEffect, createMemo, createSignal, on } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import type { MessageStore } from "./messages";
 
@@ -69,3 +69,51 @@ export function createHistory(deps: { messages: MessageStore; fetchPage: (q: Que
 }
 
 export type History = ReturnType<typeof createHistory>;
+
+/** Where a room's log opens: at a search hit (`at`, a seq; then the address is the room's
+ * again), at the first new message when more came than the first page holds (the page around it
+ * is fetched first), else at the newest. `ready`: the log may show. */
+export function createOpening(deps: {
+  history: ReturnType<typeof createHistory>;
+  messages: MessageStore;
+  /** The first page is in, and how far the reader had read is known (or will not be). */
+  loaded: () => boolean;
+  readAtOpen: () => number | undefined;
+  at: () => string | undefined;
+  clearAt: () => void;
+  found: (seq: number) => void;
+  missing: () => void;
+}) {
+  const hit = !!deps.at();
+  const [jumped, setJumped] = createSignal(!hit);
+  createEffect(
+    on([deps.loaded, deps.at], async ([loaded, at]) => {
+      const seq = Number(at);
+      if (!loaded || !at) return;
+      const found = Number.isInteger(seq) && seq > 0 && (await deps.history.jumpTo(seq).catch(() => false));
+      setJumped(true);
+      deps.clearAt();
+      if (found) deps.found(seq);
+      else deps.missing();
+    }),
+  );
+  const [reachedNew, setReachedNew] = createSignal(hit);
+  /** The first new message is older than everything loaded. */
+  const newBeyond = () => {
+    const read = deps.readAtOpen();
+    const { messages, hasMoreBefore } = deps.messages.state;
+    return !reachedNew() && read !== undefined && hasMoreBefore && read + 1 < (messages[0]?.seq ?? 0);
+  };
+  createEffect(
+    on(
+      () => deps.loaded() && newBeyond(),
+      (far) =>
+        far &&
+        void deps.history
+          .jumpTo((deps.readAtOpen() ?? 0) + 1)
+          .catch(() => false)
+          .finally(() => setReachedNew(true)),
+    ),
+  );
+  return { ready: () => deps.loaded() && jumped() && !(deps.loaded() && newBeyond()) };
+}
