@@ -459,8 +459,10 @@ describe("message actions, desktop and phone", () => {
     const writing = page.locator(".msg.is-ai.is-streaming");
     await writing.waitFor({ timeout: 30_000 });
     // While a reply is being written, an earlier one offers no Regenerate (the room writes one at a time).
-    const earlier = page.getByRole("log").locator(".msg.is-ai:not(.is-streaming)").last();
-    await earlier.locator(".bubble").hover();
+    // The first reply (to "Pack a tent…", which is still there): it could be regenerated otherwise.
+    const earlier = page.getByRole("log").locator(".msg.is-ai").first();
+    // By the keyboard: the log follows the growing reply, so a pointer would not stay on it.
+    await earlier.focus();
     await expect.poll(() => shown(earlier.locator(".msg-tools"))).toBe(true);
     expect(await earlier.getByRole("button", { name: "Copy message as Markdown" }).count()).toBe(1);
     expect(await earlier.getByRole("button", { name: "Regenerate" }).count()).toBe(0);

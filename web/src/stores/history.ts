@@ -115,5 +115,7 @@ export function createOpening(deps: {
           .finally(() => setReachedNew(true)),
     ),
   );
-  return { ready: () => deps.loaded() && jumped() && !(deps.loaded() && newBeyond()) };
+  // Once shown, the log stays: nothing that loads later takes it away again.
+  let shown = false;
+  return { ready: () => (shown ||= deps.loaded() && jumped() && !newBeyond()) };
 }
