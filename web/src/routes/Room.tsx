@@ -121,8 +121,9 @@ function RoomView(props: { id: string }) {
     const current = room();
     if (!current && refused() === 404) return "Room not found";
     if (!current && refused() === 403) return "Private room";
-    // Not "Untitled room" before the room is known (a slow network): nothing, until it is.
-    return current?.title?.trim() || peer()?.displayName || derivedTitle() || (current ? roomTitle(current) : "");
+    // Before the room is known (a slow network): nothing, not "Untitled room" or its first words.
+    if (!current) return "";
+    return current.title?.trim() || peer()?.displayName || derivedTitle() || roomTitle(current);
   };
   createEffect(() => (document.title = title() ? `${title()} · Parlor` : "Parlor"));
   // Refused by either request (the room's details, or its first page of messages).
