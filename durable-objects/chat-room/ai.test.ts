@@ -9,6 +9,23 @@ import { connect } from "../../test/ws";
 import { mentions } from "./ai";
 import { type ChatRoom, chatRoom } from "./chat-room";
 
+/** A job row written straight into the room's table, as if its queue message were lost or its
+ * consumer gone: `touched` is when it last moved. */
+function addJob(state: DurableObjectState, id: string, trigger: number, jobState: "queued" | "running", touched = Date.now()) {
+  state.storage.sql.exec(
+    "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES (?, ?, 'assistant', ?, ?, ?)",
+    id,
+    trigger,
+    jobState,
+    touched,
+    touched,
+  );
+}
+
+/** When the watchdog's timer is armed for, if it is. */
+const watchdogAt = (state: DurableObjectState) =>
+  state.storage.sql.exec<{ at: number }>("SELECT at FROM timers WHERE name = 'ai-watchdog'").toArray()[0]?.at;
+
 describe("AI replies without keys", () => {
   it("streams a reply from the dummy provider in a new room", async () => {
     const ann = await signUp("ann");
@@ -108,10 +125,7 @@ describe("AI replies when things go wrong", () => {
     await a.next("message", (f) => f.message.author.kind === "ai" && f.message.status === "complete", 15_000);
     // A job whose queue message was lost: queued, and untouched for an hour.
     await runInDurableObject(chatRoom(env, room.id), async (obj: ChatRoom, state) => {
-      state.storage.sql.exec(
-        "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES ('lost', ?, 'assistant', 'queued', 0, 0)",
-        first.body.message.seq,
-      );
+      addJob(state, "lost", first.body.message.seq, "queued", 0);
       await obj.ai.onTimer("ai-watchdog");
     });
     const failed = await a.next("message", (f) => f.message.author.kind === "ai" && f.message.status === "error");
@@ -130,22 +144,13 @@ describe("AI replies when things go wrong", () => {
     const a = await connect(ann.token, room.id);
     const minutesAgo = (n: number) => Date.now() - n * 60_000;
     await runInDurableObject(chatRoom(env, room.id), async (obj: ChatRoom, state) => {
-      const job = (id: string, trigger: number, touched: number) =>
-        state.storage.sql.exec(
-          "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES (?, ?, 'assistant', 'running', ?, ?)",
-          id,
-          trigger,
-          touched,
-          touched,
-        );
       // Its consumer gone mid-stream three minutes ago (a crashed worker); another heard from a minute ago.
-      job("silent", first.body.message.seq, minutesAgo(3));
+      addJob(state, "silent", first.body.message.seq, "running", minutesAgo(3));
       const recent = minutesAgo(1);
-      job("recent", second.body.message.seq, recent);
+      addJob(state, "recent", second.body.message.seq, "running", recent);
       await obj.ai.onTimer("ai-watchdog");
-      const [timer] = state.storage.sql.exec<{ at: number }>("SELECT at FROM timers WHERE name = 'ai-watchdog'").toArray();
       // The other is looked at again when it would go stale: a minute from now, not ten.
-      expect(timer?.at).toBe(recent + 2 * 60_000);
+      expect(watchdogAt(state)).toBe(recent + 2 * 60_000);
     });
     const failed = await a.next("message", (f) => f.message.author.kind === "ai" && f.message.status === "error");
     expect(failed.message).toMatchObject({ replyTo: first.body.message.seq, error: expect.stringMatching(/Try regenerating/) });
@@ -157,21 +162,11 @@ describe("AI replies when things go wrong", () => {
     const room = await createRoom(ann, { characterId: "assistant", aiMode: "off" });
     const first = await post(ann, room.id, "hello");
     const stub = chatRoom(env, room.id);
-    await runInDurableObject(stub, (_obj, state) => {
-      state.storage.sql.exec(
-        "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES ('later', ?, 'assistant', 'queued', ?, ?)",
-        first.body.message.seq,
-        Date.now(),
-        Date.now(),
-      );
-    });
+    await runInDurableObject(stub, (_obj, state) => addJob(state, "later", first.body.message.seq, "queued"));
     const begun = await stub.beginReply("later");
     if (!begun.ok) throw new Error(begun.reason);
     // Being written: looked at within two minutes.
-    await runInDurableObject(stub, (_obj, state) => {
-      const [timer] = state.storage.sql.exec<{ at: number }>("SELECT at FROM timers WHERE name = 'ai-watchdog'").toArray();
-      expect(timer?.at).toBeLessThanOrEqual(Date.now() + 2 * 60_000);
-    });
+    await runInDurableObject(stub, (_obj, state) => expect(watchdogAt(state)).toBeLessThanOrEqual(Date.now() + 2 * 60_000));
     // The provider is busy for half an hour (a 429 with its retry delay); nothing heard since, for five minutes.
     const retryAt = Date.now() + 30 * 60_000;
     await stub.replyRetrying("later", begun.attempt, retryAt, "The AI is getting too many requests right now.");
@@ -181,8 +176,7 @@ describe("AI replies when things go wrong", () => {
       state.storage.sql.exec("DELETE FROM timers WHERE name = 'ai-watchdog'");
       await obj.ai.onTimer("ai-watchdog");
       expect(state.storage.sql.exec<{ state: string }>("SELECT state FROM ai_jobs WHERE job_id = 'later'").one().state).toBe("running");
-      const [timer] = state.storage.sql.exec<{ at: number }>("SELECT at FROM timers WHERE name = 'ai-watchdog'").toArray();
-      expect(timer?.at).toBe(retryAt + 10 * 60_000);
+      expect(watchdogAt(state)).toBe(retryAt + 10 * 60_000);
     });
   });
 
@@ -191,14 +185,7 @@ describe("AI replies when things go wrong", () => {
     const room = await createRoom(ann, { characterId: "assistant", aiMode: "off", members: [bob.user.username] });
     const question = await post(ann, room.id, "a question, while my other rooms are busy");
     const stub = chatRoom(env, room.id);
-    await runInDurableObject(stub, (_obj, state) => {
-      state.storage.sql.exec(
-        "INSERT INTO ai_jobs (job_id, trigger_seq, character_id, state, created_at, touched_at) VALUES ('turn', ?, 'assistant', 'queued', ?, ?)",
-        question.body.message.seq,
-        Date.now(),
-        Date.now(),
-      );
-    });
+    await runInDurableObject(stub, (_obj, state) => addJob(state, "turn", question.body.message.seq, "queued"));
     const a = await connect(ann.token, room.id);
     const turn = { askerId: ann.user.id, retryAt: Date.now() + 2000, reason: "Waiting for Ann's other AI replies to finish." };
     expect(await stub.beginReply("turn", turn)).toEqual({ ok: false, reason: turn.reason, waiting: true });

@@ -15,8 +15,6 @@ export type LogScroll = {
   toBottom(): void;
   /** Centre a row, and hold it there through the changes that follow. */
   centre(el: HTMLElement): void;
-  /** Scroll so `el` is at the top of the view (with a little room above it), and hold it there. */
-  toTop(el: HTMLElement): void;
   /** At `line` when what follows it is taller than the view (placed again once drawn: rows above
    * it may still grow meanwhile), else at the bottom. Whether it went to the line. */
   openAt(line: HTMLElement | null): boolean;
@@ -40,6 +38,11 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
   let lastTop = scroller.scrollTop;
 
   const offset = (el: HTMLElement) => el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+  /** `el` at the top of the view (with a little room above it), held there. */
+  const toTop = (el: HTMLElement) => {
+    scroller.scrollTop += offset(el) - 8;
+    anchor = { el, top: offset(el) };
+  };
 
   const api: LogScroll = {
     toBottom() {
@@ -50,18 +53,14 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
       scroller.scrollTop += offset(el) - (scroller.clientHeight - el.offsetHeight) / 2;
       anchor = { el, top: offset(el) };
     },
-    toTop(el) {
-      scroller.scrollTop += offset(el) - 8;
-      anchor = { el, top: offset(el) };
-    },
     openAt(line) {
       const below = line ? scroller.scrollHeight - scroller.scrollTop - offset(line) : 0;
       if (!line || below <= scroller.clientHeight) {
         api.toBottom();
         return false;
       }
-      api.toTop(line);
-      requestAnimationFrame(() => line.isConnected && !following() && api.toTop(line));
+      toTop(line);
+      requestAnimationFrame(() => line.isConnected && !following() && toTop(line));
       return true;
     },
     remember() {
