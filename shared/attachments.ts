@@ -3,7 +3,8 @@
 // are valid UTF-8 without NUL or other binary control characters; anything else is refused.
 // Also the pixel size of images (from their headers), a file name safe to show and to put in
 // a Content-Disposition header, and where an attachment lives in R2. Pure, no I/O.
-import { type AttachmentType, UNSAFE_NAME_CHARS } from "./wire";
+import { UNSAFE_NAME_CHARS } from "./text";
+import type { AttachmentType } from "./wire";
 
 export type Sniffed = { mimeType: AttachmentType; width?: number; height?: number };
 

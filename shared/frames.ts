@@ -21,6 +21,7 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("edit"), seq: seq(1), content: z.string(), clientId: ClientId.optional() }),
   z.object({ type: z.literal("delete"), seq: seq(1), clientId: ClientId.optional() }),
   z.object({ type: z.literal("select_version"), seq: seq(1), version: seq(1), clientId: ClientId.optional() }),
+  z.object({ type: z.literal("other_tabs"), open: z.boolean() }),
   z.object({ type: z.literal("ping") }),
 ]);
 export type ClientFrame = W.ClientFrame;

@@ -9,8 +9,7 @@ import type { Nodes, Root } from "mdast";
 import { fromMarkdown, type Options } from "mdast-util-from-markdown";
 import { gfmFromMarkdown } from "mdast-util-gfm";
 import { gfm } from "micromark-extension-gfm";
-import { truncate, withoutUnsafeNameChars } from "./text";
-import { nameProblem } from "./wire";
+import { nameProblem, truncate, withoutUnsafeNameChars } from "./text";
 
 // Built once, on first use rather than at import (a Worker isolate may never parse Markdown):
 // the extension objects are plain data the parser only reads.

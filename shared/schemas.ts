@@ -7,11 +7,12 @@
 import { z } from "@hono/zod-openapi";
 import type { Agree, Same } from "./frames";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password-rules";
+import { isWellFormedText, nameProblem } from "./text";
 import * as W from "./wire";
 
-/** Refuses a name that could hide or reorder characters (W.nameProblem). */
+/** Refuses a name that could hide or reorder characters (nameProblem). */
 const nameRule = (value: string, ctx: z.RefinementCtx<string>) => {
-  const problem = W.nameProblem(value);
+  const problem = nameProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 };
 
@@ -35,7 +36,7 @@ const longText = () =>
   z.string().superRefine((value, ctx) => {
     if (CONTROL_BUT_LINES.test(value))
       ctx.addIssue({ code: "custom", message: "contains NUL or another control character (tabs and line breaks are fine)" });
-    else if (!W.isWellFormedText(value)) ctx.addIssue({ code: "custom", message: "contains an invalid character (a lone surrogate)" });
+    else if (!isWellFormedText(value)) ctx.addIssue({ code: "custom", message: "contains an invalid character (a lone surrogate)" });
   });
 
 const isoTime = () => z.string().openapi({ format: "date-time" });

@@ -33,33 +33,6 @@ export const MESSAGE_STATUSES = ["complete", "streaming", "stopped", "error"] as
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const AUTHOR_KINDS = ["user", "ai", "system"] as const;
-/** Characters refused in names (display names, character names, room titles): controls, line
- * separators, bidi overrides and isolates, and invisible ones that make two names look alike:
- * zero-width, soft hyphen, blank fillers, tags (except as EMOJI_PARTS). Lone surrogates too. */
-export const UNSAFE_NAME_CHARS =
-  /[\p{Cc}\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\u2800\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
-
-/** Invisible parts of one emoji, which names keep: a joiner between two (👩‍💻), a flag's tags. For `replace`. */
-export const EMOJI_PARTS =
-  /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})|(?<=\u{1F3F4}[\u{E0020}-\u{E007E}]*)[\u{E0020}-\u{E007F}]/gu;
-
-/** A high surrogate not followed by a low one, or a low one not preceded by a high one:
- * text that is not valid UTF-16 (stored, each would become U+FFFD). */
-export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Whether `text` is valid UTF-16 (String.prototype.isWellFormed, for older runtimes too). */
-export function isWellFormedText(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
-}
-
-/** Why `name` cannot be a name, or null if it can. */
-export function nameProblem(name: string): string | null {
-  if (!isWellFormedText(name)) return "contains an invalid character (a lone surrogate)";
-  if (UNSAFE_NAME_CHARS.test(name.replace(EMOJI_PARTS, ""))) return "contains control, direction-override or invisible characters";
-  if (!name.trim() || /[^\p{White_Space}\p{M}\p{Cf}]/u.test(name)) return null; // blank: the length rule's to say
-  return "must contain a visible character";
-}
-
 /** `name` is the display name (free text, not unique); `username`, on people's messages, is the
  * unique handle that tells two people of the same name apart. */
 export type Author = { kind: (typeof AUTHOR_KINDS)[number]; id: string; name: string; username?: string };
@@ -175,6 +148,9 @@ export type ClientFrame =
   | { type: "edit"; seq: number; content: string; clientId?: string }
   | { type: "delete"; seq: number; clientId?: string }
   | { type: "select_version"; seq: number; version: number; clientId?: string }
+  /** Whether this person has other tabs open (on this device or another: the channel's `tabs`)
+   * whose room list needs this room's activity, which it skips for members with the room open. */
+  | { type: "other_tabs"; open: boolean }
   | { type: "ping" };
 
 export type ServerFrame =
@@ -209,11 +185,15 @@ export type RoomGoneReason = (typeof ROOM_GONE_REASONS)[number];
 /** What the channel pushes. After `ready` (and after every reconnect) a client reads the room
  * list over REST (the snapshot) and applies these on top of it. */
 export type ChannelFrame =
-  | { type: "ready"; userId: string }
+  /** `tabs`: how many of your tabs have a channel open, this one included. */
+  | { type: "ready"; userId: string; tabs: number }
+  /** A tab of yours opened or closed its channel: how many are open now. */
+  | { type: "tabs"; count: number }
   /** A room you are in was created, you were invited to it, or its settings or members changed. */
   | { type: "room"; room: Room }
   | { type: "room_gone"; roomId: string; reason: RoomGoneReason }
-  /** Coalesced: at most about one per room per second, none for a room you have open. */
+  /** Coalesced: at most about one per room per second; none for a room you have open unless
+   * one of your sockets there said you have other tabs open (`other_tabs`). */
   | { type: "activity"; rooms: RoomActivity[] }
   /** You marked a room read up to `seq` (in any tab). */
   | { type: "read"; roomId: string; seq: number }

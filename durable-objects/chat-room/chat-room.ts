@@ -109,10 +109,8 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Regenerating costs a generation: the asker's send limit and AI budget pay for it. */
-  async regenerateReply(seq: number, user: OnlineUser) {
-    const wait = this.p.sends.takeToken(user.id);
-    if (wait > 0) return { code: "rate_limited", message: `Too many requests; try again in ${Math.ceil(wait / 1000)} s.` };
-    return this.ai.regenerate(seq, { id: user.id, name: user.displayName });
+  regenerateReply(seq: number, user: OnlineUser) {
+    return this.p.regenerate(seq, user);
   }
 
   /** An author's edit (REST; the `edit` frame does the same). */
@@ -192,18 +190,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    return dispatch(ws, data, {
-      sockets: this.p.sockets,
-      floods: this.p.sends.floods,
-      hello: (ws, info, afterSeq, afterChange) => this.p.catchUp.hello(ws, info, afterSeq, afterChange),
-      send: (ws, user, frame) => this.p.sends.enqueue(ws, user, frame),
-      typing: (ws, user) => this.p.connections.typing(ws, user),
-      stop: (seq) => this.ai.stop(seq),
-      regenerate: (seq, user) => this.regenerateReply(seq, user),
-      edit: (user, seq, content) => this.p.edits.edit(user, seq, content),
-      remove: (user, seq) => this.p.edits.remove(user, seq),
-      selectVersion: (user, seq, version) => this.p.edits.select(user, seq, version),
-    });
+    return dispatch(ws, data, this.p.frames);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {

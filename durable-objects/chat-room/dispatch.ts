@@ -29,6 +29,7 @@ export type FrameHandlers = {
   edit(user: OnlineUser, seq: number, content: string): Promise<EditResult>;
   remove(user: OnlineUser, seq: number): Promise<EditResult>;
   selectVersion(user: OnlineUser, seq: number, version: number): Promise<EditResult>;
+  otherTabs(ws: WebSocket, open: boolean): Promise<void>;
 };
 
 export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: FrameHandlers): Promise<void> {
@@ -60,6 +61,8 @@ export async function dispatch(ws: WebSocket, data: string | ArrayBuffer, on: Fr
       return answerEdit(ws, frame.clientId, await on.remove(info.user, frame.seq));
     case "select_version":
       return answerEdit(ws, frame.clientId, await on.selectVersion(info.user, frame.seq, frame.version));
+    case "other_tabs":
+      return on.otherTabs(ws, frame.open);
     case "ping":
       return send(ws, { type: "pong" });
     default:

@@ -3,8 +3,9 @@
 // about once a second, the first soon after a quiet spell) every member gets one `activity`
 // frame with the room's newest seq and message, plus the newest message since the last round
 // that mentions them by @username, and their own newest since then (what they have read up to, since
-// their own messages count as read). Members with a socket open in this room get nothing: their
-// tab sees the messages themselves. The member list is the room's own (member-list.ts); a room
+// their own messages count as read). Members with a socket open in this room get nothing (their
+// tab sees the messages themselves) unless one of those sockets said they have other tabs open
+// (`other_tabs`: a room list elsewhere, on this device or another, needs it). The member list is the room's own (member-list.ts); a room
 // that was never handed the whole list reads it from the history store on first need. The
 // pending mentions and the last round's time are in memory only (an eviction loses at most the
 // mentions of one round).
@@ -58,10 +59,10 @@ export class MemberUpdates {
   }
 
   /** Something the sidebar shows changed (a message, a reply finished): arm the next round,
-   * unless every member has the room open (they see it themselves; a round would tell no one). */
+   * unless every member sees the room in every tab (a round would tell no one). */
   async soon(): Promise<void> {
     if (this.armed) return;
-    if (this.sockets.online().length >= this.list.count()) {
+    if (this.sockets.covered().size >= this.list.count()) {
       this.mentions.clear();
       this.authored.clear();
       return;
@@ -71,14 +72,22 @@ export class MemberUpdates {
     await this.timers.schedule(MEMBER_UPDATES_TIMER, Math.max(now + FIRST_DELAY_MS, this.lastRoundAt + MEMBER_UPDATES_EVERY_MS));
   }
 
-  /** The timer: one frame to each member who does not have the room open. */
+  /** A socket's person has other tabs open, or no longer has: from now on rounds include them,
+   * or skip them again. A new round at once brings those tabs up to date (their room list may
+   * have been read from the history store while it was behind the room). */
+  async otherTabs(ws: WebSocket, open: boolean): Promise<void> {
+    this.sockets.setOtherTabs(ws, open);
+    if (open) await this.soon();
+  }
+
+  /** The timer: one frame to each member whose every tab does not have the room open. */
   async run(): Promise<void> {
     this.armed = false;
     this.lastRoundAt = Date.now();
     const room = this.room();
     if (!room) return;
     const members = await this.members(room.roomId);
-    const here = new Set(this.sockets.online().map((u) => u.id));
+    const here = this.sockets.covered();
     const lastMessage = this.log.get(this.log.lastSeq) ?? null;
     const mentions = new Map(this.mentions);
     const authored = new Map(this.authored);

@@ -3,12 +3,13 @@
 // with its RPC surface and the runtime's entry points.
 import { readConfig } from "../../shared/config";
 import { openStore, type Store } from "../../shared/store";
-import type { ChannelFrame, Message } from "../../shared/wire";
+import type { ChannelFrame, Message, OnlineUser } from "../../shared/wire";
 import { userChannel } from "../user-channel/user-channel";
-import { RoomAi } from "./ai";
+import { type ActionError, RoomAi } from "./ai";
 import { CatchUp } from "./catch-up";
 import { Changes } from "./changes";
 import { Connections } from "./connections";
+import type { FrameHandlers } from "./dispatch";
 import { Edits } from "./edits";
 import { FloodGuard, OffenderTable } from "./flood-guard";
 import { Flush } from "./flush";
@@ -41,6 +42,10 @@ export interface RoomParts {
   ai: RoomAi;
   /** Writes lines that say what changed in the room (notices.ts). */
   notify: (notices: readonly Notice[]) => Promise<number>;
+  /** Regenerates a reply; it costs a generation: the asker's send limit and AI budget pay. */
+  regenerate: (seq: number, user: OnlineUser) => Promise<ActionError | undefined>;
+  /** Who handles each frame from the room's sockets (dispatch.ts). */
+  frames: FrameHandlers;
 }
 
 export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
@@ -94,15 +99,35 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     },
     maxChars: config.maxMessageChars,
   });
+  const connections = new Connections(ctx, sockets, membership, timers, (userId) => sends.floods.waitFor(userId, Date.now()));
+  const catchUp = new CatchUp(log, sockets, membership, history, changes);
+  const regenerate = async (seq: number, user: OnlineUser) => {
+    const wait = sends.takeToken(user.id);
+    if (wait > 0) return { code: "rate_limited", message: `Too many requests; try again in ${Math.ceil(wait / 1000)} s.` };
+    return ai.regenerate(seq, { id: user.id, name: user.displayName });
+  };
+  const frames: FrameHandlers = {
+    sockets,
+    floods: sends.floods,
+    hello: (ws, info, afterSeq, afterChange) => catchUp.hello(ws, info, afterSeq, afterChange),
+    send: (ws, user, frame) => sends.enqueue(ws, user, frame),
+    typing: (ws, user) => connections.typing(ws, user),
+    stop: (seq) => ai.stop(seq),
+    regenerate,
+    edit: (user, seq, content) => edits.edit(user, seq, content),
+    remove: (user, seq) => edits.remove(user, seq),
+    selectVersion: (user, seq, version) => edits.select(user, seq, version),
+    otherTabs: (ws, open) => memberUpdates.otherTabs(ws, open),
+  };
   return {
     log,
     sockets,
     timers,
     membership,
     members,
-    connections: new Connections(ctx, sockets, membership, timers, (userId) => sends.floods.waitFor(userId, Date.now())),
+    connections,
     sends,
-    catchUp: new CatchUp(log, sockets, membership, history, changes),
+    catchUp,
     flush,
     changes,
     edits,
@@ -110,5 +135,7 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     uploads,
     ai,
     notify: noticeWriter(log, sockets, afterWrites),
+    regenerate,
+    frames,
   };
 }

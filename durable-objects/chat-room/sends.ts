@@ -14,8 +14,8 @@
 import type { Config } from "../../shared/config";
 import { log } from "../../shared/log";
 import { metrics } from "../../shared/metrics";
-import { isBlank } from "../../shared/text";
-import { CloseCode, isWellFormedText, type Message, type OnlineUser } from "../../shared/wire";
+import { isBlank, isWellFormedText } from "../../shared/text";
+import { CloseCode, type Message, type OnlineUser } from "../../shared/wire";
 import { TokenBucket } from "../token-bucket";
 import type { FloodGuard } from "./flood-guard";
 import type { Membership } from "./membership";

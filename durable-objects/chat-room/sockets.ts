@@ -3,8 +3,9 @@
 // here is only a cache rebuilt from those attachments when the object wakes up.
 import { CloseCode, type OnlineUser, type ServerFrame } from "../../shared/wire";
 
-/** `sid`: the session the socket was opened with (absent on sockets opened before sessions). */
-export type SocketInfo = { user: OnlineUser; exp: number; ready: boolean; sid?: string };
+/** `sid`: the session the socket was opened with (absent on sockets opened before sessions);
+ * `otherTabs`: its person said they have other tabs open (the `other_tabs` frame). */
+export type SocketInfo = { user: OnlineUser; exp: number; ready: boolean; sid?: string; otherTabs?: boolean };
 
 const SESSION_ENDED = [CloseCode.sessionEnded, "Session ended"] as const;
 /** Ended sessions remembered for upgrades already past the Worker's session check. */
@@ -17,6 +18,8 @@ export class RoomSockets {
   private readonly endedSids = new Map<string, readonly [number, string]>();
   /** online(), kept until a socket joins or leaves: every hello and presence frame needs it. */
   private onlineCache: OnlineUser[] | undefined;
+  /** covered(), kept as long: a quiet room's every message asks for it. */
+  private coveredCache: Set<string> | undefined;
 
   constructor(private readonly ctx: DurableObjectState) {
     for (const ws of ctx.getWebSockets()) {
@@ -29,7 +32,7 @@ export class RoomSockets {
     this.ctx.acceptWebSocket(ws, [info.user.id]);
     ws.serializeAttachment(info);
     this.cache.set(ws, info);
-    this.onlineCache = undefined;
+    this.changed();
   }
 
   info(ws: WebSocket): SocketInfo | undefined {
@@ -51,7 +54,7 @@ export class RoomSockets {
 
   forget(ws: WebSocket) {
     this.cache.delete(ws);
-    this.onlineCache = undefined;
+    this.changed();
   }
 
   count(userId?: string): number {
@@ -67,8 +70,33 @@ export class RoomSockets {
       info.user = { ...info.user, displayName: user.displayName };
       ws.serializeAttachment(info);
     }
-    this.onlineCache = undefined;
+    this.changed();
     return sockets.length > 0;
+  }
+
+  /** Sets whether the person of `ws` has other tabs open (the `other_tabs` frame). */
+  setOtherTabs(ws: WebSocket, open: boolean) {
+    const info = this.info(ws);
+    if (!info || (info.otherTabs ?? false) === open) return;
+    info.otherTabs = open;
+    ws.serializeAttachment(info);
+    this.changed();
+  }
+
+  /** The users whose every tab sees this room: a socket open here, and none of them told of
+   * other tabs. Their room list needs none of the room's activity. */
+  covered(): Set<string> {
+    if (this.coveredCache) return this.coveredCache;
+    const here = new Set<string>();
+    const elsewhere = new Set<string>();
+    for (const [ws, info] of this.cache) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      here.add(info.user.id);
+      if (info.otherTabs) elsewhere.add(info.user.id);
+    }
+    for (const id of elsewhere) here.delete(id);
+    this.coveredCache = here;
+    return here;
   }
 
   /** Distinct users with an open socket: several tabs of one person count once. */
@@ -92,12 +120,12 @@ export class RoomSockets {
   /** Closes every socket that has said hello. */
   closeReady(code: number, reason: string) {
     for (const [ws, info] of this.cache) if (info.ready) close(ws, code, reason);
-    this.onlineCache = undefined;
+    this.changed();
   }
 
   closeUser(userId: string, code: number, reason: string) {
     for (const ws of this.ctx.getWebSockets(userId)) close(ws, code, reason);
-    this.onlineCache = undefined;
+    this.changed();
   }
 
   /** How a socket of session `sid` is closed if it was ended or refreshed here (closeSessions)
@@ -122,13 +150,19 @@ export class RoomSockets {
         closed++;
       }
     }
-    this.onlineCache = undefined;
+    this.changed();
     return closed;
+  }
+
+  /** A socket joined, left or changed: what online() and covered() kept is stale. */
+  private changed() {
+    this.onlineCache = undefined;
+    this.coveredCache = undefined;
   }
 
   closeAll(code: number, reason: string) {
     for (const ws of this.ctx.getWebSockets()) close(ws, code, reason);
-    this.onlineCache = undefined;
+    this.changed();
   }
 
   /** Closes sockets whose token has expired; returns the earliest expiry still open. */
@@ -137,7 +171,7 @@ export class RoomSockets {
     for (const [ws, info] of this.cache) {
       if (info.exp * 1000 <= now) {
         close(ws, 1008, "Session expired");
-        this.onlineCache = undefined;
+        this.changed();
       } else next = Math.min(next ?? Number.POSITIVE_INFINITY, info.exp * 1000);
     }
     return next;

@@ -88,6 +88,53 @@ describe("the person's channel", () => {
     for (const ch of [a, b, c]) ch.close();
   });
 
+  it("tells each tab how many of the person's tabs are open, as they open and close", async () => {
+    const ann = await signUp("ann");
+    const first = await connectChannel(ann.token);
+    expect(first.of("ready")[0]).toMatchObject({ tabs: 1 });
+    const second = await connectChannel(ann.token);
+    expect(second.of("ready")[0]).toMatchObject({ tabs: 2 });
+    await first.waitFor("tabs", (f) => f.count === 2);
+    second.close();
+    await first.waitFor("tabs", (f) => f.count === 1);
+    // Someone else's tabs are not counted.
+    const bob = await connectChannel((await signUp("bob")).token);
+    expect(bob.of("ready")[0]).toMatchObject({ tabs: 1 });
+    await first.ping();
+    expect(first.of("tabs").map((f) => f.count)).toEqual([2, 1]);
+    first.close();
+    bob.close();
+  });
+
+  it("sends a room's activity to a member with it open who says they have other tabs, until they say they no longer do", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    const [a, b] = [await connectChannel(ann.token), await connectChannel(bob.token)];
+    const open = await connect(ann.token, room.id);
+    const said = async (value: boolean) => {
+      const pongs = open.frames.filter((f) => f.type === "pong").length;
+      open.send({ type: "other_tabs", open: value });
+      open.send({ type: "ping" });
+      await open.next("pong", () => open.frames.filter((f) => f.type === "pong").length > pongs);
+    };
+    // Told of another tab, the room sends a round at once, so that tab's list is current.
+    await post(bob, room.id, "before");
+    await said(true);
+    expect((await a.waitFor("activity", (f) => f.rooms.some((r) => r.roomId === room.id && r.lastSeq === 1))).rooms).toHaveLength(1);
+    await post(bob, room.id, "while another tab shows the list");
+    await a.waitFor("activity", (f) => f.rooms.some((r) => r.roomId === room.id && r.lastSeq === 2));
+    // No longer: the next round (it reaches bob, whose own message counts as read) skips ann.
+    await said(false);
+    await post(bob, room.id, "only this tab");
+    await b.waitFor("activity", (f) => f.rooms.some((r) => r.roomId === room.id && r.lastSeq === 3));
+    await a.ping();
+    expect(activityOf(a.frames, room.id).map((r) => r.lastSeq)).not.toContain(3);
+    // A malformed one is refused like any other frame.
+    open.send({ type: "other_tabs", open: "yes" });
+    expect((await open.next("error")).code).toBe("invalid_frame");
+    open.close();
+    for (const ch of [a, b]) ch.close();
+  });
+
   it("arms no round while every member has the room open, and does again once one has not", async () => {
     const [room, ann, bob] = await roomWith("ann", "bob");
     const [a, b] = [await connect(ann.token, room.id), await connect(bob.token, room.id)];

@@ -7,7 +7,8 @@
 // with no tab open costs nothing but the call. Sockets hibernate; each one's token expiry and
 // session id are in its attachment: the object's alarm closes it at the expiry (1008), and
 // ending the session (logout, sign out everywhere, a password change: durable-objects/
-// sessions.ts) closes it at once (4001).
+// sessions.ts) closes it at once (4001). Every tab is told how many are open (`tabs`), so one
+// with a room open can ask that room for its activity all the same (`other_tabs`).
 import { DurableObject } from "cloudflare:workers";
 import { type ChannelFrame, CloseCode, offeredProtocols, WS_PROTOCOL } from "../../shared/wire";
 
@@ -67,6 +68,22 @@ export class UserChannel extends DurableObject<Env> {
     return this.closeSids(sids, [CloseCode.tokenReplaced, REPLACED]);
   }
 
+  /** Tells the open tabs how many are open (`closing` is not, whatever its state says), all but
+   * `opened`, whose `ready` says so. Returns the count. */
+  private tellTabs(closing?: WebSocket, opened?: WebSocket): number {
+    const open = this.ctx.getWebSockets().filter((ws) => ws !== closing && ws.readyState === WebSocket.OPEN);
+    const data = JSON.stringify({ type: "tabs", count: open.length } satisfies ChannelFrame);
+    for (const ws of open) {
+      if (ws === opened) continue;
+      try {
+        ws.send(data);
+      } catch {
+        // Closing; its close event tells the rest.
+      }
+    }
+    return open.length;
+  }
+
   private closeSids(sids: readonly string[], how: readonly [number, string]): number {
     for (const sid of sids) this.ended.set(sid, how);
     for (const sid of this.ended.keys()) if (this.ended.size > ENDED_KEPT) this.ended.delete(sid);
@@ -79,6 +96,7 @@ export class UserChannel extends DurableObject<Env> {
         closed++;
       }
     }
+    if (closed > 0) this.tellTabs();
     return closed;
   }
 
@@ -100,7 +118,8 @@ export class UserChannel extends DurableObject<Env> {
     } else {
       this.ctx.acceptWebSocket(server);
       server.serializeAttachment({ userId, exp, sid } satisfies ChannelIdentity);
-      server.send(JSON.stringify({ type: "ready", userId } satisfies ChannelFrame));
+      const tabs = this.tellTabs(undefined, server);
+      server.send(JSON.stringify({ type: "ready", userId, tabs } satisfies ChannelFrame));
       const alarm = await this.ctx.storage.getAlarm();
       if (alarm === null || exp * 1000 < alarm) await this.ctx.storage.setAlarm(exp * 1000);
     }
@@ -114,17 +133,26 @@ export class UserChannel extends DurableObject<Env> {
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
     // Answer the client's close frame, or the browser reports an abnormal closure (1006).
     close(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
+    this.tellTabs(ws);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.tellTabs(ws);
   }
 
   /** Closes the sockets whose token expired and waits for the next expiry. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     let next = Number.POSITIVE_INFINITY;
+    let closed = 0;
     for (const ws of this.ctx.getWebSockets()) {
       const { exp } = (ws.deserializeAttachment() as ChannelIdentity | null) ?? { exp: 0 };
-      if (exp * 1000 <= now) close(ws, CloseCode.policy, "Session expired");
-      else next = Math.min(next, exp * 1000);
+      if (exp * 1000 <= now) {
+        close(ws, CloseCode.policy, "Session expired");
+        closed++;
+      } else next = Math.min(next, exp * 1000);
     }
+    if (closed > 0) this.tellTabs();
     if (next !== Number.POSITIVE_INFINITY) await this.ctx.storage.setAlarm(next);
   }
 }

@@ -20,8 +20,9 @@ const WAIT = { timeout: 15_000 };
 
 const sidebarRow = (page: Page, title: string) => page.getByRole("list", { name: "Rooms" }).getByRole("link", { name: new RegExp(title) });
 
-/** Bob's page's reads of the room list (GET /api/rooms), counted as they are made. */
+/** Bob's page's reads of the room list (GET /api/rooms), counted as they are made; his phone's. */
 let bobListReads = 0;
+let phoneListReads = 0;
 
 /** Times `wait` from `start` and logs it: the e2e log is where "within a second" is measured.
  * Bob's page reads no room list in between. */
@@ -74,6 +75,9 @@ describe("a live sidebar", () => {
     await bob.page.waitForLoadState("networkidle");
     const phone = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
     bobPhone = await phone.newPage();
+    bobPhone.on("request", (r) => {
+      if (r.method() === "GET" && new URL(r.url()).pathname === "/api/rooms") phoneListReads++;
+    });
     const session = await bob.page.evaluate(() => localStorage.getItem("parlor.session"));
     await bobPhone.goto("/signin");
     await bobPhone.evaluate((s) => localStorage.setItem("parlor.session", s ?? ""), session);
@@ -121,11 +125,31 @@ describe("a live sidebar", () => {
     await sidebarRow(bobPhone, "Book circle")
       .locator(".badge")
       .waitFor({ state: "detached", ...WAIT });
-    // While the room is open on his desktop, his phone gets no activity for it, only his reads
-    // there: its preview follows all the same, and nothing counts as unread.
+    // While the room is open on his desktop, his phone still gets its activity over the channel
+    // (his desktop's socket told the room he has another tab open), not by reading the list
+    // again: its preview follows, and what his desktop shows him counts as read.
+    const reads = phoneListReads;
     await post(baseURL, `/rooms/${rooms.books}/messages`, { content: "Snacks are on me" }, token);
     await sidebarRow(bobPhone, "Book circle").getByText("Snacks are on me").waitFor(WAIT);
-    expect(await sidebarRow(bobPhone, "Book circle").locator(".badge").count()).toBe(0);
+    await sidebarRow(bobPhone, "Book circle")
+      .locator(".badge")
+      .waitFor({ state: "detached", ...WAIT });
+    expect(phoneListReads - reads).toBe(0);
+    // Away from his desk (the tab hidden, the room still open there), what comes is unread on
+    // his phone.
+    await bob.page.evaluate(() => {
+      (window as unknown as { __hidden: boolean }).__hidden = true;
+    });
+    await post(baseURL, `/rooms/${rooms.books}/messages`, { content: "Bring a chapter" }, token);
+    await sidebarRow(bobPhone, "Book circle").getByText("Bring a chapter").waitFor(WAIT);
+    await sidebarRow(bobPhone, "Book circle").getByText("1 unread").waitFor(WAIT);
+    await bob.page.evaluate(() => {
+      (window as unknown as { __hidden: boolean }).__hidden = false;
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await sidebarRow(bobPhone, "Book circle")
+      .locator(".badge")
+      .waitFor({ state: "detached", ...WAIT });
   });
 
   it("renames the room Bob has open, in his header and his list", async () => {

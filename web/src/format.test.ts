@@ -1,6 +1,6 @@
 // Search snippets: where the excerpt of a long message starts, so that the match shows.
 import { describe, expect, it } from "vitest";
-import { isWellFormedText } from "../../shared/wire";
+import { isWellFormedText } from "../../shared/text";
 import { composerPlaceholders, deviceLabel, noticeText, peerAmong, previewLine, roomIntro, roomTitle, searchSnippet } from "./format";
 
 const marked = (parts: { text: string; match: boolean }[]) => parts.filter((p) => p.match).map((p) => p.text);

@@ -5,7 +5,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { flushAll } from "../../durable-objects/chat-room/test-support";
 import { openStore } from "../../shared/store";
-import { type Message, nameProblem } from "../../shared/wire";
+import { nameProblem } from "../../shared/text";
+import type { Message } from "../../shared/wire";
 import { api, post, roomWith, signUp, uniqueName } from "../../test/helpers";
 import { connect } from "../../test/ws";
 

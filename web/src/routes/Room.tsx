@@ -83,6 +83,7 @@ function RoomView(props: { id: string }) {
     probeRoom: () => api.room(props.id),
     maxChars: MAX_CHARS,
     outbox: storedOutbox(globalThis.sessionStorage, outboxKey(session.user()?.id ?? "", props.id)),
+    otherTabs: () => rooms.state.tabs > 1,
   });
   // Opened offline: the room's details (members, character) come once the connection does.
   createEffect(

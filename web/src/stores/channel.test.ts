@@ -93,6 +93,26 @@ describe("channel frames on the room list", () => {
     expect(store.state.rooms.map((r) => r.id)).toEqual(["c"]);
   });
 
+  it("counts the person's tabs, and leaves the open room to its own socket when another tab asks for its activity", async () => {
+    const { store, onMention } = setup([room("a", 1, 2, 0), room("b", 2, 1, 0)]);
+    await store.refresh();
+    expect(store.state.tabs).toBe(1);
+    applyChannelFrame(store, { type: "ready", userId: "me", tabs: 2 });
+    expect(store.state.tabs).toBe(2);
+    applyChannelFrame(store, { type: "tabs", count: 3 });
+    expect(store.state.tabs).toBe(3);
+    // The open room's socket brought its message and marked it read; the channel's copy of it
+    // (sent for the other tabs' lists) neither counts it again nor notifies of the mention twice.
+    store.setOpen("a");
+    const named = message("a", 3, "hey @ann");
+    store.noteMessage("a", named);
+    store.setClosed("a", 2);
+    store.setOpen("a");
+    applyChannelFrame(store, { type: "activity", rooms: [{ roomId: "a", lastSeq: 3, lastMessage: named, mention: named }] });
+    expect(onMention).toHaveBeenCalledTimes(1);
+    expect(store.state.rooms.find((r) => r.id === "a")?.unread).toBe(0);
+  });
+
   it("keeps a newer live state when an older snapshot arrives after it", async () => {
     const { store, setPage } = setup([room("a", 1, 1, 0)]);
     await store.refresh();

@@ -27,7 +27,11 @@ function defaultUrl(): string {
 export function applyChannelFrame(rooms: RoomListStore, frame: ChannelFrame): void {
   switch (frame.type) {
     case "ready":
+      rooms.setTabs(frame.tabs);
       void rooms.refresh();
+      return;
+    case "tabs":
+      rooms.setTabs(frame.count);
       return;
     case "room":
       rooms.upsertRoom(frame.room);

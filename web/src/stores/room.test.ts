@@ -1,6 +1,6 @@
 // The room store against a scripted WebSocket: hello on every (re)connect, a fresh token per
 // attempt, close codes that end the session, offline sends, rate limits, typing and presence.
-import { createRoot } from "solid-js";
+import { createRoot, createSignal } from "solid-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Message } from "../../../shared/wire";
 import { ApiError } from "../api";
@@ -27,7 +27,14 @@ afterEach(() => {
   FakeSocket.reset();
 });
 
-function setup(opts: { page?: Message[]; fetchPage?: () => Promise<{ messages: Message[]; hasMore: boolean }>; expired?: boolean } = {}) {
+type SetupOptions = {
+  page?: Message[];
+  fetchPage?: () => Promise<{ messages: Message[]; hasMore: boolean }>;
+  expired?: boolean;
+  otherTabs?: () => boolean;
+};
+
+function setup(opts: SetupOptions = {}) {
   let token = "t1";
   const fetchPage = vi.fn(opts.fetchPage ?? (async () => ({ messages: opts.page ?? [msg(1), msg(2)], hasMore: true })));
   const room = createRoot((dispose) => {
@@ -40,6 +47,7 @@ function setup(opts: { page?: Message[]; fetchPage?: () => Promise<{ messages: M
       fetchPage,
       wsUrl: (id) => `ws://test/api/rooms/${id}/ws`,
       socket: { WebSocket: FakeSocket, delay: () => 0, heartbeatMs: 0 },
+      otherTabs: opts.otherTabs,
     });
   });
   return { room, fetchPage, setToken: (t: string) => (token = t) };
@@ -62,6 +70,27 @@ describe("room connection", () => {
     ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [bob] });
     expect(room.state.connection).toBe("live");
     expect(room.state.online).toEqual([bob]);
+  });
+
+  it("tells the room this person has other tabs open, on every connect and whenever that changes", async () => {
+    const [otherTabs, setOtherTabs] = createSignal(true);
+    const { room } = setup({ otherTabs });
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    expect(ws.frames().slice(1)).toEqual([{ type: "other_tabs", open: true }]);
+    setOtherTabs(false);
+    expect(ws.frames().slice(1)).toEqual([
+      { type: "other_tabs", open: true },
+      { type: "other_tabs", open: false },
+    ]);
+    // A new socket starts as the person's only tab: nothing to say until there is another.
+    ws.drop(1006);
+    const next = await connected(2);
+    next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    expect(next.frames().filter((f) => (f as { type: string }).type === "other_tabs")).toEqual([]);
+    setOtherTabs(true);
+    expect(next.frames().filter((f) => (f as { type: string }).type === "other_tabs")).toEqual([{ type: "other_tabs", open: true }]);
   });
 
   it("asks for the latest messages, not the whole room, when history could not be loaded", async () => {

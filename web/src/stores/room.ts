@@ -1,7 +1,7 @@
 // Everything live about the open room: its message store (and outbox), the socket (hello with the
 // last seen seq on every connect), presence, who is typing, the connection state, rate-limit
 // feedback and why a connection ended. Screens render `state` and call the actions, not the socket.
-import { getOwner, onCleanup, runWithOwner } from "solid-js";
+import { createEffect, getOwner, on, onCleanup, runWithOwner } from "solid-js";
 import { createStore } from "solid-js/store";
 import { isBlank } from "../../../shared/text";
 import {
@@ -36,6 +36,9 @@ type Deps = {
   socket?: Partial<SocketOptions>;
   maxChars?: number;
   outbox?: Parameters<typeof createMessageStore>[0]["outbox"];
+  /** Whether this person has other tabs open (the channel's count): the room then keeps
+   * sending them its activity, which their room lists need (`other_tabs`). */
+  otherTabs?: () => boolean;
 };
 
 type State = {
@@ -98,6 +101,7 @@ export function createRoomStore(deps: Deps) {
         changes.saw(frame.lastChange);
         messages.retractAfter(frame.lastSeq);
         setState({ connection: "live", online: frame.online, trouble: null });
+        if (otherTabs()) socket?.send({ type: "other_tabs", open: true }); // a socket starts as one's only tab
         flushWaiting();
         if (state.loadError) void loadLatest();
         break;
@@ -145,6 +149,8 @@ export function createRoomStore(deps: Deps) {
   }
 
   const probe = () => whyRefused(deps.probeRoom).then((ended) => ended && end(ended));
+  const otherTabs = () => deps.otherTabs?.() ?? false;
+  createEffect(on(otherTabs, (open) => state.connection === "live" && socket?.send({ type: "other_tabs", open }), { defer: true }));
 
   function dispose() {
     typists.dispose();

@@ -31,6 +31,8 @@ type State = {
   /** Where the next page of hits starts, or null when there is none. */
   hitsCursor: string | null;
   loadingHits: boolean;
+  /** How many of this person's tabs have their channel open, this one included. */
+  tabs: number;
 };
 
 /** A snapshot's row, unless the list already holds a newer state of the room (a channel frame
@@ -59,6 +61,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
     hits: [],
     hitsCursor: null,
     loadingHits: false,
+    tabs: 1,
   });
   let controller: AbortController | undefined;
   let debounce: ReturnType<typeof setTimeout> | undefined;
@@ -236,6 +239,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
 
     /** Another room's traffic, from the channel (coalesced: one per room per second at most). */
     noteActivity(activity: RoomActivity) {
+      if (activity.roomId === openRoom) return; // its own socket told this list already
       const i = state.rooms.findIndex((r) => r.id === activity.roomId);
       if (i < 0) return void (activity.lastSeq > 0 && debounceRefresh());
       if (activity.mention) mentionSeen(activity.roomId, activity.mention);
@@ -282,6 +286,9 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
         if (room.lastSeq > 0 || room.characterId || !room.title) debounceRefresh();
       }
     },
+
+    /** The channel's count of this person's tabs (its `ready` and `tabs` frames). */
+    setTabs: (count: number) => setState("tabs", count),
 
     removeRoom(roomId: string) {
       framed(roomId, true);
