@@ -206,6 +206,38 @@ describe("reading new messages", () => {
     await shot(page, "reading-backlog");
   });
 
+  it("leaves unread the messages a search hit far down skipped, and counts them read once Ada reaches the bottom", async () => {
+    const { page } = ada;
+    const room = await adasRoom({ title: "Archive" });
+    await seed(baseURL, room.id, adaSession.token, ["Read before", "And this"]);
+    const lines = Array.from({ length: 60 }, (_, i) => `Archive entry ${i + 1}: ${"a line that takes room in the log. ".repeat(2)}`);
+    lines[44] = "Archive entry 45: the quokkaword one";
+    await seed(baseURL, room.id, bob.token, lines);
+    await expect.poll(() => listed(room.id), WAIT).toMatchObject({ lastSeq: 62, unread: 60 });
+    await page.goto("/");
+    await row(page, "Archive").getByText("60 unread").waitFor(WAIT);
+    await page.getByLabel("Search rooms and messages").fill("quokkaword");
+    const hit = page.getByRole("list", { name: "Matching messages" }).getByRole("link").first();
+    await hit.waitFor(WAIT);
+    await hit.click();
+    await page.locator('.msg.is-target[data-seq="47"]').waitFor(WAIT);
+    await live(page);
+    // Entries 1 to about 40 were never on screen: still new, here and on the server.
+    await page.waitForTimeout(1500);
+    await expect.poll(() => page.locator(".jump-latest").textContent(), WAIT).toBe("60 new messages");
+    await page.getByLabel("Search rooms and messages").fill("");
+    await row(page, "Elsewhere").click();
+    await row(page, "Archive").getByText("60 unread").waitFor(WAIT);
+    await expect.poll(async () => (await listed(room.id))?.unread, WAIT).toBe(60);
+    // Back in the room (it opens at the first new one), the end of the log reads them all.
+    await row(page, "Archive").click();
+    await live(page);
+    await page.locator(".jump-latest").click();
+    await expect.poll(() => page.locator(".jump-latest").count(), WAIT).toBe(0);
+    await row(page, "Elsewhere").click();
+    await expect.poll(async () => (await listed(room.id))?.unread, WAIT).toBe(0);
+  });
+
   it("opens at the first new message when more came than the first page holds", async () => {
     const { page } = ada;
     const room = await adasRoom({ title: "Flood" });

@@ -160,7 +160,8 @@ export function MessageList(props: Props) {
     onCleanup(() => scroll?.dispose());
     props.controls?.({ toLatest, scroller });
     // More new messages than fit: open at the first of them, under its line (the window moved
-    // there first if it is not in it); else at the newest.
+    // there first if it is not in it); else at the newest. A search hit opens on itself.
+    if (props.target) return;
     const i = lowerBound(props.messages, reading.newAt() ?? Number.POSITIVE_INFINITY);
     if (i < range()[0]) freeze(Math.max(0, i - 20), Math.min(props.messages.length, Math.max(0, i - 20) + WINDOW));
     const open = () => (scroll?.openAt(scroller.querySelector(".new-sep")) ? freeze(range()[0], range()[1]) : follow() || toLatest());

@@ -40,18 +40,30 @@ export function lowerBound(list: readonly Message[], seq: number): number {
 }
 
 /** The seq of the last message whose row begins above the bottom of `scroller`'s view: what the
- * reader has reached (rows are in seq order, so a binary search over their tops). */
+ * reader has reached. */
 export function seqAtBottom(scroller: HTMLElement): number | undefined {
-  const rows = scroller.querySelectorAll<HTMLElement>("[data-seq]");
   const bottom = scroller.getBoundingClientRect().bottom;
+  return rowSeq(scroller, (row) => row.top < bottom, -1);
+}
+
+/** The seq of the first message whose row shows at the top of `scroller`, if any. */
+export function seqAtTop(scroller: HTMLElement): number | undefined {
+  const top = scroller.getBoundingClientRect().top;
+  return rowSeq(scroller, (row) => row.bottom <= top, 0);
+}
+
+/** The seq of the row `offset` from the first one that is not `above` (rows are in order, so
+ * `above` holds for a run from the start and not after it: a binary search finds where). */
+function rowSeq(scroller: HTMLElement, above: (row: DOMRect) => boolean, offset: number): number | undefined {
+  const rows = scroller.querySelectorAll<HTMLElement>("[data-seq]");
   let lo = 0;
   let hi = rows.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((rows[mid] as HTMLElement).getBoundingClientRect().top < bottom) lo = mid + 1;
+    if (above((rows[mid] as HTMLElement).getBoundingClientRect())) lo = mid + 1;
     else hi = mid;
   }
-  const seq = Number(rows[lo - 1]?.dataset.seq);
+  const seq = Number(rows[lo + offset]?.dataset.seq);
   return Number.isInteger(seq) ? seq : undefined;
 }
 

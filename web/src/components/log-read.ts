@@ -1,13 +1,14 @@
 // What the reader has read of the log: a message counts once its row has been on screen (it
 // reached the bottom of the view), not when it arrives, so what comes while they are up in the
 // history, or while the tab is hidden (no frames are drawn then), stays unread until they get
-// to it. This drives the read marker, the jump button's "N new messages" and the "New messages"
+// to it; and only what follows on from what was read: a jump past unread messages (a search hit
+// far down) leaves them unread, unless it lands at the bottom. This drives the read marker, the jump button's "N new messages" and the "New messages"
 // line, which marks where the latest unread run starts: at opening, the first message after what
 // had been read (stores/read.ts says how far); later, the first one to arrive with everything
 // before it read. Sending clears it.
 import { createEffect, createMemo, createSignal, on, onMount, untrack } from "solid-js";
 import type { Message } from "../../../shared/wire";
-import { lowerBound, seqAtBottom } from "./log-layout";
+import { lowerBound, seqAtBottom, seqAtTop } from "./log-layout";
 
 type Log = {
   messages: readonly Message[];
@@ -34,11 +35,12 @@ export function createLogRead(log: Log, scroller: () => HTMLElement, following: 
 
   /** The last message on screen. */
   const [reached, setReached] = createSignal<number>();
-  /** Reads what is on screen now. */
+  /** Reads what is on screen now, if it runs on from what was read or reaches the bottom. */
   const look = () => {
     const seq = seqAtBottom(scroller());
     setReached(seq);
-    if (seq !== undefined && seq > seen()) setSeen(seq);
+    if (seq === undefined || seq <= seen()) return;
+    if (following() || (seqAtTop(scroller()) ?? 0) <= read() + 1) setSeen(seq);
   };
   /** Messages below the screen, read or not (by seq, gap-free: unloaded ones count too). */
   const below = () => last() - (reached() ?? lastRendered() ?? 0);

@@ -91,10 +91,11 @@ export function createOpening(deps: {
       const seq = Number(at);
       if (!loaded || !at) return;
       const found = Number.isInteger(seq) && seq > 0 && (await deps.history.jumpTo(seq).catch(() => false));
-      setJumped(true);
-      deps.clearAt();
+      // The target first: the log opens on it, not on the first new message.
       if (found) deps.found(seq);
       else deps.missing();
+      setJumped(true);
+      deps.clearAt();
     }),
   );
   const [reachedNew, setReachedNew] = createSignal(hit);
