@@ -126,6 +126,49 @@ describe("attachments", () => {
     expect([...ada.errors, ...bob.errors]).toEqual([]);
   });
 
+  it("keeps Bob's room and his typing while a picture loads, and says so in place when it cannot", async () => {
+    const box = bob.page.locator("#composer-input");
+    await box.click();
+    await box.fill("I am typing a reply");
+    // Bob's copy of the next picture takes 3 s to come.
+    const files = (url: URL) => url.pathname.includes("/attachments/");
+    let slow = true;
+    await bob.page.route(files, async (route) => {
+      if (slow) await new Promise((r) => setTimeout(r, 3000));
+      await route.continue().catch(() => {});
+    });
+    await pasteChart(ada.page, { name: "slow.png", width: 320, height: 240 });
+    await sendOnceUploaded(ada.page);
+    const waiting = bob.page.getByRole("log").locator(".msg-thumb-wait");
+    await waiting.waitFor({ timeout: 15_000 });
+    // Meanwhile the room is all there and the composer keeps the focus and what he typed.
+    expect(await bob.page.getByRole("log").isVisible()).toBe(true);
+    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+    await box.pressSequentially(" and more");
+    expect(await box.inputValue()).toBe("I am typing a reply and more");
+    await bob.page.getByRole("button", { name: "Open slow.png" }).locator("img").waitFor({ timeout: 15_000 });
+    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+    // A picture the server fails to send: a tile that says so, the room untouched.
+    slow = false;
+    await bob.page.unroute(files);
+    let failing = true;
+    await bob.page.route(files, (route) => (failing ? route.fulfill({ status: 500, body: "boom" }) : route.continue()));
+    await pasteChart(ada.page, { name: "broken.png", width: 320, height: 240 });
+    await sendOnceUploaded(ada.page);
+    const broken = bob.page.getByRole("button", { name: "Couldn't load broken.png; try again" });
+    await broken.waitFor({ timeout: 15_000 });
+    expect(await broken.textContent()).toContain("Couldn't load broken.png");
+    expect(await bob.page.locator("#composer-input").inputValue()).toBe("I am typing a reply and more");
+    await shot(bob.page, "attachments-failed-phone");
+    // Tapped once the server answers again, it loads.
+    failing = false;
+    await broken.click();
+    await bob.page.getByRole("button", { name: "Open broken.png" }).locator("img").waitFor({ timeout: 15_000 });
+    await bob.page.unroute(files);
+    await box.fill("");
+    expect(ada.errors).toEqual([]);
+  });
+
   it("gives a tiny picture a thumbnail big enough to see and to tap", async () => {
     await pasteChart(ada.page, { name: "dot.png", width: 2, height: 2 });
     await ada.page.getByRole("list", { name: "Files to send" }).getByText("dot.png").waitFor();

@@ -1,11 +1,14 @@
 // Attachments in the log and in the composer. A message's images show as thumbnails that open
 // a viewer; other files as a chip that downloads them. Their bytes need the session's token,
 // which an <img> cannot send, so each is fetched once (api.attachment) into an object URL
-// shared by every place it shows. The composer's tray lists files being uploaded, with
+// shared by every place it shows. A thumbnail waits for its picture in place (never through
+// the screen's Suspense, which would blank the room and take the focus from the composer), and
+// one that could not be fetched says so and tries again when clicked. The composer's tray lists files being uploaded, with
 // progress, Cancel, and the reason a file was refused.
-import { createResource, createSignal, For, Show } from "solid-js";
+import { createSignal, For, Match, Show, Switch } from "solid-js";
 import type { Attachment } from "../../../shared/wire";
-import { api } from "../api";
+import { api, describeError } from "../api";
+import { toast } from "../stores/toasts";
 import type { Upload } from "../stores/uploads";
 import { Icon } from "./Icon";
 
@@ -32,7 +35,9 @@ export function AttachmentList(props: { attachments: Attachment[] }) {
   let viewer!: HTMLDialogElement;
   const [shown, setShown] = createSignal<{ name: string; src: string }>();
   const open = async (a: Attachment) => {
-    setShown({ name: a.name, src: await objectUrl(a) });
+    const src = await fetched(a);
+    if (src === undefined) return;
+    setShown({ name: a.name, src });
     viewer.showModal();
   };
   return (
@@ -57,22 +62,57 @@ export function AttachmentList(props: { attachments: Attachment[] }) {
   );
 }
 
+/** The object URL of `a`, or undefined once the person has been told why it could not be had. */
+async function fetched(a: Attachment): Promise<string | undefined> {
+  try {
+    return await objectUrl(a);
+  } catch (err) {
+    toast(`Couldn't open ${a.name}: ${describeError(err)}`, "error");
+    return undefined;
+  }
+}
+
 function Thumbnail(props: { attachment: Attachment; onOpen: () => void }) {
-  const [src] = createResource(() => props.attachment, objectUrl);
   const a = () => props.attachment;
+  const [state, setState] = createSignal<{ src: string } | "loading" | "failed">("loading");
+  const load = () => {
+    setState("loading");
+    objectUrl(a()).then(
+      (src) => setState({ src }),
+      () => setState("failed"),
+    );
+  };
+  load();
+  const src = () => {
+    const s = state();
+    return typeof s === "object" ? s.src : undefined;
+  };
+  const failed = () => state() === "failed";
   return (
-    <button type="button" class="msg-thumb" aria-label={`Open ${a().name}`} onClick={props.onOpen}>
-      <Show when={src()} fallback={<span class="msg-thumb-wait" style={{ "aspect-ratio": `${a().width ?? 4} / ${a().height ?? 3}` }} />}>
-        <img src={src()} alt={a().name} width={a().width} height={a().height} />
-      </Show>
+    <button
+      type="button"
+      class="msg-thumb"
+      aria-label={failed() ? `Couldn't load ${a().name}; try again` : `Open ${a().name}`}
+      onClick={() => (failed() ? load() : props.onOpen())}
+    >
+      <Switch fallback={<span class="msg-thumb-wait" style={{ "aspect-ratio": `${a().width ?? 4} / ${a().height ?? 3}` }} />}>
+        <Match when={src()}>{(url) => <img src={url()} alt={a().name} width={a().width} height={a().height} />}</Match>
+        <Match when={failed()}>
+          <span class="msg-thumb-wait is-failed">
+            <Icon name="regenerate" /> Couldn't load {a().name}
+          </span>
+        </Match>
+      </Switch>
     </button>
   );
 }
 
 function FileChip(props: { attachment: Attachment }) {
   const download = async () => {
+    const src = await fetched(props.attachment);
+    if (src === undefined) return;
     const link = document.createElement("a");
-    link.href = await objectUrl(props.attachment);
+    link.href = src;
     link.download = props.attachment.name;
     link.click();
   };
