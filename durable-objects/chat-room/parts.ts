@@ -95,6 +95,9 @@ export function composeRoom(ctx: DurableObjectState, env: Env): RoomParts {
     deleted: async (message) => void (await uploads.discard(message.seq)),
     changed: async (roomId, before, after) => {
       await renameAfter({ log, history, retitled: (room) => memberUpdates.tell({ type: "room", room }) }, roomId, before, after);
+      // The newest message is the room list's preview: an edit or a delete must not leave the
+      // old text there (a deleted message's least of all).
+      if (after.seq === log.lastSeq) await memberUpdates.soon();
       await ai.onUserMessage(after, before);
     },
     maxChars: config.maxMessageChars,

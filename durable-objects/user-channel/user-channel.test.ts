@@ -135,6 +135,22 @@ describe("the person's channel", () => {
     for (const ch of [a, b]) ch.close();
   });
 
+  it("tells members an edit or a delete of the room's newest message, so no list keeps the old text", async () => {
+    const [room, ann, bob] = await roomWith("ann", "bob");
+    const b = await connectChannel(bob.token);
+    await post(ann, room.id, "the password is hunter2");
+    await b.waitFor("activity", (f) => f.rooms.some((r) => r.lastMessage?.content === "the password is hunter2"));
+    const path = `/rooms/${room.id}/messages/1`;
+    expect((await api(path, { method: "PATCH", token: ann.token, body: { content: "never mind" } })).status).toBe(200);
+    const edited = await b.waitFor("activity", (f) => f.rooms.some((r) => r.lastMessage?.content === "never mind"));
+    expect(edited.rooms[0]).toMatchObject({ roomId: room.id, lastSeq: 1 });
+    expect((await api(path, { method: "DELETE", token: ann.token })).status).toBe(200);
+    const deleted = await b.waitFor("activity", (f) => f.rooms.some((r) => !!r.lastMessage?.deletedAt));
+    expect(deleted.rooms[0]?.lastMessage).toMatchObject({ seq: 1, content: "" });
+    expect(JSON.stringify(b.frames.slice(b.frames.indexOf(deleted)))).not.toContain("hunter2");
+    b.close();
+  });
+
   it("arms no round while every member has the room open, and does again once one has not", async () => {
     const [room, ann, bob] = await roomWith("ann", "bob");
     const [a, b] = [await connect(ann.token, room.id), await connect(bob.token, room.id)];

@@ -113,6 +113,15 @@ describe("channel frames on the room list", () => {
     expect(store.state.rooms.find((r) => r.id === "a")?.unread).toBe(0);
   });
 
+  it("replaces the preview when the room's newest message is edited or deleted, counting nothing new", async () => {
+    const { store } = setup([room("a", 1, 1, 0)]);
+    await store.refresh();
+    applyChannelFrame(store, { type: "activity", rooms: [{ roomId: "a", lastSeq: 2, lastMessage: message("a", 2, "hunter2") }] });
+    const gone = { ...message("a", 2, ""), deletedAt: at(6) };
+    applyChannelFrame(store, { type: "activity", rooms: [{ roomId: "a", lastSeq: 2, lastMessage: gone }] });
+    expect(store.state.rooms[0]).toMatchObject({ unread: 1, lastMessage: { seq: 2, content: "", deletedAt: at(6) } });
+  });
+
   it("keeps a newer live state when an older snapshot arrives after it", async () => {
     const { store, setPage } = setup([room("a", 1, 1, 0)]);
     await store.refresh();
