@@ -19,7 +19,7 @@ export type MessageActions = {
   regenerate?: (seq: number) => void;
   retry: (clientId: string) => void;
   discard: (clientId: string) => void;
-  edit?: (seq: number, content: string) => void;
+  edit?: (seq: number, content: string) => boolean; // false: not sent (offline), the editor keeps the text
   remove?: (seq: number) => void;
   selectVersion?: (seq: number, version: number) => void;
 };
@@ -128,7 +128,7 @@ export function MessageItem(props: Props) {
   };
   if (props.mine && m().author.kind === "user") offerEdit(m, () => edit(true, true));
   const saveEdit = (text: string) => {
-    props.actions.edit?.(m().seq, text);
+    if (props.actions.edit?.(m().seq, text) === false) return;
     edit(false);
     if (props.answeredBy !== undefined) setOffer(true);
   };

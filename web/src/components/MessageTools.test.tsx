@@ -50,6 +50,23 @@ describe("message actions", () => {
     expect(screen.queryByRole("button", { name: /Regenerate reply/ })).toBeNull();
   });
 
+  it("keeps the editor open with the new text when the edit could not be sent (offline)", () => {
+    const a = actions();
+    a.edit.mockReturnValue(false);
+    item(mine(), a);
+    fireEvent.click(screen.getByRole("button", { name: "Edit" }));
+    const box = screen.getByRole("textbox", { name: "Edit message" }) as HTMLTextAreaElement;
+    fireEvent.input(box, { target: { value: "written offline" } });
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(a.edit).toHaveBeenCalledWith(3, "written offline");
+    expect((screen.getByRole("textbox", { name: "Edit message" }) as HTMLTextAreaElement).value).toBe("written offline");
+    // Back online, saving again sends it and closes the editor.
+    a.edit.mockReturnValue(true);
+    fireEvent.keyDown(screen.getByRole("textbox", { name: "Edit message" }), { key: "Enter" });
+    expect(a.edit).toHaveBeenCalledTimes(2);
+    expect(screen.queryByRole("textbox", { name: "Edit message" })).toBeNull();
+  });
+
   it("on a touch screen, makes Return a new line in the editor and saves with Save", () => {
     vi.stubGlobal("matchMedia", (query: string) => ({ matches: query === "(hover: none) and (pointer: coarse)" }));
     try {

@@ -14,8 +14,11 @@ const ASKED_MS = 2000;
 
 export function createRoomChanges(deps: { send: (frame: ChangeFrame) => boolean; offline: () => void }) {
   let lastChange: number | undefined;
+  /** Sends `frame`; false, with the reader told, if it could not go (offline, reconnecting). */
   const change = (frame: ChangeFrame) => {
-    if (!deps.send(frame)) deps.offline();
+    if (deps.send(frame)) return true;
+    deps.offline();
+    return false;
   };
   /** Stops and regenerates sent in the last ASKED_MS, as "kind seq". */
   const asked = new Set<string>();
@@ -26,10 +29,11 @@ export function createRoomChanges(deps: { send: (frame: ChangeFrame) => boolean;
     saw(n: number | undefined) {
       if (typeof n === "number") lastChange = Math.max(lastChange ?? 0, n);
     },
-    /** Your new text for one of your messages. */
-    edit(seq: number, content: string) {
+    /** Your new text for one of your messages; false if it could not be sent (the editor then
+     * keeps it, to save again once the room is back). */
+    edit(seq: number, content: string): boolean {
       const text = content.trim();
-      if (!isBlank(text)) change({ type: "edit", seq, content: text });
+      return isBlank(text) || change({ type: "edit", seq, content: text });
     },
     remove: (seq: number) => change({ type: "delete", seq }),
     /** Shows version `version` (1-based) of an AI reply, to everyone in the room. */

@@ -8,7 +8,7 @@ export const actions = () => ({
   regenerate: vi.fn(),
   retry: vi.fn(),
   discard: vi.fn(),
-  edit: vi.fn(),
+  edit: vi.fn((_seq: number, _content: string) => true),
   remove: vi.fn(),
   selectVersion: vi.fn(),
 });
