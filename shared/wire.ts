@@ -16,6 +16,9 @@ export const MAX_SEQ = 2 ** 31 - 1;
 /** A `clientId`, chosen by the client (a resend after a reconnect is known by it): visible ASCII. */
 export const MAX_CLIENT_ID_LENGTH = 64;
 export const CLIENT_ID_PATTERN = /^[\x21-\x7E]+$/;
+/** The longest filter `GET /api/rooms?q=` takes (the sidebar's search box, which also searches
+ * messages, holds no more). */
+export const MAX_ROOM_QUERY = 100;
 /** What `hello` without `afterSeq` sends: the latest this many messages. */
 export const RECENT_ON_HELLO = 50;
 /** Most attachments one message may carry. */

@@ -4,6 +4,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { AiMode, Member, OnlineUser, Room, RoomListItem } from "../wire";
 import type { DbContext } from "./db";
 import { iso, type RoomRow, toMessage, toRoom, toUser } from "./mappers";
+import { contains } from "./text-match";
 
 export type MemberRow = DbContext["t"]["roomMembers"]["$inferSelect"];
 export type RoomPatch = { title?: string | null; characterId?: string | null; aiMode?: AiMode };
@@ -21,7 +22,7 @@ export function decodeCursor(s: string): ListCursor | null {
   }
 }
 
-export function roomsRepo({ db, t, atomic }: DbContext) {
+export function roomsRepo({ db, t, atomic, dialect }: DbContext) {
   const { rooms, roomMembers: rm, messages, users, characters } = t;
   /** Of `roomIds`, those with exactly one member besides `userId`: room id -> that member. */
   async function peersOf(roomIds: string[], userId: string): Promise<Map<string, OnlineUser>> {
@@ -115,7 +116,7 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
           and(
             eq(rm.userId, userId),
             cursor ? or(lt(rooms.lastActivityAt, cursor.at), and(eq(rooms.lastActivityAt, cursor.at), lt(rooms.id, cursor.id))) : undefined,
-            q ? sql`lower(coalesce(${rooms.title}, '')) like ${`%${likeEscape(q.toLowerCase())}%`} escape '\\'` : undefined,
+            q ? contains(dialect, sql`lower(coalesce(${rooms.title}, ''))`, q.toLowerCase()) : undefined,
           ),
         )
         .orderBy(desc(rooms.lastActivityAt), desc(rooms.id))
@@ -212,5 +213,3 @@ export function roomsRepo({ db, t, atomic }: DbContext) {
     },
   };
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -98,6 +98,26 @@ describe(`history store (${store.dialect})`, () => {
     expect(newer.id).toBeTruthy();
   });
 
+  it("filters rooms by any part of their title and people by the start of their names, however long the text and whatever it holds", async () => {
+    const [u, v] = [await user(), await user()];
+    const title = "Plans: 100% of the_budget, and a title longer than fifty bytes — ünïcode";
+    await room(u.id, [v.id], title);
+    await room(u.id, [v.id], "Plans for 100 days");
+    const titles = async (q: string) => (await store.rooms.list(v.id, { q, limit: 10 })).rooms.map((r) => r.title);
+    // Longer than the 50-byte LIKE pattern D1 allows; case ignored; % and _ only themselves.
+    expect(await titles("100% OF THE_BUDGET, AND A TITLE LONGER THAN FIFTY BYTES — ünïcode")).toEqual([title]);
+    expect(await titles("100%")).toEqual([title]);
+    expect(await titles("the_b")).toEqual([title]);
+    expect(await titles("x".repeat(100))).toEqual([]);
+    expect((await titles("plans")).sort()).toEqual([title, "Plans for 100 days"].sort());
+    const names = async (prefix: string) => (await store.users.sharingRooms(u.id, prefix, 10)).map((p) => p.id);
+    expect(await names(v.username.toUpperCase())).toEqual([v.id]);
+    expect(await names("store t")).toContain(v.id);
+    expect(await names("tore")).toEqual([]);
+    expect(await names("%")).toEqual([]);
+    expect(await names("s".repeat(64))).toEqual([]);
+  });
+
   it("finds a person's direct chats, each with the other person: not a titled room, one with a character, or a group", async () => {
     const [u, v, w] = [await user(), await user(), await user()];
     const direct = await room(u.id, [v.id]);

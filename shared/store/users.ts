@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Character, CharacterInput, Room } from "../wire";
 import type { Db, DbContext } from "./db";
 import { type RoomRow, toCharacter, toRoom, type UserRow } from "./mappers";
+import { startsWith } from "./text-match";
 
 export function usersRepo({ db, t }: DbContext) {
   return {
@@ -22,7 +23,7 @@ export function usersRepo({ db, t }: DbContext) {
      * `prefix` (case-insensitively), by username: the invite field's completions. */
     async sharingRooms(userId: string, prefix: string, limit: number): Promise<UserRow[]> {
       const rm = t.roomMembers;
-      const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+      const start = prefix.toLowerCase();
       const myRooms = db.select({ roomId: rm.roomId }).from(rm).where(eq(rm.userId, userId));
       const roommates = db.select({ userId: rm.userId }).from(rm).where(inArray(rm.roomId, myRooms));
       return db
@@ -32,7 +33,7 @@ export function usersRepo({ db, t }: DbContext) {
           and(
             inArray(t.users.id, roommates),
             sql`${t.users.id} <> ${userId}`,
-            or(sql`lower(${t.users.username}) like ${pattern} escape '\\'`, sql`lower(${t.users.displayName}) like ${pattern} escape '\\'`),
+            or(startsWith(sql`lower(${t.users.username})`, start), startsWith(sql`lower(${t.users.displayName})`, start)),
           ),
         )
         .orderBy(asc(t.users.username))

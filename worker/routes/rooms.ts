@@ -17,6 +17,7 @@ import {
 import type { Store } from "../../shared/store";
 import { iso, toUser } from "../../shared/store/mappers";
 import { decodeCursor } from "../../shared/store/rooms";
+import { MAX_ROOM_QUERY } from "../../shared/wire";
 import { LIMITS, signedInAccount, throttle } from "../auth/sign-in";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { tellMembers, tellPeople } from "../lib/channels";
@@ -96,7 +97,7 @@ export const roomRoutes = router()
       tags: ["Rooms"],
       summary: "Your rooms, newest activity first",
       security: bearer,
-      request: { query: z.object({ q: z.string().max(100).optional(), cursor: z.string().optional(), limit: Limit }) },
+      request: { query: z.object({ q: z.string().max(MAX_ROOM_QUERY).optional(), cursor: z.string().optional(), limit: Limit }) },
       responses: {
         200: jsonReply(z.object({ rooms: z.array(RoomListItem), nextCursor: z.string().nullable() }), "A page of rooms"),
         400: commonErrors[400],

@@ -4,11 +4,12 @@
 import { A, useNavigate } from "@solidjs/router";
 import { onCleanup, onMount, Show } from "solid-js";
 import { Dynamic } from "solid-js/web";
+import { MAX_ROOM_QUERY } from "../../../shared/wire";
 import { useRooms } from "../context";
 import { askForNotifications, notificationPermission } from "../notify";
 import { createOnline } from "../online";
 import { session, signOutEverywhere } from "../session";
-import { writtenHere } from "../stores/outbox";
+import { signOutWarning } from "../stores/outbox";
 import { Avatar } from "./Avatar";
 import { ConfirmButton } from "./ConfirmButton";
 import { FirstSteps } from "./FirstSteps";
@@ -72,6 +73,7 @@ export function Sidebar(props: { asMain?: boolean }) {
           type="search"
           placeholder="Search"
           autocomplete="off"
+          maxLength={MAX_ROOM_QUERY}
           value={rooms.state.query}
           onInput={(e) => rooms.setQuery(e.currentTarget.value)}
           onKeyDown={(e) => {
@@ -170,11 +172,7 @@ export function Sidebar(props: { asMain?: boolean }) {
             label="Sign out"
             title="Sign out"
             confirmLabel="Sign out"
-            warning={
-              writtenHere(globalThis.sessionStorage, user()?.id ?? "")
-                ? "Drafts and unsent messages on this tab will be discarded."
-                : undefined
-            }
+            warning={signOutWarning(user()?.id)}
             onConfirm={async () => {
               await signOutEverywhere(false);
               navigate("/signin");

@@ -5,6 +5,7 @@ import { fireEvent, screen, waitFor } from "@solidjs/testing-library";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError, api } from "../api";
 import { session } from "../session";
+import { draftKey } from "../stores/outbox";
 import { renderAt } from "../test/router";
 import { signInAs } from "../test/session";
 import Account from "./Account";
@@ -33,6 +34,17 @@ describe("Account", () => {
     fireEvent.click(save);
     await waitFor(() => expect(session.user()?.displayName).toBe("Ann Lee"));
     expect(update).toHaveBeenCalledWith({ displayName: "Ann Lee" });
+  });
+
+  it("warns before signing out everywhere that this tab's drafts go with it", async () => {
+    sessionStorage.setItem(draftKey(user.id, "r1"), "half a thought");
+    try {
+      renderAt("/account", () => <Account />);
+      fireEvent.click(await screen.findByRole("button", { name: "Sign out everywhere" }));
+      expect(screen.getByText("Drafts and unsent messages on this tab will be discarded.")).toBeInTheDocument();
+    } finally {
+      sessionStorage.clear();
+    }
   });
 
   it("says under the field that the current password is wrong, and focuses it", async () => {

@@ -12,6 +12,7 @@ import { NotificationSetting } from "../components/NotificationSetting";
 import { PasswordField } from "../components/PasswordField";
 import { SessionList } from "../components/SessionList";
 import { session, signOutEverywhere } from "../session";
+import { signOutWarning } from "../stores/outbox";
 import { toast } from "../stores/toasts";
 
 export default function Account() {
@@ -128,6 +129,7 @@ export default function Account() {
           <ConfirmButton
             label="Sign out everywhere"
             confirmLabel="Sign out everywhere"
+            warning={signOutWarning(session.user()?.id)}
             onConfirm={async () => {
               await signOutEverywhere(true);
               navigate("/signin");

@@ -42,6 +42,10 @@ function writtenKeys(storage: Storage | undefined, userId = ""): string[] {
 /** Whether this tab keeps a draft or an unsent message of `userId`'s (signing out would lose it). */
 export const writtenHere = (storage: Storage | undefined, userId: string) => writtenKeys(storage, `${userId}.`).length > 0;
 
+/** What signing `userId` out of this tab would lose, said in its confirm step; or nothing. */
+export const signOutWarning = (userId: string | undefined) =>
+  writtenHere(globalThis.sessionStorage, userId ?? "") ? "Drafts and unsent messages on this tab will be discarded." : undefined;
+
 /** Signing out on purpose forgets what this tab kept of what the person wrote. A session that
  * merely ended keeps it, for the same person signing in again; no one else is shown it. */
 export function forgetWritten(storage: Storage | undefined) {
