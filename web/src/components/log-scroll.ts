@@ -5,10 +5,18 @@
 // log to the bottom (while following the conversation) or puts the row the reader was looking
 // at back where it was on screen. Only a scroll upwards (the reader's wheel, touch, keys or
 // scrollbar) leaves the bottom; content growing never does, since it does not move scrollTop.
+// Content that shrinks and grows back between two frames (a row laid out again while something
+// reads the layout) clamps scrollTop without a ResizeObserver callback to follow: a small move
+// up while following, with no input from the reader just before it, is taken back.
 // A row that changes size in place because the reader acted on it (its editor opening) is held
 // still instead, and its lower edge is brought into view if it grows past. One held with
 // `keepBottom` (an editor opened from the composer, away from the row) keeps a log at the
 // bottom pinned there while the whole row still fits, so the newest lines stay in view.
+
+/** A move up while following this small, with no input from the reader in the READER_MS before
+ * it, is content clamping the view, not the reader (whose smallest move to leave is 150 px). */
+const CLAMP_PX = 150;
+const READER_MS = 1000;
 
 export type LogScroll = {
   /** Scroll to the bottom now. */
@@ -26,7 +34,8 @@ export type LogScroll = {
    * `keepBottom` and it fits); or let go. */
   hold(el: HTMLElement, on: boolean, keepBottom?: boolean): void;
   /** Notes a scroll event; returns whether it went up (towards older messages). The log's own
-   * scroll handler calls it first, so the answer is about this event, not the one before. */
+   * scroll handler calls it first, so the answer is about this event, not the one before. A
+   * small move up while following that no reader's input caused is undone (see above). */
   scrolled(): boolean;
   dispose(): void;
 };
@@ -36,6 +45,14 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
   let held: HTMLElement | null = null;
   let heldKeepsBottom = false;
   let lastTop = scroller.scrollTop;
+  /** When the reader last used a wheel, a key, a pointer or a touch (anywhere: a wheel over the
+   * header or the composer scrolls the log too). */
+  let inputAt = Number.NEGATIVE_INFINITY;
+  const input = () => {
+    inputAt = performance.now();
+  };
+  const INPUTS = ["wheel", "keydown", "pointerdown", "touchstart"] as const;
+  for (const type of INPUTS) document.addEventListener(type, input, { capture: true, passive: true });
 
   const offset = (el: HTMLElement) => el.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
   /** `el` at the top of the view (with a little room above it), held there. */
@@ -89,11 +106,15 @@ export function createLogScroll(scroller: HTMLElement, content: HTMLElement, fol
     // Which way the view moved: content growing does not move scrollTop, the reader does.
     scrolled() {
       const upward = scroller.scrollTop < lastTop - 1;
+      const gap = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+      const clamped = upward && following() && gap <= CLAMP_PX && performance.now() - inputAt > READER_MS;
+      if (clamped) api.toBottom();
       lastTop = scroller.scrollTop;
-      return upward;
+      return upward && !clamped;
     },
     dispose() {
       observer.disconnect();
+      for (const type of INPUTS) document.removeEventListener(type, input, { capture: true });
     },
   };
 
