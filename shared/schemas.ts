@@ -199,7 +199,7 @@ export const LoginInput = Credentials.extend({
 /** `model` is any string here; the characters route narrows it to what the AI providers accept. */
 export const CharacterInput = z.object({
   name: safeName(40),
-  systemPrompt: longText().trim().min(1).max(8000),
+  systemPrompt: longText().trim().min(1).max(W.SYSTEM_PROMPT_MAX),
   description: longText().max(280).optional(),
   model: z.string().max(80).nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),

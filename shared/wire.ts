@@ -19,6 +19,8 @@ export const CLIENT_ID_PATTERN = /^[\x21-\x7E]+$/;
 /** The longest filter `GET /api/rooms?q=` takes (the sidebar's search box, which also searches
  * messages, holds no more). */
 export const MAX_ROOM_QUERY = 100;
+/** The longest instructions (system prompt) a character may have, in characters. */
+export const SYSTEM_PROMPT_MAX = 8000;
 /** What `hello` without `afterSeq` sends: the latest this many messages. */
 export const RECENT_ON_HELLO = 50;
 /** Most attachments one message may carry. */

@@ -1,10 +1,11 @@
 // Creating or editing an AI character: name, description, instructions (system prompt),
-// optional model and temperature. Checks what the API would refuse before sending.
+// optional model and temperature. Checks what the API would refuse before sending, counts the
+// instructions' characters as they near the limit, and asks before leaving unsaved changes.
 import { useNavigate } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
-import type { Character } from "../../../shared/wire";
+import { type Character, SYSTEM_PROMPT_MAX } from "../../../shared/wire";
 import { api, type CharacterInput } from "../api";
-import { createSubmit, Field, FieldError, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
+import { createSubmit, Field, FieldError, FormActions, FormAlert, Page, SubmitButton, warnBeforeLeaving } from "../components/Form";
 import { toast } from "../stores/toasts";
 
 export function CharacterForm(props: { character?: Character; onSaved: (c: Character) => void }) {
@@ -18,11 +19,22 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
   const [temperature, setTemperature] = createSignal(c?.temperature === null || c?.temperature === undefined ? "" : String(c.temperature));
   let nameRef!: HTMLInputElement;
   onMount(() => nameRef.focus());
+  const fields = () => JSON.stringify([name(), description(), avatar(), prompt(), model(), temperature()]);
+  const asOpened = fields();
+  let saved = false;
+  warnBeforeLeaving(() => !saved && fields() !== asOpened);
+  const promptLength = () => prompt().trim().length;
+  const count = (n: number) => n.toLocaleString("en-US");
 
   const form = createSubmit(async () => {
     const t = temperature().trim() === "" ? null : Number(temperature());
     if (!name().trim()) throw new FieldError("name", "Give the character a name.");
     if (!prompt().trim()) throw new FieldError("systemPrompt", "Write the instructions (system prompt) the character follows.");
+    if (promptLength() > SYSTEM_PROMPT_MAX)
+      throw new FieldError(
+        "systemPrompt",
+        `At most ${count(SYSTEM_PROMPT_MAX)} characters: shorten it by ${count(promptLength() - SYSTEM_PROMPT_MAX)}.`,
+      );
     if (t !== null && (Number.isNaN(t) || t < 0 || t > 2)) throw new FieldError("temperature", "A number from 0 to 2.");
     const body: CharacterInput = {
       name: name().trim(),
@@ -34,6 +46,7 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
     };
     const { character } = c ? await api.updateCharacter(c.id, body) : await api.createCharacter(body);
     props.onSaved(character);
+    saved = true;
     toast(c ? `${character.name} was updated` : `${character.name} was created`, "success");
     navigate("/characters");
   }, ["name", "avatar", "description", "systemPrompt", "model", "temperature"]);
@@ -91,7 +104,12 @@ export function CharacterForm(props: { character?: Character; onSaved: (c: Chara
             />
           )}
         </Field>
-        <Field id="character-prompt" label="Instructions (system prompt)" error={form.field("systemPrompt")}>
+        <Field
+          id="character-prompt"
+          label="Instructions (system prompt)"
+          hint={promptLength() > SYSTEM_PROMPT_MAX * 0.8 ? `${count(promptLength())} of ${count(SYSTEM_PROMPT_MAX)} characters` : undefined}
+          error={form.field("systemPrompt")}
+        >
           {(aria) => (
             <textarea
               {...aria}
