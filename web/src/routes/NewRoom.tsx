@@ -1,6 +1,7 @@
 // Start a room: a title, an AI character (or none) with how it joins in, and the people to
 // invite by username (checked, and completed among people you share rooms with, as you type).
-// Everything but the title is optional.
+// Everything but the title is optional. Untitled, without a character and with one person it
+// is a direct chat, named after them: one you already have with them opens instead of a second.
 import { useNavigate } from "@solidjs/router";
 import { createResource, createSignal, For, onMount, Show } from "solid-js";
 import type { AiMode } from "../../../shared/wire";
@@ -12,6 +13,7 @@ import { PeopleInput } from "../components/PeopleInput";
 import { useRooms } from "../context";
 import { settled } from "../resource";
 import { session } from "../session";
+import { toast } from "../stores/toasts";
 
 export default function NewRoom() {
   const navigate = useNavigate();
@@ -30,10 +32,18 @@ export default function NewRoom() {
     titleRef.focus();
   });
 
+  const directChatWith = (username: string | undefined) =>
+    username && rooms.state.rooms.find((r) => r.peer?.username.toLowerCase() === username.toLowerCase());
+
   const form = createSubmit(async () => {
     // A name still being checked, or typed without Enter, is part of the room too; one that is
     // refused stops here, its reason under the field.
     if (invites && !(await invites.settle())) return;
+    const existing = directChatWith(members().length === 1 && !title().trim() && !characterId() ? members()[0] : undefined);
+    if (existing) {
+      toast(`You already have a chat with ${existing.peer?.displayName}: here it is.`);
+      return navigate(`/rooms/${existing.id}`, { replace: true });
+    }
     const { room } = await api.createRoom({
       title: title().trim() || undefined,
       characterId: characterId() ?? undefined,
