@@ -77,6 +77,12 @@ const paths: Record<string, () => JSX.Element> = {
       <path d="M12 7.5v5.5M12 16.5v.01" />
     </>
   ),
+  info: () => (
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 16.5V11M12 7.5v.01" />
+    </>
+  ),
   check: () => <path d="m5 12.5 4.5 4.5L19 7.5" />,
   clock: () => (
     <>

@@ -1,7 +1,10 @@
 // Shows toasts in a polite live region so screen readers announce them without stealing focus.
 import { For } from "solid-js";
-import { dismissToast, toasts } from "../stores/toasts";
-import { Icon } from "./Icon";
+import { dismissToast, type Toast, toasts } from "../stores/toasts";
+import { Icon, type IconName } from "./Icon";
+
+/** A tick only for what succeeded: a tip or a notice is not a success. */
+const ICONS: Record<Toast["kind"], IconName> = { error: "alert", info: "info", success: "check" };
 
 export function Toaster() {
   return (
@@ -9,7 +12,7 @@ export function Toaster() {
       <For each={toasts}>
         {(t) => (
           <div class={`toast toast-${t.kind}`}>
-            <Icon name={t.kind === "error" ? "alert" : "check"} />
+            <Icon name={ICONS[t.kind]} />
             <span>{t.text}</span>
             <button type="button" class="icon-btn toast-close" aria-label="Dismiss" onClick={() => dismissToast(t.id)}>
               <Icon name="close" />
