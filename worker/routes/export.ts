@@ -119,8 +119,8 @@ async function untitledName(store: Store, roomId: string, me: string): Promise<s
 /** A message's Markdown after its heading line: a tombstone's note, the content with its status,
  * or every version of a regenerated reply (the current one marked). */
 function markdownBody(m: Message, quote: (text: string) => string): string {
-  if (m.deletedAt) return ` _(deleted ${m.deletedAt})_\n`;
-  const edited = m.editedAt ? ` _(edited ${m.editedAt})_` : "";
+  if (m.deletedAt) return ` _(deleted ${readable(m.deletedAt)})_\n`;
+  const edited = m.editedAt ? ` _(edited ${readable(m.editedAt)})_` : "";
   const note = (v: Pick<Message, "status" | "error">) =>
     v.status === "complete" ? "" : ` _(${v.status}${v.error ? `: ${escapeMarkdown(v.error)}` : ""})_`;
   if (!m.versions) return `${edited}${note(m)}\n\n${quote(m.content)}`;

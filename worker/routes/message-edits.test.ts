@@ -80,7 +80,9 @@ describe("editing and deleting messages", () => {
     // took next followed the edit; see the test below).
     expect(md.body).not.toContain("bilby");
     expect(md.body).not.toContain("quokka");
-    expect(md.body).toContain("_(deleted ");
+    // When, as every other time in the file: "2026-12-07 12:49 UTC", not an ISO timestamp.
+    expect(md.body).toMatch(/ _\(deleted \d{4}-\d\d-\d\d \d\d:\d\d UTC\)_\n/);
+    expect(md.body).not.toMatch(/deleted \d{4}-\d\d-\d\dT/);
     // Deleting again changes nothing; editing a tombstone is refused.
     expect((await remove(ann, room.id, 3)).body.message).toEqual(gone.body.message);
     expect((await edit(ann, room.id, 3, "back again")).body).toMatchObject({ error: { code: "deleted" } });
