@@ -10,6 +10,7 @@ import { ScreenFailed } from "./components/ClosedDoor";
 import { HistoryBanner } from "./components/HistoryBanner";
 import { Sidebar } from "./components/Sidebar";
 import { RoomsContext } from "./context";
+import { setLimits } from "./limits";
 import { notifyMention } from "./notify";
 import { SESSION_ENDED, session } from "./session";
 import { createChannel } from "./stores/channel";
@@ -47,8 +48,12 @@ export function Shell(props: RouteSectionProps) {
     const ended = () => session.signOut(SESSION_ENDED);
     const channel = createChannel({ rooms, token: session.token, ended, socket: { ready: session.settled } });
     // The name may have been changed on another device since this one signed in.
+    // And the limits a client checks before sending.
     api.me().then(
-      ({ user }) => user.displayName !== session.user()?.displayName && session.updateUser(user),
+      ({ user, limits }) => {
+        if (limits) setLimits(limits);
+        if (user.displayName !== session.user()?.displayName) session.updateUser(user);
+      },
       () => {},
     );
     // While the channel is down, coming back to the tab reads the list (it polls slowly too).

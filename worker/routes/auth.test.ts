@@ -20,9 +20,11 @@ describe("accounts", () => {
 
     const login = await api<{ token: string }>("/auth/login", { body: { username, password } });
     expect(login.status).toBe(200);
-    const me = await api<{ user: { id: string } }>("/me", { token: login.body.token });
+    const me = await api<{ user: { id: string }; limits: { attachmentBytes: number } }>("/me", { token: login.body.token });
     expect(me.status).toBe(200);
     expect(me.body.user.id).toBe(reg.body.user.id);
+    // With the limits a client checks before sending: ATTACHMENT_MAX_MB, 10 here.
+    expect(me.body.limits).toEqual({ attachmentBytes: 10 * 1024 * 1024 });
   });
 
   it("refuses a username taken in another case with 409", async () => {

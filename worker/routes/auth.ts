@@ -2,6 +2,7 @@
 // passwords cannot be guessed at speed; ending sessions is in routes/sessions.ts.
 import { createRoute, z } from "@hono/zod-openapi";
 import { sessions } from "../../durable-objects/sessions";
+import { readConfig } from "../../shared/config";
 import { LoginInput, ProfileInput, RegisterInput, User } from "../../shared/schemas";
 import { isUniqueViolation } from "../../shared/store";
 import { toUser } from "../../shared/store/mappers";
@@ -82,10 +83,20 @@ export const authRoutes = router()
       tags: ["Accounts"],
       summary: "The signed-in user",
       security: bearer,
-      responses: { 200: jsonReply(z.object({ user: User }), "The user"), 401: commonErrors[401] },
+      responses: {
+        200: jsonReply(
+          z.object({
+            user: User,
+            limits: z.object({ attachmentBytes: z.number().int().describe("The largest file an upload takes (ATTACHMENT_MAX_MB)") }),
+          }),
+          "The user, and the limits a client checks before sending",
+        ),
+        401: commonErrors[401],
+      },
     }),
     async (c) => {
-      return c.json({ user: toUser(await signedInAccount(c)) }, 200);
+      const limits = { attachmentBytes: readConfig(c.env).attachments.maxBytes };
+      return c.json({ user: toUser(await signedInAccount(c)), limits }, 200);
     },
   )
   .openapi(

@@ -9,6 +9,7 @@
 // Typing @ offers the room's people and its AI character (MentionMenu.tsx).
 import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from "solid-js";
 import type { Attachment } from "../../../shared/wire";
+import { limits } from "../limits";
 import type { Mentionable } from "../mentions";
 import { createUploads, type Uploader } from "../stores/uploads";
 import { touchFirst } from "../touch";
@@ -61,7 +62,7 @@ export function Composer(props: Props) {
   const [dragging, setDragging] = createSignal(false);
   // Up edits your last message only from this box: the hint says so only while it has the focus.
   const [inBox, setInBox] = createSignal(false);
-  const uploads = createUploads(props.upload);
+  const uploads = createUploads(props.upload, () => limits()?.attachmentBytes);
   let area!: HTMLTextAreaElement;
   const attach = (files: FileList | null | undefined) => {
     if (files?.length) setError(uploads.add(files));

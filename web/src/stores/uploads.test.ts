@@ -35,6 +35,27 @@ describe("createUploads", () => {
     });
   });
 
+  it("refuses a file over the server's limit at once, without uploading any of it", async () => {
+    await createRoot(async (dispose) => {
+      const asked: string[] = [];
+      const uploads = createUploads(
+        async (f) => {
+          asked.push(f.name);
+          return { id: f.name, name: f.name, mimeType: "text/plain", size: f.size, url: `/x/${f.name}` } as Attachment;
+        },
+        () => 1024 * 1024,
+      );
+      uploads.add([file("huge.txt", 1024 * 1024 + 200 * 1024), file("fits.txt", 1024 * 1024)]);
+      await settle();
+      expect(uploads.items.map((u) => [u.name, u.status, u.error ?? ""])).toEqual([
+        ["huge.txt", "failed", "Files are limited to 1 MB; this one is 1.2 MB."],
+        ["fits.txt", "done", ""],
+      ]);
+      expect(asked).toEqual(["fits.txt"]);
+      dispose();
+    });
+  });
+
   it("drops a refused picture's local preview, which may not be a picture at all", async () => {
     await createRoot(async (dispose) => {
       const uploads = createUploads(async () => {

@@ -23,8 +23,11 @@ export type Upload = {
 export type Uploader = (file: File, onProgress: (fraction: number) => void, signal: AbortSignal) => Promise<Attachment>;
 
 let nextKey = 1;
+const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
-export function createUploads(upload: Uploader) {
+/** `maxBytes`: the largest file the server takes, when known: a larger one is refused at once,
+ * before minutes of a phone's data go into an upload that ends in 413. */
+export function createUploads(upload: Uploader, maxBytes: () => number | undefined = () => undefined) {
   const [items, setItems] = createStore<Upload[]>([]);
   const index = (key: number) => items.findIndex((u) => u.key === key);
   const remove = (key: number) => {
@@ -45,8 +48,15 @@ export function createUploads(upload: Uploader) {
         continue;
       }
       const key = nextKey++;
-      if (file.size === 0) {
-        setItems(items.length, { key, name, progress: 0, status: "failed", error: "The file is empty.", cancel: () => remove(key) });
+      const max = maxBytes();
+      const refused =
+        file.size === 0
+          ? "The file is empty."
+          : max && file.size > max
+            ? `Files are limited to ${megabytes(max)}; this one is ${megabytes(file.size)}.`
+            : null;
+      if (refused) {
+        setItems(items.length, { key, name, progress: 0, status: "failed", error: refused, cancel: () => remove(key) });
         continue;
       }
       const controller = new AbortController();
