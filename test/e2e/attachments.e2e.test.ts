@@ -249,6 +249,23 @@ describe("attachments", () => {
     await item.waitFor({ state: "detached" });
   });
 
+  it("offers to try an upload again that failed on the way, and sends it once it is through", async () => {
+    const files = (url: URL) => url.pathname.endsWith("/attachments");
+    await bob.page.route(files, (route) => route.abort("internetdisconnected"));
+    await bob.page
+      .getByLabel("Attach files")
+      .setInputFiles({ name: "plan.txt", mimeType: "text/plain", buffer: Buffer.from("The plan\n") });
+    const tray = bob.page.getByRole("list", { name: "Files to send" });
+    const again = tray.getByRole("button", { name: "Try plan.txt again" });
+    await again.waitFor({ timeout: 15_000 });
+    await bob.page.unroute(files);
+    await again.click();
+    await expect.poll(() => tray.locator(".upload.is-done").count(), { timeout: 15_000 }).toBe(1);
+    expect(await tray.locator(".upload-error").count()).toBe(0);
+    await sendOnceUploaded(bob.page);
+    await bob.page.getByRole("log").locator(".file-chip").filter({ hasText: "plan.txt" }).last().waitFor();
+  });
+
   it("tells a person over the daily AI budget so, with the time it resets", async () => {
     // A long message costs the dummy about 2,000 prompt tokens, and each reply's context holds
     // the ones before it: three replies, one after the other, spend well over 7,000.

@@ -144,6 +144,13 @@ export function UploadTray(props: { items: Upload[] }) {
                 {u.error}
               </span>
             </Show>
+            <Show when={u.retry}>
+              {(retry) => (
+                <button type="button" class="upload-cancel" aria-label={`Try ${u.name} again`} onClick={() => retry()()}>
+                  <Icon name="regenerate" />
+                </button>
+              )}
+            </Show>
             <button
               type="button"
               class="upload-cancel"

@@ -56,6 +56,32 @@ describe("createUploads", () => {
     });
   });
 
+  it("offers to try a file again when its upload failed on the way, not when the file was refused", async () => {
+    await createRoot(async (dispose) => {
+      let offline = true;
+      const uploads = createUploads(async (f) => {
+        if (f.name === "big.txt") throw new ApiError(413, "payload_too_large", "Files are limited to 10 MB.");
+        if (offline) throw new ApiError(0, "network_error", "Couldn't reach Parlor. Check your connection and try again.");
+        return { id: f.name, name: f.name, mimeType: "text/plain", size: f.size, url: `/x/${f.name}` } as Attachment;
+      });
+      uploads.add([file("notes.txt"), file("big.txt")]);
+      await settle();
+      const [notes, big] = uploads.items;
+      expect([notes?.status, big?.status]).toEqual(["failed", "failed"]);
+      expect(big?.retry).toBeUndefined();
+      offline = false;
+      notes?.retry?.();
+      expect(uploads.items[0]?.status).toBe("uploading");
+      await settle();
+      expect(uploads.items.map((u) => [u.name, u.status])).toEqual([
+        ["notes.txt", "done"],
+        ["big.txt", "failed"],
+      ]);
+      expect(uploads.ready().map((a) => a.name)).toEqual(["notes.txt"]);
+      dispose();
+    });
+  });
+
   it("drops a refused picture's local preview, which may not be a picture at all", async () => {
     await createRoot(async (dispose) => {
       const uploads = createUploads(async () => {

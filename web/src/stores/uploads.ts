@@ -1,11 +1,12 @@
 // The files a person is about to send: each is uploaded as soon as it is picked, pasted or
 // dropped, with its progress, a way to cancel it, and the server's reason when it is refused.
 // What finished uploading goes with the next send; a cancelled or refused file is simply
-// dropped (the server collects an upload no message carries).
+// dropped (the server collects an upload no message carries). One that failed on the way (no
+// connection, the server busy or down) can be tried again as it is.
 import { createStore, produce } from "solid-js/store";
 import type { Attachment } from "../../../shared/wire";
 import { MAX_ATTACHMENTS_PER_MESSAGE } from "../../../shared/wire";
-import { describeError } from "../api";
+import { ApiError, describeError } from "../api";
 
 export type Upload = {
   key: number;
@@ -18,11 +19,15 @@ export type Upload = {
   /** A local preview of an image, while and after it uploads. */
   preview?: string;
   cancel: () => void;
+  /** Uploads it again: a failure on the way, not a refusal of the file. */
+  retry?: () => void;
 };
 
 export type Uploader = (file: File, onProgress: (fraction: number) => void, signal: AbortSignal) => Promise<Attachment>;
 
 let nextKey = 1;
+/** Whether an upload's failure was on the way (worth the same file again), not the file refused. */
+const onTheWay = (err: unknown) => !(err instanceof ApiError) || [0, 408, 429].includes(err.status) || err.status >= 500;
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 /** `maxBytes`: the largest file the server takes, when known: a larger one is refused at once,
@@ -36,6 +41,42 @@ export function createUploads(upload: Uploader, maxBytes: () => number | undefin
     if (items[i]?.preview) URL.revokeObjectURL(items[i].preview as string);
     setItems(produce((list) => list.splice(i, 1)));
   };
+
+  /** Uploads `file` as item `key`, which shows its progress and then its attachment or why not. */
+  function start(key: number, file: File) {
+    const controller = new AbortController();
+    const preview = file.type.startsWith("image/") ? URL.createObjectURL(file) : undefined;
+    const cancel = () => {
+      controller.abort();
+      remove(key);
+    };
+    setItems(index(key), { progress: 0, status: "uploading", error: undefined, retry: undefined, preview, cancel });
+    upload(file, (p) => index(key) >= 0 && setItems(index(key), "progress", p), controller.signal).then(
+      (attachment) => {
+        const i = index(key);
+        if (i < 0) return;
+        // The server types a file by its bytes: a "photo.png" that is really text gets no picture.
+        const image = attachment.mimeType.startsWith("image/");
+        if (!image && preview) URL.revokeObjectURL(preview);
+        setItems(i, { status: "done", progress: 1, attachment, ...(image ? {} : { preview: undefined }) });
+      },
+      (err) => {
+        if (controller.signal.aborted || index(key) < 0) return;
+        // Refused (often for not being the picture its name says): a file's icon, not a broken image.
+        if (preview) URL.revokeObjectURL(preview);
+        const retry = onTheWay(err) ? () => again(key, file) : undefined;
+        setItems(index(key), { status: "failed", error: describeError(err), preview: undefined, retry });
+      },
+    );
+  }
+
+  /** The same file again, if the message still has room for it. */
+  function again(key: number, file: File) {
+    if (index(key) < 0) return;
+    const full = items.filter((u) => u.status !== "failed").length >= MAX_ATTACHMENTS_PER_MESSAGE;
+    if (full) setItems(index(key), "error", `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files: remove one first.`);
+    else start(key, file);
+  }
 
   /** Adds files, each with its own verdict; returns what was left out for the 4-file limit (a
    * refused file takes no place in it). */
@@ -59,29 +100,8 @@ export function createUploads(upload: Uploader, maxBytes: () => number | undefin
         setItems(items.length, { key, name, progress: 0, status: "failed", error: refused, cancel: () => remove(key) });
         continue;
       }
-      const controller = new AbortController();
-      const preview = file.type.startsWith("image/") ? URL.createObjectURL(file) : undefined;
-      const cancel = () => {
-        controller.abort();
-        remove(key);
-      };
-      setItems(items.length, { key, name, progress: 0, status: "uploading", preview, cancel });
-      upload(file, (p) => index(key) >= 0 && setItems(index(key), "progress", p), controller.signal).then(
-        (attachment) => {
-          const i = index(key);
-          if (i < 0) return;
-          // The server types a file by its bytes: a "photo.png" that is really text gets no picture.
-          const image = attachment.mimeType.startsWith("image/");
-          if (!image && preview) URL.revokeObjectURL(preview);
-          setItems(i, { status: "done", progress: 1, attachment, ...(image ? {} : { preview: undefined }) });
-        },
-        (err) => {
-          if (controller.signal.aborted || index(key) < 0) return;
-          // Refused (often for not being the picture its name says): a file's icon, not a broken image.
-          if (preview) URL.revokeObjectURL(preview);
-          setItems(index(key), { status: "failed", error: describeError(err), preview: undefined });
-        },
-      );
+      setItems(items.length, { key, name, progress: 0, status: "uploading", cancel: () => remove(key) });
+      start(key, file);
     }
     if (left.length === 0) return null;
     const names = left.length === 1 ? left[0] : `${left.slice(0, -1).join(", ")} and ${left.at(-1)}`;
