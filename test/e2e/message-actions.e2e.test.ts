@@ -159,8 +159,12 @@ describe("message actions, desktop and phone", () => {
     expect(await shown(tools)).toBe(false);
     // A tap, his first on this phone, says how to reach them, and opens nothing.
     await longPress(bob, theirs.locator(".bubble"), 60);
-    await bob.page.getByText("Press and hold a message to see what you can do with it.").waitFor({ timeout: 5000 });
+    const tip = bob.page.locator(".toast").filter({ hasText: "Press and hold a message to see what you can do with it." });
+    await tip.waitFor({ timeout: 5000 });
     expect(await shown(tools)).toBe(false);
+    // Over the header, not over the conversation it is about.
+    const [tipBox, head] = [await tip.boundingBox(), await bob.page.locator(".chat-head").boundingBox()];
+    expect(tipBox && head && tipBox.y < head.y + head.height).toBe(true);
     await longPress(bob, theirs.locator(".bubble"));
     await expect.poll(() => shown(tools)).toBe(true);
     const box = await tools.boundingBox();
