@@ -187,7 +187,7 @@ export function MessageItem(props: Props) {
               {clockTime(m().createdAt)}
             </time>
           </header>
-          <Show when={!editing()} fallback={<MessageEditor content={m().content} onSave={saveEdit} onCancel={() => edit(false)} />}>
+          <Show when={!editing()} fallback={<MessageEditor message={m()} onSave={saveEdit} onCancel={() => edit(false)} />}>
             <Show when={deleted() || m().content || !m().attachments?.length}>
               <div class="bubble">
                 <Show when={!deleted()} fallback={<span class="msg-deleted">Message deleted</span>}>

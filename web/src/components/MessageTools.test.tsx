@@ -3,8 +3,10 @@
 // after confirming, flip a regenerated reply's versions; a tombstone offers nothing.
 import "../test/dom";
 import { fireEvent, render, screen, within } from "@solidjs/testing-library";
+import { createSignal } from "solid-js";
 import { describe, expect, it, vi } from "vitest";
 import type { Message } from "../../../shared/wire";
+import { toasts } from "../stores/toasts";
 import { actions, aMessage } from "../test/messages";
 import { MessageItem } from "./MessageItem";
 
@@ -48,6 +50,22 @@ describe("message actions", () => {
     fireEvent.click(screen.getByRole("button", { name: /Regenerate reply/ }));
     expect(a.regenerate).toHaveBeenCalledWith(4);
     expect(screen.queryByRole("button", { name: /Regenerate reply/ })).toBeNull();
+  });
+
+  it("keeps what you type when the message changes on another device meanwhile, and closes, saying so, when it is deleted", () => {
+    const [message, setMessage] = createSignal(mine());
+    const a = actions();
+    render(() => <MessageItem message={message()} mine compact={false} groupEnd latestAi={false} actions={a} />);
+    fireEvent.pointerEnter(document.querySelector("article") as HTMLElement);
+    fireEvent.click(screen.getByRole("button", { name: "Edit" }));
+    const box = () => screen.getByRole("textbox", { name: "Edit message" }) as HTMLTextAreaElement;
+    fireEvent.input(box(), { target: { value: "my careful rewrite" } });
+    setMessage(mine({ content: "changed on my phone", editedAt: new Date().toISOString() }));
+    expect(box().value).toBe("my careful rewrite");
+    setMessage(mine({ content: "", deletedAt: new Date().toISOString() }));
+    expect(screen.queryByRole("textbox", { name: "Edit message" })).toBeNull();
+    expect(toasts.map((t) => t.text)).toContain("That message was deleted while you were editing it; your changes were not saved.");
+    expect(a.edit).not.toHaveBeenCalled();
   });
 
   it("keeps the editor open with the new text when the edit could not be sent (offline)", () => {

@@ -3,7 +3,7 @@
 // or delete your own (the room's owner may delete any), and on an AI reply regenerate it and
 // flip between its versions (‹ 2 / 3 ›, the same version for everyone in the room). Also the
 // inline editor an edit opens.
-import { createEffect, createSignal, onCleanup, Show } from "solid-js";
+import { createEffect, createSignal, on, onCleanup, Show, untrack } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { copyText } from "../markdown/code-block";
 import { toast } from "../stores/toasts";
@@ -85,13 +85,28 @@ export function VersionFlipper(props: { version: number; count: number; disabled
 
 /** Editing your message in place: Enter saves (on a touch screen, Save does and Return is a new
  * line), Shift+Enter is a new line, Escape cancels. */
-export function MessageEditor(props: { content: string; onSave: (text: string) => void; onCancel: () => void }) {
+/** Your message's text to change. It starts from the text as it was when opened: a change from
+ * your other device meanwhile does not overwrite what you type. Deleted meanwhile (the room's
+ * owner may), it closes and says so. */
+export function MessageEditor(props: { message: Message; onSave: (text: string) => void; onCancel: () => void }) {
   let area: HTMLTextAreaElement | undefined;
+  const opened = untrack(() => props.message.content);
   const save = () => {
     const text = area?.value.trim() ?? "";
-    if (text && text !== props.content) props.onSave(text);
+    if (text && text !== props.message.content) props.onSave(text);
     else props.onCancel();
   };
+  createEffect(
+    on(
+      () => Boolean(props.message.deletedAt),
+      (gone) => {
+        if (!gone) return;
+        toast("That message was deleted while you were editing it; your changes were not saved.", "error");
+        props.onCancel();
+      },
+      { defer: true },
+    ),
+  );
   return (
     <div class="msg-editor">
       <textarea
@@ -106,8 +121,8 @@ export function MessageEditor(props: { content: string; onSave: (text: string) =
         class="input"
         dir="auto"
         aria-label="Edit message"
-        rows={Math.min(8, props.content.split("\n").length + 1)}
-        value={props.content}
+        rows={Math.min(8, opened.split("\n").length + 1)}
+        value={opened}
         onKeyDown={(e) => {
           if (e.key === "Escape") props.onCancel();
           else if (e.key === "Enter" && !e.shiftKey && !e.isComposing && !touchFirst()) {
