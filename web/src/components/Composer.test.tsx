@@ -136,6 +136,22 @@ describe("Composer", () => {
     expect(screen.queryByText("chart.png")).toBeNull();
   });
 
+  it("does not send without a file whose upload failed, saying what to do with it", async () => {
+    const upload = () => Promise.reject(new ApiError(0, "network_error", "Couldn't reach Parlor. Check your connection and try again."));
+    const { box, onSend, type } = setup({ upload });
+    type("here's the photo I promised");
+    fireEvent.paste(box, { clipboardData: { files: [new File(["x"], "pic.png", { type: "image/png" })] } });
+    await screen.findByRole("button", { name: "Try pic.png again" });
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).not.toHaveBeenCalled();
+    expect(screen.getByText("pic.png didn't upload: try it again or remove it to send.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Try pic.png again" })).toBeInTheDocument();
+    // Removed, the text goes alone.
+    fireEvent.click(screen.getByRole("button", { name: "Remove pic.png" }));
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).toHaveBeenCalledWith("here's the photo I promised", []);
+  });
+
   it("shows a picture only for a file the server found to be one", async () => {
     const named = (name: string, mimeType: Attachment["mimeType"]): Attachment => ({
       id: name,

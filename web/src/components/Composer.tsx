@@ -128,7 +128,8 @@ export function Composer(props: Props) {
 
   function send() {
     if (blocked() || !sendable()) return;
-    if (uploads.busy()) return setError("Wait for the files to finish uploading, or cancel them.");
+    const waiting = uploads.blocking();
+    if (waiting) return setError(waiting);
     const problem = props.onSend(text(), uploads.ready());
     setError(problem);
     if (problem) return;

@@ -440,6 +440,23 @@ describe("sending", () => {
     ]);
     expect(room.state.notice).toBeNull();
   });
+
+  it("says a change made offline could not go, and stops saying so once the room is back", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    ws.drop(1006);
+    expect(room.edit(1, "fixed")).toBe(false);
+    expect(room.state.notice).toBe("You are offline; try again once reconnected.");
+    const next = await connected(2);
+    next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    expect(room.state.notice).toBeNull();
+    // Another notice (the server refused something) stays until dismissed.
+    next.receive({ type: "error", code: "forbidden", message: "You can only edit your own messages." });
+    next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    expect(room.state.notice).toBe("You can only edit your own messages.");
+  });
 });
 
 describe("typing, presence and history", () => {

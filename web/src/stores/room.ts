@@ -56,6 +56,7 @@ type State = {
   loaded: boolean;
 };
 
+const OFFLINE = "You are offline; try again once reconnected.";
 /** History page size: the API's maximum, so scrolling back through a long room takes few requests. */
 export const PAGE = 100;
 
@@ -84,7 +85,7 @@ export function createRoomStore(deps: Deps) {
   let failedHandshakes = 0;
   const changes = createRoomChanges({
     send: (frame) => state.connection === "live" && !!socket?.send(frame),
-    offline: () => setState("notice", "You are offline; try again once reconnected."),
+    offline: () => setState("notice", OFFLINE),
   });
   let socket: ReturnType<typeof createSocket> | undefined;
   // The socket is opened after the first history page arrives (outside the synchronous
@@ -100,7 +101,8 @@ export function createRoomStore(deps: Deps) {
         failedHandshakes = 0;
         changes.saw(frame.lastChange);
         messages.retractAfter(frame.lastSeq);
-        setState({ connection: "live", online: frame.online, trouble: null });
+        // Back: "you are offline" is no longer true (other notices stay until dismissed).
+        setState({ connection: "live", online: frame.online, trouble: null, notice: state.notice === OFFLINE ? null : state.notice });
         if (otherTabs()) socket?.send({ type: "other_tabs", open: true }); // a socket starts as one's only tab
         flushWaiting();
         if (state.loadError) void loadLatest();

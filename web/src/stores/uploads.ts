@@ -26,6 +26,7 @@ export type Upload = {
 export type Uploader = (file: File, onProgress: (fraction: number) => void, signal: AbortSignal) => Promise<Attachment>;
 
 let nextKey = 1;
+const listOf = (names: string[]) => (names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`);
 /** Whether an upload's failure was on the way (worth the same file again), not the file refused. */
 const onTheWay = (err: unknown) => !(err instanceof ApiError) || [0, 408, 429].includes(err.status) || err.status >= 500;
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
@@ -104,15 +105,23 @@ export function createUploads(upload: Uploader, maxBytes: () => number | undefin
       start(key, file);
     }
     if (left.length === 0) return null;
-    const names = left.length === 1 ? left[0] : `${left.slice(0, -1).join(", ")} and ${left.at(-1)}`;
-    return `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files: ${names} ${left.length === 1 ? "was" : "were"} not added.`;
+    return `A message can carry at most ${MAX_ATTACHMENTS_PER_MESSAGE} files: ${listOf(left)} ${left.length === 1 ? "was" : "were"} not added.`;
   }
 
   return {
     items,
     add,
     remove,
-    busy: () => items.some((u) => u.status === "uploading"),
+    /** Why a send must wait for its files, or null: one still uploading, or one that did not
+     * make it (sent without it, it would be dropped unnoticed). */
+    blocking(): string | null {
+      if (items.some((u) => u.status === "uploading")) return "Wait for the files to finish uploading, or cancel them.";
+      const failed = items.filter((u) => u.status === "failed");
+      if (failed.length === 0) return null;
+      const them = failed.length === 1 ? "it" : "them";
+      const what = failed.some((u) => u.retry) ? `try ${them} again or remove ${them}` : `remove ${them}`;
+      return `${listOf(failed.map((u) => u.name))} didn't upload: ${what} to send.`;
+    },
     ready: (): Attachment[] => items.flatMap((u) => (u.status === "done" && u.attachment ? [u.attachment] : [])),
     /** After a send: forget the sent files (failed ones go too). */
     clear: () => {
