@@ -25,6 +25,7 @@ import { metricsRoutes } from "./routes/metrics";
 import { peopleRoutes } from "./routes/people";
 import { realtimeRoutes } from "./routes/realtime";
 import { roomMember } from "./routes/room-access";
+import { roomCreateRoutes } from "./routes/room-create";
 import { roomRoutes } from "./routes/rooms";
 import { searchRoutes } from "./routes/search";
 import { sessionRoutes } from "./routes/sessions";
@@ -111,6 +112,7 @@ export function createApp() {
   api.route("/", peopleRoutes);
   api.route("/", realtimeRoutes);
   api.route("/", channelRoutes);
+  api.route("/", roomCreateRoutes);
   api.route("/", roomRoutes);
   api.route("/", messageRoutes);
   api.route("/", attachmentRoutes);

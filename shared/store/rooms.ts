@@ -167,6 +167,27 @@ export function roomsRepo({ db, t, atomic, dialect }: DbContext) {
         return peer ? [{ room: toRoom(room), peerId: peer.id }] : [];
       });
     },
+    /** The direct chat between `userId` and `peerId` (untitled, no character, the two of them
+     * alone), if there is one; the most recently active if several were made before this check. */
+    async directChatBetween(userId: string, peerId: string): Promise<Room | undefined> {
+      const theirs = db.select({ roomId: rm.roomId }).from(rm).where(eq(rm.userId, peerId));
+      const [row] = await db
+        .select({ room: rooms })
+        .from(rm)
+        .innerJoin(rooms, eq(rooms.id, rm.roomId))
+        .where(
+          and(
+            eq(rm.userId, userId),
+            inArray(rm.roomId, theirs),
+            isNull(rooms.title),
+            isNull(rooms.characterId),
+            sql`(select count(*) from ${rm} where ${rm.roomId} = ${rooms.id}) = 2`,
+          ),
+        )
+        .orderBy(desc(rooms.lastActivityAt))
+        .limit(1);
+      return row && toRoom(row.room);
+    },
     async update(id: string, patch: RoomPatch, now: number): Promise<void> {
       await db
         .update(rooms)

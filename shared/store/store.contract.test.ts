@@ -134,6 +134,10 @@ describe(`history store (${store.dialect})`, () => {
     );
     expect(found.find((d) => d.room.id === direct.id)?.room).toMatchObject({ id: direct.id, title: null, ownerId: u.id });
     expect((await store.rooms.directChats(v.id, 10)).map((d) => d.peerId)).toEqual([u.id]);
+    // The one between two people, asked for from either side; none between a group's members.
+    expect((await store.rooms.directChatBetween(u.id, v.id))?.id).toBe(direct.id);
+    expect((await store.rooms.directChatBetween(v.id, u.id))?.id).toBe(direct.id);
+    expect((await store.rooms.directChatBetween(v.id, w.id))?.id).toBeUndefined();
   });
 
   it("counts each author's own messages as read by them, for many authors in one batch, never lowering a mark", async () => {

@@ -196,7 +196,8 @@ export const api = {
 
   rooms: (query: { q?: string; cursor?: string | null } = {}, signal?: AbortSignal) =>
     json<Page<{ rooms: RoomListItem[] }>>("GET", "/rooms", { query, signal }),
-  createRoom: (body: RoomInput) => json<{ room: Room }>("POST", "/rooms", { body }),
+  /** `existing`: the direct chat you already have with that person (200), not a new room. */
+  createRoom: (body: RoomInput) => json<{ room: Room; existing?: true }>("POST", "/rooms", { body }),
   room: (id: string) => json<{ room: Room; members: Member[]; character: RoomCharacter | null }>("GET", `/rooms/${enc(id)}`),
   updateRoom: (id: string, body: RoomPatch) => json<{ room: Room }>("PATCH", `/rooms/${enc(id)}`, { body }),
   deleteRoom: (id: string) => json<void>("DELETE", `/rooms/${enc(id)}`),

@@ -163,7 +163,7 @@ describe("accounts", () => {
     const other = await api<Account>("/auth/login", { body: { username: ann.user.username, password } });
     const [annSocket, bobSocket] = [await connect(other.body.token, room.id), await connect(bob.token, room.id)];
     // A room of theirs where Ann has never been online: Bob has it open.
-    const quiet = await createRoom(ann, { members: [bob.user.username] });
+    const quiet = await createRoom(ann, { title: "Quiet", members: [bob.user.username] });
     const bobInQuiet = await connect(bob.token, quiet.id);
 
     const r = await api<Account>("/me", { method: "PATCH", token: ann.token, body: { displayName: "  Ann Renamed " } });

@@ -59,6 +59,36 @@ describe("rooms", () => {
     expect(forBob.get(withAi.id)).toMatchObject({ title: "hello there, how are you?", peer: null });
   });
 
+  it("answers a direct chat asked for again with the one there is, from either side; a title, an AI or a third person makes a new room", async () => {
+    const [dm, ann, bob] = await roomWith("ann", "bob");
+    type Made = { room: Room; existing?: true };
+    const ask = (who: Account, body: Record<string, unknown>) => api<Made>("/rooms", { token: who.token, body });
+    const again = await ask(ann, { members: [bob.user.username.toUpperCase()] });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ room: { id: dm.id }, existing: true });
+    expect((await ask(bob, { members: [ann.user.username] })).body).toMatchObject({ room: { id: dm.id }, existing: true });
+    const cat = await signUp("cat");
+    const others = [
+      { title: "Plans", members: [bob.user.username] },
+      { characterId: "assistant", members: [bob.user.username] },
+      { members: [bob.user.username, cat.user.username] },
+      { members: [cat.user.username] },
+    ];
+    for (const body of others) {
+      const made = await ask(ann, body);
+      expect(made.status, JSON.stringify(body)).toBe(201);
+      expect(made.body.room.id).not.toBe(dm.id);
+      expect(made.body.existing).toBeUndefined();
+    }
+    // A chat Cat was added to is no longer the two of them alone.
+    const withCat = await ask(ann, { members: [cat.user.username] });
+    expect(withCat.status).toBe(200);
+    expect((await api(`/rooms/${withCat.body.room.id}/members`, { token: ann.token, body: { username: bob.user.username } })).status).toBe(
+      201,
+    );
+    expect((await ask(ann, { members: [cat.user.username] })).status).toBe(201);
+  });
+
   it("defaults aiMode to always when a character is set, and rejects unknown characters", async () => {
     const ann = await signUp("ann");
     const room = await createRoom(ann, { characterId: "assistant" });

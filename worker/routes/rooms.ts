@@ -3,22 +3,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { chatRoom } from "../../durable-objects/chat-room/chat-room";
 import { readConfig } from "../../shared/config";
-import {
-  AddMemberInput,
-  type AiMode,
-  Member,
-  ReadInput,
-  Room,
-  RoomCharacter,
-  RoomInput,
-  RoomListItem,
-  RoomPatch,
-} from "../../shared/schemas";
+import { AddMemberInput, type AiMode, Member, ReadInput, Room, RoomCharacter, RoomListItem, RoomPatch } from "../../shared/schemas";
 import type { Store } from "../../shared/store";
 import { iso, toUser } from "../../shared/store/mappers";
 import { decodeCursor } from "../../shared/store/rooms";
 import { MAX_ROOM_QUERY } from "../../shared/wire";
-import { LIMITS, signedInAccount, throttle } from "../auth/sign-in";
+import { LIMITS, throttle } from "../auth/sign-in";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { tellMembers, tellPeople } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
@@ -29,7 +19,8 @@ import { caller, forgetRoomAccess, roomConfig } from "./room-access";
 const RoomId = z.object({ id: z.string().openapi({ param: { name: "id", in: "path" } }) });
 const Limit = wholeNumber(1, 100).default(50);
 
-async function usableCharacter(store: Store, id: string | null | undefined, userId: string) {
+/** The character `id` if `userId` may put it in a room (theirs or built in); null for none. */
+export async function usableCharacter(store: Store, id: string | null | undefined, userId: string) {
   if (!id) return null;
   const character = await store.characters.usableBy(id, userId);
   if (!character) throw badRequest("characterId: unknown character", [{ path: "characterId", message: "unknown character" }]);
@@ -37,59 +28,6 @@ async function usableCharacter(store: Store, id: string | null | undefined, user
 }
 
 export const roomRoutes = router()
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/rooms",
-      tags: ["Rooms"],
-      summary: "Create a room",
-      security: bearer,
-      request: jsonBody(RoomInput),
-      responses: {
-        201: jsonReply(z.object({ room: Room }), "Created"),
-        400: commonErrors[400],
-        401: commonErrors[401],
-        429: commonErrors[429],
-      },
-    }),
-    async (c) => {
-      const body = c.req.valid("json");
-      const store = c.get("store");
-      const me = c.get("session");
-      await signedInAccount(c);
-      await throttle(c, `room:${me.id}`, LIMITS.roomUser, "Too many new rooms at once. Wait a moment and try again.");
-      const character = await usableCharacter(store, body.characterId, me.id);
-      const names = [...new Set((body.members ?? []).map((u) => u.toLowerCase()))];
-      const found = await Promise.all(names.map((n) => store.users.byUsername(n)));
-      const missing = names.filter((_, i) => !found[i]);
-      if (missing.length)
-        throw badRequest(
-          `Unknown users: ${missing.join(", ")}`,
-          missing.map((u) => ({ path: "members", message: `unknown user ${u}` })),
-        );
-      const now = Date.now();
-      const row = {
-        id: crypto.randomUUID(),
-        title: body.title ?? null,
-        ownerId: me.id,
-        characterId: character?.id ?? null,
-        aiMode: character ? (body.aiMode ?? "always") : "off",
-        createdAt: now,
-        updatedAt: now,
-        lastSeq: 0,
-        lastActivityAt: now,
-      } as const;
-      const invited = found.flatMap((u) => (u && u.id !== me.id ? [{ userId: u.id, username: u.username }] : []));
-      const memberIds = invited.map((m) => m.userId);
-      await store.rooms.create(row, memberIds);
-      const room = (await store.rooms.byId(row.id)) as Room;
-      const object = chatRoom(c.env, room.id);
-      await object.configure(await roomConfig(store, room));
-      await object.updateMembers({ set: [{ userId: me.id, username: me.username }, ...invited] });
-      tellPeople(c.env, [me.id, ...memberIds], { type: "room", room });
-      return c.json({ room }, 201);
-    },
-  )
   .openapi(
     createRoute({
       method: "get",

@@ -1,5 +1,5 @@
 // Starting a room: an untitled room without a character for one person you already have a
-// direct chat with opens that chat instead of making a second one named the same.
+// direct chat with opens that chat (the server answers it as `existing`), saying so.
 import "../test/dom";
 import { createMemoryHistory, MemoryRouter, Route, type RouteSectionProps } from "@solidjs/router";
 import { fireEvent, render, screen } from "@solidjs/testing-library";
@@ -9,6 +9,7 @@ import { api } from "../api";
 import { RoomsContext } from "../context";
 import { session } from "../session";
 import { createRoomListStore } from "../stores/rooms";
+import { toasts } from "../stores/toasts";
 import { signInAs } from "../test/session";
 import NewRoom from "./NewRoom";
 
@@ -52,13 +53,14 @@ afterEach(() => {
 });
 
 describe("NewRoom", () => {
-  it("opens the direct chat you already have with someone instead of making a second one", async () => {
+  it("opens the direct chat you already have with someone, as the server answers it, and says so", async () => {
     await show();
-    const create = vi.spyOn(api, "createRoom");
+    const create = vi.spyOn(api, "createRoom").mockResolvedValue({ room: direct, existing: true });
     fireEvent.input(await screen.findByLabelText("Invite people"), { target: { value: "Bob_B" } });
     fireEvent.click(screen.getByRole("button", { name: "Create room" }));
     expect(await screen.findByRole("heading", { name: "Room dm1" })).toBeInTheDocument();
-    expect(create).not.toHaveBeenCalled();
+    expect(create).toHaveBeenCalledWith(expect.objectContaining({ members: ["bob_b"] }));
+    expect(toasts.map((t) => t.text)).toContain("You already have a chat with Bob Builder: here it is.");
   });
 
   it("makes a new room with them when it has a title", async () => {

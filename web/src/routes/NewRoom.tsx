@@ -1,7 +1,8 @@
 // Start a room: a title, an AI character (or none) with how it joins in, and the people to
 // invite by username (checked, and completed among people you share rooms with, as you type).
 // Everything but the title is optional. Untitled, without a character and with one person it
-// is a direct chat, named after them: one you already have with them opens instead of a second.
+// is a direct chat, named after them: the server answers one you already have with them
+// (`existing`), which opens instead of a second.
 import { useNavigate } from "@solidjs/router";
 import { createResource, createSignal, For, onMount, Show } from "solid-js";
 import type { AiMode } from "../../../shared/wire";
@@ -32,25 +33,19 @@ export default function NewRoom() {
     titleRef.focus();
   });
 
-  const directChatWith = (username: string | undefined) =>
-    username && rooms.state.rooms.find((r) => r.peer?.username.toLowerCase() === username.toLowerCase());
-
   const form = createSubmit(async () => {
     // A name still being checked, or typed without Enter, is part of the room too; one that is
     // refused stops here, its reason under the field.
     if (invites && !(await invites.settle())) return;
-    const existing = directChatWith(members().length === 1 && !title().trim() && !characterId() ? members()[0] : undefined);
-    if (existing) {
-      toast(`You already have a chat with ${existing.peer?.displayName}: here it is.`);
-      return navigate(`/rooms/${existing.id}`, { replace: true });
-    }
-    const { room } = await api.createRoom({
+    const { room, existing } = await api.createRoom({
       title: title().trim() || undefined,
       characterId: characterId() ?? undefined,
       aiMode: characterId() ? aiMode() : undefined,
       members: members().length ? members() : undefined,
     });
-    rooms.upsertRoom(room);
+    const peer = () => rooms.state.rooms.find((r) => r.id === room.id)?.peer?.displayName ?? `@${members()[0]}`;
+    if (existing) toast(`You already have a chat with ${peer()}: here it is.`);
+    else rooms.upsertRoom(room);
     // In place of the form: Back from the new room goes where the form was opened from, not to a
     // form that would make the room again.
     navigate(`/rooms/${room.id}`, { replace: true });
