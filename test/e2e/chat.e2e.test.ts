@@ -579,7 +579,9 @@ describe("when the connection or the room goes away", () => {
     await ada.page.getByRole("button", { name: "Delete for everyone" }).click();
     await ada.page.waitForURL((u) => u.pathname === "/");
     await bob.page.getByText("This room was deleted").waitFor();
-    // That is what he is told: the header reports no connection to a room that is gone.
+    // That is what he is told: the header reports no connection to a room that is gone, and the
+    // empty log no longer invites him to say hello.
     expect(await bob.page.getByRole("status").filter({ hasText: "Disconnected" }).count()).toBe(0);
+    expect(await bob.page.locator(".log-intro").count()).toBe(0);
   });
 });

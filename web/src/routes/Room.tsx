@@ -241,7 +241,7 @@ function RoomView(props: { id: string }) {
             loadingOlder={store.state.loadingOlder}
             loadOlder={() => store.loadOlder()}
             label={`Messages in ${title()}`}
-            intro={roomIntro(character()?.name, room()?.aiMode, info()?.members.length)}
+            intro={store.state.ended ? undefined : roomIntro(character()?.name, room()?.aiMode, info()?.members.length)}
             now={now()}
             controls={(c) => {
               list = c;
