@@ -5,7 +5,8 @@
 // that mentions them by @username, and their own newest since then (what they have read up to, since
 // their own messages count as read). Members with a socket open in this room get nothing (their
 // tab sees the messages themselves) unless one of those sockets said they have other tabs open
-// (`other_tabs`: a room list elsewhere, on this device or another, needs it). The member list is the room's own (member-list.ts); a room
+// (`other_tabs`: a room list elsewhere, on this device or another, needs it). The member list
+// is the room's own (member-list.ts); a room
 // that was never handed the whole list reads it from the history store on first need. The
 // pending mentions and the last round's time are in memory only (an eviction loses at most the
 // mentions of one round).

@@ -1,7 +1,8 @@
 // The person's channel (GET /api/me/ws) over real WebSockets through the Worker: refusals
 // before the upgrade, what the Worker pushes on room changes (created, invited, renamed,
 // removed, deleted, read), and the rooms' coalesced activity: one update per room per member
-// per round, with mentions, none for a member who has the room open; and how a socket ends
+// per round, with mentions, none for a member who has the room open unless they said they have
+// other tabs (each tab is told how many there are); an edit or delete of the newest message; and how a socket ends
 // (its token's expiry, 1008; its session ending, 4001, in worker/routes/sessions.test.ts).
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";

@@ -43,9 +43,10 @@ export default function NewRoom() {
       aiMode: characterId() ? aiMode() : undefined,
       members: members().length ? members() : undefined,
     });
-    const peer = () => rooms.state.rooms.find((r) => r.id === room.id)?.peer?.displayName ?? `@${members()[0]}`;
-    if (existing) toast(`You already have a chat with ${peer()}: here it is.`);
-    else rooms.upsertRoom(room);
+    if (existing) {
+      const peer = rooms.state.rooms.find((r) => r.id === room.id)?.peer?.displayName ?? `@${members()[0]}`;
+      toast(`You already have a chat with ${peer}: here it is.`);
+    } else rooms.upsertRoom(room);
     // In place of the form: Back from the new room goes where the form was opened from, not to a
     // form that would make the room again.
     navigate(`/rooms/${room.id}`, { replace: true });
