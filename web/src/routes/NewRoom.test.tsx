@@ -63,6 +63,19 @@ describe("NewRoom", () => {
     expect(toasts.map((t) => t.text)).toContain("You already have a chat with Bob Builder: here it is.");
   });
 
+  it("asks before leaving what was filled in, and not once the room is made", async () => {
+    await show();
+    const confirm = vi.spyOn(window, "confirm").mockReturnValue(false);
+    fireEvent.input(await screen.findByLabelText("Title"), { target: { value: "Plans" } });
+    fireEvent.click(screen.getByRole("link", { name: "Cancel" }));
+    await vi.waitFor(() => expect(confirm).toHaveBeenCalledWith("Leave without creating the room?"));
+    expect(screen.getByLabelText("Title")).toBeInTheDocument();
+    vi.spyOn(api, "createRoom").mockResolvedValue({ room: { ...direct, id: "r3", title: "Plans" } as Room });
+    fireEvent.click(screen.getByRole("button", { name: "Create room" }));
+    expect(await screen.findByRole("heading", { name: "Room r3" })).toBeInTheDocument();
+    expect(confirm).toHaveBeenCalledTimes(1);
+  });
+
   it("makes a new room with them when it has a title", async () => {
     await show();
     const made = { ...direct, id: "r2", title: "Plans" } as Room;

@@ -8,7 +8,7 @@ import { createResource, createSignal, For, onMount, Show } from "solid-js";
 import type { AiMode } from "../../../shared/wire";
 import { api, describeError } from "../api";
 import { AiModePicker, CharacterPicker } from "../components/CharacterPicker";
-import { createSubmit, Field, FormActions, FormAlert, Page, SubmitButton } from "../components/Form";
+import { createSubmit, Field, FormActions, FormAlert, Page, SubmitButton, warnBeforeLeaving } from "../components/Form";
 import { Icon } from "../components/Icon";
 import { PeopleInput } from "../components/PeopleInput";
 import { useRooms } from "../context";
@@ -27,6 +27,12 @@ export default function NewRoom() {
   const [members, setMembers] = createSignal<string[]>([]);
   let titleRef!: HTMLInputElement;
   let invites: { settle: () => Promise<boolean> } | undefined;
+  // What was filled in goes only when asked; once the room is made, nothing is left to lose.
+  let made = false;
+  warnBeforeLeaving(
+    () => !made && (!!title().trim() || members().length > 0 || characterId() !== null),
+    "Leave without creating the room?",
+  );
 
   onMount(() => {
     document.title = "New room · Parlor";
@@ -47,6 +53,7 @@ export default function NewRoom() {
       const peer = rooms.state.rooms.find((r) => r.id === room.id)?.peer?.displayName ?? `@${members()[0]}`;
       toast(`You already have a chat with ${peer}: here it is.`);
     } else rooms.upsertRoom(room);
+    made = true;
     // In place of the form: Back from the new room goes where the form was opened from, not to a
     // form that would make the room again.
     navigate(`/rooms/${room.id}`, { replace: true });
