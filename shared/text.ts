@@ -70,3 +70,6 @@ export function searchTerms(q: string): SearchTerm[] {
       ?.slice(0, 8) ?? [];
   return words.map((word) => ({ word, prefix: !/^[a-z0-9]$/.test(word) }));
 }
+
+/** A size as the upload limit is said: "10 MB", "11.4 MB". */
+export const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;

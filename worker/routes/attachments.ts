@@ -10,6 +10,7 @@ import { attachmentKey, cleanFileName, contentDisposition, roomPrefix, sniff } f
 import { readConfig } from "../../shared/config";
 import { log } from "../../shared/log";
 import { Attachment } from "../../shared/schemas";
+import { megabytes } from "../../shared/text";
 import { type Attachment as AttachmentShape, attachmentPath } from "../../shared/wire";
 import { LIMITS, throttle } from "../auth/sign-in";
 import { ApiError, badRequest, forbidden, notFound, tooLarge } from "../errors";
@@ -34,8 +35,6 @@ const ACCEPTED = "PNG, JPEG, GIF, WebP, PDF or plain UTF-8 text";
 export function isUpload(method: string, path: string): boolean {
   return method === "POST" && /^\/api\/rooms\/[^/]+\/attachments\/?$/.test(path);
 }
-
-const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 /** The upload's own body limit: ATTACHMENT_MAX_MB plus the multipart framing. */
 function uploadLimit(): MiddlewareHandler<AppEnv> {

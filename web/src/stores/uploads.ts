@@ -4,6 +4,7 @@
 // dropped (the server collects an upload no message carries). One that failed on the way (no
 // connection, the server busy or down) can be tried again as it is.
 import { createStore, produce } from "solid-js/store";
+import { megabytes } from "../../../shared/text";
 import type { Attachment } from "../../../shared/wire";
 import { MAX_ATTACHMENTS_PER_MESSAGE } from "../../../shared/wire";
 import { ApiError, describeError } from "../api";
@@ -29,7 +30,6 @@ let nextKey = 1;
 const listOf = (names: string[]) => (names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`);
 /** Whether an upload's failure was on the way (worth the same file again), not the file refused. */
 const onTheWay = (err: unknown) => !(err instanceof ApiError) || [0, 408, 429].includes(err.status) || err.status >= 500;
-const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 /** `maxBytes`: the largest file the server takes, when known: a larger one is refused at once,
  * before minutes of a phone's data go into an upload that ends in 413. */
