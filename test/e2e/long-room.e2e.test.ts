@@ -69,7 +69,17 @@ describe("a room with 5,000 messages", () => {
       // About 12,000 px/s: a fast, sustained fling back through history.
       await page.mouse.wheel(0, -600);
       await page.waitForTimeout(50);
-      if (Date.now() - started > 180_000) throw new Error("never reached the first message");
+      if (Date.now() - started > 180_000) {
+        // Where it stuck: the oldest row drawn, the scroll position and any error on the page.
+        const state = await page.evaluate(() => ({
+          oldest: document.querySelector("[data-seq]")?.getAttribute("data-seq"),
+          rows: document.querySelectorAll("[data-seq]").length,
+          scrollTop: document.querySelector(".log")?.scrollTop,
+          alerts: [...document.querySelectorAll("[role=alert], [role=status]")].map((e) => e.textContent),
+        }));
+        await shot(page, "FAILED-long-room").catch(() => {});
+        throw new Error(`never reached the first message: ${JSON.stringify(state)}`);
+      }
     }
     const seconds = (Date.now() - started) / 1000;
     await page.getByRole("log").getByText(`Message 1 of ${COUNT}.`).waitFor();
