@@ -1,8 +1,8 @@
 // Rooms and their members in the history store. Room activity (lastSeq, lastActivityAt) is
 // advanced by the ChatRoom object's write-behind flush (see messages.ts).
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, exists, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { AiMode, Member, OnlineUser, Room, RoomListItem } from "../wire";
-import type { DbContext } from "./db";
+import type { Db, DbContext } from "./db";
 import { iso, type RoomRow, toMessage, toRoom, toUser } from "./mappers";
 import { contains } from "./text-match";
 
@@ -221,10 +221,48 @@ export function roomsRepo({ db, t, atomic, dialect }: DbContext) {
     /** Removes a member; the room counts as changed, as when one is added. */
     async removeMember(roomId: string, userId: string, now: number): Promise<Room | undefined> {
       const [, [row]] = (await atomic((d) => [
-        d.delete(rm).where(and(eq(rm.roomId, roomId), eq(rm.userId, userId))),
+        // Never the owner, who leaves only by handing the room over (a race with handOver).
+        d.delete(rm).where(and(eq(rm.roomId, roomId), eq(rm.userId, userId), ne(rm.role, "owner"))),
         d.update(rooms).set({ updatedAt: now }).where(eq(rooms.id, roomId)).returning(),
       ])) as [unknown, RoomRow[]];
       return row && toRoom(row);
+    },
+    /** The owner leaves: the member who joined first after them becomes the owner, in the same
+     * transaction. "alone" when no one else is in the room; undefined when it changed meanwhile
+     * (the caller no longer owns it, or that member left): nothing is changed then. */
+    async handOver(roomId: string, ownerId: string, now: number): Promise<{ room: Room; ownerId: string } | "alone" | undefined> {
+      const [next] = await db
+        .select({ userId: rm.userId })
+        .from(rm)
+        .where(and(eq(rm.roomId, roomId), ne(rm.userId, ownerId)))
+        .orderBy(rm.joinedAt, rm.userId)
+        .limit(1);
+      if (!next) return "alone";
+      const heir = next.userId;
+      const stillIn = (d: Db) =>
+        d
+          .select({ one: sql`1` })
+          .from(rm)
+          .where(and(eq(rm.roomId, roomId), eq(rm.userId, heir)));
+      const handedOver = (d: Db) =>
+        d
+          .select({ one: sql`1` })
+          .from(rooms)
+          .where(and(eq(rooms.id, roomId), eq(rooms.ownerId, heir)));
+      // Each later statement applies only if the first did, so a race leaves the room as it was.
+      const [[row]] = (await atomic((d) => [
+        d
+          .update(rooms)
+          .set({ ownerId: heir, updatedAt: now })
+          .where(and(eq(rooms.id, roomId), eq(rooms.ownerId, ownerId), exists(stillIn(d))))
+          .returning(),
+        d
+          .update(rm)
+          .set({ role: "owner" })
+          .where(and(eq(rm.roomId, roomId), eq(rm.userId, heir), exists(handedOver(d)))),
+        d.delete(rm).where(and(eq(rm.roomId, roomId), eq(rm.userId, ownerId), exists(handedOver(d)))),
+      ])) as [RoomRow[], ...unknown[]];
+      return row && { room: toRoom(row), ownerId: heir };
     },
     async markRead(roomId: string, userId: string, seq: number): Promise<void> {
       await db

@@ -224,7 +224,7 @@ describe("the other screens", () => {
     expect(download.suggestedFilename()).toMatch(/\.md$/);
   });
 
-  it("saves only what was changed in settings, refuses an empty title there, and offers the owner Delete, not Leave", async () => {
+  it("saves only what was changed in settings, refuses an empty title there, and offers the owner Delete and Leave", async () => {
     // Bob is on the room's settings (the test before); Ada opens them too.
     await ada.page.goto(`${roomUrl}/settings`);
     const title = (p: Person) => p.page.getByRole("textbox", { name: "Title" });
@@ -258,9 +258,11 @@ describe("the other screens", () => {
     expect(await ada.page.getByText("Settings saved").count()).toBe(0);
     await title(ada).fill("Weekend plans");
     await ada.page.locator("#room-title-error").waitFor({ state: "detached" });
-    // The owner cannot leave: she is offered Delete only; Bob, a member, Leave only.
-    expect(await ada.page.getByRole("button", { name: "Leave room" }).count()).toBe(0);
+    // The owner may delete the room, or leave it to Bob, who joined after her; Bob, a member,
+    // may only leave.
     expect(await ada.page.getByRole("button", { name: "Delete room" }).count()).toBe(1);
+    expect(await ada.page.getByRole("button", { name: "Leave room" }).count()).toBe(1);
+    expect(await ada.page.getByText(/becomes the owner/).textContent()).toContain(`${bob.displayName} (@${bob.username})`);
     expect(await bob.page.getByRole("button", { name: "Leave room" }).count()).toBe(1);
     expect(await bob.page.getByRole("button", { name: "Delete room" }).count()).toBe(0);
   });

@@ -261,6 +261,42 @@ describe("a live sidebar", () => {
     expect(bob.errors).toEqual([]);
   });
 
+  it("hands Bob the room Ada leaves: she is asked who takes it, he is told and may now delete her words", async () => {
+    const token = await tokenOf(ada.page);
+    const quartet = (await post<{ room: { id: string } }>(baseURL, "/rooms", { title: "Quartet", members: [bob.username] }, token)).room.id;
+    await post(baseURL, `/rooms/${quartet}/messages`, { content: "Rehearsal moved to Friday" }, token);
+    await bob.page.goto(`/rooms/${quartet}`);
+    await live(bob.page);
+    await bobPhone.goto(`/rooms/${quartet}/settings`);
+    await bobPhone.getByRole("button", { name: "Leave room" }).waitFor(WAIT);
+    expect(await bobPhone.getByRole("button", { name: "Delete room" }).count()).toBe(0);
+
+    await ada.page.goto(`/rooms/${quartet}/settings`);
+    await expect
+      .poll(() => ada.page.getByText(/becomes the owner/).textContent(), WAIT)
+      .toMatch(/Bob Carter \(@\w+\) becomes the owner\.$/);
+    await ada.page.getByRole("button", { name: "Leave room" }).click();
+    await shot(ada.page, "room-settings-owner-leaving");
+    await ada.page.getByRole("button", { name: "Leave", exact: true }).click();
+    await ada.page.waitForURL((u) => u.pathname === "/", WAIT);
+    await sidebarRow(ada.page, "Quartet").waitFor({ state: "detached", ...WAIT });
+
+    // Bob's open room says so, and his settings page makes him the owner without a reload.
+    await bob.page.locator(".msg-system").filter({ hasText: "Ada Lovelace left the room; you own it now" }).waitFor(WAIT);
+    await bobPhone.getByRole("button", { name: "Delete room" }).waitFor(WAIT);
+    const mine = bobPhone.locator(".member").filter({ hasText: "Bob Carter (you)" });
+    await expect.poll(() => mine.locator(".chip").textContent(), WAIT).toBe("Owner");
+    expect(await bobPhone.locator(".member-name").allTextContents()).toEqual(["Bob Carter (you)"]);
+    // The only member now: his way out is Delete.
+    expect(await bobPhone.getByRole("button", { name: "Leave room" }).count()).toBe(0);
+    // As the owner he may delete what Ada wrote.
+    const hers = bob.page.getByRole("log").locator(".msg").filter({ hasText: "Rehearsal moved to Friday" });
+    await hers.hover();
+    await hers.getByRole("button", { name: "Delete message" }).waitFor(WAIT);
+    expect(ada.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+
   it("calls Bob's direct chat with Ada by her new name as soon as she changes it: his header, composer and list", async () => {
     const token = await tokenOf(ada.page);
     const direct = (await post<{ room: { id: string } }>(baseURL, "/rooms", { members: [bob.username] }, token)).room.id;

@@ -136,5 +136,7 @@ describe("a room's last message in the list", () => {
     expect(noticeText("removed @cy_y", "ann_b", nameOf)).toBe("removed Cy Young");
     expect(noticeText("added @dee_d", "ann_b", nameOf)).toBe("added @dee_d");
     expect(noticeText("renamed the room to “@ann_b”", "ann_b")).toBe("renamed the room to “@ann_b”");
+    expect(noticeText("left the room; @ann_b owns it now", "ann_b", nameOf)).toBe("left the room; you own it now");
+    expect(noticeText("left the room; @cy_y owns it now", "ann_b", nameOf)).toBe("left the room; Cy Young owns it now");
   });
 });

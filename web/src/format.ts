@@ -142,13 +142,17 @@ export function previewLine(m: Message | null, myId: string | undefined, myUsern
   return m.author.kind === "user" && m.author.id === peerId ? previewOf(m) : `${who}: ${previewOf(m)}`;
 }
 
-/** A room notice's words for its reader: the member "added @username" or "removed @username"
- * names is "you" to that member and, where `nameOf` knows them, their current name to others
+/** A room notice's words for its reader: the member "added @username", "removed @username" or
+ * "left the room; @username owns it now" names is "you" to that member and, where `nameOf` knows them, their current name to others
  * (only there: a room's title may hold an @ of its own). */
 export function noticeText(content: string, me?: string, nameOf?: (username: string) => string | undefined): string {
+  const named = (username: string) => (username === me ? "you" : (nameOf?.(username) ?? `@${username}`));
+  // An owner who left: "left the room; @bo owns it now".
+  const heir = /^left the room; @(\S+) owns it now$/.exec(content)?.[1];
+  if (heir !== undefined && USERNAME_PATTERN.test(heir)) return `left the room; ${named(heir)} ${heir === me ? "own" : "owns"} it now`;
   const [change, username = "", rest] = content.split(" @");
   if ((change !== "added" && change !== "removed") || rest !== undefined || !USERNAME_PATTERN.test(username)) return content;
-  return `${change} ${username === me ? "you" : (nameOf?.(username) ?? `@${username}`)}`;
+  return `${change} ${named(username)}`;
 }
 
 /** What a room row says of its last message: never blank for one that is there. */

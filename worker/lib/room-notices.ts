@@ -47,3 +47,6 @@ export function characterNotice(before: string, after: string | null): string {
 export function memberNotice(change: "added" | "removed" | "left", username = ""): string {
   return change === "left" ? "left the room" : `${change} @${username}`;
 }
+
+/** The line for an owner who left: the member who joined first after them owns the room now. */
+export const handedOverNotice = (username: string) => `left the room; @${username} owns it now`;

@@ -12,7 +12,7 @@ import { LIMITS, throttle } from "../auth/sign-in";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "../errors";
 import { tellMembers, tellPeople } from "../lib/channels";
 import { bearer, commonErrors, jsonBody, jsonReply, router, wholeNumber } from "../lib/openapi";
-import { memberNotice, settingsNotices } from "../lib/room-notices";
+import { handedOverNotice, memberNotice, settingsNotices } from "../lib/room-notices";
 import { deleteRoomAttachments } from "./attachments";
 import { caller, forgetRoomAccess, roomConfig } from "./room-access";
 
@@ -191,6 +191,8 @@ export const roomRoutes = router()
       path: "/rooms/{id}/members/{userId}",
       tags: ["Rooms"],
       summary: "Remove a member (owner), or leave (yourself)",
+      description:
+        "An owner who leaves hands the room to the member who joined first after them; the only member cannot leave (400 `owner_cannot_leave`), only delete the room.",
       security: bearer,
       request: { params: RoomId.extend({ userId: z.string().openapi({ param: { name: "userId", in: "path" } }) }) },
       responses: { 204: { description: "Removed" }, ...commonErrors },
@@ -200,8 +202,21 @@ export const roomRoutes = router()
       const me = c.get("session").id;
       const { userId } = c.req.valid("param");
       if (userId !== me && room.ownerId !== me) throw forbidden("Only the owner can remove other members.", "not_owner");
-      if (userId === room.ownerId) throw new ApiError(400, "owner_cannot_leave", "The owner cannot leave; delete the room instead.");
       const store = c.get("store");
+      if (userId === room.ownerId) {
+        const handed = await store.rooms.handOver(room.id, me, Date.now());
+        if (handed === "alone")
+          throw new ApiError(400, "owner_cannot_leave", "You are the only member of this room: delete it instead of leaving.");
+        if (!handed) throw conflict("The room's members changed meanwhile; try again.");
+        forgetRoomAccess(room.id);
+        const heir = await store.users.byId(handed.ownerId);
+        const object = chatRoom(c.env, room.id);
+        await object.updateMembers({ remove: me });
+        await object.configure(await roomConfig(store, handed.room), [{ by: caller(c), text: handedOverNotice(heir?.username ?? "") }]);
+        tellPeople(c.env, [me], { type: "room_gone", roomId: room.id, reason: "left" });
+        await tellMembers(c.env, store, handed.room);
+        return c.body(null, 204);
+      }
       const [target, person] = await Promise.all([store.rooms.withMembership(room.id, userId), store.users.byId(userId)]);
       if (!target?.member) throw notFound("Member");
       const changed = await c.get("store").rooms.removeMember(room.id, userId, Date.now());

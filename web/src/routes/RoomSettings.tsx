@@ -1,5 +1,5 @@
 // Room settings: rename, AI character and mode, members (invite, remove), export, and the
-// ends of a room (leave, delete). Owner-only controls are shown to the owner; the server
+// ends of a room (leave, delete: RoomExits). Owner-only controls are shown to the owner; the server
 // enforces the same rules, and its refusals are shown as they come.
 import { useNavigate, useParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, For, onMount, Show } from "solid-js";
@@ -12,6 +12,7 @@ import { ConfirmButton } from "../components/ConfirmButton";
 import { Field, FormAlert, Page, warnBeforeLeaving } from "../components/Form";
 import { Icon } from "../components/Icon";
 import { PeopleInput } from "../components/PeopleInput";
+import { heirOf, RoomExits } from "../components/RoomExits";
 import { useRooms } from "../context";
 import { roomTitle } from "../format";
 import { settled } from "../resource";
@@ -267,32 +268,13 @@ export default function RoomSettings() {
             </div>
           </section>
 
-          <section class="card card-danger" aria-labelledby="danger-h">
-            <h2 id="danger-h">{isOwner() ? "Delete" : "Leave"}</h2>
-            {/* The owner cannot leave (the server says so): their way out is Delete. */}
-            <Show when={!isOwner()}>
-              <div class="danger-row">
-                <div>
-                  <strong>Leave this room</strong>
-                  <p class="muted">It disappears from your list; others keep chatting.</p>
-                </div>
-                <ConfirmButton label="Leave room" confirmLabel="Leave" onConfirm={leave}>
-                  <Icon name="leave" /> Leave
-                </ConfirmButton>
-              </div>
-            </Show>
-            <Show when={isOwner()}>
-              <div class="danger-row">
-                <div>
-                  <strong>Delete this room</strong>
-                  <p class="muted">Deletes the room and its history for everyone. This can't be undone.</p>
-                </div>
-                <ConfirmButton label="Delete room" confirmLabel="Delete for everyone" onConfirm={remove}>
-                  <Icon name="trash" /> Delete
-                </ConfirmButton>
-              </div>
-            </Show>
-          </section>
+          <RoomExits
+            isOwner={isOwner()}
+            heir={heirOf(data()?.members ?? [], me()?.id ?? "")}
+            others={(data()?.members.length ?? 1) - 1}
+            onLeave={leave}
+            onDelete={remove}
+          />
         </div>
       </Show>
     </Page>
