@@ -527,7 +527,7 @@ describe("when the connection or the room goes away", () => {
       .locator(".chat-head")
       .getByText(/\d+ members/)
       .waitFor();
-    await ada.page.getByRole("button", { name: `Remove ${bob.username}` }).click();
+    await ada.page.getByRole("button", { name: `Remove ${bob.displayName} (@${bob.username})` }).click();
     // A change made meanwhile elsewhere (here the same title saved again from another device) has
     // the settings fetched again, with Bob's row changed where it does not show (he has read one
     // more message): the open confirmation stays where it is.

@@ -610,7 +610,7 @@ describe("small things", () => {
     await page.waitForTimeout(800);
     await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
     await cdp.detach();
-    const tools = page.locator(`[data-seq="${COUNT}"]`).getByRole("toolbar", { name: "Message actions" });
+    const tools = page.locator(`[data-seq="${COUNT}"]`).getByRole("group", { name: "Message actions" });
     await tools.getByRole("button", { name: "Delete message" }).waitFor();
     expect(
       await touchMisses([

@@ -66,7 +66,8 @@ export function Shell(props: RouteSectionProps) {
     <Show when={session.current()}>
       <RoomsContext.Provider value={rooms}>
         <div class="app" data-view={location.pathname === "/" ? "list" : "main"}>
-          <a class="skip-link" href="#main">
+          {/* biome-ignore lint/a11y/useValidAnchor: a skip link is read as a link and works without script; the click handler only moves the focus, which the router would not */}
+          <a class="skip-link" href="#main" onClick={skipToContent}>
             Skip to content
           </a>
           <Sidebar asMain={listIsPage()} />
@@ -87,4 +88,14 @@ export function Shell(props: RouteSectionProps) {
       </RoomsContext.Provider>
     </Show>
   );
+}
+
+/** The skip link moves the focus, which following `#main` would not: the router takes the click
+ * as a change of page. On a phone's room list, the list is the page's main part. */
+function skipToContent(e: MouseEvent) {
+  e.preventDefault();
+  const main = [...document.querySelectorAll<HTMLElement>("main")].find((m) => m.offsetParent !== null || m.getClientRects().length > 0);
+  if (!main) return;
+  if (!main.hasAttribute("tabindex")) main.tabIndex = -1;
+  main.focus();
 }

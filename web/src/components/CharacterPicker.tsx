@@ -11,7 +11,9 @@ export function CharacterPicker(props: {
   onChange: (id: string | null) => void;
 }) {
   return (
-    <div class="choice-grid" role="radiogroup" aria-label="AI character">
+    // One group of radios by their shared name, named by the fieldset around it: a radiogroup
+    // of its own would be announced a second time with the same name.
+    <div class="choice-grid">
       <label class="choice" classList={{ "is-selected": props.value === null }}>
         <input type="radio" name="character" class="sr-only" checked={props.value === null} onChange={() => props.onChange(null)} />
         <span class="choice-avatar choice-none" aria-hidden="true">
@@ -51,7 +53,7 @@ export function AiModePicker(props: { value: AiMode; onChange: (m: AiMode) => vo
   return (
     <fieldset class="fieldset">
       <legend class="label">When the AI replies</legend>
-      <div class="segmented" role="radiogroup" aria-label="When the AI replies">
+      <div class="segmented">
         <For each={MODES}>
           {(m) => (
             <label class="segment" classList={{ "is-selected": props.value === m.value }}>

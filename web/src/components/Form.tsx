@@ -3,9 +3,10 @@
 // error describes its input, the submit button with its busy spinner, Cancel beside it, and
 // the busy/error state of a submission.
 import { A, useBeforeLeave } from "@solidjs/router";
-import { createSignal, type JSX, onCleanup, onMount, Show, untrack } from "solid-js";
+import { createSignal, type JSX, onCleanup, Show, untrack } from "solid-js";
 import { DISPLAY_NAME_MAX } from "../../../shared/wire";
 import { ApiError, describeError } from "../api";
+import { focusTitleOnArrival } from "../focus-arrival";
 import { Icon } from "./Icon";
 
 /** A screen that is a page of content: it scrolls itself (the main pane never does). */
@@ -17,18 +18,14 @@ export function Page(props: {
   action?: JSX.Element;
   children: JSX.Element;
 }) {
-  // Arriving here from a link the keyboard followed, the focus would be left on the page's body:
-  // it starts at the title instead (a screen reader then says where it is). A screen that puts
-  // it somewhere itself (a form's first field) keeps that.
   let heading: HTMLHeadingElement | undefined;
-  onMount(() =>
-    queueMicrotask(() => {
-      const at = document.activeElement;
-      if (!at || at === document.body) heading?.focus({ preventScroll: true });
-    }),
+  let page: HTMLDivElement | undefined;
+  focusTitleOnArrival(
+    () => heading,
+    () => page,
   );
   return (
-    <div class="page">
+    <div class="page" ref={page}>
       <header class="page-head">
         <Show when={props.back}>
           {(back) => (

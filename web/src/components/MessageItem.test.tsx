@@ -99,12 +99,12 @@ describe("MessageItem", () => {
     fireEvent.click(screen.getByRole("button", { name: "Regenerate" }));
     expect(a.regenerate).toHaveBeenCalledWith(7);
     fireEvent.pointerEnter(document.querySelector("article") as HTMLElement);
-    expect(within(screen.getByRole("toolbar")).queryByRole("button", { name: "Regenerate" })).toBeNull();
+    expect(within(screen.getByRole("group", { name: "Message actions" })).queryByRole("button", { name: "Regenerate" })).toBeNull();
     unmount();
     render(() => <MessageItem message={ai({ status: "stopped" })} mine={false} compact={false} groupEnd latestAi={false} actions={a} />);
     fireEvent.pointerEnter(document.querySelector("article") as HTMLElement);
     expect(screen.getAllByRole("button", { name: "Regenerate" })).toHaveLength(1);
-    expect(within(screen.getByRole("toolbar")).getByRole("button", { name: "Regenerate" })).toBeInTheDocument();
+    expect(within(screen.getByRole("group", { name: "Message actions" })).getByRole("button", { name: "Regenerate" })).toBeInTheDocument();
   });
 
   it("offers no Regenerate once the room has no character to answer again", () => {
@@ -117,7 +117,7 @@ describe("MessageItem", () => {
     ));
     expect(screen.getByText("Stopped")).toBeInTheDocument();
     for (const article of document.querySelectorAll("article")) fireEvent.pointerEnter(article);
-    expect(screen.getAllByRole("toolbar")).toHaveLength(2);
+    expect(screen.getAllByRole("group", { name: "Message actions" })).toHaveLength(2);
     expect(screen.queryByRole("button", { name: "Regenerate" })).toBeNull();
   });
 

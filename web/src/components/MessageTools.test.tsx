@@ -24,9 +24,9 @@ function item(message: Message, a = actions(), extra: { mine?: boolean; answered
 describe("message actions", () => {
   it("builds the actions only once a pointer or the keyboard reaches the message", () => {
     const r = render(() => <MessageItem message={mine()} mine compact={false} groupEnd latestAi={false} actions={actions()} />);
-    expect(screen.queryByRole("toolbar")).toBeNull();
+    expect(screen.queryByRole("group", { name: "Message actions" })).toBeNull();
     fireEvent.focusIn(r.container.querySelector("article") as HTMLElement);
-    expect(screen.getByRole("toolbar", { name: "Message actions" })).toBeInTheDocument();
+    expect(screen.getByRole("group", { name: "Message actions" })).toBeInTheDocument();
   });
 
   it("copies the Markdown source, not the rendered text", async () => {
@@ -131,7 +131,7 @@ describe("message actions", () => {
   it("shows a tombstone with no actions, and marks an edited message", () => {
     const { unmount } = item(mine({ content: "", deletedAt: new Date().toISOString() }));
     expect(screen.getByText("Message deleted")).toBeInTheDocument();
-    expect(screen.queryByRole("toolbar")).toBeNull();
+    expect(screen.queryByRole("group", { name: "Message actions" })).toBeNull();
     unmount();
     item(mine({ editedAt: new Date().toISOString() }));
     expect(screen.getByText("edited")).toBeInTheDocument();
@@ -157,7 +157,7 @@ describe("message actions", () => {
     expect(a.selectVersion).toHaveBeenCalledWith(3, 1);
     fireEvent.click(within(flipper).getByRole("button", { name: "Next version" }));
     expect(a.selectVersion).toHaveBeenCalledWith(3, 3);
-    fireEvent.click(within(screen.getByRole("toolbar")).getByRole("button", { name: "Regenerate" }));
+    fireEvent.click(within(screen.getByRole("group", { name: "Message actions" })).getByRole("button", { name: "Regenerate" }));
     expect(a.regenerate).toHaveBeenCalledWith(3);
   });
 });

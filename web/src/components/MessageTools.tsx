@@ -27,7 +27,9 @@ export function MessageTools(props: ToolProps) {
     setTimeout(() => setCopied(null), 1500);
   };
   return (
-    <div class="msg-tools" role="toolbar" aria-label="Message actions">
+    // A group, not a toolbar: each action is its own Tab stop, and a toolbar would promise arrows.
+    // biome-ignore lint/a11y/useSemanticElements: the same group to assistive technology as a fieldset, without a fieldset's own layout in the positioned bar
+    <div class="msg-tools" role="group" aria-label="Message actions">
       <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={copy} aria-label="Copy message as Markdown">
         <Icon name="copy" /> {copied() === null ? "Copy" : copied() ? "Copied" : "Copy failed"}
       </button>
@@ -68,7 +70,12 @@ export function VersionFlipper(props: { version: number; count: number; disabled
         ‹
       </button>
       <span class="msg-version-label" aria-live="polite">
-        {props.version} / {props.count}
+        <span aria-hidden="true">
+          {props.version} / {props.count}
+        </span>
+        <span class="sr-only">
+          Version {props.version} of {props.count}
+        </span>
       </span>
       <button
         type="button"

@@ -14,9 +14,21 @@ export function RoomRow(props: { room: RoomListItem; myId?: string; myUsername?:
   const active = useMatch(() => `/rooms/${props.room.id}/*`);
   const when = () => props.room.lastMessage?.createdAt ?? props.room.updatedAt;
   const unread = () => (active() ? 0 : props.room.unread);
+  const preview = () => previewLine(props.room.lastMessage, props.myId, props.myUsername, props.room.peer?.id);
+  // Read out as one line with pauses between its parts: spans each in its own box would be
+  // joined with stray spaces ("now , 3 unread").
+  const name = () =>
+    [roomTitle(props.room), shortTime(when()), preview(), unread() > 0 ? `${unread() > 99 ? "99+" : unread()} unread` : ""]
+      .filter(Boolean)
+      .join(", ");
   return (
     <li>
-      <A href={`/rooms/${props.room.id}`} class="room-row" classList={{ "is-active": !!active(), "is-unread": unread() > 0 }}>
+      <A
+        href={`/rooms/${props.room.id}`}
+        class="room-row"
+        classList={{ "is-active": !!active(), "is-unread": unread() > 0 }}
+        aria-label={name()}
+      >
         <Avatar
           id={props.room.characterId ?? props.room.peer?.id ?? props.room.id}
           name={roomTitle(props.room)}
@@ -30,19 +42,13 @@ export function RoomRow(props: { room: RoomListItem; myId?: string; myUsername?:
             <time class="room-row-time" datetime={when()}>
               {shortTime(when())}
             </time>
-            {/* Pauses between the parts, for the link's name read out as one line. */}
-            <span class="sr-only">, </span>
           </span>
           <span class="room-row-bottom">
             <span class="room-row-preview" dir="auto">
-              {previewLine(props.room.lastMessage, props.myId, props.myUsername, props.room.peer?.id)}
+              {preview()}
             </span>
             <Show when={unread() > 0}>
-              <span class="badge">
-                <span class="sr-only">, </span>
-                {unread() > 99 ? "99+" : unread()}
-                <span class="sr-only"> unread</span>
-              </span>
+              <span class="badge">{unread() > 99 ? "99+" : unread()}</span>
             </Show>
           </span>
         </span>

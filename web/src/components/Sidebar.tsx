@@ -6,6 +6,7 @@ import { onCleanup, onMount, Show } from "solid-js";
 import { Dynamic } from "solid-js/web";
 import { MAX_ROOM_QUERY } from "../../../shared/wire";
 import { useRooms } from "../context";
+import { focusTitleOnArrival } from "../focus-arrival";
 import { askForNotifications, notificationPermission } from "../notify";
 import { createOnline } from "../online";
 import { session, signOutEverywhere } from "../session";
@@ -47,7 +48,7 @@ export function Sidebar(props: { asMain?: boolean }) {
   return (
     <Dynamic component={props.asMain ? "main" : "aside"} class="sidebar" aria-label="Rooms and account">
       <Show when={props.asMain}>
-        <h1 class="sr-only">Your rooms</h1>
+        <ListTitle />
       </Show>
       <header class="sidebar-head">
         <A href="/" class="brand" aria-label="Parlor home">
@@ -183,5 +184,20 @@ export function Sidebar(props: { asMain?: boolean }) {
         </div>
       </footer>
     </Dynamic>
+  );
+}
+
+/** The phone's room list as a page of its own: arriving there ("Back to rooms"), the focus starts
+ * at its title. */
+function ListTitle() {
+  let title: HTMLHeadingElement | undefined;
+  focusTitleOnArrival(
+    () => title,
+    () => title?.closest("main") ?? undefined,
+  );
+  return (
+    <h1 class="sr-only" ref={title} tabIndex={-1}>
+      Your rooms
+    </h1>
   );
 }

@@ -230,7 +230,11 @@ export default function RoomSettings() {
                       <span class="chip">Owner</span>
                     </Show>
                     <Show when={isOwner() && m.user.id !== me()?.id}>
-                      <ConfirmButton label={`Remove ${m.user.username}`} confirmLabel="Remove" onConfirm={() => removeMember(m)}>
+                      <ConfirmButton
+                        label={`Remove ${m.user.displayName || m.user.username} (@${m.user.username})`}
+                        confirmLabel="Remove"
+                        onConfirm={() => removeMember(m)}
+                      >
                         Remove
                       </ConfirmButton>
                     </Show>
