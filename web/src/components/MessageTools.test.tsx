@@ -153,6 +153,8 @@ describe("message actions", () => {
     item(reply, a, { mine: false });
     const flipper = screen.getByRole("group", { name: "Reply versions" });
     expect(flipper).toHaveTextContent("2 / 3");
+    // Read out with its meaning, not as "2 slash 3".
+    expect(within(flipper).getByText("Version 2 of 3")).toHaveClass("sr-only");
     fireEvent.click(within(flipper).getByRole("button", { name: "Previous version" }));
     expect(a.selectVersion).toHaveBeenCalledWith(3, 1);
     fireEvent.click(within(flipper).getByRole("button", { name: "Next version" }));

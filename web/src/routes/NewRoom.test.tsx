@@ -2,7 +2,7 @@
 // direct chat with opens that chat (the server answers it as `existing`), saying so.
 import "../test/dom";
 import { createMemoryHistory, MemoryRouter, Route, type RouteSectionProps } from "@solidjs/router";
-import { fireEvent, render, screen } from "@solidjs/testing-library";
+import { fireEvent, render, screen, within } from "@solidjs/testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Room, RoomListItem } from "../../../shared/wire";
 import { api } from "../api";
@@ -53,6 +53,13 @@ afterEach(() => {
 });
 
 describe("NewRoom", () => {
+  it("names the AI character choice once: the fieldset's group, with no second group of the same name inside", async () => {
+    await show();
+    const group = await screen.findByRole("group", { name: "AI character" });
+    expect(within(group).getAllByRole("radio").length).toBeGreaterThan(0);
+    expect(screen.queryAllByRole("radiogroup")).toEqual([]);
+  });
+
   it("opens the direct chat you already have with someone, as the server answers it, and says so", async () => {
     await show();
     const create = vi.spyOn(api, "createRoom").mockResolvedValue({ room: direct, existing: true });
