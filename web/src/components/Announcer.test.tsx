@@ -48,6 +48,14 @@ describe("Announcer", () => {
     expect(r.said()).toEqual(["Bob: Lunch at noon?"]);
   });
 
+  it("lets a line go once it has been heard, so the page read later does not say it again", () => {
+    const r = room([]);
+    r.add(from(1, "bob", "Bob", "see you at noon"));
+    expect(r.said()).toEqual(["Bob: see you at noon"]);
+    vi.advanceTimersByTime(10_000);
+    expect(r.said()).toEqual([]);
+  });
+
   it("says an AI reply when it is complete, not chunk by chunk", () => {
     const r = room([from(1, "ada", "Ada", "a question")]);
     r.add(aMessage({ seq: 2, content: "", status: "streaming" }));

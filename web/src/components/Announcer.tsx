@@ -21,6 +21,9 @@ const MAX_CHARS = 600;
 const TAIL = 20;
 /** Spoken lines kept in the region (a new node for each, so the same words twice are heard twice). */
 const KEEP = 5;
+/** How long a line stays once said: long enough to be heard, then gone, or reading the page
+ * line by line later would meet it again after the messages. */
+const SPOKEN_FOR_MS = 10_000;
 
 export function Announcer(props: { messages: readonly Message[]; myId: string | undefined }) {
   const people = useContext(RoomPeople);
@@ -34,7 +37,11 @@ export function Announcer(props: { messages: readonly Message[]; myId: string | 
   const writing = new Set<number>();
   let waiting: string[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
-  onCleanup(() => clearTimeout(timer));
+  const clearing = new Set<ReturnType<typeof setTimeout>>();
+  onCleanup(() => {
+    clearTimeout(timer);
+    for (const t of clearing) clearTimeout(t);
+  });
 
   const who = (m: Message) => people?.nameOf(m.author.id) ?? m.author.name;
   const spoken = (m: Message): string | null => {
@@ -48,7 +55,15 @@ export function Announcer(props: { messages: readonly Message[]; myId: string | 
     const stopped = m.status === "stopped" ? " (stopped)" : "";
     return text ? `${who(m)}: ${text}${stopped}${sent ? `, and ${sent}` : ""}` : `${who(m)} ${sent}`;
   };
-  const say = (text: string) => setLines((was) => [...was.slice(-(KEEP - 1)), { id: nextId++, text }]);
+  const say = (text: string) => {
+    const id = nextId++;
+    setLines((was) => [...was.slice(-(KEEP - 1)), { id, text }]);
+    const clear = setTimeout(() => {
+      clearing.delete(clear);
+      setLines((was) => was.filter((line) => line.id !== id));
+    }, SPOKEN_FOR_MS);
+    clearing.add(clear);
+  };
   /** Says `texts` once the burst they may be part of is over. */
   const announce = (texts: string[]) => {
     waiting.push(...texts);
