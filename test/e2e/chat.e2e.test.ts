@@ -54,6 +54,10 @@ describe("two people in a room", () => {
   it("lets Ada create a room and invite Bob", async () => {
     await ada.page.getByRole("link", { name: "New room" }).first().click();
     await ada.page.getByLabel("Title").fill("Weekend plans");
+    // Each AI character's description is there to read in full, not cut after a few words.
+    const description = ada.page.locator(".choice").filter({ hasText: "Assistant" }).locator(".choice-desc");
+    await description.waitFor();
+    expect(await description.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1)).toBe(true);
     const invite = ada.page.getByLabel("Invite people");
     // A name no one has is said under the field as it is typed, with no failed request in the
     // console behind it.
@@ -356,7 +360,7 @@ describe("the other screens", () => {
   it("starts a chat with a new character, the notice clear of the composer", async () => {
     const page = ada.page;
     await page.goto("/characters/new");
-    await page.getByLabel("Name").fill("Camp Cook");
+    await page.getByLabel("Name", { exact: true }).fill("Camp Cook");
     await page.getByLabel("Instructions (system prompt)").fill("You cook on a camp stove.");
     await page.getByRole("button", { name: "Create character" }).click();
     const notice = page.getByText("Camp Cook was created");
@@ -375,8 +379,8 @@ describe("the other screens", () => {
     await page.goto("/characters");
     await page.getByRole("heading", { name: "Assistant" }).waitFor();
     await page.getByRole("link", { name: "New character" }).click();
-    await page.getByLabel("Name").fill("Trail Guide");
-    await page.getByLabel("Description").fill("Knows every path, packs light.");
+    await page.getByLabel("Name", { exact: true }).fill("Trail Guide");
+    await page.getByLabel("Description", { exact: true }).fill("Knows every path, packs light.");
     await page
       .getByLabel("Instructions (system prompt)")
       .fill("You are Trail Guide, a calm mountain guide. Keep answers short and practical.");
@@ -390,7 +394,7 @@ describe("the other screens", () => {
     expect(await a11yViolations(page)).toEqual([]);
 
     await page.getByRole("link", { name: "Edit Trail Guide" }).click();
-    await page.getByLabel("Description").fill("Knows every path, packs lighter.");
+    await page.getByLabel("Description", { exact: true }).fill("Knows every path, packs lighter.");
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.getByText("Knows every path, packs lighter.").waitFor();
     await page.getByRole("button", { name: "Delete Trail Guide" }).click();

@@ -110,6 +110,8 @@ describe("a live sidebar", () => {
       () => row.getByText("1 unread").waitFor(WAIT),
     );
     await row.getByText("Next up: Middlemarch").waitFor(WAIT);
+    // A screen reader reads the row as one line, its parts apart, with no stray spaces.
+    expect(await row.ariaSnapshot()).toMatch(/link "Book circle, [^\s,]+, Ada Lovelace: Next up: Middlemarch, 1 unread"/);
     await bob.page.waitForFunction(() => document.title.startsWith("(1) "), undefined, WAIT);
     await post(baseURL, `/rooms/${rooms.books}/messages`, { content: "Chapter one by Friday" }, token);
     await row.getByText("2 unread").waitFor(WAIT);

@@ -15,12 +15,11 @@ export function RoomRow(props: { room: RoomListItem; myId?: string; myUsername?:
   const when = () => props.room.lastMessage?.createdAt ?? props.room.updatedAt;
   const unread = () => (active() ? 0 : props.room.unread);
   const preview = () => previewLine(props.room.lastMessage, props.myId, props.myUsername, props.room.peer?.id);
-  // Read out as one line with pauses between its parts: spans each in its own box would be
-  // joined with stray spaces ("now , 3 unread").
+  const count = () => (unread() > 99 ? "99+" : String(unread()));
+  // Read out as one line, "Plans, 12:40, Bob: see you, 3 unread". Built from the parts' text,
+  // since the browser joins parts laid out apart with a space of its own ("Plans , 12:40 , …").
   const name = () =>
-    [roomTitle(props.room), shortTime(when()), preview(), unread() > 0 ? `${unread() > 99 ? "99+" : unread()} unread` : ""]
-      .filter(Boolean)
-      .join(", ");
+    [roomTitle(props.room), shortTime(when()), preview(), unread() > 0 ? `${count()} unread` : ""].filter(Boolean).join(", ");
   return (
     <li>
       <A
@@ -48,7 +47,10 @@ export function RoomRow(props: { room: RoomListItem; myId?: string; myUsername?:
               {preview()}
             </span>
             <Show when={unread() > 0}>
-              <span class="badge">{unread() > 99 ? "99+" : unread()}</span>
+              <span class="badge">
+                {count()}
+                <span class="sr-only"> unread</span>
+              </span>
             </Show>
           </span>
         </span>
