@@ -163,7 +163,7 @@ export function Composer(props: Props) {
     >
       <Show when={props.rateLimitedFor > 0}>
         <p class="composer-note composer-note-warn" role="status">
-          <Icon name="clock" /> You're sending messages too quickly. You can send again in {props.rateLimitedFor} s.
+          <Icon name="clock" /> Sending as fast as the room allows: you can send again in {props.rateLimitedFor} s.
         </p>
       </Show>
       <Show when={error()}>

@@ -235,4 +235,19 @@ describe("PendingItem", () => {
     render(() => <PendingItem send={send} actions={actions()} now={Date.now()} />);
     expect(screen.getByText("Waiting for connection…")).toBeInTheDocument();
   });
+
+  it("says a send held back by the room's send limit is waiting to send, not for the connection", () => {
+    const now = Date.now();
+    const send = {
+      clientId: "c1",
+      content: "x",
+      status: "pending" as const,
+      waiting: true,
+      retryAt: now + 800,
+      createdAt: new Date().toISOString(),
+    };
+    render(() => <PendingItem send={send} actions={actions()} now={now} />);
+    expect(screen.getByText("Waiting to send…")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Retry/ })).toBeNull();
+  });
 });

@@ -30,7 +30,8 @@ export function PendingItem(props: { send: LocalSend; actions: MessageActions; n
           fallback={
             <div class="msg-meta msg-meta-mine">
               <span class="msg-state">
-                <Icon name="clock" /> {props.send.waiting ? "Waiting for connection…" : "Sending…"}
+                <Icon name="clock" />{" "}
+                {props.send.waiting ? (props.send.retryAt ? "Waiting to send…" : "Waiting for connection…") : "Sending…"}
               </span>
             </div>
           }

@@ -131,33 +131,32 @@ describe("local sends", () => {
     expect(s.state.messages[0]?.id).toBe("m4");
   });
 
-  it("fails every unacked send when the socket closes, and keeps them visible", () => {
+  it("puts every unacked send back to wait for the connection when the socket closes, and keeps them visible", () => {
     const s = setup();
     const a = s.addLocal("one");
     const b = s.addLocal("two");
     s.ack(a.clientId, 1);
-    s.failAllPending("Connection lost");
-    expect(s.state.pending).toEqual([expect.objectContaining({ clientId: b.clientId, status: "failed", error: "Connection lost" })]);
+    s.requeue();
+    expect(s.state.pending).toEqual([expect.objectContaining({ clientId: b.clientId, status: "pending", waiting: true })]);
   });
 
-  it("fails the named send on rate_limited and says when to try again", () => {
+  it("puts the named send back to wait on rate_limited, with when the room takes it", () => {
     const s = setup();
     const a = s.addLocal("one");
     const b = s.addLocal("two");
     expect(s.rateLimited(2500, b.clientId)).toBe(true);
-    expect(s.state.pending[0]?.status).toBe("pending");
-    expect(s.state.pending[1]).toMatchObject({ clientId: b.clientId, status: "failed" });
-    expect(s.state.pending[1]?.error).toMatch(/too quickly/);
+    expect(s.state.pending[0]?.waiting).toBeUndefined();
+    expect(s.state.pending[1]).toMatchObject({ clientId: b.clientId, status: "pending", waiting: true });
     expect(s.state.pending[1]?.retryAt).toBeGreaterThan(Date.now());
     expect(a.clientId).not.toBe(b.clientId);
   });
 
-  it("blames the oldest waiting send for a rate_limited frame without a clientId", () => {
+  it("takes a rate_limited frame without a clientId for the oldest send on its way", () => {
     const s = setup();
     const a = s.addLocal("one");
     s.addLocal("two");
     s.rateLimited(1000);
-    expect(s.state.pending.map((p) => p.status)).toEqual(["failed", "pending"]);
+    expect(s.state.pending.map((p) => !!p.waiting)).toEqual([true, false]);
     expect(s.state.pending[0]?.clientId).toBe(a.clientId);
   });
 
@@ -179,7 +178,7 @@ describe("local sends", () => {
   it("retries a failed send with the same clientId", () => {
     const s = setup();
     const a = s.addLocal("one");
-    s.failAllPending("Connection lost");
+    s.fail(a.clientId, "refused");
     s.markPending(a.clientId);
     expect(s.state.pending[0]).toMatchObject({ clientId: a.clientId, status: "pending" });
     expect(s.state.pending[0]?.error).toBeUndefined();

@@ -165,13 +165,19 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     /** A `delta`: the next chunk of a streaming reply, appended only at the index expected. */
     delta: onDelta,
 
-    /** A `rate_limited` frame: fails the send it names, or, without a clientId, the oldest send
-     * still waiting (sends are answered in order). Returns whether a send was failed. */
+    /** A `rate_limited` frame: the send it names (without a clientId, the oldest one on its way:
+     * sends are answered in order) waits to go again once the room takes it (room.ts paces
+     * that). Returns whether a send was put back. */
     rateLimited(retryAfterMs: number, clientId?: string): boolean {
-      const target = clientId ?? state.pending.find((p) => p.status === "pending")?.clientId;
-      // The wait is shown live on the Retry button (retryAt), not frozen into this text.
-      return target ? failPending(target, "Not sent: you're sending messages too quickly.", Date.now() + retryAfterMs) : false;
+      const i = state.pending.findIndex((p) => p.status === "pending" && (clientId ? p.clientId === clientId : !p.waiting));
+      if (i < 0) return false;
+      setState("pending", i, { waiting: true, retryAt: Date.now() + retryAfterMs });
+      return true;
     },
+
+    /** Own messages shown before their ack whose socket closed first: sent again on the next
+     * `ready`, with the same clientId (the room acks one it has, and stores one it lost). */
+    unconfirmed: (): LocalSend[] => [...echoed.values()],
 
     /**
      * Where a reconnect resumes: one before the last message, which comes again. A room sends a
@@ -248,26 +254,19 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     /** Marks a pending send as handed to the socket (or not yet). */
     setWaiting(clientId: string, waiting: boolean) {
       const i = state.pending.findIndex((p) => p.clientId === clientId);
-      if (i >= 0) setState("pending", i, "waiting", waiting || undefined);
+      if (i >= 0) setState("pending", i, { waiting: waiting || undefined, retryAt: undefined });
     },
 
-    /** The socket closed: nothing it carried without an ack can be assumed delivered. Sends
-     * still waiting for a connection stay pending. */
-    failAllPending(error: string) {
-      // Shown but never acked: a crash at that moment may have lost it. It is failed, to retry;
-      // if the room has it after all, the catch-up sends it again and that drops the copy.
-      if (echoed.size)
-        setState(
-          "pending",
-          produce((list) => void list.push(...[...echoed.values()].map((p) => ({ ...p, status: "failed" as const, error })))),
-        );
-      echoed.clear();
+    /** The socket closed: nothing it carried without an ack can be assumed delivered, so every
+     * send on its way waits to go again, with the same clientId (the room acks one it already
+     * has, and stores one it lost). One already shown (echoed) stays shown once: see unconfirmed. */
+    requeue() {
       setState(
         "pending",
         (p) => p.status === "pending" && !p.waiting,
         produce((p) => {
-          p.status = "failed";
-          p.error = error;
+          p.waiting = true;
+          p.retryAt = undefined;
         }),
       );
       keep();

@@ -47,7 +47,7 @@ describe("the outbox", () => {
     const before = tab(storage);
     const a = before.addLocal("first");
     const b = before.addLocal("second");
-    before.fail(b.clientId, "Not sent: you're sending messages too quickly.");
+    before.fail(b.clientId, "Not sent: the server refused this message.");
     before.ack(a.clientId, 1);
     expect(kept(storage).map((s) => s.clientId)).toEqual([b.clientId]);
     const c = before.addLocal("third");
@@ -57,7 +57,7 @@ describe("the outbox", () => {
       [b.clientId, "second", "failed", undefined],
       [c.clientId, "third", "pending", true],
     ]);
-    expect(after.state.pending[0]?.error).toBe("Not sent: you're sending messages too quickly.");
+    expect(after.state.pending[0]?.error).toBe("Not sent: the server refused this message.");
   });
 
   it("keeps one shown before its ack (a crash then could lose it) until the ack", () => {

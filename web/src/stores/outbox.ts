@@ -10,11 +10,12 @@ export type LocalSend = {
   content: string;
   attachments?: Attachment[];
   status: "pending" | "failed";
-  /** Pending but not yet handed to a socket (written while connecting). */
+  /** Pending but not (or no longer) on a socket: written while connecting, or put back by a
+   * socket that closed before the ack or by the room's send limit; sent in order when it can be. */
   waiting?: boolean;
   /** Why it failed, in words for the user. */
   error?: string;
-  /** Earliest time (ms) a retry can succeed, after a rate limit. */
+  /** After a rate limit: when the room takes it again. */
   retryAt?: number;
   createdAt: string;
 };

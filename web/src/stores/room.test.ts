@@ -183,7 +183,7 @@ describe("room connection", () => {
     setToken("t2");
     ws.drop(1006);
     expect(room.state.connection).toBe("reconnecting");
-    expect(room.messages.state.pending[0]?.status).toBe("failed");
+    expect(room.messages.state.pending[0]).toMatchObject({ status: "pending", waiting: true });
     const next = await connected(2);
     // The token travels as a subprotocol, never in the URL.
     expect(next.protocols).toEqual(["parlor", "bearer.t2"]);
@@ -323,7 +323,7 @@ describe("sending", () => {
     expect(room.messages.state.pending[0]?.waiting).toBeUndefined();
   });
 
-  it("fails a send the socket carried when it closes before the ack, and retries it with the same clientId", async () => {
+  it("sends again, by itself and with the same clientId, what the socket carried when it closed before the ack", async () => {
     const { room } = setup();
     await room.start();
     const ws = await connected();
@@ -331,15 +331,17 @@ describe("sending", () => {
     room.send("in flight");
     const sent = room.messages.state.pending[0];
     ws.drop(1006);
-    expect(room.messages.state.pending[0]).toMatchObject({ status: "failed" });
+    // Not failed: waiting for the connection, to go again (the room acks it if it has it).
+    expect(room.messages.state.pending[0]).toMatchObject({ status: "pending", waiting: true });
     const next = await connected(2);
     next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
-    room.retry(sent?.clientId as string);
     expect(next.frames().at(-1)).toEqual({ type: "send", clientId: sent?.clientId, content: "in flight" });
-    expect(room.messages.state.pending[0]?.status).toBe("pending");
+    next.receive({ type: "ack", clientId: sent?.clientId as string, seq: 3 });
+    expect(room.messages.state.pending).toEqual([]);
+    expect(room.messages.state.messages.map((m) => [m.seq, m.content])).toContainEqual([3, "in flight"]);
   });
 
-  it("fails an own message shown before its ack if the socket closes first: retried if the room lost it, dropped if it has it", async () => {
+  it("keeps an own message shown before its ack shown once when the socket closes, and sends it again: stored anew if the room lost it, acked if it has it", async () => {
     const { room } = setup();
     await room.start();
     const ws = await connected();
@@ -348,19 +350,22 @@ describe("sending", () => {
     const lost = room.messages.state.pending[0];
     // A quiet room sends our message just before writing it; the room then goes down.
     ws.receive({ type: "message", message: msg(3, { author: me, content: "lost", clientId: lost?.clientId }) });
-    expect(room.messages.state.pending).toEqual([]);
     ws.drop(1012);
-    expect(room.messages.state.pending[0]).toMatchObject({ clientId: lost?.clientId, status: "failed" });
+    // Shown once, as it was: no second, failed copy beside it.
+    expect(room.messages.state.pending).toEqual([]);
+    expect(room.messages.state.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
     const next = await connected(2);
     next.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    // The room lost it: it is taken back, and sent again.
     expect(room.messages.state.messages.map((m) => m.seq)).toEqual([1, 2]);
-    // Shown again, and this time the socket closes before the ack though the room wrote it.
-    room.retry(lost?.clientId as string);
+    expect(next.frames().at(-1)).toEqual({ type: "send", clientId: lost?.clientId, content: "lost" });
     next.receive({ type: "message", message: msg(3, { author: me, content: "lost", clientId: lost?.clientId }) });
+    // This time the room wrote it, but the socket closed before the ack.
     next.drop(1006);
-    expect(room.messages.state.pending[0]?.status).toBe("failed");
     const third = await connected(3);
     third.receive({ type: "ready", roomId: "r1", lastSeq: 3, online: [] });
+    expect(third.frames().at(-1)).toEqual({ type: "send", clientId: lost?.clientId, content: "lost" });
+    third.receive({ type: "ack", clientId: lost?.clientId as string, seq: 3 });
     third.receive({ type: "message", message: msg(3, { author: me, content: "lost", clientId: lost?.clientId }) });
     expect(room.messages.state.pending).toEqual([]);
     expect(room.messages.state.messages.map((m) => [m.seq, m.content])).toEqual([
@@ -368,6 +373,11 @@ describe("sending", () => {
       [2, "message 2"],
       [3, "lost"],
     ]);
+    // Acked: a later close sends nothing again.
+    third.drop(1006);
+    const fourth = await connected(4);
+    fourth.receive({ type: "ready", roomId: "r1", lastSeq: 3, online: [] });
+    expect(fourth.frames()).toEqual([{ type: "hello", afterSeq: 2 }]);
   });
 
   it("fails sends at once when the room has ended", async () => {
@@ -379,15 +389,40 @@ describe("sending", () => {
     expect(room.messages.state.pending[0]).toMatchObject({ status: "failed", error: "Not sent: this room was deleted." });
   });
 
-  it("shows rate limiting on the refused message and for the composer", async () => {
+  it("waits out the send limit: refused sends go again by themselves, in order, one at a time after each ack", async () => {
     const { room } = setup();
     await room.start();
     const ws = await connected();
+    // Written offline, then all sent as the room is ready.
+    for (const text of ["a", "b", "c", "d"]) room.send(text);
     ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
-    room.send("too fast");
-    ws.receive({ type: "rate_limited", retryAfterMs: 3000 });
-    expect(room.state.rateLimitedUntil).toBeGreaterThan(Date.now() + 2000);
-    expect(room.messages.state.pending[0]?.status).toBe("failed");
+    const sent = () => ws.frames().flatMap((f) => ((f as { type: string }).type === "send" ? [(f as { content: string }).content] : []));
+    expect(sent()).toEqual(["a", "b", "c", "d"]);
+    const id = (text: string) => room.messages.state.pending.find((p) => p.content === text)?.clientId as string;
+    const [a, b, c, d] = ["a", "b", "c", "d"].map(id) as [string, string, string, string];
+    ws.receive({ type: "ack", clientId: a, seq: 3 });
+    ws.receive({ type: "ack", clientId: b, seq: 4 });
+    ws.receive({ type: "rate_limited", retryAfterMs: 40, clientId: c });
+    ws.receive({ type: "rate_limited", retryAfterMs: 40, clientId: d });
+    expect(room.state.rateLimitedUntil).toBeGreaterThan(Date.now());
+    // Nothing failed: both wait their turn, and one written meanwhile waits behind them.
+    expect(room.messages.state.pending.map((p) => [p.content, p.status, p.waiting])).toEqual([
+      ["c", "pending", true],
+      ["d", "pending", true],
+    ]);
+    room.send("e");
+    expect(sent()).toEqual(["a", "b", "c", "d"]);
+    await vi.waitFor(() => expect(sent()).toEqual(["a", "b", "c", "d", "c"]));
+    ws.receive({ type: "ack", clientId: c, seq: 5 });
+    expect(sent()).toEqual(["a", "b", "c", "d", "c", "d"]);
+    ws.receive({ type: "ack", clientId: d, seq: 6 });
+    expect(sent()).toEqual(["a", "b", "c", "d", "c", "d", "e"]);
+    ws.receive({ type: "ack", clientId: id("e"), seq: 7 });
+    expect(room.messages.state.pending).toEqual([]);
+    expect(room.messages.state.messages.map((m) => m.content).slice(2)).toEqual(["a", "b", "c", "d", "e"]);
+    // The pace ends with the queue: the next send goes at once.
+    room.send("f");
+    expect(sent().at(-1)).toBe("f");
   });
 
   it("shows an error frame without a clientId as a notice", async () => {

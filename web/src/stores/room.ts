@@ -20,6 +20,7 @@ import { createSocket, type SocketOptions } from "../socket";
 import { type Ended, explainClose, explainRefusal, FINAL, whyRefused } from "./close-codes";
 import { createMessageStore } from "./messages";
 import { createRoomChanges } from "./room-changes";
+import { createRoomSends } from "./room-sends";
 import { createTyping } from "./typing";
 
 export type Connection = "connecting" | "live" | "reconnecting" | "closed";
@@ -88,6 +89,13 @@ export function createRoomStore(deps: Deps) {
     offline: () => setState("notice", OFFLINE),
   });
   let socket: ReturnType<typeof createSocket> | undefined;
+  const sends = createRoomSends({
+    messages,
+    send: (frame) => state.connection === "live" && !!socket?.send(frame),
+    refused: () => (state.ended && !state.ended.canRetry ? `Not sent: ${state.ended.title.toLowerCase()}.` : null),
+    limitedUntil: () => state.rateLimitedUntil,
+    setLimitedUntil: (at) => setState("rateLimitedUntil", at),
+  });
   // The socket is opened after the first history page arrives (outside the synchronous
   // component setup), so it is attached to the creating component's owner explicitly and
   // closes when that component goes away.
@@ -104,7 +112,7 @@ export function createRoomStore(deps: Deps) {
         // Back: "you are offline" is no longer true (other notices stay until dismissed).
         setState({ connection: "live", online: frame.online, trouble: null, notice: state.notice === OFFLINE ? null : state.notice });
         if (otherTabs()) socket?.send({ type: "other_tabs", open: true }); // a socket starts as one's only tab
-        flushWaiting();
+        sends.ready();
         if (state.loadError) void loadLatest();
         break;
       case "message": {
@@ -120,6 +128,7 @@ export function createRoomStore(deps: Deps) {
         break;
       case "ack":
         messages.ack(frame.clientId, frame.seq);
+        sends.flush();
         break;
       case "delta":
         messages.delta(frame.seq, frame.index, frame.text);
@@ -134,8 +143,7 @@ export function createRoomStore(deps: Deps) {
         typists.saw(frame.user);
         break;
       case "rate_limited":
-        messages.rateLimited(frame.retryAfterMs, frame.clientId);
-        setState("rateLimitedUntil", Date.now() + frame.retryAfterMs);
+        sends.rateLimited(frame.retryAfterMs, frame.clientId);
         break;
       case "error":
         // A refused send shows on that message; anything else as a notice.
@@ -155,6 +163,7 @@ export function createRoomStore(deps: Deps) {
   createEffect(on(otherTabs, (open) => state.connection === "live" && socket?.send({ type: "other_tabs", open }), { defer: true }));
 
   function dispose() {
+    sends.dispose();
     typists.dispose();
     socket?.close();
   }
@@ -186,7 +195,7 @@ export function createRoomStore(deps: Deps) {
         onFrame,
         onClose: (code) => {
           const wasLive = state.connection === "live";
-          messages.failAllPending("Not sent: the connection dropped before the server confirmed it.");
+          messages.requeue();
           setState("online", []);
           typists.clear();
           const why = explainClose(code, deps.sessionExpired());
@@ -218,23 +227,6 @@ export function createRoomStore(deps: Deps) {
     }
   }
 
-  function transmit(clientId: string, content: string, attachments: Attachment[] = []) {
-    if (state.ended && !state.ended.canRetry) {
-      messages.fail(clientId, `Not sent: ${state.ended.title.toLowerCase()}.`);
-      return;
-    }
-    const files = attachments.length ? { attachments: attachments.map((a) => a.id) } : {};
-    const sent = state.connection === "live" && !!socket?.send({ type: "send", clientId, content, ...files });
-    // Written while (re)connecting: keep it pending and send it as soon as the room is ready.
-    messages.setWaiting(clientId, !sent);
-  }
-
-  function flushWaiting() {
-    for (const p of messages.state.pending) {
-      if (p.status === "pending" && p.waiting) transmit(p.clientId, p.content, p.attachments);
-    }
-  }
-
   return {
     state,
     messages,
@@ -247,16 +239,14 @@ export function createRoomStore(deps: Deps) {
       const max = deps.maxChars ?? 8000;
       if (content.length > max)
         return `Messages can be at most ${max.toLocaleString()} characters (this one has ${content.length.toLocaleString()}).`;
-      const local = messages.addLocal(content, attachments);
-      transmit(local.clientId, content, attachments);
+      sends.transmit(messages.addLocal(content, attachments).clientId);
       return null;
     },
 
     retry(clientId: string) {
-      const p = messages.state.pending.find((x) => x.clientId === clientId);
-      if (!p) return;
+      if (!messages.state.pending.some((x) => x.clientId === clientId)) return;
       messages.markPending(clientId);
-      transmit(clientId, p.content, p.attachments);
+      sends.transmit(clientId);
     },
 
     discard: (clientId: string) => messages.discard(clientId),
