@@ -1,14 +1,14 @@
 // When the room gives up on an AI job that shows no sign of life, so that one lost job never
 // blocks the room's replies (it writes one at a time). A reply being written hears from its
 // consumer at least every provider inactivity timeout (30 s): a chunk, or a retry scheduled
-// when the provider went quiet. Two minutes of silence then means the consumer is gone (a
-// crashed or restarted worker), and the reply fails with a Regenerate on it instead of
-// "Writing…" for ten minutes. A job waiting in the queue, for its first delivery or for a
+// when the provider went quiet. A minute of silence, twice that, then means the consumer is
+// gone (a crashed or restarted worker), and the reply fails with a Regenerate on it instead of
+// "Writing…" for longer than anyone waits. A job waiting in the queue, for its first delivery or for a
 // retry at `retryAt`, may sit behind a backlog: it gets ten minutes past when it was due.
 import type { AiJobs, JobRow } from "./ai-jobs";
 
 /** Silence after which a reply being written is given up. */
-export const STREAMING_STALE_MS = 2 * 60_000;
+export const STREAMING_STALE_MS = 60_000;
 /** How late past its due time a job waiting in the queue may be. */
 export const QUEUED_STALE_MS = 10 * 60_000;
 
