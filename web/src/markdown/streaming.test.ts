@@ -12,6 +12,9 @@ describe("stabilize", () => {
     expect(stabilize("This is **very imp")).toBe("This is **very imp**");
     expect(stabilize("Run `npm te")).toBe("Run `npm te`");
     expect(stabilize("~~old")).toBe("~~old~~");
+    // Cut off after a space (a reply stopped mid-phrase): closed right after the last word.
+    expect(stabilize("Here is **a ")).toBe("Here is **a**");
+    expect(stabilize("Here is ~~a\t")).toBe("Here is ~~a~~");
   });
 
   it("drops a dangling opener and shows a link's words while its URL arrives", () => {

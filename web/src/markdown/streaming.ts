@@ -49,7 +49,8 @@ function closeInline(para: string): string {
   }
   // A single `*` or `_` just typed after a space is an opener, not yet anything.
   text = text.replace(/(^|\s)[*_]$/, "$1");
-  return text + suffix;
+  // A closer after a space closes nothing ("**a **" stays raw): it goes right after the words.
+  return suffix ? text.trimEnd() + suffix : text;
 }
 
 export function stabilize(src: string): string {
