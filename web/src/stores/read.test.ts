@@ -53,4 +53,26 @@ describe("createReadMarker", () => {
     expect(send.mock.calls.map((c) => c[0])).toEqual([2, 3]);
     dispose();
   });
+
+  it("tries a failed send again by itself, waiting longer each time, with nothing new to send", async () => {
+    vi.useFakeTimers();
+    const send = vi
+      .fn()
+      .mockRejectedValueOnce(new Error("offline"))
+      .mockRejectedValueOnce(new Error("offline"))
+      .mockResolvedValue(undefined);
+    const { dispose } = start(4, send);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(send).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(send).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(send).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(send.mock.calls.map((c) => c[0])).toEqual([4, 4, 4]);
+    // Marked: nothing more is sent.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(send).toHaveBeenCalledTimes(3);
+    dispose();
+  });
 });

@@ -3,21 +3,45 @@
 // room list). Stops with the component that created it.
 import { createEffect, createMemo, createSignal, on, onCleanup, untrack } from "solid-js";
 
+/** After a failed mark, the first retry; each next one waits twice as long, up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 2000;
+const RETRY_MAX_MS = 30_000;
+
 export function createReadMarker(lastSeq: () => number, send: (seq: number) => Promise<unknown>, everyMs = 1000) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let sent = 0;
+  let retryMs = RETRY_FIRST_MS;
+  let stopped = false;
+  /** The timer set is a retry's: a new message need not wait for it. */
+  let retrying = false;
 
   const flush = () => {
     timer = undefined;
+    retrying = false;
     const seq = lastSeq();
     if (seq <= sent) return;
     sent = seq;
-    // A failed mark is retried with the next message or the next time the tab shows.
-    send(seq).catch(() => {
-      sent = 0;
-    });
+    send(seq).then(
+      () => {
+        retryMs = RETRY_FIRST_MS;
+      },
+      () => {
+        // Not marked (offline, or the server restarting): tried again by itself, sooner or
+        // later, or at once with the next message or the next time the tab shows.
+        sent = 0;
+        if (stopped || timer) return;
+        timer = setTimeout(flush, retryMs);
+        retrying = true;
+        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+      },
+    );
   };
   const mark = () => {
+    if (retrying && lastSeq() > sent) {
+      clearTimeout(timer);
+      timer = undefined;
+      retrying = false;
+    }
     if (timer || document.visibilityState !== "visible" || lastSeq() <= sent) return;
     timer = setTimeout(flush, everyMs);
   };
@@ -25,6 +49,7 @@ export function createReadMarker(lastSeq: () => number, send: (seq: number) => P
   createEffect(on(lastSeq, mark));
   document.addEventListener("visibilitychange", mark);
   onCleanup(() => {
+    stopped = true;
     // Leaving the room within the second: what was read still counts.
     if (timer) flush();
     clearTimeout(timer);
