@@ -93,6 +93,11 @@ export class AiJobs {
     this.sql.exec("UPDATE ai_jobs SET touched_at = ? WHERE job_id = ?", Date.now(), jobId);
   }
 
+  /** A sign of life that comes often (the consumer's poll), written at most every `everyMs`. */
+  touchIfOlder(job: JobRow, everyMs: number): void {
+    if (Date.now() - job.touched_at >= everyMs) this.touch(job.job_id);
+  }
+
   /** A message arrived while a job was in flight: one follow-up answers the latest of them. */
   addFollowUp(triggerSeq: number): void {
     this.setMeta("followup", String(Math.max(triggerSeq, Number(this.meta("followup") ?? 0))));

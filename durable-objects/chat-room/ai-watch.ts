@@ -1,7 +1,7 @@
 // When the room gives up on an AI job that shows no sign of life, so that one lost job never
 // blocks the room's replies (it writes one at a time). A reply being written hears from its
-// consumer at least every provider inactivity timeout (30 s): a chunk, or a retry scheduled
-// when the provider went quiet. A minute of silence, twice that, then means the consumer is
+// consumer all along: its poll (`alive`, noted every 10 s) and each chunk, and a retry
+// scheduled when the provider went quiet for its inactivity timeout (30 s). A minute of silence, twice that, then means the consumer is
 // gone (a crashed or restarted worker), and the reply fails with a Regenerate on it instead of
 // "Writing…" for longer than anyone waits. A job waiting in the queue, for its first delivery or for a
 // retry at `retryAt`, may sit behind a backlog: it gets ten minutes past when it was due.

@@ -157,6 +157,34 @@ describe("AI replies when things go wrong", () => {
     a.close();
   });
 
+  it("takes its writer's polls as signs of life, noted at most every 10 s: a reply thinking before its first word is not given up", async () => {
+    const ann = await signUp("ann");
+    const room = await createRoom(ann, { characterId: "assistant", aiMode: "off" });
+    const first = await post(ann, room.id, "think hard");
+    const stub = chatRoom(env, room.id);
+    await runInDurableObject(stub, (_obj, state) => addJob(state, "thinking", first.body.message.seq, "queued"));
+    const begun = await stub.beginReply("thinking");
+    if (!begun.ok) throw new Error(begun.reason);
+    const touchedAt = () =>
+      runInDurableObject(stub, (_obj, state) =>
+        Number(state.storage.sql.exec<{ t: number }>("SELECT touched_at AS t FROM ai_jobs WHERE job_id = 'thinking'").one().t),
+      );
+    const setTouched = (at: number) =>
+      runInDurableObject(
+        stub,
+        (_obj, state) => void state.storage.sql.exec("UPDATE ai_jobs SET touched_at = ? WHERE job_id = 'thinking'", at),
+      );
+    // No chunk for 50 s, but the consumer polls: noted, so the watchdog's minute starts again.
+    await setTouched(Date.now() - 50_000);
+    expect(await stub.replyAlive("thinking", begun.attempt)).toBe(true);
+    expect(await touchedAt()).toBeGreaterThan(Date.now() - 5_000);
+    // A poll 5 s after the last sign of life writes nothing.
+    const recent = Date.now() - 5_000;
+    await setTouched(recent);
+    await stub.replyAlive("thinking", begun.attempt);
+    expect(await touchedAt()).toBe(recent);
+  });
+
   it("lets a reply wait for a retry due later, and gives it ten minutes past that before it gives up", async () => {
     const ann = await signUp("ann");
     const room = await createRoom(ann, { characterId: "assistant", aiMode: "off" });

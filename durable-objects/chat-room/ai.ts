@@ -15,6 +15,10 @@ import { ReplyWaiters } from "./reply-waiters";
 import type { NewMessage, RoomLog } from "./room-log";
 import type { Timers } from "./timers";
 
+/** How often a consumer's poll (`alive`) is noted as a sign of life, so a reply thinking before
+ * its first word is not taken for one whose writer is gone (given up after a minute: ai-watch.ts). */
+const ALIVE_NOTE_MS = 10_000;
+
 export type ActionError = { code: string; message: string };
 
 /** What the consumer needs to write a reply: the reply's seq and the conversation so far; or
@@ -132,9 +136,11 @@ export class RoomAi {
     return true;
   }
 
-  /** True while the job should keep going (polled by the consumer between chunks). */
+  /** True while the job should keep going (polled by the consumer); a poll is a sign of life. */
   alive(jobId: string, attempt: string): boolean {
-    return this.jobs.current(jobId, attempt) !== undefined;
+    const job = this.jobs.current(jobId, attempt);
+    if (job) this.jobs.touchIfOlder(job, ALIVE_NOTE_MS);
+    return job !== undefined;
   }
 
   /** The attempt failed and will be retried at `retryAt`: say so on the message. */

@@ -1,6 +1,6 @@
 // Rooms and their members in the history store. Room activity (lastSeq, lastActivityAt) is
 // advanced by the ChatRoom object's write-behind flush (see messages.ts).
-import { and, desc, eq, exists, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, exists, inArray, isNull, lt, ne, notExists, or, sql } from "drizzle-orm";
 import type { AiMode, Member, OnlineUser, Room, RoomListItem } from "../wire";
 import type { Db, DbContext } from "./db";
 import { iso, type RoomRow, toMessage, toRoom, toUser } from "./mappers";
@@ -218,12 +218,22 @@ export function roomsRepo({ db, t, atomic, dialect }: DbContext) {
       ])) as [unknown, RoomRow[]];
       return row && toRoom(row);
     },
-    /** Removes a member; the room counts as changed, as when one is added. */
+    /** Removes a member; the room counts as changed, as when one is added. Undefined when
+     * nothing was removed: never the owner, who leaves only by handing the room over (one made
+     * owner by a hand-over racing this removal stays). */
     async removeMember(roomId: string, userId: string, now: number): Promise<Room | undefined> {
+      const stillIn = (d: Db) =>
+        d
+          .select({ one: sql`1` })
+          .from(rm)
+          .where(and(eq(rm.roomId, roomId), eq(rm.userId, userId)));
       const [, [row]] = (await atomic((d) => [
-        // Never the owner, who leaves only by handing the room over (a race with handOver).
         d.delete(rm).where(and(eq(rm.roomId, roomId), eq(rm.userId, userId), ne(rm.role, "owner"))),
-        d.update(rooms).set({ updatedAt: now }).where(eq(rooms.id, roomId)).returning(),
+        d
+          .update(rooms)
+          .set({ updatedAt: now })
+          .where(and(eq(rooms.id, roomId), notExists(stillIn(d))))
+          .returning(),
       ])) as [unknown, RoomRow[]];
       return row && toRoom(row);
     },
@@ -239,29 +249,32 @@ export function roomsRepo({ db, t, atomic, dialect }: DbContext) {
         .limit(1);
       if (!next) return "alone";
       const heir = next.userId;
-      const stillIn = (d: Db) =>
-        d
-          .select({ one: sql`1` })
-          .from(rm)
-          .where(and(eq(rm.roomId, roomId), eq(rm.userId, heir)));
-      const handedOver = (d: Db) =>
+      const asOwner = (d: Db, who: string) =>
         d
           .select({ one: sql`1` })
           .from(rooms)
-          .where(and(eq(rooms.id, roomId), eq(rooms.ownerId, heir)));
-      // Each later statement applies only if the first did, so a race leaves the room as it was.
-      const [[row]] = (await atomic((d) => [
+          .where(and(eq(rooms.id, roomId), eq(rooms.ownerId, who)));
+      const heirIsOwner = (d: Db) =>
         d
-          .update(rooms)
-          .set({ ownerId: heir, updatedAt: now })
-          .where(and(eq(rooms.id, roomId), eq(rooms.ownerId, ownerId), exists(stillIn(d))))
-          .returning(),
+          .select({ one: sql`1` })
+          .from(rm)
+          .where(and(eq(rm.roomId, roomId), eq(rm.userId, heir), eq(rm.role, "owner")));
+      // The heir's membership row first (in Postgres that locks it: a removal of the heir
+      // racing this one waits, then finds an owner's row, which it never deletes), then the
+      // room, then the old owner's row: each applies only if the one before did, so a race
+      // changes nothing. Members before the room, the order removeMember takes them in too.
+      const [, [row]] = (await atomic((d) => [
         d
           .update(rm)
           .set({ role: "owner" })
-          .where(and(eq(rm.roomId, roomId), eq(rm.userId, heir), exists(handedOver(d)))),
-        d.delete(rm).where(and(eq(rm.roomId, roomId), eq(rm.userId, ownerId), exists(handedOver(d)))),
-      ])) as [RoomRow[], ...unknown[]];
+          .where(and(eq(rm.roomId, roomId), eq(rm.userId, heir), eq(rm.role, "member"), exists(asOwner(d, ownerId)))),
+        d
+          .update(rooms)
+          .set({ ownerId: heir, updatedAt: now })
+          .where(and(eq(rooms.id, roomId), eq(rooms.ownerId, ownerId), exists(heirIsOwner(d))))
+          .returning(),
+        d.delete(rm).where(and(eq(rm.roomId, roomId), eq(rm.userId, ownerId), exists(asOwner(d, heir)))),
+      ])) as [unknown, RoomRow[], unknown];
       return row && { room: toRoom(row), ownerId: heir };
     },
     async markRead(roomId: string, userId: string, seq: number): Promise<void> {

@@ -169,6 +169,34 @@ describe(`history store (${store.dialect})`, () => {
     expect((await store.rooms.byId(blank.id))?.title).toBe("New chat");
   });
 
+  it("hands a room over to the member who joined first, never removes its owner, and never leaves it without one, even racing", async () => {
+    const [a, b, c] = [await user(), await user(), await user()];
+    const r = await room(a.id, [b.id, c.id]);
+    expect(await store.rooms.removeMember(r.id, a.id, now + 1)).toBeUndefined();
+    const heir = [b.id, c.id].sort()[0] as string;
+    const handed = await store.rooms.handOver(r.id, a.id, now + 2);
+    expect(handed).toMatchObject({ ownerId: heir, room: { ownerId: heir, updatedAt: new Date(now + 2).toISOString() } });
+    expect((await store.rooms.members(r.id)).map((m) => [m.user.id, m.role]).sort()).toEqual(
+      [
+        [b.id, b.id === heir ? "owner" : "member"],
+        [c.id, c.id === heir ? "owner" : "member"],
+      ].sort(),
+    );
+    expect(await store.rooms.handOver(r.id, a.id, now + 3)).toBeUndefined();
+    // The owner leaving while the member who would take over leaves too: whichever wins, the
+    // room keeps one owner, who is a member.
+    for (let i = 0; i < 12; i++) {
+      const [o, p, q] = [await user(), await user(), await user()];
+      const raced = await room(o.id, [p.id, q.id]);
+      const next = [p.id, q.id].sort()[0] as string;
+      await Promise.all([store.rooms.handOver(raced.id, o.id, now + 10), store.rooms.removeMember(raced.id, next, now + 10)]);
+      const members = await store.rooms.members(raced.id);
+      const owners = members.filter((m) => m.role === "owner");
+      expect(owners).toHaveLength(1);
+      expect((await store.rooms.byId(raced.id))?.ownerId).toBe(owners[0]?.user.id);
+    }
+  });
+
   it("answers a ping", async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

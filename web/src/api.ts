@@ -23,6 +23,10 @@ import type {
 
 export type { CharacterInput } from "../../shared/wire";
 
+/** Whether a request failed on the way (offline, a timeout, too busy, a server error), so the
+ * same request may succeed later; not refused for what it is. */
+export const failedOnTheWay = (err: unknown) => !(err instanceof ApiError) || [0, 408, 429].includes(err.status) || err.status >= 500;
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -220,11 +220,13 @@ export const roomRoutes = router()
       const [target, person] = await Promise.all([store.rooms.withMembership(room.id, userId), store.users.byId(userId)]);
       if (!target?.member) throw notFound("Member");
       const changed = await c.get("store").rooms.removeMember(room.id, userId, Date.now());
+      // A hand-over made them the owner meanwhile: they stay.
+      if (!changed) throw conflict("The room's members changed meanwhile; try again.");
       forgetRoomAccess(room.id);
       const text = userId === me ? memberNotice("left") : memberNotice("removed", person?.username ?? "");
       await chatRoom(c.env, room.id).updateMembers({ remove: userId }, [{ by: caller(c), text }]);
       tellPeople(c.env, [userId], { type: "room_gone", roomId: room.id, reason: userId === me ? "left" : "removed" });
-      if (changed) await tellMembers(c.env, c.get("store"), changed);
+      await tellMembers(c.env, c.get("store"), changed);
       return c.body(null, 204);
     },
   )

@@ -243,11 +243,15 @@ describe("PendingItem", () => {
       content: "x",
       status: "pending" as const,
       waiting: true,
-      retryAt: now + 800,
+      held: true,
       createdAt: new Date().toISOString(),
     };
-    render(() => <PendingItem send={send} actions={actions()} now={now} />);
+    const a = actions();
+    render(() => <PendingItem send={send} actions={a} now={now} />);
     expect(screen.getByText("Waiting to send…")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /Retry/ })).toBeNull();
+    // Not on its way yet: it can be taken back.
+    fireEvent.click(screen.getByRole("button", { name: "Discard" }));
+    expect(a.discard).toHaveBeenCalledWith("c1");
   });
 });

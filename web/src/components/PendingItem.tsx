@@ -1,5 +1,6 @@
-// A message the person sent that the room has not acknowledged yet: sending, waiting for the
-// connection, or failed with the reason, a Retry (after the wait a refusal named) and Discard.
+// A message the person sent that the room has not acknowledged yet: sending, waiting (for the
+// connection, or its turn) with a Discard, or failed with the reason, a Retry (after the wait a
+// refusal named) and Discard.
 import { Show } from "solid-js";
 import type { LocalSend } from "../stores/messages";
 import { AttachmentList } from "./Attachments";
@@ -30,9 +31,14 @@ export function PendingItem(props: { send: LocalSend; actions: MessageActions; n
           fallback={
             <div class="msg-meta msg-meta-mine">
               <span class="msg-state">
-                <Icon name="clock" />{" "}
-                {props.send.waiting ? (props.send.retryAt ? "Waiting to send…" : "Waiting for connection…") : "Sending…"}
+                <Icon name="clock" /> {props.send.waiting ? (props.send.held ? "Waiting to send…" : "Waiting for connection…") : "Sending…"}
               </span>
+              {/* Not on its way yet: it can still be taken back. */}
+              <Show when={props.send.waiting}>
+                <button type="button" class="btn btn-sm btn-ghost msg-action" onClick={() => props.actions.discard(props.send.clientId)}>
+                  Discard
+                </button>
+              </Show>
             </div>
           }
         >

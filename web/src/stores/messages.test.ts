@@ -140,22 +140,44 @@ describe("local sends", () => {
     expect(s.state.pending).toEqual([expect.objectContaining({ clientId: b.clientId, status: "pending", waiting: true })]);
   });
 
-  it("puts the named send back to wait on rate_limited, with when the room takes it", () => {
+  it("puts the named send back to wait on rate_limited, held while the room is connected", () => {
     const s = setup();
     const a = s.addLocal("one");
     const b = s.addLocal("two");
-    expect(s.rateLimited(2500, b.clientId)).toBe(true);
+    expect(s.rateLimited(b.clientId)).toBe(true);
     expect(s.state.pending[0]?.waiting).toBeUndefined();
-    expect(s.state.pending[1]).toMatchObject({ clientId: b.clientId, status: "pending", waiting: true });
-    expect(s.state.pending[1]?.retryAt).toBeGreaterThan(Date.now());
+    expect(s.state.pending[1]).toMatchObject({ clientId: b.clientId, status: "pending", waiting: true, held: true });
     expect(a.clientId).not.toBe(b.clientId);
+  });
+
+  it("sends again, first, an own message shown before its ack whose socket closed, and puts it back if refused", () => {
+    const s = setup();
+    const shown = s.addLocal("shown");
+    s.addLocal("later");
+    s.receive(msg(4, "shown", { author: me, clientId: shown.clientId }));
+    expect(s.queue().map((p) => [p.content, !!p.waiting])).toEqual([
+      ["shown", false],
+      ["later", false],
+    ]);
+    s.requeue();
+    expect(s.queue().map((p) => [p.content, !!p.waiting])).toEqual([
+      ["shown", true],
+      ["later", true],
+    ]);
+    // Still shown once, as the message; no pending copy beside it.
+    expect(s.state.pending.map((p) => p.content)).toEqual(["later"]);
+    s.setWaiting(shown.clientId, false);
+    expect(s.rateLimited(shown.clientId)).toBe(true);
+    expect(s.queue()[0]).toMatchObject({ clientId: shown.clientId, waiting: true });
+    s.ack(shown.clientId, 4);
+    expect(s.queue().map((p) => p.content)).toEqual(["later"]);
   });
 
   it("takes a rate_limited frame without a clientId for the oldest send on its way", () => {
     const s = setup();
     const a = s.addLocal("one");
     s.addLocal("two");
-    s.rateLimited(1000);
+    s.rateLimited();
     expect(s.state.pending.map((p) => !!p.waiting)).toEqual([true, false]);
     expect(s.state.pending[0]?.clientId).toBe(a.clientId);
   });
@@ -171,7 +193,7 @@ describe("local sends", () => {
     const s = setup();
     s.addLocal("one");
     expect(s.fail("nope", "refused")).toBe(false);
-    expect(s.rateLimited(1000, "nope")).toBe(false);
+    expect(s.rateLimited("nope")).toBe(false);
     expect(s.state.pending[0]?.status).toBe("pending");
   });
 

@@ -96,6 +96,23 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     return true;
   }
 
+  function queue(): LocalSend[] {
+    return [...echoed.values(), ...state.pending.filter((p) => p.status === "pending")];
+  }
+
+  /** Marks a send as off a socket, waiting (`held`: while the room is connected), or handed to
+   * one. Returns whether there was such a send. */
+  function setWaiting(clientId: string, waiting: boolean, held = false): boolean {
+    const shown = echoed.get(clientId);
+    if (shown) {
+      shown.waiting = waiting || undefined;
+      return true;
+    }
+    const i = state.pending.findIndex((p) => p.clientId === clientId);
+    if (i >= 0) setState("pending", i, { waiting: waiting || undefined, held: (waiting && held) || undefined });
+    return i >= 0;
+  }
+
   function onMessage(m: Message) {
     // Seqs start at 1 with no gaps: a first message after 1 means older ones exist.
     if (state.messages.length === 0 && m.seq > 1) setState("hasMoreBefore", true);
@@ -106,7 +123,7 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     // quiet room sends it just before writing it, so until the ack it is kept aside (echoed).
     if (m.clientId && mine(m)) {
       const p = state.pending.find((q) => q.clientId === m.clientId && q.status === "pending");
-      if (p) echoed.set(m.clientId, { ...p });
+      if (p) echoed.set(m.clientId, { ...p, waiting: undefined, held: undefined });
       dropPending(m.clientId);
     }
   }
@@ -166,18 +183,17 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     delta: onDelta,
 
     /** A `rate_limited` frame: the send it names (without a clientId, the oldest one on its way:
-     * sends are answered in order) waits to go again once the room takes it (room.ts paces
-     * that). Returns whether a send was put back. */
-    rateLimited(retryAfterMs: number, clientId?: string): boolean {
-      const i = state.pending.findIndex((p) => p.status === "pending" && (clientId ? p.clientId === clientId : !p.waiting));
-      if (i < 0) return false;
-      setState("pending", i, { waiting: true, retryAt: Date.now() + retryAfterMs });
-      return true;
+     * sends are answered in order) waits to go again (room-sends.ts paces that). Returns
+     * whether a send was put back. */
+    rateLimited(clientId?: string): boolean {
+      const target = clientId ?? queue().find((p) => !p.waiting)?.clientId;
+      return target !== undefined && setWaiting(target, true, true);
     },
 
-    /** Own messages shown before their ack whose socket closed first: sent again on the next
-     * `ready`, with the same clientId (the room acks one it has, and stores one it lost). */
-    unconfirmed: (): LocalSend[] => [...echoed.values()],
+    /** What is still to be confirmed, in the order to send it: own messages shown before their
+     * ack whose socket closed first (sent again with the same clientId: the room acks one it
+     * has and stores one it lost), then the pending sends. `waiting`: not on a socket now. */
+    queue,
 
     /**
      * Where a reconnect resumes: one before the last message, which comes again. A room sends a
@@ -251,22 +267,19 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
     fail: failPending,
     discard: dropPending,
 
-    /** Marks a pending send as handed to the socket (or not yet). */
-    setWaiting(clientId: string, waiting: boolean) {
-      const i = state.pending.findIndex((p) => p.clientId === clientId);
-      if (i >= 0) setState("pending", i, { waiting: waiting || undefined, retryAt: undefined });
-    },
+    setWaiting,
 
     /** The socket closed: nothing it carried without an ack can be assumed delivered, so every
      * send on its way waits to go again, with the same clientId (the room acks one it already
      * has, and stores one it lost). One already shown (echoed) stays shown once: see unconfirmed. */
     requeue() {
+      for (const p of echoed.values()) p.waiting = true;
       setState(
         "pending",
-        (p) => p.status === "pending" && !p.waiting,
+        (p) => p.status === "pending",
         produce((p) => {
           p.waiting = true;
-          p.retryAt = undefined;
+          p.held = undefined;
         }),
       );
       keep();

@@ -13,9 +13,11 @@ export type LocalSend = {
   /** Pending but not (or no longer) on a socket: written while connecting, or put back by a
    * socket that closed before the ack or by the room's send limit; sent in order when it can be. */
   waiting?: boolean;
+  /** Waiting while the room is connected: for its turn behind others, or the send limit. */
+  held?: boolean;
   /** Why it failed, in words for the user. */
   error?: string;
-  /** After a rate limit: when the room takes it again. */
+  /** Failed after a rate limit: when a retry can succeed. */
   retryAt?: number;
   createdAt: string;
 };

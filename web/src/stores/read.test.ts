@@ -1,6 +1,7 @@
 // The read marker: throttled, only while visible, always the newest seq, retried after a failure.
 import { createRoot, createSignal } from "solid-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError } from "../api";
 import { createReadMarker } from "./read";
 
 afterEach(() => vi.useRealTimers());
@@ -51,6 +52,16 @@ describe("createReadMarker", () => {
     setSeq(3);
     await vi.advanceTimersByTimeAsync(1000);
     expect(send.mock.calls.map((c) => c[0])).toEqual([2, 3]);
+    dispose();
+  });
+
+  it("does not try again by itself a mark the server refused (no longer a member, the room gone)", async () => {
+    vi.useFakeTimers();
+    const send = vi.fn().mockRejectedValue(new ApiError(403, "not_a_member", "Not a member."));
+    const { dispose } = start(4, send);
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(send).toHaveBeenCalledTimes(1);
     dispose();
   });
 

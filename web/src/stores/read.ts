@@ -2,6 +2,7 @@
 // and the server hears about it at most once a second (it drives `unread` in every device's
 // room list). Stops with the component that created it.
 import { createEffect, createMemo, createSignal, on, onCleanup, untrack } from "solid-js";
+import { failedOnTheWay } from "../api";
 
 /** After a failed mark, the first retry; each next one waits twice as long, up to RETRY_MAX_MS. */
 const RETRY_FIRST_MS = 2000;
@@ -25,11 +26,12 @@ export function createReadMarker(lastSeq: () => number, send: (seq: number) => P
       () => {
         retryMs = RETRY_FIRST_MS;
       },
-      () => {
+      (err: unknown) => {
         // Not marked (offline, or the server restarting): tried again by itself, sooner or
-        // later, or at once with the next message or the next time the tab shows.
+        // later, or at once with the next message or the next time the tab shows. One refused
+        // (no longer a member, the room deleted) is not tried by itself.
         sent = 0;
-        if (stopped || timer) return;
+        if (stopped || timer || !failedOnTheWay(err)) return;
         timer = setTimeout(flush, retryMs);
         retrying = true;
         retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);

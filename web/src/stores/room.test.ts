@@ -389,6 +389,25 @@ describe("sending", () => {
     expect(room.messages.state.pending[0]).toMatchObject({ status: "failed", error: "Not sent: this room was deleted." });
   });
 
+  it("keeps at most five sends unacked, so a long queue written offline never floods the room; a refusal lets the next one go", async () => {
+    const { room } = setup();
+    await room.start();
+    const ws = await connected();
+    const texts = Array.from({ length: 12 }, (_, i) => `m${i + 1}`);
+    for (const text of texts) room.send(text);
+    ws.receive({ type: "ready", roomId: "r1", lastSeq: 2, online: [] });
+    const sent = () => ws.frames().flatMap((f) => ((f as { type: string }).type === "send" ? [(f as { content: string }).content] : []));
+    expect(sent()).toEqual(texts.slice(0, 5));
+    // The ones behind are waiting for their turn, not for the connection.
+    expect(room.messages.state.pending.slice(5).every((p) => p.waiting && p.held)).toBe(true);
+    const id = (text: string) => room.messages.state.pending.find((p) => p.content === text)?.clientId as string;
+    ws.receive({ type: "ack", clientId: id("m1"), seq: 3 });
+    expect(sent()).toEqual(texts.slice(0, 6));
+    ws.receive({ type: "error", code: "invalid_content", message: "Refused.", clientId: id("m2") });
+    expect(sent()).toEqual(texts.slice(0, 7));
+    expect(room.messages.state.pending.find((p) => p.content === "m2")?.status).toBe("failed");
+  });
+
   it("waits out the send limit: refused sends go again by themselves, in order, one at a time after each ack", async () => {
     const { room } = setup();
     await room.start();
@@ -414,9 +433,11 @@ describe("sending", () => {
     expect(sent()).toEqual(["a", "b", "c", "d"]);
     await vi.waitFor(() => expect(sent()).toEqual(["a", "b", "c", "d", "c"]));
     ws.receive({ type: "ack", clientId: c, seq: 5 });
-    expect(sent()).toEqual(["a", "b", "c", "d", "c", "d"]);
+    // Each paced send goes the room's wait after the one before, not at once.
+    expect(sent()).toEqual(["a", "b", "c", "d", "c"]);
+    await vi.waitFor(() => expect(sent()).toEqual(["a", "b", "c", "d", "c", "d"]));
     ws.receive({ type: "ack", clientId: d, seq: 6 });
-    expect(sent()).toEqual(["a", "b", "c", "d", "c", "d", "e"]);
+    await vi.waitFor(() => expect(sent()).toEqual(["a", "b", "c", "d", "c", "d", "e"]));
     ws.receive({ type: "ack", clientId: id("e"), seq: 7 });
     expect(room.messages.state.pending).toEqual([]);
     expect(room.messages.state.messages.map((m) => m.content).slice(2)).toEqual(["a", "b", "c", "d", "e"]);

@@ -91,6 +91,7 @@ export function createRoomStore(deps: Deps) {
   let socket: ReturnType<typeof createSocket> | undefined;
   const sends = createRoomSends({
     messages,
+    live: () => state.connection === "live",
     send: (frame) => state.connection === "live" && !!socket?.send(frame),
     refused: () => (state.ended && !state.ended.canRetry ? `Not sent: ${state.ended.title.toLowerCase()}.` : null),
     limitedUntil: () => state.rateLimitedUntil,
@@ -112,7 +113,7 @@ export function createRoomStore(deps: Deps) {
         // Back: "you are offline" is no longer true (other notices stay until dismissed).
         setState({ connection: "live", online: frame.online, trouble: null, notice: state.notice === OFFLINE ? null : state.notice });
         if (otherTabs()) socket?.send({ type: "other_tabs", open: true }); // a socket starts as one's only tab
-        sends.ready();
+        sends.flush();
         if (state.loadError) void loadLatest();
         break;
       case "message": {
@@ -150,6 +151,7 @@ export function createRoomStore(deps: Deps) {
         if (!frame.clientId || !messages.fail(frame.clientId, frame.message || "The server refused this message.")) {
           setState("notice", frame.message || `The server refused that (${frame.code}).`);
         }
+        sends.flush(); // what waited behind a refused send goes on
         break;
       case "pong":
         break;

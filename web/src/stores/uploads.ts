@@ -7,7 +7,7 @@ import { createStore, produce } from "solid-js/store";
 import { megabytes } from "../../../shared/text";
 import type { Attachment } from "../../../shared/wire";
 import { MAX_ATTACHMENTS_PER_MESSAGE } from "../../../shared/wire";
-import { ApiError, describeError } from "../api";
+import { describeError, failedOnTheWay } from "../api";
 
 export type Upload = {
   key: number;
@@ -28,8 +28,6 @@ export type Uploader = (file: File, onProgress: (fraction: number) => void, sign
 
 let nextKey = 1;
 const listOf = (names: string[]) => (names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`);
-/** Whether an upload's failure was on the way (worth the same file again), not the file refused. */
-const onTheWay = (err: unknown) => !(err instanceof ApiError) || [0, 408, 429].includes(err.status) || err.status >= 500;
 
 /** `maxBytes`: the largest file the server takes, when known: a larger one is refused at once,
  * before minutes of a phone's data go into an upload that ends in 413. */
@@ -65,7 +63,7 @@ export function createUploads(upload: Uploader, maxBytes: () => number | undefin
         if (controller.signal.aborted || index(key) < 0) return;
         // Refused (often for not being the picture its name says): a file's icon, not a broken image.
         if (preview) URL.revokeObjectURL(preview);
-        const retry = onTheWay(err) ? () => again(key, file) : undefined;
+        const retry = failedOnTheWay(err) ? () => again(key, file) : undefined;
         setItems(index(key), { status: "failed", error: describeError(err), preview: undefined, retry });
       },
     );
