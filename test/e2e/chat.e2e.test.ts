@@ -206,6 +206,21 @@ describe("an AI reply", () => {
 
     await reply.getByRole("button", { name: "Regenerate" }).click();
     await page.locator(".msg.is-ai.is-streaming").waitFor({ timeout: 20_000 });
+    // Offline, the reply is paused, not writing: it says so, nothing on it moves, and the
+    // composer's Stop (which could not reach the room) is gone until the connection is back.
+    await ada.ctx.setOffline(true);
+    try {
+      const streaming = page.locator(".msg.is-ai.is-streaming");
+      await streaming.getByText("Paused while reconnecting…").waitFor({ timeout: 10_000 });
+      expect(await streaming.getByText("Writing…").isVisible()).toBe(false);
+      const moving = () => streaming.evaluate((el) => el.getAnimations({ subtree: true }).length);
+      await expect.poll(moving).toBe(0);
+      expect(await page.getByRole("button", { name: "Stop the AI reply" }).count()).toBe(0);
+      await shot(page, "07b-ai-reply-paused-offline");
+    } finally {
+      await ada.ctx.setOffline(false);
+    }
+    await live(page);
     // Reload while it streams: the reply must pick up where it is and finish.
     await page.reload();
     await live(page);

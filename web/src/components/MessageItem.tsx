@@ -1,7 +1,6 @@
-// One message in the log: author and time (folded away for a run of messages from the same
-// person), the Markdown body, and its state: streaming (with Stop), stopped or failed AI
-// replies (with Regenerate), edited, deleted (a tombstone), and a regenerated reply's
-// versions, and a mark when it mentions you; the actions on it are in MessageTools.tsx, a send not yet acked in PendingItem.tsx.
+// One message in the log: author and time (folded for a run from one person), the Markdown body
+// and its state: streaming (Stop), stopped or failed AI replies (Regenerate), edited, deleted (a
+// tombstone), versions, a mention of you. Actions: MessageTools.tsx; a send not acked: PendingItem.tsx.
 import { createEffect, createSignal, Match, on, onCleanup, Show, Switch, useContext } from "solid-js";
 import type { Message } from "../../../shared/wire";
 import { clockTime, noticeText, retryWhen } from "../format";
@@ -12,6 +11,7 @@ import { Icon } from "./Icon";
 import { Markdown } from "./Markdown";
 import { longPress, MessageEditor, MessageTools, offerEdit, RegenerateButton, RegenerateOffer, VersionFlipper } from "./MessageTools";
 import { placeActions } from "./place-actions";
+import { WritingState } from "./WritingState";
 
 export type MessageActions = {
   stop: (seq: number) => void;
@@ -245,7 +245,7 @@ export function MessageItem(props: Props) {
                 <span class="msg-state">
                   <span class="live-dot" aria-hidden="true" />{" "}
                   {/* Waiting (for a key, a retry, or the asker's other replies): why, and until when. */}
-                  <Show when={waiting()} fallback="Writing…">
+                  <Show when={waiting()} fallback={<WritingState />}>
                     {m().error || "Waiting."} {/* Not read out every second inside the log's live region. */}
                     <span aria-hidden="true">{retryWhen(m().retryAt as string, now())}</span>
                   </Show>

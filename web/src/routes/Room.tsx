@@ -280,7 +280,7 @@ function RoomView(props: { id: string }) {
         }}
         upload={(file, onProgress, signal) => api.upload(props.id, file, onProgress, signal)}
         onTyping={() => store.typed()}
-        streamingSeq={streamingSeq()}
+        streamingSeq={store.state.connection === "live" ? streamingSeq() : undefined}
         onStop={(seq) => store.control("stop", seq)}
         disabledReason={disabledReason()}
         rateLimitedFor={rateLimitedFor()}
