@@ -291,6 +291,8 @@ describe("a live sidebar", () => {
     expect(await bobPhone.locator(".member-name").allTextContents()).toEqual(["Bob Carter (you)"]);
     // The only member now: his way out is Delete.
     expect(await bobPhone.getByRole("button", { name: "Leave room" }).count()).toBe(0);
+    await bobPhone.getByRole("button", { name: "Delete room" }).scrollIntoViewIfNeeded();
+    await shot(bobPhone, "room-settings-new-owner-phone");
     // As the owner he may delete what Ada wrote.
     const hers = bob.page.getByRole("log").locator(".msg").filter({ hasText: "Rehearsal moved to Friday" });
     await hers.hover();
