@@ -74,6 +74,9 @@ describe("keyboard, large text and reduced motion", () => {
     const large = await sizes();
     await shot(ada.page, "text-200-room");
     for (const key of Object.keys(normal) as (keyof typeof normal)[]) expect(large[key], key).toBeCloseTo(normal[key] * 2, 0);
+    // The skip link, taller now, is still wholly above the page until it has the focus.
+    const skip = await ada.page.locator(".skip-link").boundingBox();
+    expect((skip?.y ?? 0) + (skip?.height ?? 1)).toBeLessThanOrEqual(0);
     await cdp.send("Page.setFontSizes", { fontSizes: { standard: 16, fixed: 13 } });
     await cdp.detach();
   });

@@ -79,18 +79,17 @@ describe("Composer", () => {
     expect(onStop).toHaveBeenCalledWith(12);
   });
 
-  it("blocks sending while rate limited and says for how long", () => {
-    const { box, type, onSend } = setup({ rateLimitedFor: 4 });
-    type("wait");
-    fireEvent.keyDown(box, { key: "Enter" });
-    expect(onSend).not.toHaveBeenCalled();
+  it("takes a message while others wait for the room's send limit, and says it goes after them", () => {
+    const { box, type, onSend } = setup({ held: true });
     expect(
       screen
         .getAllByRole("status")
         .map((s) => s.textContent)
         .join(" "),
-    ).toContain("send again in 4 s");
-    expect(screen.getByRole("button", { name: "Send message" })).toBeDisabled();
+    ).toContain("Sending as fast as the room allows");
+    type("next one");
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(onSend).toHaveBeenCalledWith("next one", []);
   });
 
   it("is disabled with the reason when the room has ended", () => {

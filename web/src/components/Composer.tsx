@@ -32,7 +32,8 @@ type Props = {
   onStop: (seq: number) => void;
   /** Why sending is impossible (room deleted, removed), or null. */
   disabledReason: string | null;
-  rateLimitedFor: number;
+  /** Sends are waiting their turn (the room's send limit): new ones queue behind them. */
+  held: boolean;
   maxChars: number;
   /** Whom an @mention can name: the other members and the room's character. */
   mentionables?: readonly Mentionable[];
@@ -122,7 +123,7 @@ export function Composer(props: Props) {
   });
 
   const tooLong = () => text().length > props.maxChars;
-  const blocked = () => !!props.disabledReason || props.rateLimitedFor > 0;
+  const blocked = () => !!props.disabledReason;
 
   const sendable = () => !!text().trim() || uploads.ready().length > 0;
 
@@ -161,9 +162,9 @@ export function Composer(props: Props) {
         attach(e.dataTransfer.files);
       }}
     >
-      <Show when={props.rateLimitedFor > 0}>
+      <Show when={props.held}>
         <p class="composer-note composer-note-warn" role="status">
-          <Icon name="clock" /> Sending as fast as the room allows: you can send again in {props.rateLimitedFor} s.
+          <Icon name="clock" /> Sending as fast as the room allows: what you write now goes after them.
         </p>
       </Show>
       <Show when={error()}>

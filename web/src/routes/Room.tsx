@@ -170,7 +170,7 @@ function RoomView(props: { id: string }) {
     const ended = store.state.ended;
     return ended && !ended.canRetry ? `${ended.title}.` : null;
   };
-  const rateLimitedFor = () => Math.max(0, Math.ceil((store.state.rateLimitedUntil - now()) / 1000));
+  const held = () => store.messages.state.pending.some((p) => p.held) || store.state.rateLimitedUntil > now();
   const memberCount = () => (gone() ? 0 : (info()?.members.length ?? 0)); // none to count for someone removed
   const subtitle = () => {
     const parts: string[] = [];
@@ -283,7 +283,7 @@ function RoomView(props: { id: string }) {
         streamingSeq={store.state.connection === "live" ? streamingSeq() : undefined}
         onStop={(seq) => store.control("stop", seq)}
         disabledReason={disabledReason()}
-        rateLimitedFor={rateLimitedFor()}
+        held={held()}
         maxChars={MAX_CHARS}
         mentionables={people.mentioned()}
       />

@@ -8,7 +8,7 @@ import { mentions } from "../mentions";
 import { withUnread } from "../tab-title";
 import { FakeSocket } from "../test/fake-socket";
 import { applyChannelFrame, createChannel } from "./channel";
-import { createRoomListStore } from "./rooms";
+import { createRoomListStore, PREVIEW_DELAY_MS } from "./rooms";
 
 const at = (day: number) => `2026-01-0${day}T00:00:00Z`;
 const room = (id: string, day: number, lastSeq = 1, unread = 0): RoomListItem => ({
@@ -120,6 +120,22 @@ describe("channel frames on the room list", () => {
     const gone = { ...message("a", 2, ""), deletedAt: at(6) };
     applyChannelFrame(store, { type: "activity", rooms: [{ roomId: "a", lastSeq: 2, lastMessage: gone }] });
     expect(store.state.rooms[0]).toMatchObject({ unread: 1, lastMessage: { seq: 2, content: "", deletedAt: at(6) } });
+  });
+
+  it("reads the list again a moment after each ready, for a message the history store did not have yet", async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, setPage } = setup([room("a", 2, 1)]);
+      applyChannelFrame(store, { type: "ready", userId: "me", tabs: 1 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(store.state.rooms[0]).toMatchObject({ id: "a", lastSeq: 1, unread: 0 });
+      // Posted just before this tab connected: in the store a moment later, with no frame to say so.
+      setPage([{ ...room("a", 2, 2, 1), lastMessage: message("a", 2, "just in") }]);
+      await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS);
+      expect(store.state.rooms[0]).toMatchObject({ lastSeq: 2, unread: 1, lastMessage: { content: "just in" } });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("keeps a newer live state when an older snapshot arrives after it", async () => {

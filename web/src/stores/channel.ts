@@ -29,6 +29,10 @@ export function applyChannelFrame(rooms: RoomListStore, frame: ChannelFrame): vo
     case "ready":
       rooms.setTabs(frame.tabs);
       void rooms.refresh();
+      // The snapshot comes from the history store, written a moment behind the rooms: a message
+      // posted just before this tab connected may not be in it, and its activity went before
+      // the tab was listening. A second read, once the store has caught up, brings it.
+      rooms.readAgainSoon();
       return;
     case "tabs":
       rooms.setTabs(frame.count);

@@ -28,11 +28,9 @@ type State = {
   query: string;
   /** Message hits for the current query (rooms are filtered by the same query server-side). */
   hits: SearchResult[];
-  /** Where the next page of hits starts, or null when there is none. */
-  hitsCursor: string | null;
+  hitsCursor: string | null; // where the next page of hits starts (null: none)
   loadingHits: boolean;
-  /** How many of this person's tabs have their channel open, this one included. */
-  tabs: number;
+  tabs: number; // how many of this person's tabs have their channel open, this one included
 };
 
 /** A snapshot's row, unless the list already holds a newer state of the room (a channel frame
@@ -164,6 +162,8 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
 
   return {
     state,
+    /** Reads the list again once the history store has caught up with the rooms (see previewSoon). */
+    readAgainSoon: previewSoon,
     refresh,
 
     async loadMore() {

@@ -18,7 +18,7 @@ export function renderComposer(over: Partial<Parameters<typeof Composer>[0]> = {
       onTyping={onTyping}
       onStop={onStop}
       disabledReason={null}
-      rateLimitedFor={0}
+      held={false}
       maxChars={100}
       upload={() => new Promise<Attachment>(() => {})}
       {...over}
