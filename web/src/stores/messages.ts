@@ -271,7 +271,7 @@ export function createMessageStore(opts: { roomId: string; me: () => Author | nu
 
     /** The socket closed: nothing it carried without an ack can be assumed delivered, so every
      * send on its way waits to go again, with the same clientId (the room acks one it already
-     * has, and stores one it lost). One already shown (echoed) stays shown once: see unconfirmed. */
+     * has, and stores one it lost). One already shown (echoed) stays shown once: see queue. */
     requeue() {
       for (const p of echoed.values()) p.waiting = true;
       setState(
