@@ -39,7 +39,7 @@ function setup(rooms: RoomListItem[]) {
   const search = vi.fn(async () => ({ results: [], nextCursor: null }));
   const onMention = vi.fn();
   const store = createRoomListStore({ list, search, me: () => ({ id: "me", username: "ann" }), onMention });
-  return { store, onMention, setPage: (next: RoomListItem[]) => (page = next) };
+  return { store, list, onMention, setPage: (next: RoomListItem[]) => (page = next) };
 }
 
 describe("channel frames on the room list", () => {
@@ -133,6 +133,23 @@ describe("channel frames on the room list", () => {
       setPage([{ ...room("a", 2, 2, 1), lastMessage: message("a", 2, "just in") }]);
       await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS);
       expect(store.state.rooms[0]).toMatchObject({ lastSeq: 2, unread: 1, lastMessage: { content: "just in" } });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("leaves a search begun meanwhile alone: the second read is of the list, not of the search's pages", async () => {
+    vi.useFakeTimers();
+    try {
+      const { store, list } = setup([room("a", 2, 1)]);
+      applyChannelFrame(store, { type: "ready", userId: "me", tabs: 1 });
+      await vi.advanceTimersByTimeAsync(0);
+      store.setQuery("herons");
+      await vi.advanceTimersByTimeAsync(300);
+      // The search's own read; then none: a read now would drop the search's later pages.
+      const reads = list.mock.calls.length;
+      await vi.advanceTimersByTimeAsync(PREVIEW_DELAY_MS);
+      expect(list.mock.calls.length).toBe(reads);
     } finally {
       vi.useRealTimers();
     }

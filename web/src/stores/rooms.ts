@@ -76,7 +76,7 @@ export function createRoomListStore(deps: Deps = { list: api.rooms, search: api.
     previewTimer = setTimeout(function readAgain() {
       if (document.hidden) return document.addEventListener("visibilitychange", readAgain, { once: true });
       previewTimer = undefined;
-      void refresh();
+      if (!state.query.trim()) void refresh(); // a search begun meanwhile is a list of its own
     }, PREVIEW_DELAY_MS);
   };
   /** The room on screen: read while the tab shows (stores/read.ts marks it so); in a hidden tab
