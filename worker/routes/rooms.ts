@@ -27,6 +27,27 @@ export async function usableCharacter(store: Store, id: string | null | undefine
   return character;
 }
 
+const raced = () => conflict("The room's members changed meanwhile; try again.");
+
+/** The owner leaving: the room goes to the member who joined first after them. */
+async function handOverRoom(store: Store, roomId: string, ownerId: string) {
+  const handed = await store.rooms.handOver(roomId, ownerId, Date.now());
+  if (handed === "alone")
+    throw new ApiError(400, "owner_cannot_leave", "You are the only member of this room: delete it instead of leaving.");
+  if (!handed) throw raced();
+  const heir = await store.users.byId(handed.ownerId);
+  return { changed: handed.room, text: handedOverNotice(heir?.username ?? ""), handedOver: true };
+}
+
+/** A member leaving (`left`), or removed by the owner. */
+async function removeOne(store: Store, roomId: string, userId: string, left: boolean) {
+  const [target, person] = await Promise.all([store.rooms.withMembership(roomId, userId), store.users.byId(userId)]);
+  if (!target?.member) throw notFound("Member");
+  const changed = await store.rooms.removeMember(roomId, userId, Date.now());
+  if (!changed) throw raced(); // a hand-over made them the owner meanwhile: they stay
+  return { changed, text: left ? memberNotice("left") : memberNotice("removed", person?.username ?? ""), handedOver: false };
+}
+
 export const roomRoutes = router()
   .openapi(
     createRoute({
@@ -203,30 +224,18 @@ export const roomRoutes = router()
       const { userId } = c.req.valid("param");
       if (userId !== me && room.ownerId !== me) throw forbidden("Only the owner can remove other members.", "not_owner");
       const store = c.get("store");
-      if (userId === room.ownerId) {
-        const handed = await store.rooms.handOver(room.id, me, Date.now());
-        if (handed === "alone")
-          throw new ApiError(400, "owner_cannot_leave", "You are the only member of this room: delete it instead of leaving.");
-        if (!handed) throw conflict("The room's members changed meanwhile; try again.");
-        forgetRoomAccess(room.id);
-        const heir = await store.users.byId(handed.ownerId);
-        const object = chatRoom(c.env, room.id);
-        await object.updateMembers({ remove: me });
-        await object.configure(await roomConfig(store, handed.room), [{ by: caller(c), text: handedOverNotice(heir?.username ?? "") }]);
-        tellPeople(c.env, [me], { type: "room_gone", roomId: room.id, reason: "left" });
-        await tellMembers(c.env, store, handed.room);
-        return c.body(null, 204);
-      }
-      const [target, person] = await Promise.all([store.rooms.withMembership(room.id, userId), store.users.byId(userId)]);
-      if (!target?.member) throw notFound("Member");
-      const changed = await c.get("store").rooms.removeMember(room.id, userId, Date.now());
-      // A hand-over made them the owner meanwhile: they stay.
-      if (!changed) throw conflict("The room's members changed meanwhile; try again.");
+      const left = userId === me;
+      // The owner leaves by handing the room over; anyone else is simply removed.
+      const { changed, text, handedOver } =
+        userId === room.ownerId ? await handOverRoom(store, room.id, me) : await removeOne(store, room.id, userId, left);
       forgetRoomAccess(room.id);
-      const text = userId === me ? memberNotice("left") : memberNotice("removed", person?.username ?? "");
-      await chatRoom(c.env, room.id).updateMembers({ remove: userId }, [{ by: caller(c), text }]);
-      tellPeople(c.env, [userId], { type: "room_gone", roomId: room.id, reason: userId === me ? "left" : "removed" });
-      await tellMembers(c.env, c.get("store"), changed);
+      const object = chatRoom(c.env, room.id);
+      const notices = [{ by: caller(c), text }];
+      await object.updateMembers({ remove: userId }, handedOver ? [] : notices);
+      // The room object's copy of its owner (who may delete anyone's message), and the notice.
+      if (handedOver) await object.configure(await roomConfig(store, changed), notices);
+      tellPeople(c.env, [userId], { type: "room_gone", roomId: room.id, reason: left ? "left" : "removed" });
+      await tellMembers(c.env, store, changed);
       return c.body(null, 204);
     },
   )

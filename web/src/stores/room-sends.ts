@@ -11,7 +11,7 @@ type Deps = {
   messages: MessageStore;
   /** Whether the room's socket is live. */
   live: () => boolean;
-  /** Hands a frame to the live socket; false if it could not. */
+  /** Hands a frame to the socket (only ever called while live); false if it could not. */
   send: (frame: ClientFrame) => boolean;
   /** Why sends can no longer go (the room ended for good), or null. */
   refused: () => string | null;

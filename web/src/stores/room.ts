@@ -92,7 +92,7 @@ export function createRoomStore(deps: Deps) {
   const sends = createRoomSends({
     messages,
     live: () => state.connection === "live",
-    send: (frame) => state.connection === "live" && !!socket?.send(frame),
+    send: (frame) => !!socket?.send(frame),
     refused: () => (state.ended && !state.ended.canRetry ? `Not sent: ${state.ended.title.toLowerCase()}.` : null),
     limitedUntil: () => state.rateLimitedUntil,
     setLimitedUntil: (at) => setState("rateLimitedUntil", at),
